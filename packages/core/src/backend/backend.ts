@@ -1,0 +1,64 @@
+/**
+ * The small set of hot kernels that a backend may accelerate. Ops and their
+ * gradients never call a backend directly except through these functions, so
+ * a faster implementation (WebAssembly SIMD, worker threads) replaces them
+ * without touching any op or gradient. Arrays are float32 or float64 typed
+ * arrays; a backend may decline a call (return false) and the pure-TypeScript
+ * reference is used instead.
+ */
+export type FloatArray = Float32Array | Float64Array;
+
+/**
+ * A strided matrix operand: element (i, j) lives at `data[offset + i*rowStride + j*colStride]`.
+ * Transposed and sliced views are expressed through the strides, never copied by the caller.
+ */
+export interface MatrixRef<T extends FloatArray = FloatArray> {
+  data: T;
+  offset: number;
+  rowStride: number;
+  colStride: number;
+}
+
+/** Elementwise kernels a backend may vectorise; names match the core ops. */
+export type UnaryKernelName =
+  | 'neg' | 'abs' | 'exp' | 'log' | 'log1p' | 'sqrt' | 'rsqrt' | 'square' | 'sin' | 'cos'
+  | 'tanh' | 'sigmoid' | 'relu' | 'gelu' | 'silu' | 'softplus';
+export type BinaryKernelName = 'add' | 'sub' | 'mul' | 'div' | 'maximum' | 'minimum';
+
+export interface AdamUpdateArgs {
+  param: Float32Array;
+  grad: Float32Array;
+  m: Float32Array;
+  v: Float32Array;
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  /** 1 - beta1^t and 1 - beta2^t, precomputed by the optimizer. */
+  biasCorrection1: number;
+  biasCorrection2: number;
+  /** L2 penalty added to the gradient (Adam) ... */
+  weightDecay: number;
+  /** ... or decoupled decay applied to the parameter (AdamW). */
+  decoupledWeightDecay: number;
+}
+
+export interface Backend {
+  readonly name: string;
+  /**
+   * C[M×N] = alpha·A[M×K]·B[K×N] + beta·C. All three operands share one
+   * element type. C is dense row-major with leading dimension `ldc`
+   * starting at `cOffset`.
+   */
+  gemm(
+    m: number, n: number, k: number,
+    alpha: number, a: MatrixRef, b: MatrixRef,
+    beta: number, c: FloatArray, cOffset: number, ldc: number,
+  ): void;
+  /** out[i] = f(x[i]) over dense arrays of equal length; returns false to decline. */
+  unary?(op: UnaryKernelName, x: FloatArray, out: FloatArray): boolean;
+  /** out[i] = a[i] ∘ b[i] over dense arrays of equal length; returns false to decline. */
+  binary?(op: BinaryKernelName, a: FloatArray, b: FloatArray, out: FloatArray): boolean;
+  /** In-place Adam/AdamW step on dense float32 arrays; returns false to decline. */
+  adamUpdate?(args: AdamUpdateArgs): boolean;
+}

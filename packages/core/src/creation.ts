@@ -1,0 +1,184 @@
+/** Tensor construction: from data, constants, ranges and seeded random draws. */
+import { allocate, castScalar, dtypeOfArray, isDType, type DType, type TypedArray } from './dtype.js';
+import { Generator, getDefaultGenerator } from './rng.js';
+import { assertValidShape, fmtShape, numel } from './shape.js';
+import { Tensor, type NestedArray } from './tensor.js';
+
+export interface CreateOptions {
+  dtype?: DType;
+  requiresGrad?: boolean;
+}
+
+export interface TensorOptions extends CreateOptions {
+  /** Shape for flat data; inferred from nesting otherwise. */
+  shape?: readonly number[];
+}
+
+export interface RandomOptions extends CreateOptions {
+  generator?: Generator;
+}
+
+function checkDType(op: string, dtype: unknown): DType {
+  if (dtype === undefined) return 'float32';
+  if (!isDType(dtype)) throw new Error(`${op}: unknown dtype '${String(dtype)}' (expected float32, float64, int32, bool or uint8)`);
+  return dtype;
+}
+
+function finish(t: Tensor, opts: CreateOptions | undefined): Tensor {
+  if (opts?.requiresGrad) t.requiresGrad = true;
+  return t;
+}
+
+function inferShape(data: NestedArray): number[] {
+  const shape: number[] = [];
+  let cur: NestedArray = data;
+  while (Array.isArray(cur)) {
+    shape.push(cur.length);
+    if (cur.length === 0) break;
+    cur = cur[0];
+  }
+  return shape;
+}
+
+function flattenNested(data: NestedArray, shape: readonly number[], out: TypedArray): void {
+  let k = 0;
+  const walk = (x: NestedArray, dim: number, path: number[]) => {
+    if (dim === shape.length) {
+      if (Array.isArray(x)) throw new Error(`tensor: ragged nested array at index [${path}] (expected a number)`);
+      const v = typeof x === 'boolean' ? (x ? 1 : 0) : x;
+      if (typeof v !== 'number') throw new Error(`tensor: element at index [${path}] is ${typeof x}, expected a number or boolean`);
+      out[k++] = v;
+      return;
+    }
+    if (!Array.isArray(x) || x.length !== shape[dim]) {
+      throw new Error(`tensor: ragged nested array at index [${path}] (expected length ${shape[dim]} at dimension ${dim})`);
+    }
+    for (let i = 0; i < x.length; i++) walk(x[i], dim + 1, [...path, i]);
+  };
+  walk(data, 0, []);
+}
+
+/**
+ * Builds a tensor from nested arrays, a scalar or a typed array (copied
+ * unless it already has the requested dtype, in which case it is used as
+ * storage directly).
+ */
+export function tensor(data: NestedArray | TypedArray | readonly number[], opts: TensorOptions = {}): Tensor {
+  if (ArrayBuffer.isView(data)) {
+    const arr = data as TypedArray;
+    const dtype = opts.dtype ? checkDType('tensor', opts.dtype) : dtypeOfArray(arr);
+    const shape = opts.shape ?? [arr.length];
+    assertValidShape('tensor', shape);
+    if (numel(shape) !== arr.length) throw new Error(`tensor: shape ${fmtShape(shape)} needs ${numel(shape)} elements but the data has ${arr.length}`);
+    let storage: TypedArray;
+    if (dtypeOfArray(arr) === dtype || (dtype === 'bool' && arr instanceof Uint8Array)) storage = arr;
+    else {
+      storage = allocate(dtype, arr.length);
+      for (let i = 0; i < arr.length; i++) storage[i] = castScalar(arr[i], dtype);
+    }
+    return finish(new Tensor(storage, shape, dtype), opts);
+  }
+  const nested = data as NestedArray;
+  const isBoolData = typeof (Array.isArray(nested) ? deepFirst(nested) : nested) === 'boolean';
+  const dtype = opts.dtype ? checkDType('tensor', opts.dtype) : isBoolData ? 'bool' : 'float32';
+  const inferred = inferShape(nested);
+  const storage = allocate(dtype, numel(inferred));
+  const tmp = dtype === 'float32' || dtype === 'float64' ? storage : new Float64Array(storage.length);
+  flattenNested(nested, inferred, tmp);
+  if (tmp !== storage) for (let i = 0; i < tmp.length; i++) storage[i] = castScalar(tmp[i], dtype);
+  let t = new Tensor(storage, inferred, dtype);
+  if (opts.shape) t = t.reshape(opts.shape);
+  return finish(t, opts);
+}
+
+function deepFirst(x: NestedArray): NestedArray {
+  let cur = x;
+  while (Array.isArray(cur) && cur.length) cur = cur[0];
+  return cur;
+}
+
+/** A 0-dimensional tensor. */
+export function scalar(value: number, dtype: DType = 'float32'): Tensor {
+  const s = allocate(dtype, 1);
+  s[0] = castScalar(value, dtype);
+  return new Tensor(s, [], dtype);
+}
+
+export function full(shape: readonly number[], value: number, opts: CreateOptions = {}): Tensor {
+  assertValidShape('full', shape);
+  const dtype = checkDType('full', opts.dtype);
+  const data = allocate(dtype, numel(shape));
+  if (value !== 0) data.fill(castScalar(value, dtype));
+  return finish(new Tensor(data, shape, dtype), opts);
+}
+
+export function zeros(shape: readonly number[], opts: CreateOptions = {}): Tensor {
+  return full(shape, 0, opts);
+}
+
+export function ones(shape: readonly number[], opts: CreateOptions = {}): Tensor {
+  return full(shape, 1, opts);
+}
+
+/** Values from start (inclusive) to end (exclusive) by step; `arange(n)` gives 0..n-1. */
+export function arange(start: number, end?: number, step = 1, opts: CreateOptions = {}): Tensor {
+  if (end === undefined) {
+    end = start;
+    start = 0;
+  }
+  if (step === 0 || !Number.isFinite(step)) throw new Error(`arange: step must be a non-zero finite number, got ${step}`);
+  const n = Math.max(0, Math.ceil((end - start) / step));
+  const dtype = opts.dtype ?? (Number.isInteger(start) && Number.isInteger(step) ? 'int32' : 'float32');
+  const data = allocate(checkDType('arange', dtype), n);
+  for (let i = 0; i < n; i++) data[i] = start + i * step;
+  return finish(new Tensor(data, [n], dtype), opts);
+}
+
+/** `steps` evenly spaced values from start to end inclusive. */
+export function linspace(start: number, end: number, steps: number, opts: CreateOptions = {}): Tensor {
+  if (!Number.isInteger(steps) || steps < 0) throw new Error(`linspace: steps must be a non-negative integer, got ${steps}`);
+  const dtype = checkDType('linspace', opts.dtype);
+  const data = allocate(dtype, steps);
+  const delta = steps > 1 ? (end - start) / (steps - 1) : 0;
+  for (let i = 0; i < steps; i++) data[i] = i === steps - 1 && steps > 1 ? end : start + i * delta;
+  return finish(new Tensor(data, [steps], dtype), opts);
+}
+
+/** Identity matrix n×m (m defaults to n). */
+export function eye(n: number, m = n, opts: CreateOptions = {}): Tensor {
+  assertValidShape('eye', [n, m]);
+  const t = zeros([n, m], opts);
+  for (let i = 0; i < Math.min(n, m); i++) t.storage[i * m + i] = 1;
+  return t;
+}
+
+/** Uniform [low, high) from the given (or default) seeded generator. */
+export function rand(shape: readonly number[], opts: RandomOptions & { low?: number; high?: number } = {}): Tensor {
+  assertValidShape('rand', shape);
+  const g = opts.generator ?? getDefaultGenerator();
+  const t = zeros(shape, { dtype: opts.dtype ?? 'float32' });
+  const lo = opts.low ?? 0;
+  const hi = opts.high ?? 1;
+  for (let i = 0; i < t.storage.length; i++) t.storage[i] = lo + (hi - lo) * g.uniform();
+  return finish(t, opts);
+}
+
+/** Normal(mean, std) from the given (or default) seeded generator. */
+export function randn(shape: readonly number[], opts: RandomOptions & { mean?: number; std?: number } = {}): Tensor {
+  assertValidShape('randn', shape);
+  const g = opts.generator ?? getDefaultGenerator();
+  const t = zeros(shape, { dtype: opts.dtype ?? 'float32' });
+  const mean = opts.mean ?? 0;
+  const std = opts.std ?? 1;
+  for (let i = 0; i < t.storage.length; i++) t.storage[i] = g.normal(mean, std);
+  return finish(t, opts);
+}
+
+/** Integers uniform in [low, high) (int32 by default). */
+export function randint(low: number, high: number, shape: readonly number[], opts: RandomOptions = {}): Tensor {
+  assertValidShape('randint', shape);
+  const g = opts.generator ?? getDefaultGenerator();
+  const t = zeros(shape, { dtype: opts.dtype ?? 'int32' });
+  for (let i = 0; i < t.storage.length; i++) t.storage[i] = g.randint(low, high);
+  return t;
+}

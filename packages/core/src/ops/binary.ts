@@ -1,0 +1,115 @@
+/** Elementwise binary arithmetic with NumPy broadcasting. */
+import { record } from '../autograd.js';
+import { allocate, isFloatDType, type TypedArray } from '../dtype.js';
+import { getBackend } from '../backend/registry.js';
+import type { BinaryKernelName, FloatArray } from '../backend/backend.js';
+import { binaryStrided, type BinaryRowKernel } from '../kernels/strided.js';
+import { broadcastShapes, broadcastStrides, shapesEqual } from '../shape.js';
+import { Tensor, type TensorLike } from '../tensor.js';
+import { asTensor, resultDType } from './operand.js';
+import { sumToShape } from './reduce.js';
+
+function rowKernel(f: (x: number, y: number) => number): BinaryRowKernel {
+  return (a, ai, as, b, bi, bs, o, oi, n) => {
+    for (let j = 0; j < n; j++) o[oi + j] = f(a[ai + j * as], b[bi + j * bs]);
+  };
+}
+
+// Hand-written loops for the hottest ops keep them monomorphic.
+const ROW: Record<string, BinaryRowKernel> = {
+  add: (a, ai, as, b, bi, bs, o, oi, n) => { for (let j = 0; j < n; j++) o[oi + j] = a[ai + j * as] + b[bi + j * bs]; },
+  sub: (a, ai, as, b, bi, bs, o, oi, n) => { for (let j = 0; j < n; j++) o[oi + j] = a[ai + j * as] - b[bi + j * bs]; },
+  mul: (a, ai, as, b, bi, bs, o, oi, n) => { for (let j = 0; j < n; j++) o[oi + j] = a[ai + j * as] * b[bi + j * bs]; },
+  div: (a, ai, as, b, bi, bs, o, oi, n) => { for (let j = 0; j < n; j++) o[oi + j] = a[ai + j * as] / b[bi + j * bs]; },
+  pow: rowKernel(Math.pow),
+  maximum: rowKernel((x, y) => (x > y || Number.isNaN(x) ? x : y)),
+  minimum: rowKernel((x, y) => (x < y || Number.isNaN(x) ? x : y)),
+};
+
+/** Raw broadcast elementwise kernel producing a new tensor of the given dtype (no autograd). */
+export function broadcastKernel(op: string, a: Tensor, b: Tensor, outDType: Tensor['dtype'], kernel: BinaryRowKernel, fastName?: BinaryKernelName): Tensor {
+  const shape = broadcastShapes(op, a.shape, b.shape);
+  let total = 1;
+  for (const d of shape) total *= d;
+  const out = allocate(outDType, total);
+  if (fastName && shapesEqual(a.shape, b.shape) && a.isContiguous() && b.isContiguous() && a.dtype === outDType && b.dtype === outDType && isFloatDType(outDType)) {
+    const backend = getBackend();
+    const av = a.toTypedArray() as FloatArray;
+    const bv = b.toTypedArray() as FloatArray;
+    if (backend.binary && backend.binary(fastName, av, bv, out as FloatArray)) return new Tensor(out, shape, outDType);
+    kernel(av, 0, 1, bv, 0, 1, out, 0, total);
+    return new Tensor(out, shape, outDType);
+  }
+  binaryStrided(shape, a.storage, a.offset, broadcastStrides(a.shape, a.strides, shape), b.storage, b.offset, broadcastStrides(b.shape, b.strides, shape), out as TypedArray, kernel);
+  return new Tensor(out, shape, outDType);
+}
+
+function arith(op: 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum', x: TensorLike, y: TensorLike): [Tensor, Tensor, Tensor] {
+  let dtype = resultDType(x, y);
+  if ((op === 'div' || op === 'pow') && !isFloatDType(dtype)) dtype = 'float32';
+  if (dtype === 'bool') dtype = 'uint8';
+  const a = asTensor(op, x, dtype);
+  const b = asTensor(op, y, dtype);
+  const fast = op === 'pow' ? undefined : op;
+  return [a, b, broadcastKernel(op, a, b, dtype, ROW[op], fast)];
+}
+
+export function add(x: TensorLike, y: TensorLike, alpha?: number): Tensor {
+  if (alpha !== undefined && alpha !== 1) return add(x, mul(y, alpha));
+  const [a, b, out] = arith('add', x, y);
+  return record(out, 'add', [a, b], (g) => [sumToShape(g, a.shape), sumToShape(g, b.shape)]);
+}
+
+export function sub(x: TensorLike, y: TensorLike, alpha?: number): Tensor {
+  if (alpha !== undefined && alpha !== 1) return sub(x, mul(y, alpha));
+  const [a, b, out] = arith('sub', x, y);
+  return record(out, 'sub', [a, b], (g) => [sumToShape(g, a.shape), b.requiresGrad ? sumToShape(g.neg(), b.shape) : null]);
+}
+
+export function mul(x: TensorLike, y: TensorLike): Tensor {
+  const [a, b, out] = arith('mul', x, y);
+  return record(out, 'mul', [a, b], (g) => [a.requiresGrad ? sumToShape(mul(g, b), a.shape) : null, b.requiresGrad ? sumToShape(mul(g, a), b.shape) : null]);
+}
+
+export function div(x: TensorLike, y: TensorLike): Tensor {
+  const [a, b, out] = arith('div', x, y);
+  return record(out, 'div', [a, b], (g) => [
+    a.requiresGrad ? sumToShape(div(g, b), a.shape) : null,
+    b.requiresGrad ? sumToShape(mul(g, out).div(b).neg(), b.shape) : null,
+  ]);
+}
+
+export function pow(x: TensorLike, y: TensorLike): Tensor {
+  const [a, b, out] = arith('pow', x, y);
+  return record(out, 'pow', [a, b], (g) => [
+    a.requiresGrad ? sumToShape(mul(g, mul(b, pow(a, sub(b, 1)))), a.shape) : null,
+    // d/db a^b = a^b · ln a; defined as 0 where a = 0 (the limit for b > 0).
+    b.requiresGrad ? sumToShape(mul(g, mul(out, a.maximum(0).log().maximum(-1e300))).mul(a.ne(0).to(a.dtype)), b.shape) : null,
+  ]);
+}
+
+/** Gradient split for max/min: the winner takes it; ties share it equally (as in PyTorch). */
+function tieSplit(a: Tensor, b: Tensor, pick: 'max' | 'min'): [Tensor, Tensor] {
+  const dtype = a.dtype;
+  const win = (pick === 'max' ? a.gt(b) : a.lt(b)).to(dtype);
+  const tie = a.eq(b).to(dtype).mul(0.5);
+  const wa = win.add(tie);
+  const wb = sub(1, wa);
+  return [wa, wb];
+}
+
+export function maximum(x: TensorLike, y: TensorLike): Tensor {
+  const [a, b, out] = arith('maximum', x, y);
+  return record(out, 'maximum', [a, b], (g) => {
+    const [wa, wb] = tieSplit(a, b, 'max');
+    return [sumToShape(mul(g, wa), a.shape), sumToShape(mul(g, wb), b.shape)];
+  });
+}
+
+export function minimum(x: TensorLike, y: TensorLike): Tensor {
+  const [a, b, out] = arith('minimum', x, y);
+  return record(out, 'minimum', [a, b], (g) => {
+    const [wa, wb] = tieSplit(a, b, 'min');
+    return [sumToShape(mul(g, wa), a.shape), sumToShape(mul(g, wb), b.shape)];
+  });
+}

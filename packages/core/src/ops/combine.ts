@@ -1,0 +1,118 @@
+/** Joining and cutting: concat, stack, split, chunk, pad, flip. */
+import { record } from '../autograd.js';
+import { allocate, castScalar, promoteTypes } from '../dtype.js';
+import { fmtShape, normAxes, normAxis } from '../shape.js';
+import { Tensor } from '../tensor.js';
+import { assignInto, slice, unsqueeze } from './view.js';
+
+export function concat(tensors: readonly Tensor[], dim = 0): Tensor {
+  if (!tensors || tensors.length === 0) throw new Error('concat: need a non-empty array of tensors');
+  const first = tensors[0];
+  const d = normAxis('concat', dim, first.rank);
+  let dtype = first.dtype;
+  let total = 0;
+  for (const [i, t] of tensors.entries()) {
+    if (t.rank !== first.rank || t.shape.some((s, k) => k !== d && s !== first.shape[k])) {
+      throw new Error(`concat: tensor ${i} has shape ${fmtShape(t.shape)}, incompatible with ${fmtShape(first.shape)} along dim ${dim}`);
+    }
+    dtype = promoteTypes(dtype, t.dtype);
+    total += t.shape[d];
+  }
+  const shape = [...first.shape];
+  shape[d] = total;
+  let size = 1;
+  for (const s of shape) size *= s;
+  const out = new Tensor(allocate(dtype, size), shape, dtype);
+  const starts: number[] = [];
+  let at = 0;
+  for (const t of tensors) {
+    starts.push(at);
+    assignInto(slice(out, d, at, at + t.shape[d]), t.dtype === dtype ? t : t.to(dtype));
+    at += t.shape[d];
+  }
+  const inputs = tensors.map((t) => (t.dtype === dtype ? t : t.to(dtype)));
+  return record(out, 'concat', inputs, (g) => inputs.map((t, i) => (t.requiresGrad ? slice(g, d, starts[i], starts[i] + t.shape[d]) : null)));
+}
+
+export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
+  if (!tensors || tensors.length === 0) throw new Error('stack: need a non-empty array of tensors');
+  const d = normAxis('stack', dim, tensors[0].rank + 1);
+  for (const [i, t] of tensors.entries()) {
+    if (t.rank !== tensors[0].rank || t.shape.some((s, k) => s !== tensors[0].shape[k])) {
+      throw new Error(`stack: tensor ${i} has shape ${fmtShape(t.shape)} but tensor 0 has ${fmtShape(tensors[0].shape)}`);
+    }
+  }
+  return concat(tensors.map((t) => unsqueeze(t, d)), d);
+}
+
+/** Splits into views of `size` along dim (the last may be smaller), or into the given sizes. */
+export function split(x: Tensor, sizeOrSizes: number | readonly number[], dim = 0): Tensor[] {
+  const d = normAxis('split', dim, x.rank);
+  const n = x.shape[d];
+  let sizes: number[];
+  if (typeof sizeOrSizes === 'number') {
+    if (!Number.isInteger(sizeOrSizes) || sizeOrSizes <= 0) throw new Error(`split: size must be a positive integer, got ${sizeOrSizes}`);
+    sizes = [];
+    for (let at = 0; at < n; at += sizeOrSizes) sizes.push(Math.min(sizeOrSizes, n - at));
+  } else {
+    sizes = [...sizeOrSizes];
+    const sum = sizes.reduce((a, b) => a + b, 0);
+    if (sum !== n || sizes.some((s) => !Number.isInteger(s) || s < 0)) throw new Error(`split: sizes [${sizes}] must be non-negative integers summing to ${n} (dimension ${dim})`);
+  }
+  const out: Tensor[] = [];
+  let at = 0;
+  for (const s of sizes) {
+    out.push(slice(x, d, at, at + s));
+    at += s;
+  }
+  return out;
+}
+
+/** Splits into `chunks` nearly equal views (as torch.chunk). */
+export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
+  if (!Number.isInteger(chunks) || chunks <= 0) throw new Error(`chunk: chunks must be a positive integer, got ${chunks}`);
+  const n = x.shape[normAxis('chunk', dim, x.rank)];
+  return split(x, Math.max(1, Math.ceil(n / chunks)), dim);
+}
+
+/**
+ * Constant padding. `pads` lists (before, after) pairs starting from the LAST
+ * dimension, as torch.nn.functional.pad: [left, right, top, bottom, ...].
+ */
+export function pad(x: Tensor, pads: readonly number[], value = 0): Tensor {
+  if (pads.length % 2 !== 0 || pads.length / 2 > x.rank) throw new Error(`pad: pads [${pads}] must hold (before, after) pairs for at most ${x.rank} dimensions`);
+  if (pads.some((p) => !Number.isInteger(p) || p < 0)) throw new Error(`pad: pads [${pads}] must be non-negative integers`);
+  const shape = [...x.shape];
+  const before = new Array<number>(x.rank).fill(0);
+  for (let i = 0; i < pads.length / 2; i++) {
+    const d = x.rank - 1 - i;
+    before[d] = pads[2 * i];
+    shape[d] += pads[2 * i] + pads[2 * i + 1];
+  }
+  let size = 1;
+  for (const s of shape) size *= s;
+  const data = allocate(x.dtype, size);
+  if (value !== 0) data.fill(castScalar(value, x.dtype));
+  const out = new Tensor(data, shape, x.dtype);
+  let inner: Tensor = out;
+  for (let d = 0; d < x.rank; d++) inner = slice(inner, d, before[d], before[d] + x.shape[d]);
+  assignInto(inner, x);
+  return record(out, 'pad', [x], (g) => {
+    let v = g;
+    for (let d = 0; d < x.rank; d++) v = slice(v, d, before[d], before[d] + x.shape[d]);
+    return [v];
+  });
+}
+
+/** Reverses the order of elements along the given dims (a view with negative strides). */
+export function flip(x: Tensor, dims: number | readonly number[]): Tensor {
+  const axes = normAxes('flip', dims, x.rank);
+  const strides = [...x.strides];
+  let offset = x.offset;
+  for (const a of axes) {
+    if (x.shape[a] > 0) offset += (x.shape[a] - 1) * x.strides[a];
+    strides[a] = -x.strides[a];
+  }
+  const out = new Tensor(x.storage, x.shape, x.dtype, strides, offset);
+  return record(out, 'flip', [x], (g) => [flip(g, axes)]);
+}

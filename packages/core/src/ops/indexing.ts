@@ -1,0 +1,132 @@
+/** Index-based ops: gather, scatterAdd, indexSelect, oneHot, maskedFill. */
+import { record } from '../autograd.js';
+import { allocate, isFloatDType, type DType } from '../dtype.js';
+import { broadcastShapes, fmtShape, normAxis, numel } from '../shape.js';
+import { Tensor } from '../tensor.js';
+import { expand, slice } from './view.js';
+
+function checkIndex(op: string, index: Tensor): Int32Array | Uint8Array | Float32Array | Float64Array {
+  if (!(index instanceof Tensor)) throw new Error(`${op}: index must be a Tensor`);
+  if (index.dtype !== 'int32' && index.dtype !== 'uint8') throw new Error(`${op}: index must have an integer dtype (int32), got ${index.dtype}`);
+  return index.toTypedArray();
+}
+
+/** Visits each position of `shape`; calls fn(linear, offsetIn(x, with dim replaced)). */
+function forEachIndexed(op: string, x: Tensor, dim: number, index: Tensor, fn: (linear: number, xOffset: number) => void): void {
+  const idx = checkIndex(op, index);
+  const rank = index.rank;
+  const pos = new Array<number>(rank).fill(0);
+  const total = index.size;
+  const limit = x.shape[dim];
+  for (let i = 0; i < total; i++) {
+    const j = idx[i];
+    if (j < 0 || j >= limit || !Number.isInteger(j)) throw new Error(`${op}: index ${j} is out of range for dimension ${dim} of size ${limit}`);
+    let off = x.offset + j * x.strides[dim];
+    for (let d = 0; d < rank; d++) if (d !== dim) off += pos[d] * x.strides[d];
+    fn(i, off);
+    for (let d = rank - 1; d >= 0; d--) {
+      if (++pos[d] < index.shape[d]) break;
+      pos[d] = 0;
+    }
+  }
+}
+
+function checkGatherShapes(op: string, x: Tensor, dim: number, index: Tensor): void {
+  if (index.rank !== x.rank) throw new Error(`${op}: index rank ${index.rank} must equal input rank ${x.rank} (shapes ${fmtShape(index.shape)} and ${fmtShape(x.shape)})`);
+  for (let d = 0; d < x.rank; d++) {
+    if (d !== dim && index.shape[d] > x.shape[d]) throw new Error(`${op}: index shape ${fmtShape(index.shape)} exceeds input shape ${fmtShape(x.shape)} at dimension ${d}`);
+  }
+}
+
+/** out[p] = x[p with p[dim] replaced by index[p]]. */
+export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
+  const d = normAxis('gather', dim, x.rank);
+  checkGatherShapes('gather', x, d, index);
+  const out = allocate(x.dtype, index.size);
+  forEachIndexed('gather', x, d, index, (i, off) => (out[i] = x.storage[off]));
+  return record(new Tensor(out, index.shape, x.dtype), 'gather', [x], (g) => [scatterAdd(new Tensor(allocate(g.dtype, x.size), x.shape, g.dtype), d, index, g)]);
+}
+
+/** A copy of x with src added at the positions index selects along dim. */
+export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
+  const d = normAxis('scatterAdd', dim, x.rank);
+  checkGatherShapes('scatterAdd', x, d, index);
+  if (src.rank !== index.rank || src.shape.some((s, i) => s < index.shape[i])) {
+    throw new Error(`scatterAdd: src shape ${fmtShape(src.shape)} must cover index shape ${fmtShape(index.shape)}`);
+  }
+  const base = x.contiguous().toTypedArray();
+  const out = allocate(x.dtype, base.length);
+  out.set(base);
+  const dense = new Tensor(out, x.shape, x.dtype);
+  // When src is larger than index only its leading block is used, as in PyTorch.
+  let block = src;
+  for (let k = 0; k < index.rank; k++) if (block.shape[k] !== index.shape[k]) block = slice(block, k, 0, index.shape[k]);
+  const sv = block.toTypedArray();
+  forEachIndexed('scatterAdd', dense, d, index, (i, off) => (out[off] += sv[i]));
+  return record(dense, 'scatterAdd', [x, src], (g) => [g, src.requiresGrad ? gather(g, d, index) : null]);
+}
+
+/** Selects entries along `dim` by a 1-D list of indices (rows of an embedding, for example). */
+export function indexSelect(x: Tensor, dim: number, index: Tensor | readonly number[]): Tensor {
+  const d = normAxis('indexSelect', dim, x.rank);
+  const idx = Array.isArray(index) ? Int32Array.from(index as number[]) : checkIndex('indexSelect', index as Tensor);
+  if (!Array.isArray(index) && (index as Tensor).rank > 1) throw new Error(`indexSelect: index must be 1-D, got shape ${fmtShape((index as Tensor).shape)}`);
+  const xc = x.contiguous();
+  const src = xc.toTypedArray();
+  const outer = numel(x.shape.slice(0, d));
+  const inner = numel(x.shape.slice(d + 1));
+  const n = x.shape[d];
+  const out = allocate(x.dtype, outer * idx.length * inner);
+  for (let k = 0; k < idx.length; k++) {
+    const j = idx[k];
+    if (j < 0 || j >= n || !Number.isInteger(j)) throw new Error(`indexSelect: index ${j} is out of range for dimension ${dim} of size ${n}`);
+  }
+  for (let o = 0; o < outer; o++) {
+    for (let k = 0; k < idx.length; k++) {
+      const from = (o * n + idx[k]) * inner;
+      out.set(src.subarray(from, from + inner), (o * idx.length + k) * inner);
+    }
+  }
+  const shape = [...x.shape];
+  shape[d] = idx.length;
+  return record(new Tensor(out, shape, x.dtype), 'indexSelect', [x], (g) => {
+    const gd = g.contiguous().toTypedArray();
+    const acc = allocate(g.dtype, x.size);
+    for (let o = 0; o < outer; o++) {
+      for (let k = 0; k < idx.length; k++) {
+        const to = (o * n + idx[k]) * inner;
+        const from = (o * idx.length + k) * inner;
+        for (let i = 0; i < inner; i++) acc[to + i] += gd[from + i];
+      }
+    }
+    return [new Tensor(acc, x.shape, g.dtype)];
+  });
+}
+
+/** One-hot encoding of integer class ids: shape [..., numClasses]. */
+export function oneHot(indices: Tensor, numClasses: number, dtype: DType = 'float32'): Tensor {
+  const idx = checkIndex('oneHot', indices);
+  if (!Number.isInteger(numClasses) || numClasses <= 0) throw new Error(`oneHot: numClasses must be a positive integer, got ${numClasses}`);
+  const out = allocate(dtype, idx.length * numClasses);
+  for (let i = 0; i < idx.length; i++) {
+    const c = idx[i];
+    if (c < 0 || c >= numClasses) throw new Error(`oneHot: class id ${c} at position ${i} is out of range [0, ${numClasses})`);
+    out[i * numClasses + c] = 1;
+  }
+  return new Tensor(out, [...indices.shape, numClasses], dtype);
+}
+
+/** Replaces elements where mask is true by `value`; mask broadcasts to x. */
+export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
+  if (!(mask instanceof Tensor)) throw new Error('maskedFill: mask must be a Tensor');
+  const shape = broadcastShapes('maskedFill', x.shape, mask.shape);
+  if (shape.length !== x.rank || shape.some((d, i) => d !== x.shape[i])) {
+    throw new Error(`maskedFill: mask of shape ${fmtShape(mask.shape)} cannot broadcast to input shape ${fmtShape(x.shape)}`);
+  }
+  const m = expand(mask, shape).toTypedArray();
+  const src = x.toTypedArray();
+  const out = allocate(x.dtype, src.length);
+  if (!isFloatDType(x.dtype) && !Number.isInteger(value)) throw new Error(`maskedFill: value ${value} does not fit dtype ${x.dtype}`);
+  for (let i = 0; i < out.length; i++) out[i] = m[i] ? value : src[i];
+  return record(new Tensor(out, x.shape, x.dtype), 'maskedFill', [x], (g) => [maskedFill(g.contiguous(), mask, 0)]);
+}

@@ -1,0 +1,21 @@
+/** Turns mixed tensor/number operands into tensors of a common dtype. */
+import { castScalar, isFloatDType, promoteTypes, type DType } from '../dtype.js';
+import { allocate } from '../dtype.js';
+import { Tensor, type TensorLike } from '../tensor.js';
+
+export function resultDType(a: TensorLike, b: TensorLike): DType {
+  if (a instanceof Tensor && b instanceof Tensor) return promoteTypes(a.dtype, b.dtype);
+  const t = (a instanceof Tensor ? a : b) as Tensor;
+  const s = (a instanceof Tensor ? b : a) as number;
+  // A Python-style scalar does not widen a float tensor, but a fractional one turns ints into float32.
+  if (!isFloatDType(t.dtype) && !Number.isInteger(s)) return 'float32';
+  return t.dtype === 'bool' && s !== 0 && s !== 1 ? 'int32' : t.dtype;
+}
+
+export function asTensor(op: string, x: TensorLike, dtype: DType): Tensor {
+  if (x instanceof Tensor) return x.dtype === dtype ? x : x.to(dtype);
+  if (typeof x !== 'number') throw new Error(`${op}: expected a Tensor or number, got ${x === null ? 'null' : typeof x}`);
+  const s = allocate(dtype, 1);
+  s[0] = castScalar(x, dtype);
+  return new Tensor(s, [], dtype);
+}

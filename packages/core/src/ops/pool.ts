@@ -1,0 +1,197 @@
+/** Max and average pooling, 2-D and (through a height-1 view) 1-D. */
+import { record } from '../autograd.js';
+import { allocate, isFloatDType } from '../dtype.js';
+import { fmtShape } from '../shape.js';
+import { Tensor } from '../tensor.js';
+import { squeeze, unsqueeze } from './view.js';
+import type { Pair } from './conv.js';
+
+export interface Pool2dOptions {
+  /** Defaults to the kernel size. */
+  stride?: Pair;
+  padding?: Pair;
+  dilation?: Pair;
+  ceilMode?: boolean;
+  /** avgPool only: count padded zeros in the divisor (PyTorch default true). */
+  countIncludePad?: boolean;
+}
+
+interface PoolGeometry {
+  n: number; c: number; h: number; w: number; kh: number; kw: number;
+  sh: number; sw: number; ph: number; pw: number; dh: number; dw: number; oh: number; ow: number;
+}
+
+function pair(v: Pair | undefined, dflt: readonly [number, number]): [number, number] {
+  return v === undefined ? [dflt[0], dflt[1]] : typeof v === 'number' ? [v, v] : [v[0], v[1]];
+}
+
+function outSize(op: string, len: number, k: number, s: number, p: number, d: number, ceil: boolean): number {
+  const span = len + 2 * p - d * (k - 1) - 1;
+  let o = (ceil ? Math.ceil(span / s) : Math.floor(span / s)) + 1;
+  // As in PyTorch, the last window must start inside the input or left padding.
+  if (ceil && (o - 1) * s >= len + p) o--;
+  if (o <= 0) throw new Error(`${op}: input length ${len} is too small for kernel ${k} (padding ${p}, dilation ${d})`);
+  return o;
+}
+
+function geometry(op: string, x: Tensor, kernel: Pair, opts: Pool2dOptions): PoolGeometry {
+  if (x.rank !== 4) throw new Error(`${op}: input must be 4-D [N,C,H,W], got shape ${fmtShape(x.shape)}`);
+  if (!isFloatDType(x.dtype)) throw new Error(`${op}: input must be float32 or float64, got ${x.dtype}`);
+  const [kh, kw] = pair(kernel, [1, 1]);
+  const [sh, sw] = pair(opts.stride, [kh, kw]);
+  const [ph, pw] = pair(opts.padding, [0, 0]);
+  const [dh, dw] = pair(opts.dilation, [1, 1]);
+  for (const [name, v] of [['kernel', kh], ['kernel', kw], ['stride', sh], ['stride', sw], ['dilation', dh], ['dilation', dw]] as const) {
+    if (!Number.isInteger(v) || v <= 0) throw new Error(`${op}: ${name} must be a positive integer, got ${v}`);
+  }
+  if (ph * 2 > kh || pw * 2 > kw) throw new Error(`${op}: padding (${ph},${pw}) must be at most half the kernel (${kh},${kw})`);
+  const [n, c, h, w] = x.shape;
+  const ceil = opts.ceilMode ?? false;
+  return { n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, oh: outSize(op, h, kh, sh, ph, dh, ceil), ow: outSize(op, w, kw, sw, pw, dw, ceil) };
+}
+
+export function maxPool2d(x: Tensor, kernel: Pair, opts: Pool2dOptions = {}): Tensor {
+  const G = geometry('maxPool2d', x, kernel, opts);
+  const src = x.contiguous().toTypedArray();
+  const planes = G.n * G.c;
+  const out = allocate(x.dtype, planes * G.oh * G.ow);
+  const arg = new Int32Array(out.length);
+  let p = 0;
+  for (let pl = 0; pl < planes; pl++) {
+    const base = pl * G.h * G.w;
+    for (let oy = 0; oy < G.oh; oy++) {
+      for (let ox = 0; ox < G.ow; ox++, p++) {
+        let best = -Infinity;
+        let bi = -1;
+        for (let i = 0; i < G.kh; i++) {
+          const iy = oy * G.sh - G.ph + i * G.dh;
+          if (iy < 0 || iy >= G.h) continue;
+          for (let j = 0; j < G.kw; j++) {
+            const ix = ox * G.sw - G.pw + j * G.dw;
+            if (ix < 0 || ix >= G.w) continue;
+            const idx = base + iy * G.w + ix;
+            const v = src[idx];
+            if (v > best || bi < 0 || Number.isNaN(v)) {
+              best = v;
+              bi = idx;
+              if (Number.isNaN(v)) break;
+            }
+          }
+        }
+        out[p] = best;
+        arg[p] = bi;
+      }
+    }
+  }
+  const y = new Tensor(out, [G.n, G.c, G.oh, G.ow], x.dtype);
+  return record(y, 'maxPool2d', [x], (g) => {
+    const gd = g.contiguous().toTypedArray();
+    const dx = allocate(x.dtype, x.size);
+    for (let i = 0; i < arg.length; i++) if (arg[i] >= 0) dx[arg[i]] += gd[i];
+    return [new Tensor(dx, x.shape, x.dtype)];
+  });
+}
+
+export function avgPool2d(x: Tensor, kernel: Pair, opts: Pool2dOptions = {}): Tensor {
+  const G = geometry('avgPool2d', x, kernel, opts);
+  const includePad = opts.countIncludePad ?? true;
+  const src = x.contiguous().toTypedArray();
+  const planes = G.n * G.c;
+  const out = allocate(x.dtype, planes * G.oh * G.ow);
+  const divisors = new Float64Array(G.oh * G.ow);
+  for (let oy = 0; oy < G.oh; oy++) {
+    for (let ox = 0; ox < G.ow; ox++) {
+      let count = 0;
+      let padded = 0;
+      for (let i = 0; i < G.kh; i++) {
+        const iy = oy * G.sh - G.ph + i * G.dh;
+        for (let j = 0; j < G.kw; j++) {
+          const ix = ox * G.sw - G.pw + j * G.dw;
+          const inside = iy >= 0 && iy < G.h && ix >= 0 && ix < G.w;
+          // Windows hanging past the padding (ceilMode) never count those cells.
+          const inPad = iy >= -G.ph && iy < G.h + G.ph && ix >= -G.pw && ix < G.w + G.pw;
+          if (inside) count++;
+          if (inPad) padded++;
+        }
+      }
+      divisors[oy * G.ow + ox] = includePad ? padded : Math.max(count, 1);
+    }
+  }
+  let p = 0;
+  for (let pl = 0; pl < planes; pl++) {
+    const base = pl * G.h * G.w;
+    for (let oy = 0; oy < G.oh; oy++) {
+      for (let ox = 0; ox < G.ow; ox++, p++) {
+        let s = 0;
+        for (let i = 0; i < G.kh; i++) {
+          const iy = oy * G.sh - G.ph + i * G.dh;
+          if (iy < 0 || iy >= G.h) continue;
+          for (let j = 0; j < G.kw; j++) {
+            const ix = ox * G.sw - G.pw + j * G.dw;
+            if (ix >= 0 && ix < G.w) s += src[base + iy * G.w + ix];
+          }
+        }
+        out[p] = s / divisors[oy * G.ow + ox];
+      }
+    }
+  }
+  const y = new Tensor(out, [G.n, G.c, G.oh, G.ow], x.dtype);
+  return record(y, 'avgPool2d', [x], (g) => {
+    const gd = g.contiguous().toTypedArray();
+    const dx = allocate(x.dtype, x.size);
+    let q = 0;
+    for (let pl = 0; pl < planes; pl++) {
+      const base = pl * G.h * G.w;
+      for (let oy = 0; oy < G.oh; oy++) {
+        for (let ox = 0; ox < G.ow; ox++, q++) {
+          const share = gd[q] / divisors[oy * G.ow + ox];
+          for (let i = 0; i < G.kh; i++) {
+            const iy = oy * G.sh - G.ph + i * G.dh;
+            if (iy < 0 || iy >= G.h) continue;
+            for (let j = 0; j < G.kw; j++) {
+              const ix = ox * G.sw - G.pw + j * G.dw;
+              if (ix >= 0 && ix < G.w) dx[base + iy * G.w + ix] += share;
+            }
+          }
+        }
+      }
+    }
+    return [new Tensor(dx, x.shape, x.dtype)];
+  });
+}
+
+export interface Pool1dOptions {
+  stride?: number;
+  padding?: number;
+  dilation?: number;
+  ceilMode?: boolean;
+  countIncludePad?: boolean;
+}
+
+function to2d(o: Pool1dOptions): Pool2dOptions {
+  return {
+    stride: o.stride === undefined ? undefined : [1, o.stride],
+    padding: [0, o.padding ?? 0],
+    dilation: [1, o.dilation ?? 1],
+    ceilMode: o.ceilMode,
+    countIncludePad: o.countIncludePad,
+  };
+}
+
+function check1d(op: string, x: Tensor): void {
+  if (x.rank !== 3) throw new Error(`${op}: input must be 3-D [N,C,L], got shape ${fmtShape(x.shape)}`);
+}
+
+export function maxPool1d(x: Tensor, kernel: number, opts: Pool1dOptions = {}): Tensor {
+  check1d('maxPool1d', x);
+  const o = to2d(opts);
+  if (opts.stride === undefined) o.stride = [1, kernel];
+  return squeeze(maxPool2d(unsqueeze(x, 2), [1, kernel], o), 2);
+}
+
+export function avgPool1d(x: Tensor, kernel: number, opts: Pool1dOptions = {}): Tensor {
+  check1d('avgPool1d', x);
+  const o = to2d(opts);
+  if (opts.stride === undefined) o.stride = [1, kernel];
+  return squeeze(avgPool2d(unsqueeze(x, 2), [1, kernel], o), 2);
+}

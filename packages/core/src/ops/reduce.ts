@@ -1,0 +1,187 @@
+/**
+ * Reductions over one or several axes. The input is viewed with the reduced
+ * axes moved last, so every kernel reduces contiguous blocks of `inner`
+ * elements for each of `outer` output positions.
+ */
+import { record } from '../autograd.js';
+import { allocate, isFloatDType, type DType, type TypedArray } from '../dtype.js';
+import { normAxes, numel, shapesEqual } from '../shape.js';
+import { Tensor } from '../tensor.js';
+import { expand, permute, reshape } from './view.js';
+
+interface Layout {
+  axes: number[];
+  /** Output shape with reduced axes kept as 1. */
+  keepShape: number[];
+  outShape: number[];
+  perm: number[];
+  outer: number;
+  inner: number;
+  /** Contiguous data in permuted order. */
+  data: TypedArray;
+}
+
+function layout(op: string, x: Tensor, dim: number | readonly number[] | undefined, keepdim: boolean): Layout {
+  const axes = normAxes(op, dim, x.rank);
+  const kept = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
+  const perm = [...kept, ...axes];
+  const keepShape = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
+  const outShape = keepdim ? keepShape : kept.map((i) => x.shape[i]);
+  const inner = numel(axes.map((i) => x.shape[i]));
+  const outer = numel(kept.map((i) => x.shape[i]));
+  const xp = permute(x.detach(), perm);
+  return { axes, keepShape, outShape, perm, outer, inner, data: xp.toTypedArray() };
+}
+
+function floatOut(x: Tensor): DType {
+  return isFloatDType(x.dtype) ? x.dtype : x.dtype === 'int32' ? 'int32' : 'int32';
+}
+
+/** Sums a broadcast gradient back down to `shape` (the inverse of broadcasting). */
+export function sumToShape(g: Tensor, shape: readonly number[]): Tensor {
+  if (shapesEqual(g.shape, shape)) return g;
+  const lead = g.rank - shape.length;
+  const axes: number[] = [];
+  for (let i = 0; i < g.rank; i++) if (i < lead || (shape[i - lead] === 1 && g.shape[i] !== 1)) axes.push(i);
+  return reshape(sum(g, axes, true), shape);
+}
+
+function gradToInput(g: Tensor, L: Layout, x: Tensor): Tensor {
+  return expand(reshape(g, L.keepShape), x.shape);
+}
+
+export function sum(x: Tensor, dim?: number | readonly number[], keepdim = false): Tensor {
+  const L = layout('sum', x, dim, keepdim);
+  const dtype = floatOut(x);
+  const out = allocate(dtype, L.outer);
+  const d = L.data;
+  for (let o = 0, p = 0; o < L.outer; o++) {
+    let s = 0;
+    for (let i = 0; i < L.inner; i++) s += d[p++];
+    out[o] = s;
+  }
+  return record(new Tensor(out, L.outShape, dtype), 'sum', [x], (g) => [gradToInput(g, L, x)]);
+}
+
+export function mean(x: Tensor, dim?: number | readonly number[], keepdim = false): Tensor {
+  const n = numel(normAxes('mean', dim, x.rank).map((i) => x.shape[i]));
+  const xf = isFloatDType(x.dtype) ? x : x.to('float32');
+  return sum(xf, dim, keepdim).div(n);
+}
+
+/** Variance with Bessel's correction by default (correction = 1), as torch.var. */
+export function variance(x: Tensor, dim?: number | readonly number[], keepdim = false, correction = 1): Tensor {
+  const n = numel(normAxes('var', dim, x.rank).map((i) => x.shape[i]));
+  const xf = isFloatDType(x.dtype) ? x : x.to('float32');
+  const centred = xf.sub(mean(xf, dim, true));
+  return sum(centred.square(), dim, keepdim).div(Math.max(0, n - correction));
+}
+
+export function std(x: Tensor, dim?: number | readonly number[], keepdim = false, correction = 1): Tensor {
+  return variance(x, dim, keepdim, correction).sqrt();
+}
+
+function extremum(op: 'max' | 'min', x: Tensor, dim: number | readonly number[] | undefined, keepdim: boolean): { values: Tensor; index: Int32Array; L: Layout } {
+  const L = layout(op, x, dim, keepdim);
+  if (L.inner === 0) throw new Error(`${op}: cannot reduce over an empty dimension (shape [${x.shape}])`);
+  const out = allocate(x.dtype, L.outer);
+  const index = new Int32Array(L.outer);
+  const d = L.data;
+  const better = op === 'max' ? (a: number, b: number) => a > b : (a: number, b: number) => a < b;
+  for (let o = 0; o < L.outer; o++) {
+    const base = o * L.inner;
+    let best = d[base];
+    let bi = 0;
+    for (let i = 1; i < L.inner; i++) {
+      const v = d[base + i];
+      if (Number.isNaN(best)) break;
+      if (better(v, best) || Number.isNaN(v)) {
+        best = v;
+        bi = i;
+      }
+    }
+    out[o] = best;
+    index[o] = bi;
+  }
+  return { values: new Tensor(out, L.outShape, x.dtype), index, L };
+}
+
+function extremumOp(op: 'max' | 'min', x: Tensor, dim: number | readonly number[] | undefined, keepdim: boolean): Tensor {
+  const { values, index, L } = extremum(op, x, dim, keepdim);
+  return record(values, op, [x], (g) => {
+    const gd = g.contiguous().toTypedArray();
+    const buf = allocate(g.dtype, L.outer * L.inner);
+    for (let o = 0; o < L.outer; o++) buf[o * L.inner + index[o]] = gd[o];
+    const permShape = L.perm.map((i) => x.shape[i]);
+    const inverse = new Array<number>(L.perm.length);
+    L.perm.forEach((src, i) => (inverse[src] = i));
+    return [permute(new Tensor(buf, permShape, g.dtype), inverse).contiguous()];
+  });
+}
+
+/** Maximum over axes; the gradient flows to the first maximal element. */
+export function max(x: Tensor, dim?: number | readonly number[], keepdim = false): Tensor {
+  return extremumOp('max', x, dim, keepdim);
+}
+
+export function min(x: Tensor, dim?: number | readonly number[], keepdim = false): Tensor {
+  return extremumOp('min', x, dim, keepdim);
+}
+
+function argExtremum(op: 'max' | 'min', x: Tensor, dim: number | undefined, keepdim: boolean): Tensor {
+  const src = dim === undefined ? reshape(x.detach(), [x.size]) : x;
+  const { index, L } = extremum(op, src, dim ?? 0, dim === undefined ? false : keepdim);
+  return new Tensor(index, L.outShape, 'int32');
+}
+
+/** Index of the maximum along `dim` (of the flattened tensor when omitted), int32. */
+export function argmax(x: Tensor, dim?: number, keepdim = false): Tensor {
+  return argExtremum('max', x, dim, keepdim);
+}
+
+export function argmin(x: Tensor, dim?: number, keepdim = false): Tensor {
+  return argExtremum('min', x, dim, keepdim);
+}
+
+/** log Σ exp(x), stable: the maximum is subtracted first. */
+export function logsumexp(x: Tensor, dim?: number | readonly number[], keepdim = false): Tensor {
+  const xf = isFloatDType(x.dtype) ? x : x.to('float32');
+  const m = max(xf.detach(), dim, true);
+  // An all -inf slice keeps -inf instead of producing NaN from (-inf) - (-inf).
+  const ms = m.storage;
+  for (let i = 0; i < ms.length; i++) if (!Number.isFinite(ms[i])) ms[i] = 0;
+  const s = sum(xf.sub(m).exp(), dim, true).log().add(m);
+  return keepdim ? s : reshape(s, layout('logsumexp', x, dim, false).outShape);
+}
+
+/** Product over axes; the gradient is the product of the other elements (exact with zeros). */
+export function prod(x: Tensor, dim?: number | readonly number[], keepdim = false): Tensor {
+  const L = layout('prod', x, dim, keepdim);
+  const dtype = floatOut(x);
+  const out = allocate(dtype, L.outer);
+  const d = L.data;
+  for (let o = 0; o < L.outer; o++) {
+    let p = 1;
+    for (let i = 0; i < L.inner; i++) p *= d[o * L.inner + i];
+    out[o] = p;
+  }
+  return record(new Tensor(out, L.outShape, dtype), 'prod', [x], (g) => {
+    const gd = g.contiguous().toTypedArray();
+    const buf = allocate(g.dtype, L.outer * L.inner);
+    const prefix = new Float64Array(L.inner + 1);
+    for (let o = 0; o < L.outer; o++) {
+      const base = o * L.inner;
+      prefix[0] = 1;
+      for (let i = 0; i < L.inner; i++) prefix[i + 1] = prefix[i] * d[base + i];
+      let suffix = 1;
+      for (let i = L.inner - 1; i >= 0; i--) {
+        buf[base + i] = gd[o] * prefix[i] * suffix;
+        suffix *= d[base + i];
+      }
+    }
+    const permShape = L.perm.map((i) => x.shape[i]);
+    const inverse = new Array<number>(L.perm.length);
+    L.perm.forEach((src, i) => (inverse[src] = i));
+    return [permute(new Tensor(buf, permShape, g.dtype), inverse).contiguous()];
+  });
+}

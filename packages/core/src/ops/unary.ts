@@ -1,0 +1,118 @@
+/**
+ * Elementwise unary ops. Each entry pairs the forward function with its local
+ * derivative f'(x) (given x and y = f(x)); the gradient is g · f'(x).
+ */
+import { record } from '../autograd.js';
+import { allocate, isFloatDType } from '../dtype.js';
+import { getBackend } from '../backend/registry.js';
+import type { FloatArray, UnaryKernelName } from '../backend/backend.js';
+import { erf, sigmoid as sigmoidScalar } from '../kernels/special.js';
+import { Tensor } from '../tensor.js';
+
+interface UnaryDef {
+  f: (x: number) => number;
+  /** Local derivative from input x and output y. */
+  df: (x: number, y: number) => number;
+}
+
+const SQRT1_2 = Math.SQRT1_2;
+const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
+
+const DEFS: Record<string, UnaryDef> = {
+  neg: { f: (x) => -x, df: () => -1 },
+  abs: { f: Math.abs, df: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0) },
+  exp: { f: Math.exp, df: (_x, y) => y },
+  log: { f: Math.log, df: (x) => 1 / x },
+  log1p: { f: Math.log1p, df: (x) => 1 / (1 + x) },
+  sqrt: { f: Math.sqrt, df: (_x, y) => 0.5 / y },
+  rsqrt: { f: (x) => 1 / Math.sqrt(x), df: (_x, y) => -0.5 * y * y * y },
+  square: { f: (x) => x * x, df: (x) => 2 * x },
+  sin: { f: Math.sin, df: Math.cos },
+  cos: { f: Math.cos, df: (x) => -Math.sin(x) },
+  tanh: { f: Math.tanh, df: (_x, y) => 1 - y * y },
+  sigmoid: { f: sigmoidScalar, df: (_x, y) => y * (1 - y) },
+  relu: { f: (x) => (x > 0 ? x : 0), df: (x) => (x > 0 ? 1 : 0) },
+  gelu: { f: (x) => 0.5 * x * (1 + erf(x * SQRT1_2)), df: (x) => 0.5 * (1 + erf(x * SQRT1_2)) + x * INV_SQRT_2PI * Math.exp(-0.5 * x * x) },
+  silu: { f: (x) => x * sigmoidScalar(x), df: (x) => { const s = sigmoidScalar(x); return s * (1 + x * (1 - s)); } },
+};
+
+function mapInto(src: FloatArray, dst: FloatArray, f: (x: number) => number): void {
+  for (let i = 0; i < src.length; i++) dst[i] = f(src[i]);
+}
+
+function derivInto(x: FloatArray, y: FloatArray, g: FloatArray, out: FloatArray, df: (x: number, y: number) => number): void {
+  for (let i = 0; i < x.length; i++) out[i] = g[i] * df(x[i], y[i]);
+}
+
+function floatInput(op: string, x: Tensor): Tensor {
+  if (!(x instanceof Tensor)) throw new Error(`${op}: expected a Tensor, got ${typeof x}`);
+  // Integer and bool inputs are promoted to float32, as in PyTorch for these ops.
+  return isFloatDType(x.dtype) ? x.contiguous() : x.to('float32');
+}
+
+/** Applies an elementwise function with a given local derivative. */
+export function unaryWith(op: string, x: Tensor, f: (v: number) => number, df: (v: number, y: number) => number, kernel?: UnaryKernelName): Tensor {
+  const xc = floatInput(op, x);
+  const src = xc.toTypedArray() as FloatArray;
+  const out = allocate(xc.dtype, src.length) as FloatArray;
+  const backend = getBackend();
+  if (!(kernel && backend.unary && backend.unary(kernel, src, out))) mapInto(src, out, f);
+  const y = new Tensor(out, xc.shape, xc.dtype);
+  return record(y, op, [x], (g) => {
+    const gs = g.contiguous().toTypedArray() as FloatArray;
+    const d = allocate(xc.dtype, src.length) as FloatArray;
+    derivInto(src, out, gs, d, df);
+    return [new Tensor(d, xc.shape, xc.dtype)];
+  });
+}
+
+function named(op: UnaryKernelName) {
+  const def = DEFS[op];
+  return (x: Tensor): Tensor => unaryWith(op, x, def.f, def.df, op);
+}
+
+export const neg = named('neg');
+export const abs = named('abs');
+export const exp = named('exp');
+export const log = named('log');
+export const log1p = named('log1p');
+export const sqrt = named('sqrt');
+export const rsqrt = named('rsqrt');
+export const square = named('square');
+export const sin = named('sin');
+export const cos = named('cos');
+export const tanh = named('tanh');
+export const sigmoid = named('sigmoid');
+export const relu = named('relu');
+export const silu = named('silu');
+
+export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
+  return unaryWith('leakyRelu', x, (v) => (v > 0 ? v : negativeSlope * v), (v) => (v > 0 ? 1 : negativeSlope));
+}
+
+/** GELU, exact (erf) or with the tanh approximation. */
+export function gelu(x: Tensor, approximate: 'none' | 'tanh' = 'none'): Tensor {
+  if (approximate === 'none') return unaryWith('gelu', x, DEFS.gelu.f, DEFS.gelu.df, 'gelu');
+  const k = 0.044715;
+  return unaryWith(
+    'gelu',
+    x,
+    (v) => 0.5 * v * (1 + Math.tanh(SQRT_2_OVER_PI * (v + k * v * v * v))),
+    (v) => {
+      const u = SQRT_2_OVER_PI * (v + k * v * v * v);
+      const t = Math.tanh(u);
+      return 0.5 * (1 + t) + 0.5 * v * (1 - t * t) * SQRT_2_OVER_PI * (1 + 3 * k * v * v);
+    },
+  );
+}
+
+/** log(1 + exp(beta·x))/beta, linear above `threshold` for numerical stability (as in PyTorch). */
+export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
+  return unaryWith(
+    'softplus',
+    x,
+    (v) => (v * beta > threshold ? v : Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(beta * v))) / beta),
+    (v) => (v * beta > threshold ? 1 : sigmoidScalar(beta * v)),
+  );
+}

@@ -1,0 +1,174 @@
+/**
+ * Seeded, splittable pseudo-random generator (xoshiro128**, seeded through
+ * SplitMix32). Every source of randomness in tensorkit — initialisers,
+ * dropout, shuffling, augmentation — draws from a Generator, so one seed fixes
+ * a whole run and `getState()`/`setState()` let checkpoints resume exactly.
+ */
+export interface GeneratorState {
+  /** The four 32-bit words of the xoshiro128** state. */
+  s: [number, number, number, number];
+  /** A cached second normal deviate from Box–Muller, or null. */
+  spareNormal: number | null;
+}
+
+function splitmix32(seed: number): () => number {
+  let x = seed >>> 0;
+  return () => {
+    x = (x + 0x9e3779b9) >>> 0;
+    let z = x;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+    return (z ^ (z >>> 16)) >>> 0;
+  };
+}
+
+function hashSeed(seed: number, stream: number): number {
+  // Mix two 32-bit words so that nearby (seed, stream) pairs give unrelated seeds.
+  const a = splitmix32(seed ^ Math.imul(stream + 1, 0x27d4eb2d))();
+  return splitmix32(a ^ stream)();
+}
+
+export class Generator {
+  private s0 = 0;
+  private s1 = 0;
+  private s2 = 0;
+  private s3 = 0;
+  private spare: number | null = null;
+
+  constructor(seed = 0) {
+    this.manualSeed(seed);
+  }
+
+  /** Re-seeds this generator in place. Accepts any finite number (taken modulo 2^32). */
+  manualSeed(seed: number): this {
+    if (!Number.isFinite(seed)) throw new Error(`Generator.manualSeed: seed must be a finite number, got ${seed}`);
+    const next = splitmix32(Math.floor(seed) >>> 0);
+    this.s0 = next();
+    this.s1 = next();
+    this.s2 = next();
+    this.s3 = next();
+    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
+    this.spare = null;
+    return this;
+  }
+
+  /**
+   * A new, independent generator derived from this one's next output and a
+   * stream id, e.g. one per module or per data-loader worker. Advances this
+   * generator by one draw.
+   */
+  split(stream = 0): Generator {
+    return new Generator(hashSeed(this.nextUint32(), stream));
+  }
+
+  /** The next raw 32-bit unsigned integer. */
+  nextUint32(): number {
+    const result = Math.imul(rotl(Math.imul(this.s1, 5), 7), 9) >>> 0;
+    const t = this.s1 << 9;
+    this.s2 ^= this.s0;
+    this.s3 ^= this.s1;
+    this.s1 ^= this.s2;
+    this.s0 ^= this.s3;
+    this.s2 ^= t;
+    this.s3 = rotl(this.s3, 11);
+    return result;
+  }
+
+  /** Uniform in [0, 1) with 53 random bits. */
+  uniform(): number {
+    const hi = this.nextUint32() >>> 5; // 27 bits
+    const lo = this.nextUint32() >>> 6; // 26 bits
+    return (hi * 67108864 + lo) / 9007199254740992;
+  }
+
+  /** Uniform in [low, high). */
+  uniformRange(low: number, high: number): number {
+    return low + (high - low) * this.uniform();
+  }
+
+  /** Standard normal deviate (Box–Muller, both deviates used). */
+  normal(mean = 0, std = 1): number {
+    if (this.spare !== null) {
+      const z = this.spare;
+      this.spare = null;
+      return mean + std * z;
+    }
+    let u = 0;
+    while (u === 0) u = this.uniform();
+    const v = this.uniform();
+    const r = Math.sqrt(-2 * Math.log(u));
+    this.spare = r * Math.sin(2 * Math.PI * v);
+    return mean + std * r * Math.cos(2 * Math.PI * v);
+  }
+
+  /** Uniform integer in [low, high) without modulo bias. */
+  randint(low: number, high: number): number {
+    const span = high - low;
+    if (!Number.isInteger(low) || !Number.isInteger(high) || span <= 0) {
+      throw new Error(`Generator.randint: need integers low < high, got [${low}, ${high})`);
+    }
+    if (span > 0x100000000) return low + Math.floor(this.uniform() * span);
+    const limit = 0x100000000 - (0x100000000 % span);
+    let x = this.nextUint32();
+    while (x >= limit) x = this.nextUint32();
+    return low + (x % span);
+  }
+
+  /** True with probability p. */
+  bernoulli(p: number): boolean {
+    return this.uniform() < p;
+  }
+
+  /** A random permutation of 0..n-1 (Fisher–Yates). */
+  permutation(n: number): Int32Array {
+    const out = new Int32Array(n);
+    for (let i = 0; i < n; i++) out[i] = i;
+    this.shuffle(out);
+    return out;
+  }
+
+  /** Shuffles an array in place (Fisher–Yates) and returns it. */
+  shuffle<T extends { length: number; [i: number]: any }>(arr: T): T {
+    for (let i = arr.length - 1; i > 0; i--) {
+      const j = this.randint(0, i + 1);
+      const t = arr[i];
+      arr[i] = arr[j];
+      arr[j] = t;
+    }
+    return arr;
+  }
+
+  getState(): GeneratorState {
+    return { s: [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0], spareNormal: this.spare };
+  }
+
+  setState(state: GeneratorState): this {
+    if (!state || !Array.isArray(state.s) || state.s.length !== 4 || state.s.some((w) => !Number.isInteger(w))) {
+      throw new Error('Generator.setState: expected {s: [four 32-bit integers], spareNormal}');
+    }
+    [this.s0, this.s1, this.s2, this.s3] = state.s.map((w) => w >>> 0) as [number, number, number, number];
+    this.spare = state.spareNormal ?? null;
+    return this;
+  }
+
+  clone(): Generator {
+    return new Generator().setState(this.getState());
+  }
+}
+
+function rotl(x: number, k: number): number {
+  return ((x << k) | (x >>> (32 - k))) >>> 0;
+}
+
+let defaultGenerator = new Generator(0);
+
+/** The process-wide generator used when no explicit generator is passed. */
+export function getDefaultGenerator(): Generator {
+  return defaultGenerator;
+}
+
+/** Seeds the process-wide default generator (like `torch.manual_seed`). */
+export function manualSeed(seed: number): Generator {
+  defaultGenerator = new Generator(seed);
+  return defaultGenerator;
+}

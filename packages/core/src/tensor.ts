@@ -1,0 +1,242 @@
+/**
+ * The Tensor: a typed-array storage plus shape, strides and offset. Views
+ * (reshape, permute, slice, expand, …) share storage; every op returns a new
+ * tensor and records a gradient node when an input requires grad.
+ */
+import { backward as runBackward, type GradNode } from './autograd.js';
+import { allocate, castScalar, type DType, type TypedArray } from './dtype.js';
+import { contiguousStrides, numel, type Shape } from './shape.js';
+import { copyStrided } from './kernels/strided.js';
+import { formatTensor } from './format.js';
+import * as un from './ops/unary.js';
+import * as bin from './ops/binary.js';
+import * as cmp from './ops/compare.js';
+import * as red from './ops/reduce.js';
+import * as vw from './ops/view.js';
+import * as mm from './ops/matmul.js';
+import * as sm from './ops/softmax.js';
+import * as ix from './ops/indexing.js';
+import * as cast from './ops/cast.js';
+
+export type Scalar = number;
+export type TensorLike = Tensor | number;
+export type NestedArray = number | boolean | NestedArray[];
+
+export class Tensor {
+  /** The backing buffer, possibly shared with other views. */
+  readonly storage: TypedArray;
+  readonly shape: readonly number[];
+  readonly strides: readonly number[];
+  readonly offset: number;
+  readonly dtype: DType;
+  /** Whether gradients flow to (and accumulate in) this tensor. */
+  requiresGrad = false;
+  /** Accumulated gradient of a leaf after `backward()`. */
+  grad: Tensor | null = null;
+  /** The node that produced this tensor, or null for leaves. */
+  gradFn: GradNode | null = null;
+
+  constructor(storage: TypedArray, shape: Shape, dtype: DType, strides?: Shape, offset = 0) {
+    this.storage = storage;
+    this.shape = Object.freeze([...shape]);
+    this.strides = Object.freeze(strides ? [...strides] : contiguousStrides(shape));
+    this.offset = offset;
+    this.dtype = dtype;
+  }
+
+  /** Number of elements. */
+  get size(): number {
+    return numel(this.shape);
+  }
+
+  get rank(): number {
+    return this.shape.length;
+  }
+
+  /** Alias of `rank`, as in NumPy/PyTorch. */
+  get ndim(): number {
+    return this.shape.length;
+  }
+
+  get isLeaf(): boolean {
+    return this.gradFn === null;
+  }
+
+  /** True when elements are laid out densely in row-major order. */
+  isContiguous(): boolean {
+    let expected = 1;
+    for (let i = this.shape.length - 1; i >= 0; i--) {
+      if (this.shape[i] !== 1 && this.strides[i] !== expected) return false;
+      expected *= this.shape[i];
+    }
+    return true;
+  }
+
+  /** Marks this (leaf) tensor as requiring grad; returns this. */
+  requiresGrad_(flag = true): this {
+    if (!this.isLeaf && !flag) throw new Error('requiresGrad_: cannot turn off grad on a non-leaf tensor; use detach()');
+    this.requiresGrad = flag;
+    return this;
+  }
+
+  /** A tensor sharing storage, cut from the graph. */
+  detach(): Tensor {
+    return new Tensor(this.storage, this.shape, this.dtype, this.strides, this.offset);
+  }
+
+  /** Dense row-major copy when needed (shares storage when already contiguous). */
+  contiguous(): Tensor {
+    return vw.contiguous(this);
+  }
+
+  /** A fresh dense copy, differentiable. */
+  clone(): Tensor {
+    return vw.clone(this);
+  }
+
+  /**
+   * The elements as a dense typed array in row-major order. Copy-free when
+   * the tensor is contiguous: then the result aliases storage — treat it as
+   * read-only unless you own the tensor.
+   */
+  toTypedArray(): TypedArray {
+    const n = this.size;
+    if (this.isContiguous()) return this.storage.subarray(this.offset, this.offset + n);
+    const out = allocate(this.dtype, n);
+    copyStrided(this.storage, this.offset, this.strides, this.shape, out);
+    return out;
+  }
+
+  /** Nested JavaScript arrays (booleans for bool tensors), or a number for a scalar. */
+  toArray(): NestedArray {
+    const flat = this.toTypedArray();
+    const isBool = this.dtype === 'bool';
+    const build = (dim: number, start: number): NestedArray => {
+      if (dim === this.shape.length) return isBool ? flat[start] !== 0 : flat[start];
+      const step = numel(this.shape.slice(dim + 1));
+      const out: NestedArray[] = [];
+      for (let i = 0; i < this.shape[dim]; i++) out.push(build(dim + 1, start + i * step));
+      return out;
+    };
+    return build(0, 0);
+  }
+
+  /** The value of a one-element tensor. */
+  item(): number {
+    if (this.size !== 1) throw new Error(`item: tensor has ${this.size} elements (shape [${this.shape}]); item() needs exactly one`);
+    return this.storage[this.offset];
+  }
+
+  toString(): string {
+    return formatTensor(this);
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+
+  /** Backpropagates from this tensor; see autograd.backward. */
+  backward(grad?: Tensor): void {
+    runBackward(this, grad);
+  }
+
+  zerosLike(dtype: DType = this.dtype): Tensor {
+    return new Tensor(allocate(dtype, this.size), this.shape, dtype);
+  }
+
+  onesLike(dtype: DType = this.dtype): Tensor {
+    return this.fullLike(1, dtype);
+  }
+
+  fullLike(value: number, dtype: DType = this.dtype): Tensor {
+    const data = allocate(dtype, this.size);
+    data.fill(castScalar(value, dtype));
+    return new Tensor(data, this.shape, dtype);
+  }
+
+  // ---- dtype ----
+  to(dtype: DType): Tensor { return cast.cast(this, dtype); }
+  float(): Tensor { return cast.cast(this, 'float32'); }
+  double(): Tensor { return cast.cast(this, 'float64'); }
+  int(): Tensor { return cast.cast(this, 'int32'); }
+
+  // ---- views ----
+  reshape(...shape: number[] | [readonly number[]]): Tensor { return vw.reshape(this, flatArgs(shape)); }
+  view(...shape: number[] | [readonly number[]]): Tensor { return vw.view(this, flatArgs(shape)); }
+  flatten(startDim = 0, endDim = -1): Tensor { return vw.flatten(this, startDim, endDim); }
+  permute(...dims: number[] | [readonly number[]]): Tensor { return vw.permute(this, flatArgs(dims)); }
+  transpose(dim0 = -2, dim1 = -1): Tensor { return vw.transpose(this, dim0, dim1); }
+  /** Matrix transpose of the last two dimensions. */
+  get T(): Tensor { return vw.transpose(this, -2, -1); }
+  slice(dim: number, start?: number, end?: number, step = 1): Tensor { return vw.slice(this, dim, start, end, step); }
+  narrow(dim: number, start: number, length: number): Tensor { return vw.slice(this, dim, start, start + length, 1); }
+  select(dim: number, index: number): Tensor { return vw.select(this, dim, index); }
+  expand(...shape: number[] | [readonly number[]]): Tensor { return vw.expand(this, flatArgs(shape)); }
+  broadcastTo(shape: readonly number[]): Tensor { return vw.expand(this, shape); }
+  squeeze(dim?: number | readonly number[]): Tensor { return vw.squeeze(this, dim); }
+  unsqueeze(dim: number): Tensor { return vw.unsqueeze(this, dim); }
+
+  // ---- elementwise ----
+  neg(): Tensor { return un.neg(this); }
+  abs(): Tensor { return un.abs(this); }
+  exp(): Tensor { return un.exp(this); }
+  log(): Tensor { return un.log(this); }
+  log1p(): Tensor { return un.log1p(this); }
+  sqrt(): Tensor { return un.sqrt(this); }
+  rsqrt(): Tensor { return un.rsqrt(this); }
+  square(): Tensor { return un.square(this); }
+  sin(): Tensor { return un.sin(this); }
+  cos(): Tensor { return un.cos(this); }
+  tanh(): Tensor { return un.tanh(this); }
+  sigmoid(): Tensor { return un.sigmoid(this); }
+  relu(): Tensor { return un.relu(this); }
+  leakyRelu(negativeSlope = 0.01): Tensor { return un.leakyRelu(this, negativeSlope); }
+  gelu(approximate: 'none' | 'tanh' = 'none'): Tensor { return un.gelu(this, approximate); }
+  silu(): Tensor { return un.silu(this); }
+  softplus(beta = 1, threshold = 20): Tensor { return un.softplus(this, beta, threshold); }
+
+  add(other: TensorLike, alpha?: number): Tensor { return bin.add(this, other, alpha); }
+  sub(other: TensorLike, alpha?: number): Tensor { return bin.sub(this, other, alpha); }
+  mul(other: TensorLike): Tensor { return bin.mul(this, other); }
+  div(other: TensorLike): Tensor { return bin.div(this, other); }
+  pow(exponent: TensorLike): Tensor { return bin.pow(this, exponent); }
+  maximum(other: TensorLike): Tensor { return bin.maximum(this, other); }
+  minimum(other: TensorLike): Tensor { return bin.minimum(this, other); }
+  clamp(min?: number | null, max?: number | null): Tensor { return cmp.clamp(this, min, max); }
+
+  eq(other: TensorLike): Tensor { return cmp.eq(this, other); }
+  ne(other: TensorLike): Tensor { return cmp.ne(this, other); }
+  lt(other: TensorLike): Tensor { return cmp.lt(this, other); }
+  le(other: TensorLike): Tensor { return cmp.le(this, other); }
+  gt(other: TensorLike): Tensor { return cmp.gt(this, other); }
+  ge(other: TensorLike): Tensor { return cmp.ge(this, other); }
+  maskedFill(mask: Tensor, value: number): Tensor { return ix.maskedFill(this, mask, value); }
+
+  // ---- reductions ----
+  sum(dim?: number | readonly number[], keepdim = false): Tensor { return red.sum(this, dim, keepdim); }
+  mean(dim?: number | readonly number[], keepdim = false): Tensor { return red.mean(this, dim, keepdim); }
+  var(dim?: number | readonly number[], keepdim = false, correction = 1): Tensor { return red.variance(this, dim, keepdim, correction); }
+  std(dim?: number | readonly number[], keepdim = false, correction = 1): Tensor { return red.std(this, dim, keepdim, correction); }
+  max(dim?: number | readonly number[], keepdim = false): Tensor { return red.max(this, dim, keepdim); }
+  min(dim?: number | readonly number[], keepdim = false): Tensor { return red.min(this, dim, keepdim); }
+  argmax(dim?: number, keepdim = false): Tensor { return red.argmax(this, dim, keepdim); }
+  argmin(dim?: number, keepdim = false): Tensor { return red.argmin(this, dim, keepdim); }
+  logsumexp(dim?: number | readonly number[], keepdim = false): Tensor { return red.logsumexp(this, dim, keepdim); }
+  prod(dim?: number | readonly number[], keepdim = false): Tensor { return red.prod(this, dim, keepdim); }
+
+  // ---- linear algebra, normalisation, indexing ----
+  matmul(other: Tensor): Tensor { return mm.matmul(this, other); }
+  softmax(dim = -1): Tensor { return sm.softmax(this, dim); }
+  logSoftmax(dim = -1): Tensor { return sm.logSoftmax(this, dim); }
+  gather(dim: number, index: Tensor): Tensor { return ix.gather(this, dim, index); }
+  indexSelect(dim: number, index: Tensor | readonly number[]): Tensor { return ix.indexSelect(this, dim, index); }
+  scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor { return ix.scatterAdd(this, dim, index, src); }
+}
+
+function flatArgs(args: number[] | [readonly number[]]): number[] {
+  return args.length === 1 && Array.isArray(args[0]) ? [...(args[0] as readonly number[])] : (args as number[]);
+}
+
+export function isTensor(x: unknown): x is Tensor {
+  return x instanceof Tensor;
+}

@@ -1,0 +1,1 @@
+console.log("wasm build: no kernels yet");
