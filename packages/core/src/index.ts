@@ -6,7 +6,7 @@
  *   const loss = tensor([[1, 2, 3]]).matmul(w).relu().sum();
  *   loss.backward(); // w.grad now holds d(loss)/dw
  */
-export { Tensor, isTensor, type NestedArray, type TensorLike } from './tensor.js';
+export { Tensor, isTensor, type NestedArray, type TensorLike, type SparseRowGrad } from './tensor.js';
 export { type DType, type TypedArray, type FloatDType, DTYPES, isFloatDType, promoteTypes } from './dtype.js';
 export { type Shape, numel, broadcastShapes, contiguousStrides } from './shape.js';
 export { noGrad, enableGrad, isGradEnabled, backward, record, type GradNode, type BackwardOptions } from './autograd.js';

@@ -19,6 +19,13 @@ import * as ix from './ops/indexing.js';
 import * as cast from './ops/cast.js';
 
 export type Scalar = number;
+
+/** Gradient rows of a 2-D leaf: values[k*rowSize ... (k+1)*rowSize) belongs to row rows[k]; rows may repeat. */
+export interface SparseRowGrad {
+  rows: Int32Array;
+  values: Float32Array | Float64Array;
+  rowSize: number;
+}
 export type TensorLike = Tensor | number;
 export type NestedArray = number | boolean | NestedArray[];
 
@@ -35,6 +42,12 @@ export class Tensor {
   grad: Tensor | null = null;
   /** The node that produced this tensor, or null for leaves. */
   gradFn: GradNode | null = null;
+  /**
+   * Row-sparse gradient of a leaf (for embedding tables): ops that touch a
+   * few rows of a huge table accumulate here instead of into a dense `grad`,
+   * and optimizers update only those rows.
+   */
+  sparseGrad: SparseRowGrad | null = null;
 
   constructor(storage: TypedArray, shape: Shape, dtype: DType, strides?: Shape, offset = 0) {
     this.storage = storage;
