@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { align, classificationReport, confusionMatrix, errorRates, EarlyStopping } from '@tensorkit/train';
+
+describe('classification metrics', () => {
+  it('computes accuracy, per-class scores and macro-F1 by hand', () => {
+    // true: 0 0 1 1 2 ; pred: 0 1 1 1 0
+    const cm = confusionMatrix([0, 0, 1, 1, 2], [0, 1, 1, 1, 0], 3);
+    expect(cm).toEqual([[1, 1, 0], [0, 2, 0], [1, 0, 0]]);
+    const r = classificationReport(cm, ['a', 'b', 'c']);
+    expect(r.accuracy).toBeCloseTo(3 / 5);
+    // class a: P=1/2 R=1/2 F1=1/2; b: P=2/3 R=1 F1=0.8; c: 0
+    expect(r.perClass[0].f1).toBeCloseTo(0.5);
+    expect(r.perClass[1].precision).toBeCloseTo(2 / 3);
+    expect(r.perClass[1].f1).toBeCloseTo(0.8);
+    expect(r.macroF1).toBeCloseTo((0.5 + 0.8 + 0) / 3);
+  });
+
+  it('rejects out-of-range classes', () => {
+    expect(() => confusionMatrix([0, 3], [0, 0], 3)).toThrow(/sample 1/);
+  });
+});
+
+describe('edit distance', () => {
+  it('aligns words with substitutions, insertions and deletions', () => {
+    const a = align(['one', 'two', 'three'], ['one', 'too', 'three', 'four']);
+    expect(a.distance).toBe(2);
+    expect(a.ops.map((o) => o.op)).toEqual(['equal', 'substitute', 'equal', 'insert']);
+  });
+
+  it('computes corpus WER and CER', () => {
+    const r = errorRates(['one two', 'three'], ['one two', 'tree']);
+    expect(r.wer).toBeCloseTo(1 / 3);
+    // chars: "one two" (7) + "three" (5) = 12; errors: 1 deletion of 'h'
+    expect(r.cer).toBeCloseTo(1 / 12);
+    expect(r.sentenceAccuracy).toBeCloseTo(0.5);
+  });
+});
+
+describe('early stopping', () => {
+  it('stops after patience epochs without improvement', () => {
+    const es = new EarlyStopping(2);
+    expect(es.observe(0.5, 0)).toBe(true);
+    expect(es.observe(0.4, 1)).toBe(false);
+    expect(es.shouldStop).toBe(false);
+    es.observe(0.5, 2);
+    expect(es.shouldStop).toBe(true);
+    expect(es.bestEpoch).toBe(0);
+  });
+});
