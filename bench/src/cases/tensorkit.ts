@@ -1,0 +1,24 @@
+/** tensorkit's side of every case, on a chosen backend. */
+import { listBackends, matmul, rand, setBackend } from '@tensorkit/core';
+import { timeIt } from '../measure.js';
+import { GEMM_SIZES, type CaseResult, type TrainCase } from './types.js';
+import { buildTrainStep } from './tensorkit-train.js';
+
+export function selectBackend(name: 'js' | 'wasm'): void {
+  if (!listBackends().includes(name)) throw new Error(`backend '${name}' is not available (have: ${listBackends().join(', ')})`);
+  setBackend(name);
+}
+
+export async function tkGemm(name: string): Promise<CaseResult> {
+  const [m, k, n] = GEMM_SIZES[name];
+  const a = rand([m, k]);
+  const b = rand([k, n]);
+  const sec = await timeIt(() => matmul(a, b), { samples: 3, minMs: 300 });
+  return { value: (2 * m * n * k) / sec / 1e9, unit: 'gflops' };
+}
+
+export async function tkTrain(which: TrainCase): Promise<CaseResult> {
+  const { step, batch } = buildTrainStep(which);
+  const sec = await timeIt(step, { warmup: 2, samples: 3, minMs: which === 'train-gru' || which === 'train-cnn' ? 1500 : 400 });
+  return { value: batch / sec, unit: 'samples/s' };
+}
