@@ -1,0 +1,33 @@
+export interface CmvnOptions {
+  /** Also divide by the standard deviation. Default true. */
+  variance?: boolean;
+  /** Added to the variance so constant dimensions don't divide by zero. Default 1e-10. */
+  eps?: number;
+}
+
+/**
+ * Per-utterance cepstral mean (and variance) normalisation over frames, per feature
+ * dimension: removes channel/microphone offsets that are constant within a recording.
+ * `data` is frames × dim row-major; returns a new array.
+ */
+export function cmvn(data: Float32Array, frames: number, dim: number, options: CmvnOptions = {}): Float32Array {
+  const { variance = true, eps = 1e-10 } = options;
+  if (data.length !== frames * dim) throw new Error(`cmvn: expected ${frames}×${dim} values, got ${data.length}`);
+  const out = new Float32Array(data.length);
+  if (frames === 0) return out;
+  const mean = new Float64Array(dim);
+  const sq = new Float64Array(dim);
+  for (let t = 0; t < frames; t++) for (let d = 0; d < dim; d++) mean[d] += data[t * dim + d];
+  for (let d = 0; d < dim; d++) mean[d] /= frames;
+  // Two-pass variance: log-mel values sit far from zero, where E[x²] − E[x]² loses precision.
+  for (let t = 0; t < frames; t++) {
+    for (let d = 0; d < dim; d++) {
+      const x = data[t * dim + d] - mean[d];
+      sq[d] += x * x;
+    }
+  }
+  const scale = new Float64Array(dim);
+  for (let d = 0; d < dim; d++) scale[d] = variance ? 1 / Math.sqrt(sq[d] / frames + eps) : 1;
+  for (let t = 0; t < frames; t++) for (let d = 0; d < dim; d++) out[t * dim + d] = (data[t * dim + d] - mean[d]) * scale[d];
+  return out;
+}

@@ -1,0 +1,85 @@
+import { hzToMel, melToHz, type MelScale } from './mel-scale.js';
+
+export type MelNorm = 'none' | 'slaney';
+
+export interface MelFilterbankOptions {
+  sampleRate: number;
+  nFft: number;
+  nMels: number;
+  /** Default 0. */
+  fMin?: number;
+  /** Default sampleRate / 2. */
+  fMax?: number;
+  /** Default 'htk' (torchaudio); librosa uses 'slaney'. */
+  melScale?: MelScale;
+  /** 'slaney' scales each triangle to unit area (librosa default); 'none' gives peak 1 (torchaudio default). */
+  norm?: MelNorm;
+}
+
+/** Triangular filters as dense weights plus each filter's non-zero bin range, for fast application. */
+export interface MelFilterbank {
+  /** nMels × bins, row-major. */
+  weights: Float32Array;
+  nMels: number;
+  bins: number;
+  /** First non-zero bin of each filter (inclusive). */
+  start: Int32Array;
+  /** One past the last non-zero bin of each filter. */
+  end: Int32Array;
+  /** The nMels + 2 band edges in Hz (filter m rises from hz[m], peaks at hz[m+1], falls to hz[m+2]). */
+  edgesHz: Float64Array;
+}
+
+/**
+ * Mel filterbank with the same construction as librosa.filters.mel and
+ * torchaudio.functional.melscale_fbanks: nMels + 2 points equally spaced in mel between
+ * fMin and fMax, triangles evaluated at the FFT bin frequencies k·sr/nFft.
+ */
+export function melFilterbank(options: MelFilterbankOptions): MelFilterbank {
+  const { sampleRate, nFft, nMels, fMin = 0, fMax = sampleRate / 2, melScale = 'htk', norm = 'none' } = options;
+  if (!(sampleRate > 0)) throw new Error(`melFilterbank: sampleRate must be positive, got ${sampleRate}`);
+  if (!Number.isInteger(nMels) || nMels < 1) throw new Error(`melFilterbank: nMels must be a positive integer, got ${nMels}`);
+  if (!(fMin >= 0 && fMin < fMax && fMax <= sampleRate / 2)) {
+    throw new Error(`melFilterbank: need 0 ≤ fMin < fMax ≤ sampleRate/2 (${sampleRate / 2}), got fMin=${fMin}, fMax=${fMax}`);
+  }
+  if (norm !== 'none' && norm !== 'slaney') throw new Error(`melFilterbank: unknown norm ${JSON.stringify(norm)}`);
+  const bins = (nFft >> 1) + 1;
+  const mMin = hzToMel(fMin, melScale);
+  const mMax = hzToMel(fMax, melScale);
+  const edgesHz = new Float64Array(nMels + 2);
+  for (let i = 0; i < nMels + 2; i++) edgesHz[i] = melToHz(mMin + ((mMax - mMin) * i) / (nMels + 1), melScale);
+  const weights = new Float32Array(nMels * bins);
+  const start = new Int32Array(nMels);
+  const end = new Int32Array(nMels);
+  for (let m = 0; m < nMels; m++) {
+    const lo = edgesHz[m];
+    const mid = edgesHz[m + 1];
+    const hi = edgesHz[m + 2];
+    const scale = norm === 'slaney' ? 2 / (hi - lo) : 1;
+    let first = -1;
+    let last = -1;
+    for (let k = 0; k < bins; k++) {
+      const f = (k * sampleRate) / nFft;
+      const w = Math.max(0, Math.min((f - lo) / (mid - lo), (hi - f) / (hi - mid)));
+      if (w > 0) {
+        weights[m * bins + k] = w * scale;
+        if (first < 0) first = k;
+        last = k;
+      }
+    }
+    start[m] = first < 0 ? 0 : first;
+    end[m] = first < 0 ? 0 : last + 1;
+  }
+  return { weights, nMels, bins, start, end, edgesHz };
+}
+
+/** Applies the filterbank to one power spectrum (length bins), writing nMels energies. */
+export function applyMelFilterbank(fb: MelFilterbank, spectrum: ArrayLike<number>, out: Float32Array | Float64Array, outOffset = 0): void {
+  const { weights, bins, start, end } = fb;
+  for (let m = 0; m < fb.nMels; m++) {
+    let acc = 0;
+    const row = m * bins;
+    for (let k = start[m]; k < end[m]; k++) acc += weights[row + k] * spectrum[k];
+    out[outOffset + m] = acc;
+  }
+}

@@ -1,0 +1,26 @@
+import sharp from 'sharp';
+import { assertImage, type GrayInput } from './types.js';
+
+/** Decodes any image sharp reads (PNG, JPEG, WebP, ...) to 8-bit grayscale, applying EXIF rotation and flattening alpha on white. */
+export async function loadImageGray(source: string | Buffer | Uint8Array): Promise<{ data: Uint8Array; width: number; height: number }> {
+  const { data, info } = await sharp(source)
+    .rotate()
+    .flatten({ background: '#ffffff' })
+    .grayscale()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  // grayscale() can still report extra channels for some inputs; keep the first.
+  const channels = info.channels;
+  const out = new Uint8Array(info.width * info.height);
+  for (let i = 0; i < out.length; i++) out[i] = data[i * channels];
+  return { data: out, width: info.width, height: info.height };
+}
+
+/** Encodes a grayscale image (bytes, or floats in [0, 1]) as an 8-bit PNG. */
+export async function encodePng(data: GrayInput['data'], width: number, height: number): Promise<Buffer> {
+  assertImage({ data, width, height }, 'encodePng');
+  const bytes = new Uint8Array(width * height);
+  if (data instanceof Float32Array) for (let i = 0; i < bytes.length; i++) bytes[i] = Math.round(Math.min(1, Math.max(0, data[i])) * 255);
+  else bytes.set(data);
+  return sharp(bytes, { raw: { width, height, channels: 1 } }).png().toBuffer();
+}

@@ -1,0 +1,59 @@
+import { DataFormatError } from './errors.js';
+import { gunzipIfNeeded, gzipError, openMaybeGzip } from './gzip.js';
+import { idxElements, idxHeaderLength, parseIdxHeader, type IdxArray, type IdxExpectation, type IdxHeader } from './idx-format.js';
+
+/**
+ * Reads an IDX file (MNIST family), raw or gzipped, streaming: the element
+ * bytes are copied straight into one buffer of the size the header declares,
+ * and a file that is shorter or longer than that is rejected.
+ */
+export async function readIdx(path: string, expect: IdxExpectation = {}): Promise<IdxArray> {
+  const { stream } = await openMaybeGzip(path);
+  let head = Buffer.alloc(0);
+  let header: IdxHeader | null = null;
+  let body: Uint8Array | null = null;
+  let filled = 0;
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      let rest = chunk;
+      if (header === null) {
+        head = Buffer.concat([head, chunk]);
+        if (head.length < 4 || head.length < idxHeaderLength(head)) continue;
+        header = parseIdxHeader(head, path, expect);
+        body = new Uint8Array(header.dataBytes);
+        rest = head.subarray(header.headerBytes);
+      }
+      if (filled + rest.length > header.dataBytes) {
+        throw new DataFormatError(path, `size mismatch: shape [${header.shape.join(', ')}] declares ${header.dataBytes} data bytes, but the file has more (trailing data)`);
+      }
+      body!.set(rest, filled);
+      filled += rest.length;
+    }
+  } catch (err) {
+    stream.destroy();
+    throw gzipError(path, err);
+  }
+  if (header === null) {
+    // Too short to even finish the header: let the parser name the problem.
+    parseIdxHeader(head, path, expect);
+    throw new DataFormatError(path, 'incomplete IDX header');
+  }
+  if (filled !== header.dataBytes) {
+    throw new DataFormatError(path, `size mismatch: shape [${header.shape.join(', ')}] declares ${header.dataBytes} data bytes, file has ${filled} (truncated)`);
+  }
+  return { dtype: header.dtype, shape: header.shape, data: idxElements(header.dtype, body!) };
+}
+
+/** Parses IDX bytes already in memory (gzipped or not); `name` is used in errors. */
+export function parseIdx(bytes: Buffer, name: string, expect: IdxExpectation = {}): IdxArray {
+  const raw = gunzipIfNeeded(bytes, name);
+  const header = parseIdxHeader(raw, name, expect);
+  const available = raw.length - header.headerBytes;
+  if (available !== header.dataBytes) {
+    const how = available < header.dataBytes ? 'truncated' : 'trailing data';
+    throw new DataFormatError(name, `size mismatch: shape [${header.shape.join(', ')}] declares ${header.dataBytes} data bytes, file has ${available} (${how})`);
+  }
+  // Copy so the result never aliases the caller's (possibly pooled) buffer.
+  const body = raw.slice(header.headerBytes);
+  return { dtype: header.dtype, shape: header.shape, data: idxElements(header.dtype, body) };
+}

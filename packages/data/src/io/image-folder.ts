@@ -1,0 +1,8 @@
+import { hasExtension, listClassFolders, type ClassFolderListing } from './class-folders.js';
+
+export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.webp', '.gif', '.tif', '.tiff', '.bmp', '.avif'] as const;
+
+/** Lists `dir/<class>/<image>`; decode items lazily with readImage so big folders stay cheap. */
+export function readImageFolder(dir: string, opts: { extensions?: readonly string[] } = {}): Promise<ClassFolderListing> {
+  return listClassFolders(dir, hasExtension(opts.extensions ?? IMAGE_EXTENSIONS), 'image');
+}

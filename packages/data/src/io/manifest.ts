@@ -1,0 +1,88 @@
+import { access, readFile, writeFile } from 'node:fs/promises';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { mapLimit } from './concurrency.js';
+import { DataFormatError } from './errors.js';
+import { fsError } from './fs-utils.js';
+
+export interface ManifestEntry {
+  /** Absolute path of the audio file. */
+  audioPath: string;
+  /** `audio_filepath` as written in the manifest (relative to it, or absolute). */
+  audioFilepath: string;
+  /** Seconds, when the manifest gives one. */
+  duration?: number;
+  text: string;
+  /** 1-based line in the manifest. */
+  line: number;
+}
+
+export interface ManifestOptions {
+  /** Check that every audio file exists (default true). */
+  checkAudio?: boolean;
+}
+
+/**
+ * Reads a NeMo-style JSON-lines manifest: one
+ * `{"audio_filepath": …, "duration": …, "text": …}` object per line, paths
+ * relative to the manifest. Problems are reported as `manifest: line N: …`.
+ */
+export async function readManifest(path: string, opts: ManifestOptions = {}): Promise<ManifestEntry[]> {
+  let content: string;
+  try {
+    content = await readFile(path, 'utf8');
+  } catch (err) {
+    throw fsError(path, err);
+  }
+  const base = dirname(resolve(path));
+  const entries: ManifestEntry[] = [];
+  content.split(/\r?\n/).forEach((raw, i) => {
+    if (raw.trim() === '') return;
+    entries.push(parseLine(raw, i + 1, path, base));
+  });
+  if (entries.length === 0) throw new DataFormatError(path, 'empty manifest: expected one JSON object per line');
+  if (opts.checkAudio ?? true) {
+    await mapLimit(entries, 32, async (e) => {
+      try {
+        await access(e.audioPath);
+      } catch {
+        throw new DataFormatError(path, `line ${e.line}: audio file not found: ${e.audioFilepath} (resolved to ${e.audioPath})`);
+      }
+    });
+  }
+  return entries;
+}
+
+function parseLine(raw: string, line: number, path: string, base: string): ManifestEntry {
+  const fail = (msg: string): never => {
+    throw new DataFormatError(path, `line ${line}: ${msg}`);
+  };
+  let obj: unknown;
+  try {
+    obj = JSON.parse(raw);
+  } catch (err) {
+    return fail(`invalid JSON (${err instanceof Error ? err.message : String(err)})`);
+  }
+  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) return fail('expected a JSON object {"audio_filepath", "duration", "text"}');
+  const rec = obj as Record<string, unknown>;
+  const audio = rec.audio_filepath;
+  if (typeof audio !== 'string' || audio.length === 0) return fail(`missing "audio_filepath" (expected a non-empty string path), got ${JSON.stringify(audio)}`);
+  if (typeof rec.text !== 'string') return fail(`missing "text" (expected a string transcript), got ${JSON.stringify(rec.text)}`);
+  const entry: ManifestEntry = { audioPath: isAbsolute(audio) ? audio : resolve(base, audio), audioFilepath: audio, text: rec.text, line };
+  if (rec.duration !== undefined) {
+    if (typeof rec.duration !== 'number' || !Number.isFinite(rec.duration) || rec.duration < 0) {
+      return fail(`"duration" must be a non-negative number of seconds, got ${JSON.stringify(rec.duration)}`);
+    }
+    entry.duration = rec.duration;
+  }
+  return entry;
+}
+
+/** Writes a manifest with paths relative to it (the inverse of readManifest). */
+export async function writeManifest(path: string, entries: readonly { audioPath: string; text: string; duration?: number }[]): Promise<void> {
+  const base = dirname(resolve(path));
+  const lines = entries.map((e) => {
+    const rel = relative(base, resolve(e.audioPath)).split('\\').join('/');
+    return JSON.stringify({ audio_filepath: rel, ...(e.duration !== undefined ? { duration: e.duration } : {}), text: e.text });
+  });
+  await writeFile(path, lines.join('\n') + '\n');
+}

@@ -1,0 +1,35 @@
+import { rename, writeFile } from 'node:fs/promises';
+
+/** Encodes mono samples in [-1, 1] as 16-bit PCM WAV; values outside are clipped. */
+export function encodeWav(samples: Float32Array | readonly number[], sampleRate: number): Buffer {
+  if (!(Number.isInteger(sampleRate) && sampleRate > 0)) throw new Error(`encodeWav: sample rate must be a positive integer, got ${sampleRate}`);
+  const n = samples.length;
+  const out = Buffer.alloc(44 + 2 * n);
+  out.write('RIFF', 0, 'latin1');
+  out.writeUInt32LE(36 + 2 * n, 4);
+  out.write('WAVE', 8, 'latin1');
+  out.write('fmt ', 12, 'latin1');
+  out.writeUInt32LE(16, 16);
+  out.writeUInt16LE(1, 20);
+  out.writeUInt16LE(1, 22);
+  out.writeUInt32LE(sampleRate, 24);
+  out.writeUInt32LE(sampleRate * 2, 28);
+  out.writeUInt16LE(2, 32);
+  out.writeUInt16LE(16, 34);
+  out.write('data', 36, 'latin1');
+  out.writeUInt32LE(2 * n, 40);
+  for (let i = 0; i < n; i++) {
+    const v = samples[i];
+    // Same scale as the reader (code / 32768), so a write/read round trip is exact to 1 LSB.
+    const code = Number.isNaN(v) ? 0 : Math.max(-32768, Math.min(32767, Math.round(v * 32768)));
+    out.writeInt16LE(code, 44 + 2 * i);
+  }
+  return out;
+}
+
+/** Writes a 16-bit PCM mono WAV atomically (temp file + rename). */
+export async function writeWav(path: string, samples: Float32Array | readonly number[], sampleRate: number): Promise<void> {
+  const tmp = `${path}.${process.pid}.tmp`;
+  await writeFile(tmp, encodeWav(samples, sampleRate));
+  await rename(tmp, path);
+}

@@ -1,0 +1,74 @@
+import WavDecoder from 'wav-decoder';
+import { DataFormatError } from './errors.js';
+import { readFileOrThrow } from './fs-utils.js';
+import { resample, type ResampleOptions } from './resample.js';
+import { canonicalWav, parseWavLayout, type WavFormat } from './wav-header.js';
+
+export interface WavReadOptions {
+  /** Resample (windowed sinc) to this rate after mixing down to mono. */
+  targetRate?: number;
+  resample?: ResampleOptions;
+}
+
+export interface WavAudio {
+  /** Mono samples in [-1, 1] (channels averaged). */
+  samples: Float32Array;
+  /** Rate of `samples`: the target rate if one was given, else the file's. */
+  sampleRate: number;
+  /** Channels in the file (before mixdown). */
+  channels: number;
+  /** Seconds. */
+  duration: number;
+  /** The file's own format. */
+  format: WavFormat;
+}
+
+/** Decodes WAV bytes; `name` (usually the path) appears in every error. */
+export function decodeWav(bytes: Buffer, name: string, opts: WavReadOptions = {}): WavAudio {
+  const layout = parseWavLayout(bytes, name);
+  const { format } = layout;
+  let channelData: Float32Array[];
+  try {
+    // Pass a Buffer, never `.buffer`: wav-decoder copies Buffers correctly but
+    // would read a pooled ArrayBuffer from offset 0.
+    channelData = WavDecoder.decode.sync(canonicalWav(bytes, layout), { symmetric: true }).channelData;
+  } catch (err) {
+    throw new DataFormatError(name, `cannot decode WAV samples (${err instanceof Error ? err.message : String(err)})`, { cause: err });
+  }
+  if (format.encoding === 'pcm') fixPcmScaling(channelData, format.bitsPerSample);
+  let samples = mixDown(channelData);
+  let sampleRate = format.sampleRate;
+  if (opts.targetRate !== undefined && opts.targetRate !== sampleRate) {
+    samples = resample(samples, sampleRate, opts.targetRate, opts.resample);
+    sampleRate = opts.targetRate;
+  }
+  return { samples, sampleRate, channels: format.channels, duration: samples.length / sampleRate, format };
+}
+
+export async function readWav(path: string, opts: WavReadOptions = {}): Promise<WavAudio> {
+  return decodeWav(await readFileOrThrow(path), path, opts);
+}
+
+/**
+ * Corrects two wav-decoder quirks in place so every depth maps code c to
+ * c / 2^(bits-1): its symmetric 8-bit path divides (u - 127.5) by 127.5
+ * (silence 128 would read as +0.004), and its 24-bit sign test is off by one
+ * (code -8388608 reads as +1.0, which no valid 24-bit code can produce).
+ */
+function fixPcmScaling(channels: Float32Array[], bits: number): void {
+  if (bits === 8) {
+    for (const ch of channels) for (let i = 0; i < ch.length; i++) ch[i] = Math.round(ch[i] * 127.5 + 127.5 - 128) / 128;
+  } else if (bits === 24) {
+    for (const ch of channels) for (let i = 0; i < ch.length; i++) if (ch[i] === 1) ch[i] = -1;
+  }
+}
+
+function mixDown(channels: Float32Array[]): Float32Array {
+  if (channels.length === 1) return channels[0];
+  const n = channels[0].length;
+  const out = new Float32Array(n);
+  for (const ch of channels) for (let i = 0; i < n; i++) out[i] += ch[i];
+  const scale = 1 / channels.length;
+  for (let i = 0; i < n; i++) out[i] *= scale;
+  return out;
+}

@@ -1,0 +1,29 @@
+import type { IterableDataset } from './dataset.js';
+import { prefetch } from './prefetch.js';
+
+export interface BatchStreamOptions<T, B> {
+  batchSize: number;
+  dropLast?: boolean;
+  collate?: (items: T[]) => B | Promise<B>;
+  /** Batches prepared ahead; default 2. */
+  prefetch?: number;
+}
+
+/** Groups a stream (e.g. records of a huge CSV) into batches, in stream order. */
+export function batchStream<T, B = T[]>(source: IterableDataset<T>, opts: BatchStreamOptions<T, B>): AsyncGenerator<B> {
+  if (!Number.isInteger(opts.batchSize) || opts.batchSize < 1) throw new Error(`batchStream: batchSize must be a positive integer, got ${opts.batchSize}`);
+  const collate = opts.collate ?? ((items: T[]) => items as unknown as B);
+  async function* batches(): AsyncGenerator<B> {
+    let buf: T[] = [];
+    for await (const item of source) {
+      buf.push(item);
+      if (buf.length === opts.batchSize) {
+        const full = buf;
+        buf = [];
+        yield await collate(full);
+      }
+    }
+    if (buf.length > 0 && !opts.dropLast) yield await collate(buf);
+  }
+  return prefetch(batches(), opts.prefetch ?? 2);
+}

@@ -1,0 +1,83 @@
+/** Random-access dataset: the DataLoader asks for items by index, in any order. */
+export interface Dataset<T> {
+  readonly length: number;
+  get(index: number): T | Promise<T>;
+}
+
+/** Stream-style dataset (e.g. lines of a huge file): read in order, length unknown. */
+export type IterableDataset<T> = AsyncIterable<T> | Iterable<T>;
+
+export type Transform<A, B> = (item: A, index: number) => B | Promise<B>;
+
+export function checkIndex(index: number, length: number, what: string): void {
+  if (!Number.isInteger(index) || index < 0 || index >= length) {
+    throw new RangeError(`${what}: index ${index} out of range, expected an integer in [0, ${length})`);
+  }
+}
+
+/** Wraps an in-memory array (a copy of the reference, not of the items). */
+export function arrayDataset<T>(items: readonly T[]): Dataset<T> {
+  return {
+    length: items.length,
+    get(index: number): T {
+      checkIndex(index, items.length, 'arrayDataset.get');
+      return items[index];
+    },
+  };
+}
+
+/** A dataset whose items are `fn(base.get(i), i)`, computed lazily on each access. */
+export function mapDataset<A, B>(base: Dataset<A>, fn: Transform<A, B>): Dataset<B> {
+  return {
+    get length() {
+      return base.length;
+    },
+    get(index: number): B | Promise<B> {
+      const item = base.get(index);
+      return item instanceof Promise ? item.then((x) => fn(x, index)) : fn(item, index);
+    },
+  };
+}
+
+/** Chains transforms left to right; async ones are awaited before the next runs. */
+export function compose<A, B>(f1: Transform<A, B>): Transform<A, B>;
+export function compose<A, B, C>(f1: Transform<A, B>, f2: Transform<B, C>): Transform<A, C>;
+export function compose<A, B, C, D>(f1: Transform<A, B>, f2: Transform<B, C>, f3: Transform<C, D>): Transform<A, D>;
+export function compose<A, B, C, D, E>(f1: Transform<A, B>, f2: Transform<B, C>, f3: Transform<C, D>, f4: Transform<D, E>): Transform<A, E>;
+export function compose(...fns: Transform<unknown, unknown>[]): Transform<unknown, unknown> {
+  return (item, index) => {
+    let acc: unknown = item;
+    for (const fn of fns) {
+      acc = acc instanceof Promise ? acc.then((x) => fn(x, index)) : fn(acc, index);
+    }
+    return acc;
+  };
+}
+
+/** A view of `dataset` restricted to `indices` (in that order). */
+export class Subset<T> implements Dataset<T> {
+  readonly indices: Int32Array;
+
+  constructor(
+    readonly dataset: Dataset<T>,
+    indices: ArrayLike<number>,
+  ) {
+    this.indices = Int32Array.from(indices);
+    for (const i of this.indices) checkIndex(i, dataset.length, 'Subset');
+  }
+
+  get length(): number {
+    return this.indices.length;
+  }
+
+  get(index: number): T | Promise<T> {
+    checkIndex(index, this.indices.length, 'Subset.get');
+    return this.dataset.get(this.indices[index]);
+  }
+}
+
+/** Lazily maps a stream. */
+export async function* mapIterable<A, B>(source: IterableDataset<A>, fn: Transform<A, B>): AsyncGenerator<B> {
+  let i = 0;
+  for await (const item of source) yield await fn(item, i++);
+}

@@ -1,0 +1,18 @@
+export interface NormalizeOptions {
+  /** Unicode normalisation form; NFKC folds compatibility characters (ligatures, full-width forms). Default 'NFKC'. */
+  form?: 'NFC' | 'NFKC' | 'NFD' | 'NFKD' | 'none';
+  /** Default true. */
+  lowercase?: boolean;
+  /** Replace every run of whitespace with one space and trim. Default true. */
+  collapseWhitespace?: boolean;
+}
+
+/** Unicode-normalises, lower-cases and collapses whitespace so equal-looking texts compare equal. */
+export function normalizeText(text: string, options: NormalizeOptions = {}): string {
+  const { form = 'NFKC', lowercase = true, collapseWhitespace = true } = options;
+  let out = form === 'none' ? text : text.normalize(form);
+  // Lower-case after NFKC: some compatibility characters only gain a lower-case mapping once decomposed.
+  if (lowercase) out = out.toLowerCase();
+  if (collapseWhitespace) out = out.replace(/\s+/gu, ' ').trim();
+  return out;
+}

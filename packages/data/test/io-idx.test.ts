@@ -1,0 +1,130 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DataFormatError, encodeIdx, parseIdx, readIdx, readMnist } from '../src/io/index.js';
+import { makeTmpDir } from './fixtures/io/helpers.js';
+
+let dir: string;
+let cleanup: () => Promise<void>;
+beforeAll(async () => ({ dir, cleanup } = await makeTmpDir('idx')));
+afterAll(() => cleanup());
+
+/** IDX bytes written by hand: magic, big-endian dims, payload. */
+function idxBytes(magic: number, dims: number[], payload: number[]): Buffer {
+  const head = Buffer.alloc(4 + 4 * dims.length);
+  head.writeUInt32BE(magic, 0);
+  dims.forEach((d, i) => head.writeUInt32BE(d, 4 + 4 * i));
+  return Buffer.concat([head, Buffer.from(payload)]);
+}
+
+async function put(name: string, bytes: Buffer): Promise<string> {
+  const path = join(dir, name);
+  await writeFile(path, bytes);
+  return path;
+}
+
+describe('readIdx', () => {
+  const pixels = Array.from({ length: 2 * 3 * 4 }, (_, i) => (i * 11) % 256);
+  const images = idxBytes(0x00000803, [2, 3, 4], pixels);
+
+  it('reads a raw uint8 IDX file', async () => {
+    const r = await readIdx(await put('raw-images-idx3-ubyte', images));
+    expect(r.dtype).toBe('uint8');
+    expect(r.shape).toEqual([2, 3, 4]);
+    expect(Array.from(r.data)).toEqual(pixels);
+  });
+
+  it('detects gzip by magic bytes, whatever the extension says', async () => {
+    const gz = await readIdx(await put('no-extension', gzipSync(images)));
+    expect(Array.from(gz.data)).toEqual(pixels);
+    const notGz = await readIdx(await put('lying.gz', images));
+    expect(notGz.shape).toEqual([2, 3, 4]);
+  });
+
+  it('converts big-endian multi-byte types', async () => {
+    const values = [1.5, -2.25, 1e10, -0];
+    const r = await readIdx(await put('f64.idx', encodeIdx('float64', [2, 2], values)));
+    expect(r.dtype).toBe('float64');
+    expect(Array.from(r.data)).toEqual(values);
+    const ints = await readIdx(await put('i32.idx.gz', gzipSync(encodeIdx('int32', [3], [-1, 65536, 2147483647]))));
+    expect(Array.from(ints.data)).toEqual([-1, 65536, 2147483647]);
+    const shorts = parseIdx(encodeIdx('int16', [2], [-300, 300]), 'mem');
+    expect(shorts.data).toBeInstanceOf(Int16Array);
+    expect(Array.from(shorts.data)).toEqual([-300, 300]);
+    const f32 = parseIdx(encodeIdx('float32', [1], [0.5]), 'mem');
+    expect(Array.from(f32.data)).toEqual([0.5]);
+  });
+
+  it('rejects a wrong magic number, naming the file and the expected value', async () => {
+    const path = await put('bad-magic', idxBytes(0x12345678, [1], [0]));
+    await expect(readIdx(path)).rejects.toThrow(new RegExp(`${path}: bad magic number 0x12345678, expected 0x0000TTNN`));
+    await expect(readIdx(path)).rejects.toBeInstanceOf(DataFormatError);
+  });
+
+  it('rejects an unknown type code', async () => {
+    await expect(readIdx(await put('bad-type', idxBytes(0x00000703, [1, 1, 1], [0])))).rejects.toThrow(/bad magic number 0x00000703/);
+  });
+
+  it('rejects a truncated payload with declared vs actual sizes', async () => {
+    const path = await put('short.gz', gzipSync(idxBytes(0x00000803, [2, 3, 4], pixels.slice(0, 20))));
+    await expect(readIdx(path)).rejects.toThrow(`${path}: size mismatch: shape [2, 3, 4] declares 24 data bytes, file has 20 (truncated)`);
+  });
+
+  it('rejects trailing bytes after the declared payload', async () => {
+    const path = await put('long', idxBytes(0x00000801, [2], [1, 2, 3]));
+    await expect(readIdx(path)).rejects.toThrow(/long: size mismatch: shape \[2\] declares 2 data bytes.*trailing/);
+    expect(() => parseIdx(idxBytes(0x00000801, [2], [1, 2, 3]), 'mem.idx')).toThrow(/mem\.idx: size mismatch.*trailing data/);
+  });
+
+  it('rejects a truncated gzip stream', async () => {
+    const gz = gzipSync(Buffer.concat([images, Buffer.alloc(5000, 7)]));
+    const path = await put('cut.gz', gz.subarray(0, gz.length - 30));
+    await expect(readIdx(path)).rejects.toThrow(`${path}: truncated gzip stream`);
+  });
+
+  it('rejects a header cut short and an empty file', async () => {
+    const path = await put('header-cut', idxBytes(0x00000803, [2, 3, 4], []).subarray(0, 10));
+    await expect(readIdx(path)).rejects.toThrow(/header-cut: header truncated: magic 0x00000803 declares 3 dimensions \(16 header bytes\), file has 10 bytes/);
+    const empty = await put('empty', Buffer.alloc(0));
+    await expect(readIdx(empty)).rejects.toThrow(/empty: file too short for an IDX header: 0 bytes/);
+  });
+
+  it('names a missing file', async () => {
+    await expect(readIdx(join(dir, 'nope.gz'))).rejects.toThrow(/nope\.gz: file or directory not found/);
+  });
+});
+
+describe('readMnist', () => {
+  const rows = 2;
+  const cols = 3;
+  const px = (n: number) => Array.from({ length: n * rows * cols }, (_, i) => i % 256);
+
+  it('finds gzipped train files and raw t10k files', async () => {
+    const d = join(dir, 'mnist-ok');
+    await mkdir(d);
+    await writeFile(join(d, 'train-images-idx3-ubyte.gz'), gzipSync(idxBytes(0x803, [4, rows, cols], px(4))));
+    await writeFile(join(d, 'train-labels-idx1-ubyte.gz'), gzipSync(idxBytes(0x801, [4], [3, 1, 4, 1])));
+    await writeFile(join(d, 't10k-images-idx3-ubyte'), idxBytes(0x803, [1, rows, cols], px(1)));
+    await writeFile(join(d, 't10k-labels-idx1-ubyte'), idxBytes(0x801, [1], [9]));
+    const train = await readMnist(d, 'train');
+    expect([train.count, train.rows, train.cols]).toEqual([4, 2, 3]);
+    expect(Array.from(train.labels)).toEqual([3, 1, 4, 1]);
+    expect(Array.from(train.images.subarray(6, 12))).toEqual([6, 7, 8, 9, 10, 11]);
+    const test = await readMnist(d, 'test');
+    expect(test.count).toBe(1);
+    expect(Array.from(test.labels)).toEqual([9]);
+  });
+
+  it('rejects image/label count disagreement, swapped files and missing files', async () => {
+    const d = join(dir, 'mnist-bad');
+    await mkdir(d);
+    await writeFile(join(d, 'train-images-idx3-ubyte'), idxBytes(0x803, [4, rows, cols], px(4)));
+    await writeFile(join(d, 'train-labels-idx1-ubyte'), idxBytes(0x801, [3], [1, 2, 3]));
+    await expect(readMnist(d, 'train')).rejects.toThrow(/train-labels-idx1-ubyte: label count 3 does not match image count 4/);
+    // Labels where images should be.
+    await writeFile(join(d, 'train-images-idx3-ubyte'), idxBytes(0x801, [3], [1, 2, 3]));
+    await expect(readMnist(d, 'train')).rejects.toThrow(/train-images-idx3-ubyte: bad magic number 0x00000801 \(uint8, 1 dims\), expected 0x00000803 \(MNIST images/);
+    await expect(readMnist(d, 'test')).rejects.toThrow(/no MNIST test images file: expected one of t10k-images-idx3-ubyte\.gz/);
+  });
+});

@@ -1,0 +1,113 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeImage, readImage, readImageFolder } from '../src/io/index.js';
+import { makeTmpDir } from './fixtures/io/helpers.js';
+
+let dir: string;
+let cleanup: () => Promise<void>;
+beforeAll(async () => ({ dir, cleanup } = await makeTmpDir('img')));
+afterAll(() => cleanup());
+
+/** A width×height RGB image: left half pure red, right half white. */
+function redWhite(width: number, height: number): Buffer {
+  const px = Buffer.alloc(width * height * 3, 255);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width / 2; x++) px.fill(0, (y * width + x) * 3 + 1, (y * width + x) * 3 + 3);
+  return px;
+}
+
+describe('readImage', () => {
+  it('decodes a gray PNG exactly', async () => {
+    const gray = Buffer.from([0, 64, 128, 255, 10, 20]);
+    const path = join(dir, 'g.png');
+    await sharp(gray, { raw: { width: 3, height: 2, channels: 1 } }).png().toFile(path);
+    const u8 = await readImage(path, { dtype: 'uint8' });
+    expect([u8.width, u8.height, u8.channels]).toEqual([3, 2, 1]);
+    expect(Array.from(u8.data)).toEqual([0, 64, 128, 255, 10, 20]);
+    const f = await readImage(path);
+    expect(f.data).toBeInstanceOf(Float32Array);
+    expect(f.data[3]).toBe(1);
+    expect(f.data[1]).toBeCloseTo(64 / 255, 6);
+  });
+
+  it('converts colour to gray, or keeps RGB on request', async () => {
+    const path = join(dir, 'rw.png');
+    await sharp(redWhite(4, 2), { raw: { width: 4, height: 2, channels: 3 } }).png().toFile(path);
+    const g = await readImage(path, { dtype: 'uint8' });
+    expect(g.channels).toBe(1);
+    expect(g.data.length).toBe(8);
+    // Red is darker than white in luminance but not black.
+    expect(g.data[0]).toBeGreaterThan(40);
+    expect(g.data[0]).toBeLessThan(140);
+    expect(g.data[3]).toBe(255);
+    const rgb = await readImage(path, { mode: 'rgb', dtype: 'uint8' });
+    expect(rgb.channels).toBe(3);
+    expect(Array.from(rgb.data.subarray(0, 3))).toEqual([255, 0, 0]);
+    expect(Array.from(rgb.data.subarray(9, 12))).toEqual([255, 255, 255]);
+  });
+
+  it('reads JPEG and WebP of any size, resizes and inverts', async () => {
+    const raw = { raw: { width: 40, height: 30, channels: 3 as const } };
+    const jpg = await sharp(redWhite(40, 30), raw).jpeg({ quality: 95 }).toBuffer();
+    const webp = await sharp(redWhite(40, 30), raw).webp({ lossless: true }).toBuffer();
+    for (const [name, bytes] of [['a.jpg', jpg], ['a.webp', webp]] as const) {
+      const img = await decodeImage(bytes, name, { dtype: 'uint8' });
+      expect([img.width, img.height]).toEqual([40, 30]);
+      expect(img.data[39]).toBeGreaterThan(245); // right edge white
+      const small = await decodeImage(bytes, name, { resize: { width: 28, height: 28 }, invert: true });
+      expect([small.width, small.height, small.data.length]).toEqual([28, 28, 784]);
+      expect(small.data[27]).toBeLessThan(0.05); // white inverted to ~0
+    }
+  });
+
+  it('flattens transparency onto white', async () => {
+    const rgba = Buffer.from([0, 0, 0, 0, 0, 0, 0, 255]); // transparent black, opaque black
+    const png = await sharp(rgba, { raw: { width: 2, height: 1, channels: 4 } }).png().toBuffer();
+    const img = await decodeImage(png, 'alpha.png', { dtype: 'uint8' });
+    expect(Array.from(img.data)).toEqual([255, 0]);
+  });
+
+  it('rejects corrupt and empty files, naming them', async () => {
+    const png = await sharp(Buffer.alloc(64 * 64, 100), { raw: { width: 64, height: 64, channels: 1 } }).png().toBuffer();
+    const corrupt = join(dir, 'corrupt.png');
+    await writeFile(corrupt, png.subarray(0, 60));
+    await expect(readImage(corrupt)).rejects.toThrow(new RegExp(`${corrupt}: cannot decode image`));
+    const text = join(dir, 'notes.jpg');
+    await writeFile(text, 'hello, not an image');
+    await expect(readImage(text)).rejects.toThrow(/notes\.jpg: cannot decode image/);
+    const empty = join(dir, 'empty.png');
+    await writeFile(empty, '');
+    await expect(readImage(empty)).rejects.toThrow(/empty\.png: empty file, expected an image/);
+  });
+});
+
+describe('readImageFolder', () => {
+  it('lists one subfolder per class, sorted, skipping non-images', async () => {
+    const root = join(dir, 'folder');
+    for (const c of ['zebra', 'Apple', 'cat']) await mkdir(join(root, c), { recursive: true });
+    const tiny = await sharp(Buffer.alloc(4), { raw: { width: 2, height: 2, channels: 1 } }).png().toBuffer();
+    for (const f of ['zebra/2.png', 'zebra/10.PNG', 'Apple/x.jpg', 'cat/a.webp', 'cat/readme.txt']) await writeFile(join(root, f), tiny);
+    const { classes, items } = await readImageFolder(root);
+    expect(classes).toEqual(['Apple', 'cat', 'zebra']);
+    expect(items.map((i) => [i.className, i.label, i.path.slice(root.length + 1)])).toEqual([
+      ['Apple', 0, 'Apple/x.jpg'],
+      ['cat', 1, 'cat/a.webp'],
+      ['zebra', 2, 'zebra/10.PNG'],
+      ['zebra', 2, 'zebra/2.png'],
+    ]);
+    const decoded = await readImage(items[0].path, { dtype: 'uint8' });
+    expect(decoded.width).toBe(2);
+  });
+
+  it('rejects a directory with no classes or an empty class', async () => {
+    const empty = join(dir, 'no-classes');
+    await mkdir(empty);
+    await writeFile(join(empty, 'stray.png'), 'x');
+    await expect(readImageFolder(empty)).rejects.toThrow(new RegExp(`${empty}: no class folders found`));
+    const hollow = join(dir, 'hollow');
+    await mkdir(join(hollow, 'a'), { recursive: true });
+    await expect(readImageFolder(hollow)).rejects.toThrow(/hollow\/a: class folder 'a' contains no image files/);
+    await expect(readImageFolder(join(dir, 'missing'))).rejects.toThrow(/missing: file or directory not found/);
+  });
+});

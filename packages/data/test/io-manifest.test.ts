@@ -1,0 +1,92 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeWav, parseFsddName, readFsddFolder, readManifest, readWav, writeManifest } from '../src/io/index.js';
+import { makeTmpDir } from './fixtures/io/helpers.js';
+
+let dir: string;
+let cleanup: () => Promise<void>;
+beforeAll(async () => {
+  ({ dir, cleanup } = await makeTmpDir('manifest'));
+  await mkdir(join(dir, 'wavs'));
+  for (const name of ['a.wav', 'b.wav']) await writeFile(join(dir, 'wavs', name), encodeWav(new Float32Array(800), 8000));
+});
+afterAll(() => cleanup());
+
+async function manifest(name: string, lines: string[]): Promise<string> {
+  const path = join(dir, name);
+  await writeFile(path, lines.join('\n'));
+  return path;
+}
+
+describe('readManifest', () => {
+  it('resolves audio paths relative to the manifest and keeps line numbers', async () => {
+    const path = await manifest('ok.jsonl', [
+      '{"audio_filepath": "wavs/a.wav", "duration": 0.1, "text": "seven four"}',
+      '',
+      `{"audio_filepath": "${join(dir, 'wavs', 'b.wav')}", "text": ""}`,
+    ]);
+    const entries = await readManifest(path);
+    expect(entries).toEqual([
+      { audioPath: join(dir, 'wavs', 'a.wav'), audioFilepath: 'wavs/a.wav', duration: 0.1, text: 'seven four', line: 1 },
+      { audioPath: join(dir, 'wavs', 'b.wav'), audioFilepath: join(dir, 'wavs', 'b.wav'), text: '', line: 3 },
+    ]);
+    expect((await readWav(entries[0].audioPath)).duration).toBeCloseTo(0.1, 6);
+  });
+
+  it('round-trips through writeManifest', async () => {
+    const path = join(dir, 'written.jsonl');
+    await writeManifest(path, [{ audioPath: join(dir, 'wavs', 'a.wav'), text: 'one', duration: 0.1 }]);
+    const [e] = await readManifest(path);
+    expect([e.audioFilepath, e.text, e.duration]).toEqual(['wavs/a.wav', 'one', 0.1]);
+  });
+
+  const errors: [string, string[], RegExp][] = [
+    ['bad json', ['{"audio_filepath": "wavs/a.wav", "text": "x"}', '{"audio_filepath": "wavs/b.wav", "text": '], /bad-json\.jsonl: line 2: invalid JSON/],
+    ['missing text', ['{"audio_filepath": "wavs/a.wav", "text": "x"}', '', '{"audio_filepath": "wavs/b.wav"}'], /missing-text\.jsonl: line 3: missing "text" \(expected a string transcript\), got undefined/],
+    ['missing audio_filepath', ['{"text": "x"}'], /missing-audio_filepath\.jsonl: line 1: missing "audio_filepath"/],
+    ['missing audio file', ['{"audio_filepath": "wavs/a.wav", "text": "x"}', '{"audio_filepath": "wavs/zzz.wav", "text": "y"}'], /missing-audio-file\.jsonl: line 2: audio file not found: wavs\/zzz\.wav \(resolved to .*wavs\/zzz\.wav\)/],
+    ['bad duration', ['{"audio_filepath": "wavs/a.wav", "duration": "long", "text": "x"}'], /bad-duration\.jsonl: line 1: "duration" must be a non-negative number/],
+    ['not an object', ['["wavs/a.wav", "x"]'], /not-an-object\.jsonl: line 1: expected a JSON object/],
+    ['empty', ['', '  '], /empty\.jsonl: empty manifest/],
+  ];
+  for (const [what, lines, pattern] of errors) {
+    it(`reports ${what} with file and line`, async () => {
+      const path = await manifest(`${what.replace(/ /g, '-')}.jsonl`, lines);
+      await expect(readManifest(path)).rejects.toThrow(pattern);
+    });
+  }
+
+  it('can skip the audio existence check', async () => {
+    const path = await manifest('lazy.jsonl', ['{"audio_filepath": "wavs/zzz.wav", "text": "y"}']);
+    expect((await readManifest(path, { checkAudio: false })).length).toBe(1);
+  });
+});
+
+describe('FSDD names', () => {
+  it('parses {digit}_{speaker}_{index}.wav', () => {
+    expect(parseFsddName('7_jackson_32.wav')).toEqual({ digit: 7, speaker: 'jackson', index: 32 });
+    expect(parseFsddName('0_george_5.WAV')).toEqual({ digit: 0, speaker: 'george', index: 5 });
+    expect(parseFsddName('12_jackson_3.wav')).toBeNull();
+    expect(parseFsddName('7_jackson.wav')).toBeNull();
+    expect(parseFsddName('7_jack_son_1.wav')).toBeNull();
+  });
+
+  it('lists a recordings folder sorted by digit, speaker, numeric index', async () => {
+    const rec = join(dir, 'recordings');
+    await mkdir(rec);
+    for (const f of ['1_theo_10.wav', '1_theo_9.wav', '0_lucas_5.wav', '1_george_0.wav', 'notes.md']) await writeFile(join(rec, f), '');
+    const entries = await readFsddFolder(rec);
+    expect(entries.map((e) => [e.digit, e.speaker, e.index, e.path.slice(rec.length + 1)])).toEqual([
+      [0, 'lucas', 5, '0_lucas_5.wav'],
+      [1, 'george', 0, '1_george_0.wav'],
+      [1, 'theo', 9, '1_theo_9.wav'],
+      [1, 'theo', 10, '1_theo_10.wav'],
+    ]);
+    await writeFile(join(rec, 'oops.wav'), '');
+    await expect(readFsddFolder(rec)).rejects.toThrow(/recordings\/oops\.wav: file name does not match \{digit\}_\{speaker\}_\{index\}\.wav/);
+    const none = join(dir, 'none');
+    await mkdir(none);
+    await expect(readFsddFolder(none)).rejects.toThrow(/none: no FSDD recordings/);
+  });
+});

@@ -1,0 +1,167 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeWav, encodeWav, readWav, resample, writeWav } from '../src/io/index.js';
+import { buildWav, floatBytes, makeTmpDir, pcmBytes, rms, sine, toneAmplitude } from './fixtures/io/helpers.js';
+
+let dir: string;
+let cleanup: () => Promise<void>;
+beforeAll(async () => ({ dir, cleanup } = await makeTmpDir('wav')));
+afterAll(() => cleanup());
+
+const PCM = 1;
+const FLOAT = 3;
+
+describe('decodeWav: encodings', () => {
+  const cases: [8 | 16 | 24 | 32, number[], number[]][] = [
+    [8, [-128, -64, 0, 127], [-1, -0.5, 0, 127 / 128]],
+    [16, [-32768, -16384, 0, 1, 32767], [-1, -0.5, 0, 1 / 32768, 32767 / 32768]],
+    [24, [-8388608, -4194304, 0, 8388607], [-1, -0.5, 0, 8388607 / 8388608]],
+    [32, [-2147483648, -1073741824, 0, 2147483647], [-1, -0.5, 0, 2147483647 / 2147483648]],
+  ];
+  for (const [bits, codes, expected] of cases) {
+    it(`PCM ${bits}-bit maps code c to c / 2^${bits - 1}`, () => {
+      const wav = buildWav({ formatTag: PCM, channels: 1, sampleRate: 8000, bitsPerSample: bits, data: pcmBytes(codes, bits) });
+      const a = decodeWav(wav, `pcm${bits}.wav`);
+      expect(a.sampleRate).toBe(8000);
+      expect(a.channels).toBe(1);
+      expect(a.format.encoding).toBe('pcm');
+      expect(Array.from(a.samples)).toEqual(expected.map((v) => Math.fround(v)));
+      expect(a.duration).toBeCloseTo(codes.length / 8000, 12);
+    });
+  }
+
+  it('IEEE float 32 and 64 bit', () => {
+    const values = [-1, -0.25, 0, 0.75];
+    for (const bits of [32, 64] as const) {
+      const a = decodeWav(buildWav({ formatTag: FLOAT, channels: 1, sampleRate: 16000, bitsPerSample: bits, data: floatBytes(values, bits) }), 'f.wav');
+      expect(a.format.encoding).toBe('float');
+      expect(Array.from(a.samples)).toEqual(values);
+    }
+  });
+
+  it('averages stereo (and more channels) to mono', () => {
+    // Interleaved L/R: (16384, -16384) → 0, (32767, 32767) → 32767/32768, (-32768, 0) → -0.5
+    const stereo = buildWav({ formatTag: PCM, channels: 2, sampleRate: 22050, bitsPerSample: 16, data: pcmBytes([16384, -16384, 32767, 32767, -32768, 0], 16) });
+    const a = decodeWav(stereo, 'stereo.wav');
+    expect(a.channels).toBe(2);
+    expect(Array.from(a.samples)).toEqual([0, Math.fround(32767 / 32768), -0.5]);
+    const three = buildWav({ formatTag: FLOAT, channels: 3, sampleRate: 8000, bitsPerSample: 32, data: floatBytes([0.3, 0.6, 0.9], 32) });
+    expect(decodeWav(three, '3ch.wav').samples[0]).toBeCloseTo(0.6, 6);
+  });
+
+  it('decodes WAVE_FORMAT_EXTENSIBLE (PCM 24-bit stereo, float) by patching the tag', () => {
+    const ext = buildWav({ formatTag: PCM, channels: 2, sampleRate: 48000, bitsPerSample: 24, extensible: true, data: pcmBytes([4194304, 4194304, -8388608, 0], 24) });
+    const a = decodeWav(ext, 'sox24.wav');
+    expect(a.format.extensible).toBe(true);
+    expect(Array.from(a.samples)).toEqual([0.5, -0.5]);
+    const extFloat = buildWav({ formatTag: FLOAT, channels: 1, sampleRate: 8000, bitsPerSample: 32, extensible: true, data: floatBytes([0.125], 32) });
+    expect(Array.from(decodeWav(extFloat, 'xf.wav').samples)).toEqual([0.125]);
+  });
+
+  it('skips other chunks, including odd-sized ones with their pad byte', () => {
+    const wav = buildWav({
+      formatTag: PCM,
+      channels: 1,
+      sampleRate: 8000,
+      bitsPerSample: 16,
+      extraChunks: [{ id: 'LIST', body: Buffer.from('INFOabc') }, { id: 'fact', body: Buffer.alloc(4) }],
+      data: pcmBytes([1000, -1000], 16),
+    });
+    expect(Array.from(decodeWav(wav, 'odd.wav').samples)).toEqual([1000 / 32768, -1000 / 32768].map(Math.fround));
+  });
+
+  it('accepts a streaming placeholder size and a trailing partial frame', () => {
+    // Two stereo frames plus half a frame; the size field holds the "unknown" placeholder.
+    const wav = buildWav({ formatTag: PCM, channels: 2, sampleRate: 8000, bitsPerSample: 16, data: pcmBytes([100, 100, 200, 200, 300], 16), declaredDataSize: 0xffffffff });
+    expect(Array.from(decodeWav(wav, 'stream.wav').samples)).toEqual([100 / 32768, 200 / 32768].map(Math.fround));
+  });
+});
+
+describe('decodeWav: errors name the file', () => {
+  const ok = { formatTag: PCM, channels: 1, sampleRate: 8000, bitsPerSample: 16 as const, data: pcmBytes([0, 1], 16) };
+
+  it('rejects non-WAV bytes and empty files', async () => {
+    expect(() => decodeWav(Buffer.from('ID3\x03 this is an mp3 really'), 'song.wav')).toThrow('song.wav: not a WAV file: starts with "ID3\\u0003"…"s is", expected "RIFF"…"WAVE"');
+    expect(() => decodeWav(Buffer.alloc(0), 'empty.wav')).toThrow('empty.wav: not a WAV file: 0 bytes, too short for a RIFF header');
+    const path = join(dir, 'text.wav');
+    await writeFile(path, 'hello world, definitely not audio');
+    await expect(readWav(path)).rejects.toThrow(new RegExp(`${path}: not a WAV file`));
+  });
+
+  it('rejects unsupported encodings with the format tag and what is supported', () => {
+    const alaw = buildWav({ ...ok, formatTag: 6, bitsPerSample: 8, data: Buffer.from([1, 2]) });
+    expect(() => decodeWav(alaw, 'alaw.wav')).toThrow(/alaw\.wav: unsupported WAV encoding: format tag 0x0006 \(A-law\); supported: PCM/);
+    const adpcmExt = buildWav({ ...ok, formatTag: 2, extensible: true });
+    expect(() => decodeWav(adpcmExt, 'x.wav')).toThrow(/x\.wav: unsupported WAV encoding: extensible subformat tag 0x0002 \(Microsoft ADPCM\)/);
+    const pcm12 = buildWav({ ...ok, bitsPerSample: 12 as 16 });
+    expect(() => decodeWav(pcm12, 'twelve.wav')).toThrow(/twelve\.wav: unsupported PCM bit depth 12, expected 8\/16\/24\/32/);
+    const float16 = buildWav({ ...ok, formatTag: FLOAT });
+    expect(() => decodeWav(float16, 'half.wav')).toThrow(/half\.wav: unsupported float bit depth 16, expected 32\/64/);
+  });
+
+  it('rejects structural problems', () => {
+    const truncated = buildWav(ok).subarray(0, 46);
+    expect(() => decodeWav(truncated, 'cut.wav')).toThrow('cut.wav: "data" chunk declares 4 bytes but only 2 remain (truncated file)');
+    const noData = buildWav(ok).subarray(0, 36);
+    expect(() => decodeWav(noData, 'nodata.wav')).toThrow('nodata.wav: no "data" chunk: the file holds no samples');
+    const badAlign = buildWav(ok);
+    badAlign.writeUInt16LE(4, 32);
+    expect(() => decodeWav(badAlign, 'align.wav')).toThrow('align.wav: block align is 4, expected channels × bytes per sample = 2');
+    const noChannels = buildWav(ok);
+    noChannels.writeUInt16LE(0, 22);
+    expect(() => decodeWav(noChannels, 'zero.wav')).toThrow(/zero\.wav: (channel count is 0|block align)/);
+  });
+});
+
+describe('writeWav / encodeWav', () => {
+  it('round-trips 16-bit PCM to within one LSB and clips', async () => {
+    const x = sine(440, 8000, 0.05, 0.8);
+    const path = join(dir, 'round.wav');
+    await writeWav(path, x, 8000);
+    const back = await readWav(path);
+    expect(back.sampleRate).toBe(8000);
+    expect(back.samples.length).toBe(x.length);
+    let maxErr = 0;
+    for (let i = 0; i < x.length; i++) maxErr = Math.max(maxErr, Math.abs(back.samples[i] - x[i]));
+    expect(maxErr).toBeLessThanOrEqual(0.5 / 32768 + 1e-9);
+    expect(Array.from(decodeWav(encodeWav([2, -2, 0.5], 100), 'clip').samples)).toEqual([32767 / 32768, -1, 0.5].map(Math.fround));
+    expect(() => encodeWav([0], 0)).toThrow(/sample rate must be a positive integer/);
+  });
+});
+
+describe('resample', () => {
+  it('keeps a sine tone\'s frequency and amplitude when downsampling 48 kHz → 16 kHz', () => {
+    const y = resample(sine(1000, 48000, 0.5, 0.5), 48000, 16000);
+    expect(y.length).toBe(8000);
+    expect(toneAmplitude(y, 1000, 16000)).toBeCloseTo(0.5, 2);
+    expect(toneAmplitude(y, 1010, 16000)).toBeLessThan(0.05); // energy really is at 1 kHz
+  });
+
+  it('keeps frequency and amplitude when upsampling 8 kHz → 22.05 kHz (non-integer ratio)', () => {
+    const y = resample(sine(440, 8000, 0.5, 0.7), 8000, 22050);
+    expect(y.length).toBe(11025);
+    expect(toneAmplitude(y, 440, 22050)).toBeCloseTo(0.7, 2);
+    // Sample-exact check in the middle: the interpolated signal matches the analytic sine.
+    for (const n of [3000, 5555, 8000]) expect(y[n]).toBeCloseTo(0.7 * Math.sin((2 * Math.PI * 440 * n) / 22050), 2);
+  });
+
+  it('removes content above the new Nyquist frequency instead of aliasing it', () => {
+    // 6 kHz at 16 kHz would alias to 2 kHz at 8 kHz without the low-pass.
+    const y = resample(sine(6000, 16000, 0.5, 0.5), 16000, 8000);
+    expect(rms(y, 400, y.length - 400)).toBeLessThan(0.005);
+    expect(toneAmplitude(y, 2000, 8000)).toBeLessThan(0.005);
+  });
+
+  it('applies through readWav({ targetRate }) and validates rates', () => {
+    const wav = encodeWav(sine(300, 8000, 0.25, 0.5), 8000);
+    const a = decodeWav(wav, 'up.wav', { targetRate: 16000 });
+    expect(a.sampleRate).toBe(16000);
+    expect(a.samples.length).toBe(4000);
+    expect(a.duration).toBeCloseTo(0.25, 6);
+    expect(toneAmplitude(a.samples, 300, 16000)).toBeCloseTo(0.5, 2);
+    expect(() => resample(new Float32Array(4), 0, 8000)).toThrow(/rates must be positive/);
+    const same = new Float32Array([1, 2]);
+    expect(resample(same, 8000, 8000)).not.toBe(same);
+  });
+});
