@@ -24,3 +24,20 @@ export async function encodePng(data: GrayInput['data'], width: number, height: 
   else bytes.set(data);
   return sharp(bytes, { raw: { width, height, channels: 1 } }).png().toBuffer();
 }
+
+/** Renders an SVG document to PNG (for plots and reports; fonts: whatever fontconfig finds). */
+export async function svgToPng(svg: string): Promise<Buffer> {
+  return sharp(Buffer.from(svg, 'utf8')).png().toBuffer();
+}
+
+/** Encodes interleaved 8-bit RGB pixels as PNG. */
+export async function encodeRgbPng(rgb: Uint8Array, width: number, height: number): Promise<Buffer> {
+  if (rgb.length !== width * height * 3) throw new Error(`encodeRgbPng: ${rgb.length} bytes for a ${width}x${height} RGB image (expected ${width * height * 3})`);
+  return sharp(rgb, { raw: { width, height, channels: 3 } }).png().toBuffer();
+}
+
+/** Width, height and channel count of an encoded image (to check rendered output). */
+export async function imageInfo(bytes: Uint8Array): Promise<{ width: number; height: number; channels: number; format: string }> {
+  const m = await sharp(bytes).metadata();
+  return { width: m.width ?? 0, height: m.height ?? 0, channels: m.channels ?? 0, format: m.format ?? 'unknown' };
+}
