@@ -102,7 +102,8 @@ export function backward(root: Tensor, grad?: Tensor, opts: BackwardOptions = {}
     if (grad.shape.length !== root.shape.length || grad.shape.some((d, i) => d !== root.shape[i])) {
       throw new Error(`backward: gradient shape [${grad.shape}] does not match tensor shape [${root.shape}]`);
     }
-    seed = grad.detach();
+    // The seed takes the root's dtype so gradients keep their tensors' precision.
+    seed = grad.dtype === root.dtype ? grad.detach() : grad.detach().to(root.dtype);
   } else {
     if (root.size !== 1) throw new Error(`backward: a gradient must be given for a non-scalar tensor of shape [${root.shape}]`);
     seed = root.onesLike();
@@ -115,7 +116,11 @@ export function backward(root: Tensor, grad?: Tensor, opts: BackwardOptions = {}
       if (!g) continue;
       grads.delete(t);
       if (!t.gradFn) {
-        t.grad = t.grad ? t.grad.add(g) : g.contiguous().reshape(t.shape);
+        // A leaf gets its own dense storage: g may be shared with other leaves
+        // (add passes one g to both inputs, concat hands out slices of one
+        // buffer) or be the caller's upstream gradient.
+        const gl = g.dtype === t.dtype ? g : g.to(t.dtype);
+        t.grad = t.grad ? t.grad.add(gl) : gl.clone().reshape(t.shape);
         continue;
       }
       if (opts.retainGrad) t.grad = t.grad ? t.grad.add(g) : g;

@@ -113,10 +113,12 @@ export function full(shape: readonly number[], value: number, opts: CreateOption
 }
 
 export function zeros(shape: readonly number[], opts: CreateOptions = {}): Tensor {
+  assertValidShape('zeros', shape);
   return full(shape, 0, opts);
 }
 
 export function ones(shape: readonly number[], opts: CreateOptions = {}): Tensor {
+  assertValidShape('ones', shape);
   return full(shape, 1, opts);
 }
 
@@ -128,7 +130,7 @@ export function arange(start: number, end?: number, step = 1, opts: CreateOption
   }
   if (step === 0 || !Number.isFinite(step)) throw new Error(`arange: step must be a non-zero finite number, got ${step}`);
   const n = Math.max(0, Math.ceil((end - start) / step));
-  const dtype = opts.dtype ?? (Number.isInteger(start) && Number.isInteger(step) ? 'int32' : 'float32');
+  const dtype = opts.dtype ?? (Number.isInteger(start) && Number.isInteger(end) && Number.isInteger(step) ? 'int32' : 'float32');
   const data = allocate(checkDType('arange', dtype), n);
   for (let i = 0; i < n; i++) data[i] = start + i * step;
   return finish(new Tensor(data, [n], dtype), opts);

@@ -69,9 +69,11 @@ export function gradcheck(fn: (...inputs: Tensor[]) => Tensor | readonly Tensor[
       data[k] = orig;
       const numeric = (plus - minus) / (2 * eps);
       const err = Math.abs(analytic[k] - numeric);
-      const ratio = err / (atol + rtol * Math.abs(numeric));
-      if (!(ratio <= worstRatio) || Number.isNaN(ratio)) {
-        worstRatio = Number.isNaN(ratio) ? Infinity : ratio;
+      // NaN counts as infinitely bad; the first such element is the one reported.
+      const raw = err / (atol + rtol * Math.abs(numeric));
+      const ratio = Number.isNaN(raw) ? Infinity : raw;
+      if (ratio > worstRatio) {
+        worstRatio = ratio;
         worst = { input: li, index: k, analytic: analytic[k], numeric, error: err };
       }
     }

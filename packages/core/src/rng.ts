@@ -160,15 +160,17 @@ function rotl(x: number, k: number): number {
   return ((x << k) | (x >>> (32 - k))) >>> 0;
 }
 
-let defaultGenerator = new Generator(0);
+const defaultGenerator = new Generator(0);
 
 /** The process-wide generator used when no explicit generator is passed. */
 export function getDefaultGenerator(): Generator {
   return defaultGenerator;
 }
 
-/** Seeds the process-wide default generator (like `torch.manual_seed`). */
+/**
+ * Seeds the process-wide default generator in place (like `torch.manual_seed`),
+ * so references obtained earlier from getDefaultGenerator() see the new seed.
+ */
 export function manualSeed(seed: number): Generator {
-  defaultGenerator = new Generator(seed);
-  return defaultGenerator;
+  return defaultGenerator.manualSeed(seed);
 }

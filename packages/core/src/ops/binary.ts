@@ -55,15 +55,15 @@ function arith(op: 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum'
 }
 
 export function add(x: TensorLike, y: TensorLike, alpha?: number): Tensor {
-  if (alpha !== undefined && alpha !== 1) return add(x, mul(y, alpha));
+  if (alpha !== undefined && alpha !== 1) return add(x, typeof y === 'number' ? y * alpha : mul(y, alpha));
   const [a, b, out] = arith('add', x, y);
-  return record(out, 'add', [a, b], (g) => [sumToShape(g, a.shape), sumToShape(g, b.shape)]);
+  return record(out, 'add', [a, b], (g) => [a.requiresGrad ? sumToShape(g, a.shape) : null, b.requiresGrad ? sumToShape(g, b.shape) : null]);
 }
 
 export function sub(x: TensorLike, y: TensorLike, alpha?: number): Tensor {
-  if (alpha !== undefined && alpha !== 1) return sub(x, mul(y, alpha));
+  if (alpha !== undefined && alpha !== 1) return sub(x, typeof y === 'number' ? y * alpha : mul(y, alpha));
   const [a, b, out] = arith('sub', x, y);
-  return record(out, 'sub', [a, b], (g) => [sumToShape(g, a.shape), b.requiresGrad ? sumToShape(g.neg(), b.shape) : null]);
+  return record(out, 'sub', [a, b], (g) => [a.requiresGrad ? sumToShape(g, a.shape) : null, b.requiresGrad ? sumToShape(g.neg(), b.shape) : null]);
 }
 
 export function mul(x: TensorLike, y: TensorLike): Tensor {

@@ -3,7 +3,7 @@ import { record } from '../autograd.js';
 import { allocate, isFloatDType, type DType } from '../dtype.js';
 import { broadcastShapes, fmtShape, normAxis, numel } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { expand, slice } from './view.js';
+import { assignInto, expand, slice } from './view.js';
 
 function checkIndex(op: string, index: Tensor): Int32Array | Uint8Array | Float32Array | Float64Array {
   if (!(index instanceof Tensor)) throw new Error(`${op}: index must be a Tensor`);
@@ -63,7 +63,17 @@ export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): 
   for (let k = 0; k < index.rank; k++) if (block.shape[k] !== index.shape[k]) block = slice(block, k, 0, index.shape[k]);
   const sv = block.toTypedArray();
   forEachIndexed('scatterAdd', dense, d, index, (i, off) => (out[off] += sv[i]));
-  return record(dense, 'scatterAdd', [x, src], (g) => [g, src.requiresGrad ? gather(g, d, index) : null]);
+  return record(dense, 'scatterAdd', [x, src], (g) => {
+    if (!src.requiresGrad) return [g, null];
+    const gs = gather(g, d, index);
+    if (block === src) return [g, gs];
+    // src larger than index: its unused entries get zero gradient.
+    const full = new Tensor(allocate(gs.dtype, src.size), src.shape, gs.dtype);
+    let target = full;
+    for (let k = 0; k < index.rank; k++) target = slice(target, k, 0, index.shape[k]);
+    assignInto(target, gs);
+    return [g, full];
+  });
 }
 
 /** Selects entries along `dim` by a 1-D list of indices (rows of an embedding, for example). */

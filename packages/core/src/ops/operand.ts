@@ -5,6 +5,8 @@ import { Tensor, type TensorLike } from '../tensor.js';
 
 export function resultDType(a: TensorLike, b: TensorLike): DType {
   if (a instanceof Tensor && b instanceof Tensor) return promoteTypes(a.dtype, b.dtype);
+  // Two plain numbers (e.g. the functional add(1, 2)) make float32 scalars.
+  if (!(a instanceof Tensor) && !(b instanceof Tensor)) return 'float32';
   const t = (a instanceof Tensor ? a : b) as Tensor;
   const s = (a instanceof Tensor ? b : a) as number;
   // A Python-style scalar does not widen a float tensor, but a fractional one turns ints into float32.

@@ -31,10 +31,12 @@ function rowwise(op: string, x: Tensor, dim: number, log: boolean): Tensor {
 
 export function softmax(x: Tensor, dim = -1): Tensor {
   const y = rowwise('softmax', x, dim, false);
-  return record(y, 'softmax', [x], (g) => [y.mul(g.sub(g.mul(y).sum(dim, true)))]);
+  const rd = x.rank === 0 ? undefined : dim; // a rank-0 input has no axis to reduce over
+  return record(y, 'softmax', [x], (g) => [y.mul(g.sub(g.mul(y).sum(rd, true)))]);
 }
 
 export function logSoftmax(x: Tensor, dim = -1): Tensor {
   const y = rowwise('logSoftmax', x, dim, true);
-  return record(y, 'logSoftmax', [x], (g) => [g.sub(y.exp().mul(g.sum(dim, true)))]);
+  const rd = x.rank === 0 ? undefined : dim;
+  return record(y, 'logSoftmax', [x], (g) => [g.sub(y.exp().mul(g.sum(rd, true)))]);
 }

@@ -1,0 +1,206 @@
+import { describe, expect, it } from 'vitest';
+import { backward, concat, enableGrad, isGradEnabled, noGrad, record, Tensor, tensor } from '@tensorkit/core';
+import { expectClose, f64 } from './helpers.js';
+
+describe('requiresGrad and the graph', () => {
+  it('propagates to results and records the op', () => {
+    const a = tensor([1, 2], { requiresGrad: true });
+    const b = tensor([3, 4]);
+    const c = a.mul(b);
+    expect(c.requiresGrad).toBe(true);
+    expect(c.isLeaf).toBe(false);
+    expect(c.gradFn!.op).toBe('mul');
+    expect(a.isLeaf).toBe(true);
+    const d = b.mul(b);
+    expect(d.requiresGrad).toBe(false);
+    expect(d.gradFn).toBeNull();
+  });
+
+  it('requiresGrad_ marks leaves and returns the tensor', () => {
+    const x = tensor([1]);
+    expect(x.requiresGrad_()).toBe(x);
+    expect(x.requiresGrad).toBe(true);
+    expect(x.requiresGrad_(false).requiresGrad).toBe(false);
+    const y = tensor([1], { requiresGrad: true }).mul(2);
+    expect(() => y.requiresGrad_(false)).toThrow(/requiresGrad_: cannot turn off grad on a non-leaf tensor/);
+  });
+
+  it('integer-valued results do not require grad', () => {
+    const x = tensor([1, 3, 2], { requiresGrad: true });
+    expect(x.argmax().requiresGrad).toBe(false);
+    expect(x.gt(1).requiresGrad).toBe(false);
+    expect(x.int().requiresGrad).toBe(false);
+  });
+});
+
+describe('backward', () => {
+  it('scalar root: d/dx Σx² = 2x', () => {
+    const x = f64([1, -2, 3]);
+    x.square().sum().backward();
+    expect(x.grad!.toArray()).toEqual([2, -4, 6]);
+    expect(x.grad!.dtype).toBe('float64');
+  });
+
+  it('non-scalar root with an upstream gradient', () => {
+    const x = f64([1, 2]);
+    x.mul(3).backward(tensor([1, 10], { dtype: 'float64' }));
+    expect(x.grad!.toArray()).toEqual([3, 30]);
+    const y = f64([[1, 2], [3, 4]]);
+    y.T.mul(y.T).backward(tensor([[1, 0], [0, 2]], { dtype: 'float64' }));
+    // d/dy of Σ g ∘ (yᵀ)² = 2y ∘ gᵀ
+    expect(y.grad!.toArray()).toEqual([[2, 0], [0, 16]]);
+  });
+
+  it('requires an upstream gradient of the right shape', () => {
+    const x = f64([1, 2]);
+    expect(() => x.mul(2).backward()).toThrow('backward: a gradient must be given for a non-scalar tensor of shape [2]');
+    expect(() => x.mul(2).backward(tensor([1, 2, 3]))).toThrow('backward: gradient shape [3] does not match tensor shape [2]');
+    expect(() => tensor([1, 2]).sum().backward()).toThrow(/backward: this tensor does not require grad/);
+  });
+
+  it('accumulates across two backward calls', () => {
+    const x = f64([1, 2]);
+    const w = f64([3, 4]);
+    x.mul(w).sum().backward();
+    x.mul(w).sum().backward();
+    expect(x.grad!.toArray()).toEqual([6, 8]);
+    expect(w.grad!.toArray()).toEqual([2, 4]);
+    // the same graph can be walked twice
+    const y = x.square().sum();
+    x.grad = null;
+    y.backward();
+    y.backward();
+    expect(x.grad!.toArray()).toEqual([4, 8]);
+  });
+
+  it('sums over every use of a tensor (shared subexpressions, diamonds)', () => {
+    const x = f64([0.5, -1]);
+    x.mul(x).add(x).sum().backward(); // 2x + 1
+    expect(x.grad!.toArray()).toEqual([2, -1]);
+    const z = f64([0.3]);
+    const a = z.mul(2);
+    a.exp().add(a.sin()).sum().backward(); // 2·(e^{2z} + cos 2z)
+    expectClose(z.grad!, [2 * (Math.exp(0.6) + Math.cos(0.6))], 1e-12);
+  });
+
+  it('flows through views into the leaf', () => {
+    const x = f64([[1, 2, 3], [4, 5, 6]]);
+    x.T.slice(0, 1).sum().backward();
+    expect(x.grad!.toArray()).toEqual([[0, 1, 1], [0, 1, 1]]);
+  });
+
+  it('leaves get their own gradient tensors', () => {
+    const a = f64([1, 2]);
+    const b = f64([3, 4]);
+    const g = tensor([1, 1], { dtype: 'float64' });
+    a.add(b).backward(g);
+    expect(a.grad).not.toBe(b.grad);
+    expect(a.grad!.storage).not.toBe(b.grad!.storage);
+    expect(a.grad!.storage).not.toBe(g.storage);
+    a.grad!.storage[0] = 100;
+    expect(b.grad!.toArray()).toEqual([1, 1]);
+    expect(g.toArray()).toEqual([1, 1]);
+    // a leaf that is itself the root
+    const c = f64([5, 6]);
+    c.backward(g);
+    expect(c.grad!.storage).not.toBe(g.storage);
+    expect(c.grad!.toArray()).toEqual([1, 1]);
+    // slices of one concat gradient become separate dense buffers
+    const p = f64([1, 2]);
+    const q = f64([3]);
+    concat([p, q]).mul(tensor([1, 2, 3], { dtype: 'float64' })).sum().backward();
+    expect([p.grad!.offset, q.grad!.offset]).toEqual([0, 0]);
+    expect(p.grad!.storage.length).toBe(2);
+    expect(q.grad!.toArray()).toEqual([3]);
+  });
+
+  it('keeps float32 gradients in float32', () => {
+    const x = tensor([1, 2], { requiresGrad: true });
+    x.mul(x).sum().backward();
+    expect(x.grad!.dtype).toBe('float32');
+    expect(x.grad!.toArray()).toEqual([2, 4]);
+  });
+
+  it('leaf gradients take the leaf dtype whatever the upstream gradient dtype', () => {
+    const x = f64([[1, 2], [3, 4]]);
+    x.sum(0).backward(tensor([1, 0.1])); // float32 upstream, float64 leaf
+    expect(x.grad!.dtype).toBe('float64');
+    expect(x.grad!.toArray()).toEqual([[1, Math.fround(0.1)], [1, Math.fround(0.1)]]);
+    const y = tensor([1, 2], { requiresGrad: true });
+    y.mul(2).backward(tensor([1, 1], { dtype: 'float64' }));
+    expect(y.grad!.dtype).toBe('float32');
+    expect(y.grad!.storage).toBeInstanceOf(Float32Array);
+    expect(y.grad!.toArray()).toEqual([2, 2]);
+  });
+
+  it('non-leaf gradients are kept only with retainGrad', () => {
+    const x = f64([1, 2]);
+    const h = x.mul(2);
+    h.sum().backward();
+    expect(h.grad).toBeNull();
+    const x2 = f64([1, 2]);
+    const h2 = x2.mul(2);
+    backward(h2.square().sum(), undefined, { retainGrad: true });
+    expect(h2.grad!.toArray()).toEqual([4, 8]); // d/dh Σh² = 2h
+    expect(x2.grad!.toArray()).toEqual([8, 16]);
+  });
+
+  it('handles deep graphs without recursion limits', () => {
+    const x = f64([1]);
+    let y: Tensor = x;
+    for (let i = 0; i < 20000; i++) y = y.add(1);
+    y.sum().backward();
+    expect(x.grad!.toArray()).toEqual([1]);
+  });
+
+  it('custom ops through record()', () => {
+    const x = f64([1, 2]);
+    // y = 2x³ computed by hand at x = [1, 2]; dy/dx = 6x² = [6, 24]
+    const out = new Tensor(new Float64Array([2, 16]), [2], 'float64');
+    const y = record(out, 'twiceCube', [x], (g) => [g.mul(x.square().mul(6))]);
+    expect(y.gradFn!.op).toBe('twiceCube');
+    expect(y.requiresGrad).toBe(true);
+    y.sum().backward();
+    expect(x.grad!.toArray()).toEqual([6, 24]);
+  });
+});
+
+describe('noGrad / enableGrad / detach', () => {
+  it('noGrad records nothing and restores the previous state', () => {
+    const x = f64([1, 2]);
+    expect(isGradEnabled()).toBe(true);
+    const y = noGrad(() => {
+      expect(isGradEnabled()).toBe(false);
+      return x.mul(2);
+    });
+    expect(y.requiresGrad).toBe(false);
+    expect(y.gradFn).toBeNull();
+    expect(y.toArray()).toEqual([2, 4]);
+    expect(isGradEnabled()).toBe(true);
+    expect(() => noGrad(() => { throw new Error('boom'); })).toThrow('boom');
+    expect(isGradEnabled()).toBe(true);
+    noGrad(() => noGrad(() => 0));
+    expect(isGradEnabled()).toBe(true);
+  });
+
+  it('enableGrad turns recording back on inside noGrad', () => {
+    const x = f64([1, 2]);
+    const y = noGrad(() => enableGrad(() => x.mul(2)));
+    expect(y.requiresGrad).toBe(true);
+    expect(isGradEnabled()).toBe(true);
+  });
+
+  it('detach shares storage and cuts the graph', () => {
+    const x = f64([3, 4]);
+    const d = x.detach();
+    expect(d.storage).toBe(x.storage);
+    expect(d.requiresGrad).toBe(false);
+    expect(d.isLeaf).toBe(true);
+    x.mul(x.detach()).sum().backward(); // d/dx (x · const) = const
+    expect(x.grad!.toArray()).toEqual([3, 4]);
+    const h = x.mul(2);
+    const hd = h.detach();
+    expect(hd.gradFn).toBeNull();
+    expect(hd.toArray()).toEqual([6, 8]);
+  });
+});

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { arange, chunk, concat, flip, pad, split, stack, tensor } from '@tensorkit/core';
+import { expectClose, expectGrad, rnd } from './helpers.js';
+
+const A = () => tensor([[1, 2], [3, 4]]);
+
+describe('concat / stack', () => {
+  it('concat along each dim', () => {
+    expectClose(concat([A(), tensor([[5, 6]])]), [[1, 2], [3, 4], [5, 6]]);
+    expectClose(concat([A(), tensor([[5], [6]])], 1), [[1, 2, 5], [3, 4, 6]]);
+    expectClose(concat([tensor([[5], [6]]), A(), A()], -1), [[5, 1, 2, 1, 2], [6, 3, 4, 3, 4]]);
+  });
+
+  it('concat of views and mixed dtypes', () => {
+    expectClose(concat([A().T, flip(A(), 0)]), [[1, 3], [2, 4], [3, 4], [1, 2]]);
+    const c = concat([tensor([1], { dtype: 'int32' }), tensor([0.5])]);
+    expect(c.dtype).toBe('float32');
+    expect(c.toArray()).toEqual([1, 0.5]);
+  });
+
+  it('stack adds a dimension', () => {
+    const a = tensor([1, 2]);
+    const b = tensor([3, 4]);
+    expectClose(stack([a, b]), [[1, 2], [3, 4]]);
+    expectClose(stack([a, b], 1), [[1, 3], [2, 4]]);
+    expectClose(stack([a, b], -1), [[1, 3], [2, 4]]);
+    expect(stack([A(), A(), A()], 1).shape).toEqual([2, 3, 2]);
+  });
+
+  it('errors', () => {
+    expect(() => concat([A(), tensor([[1, 2, 3]])])).toThrow('concat: tensor 1 has shape [1,3], incompatible with [2,2] along dim 0');
+    expect(() => concat([])).toThrow(/concat: need a non-empty array/);
+    expect(() => stack([tensor([1, 2]), tensor([1, 2, 3])])).toThrow('stack: tensor 1 has shape [3] but tensor 0 has [2]');
+  });
+});
+
+describe('split / chunk', () => {
+  it('split by size and by sizes returns views', () => {
+    const x = arange(0, 5, 1, { dtype: 'float32' });
+    const parts = split(x, 2);
+    expect(parts.map((p) => p.toArray())).toEqual([[0, 1], [2, 3], [4]]);
+    for (const p of parts) expect(p.storage).toBe(x.storage);
+    expect(split(x, [1, 4]).map((p) => p.toArray())).toEqual([[0], [1, 2, 3, 4]]);
+    const m = arange(0, 6, 1, { dtype: 'float32' }).reshape(2, 3);
+    expect(split(m, [2, 1], 1).map((p) => p.toArray())).toEqual([[[0, 1], [3, 4]], [[2], [5]]]);
+    expect(() => split(x, [2, 2])).toThrow('split: sizes [2,2] must be non-negative integers summing to 5 (dimension 0)');
+  });
+
+  it('chunk as torch.chunk', () => {
+    expect(chunk(arange(6), 4).map((p) => p.toArray())).toEqual([[0, 1], [2, 3], [4, 5]]);
+    expect(chunk(arange(5), 2).map((p) => p.toArray())).toEqual([[0, 1, 2], [3, 4]]);
+    expect(chunk(A().T, 2, 1).map((p) => p.toArray())).toEqual([[[1], [2]], [[3], [4]]]);
+  });
+});
+
+describe('pad', () => {
+  it('pads from the last dimension backwards', () => {
+    expectClose(pad(A(), [1, 0]), [[0, 1, 2], [0, 3, 4]]);
+    // last dim: (0 before, 1 after); first dim: (1 before, 0 after); fill -1
+    expectClose(pad(A(), [0, 1, 1, 0], -1), [[-1, -1, -1], [1, 2, -1], [3, 4, -1]]);
+    expectClose(pad(A().T, [1, 1]), [[0, 1, 3, 0], [0, 2, 4, 0]]);
+    expect(pad(tensor([1], { dtype: 'int32' }), [2, 0], 7).toArray()).toEqual([7, 7, 1]);
+  });
+
+  it('rejects bad pads', () => {
+    expect(() => pad(A(), [1])).toThrow(/pad: pads \[1\] must hold \(before, after\) pairs/);
+    expect(() => pad(A(), [-1, 0])).toThrow(/non-negative/);
+  });
+});
+
+describe('flip', () => {
+  it('is a view with negative strides', () => {
+    const x = tensor([[1, 2, 3], [4, 5, 6]]);
+    const f = flip(x, 1);
+    expect(f.storage).toBe(x.storage);
+    expect(f.strides).toEqual([3, -1]);
+    expect(f.isContiguous()).toBe(false);
+    expect(f.toArray()).toEqual([[3, 2, 1], [6, 5, 4]]);
+    expect(flip(x, [0, 1]).toArray()).toEqual([[6, 5, 4], [3, 2, 1]]);
+    expect(flip(x, -2).toArray()).toEqual([[4, 5, 6], [1, 2, 3]]);
+    expect(flip(flip(x, 1), 1).toArray()).toEqual(x.toArray());
+    expect(f.contiguous().toArray()).toEqual([[3, 2, 1], [6, 5, 4]]);
+    expect(f.reshape(6).toArray()).toEqual([3, 2, 1, 6, 5, 4]);
+    expect(flip(x.select(0, 0), 0).reshape(3, 1).toArray()).toEqual([[3], [2], [1]]);
+  });
+});
+
+describe('combine gradients (float64 gradcheck)', () => {
+  it('concat / stack', () => {
+    expectGrad((a, b) => concat([a, b.T], 0).square(), [rnd([2, 3], 1), rnd([3, 1], 2)]);
+    expectGrad((a, b) => stack([a, b], 1).sin(), [rnd([2, 2], 3), rnd([2, 2], 4)]);
+    const fixed = rnd([1, 3], 5).detach();
+    expectGrad((a) => concat([fixed, a]).mul(concat([a, fixed])), [rnd([1, 3], 6)]);
+  });
+
+  it('split / chunk outputs', () => {
+    expectGrad((x) => split(x, [1, 2], 1).map((p, i) => p.mul(i + 1)), [rnd([2, 3], 7)]);
+    expectGrad((x) => chunk(x, 2).map((p) => p.square()), [rnd([3, 2], 8)]);
+  });
+
+  it('pad / flip', () => {
+    expectGrad((x) => pad(x, [1, 2, 0, 1], 0.5).square(), [rnd([2, 2], 9)]);
+    expectGrad((x) => flip(x, [0, 1]).mul(x), [rnd([2, 3], 10)]);
+    expectGrad((x) => flip(x.T, 0).exp(), [rnd([2, 3], 11)]);
+  });
+});

@@ -1,0 +1,199 @@
+import { describe, expect, it } from 'vitest';
+import {
+  arange, eye, full, Generator, linspace, ones, promoteTypes, rand, randint, randn, scalar, Tensor, tensor, zeros,
+} from '@tensorkit/core';
+import { expectClose } from './helpers.js';
+
+describe('tensor()', () => {
+  it('infers shape and defaults to float32', () => {
+    const t = tensor([[1, 2, 3], [4, 5, 6]]);
+    expect(t.shape).toEqual([2, 3]);
+    expect(t.dtype).toBe('float32');
+    expect(t.storage).toBeInstanceOf(Float32Array);
+    expect(t.strides).toEqual([3, 1]);
+    expect(t.size).toBe(6);
+    expect(t.rank).toBe(2);
+    expect(t.ndim).toBe(2);
+    expect(t.toArray()).toEqual([[1, 2, 3], [4, 5, 6]]);
+  });
+
+  it('stores float32 with float32 rounding and float64 exactly', () => {
+    expect(tensor([0.1]).toArray()).toEqual([Math.fround(0.1)]);
+    expect(tensor([0.1], { dtype: 'float64' }).toArray()).toEqual([0.1]);
+    expect(tensor([0.1], { dtype: 'float64' }).storage).toBeInstanceOf(Float64Array);
+  });
+
+  it('int32 truncates toward zero, uint8 wraps, bool from booleans', () => {
+    const i = tensor([1.7, -1.7, 3], { dtype: 'int32' });
+    expect(i.dtype).toBe('int32');
+    expect(i.toArray()).toEqual([1, -1, 3]);
+    expect(tensor([255, 256, 300], { dtype: 'uint8' }).toArray()).toEqual([255, 0, 44]);
+    const b = tensor([[true, false], [false, true]]);
+    expect(b.dtype).toBe('bool');
+    expect(b.storage).toBeInstanceOf(Uint8Array);
+    expect(b.toArray()).toEqual([[true, false], [false, true]]);
+    expect(tensor([0, 2, -1], { dtype: 'bool' }).toArray()).toEqual([false, true, true]);
+  });
+
+  it('scalars are rank 0', () => {
+    const s = tensor(2.5);
+    expect(s.shape).toEqual([]);
+    expect(s.size).toBe(1);
+    expect(s.item()).toBe(2.5);
+    expect(s.toArray()).toBe(2.5);
+    const s2 = scalar(7, 'int32');
+    expect([s2.shape, s2.dtype, s2.item()]).toEqual([[], 'int32', 7]);
+  });
+
+  it('uses a typed array of the same dtype as storage, copies otherwise', () => {
+    const data = new Float64Array([1, 2, 3, 4, 5, 6]);
+    const t = tensor(data, { shape: [2, 3] });
+    expect(t.dtype).toBe('float64');
+    expect(t.storage).toBe(data);
+    expect(t.toArray()).toEqual([[1, 2, 3], [4, 5, 6]]);
+    const c = tensor(data, { dtype: 'int32' });
+    expect(c.storage).not.toBe(data);
+    expect(c.toArray()).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(tensor(new Int32Array([4, 5])).dtype).toBe('int32');
+    expect(tensor(new Uint8Array([1, 0]), { dtype: 'bool' }).toArray()).toEqual([true, false]);
+  });
+
+  it('reshapes flat nested data with the shape option', () => {
+    expect(tensor([1, 2, 3, 4], { shape: [2, 2] }).toArray()).toEqual([[1, 2], [3, 4]]);
+  });
+
+  it('honours requiresGrad', () => {
+    const t = tensor([1, 2], { requiresGrad: true });
+    expect(t.requiresGrad).toBe(true);
+    expect(t.isLeaf).toBe(true);
+    expect(tensor([1, 2]).requiresGrad).toBe(false);
+  });
+});
+
+describe('constant creators', () => {
+  it('zeros / ones / full', () => {
+    expect(zeros([2, 2]).toArray()).toEqual([[0, 0], [0, 0]]);
+    expect(ones([3], { dtype: 'int32' }).toArray()).toEqual([1, 1, 1]);
+    expect(ones([3], { dtype: 'int32' }).dtype).toBe('int32');
+    expect(full([2], 2.7, { dtype: 'int32' }).toArray()).toEqual([2, 2]);
+    expect(full([1, 2], -1.5, { dtype: 'float64' }).toArray()).toEqual([[-1.5, -1.5]]);
+    expect(full([2], 1, { dtype: 'bool' }).toArray()).toEqual([true, true]);
+    expect(zeros([0, 3]).size).toBe(0);
+    expect(zeros([]).shape).toEqual([]);
+    expect(zeros([2], { requiresGrad: true }).requiresGrad).toBe(true);
+  });
+
+  it('zerosLike / onesLike / fullLike keep shape and dtype', () => {
+    const t = tensor([[1, 2]], { dtype: 'float64' });
+    expect(t.zerosLike().toArray()).toEqual([[0, 0]]);
+    expect(t.onesLike().dtype).toBe('float64');
+    expect(t.fullLike(3, 'int32').toArray()).toEqual([[3, 3]]);
+  });
+
+  it('arange', () => {
+    const a = arange(5);
+    expect(a.dtype).toBe('int32');
+    expect(a.toArray()).toEqual([0, 1, 2, 3, 4]);
+    expect(arange(1, 7, 2).toArray()).toEqual([1, 3, 5]);
+    expect(arange(5, 0, -2).toArray()).toEqual([5, 3, 1]);
+    expect(arange(3, 3).toArray()).toEqual([]);
+    const f = arange(0, 1, 0.25);
+    expect(f.dtype).toBe('float32');
+    expect(f.toArray()).toEqual([0, 0.25, 0.5, 0.75]);
+    // A fractional end also gives floats (as torch.arange): ceil(2.5) = 3 values.
+    expect(arange(0, 2.5).dtype).toBe('float32');
+    expect(arange(0, 2.5).toArray()).toEqual([0, 1, 2]);
+    expect(arange(0, 3, 1, { dtype: 'float64' }).dtype).toBe('float64');
+  });
+
+  it('linspace includes both ends', () => {
+    expect(linspace(0, 1, 5).toArray()).toEqual([0, 0.25, 0.5, 0.75, 1]);
+    expect(linspace(2, -2, 3).toArray()).toEqual([2, 0, -2]);
+    expect(linspace(3, 9, 1).toArray()).toEqual([3]);
+    expect(linspace(3, 9, 0).toArray()).toEqual([]);
+  });
+
+  it('eye', () => {
+    expect(eye(3).toArray()).toEqual([[1, 0, 0], [0, 1, 0], [0, 0, 1]]);
+    expect(eye(2, 3).toArray()).toEqual([[1, 0, 0], [0, 1, 0]]);
+    expect(eye(3, 2, { dtype: 'int32' }).toArray()).toEqual([[1, 0], [0, 1], [0, 0]]);
+  });
+});
+
+describe('random creators', () => {
+  it('rand is uniform in [low, high) and reproducible from a seed', () => {
+    const a = rand([2000], { generator: new Generator(3) });
+    const b = rand([2000], { generator: new Generator(3) });
+    expect(a.toArray()).toEqual(b.toArray());
+    const v = Array.from(a.toTypedArray());
+    expect(Math.min(...v)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...v)).toBeLessThan(1);
+    const mean = v.reduce((s, x) => s + x, 0) / v.length;
+    expect(Math.abs(mean - 0.5)).toBeLessThan(0.03);
+    const r = rand([500], { generator: new Generator(1), low: -2, high: -1, dtype: 'float64' });
+    expect(r.dtype).toBe('float64');
+    const rv = Array.from(r.toTypedArray());
+    expect(Math.min(...rv)).toBeGreaterThanOrEqual(-2);
+    expect(Math.max(...rv)).toBeLessThan(-1);
+  });
+
+  it('randn has the requested mean and std', () => {
+    const t = randn([4000], { generator: new Generator(7), mean: 3, std: 2, dtype: 'float64' });
+    const v = Array.from(t.toTypedArray());
+    const m = v.reduce((s, x) => s + x, 0) / v.length;
+    const sd = Math.sqrt(v.reduce((s, x) => s + (x - m) ** 2, 0) / (v.length - 1));
+    expect(Math.abs(m - 3)).toBeLessThan(0.1);
+    expect(Math.abs(sd - 2)).toBeLessThan(0.1);
+    expect(randn([2, 2], { requiresGrad: true }).requiresGrad).toBe(true);
+  });
+
+  it('randint stays in [low, high) and hits every value', () => {
+    const t = randint(-2, 3, [400], { generator: new Generator(11) });
+    expect(t.dtype).toBe('int32');
+    expect(new Set(Array.from(t.toTypedArray()))).toEqual(new Set([-2, -1, 0, 1, 2]));
+  });
+});
+
+describe('dtype conversion and promotion', () => {
+  it('to / float / double / int', () => {
+    const t = tensor([1.9, -1.9, 0]);
+    expect(t.int().toArray()).toEqual([1, -1, 0]);
+    expect(t.double().dtype).toBe('float64');
+    expect(t.int().float().toArray()).toEqual([1, -1, 0]);
+    expect(t.to('bool').toArray()).toEqual([true, true, false]);
+    expect(tensor([true, false]).to('float32').toArray()).toEqual([1, 0]);
+    expect(t.to('float32')).toBe(t);
+  });
+
+  it('promotes types in arithmetic', () => {
+    expect(promoteTypes('int32', 'float32')).toBe('float32');
+    expect(promoteTypes('float32', 'float64')).toBe('float64');
+    expect(promoteTypes('bool', 'uint8')).toBe('uint8');
+    const i = tensor([1, 2], { dtype: 'int32' });
+    expect(i.add(tensor([0.5, 0.5])).dtype).toBe('float32');
+    expect(i.mul(2).dtype).toBe('int32');
+    expect(i.add(0.5).toArray()).toEqual([1.5, 2.5]);
+    expect(i.div(2).toArray()).toEqual([0.5, 1]);
+    expect(tensor([1], { dtype: 'float32' }).add(tensor([1], { dtype: 'float64' })).dtype).toBe('float64');
+    expect(tensor([true]).add(tensor([true])).toArray()).toEqual([2]);
+  });
+});
+
+describe('toArray / item', () => {
+  it('item needs exactly one element', () => {
+    expect(tensor([[4]]).item()).toBe(4);
+    expect(() => tensor([1, 2]).item()).toThrow(/item: tensor has 2 elements/);
+  });
+
+  it('toArray reads views in logical order', () => {
+    const t = tensor([[1, 2, 3], [4, 5, 6]]);
+    expect(t.T.toArray()).toEqual([[1, 4], [2, 5], [3, 6]]);
+    expect(t.select(1, 2).toArray()).toEqual([3, 6]);
+    expect(t.select(0, 1).select(0, 2).item()).toBe(6);
+    expectClose(t.slice(1, 1), [[2, 3], [5, 6]]);
+  });
+
+  it('Tensor instances are recognisable', () => {
+    expect(tensor([1])).toBeInstanceOf(Tensor);
+  });
+});

@@ -1,0 +1,167 @@
+import { describe, expect, it } from 'vitest';
+import {
+  arange, argmax, argmin, flip, logsumexp, max, mean, min, prod, std, sum, sumToShape, tensor, variance, zeros,
+} from '@tensorkit/core';
+import { expectClose, expectGrad, f64, rnd } from './helpers.js';
+
+const A = () => tensor([[1, 2, 3], [4, 5, 6]]);
+const B = () => tensor([[3, -1, 7], [2, 9, 0]]);
+
+describe('sum / mean', () => {
+  it('over all, one, negative and several axes, with keepdim', () => {
+    expect(sum(A()).shape).toEqual([]);
+    expect(A().sum().item()).toBe(21);
+    expectClose(A().sum(0), [5, 7, 9]);
+    expectClose(A().sum(1), [6, 15]);
+    expectClose(A().sum(-1, true), [[6], [15]]);
+    expect(A().sum([0, 1]).item()).toBe(21);
+    expectClose(A().mean(1), [2, 5]);
+    expect(mean(A()).item()).toBe(3.5);
+    expectClose(A().mean(0, true), [[2.5, 3.5, 4.5]]);
+  });
+
+  it('3-D multi-axis', () => {
+    const x = arange(0, 24, 1, { dtype: 'float32' }).reshape(2, 3, 4); // x[i][j][k] = 12i + 4j + k
+    // Σ_i Σ_k (12i + 4j + k) = (16j + 6) + (48 + 16j + 6) = 32j + 60
+    expectClose(x.sum([0, 2]), [60, 92, 124]);
+    expect(x.sum([2, 0], true).shape).toEqual([1, 3, 1]);
+    expectClose(x.mean([0, 2]), [7.5, 11.5, 15.5]);
+  });
+
+  it('non-contiguous inputs', () => {
+    expectClose(A().T.sum(0), [6, 15]);
+    expectClose(A().T.sum(1), [5, 7, 9]);
+    expectClose(flip(A(), [0, 1]).sum(1), [15, 6]);
+    expectClose(tensor([1, 2]).expand(3, 2).sum(0), [3, 6]);
+    expectClose(A().slice(1, 0, 3, 2).mean(1), [2, 5]);
+  });
+
+  it('dtypes: ints and bools sum to int32, mean gives float32', () => {
+    const i = tensor([1, 2, 4], { dtype: 'int32' });
+    expect(i.sum().dtype).toBe('int32');
+    expect(i.sum().item()).toBe(7);
+    expect(tensor([true, false, true]).sum().toArray()).toBe(2);
+    expect(i.mean().dtype).toBe('float32');
+    expect(i.mean().item()).toBeCloseTo(7 / 3, 6);
+    expect(tensor([1, 2], { dtype: 'float64' }).sum().dtype).toBe('float64');
+  });
+
+  it('sumToShape undoes broadcasting', () => {
+    const g = tensor([[1, 2, 3], [4, 5, 6]]);
+    expectClose(sumToShape(g, [3]), [5, 7, 9]);
+    expectClose(sumToShape(g, [2, 1]), [[6], [15]]);
+    expectClose(sumToShape(g, [1, 1]), [[21]]);
+    expect(sumToShape(g, [2, 3])).toBe(g);
+  });
+});
+
+describe('variance / std', () => {
+  it('Bessel-corrected by default, correction 0 on request', () => {
+    // rows [1,2,3] and [4,5,6]: squared deviations 1+0+1 = 2, / (3-1) = 1
+    expectClose(A().var(1), [1, 1]);
+    // columns [1,4]: 2·1.5² = 4.5, / 1
+    expectClose(variance(A(), 0), [4.5, 4.5, 4.5]);
+    // all six: deviations from 3.5 squared sum to 17.5; / 5 = 3.5, / 6 = 2.916667
+    expect(A().var().item()).toBeCloseTo(3.5, 6);
+    expect(A().var(undefined, false, 0).item()).toBeCloseTo(17.5 / 6, 6);
+    expectClose(std(A(), 1, true), [[1], [1]]);
+    expect(A().std().item()).toBeCloseTo(Math.sqrt(3.5), 6);
+    expectClose(A().T.var(0), [1, 1]);
+  });
+});
+
+describe('max / min / argmax / argmin', () => {
+  it('values', () => {
+    expect(B().max().item()).toBe(9);
+    expectClose(max(B(), 0), [3, 9, 7]);
+    expectClose(B().max(1), [7, 9]);
+    expectClose(B().max(1, true), [[7], [9]]);
+    expectClose(min(B(), 1), [-1, 0]);
+    expectClose(B().min(0), [2, -1, 0]);
+    expect(B().min().item()).toBe(-1);
+    expectClose(B().T.max(1), [3, 9, 7]);
+    expectClose(tensor([1, NaN, 3]).max(), NaN);
+  });
+
+  it('indices (int32, first of ties, flattened when no dim)', () => {
+    const am = argmax(B());
+    expect(am.dtype).toBe('int32');
+    expect(am.shape).toEqual([]);
+    expect(am.item()).toBe(4);
+    expect(B().argmax(1).toArray()).toEqual([2, 1]);
+    expect(argmin(B(), 0).toArray()).toEqual([1, 0, 1]);
+    expect(B().argmax(0, true).toArray()).toEqual([[0, 1, 0]]);
+    expect(B().argmin().item()).toBe(1);
+    expect(tensor([1, 3, 3]).argmax().item()).toBe(1);
+    expect(B().T.argmax(0).toArray()).toEqual([2, 1]);
+  });
+
+  it('gradient goes to the first maximal element', () => {
+    const x = f64([1, 3, 3]);
+    x.max().backward();
+    expect(x.grad!.toArray()).toEqual([0, 1, 0]);
+    const y = f64([[3, -1, 7], [2, 9, 0]]);
+    y.min(0).sum().backward();
+    expect(y.grad!.toArray()).toEqual([[0, 1, 0], [1, 0, 1]]); // column minima 2 (row 1), -1 (row 0), 0 (row 1)
+  });
+
+  it('rejects an empty reduction', () => {
+    expect(() => zeros([2, 0]).max(1)).toThrow(/max: cannot reduce over an empty dimension/);
+  });
+});
+
+describe('logsumexp / prod', () => {
+  it('logsumexp is stable', () => {
+    // 3 + ln(e^-2 + e^-1 + 1) = 3 + ln(1.503214724) = 3.407605964
+    expect(logsumexp(tensor([1, 2, 3], { dtype: 'float64' })).item()).toBeCloseTo(3.407605964, 8);
+    expectClose(tensor([[1000, 1000], [-1000, -1000]], { dtype: 'float64' }).logsumexp(1), [1000 + Math.LN2, -1000 + Math.LN2], 1e-12);
+    expectClose(tensor([[-Infinity, -Infinity], [0, -Infinity]]).logsumexp(1, true), [[-Infinity], [0]]);
+    expectClose(tensor([[1, 2], [3, 4]]).T.logsumexp(1), [Math.log(Math.exp(1) + Math.exp(3)), Math.log(Math.exp(2) + Math.exp(4))], 1e-6);
+  });
+
+  it('prod', () => {
+    expect(A().prod().item()).toBe(720);
+    expectClose(prod(A(), 1), [6, 120]);
+    expectClose(A().prod(0, true), [[4, 10, 18]]);
+    expectClose(A().T.prod(1), [4, 10, 18]);
+    expect(tensor([2, 3], { dtype: 'int32' }).prod().dtype).toBe('int32');
+  });
+
+  it('prod gradient is exact with zeros', () => {
+    const x = f64([2, 0, 3]);
+    x.prod().backward();
+    expect(x.grad!.toArray()).toEqual([0, 6, 0]);
+    const y = f64([0, 0, 3]);
+    y.prod().backward();
+    expect(y.grad!.toArray()).toEqual([0, 0, 0]);
+  });
+});
+
+describe('reduction gradients (float64 gradcheck)', () => {
+  it('sum / mean over various axes', () => {
+    expectGrad((x) => x.sum(), [rnd([2, 3], 1)]);
+    expectGrad((x) => x.sum(0), [rnd([2, 3], 2)]);
+    expectGrad((x) => x.sum([0, 2], true), [rnd([2, 2, 3], 3)]);
+    expectGrad((x) => x.T.mean(1), [rnd([2, 3], 4)]);
+    expectGrad((x) => x.mean([1, -1]), [rnd([2, 2, 2], 5)]);
+  });
+
+  it('var / std', () => {
+    expectGrad((x) => x.var(1), [rnd([2, 4], 6)]);
+    expectGrad((x) => x.var(undefined, false, 0), [rnd([2, 3], 7)]);
+    expectGrad((x) => x.std(0, true), [rnd([3, 2], 8)]);
+  });
+
+  it('max / min (distinct values)', () => {
+    expectGrad((x) => x.max(1), [rnd([3, 4], 9)]);
+    expectGrad((x) => x.min([0, 1]), [rnd([2, 2, 3], 10)]);
+    expectGrad((x) => x.T.max(0, true), [rnd([3, 2], 11)]);
+  });
+
+  it('logsumexp / prod', () => {
+    expectGrad((x) => x.logsumexp(1), [rnd([2, 3], 12)]);
+    expectGrad((x) => x.logsumexp([0, 1]), [rnd([2, 3], 13)]);
+    expectGrad((x) => x.prod(1), [rnd([2, 3], 14)]);
+    expectGrad((x) => x.T.prod(), [rnd([2, 3], 15)]);
+  });
+});

@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import {
+  abs, cos, erf, exp, flip, gelu, leakyRelu, log, log1p, neg, relu, rsqrt, sigmoid, silu, sin, softplus, sqrt, square, tanh, tensor,
+  type Tensor,
+} from '@tensorkit/core';
+import { expectClose, expectGrad, f64 } from './helpers.js';
+
+const E = Math.E;
+const PI = Math.PI;
+
+// [op, input, expected output]; expected values are closed forms or (for the
+// transcendental ones) 9+ significant digits of the textbook values.
+const FORWARD: [string, (x: Tensor) => Tensor, number[], number[]][] = [
+  ['neg', neg, [1, -2, 0], [-1, 2, 0]],
+  ['abs', abs, [-1.5, 2, 0], [1.5, 2, 0]],
+  ['exp', exp, [0, 1, -1], [1, E, 1 / E]],
+  ['log', log, [1, E, 0.5], [0, 1, -Math.LN2]],
+  ['log1p', log1p, [0, E - 1, -0.5], [0, 1, -Math.LN2]],
+  ['sqrt', sqrt, [4, 2.25, 0], [2, 1.5, 0]],
+  ['rsqrt', rsqrt, [4, 0.25, 1], [0.5, 2, 1]],
+  ['square', square, [-3, 0.5, 0], [9, 0.25, 0]],
+  ['sin', sin, [0, PI / 2, PI / 6], [0, 1, 0.5]],
+  ['cos', cos, [0, PI, PI / 3], [1, -1, 0.5]],
+  ['tanh', tanh, [0, 0.5, -1], [0, 0.462117157, -0.761594156]],
+  // sigmoid(2) = 1/(1+e^-2) = 1/1.135335283 = 0.880797078; sigmoid(-2) = 1 - that.
+  ['sigmoid', sigmoid, [0, 2, -2], [0.5, 0.880797078, 0.119202922]],
+  ['relu', relu, [-1, 0, 2], [0, 0, 2]],
+  // gelu(x) = x·Φ(x): Φ(1) = 0.841344746, Φ(-1) = 0.158655254, Φ(2) = 0.977249868.
+  ['gelu', (x) => gelu(x), [1, -1, 2], [0.841344746, -0.158655254, 1.954499736]],
+  // silu(x) = x·sigmoid(x): sigmoid(1) = 0.731058579.
+  ['silu', silu, [0, 1, -1], [0, 0.731058579, -0.268941421]],
+  // softplus: ln 2, ln(1+e) = 1.313261687, ln(1+1/e) = 0.313261687, linear above the threshold.
+  ['softplus', (x) => softplus(x), [0, 1, -1, 30], [Math.LN2, 1.313261687, 0.313261687, 30]],
+];
+
+describe('unary forward', () => {
+  for (const [name, fn, input, expected] of FORWARD) {
+    it(`${name} matches hand values (float32 and float64)`, () => {
+      expectClose(fn(tensor(input)), expected, 1e-6);
+      const y = fn(tensor(input, { dtype: 'float64' }));
+      expect(y.dtype).toBe('float64');
+      expectClose(y, expected, 1e-9);
+    });
+  }
+
+  it('methods match functions', () => {
+    const x = tensor([0.5, 1.5]);
+    expect(x.exp().toArray()).toEqual(exp(x).toArray());
+    expect(x.sigmoid().toArray()).toEqual(sigmoid(x).toArray());
+    expect(x.gelu('tanh').toArray()).toEqual(gelu(x, 'tanh').toArray());
+    expect(x.softplus(2).toArray()).toEqual(softplus(x, 2).toArray());
+    expect(x.leakyRelu(0.2).toArray()).toEqual(leakyRelu(x, 0.2).toArray());
+  });
+
+  it('parameterised variants', () => {
+    expectClose(leakyRelu(tensor([-2, 3]), 0.1), [-0.2, 3]);
+    expectClose(leakyRelu(tensor([-2, 3])), [-0.02, 3]);
+    // 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715x³))): x=1 → 0.841191991, x=-1 → -0.158808009.
+    expectClose(gelu(tensor([1, -1], { dtype: 'float64' }), 'tanh'), [0.841191991, -0.158808009], 1e-8);
+    // softplus(1, beta=2) = ln(1 + e²)/2 = 2.126928011/2.
+    expectClose(softplus(tensor([1], { dtype: 'float64' }), 2), [1.063464006], 1e-8);
+    // beta·x = 2·15 = 30 > threshold 20: linear.
+    expectClose(softplus(tensor([15]), 2), [15]);
+  });
+
+  it('erf is accurate in the series and continued-fraction ranges', () => {
+    expect(erf(0)).toBe(0);
+    expect(erf(0.5)).toBeCloseTo(0.5204998778130465, 14);
+    expect(erf(1)).toBeCloseTo(0.8427007929497149, 14);
+    expect(erf(-2)).toBeCloseTo(-0.9953222650189527, 14);
+    expect(erf(3)).toBeCloseTo(0.9999779095030014, 14);
+    expect(erf(4.5)).toBeCloseTo(0.9999999998033839, 14);
+    expect(erf(10)).toBe(1);
+  });
+
+  it('reads non-contiguous inputs in logical order', () => {
+    const x = tensor([[1, 4], [9, 16]]);
+    expectClose(sqrt(x.T), [[1, 3], [2, 4]]);
+    expectClose(x.slice(1, 1).sqrt(), [[2], [4]]);
+    expectClose(tensor([0, 1]).expand(2, 2).exp(), [[1, E], [1, E]]);
+    expectClose(flip(x, 0).neg(), [[-9, -16], [-1, -4]]);
+  });
+
+  it('promotes integer and bool inputs to float32', () => {
+    const y = sqrt(tensor([4, 9], { dtype: 'int32' }));
+    expect(y.dtype).toBe('float32');
+    expect(y.toArray()).toEqual([2, 3]);
+    expect(exp(tensor([false, true])).toArray()).toEqual([1, Math.fround(E)]);
+  });
+
+  it('keeps special values', () => {
+    expectClose(log(tensor([0, -1])), [-Infinity, NaN]);
+    expectClose(exp(tensor([-Infinity, Infinity])), [0, Infinity]);
+    expectClose(sigmoid(tensor([-1000, 1000], { dtype: 'float64' })), [0, 1]);
+    expectClose(softplus(tensor([-1000], { dtype: 'float64' })), [0]);
+  });
+});
+
+describe('unary gradients (float64 gradcheck)', () => {
+  // Inputs avoid kinks (0 for relu/abs/leakyRelu) and stay in the domain (positive for log/sqrt/rsqrt).
+  const mixed = () => f64([[-1.3, 0.4, 2.1], [0.7, -0.6, -2.2]]);
+  const positive = () => f64([[0.3, 1.2, 2.5], [0.8, 1.7, 0.45]]);
+  const cases: [string, (x: Tensor) => Tensor, () => Tensor][] = [
+    ['neg', neg, mixed], ['abs', abs, mixed], ['exp', exp, mixed], ['log', log, positive], ['log1p', log1p, positive],
+    ['sqrt', sqrt, positive], ['rsqrt', rsqrt, positive], ['square', square, mixed], ['sin', sin, mixed], ['cos', cos, mixed],
+    ['tanh', tanh, mixed], ['sigmoid', sigmoid, mixed], ['relu', relu, mixed], ['leakyRelu', (x) => leakyRelu(x, 0.2), mixed],
+    ['gelu', (x) => gelu(x), mixed], ['gelu tanh', (x) => gelu(x, 'tanh'), mixed], ['silu', silu, mixed],
+    ['softplus', (x) => softplus(x), mixed], ['softplus beta=3', (x) => softplus(x, 3), mixed],
+  ];
+  for (const [name, fn, input] of cases) {
+    it(name, () => expectGrad(fn, [input()]));
+  }
+
+  it('through a transposed view', () => {
+    expectGrad((x) => tanh(x.T).mul(sigmoid(x.T)), [mixed()]);
+  });
+
+  it('hand-checked gradients', () => {
+    const x = f64([-2, 3]);
+    relu(x).sum().backward();
+    expect(x.grad!.toArray()).toEqual([0, 1]);
+    const y = f64([4]);
+    sqrt(y).backward();
+    expect(y.grad!.toArray()).toEqual([0.25]); // 1/(2√4)
+  });
+});
