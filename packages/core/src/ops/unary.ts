@@ -37,6 +37,40 @@ const DEFS: Record<string, UnaryDef> = {
   silu: { f: (x) => x * sigmoidScalar(x), df: (x) => { const s = sigmoidScalar(x); return s * (1 + x * (1 - s)); } },
 };
 
+type FwdLoop = (x: FloatArray, y: FloatArray) => void;
+type BwdLoop = (x: FloatArray, y: FloatArray, g: FloatArray, out: FloatArray) => void;
+
+// Hand-written loops for the hot activations: each is its own function, so V8
+// inlines the math instead of calling a closure per element.
+const FAST_FWD: Partial<Record<string, FwdLoop>> = {
+  relu: (x, y) => { for (let i = 0; i < x.length; i++) { const v = x[i]; y[i] = v > 0 ? v : 0; } },
+  neg: (x, y) => { for (let i = 0; i < x.length; i++) y[i] = -x[i]; },
+  exp: (x, y) => { for (let i = 0; i < x.length; i++) y[i] = Math.exp(x[i]); },
+  log: (x, y) => { for (let i = 0; i < x.length; i++) y[i] = Math.log(x[i]); },
+  tanh: (x, y) => { for (let i = 0; i < x.length; i++) y[i] = Math.tanh(x[i]); },
+  sigmoid: (x, y) => {
+    for (let i = 0; i < x.length; i++) {
+      const v = x[i];
+      if (v >= 0) y[i] = 1 / (1 + Math.exp(-v));
+      else { const e = Math.exp(v); y[i] = e / (1 + e); }
+    }
+  },
+  square: (x, y) => { for (let i = 0; i < x.length; i++) y[i] = x[i] * x[i]; },
+  sqrt: (x, y) => { for (let i = 0; i < x.length; i++) y[i] = Math.sqrt(x[i]); },
+  abs: (x, y) => { for (let i = 0; i < x.length; i++) y[i] = Math.abs(x[i]); },
+};
+
+const FAST_BWD: Partial<Record<string, BwdLoop>> = {
+  relu: (x, _y, g, o) => { for (let i = 0; i < x.length; i++) o[i] = x[i] > 0 ? g[i] : 0; },
+  neg: (x, _y, g, o) => { for (let i = 0; i < x.length; i++) o[i] = -g[i]; },
+  exp: (x, y, g, o) => { for (let i = 0; i < x.length; i++) o[i] = g[i] * y[i]; },
+  log: (x, _y, g, o) => { for (let i = 0; i < x.length; i++) o[i] = g[i] / x[i]; },
+  tanh: (x, y, g, o) => { for (let i = 0; i < x.length; i++) { const t = y[i]; o[i] = g[i] * (1 - t * t); } },
+  sigmoid: (x, y, g, o) => { for (let i = 0; i < x.length; i++) { const s = y[i]; o[i] = g[i] * s * (1 - s); } },
+  square: (x, _y, g, o) => { for (let i = 0; i < x.length; i++) o[i] = 2 * x[i] * g[i]; },
+  sqrt: (x, y, g, o) => { for (let i = 0; i < x.length; i++) o[i] = (0.5 * g[i]) / y[i]; },
+};
+
 function mapInto(src: FloatArray, dst: FloatArray, f: (x: number) => number): void {
   for (let i = 0; i < src.length; i++) dst[i] = f(src[i]);
 }
@@ -57,12 +91,18 @@ export function unaryWith(op: string, x: Tensor, f: (v: number) => number, df: (
   const src = xc.toTypedArray() as FloatArray;
   const out = allocate(xc.dtype, src.length) as FloatArray;
   const backend = getBackend();
-  if (!(kernel && backend.unary && backend.unary(kernel, src, out))) mapInto(src, out, f);
+  const fast = kernel ? FAST_FWD[kernel] : undefined;
+  if (!(kernel && backend.unary && backend.unary(kernel, src, out))) {
+    if (fast) fast(src, out);
+    else mapInto(src, out, f);
+  }
+  const fastBwd = kernel ? FAST_BWD[kernel] : undefined;
   const y = new Tensor(out, xc.shape, xc.dtype);
   return record(y, op, [x], (g) => {
     const gs = g.contiguous().toTypedArray() as FloatArray;
     const d = allocate(xc.dtype, src.length) as FloatArray;
-    derivInto(src, out, gs, d, df);
+    if (fastBwd) fastBwd(src, out, gs, d);
+    else derivInto(src, out, gs, d, df);
     return [new Tensor(d, xc.shape, xc.dtype)];
   });
 }
