@@ -1,0 +1,98 @@
+/**
+ * safetensors encoding and decoding in memory. The writer follows the
+ * reference implementation's byte layout: compact JSON header with
+ * `__metadata__` first and tensors in sorted name order, padded with spaces
+ * to a multiple of 8 bytes, then the tensors' little-endian data back to
+ * back in the same order.
+ */
+import { Tensor, type TypedArray } from '@tensorkit/core';
+import { checkStorable, DEFAULT_STORAGE, DTYPE_INFO, isSafetensorsDType, readElements, writeElements, type SafetensorsDType } from './safetensors-dtypes.js';
+import { parseHeader } from './safetensors-header.js';
+
+export interface EncodeOptions {
+  /** String key/value pairs stored under `__metadata__`. */
+  metadata?: Record<string, string>;
+  /** Stored element type for every tensor, or per tensor name (e.g. 'F16' to halve the file). */
+  storeAs?: SafetensorsDType | Record<string, SafetensorsDType>;
+}
+
+export interface SafetensorsContents {
+  tensors: Record<string, Tensor>;
+  metadata: Record<string, string>;
+  /** The stored element type of each tensor (F16/BF16 load as float32, integer types as int32). */
+  storedDTypes: Record<string, SafetensorsDType>;
+}
+
+function storedType(name: string, t: Tensor, storeAs: EncodeOptions['storeAs']): SafetensorsDType {
+  const requested = typeof storeAs === 'string' ? storeAs : storeAs?.[name];
+  if (requested === undefined) return DEFAULT_STORAGE[t.dtype];
+  if (!isSafetensorsDType(requested)) throw new Error(`safetensors: unknown storeAs dtype '${String(requested)}' for tensor '${name}'`);
+  // A global storeAs applies only where it makes sense (e.g. F16 leaves int tensors alone).
+  if (typeof storeAs === 'string' && (DTYPE_INFO[requested].loadsAs === 'float32' || DTYPE_INFO[requested].loadsAs === 'float64') !== (t.dtype === 'float32' || t.dtype === 'float64')) {
+    return DEFAULT_STORAGE[t.dtype];
+  }
+  checkStorable(name, t.dtype, requested);
+  return requested;
+}
+
+export function encodeSafetensors(tensors: Record<string, Tensor>, opts: EncodeOptions = {}): Uint8Array {
+  const names = Object.keys(tensors).sort();
+  const plan: { name: string; data: TypedArray; dtype: SafetensorsDType; begin: number }[] = [];
+  let offset = 0;
+  const parts: string[] = [];
+  if (opts.metadata !== undefined) {
+    const meta: Record<string, string> = {};
+    for (const k of Object.keys(opts.metadata).sort()) {
+      const v = opts.metadata[k];
+      if (typeof v !== 'string') throw new Error(`safetensors: metadata value for '${k}' must be a string, got ${typeof v}`);
+      meta[k] = v;
+    }
+    parts.push(`"__metadata__":${JSON.stringify(meta)}`);
+  }
+  for (const name of names) {
+    const t = tensors[name];
+    if (!(t instanceof Tensor)) throw new Error(`safetensors: '${name}' is not a Tensor`);
+    if (name === '' || name === '__metadata__') throw new Error(`safetensors: invalid tensor name '${name}'`);
+    const dtype = storedType(name, t, opts.storeAs);
+    const bytes = t.size * DTYPE_INFO[dtype].size;
+    plan.push({ name, data: t.toTypedArray(), dtype, begin: offset });
+    parts.push(`${JSON.stringify(name)}:{"dtype":"${dtype}","shape":[${t.shape.join(',')}],"data_offsets":[${offset},${offset + bytes}]}`);
+    offset += bytes;
+  }
+  const header = new TextEncoder().encode(`{${parts.join(',')}}`);
+  const padded = Math.ceil(header.length / 8) * 8;
+  const out = new Uint8Array(8 + padded + offset);
+  const view = new DataView(out.buffer);
+  view.setBigUint64(0, BigInt(padded), true);
+  out.set(header, 8);
+  out.fill(0x20, 8 + header.length, 8 + padded);
+  for (const p of plan) writeElements(view, 8 + padded + p.begin, p.data, p.dtype);
+  return out;
+}
+
+/** Decodes and validates a whole safetensors buffer; `source` (e.g. the file path) is named in errors. */
+export function decodeSafetensors(bytes: Uint8Array, source = '<buffer>'): SafetensorsContents {
+  const { entries, metadata, dataStart } = parseHeader(bytes, source);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const tensors: Record<string, Tensor> = {};
+  const storedDTypes: Record<string, SafetensorsDType> = {};
+  for (const e of entries) {
+    const info = DTYPE_INFO[e.dtype];
+    const n = (e.end - e.begin) / info.size;
+    const t = new Tensor(allocateFor(info.loadsAs, n), e.shape, info.loadsAs);
+    readElements(view, dataStart + e.begin, n, e.dtype, t.storage, `safetensors: ${source}: tensor '${e.name}'`);
+    tensors[e.name] = t;
+    storedDTypes[e.name] = e.dtype;
+  }
+  return { tensors, metadata, storedDTypes };
+}
+
+function allocateFor(dtype: Tensor['dtype'], n: number): TypedArray {
+  switch (dtype) {
+    case 'float32': return new Float32Array(n);
+    case 'float64': return new Float64Array(n);
+    case 'int32': return new Int32Array(n);
+    case 'uint8':
+    case 'bool': return new Uint8Array(n);
+  }
+}

@@ -1,0 +1,79 @@
+/** Activation functions as modules, so they can sit in a Sequential and in configs. */
+import { gelu, leakyRelu, logSoftmax, relu, sigmoid, silu, softmax, softplus, tanh, type Tensor } from '@tensorkit/core';
+import type { ModuleConfig, ModuleOptions } from '../config.js';
+import { Module } from '../module.js';
+
+export interface ReLUConfig extends ModuleConfig { type: 'ReLU' }
+export interface SigmoidConfig extends ModuleConfig { type: 'Sigmoid' }
+export interface TanhConfig extends ModuleConfig { type: 'Tanh' }
+export interface SiLUConfig extends ModuleConfig { type: 'SiLU' }
+export interface LeakyReLUConfig extends ModuleConfig { type: 'LeakyReLU'; /** Default 0.01. */ negativeSlope?: number }
+export interface GELUConfig extends ModuleConfig { type: 'GELU'; /** Default 'none' (exact erf form). */ approximate?: 'none' | 'tanh' }
+export interface SoftplusConfig extends ModuleConfig { type: 'Softplus'; /** Default 1. */ beta?: number; /** Default 20. */ threshold?: number }
+export interface SoftmaxConfig extends ModuleConfig { type: 'Softmax'; /** Default -1. */ dim?: number }
+export interface LogSoftmaxConfig extends ModuleConfig { type: 'LogSoftmax'; /** Default -1. */ dim?: number }
+
+export class ReLU extends Module {
+  readonly config: ReLUConfig = { type: 'ReLU' };
+  forward(x: Tensor): Tensor { return relu(x); }
+}
+
+export class Sigmoid extends Module {
+  readonly config: SigmoidConfig = { type: 'Sigmoid' };
+  forward(x: Tensor): Tensor { return sigmoid(x); }
+}
+
+export class Tanh extends Module {
+  readonly config: TanhConfig = { type: 'Tanh' };
+  forward(x: Tensor): Tensor { return tanh(x); }
+}
+
+export class SiLU extends Module {
+  readonly config: SiLUConfig = { type: 'SiLU' };
+  forward(x: Tensor): Tensor { return silu(x); }
+}
+
+export class LeakyReLU extends Module {
+  readonly config: Required<LeakyReLUConfig>;
+  constructor(opts: ModuleOptions<LeakyReLUConfig> = {}) {
+    super();
+    this.config = { type: 'LeakyReLU', negativeSlope: opts.negativeSlope ?? 0.01 };
+  }
+  forward(x: Tensor): Tensor { return leakyRelu(x, this.config.negativeSlope); }
+}
+
+export class GELU extends Module {
+  readonly config: Required<GELUConfig>;
+  constructor(opts: ModuleOptions<GELUConfig> = {}) {
+    super();
+    this.config = { type: 'GELU', approximate: opts.approximate ?? 'none' };
+  }
+  forward(x: Tensor): Tensor { return gelu(x, this.config.approximate); }
+}
+
+export class Softplus extends Module {
+  readonly config: Required<SoftplusConfig>;
+  constructor(opts: ModuleOptions<SoftplusConfig> = {}) {
+    super();
+    this.config = { type: 'Softplus', beta: opts.beta ?? 1, threshold: opts.threshold ?? 20 };
+  }
+  forward(x: Tensor): Tensor { return softplus(x, this.config.beta, this.config.threshold); }
+}
+
+export class Softmax extends Module {
+  readonly config: Required<SoftmaxConfig>;
+  constructor(opts: ModuleOptions<SoftmaxConfig> = {}) {
+    super();
+    this.config = { type: 'Softmax', dim: opts.dim ?? -1 };
+  }
+  forward(x: Tensor): Tensor { return softmax(x, this.config.dim); }
+}
+
+export class LogSoftmax extends Module {
+  readonly config: Required<LogSoftmaxConfig>;
+  constructor(opts: ModuleOptions<LogSoftmaxConfig> = {}) {
+    super();
+    this.config = { type: 'LogSoftmax', dim: opts.dim ?? -1 };
+  }
+  forward(x: Tensor): Tensor { return logSoftmax(x, this.config.dim); }
+}

@@ -1,0 +1,49 @@
+/** Registers every built-in layer with buildModule (imported once by the layers barrel). */
+import { buildModule, registerModule, type InitOptions, type ModuleConfig } from '../config.js';
+import type { Module, TensorModule } from '../module.js';
+import {
+  GELU, LeakyReLU, LogSoftmax, ReLU, SiLU, Sigmoid, Softmax, Softplus, Tanh,
+  type GELUConfig, type LeakyReLUConfig, type LogSoftmaxConfig, type ReLUConfig, type SiLUConfig, type SigmoidConfig, type SoftmaxConfig, type SoftplusConfig, type TanhConfig,
+} from './activation.js';
+import { AdaptiveAvgPool1d, AdaptiveAvgPool2d, GlobalAvgPool, type AdaptiveAvgPool1dConfig, type AdaptiveAvgPool2dConfig, type GlobalAvgPoolConfig } from './adaptive-pool.js';
+import { MultiheadAttention, type MultiheadAttentionConfig } from './attention.js';
+import { BatchNorm1d, BatchNorm2d, type BatchNorm1dConfig, type BatchNorm2dConfig } from './batchnorm.js';
+import { Conv1d, Conv2d, type Conv1dConfig, type Conv2dConfig } from './conv.js';
+import { Dropout, type DropoutConfig } from './dropout.js';
+import { Embedding, EmbeddingBag, type EmbeddingBagConfig, type EmbeddingConfig } from './embedding.js';
+import { LayerNorm, type LayerNormConfig } from './layernorm.js';
+import { Linear, type LinearConfig } from './linear.js';
+import { AvgPool1d, AvgPool2d, MaxPool1d, MaxPool2d, type AvgPool1dConfig, type AvgPool2dConfig, type MaxPool1dConfig, type MaxPool2dConfig } from './pool.js';
+import { Flatten, Identity, type FlattenConfig, type IdentityConfig } from './reshape.js';
+import { GRU, type GRUConfig } from './rnn/gru.js';
+import { LSTM, type LSTMConfig } from './rnn/lstm.js';
+import { ModuleList, Sequential, type ModuleListConfig, type SequentialConfig } from './sequential.js';
+import { TransformerEncoder, TransformerEncoderLayer, type TransformerEncoderConfig, type TransformerEncoderLayerConfig } from './transformer.js';
+
+declare module '../config.js' {
+  interface ModuleConfigRegistry {
+    Linear: LinearConfig; Conv1d: Conv1dConfig; Conv2d: Conv2dConfig; MaxPool1d: MaxPool1dConfig; MaxPool2d: MaxPool2dConfig;
+    AvgPool1d: AvgPool1dConfig; AvgPool2d: AvgPool2dConfig; AdaptiveAvgPool1d: AdaptiveAvgPool1dConfig; AdaptiveAvgPool2d: AdaptiveAvgPool2dConfig;
+    GlobalAvgPool: GlobalAvgPoolConfig; BatchNorm1d: BatchNorm1dConfig; BatchNorm2d: BatchNorm2dConfig; LayerNorm: LayerNormConfig;
+    Dropout: DropoutConfig; Embedding: EmbeddingConfig; EmbeddingBag: EmbeddingBagConfig; GRU: GRUConfig; LSTM: LSTMConfig;
+    MultiheadAttention: MultiheadAttentionConfig; TransformerEncoderLayer: TransformerEncoderLayerConfig; TransformerEncoder: TransformerEncoderConfig;
+    ReLU: ReLUConfig; LeakyReLU: LeakyReLUConfig; GELU: GELUConfig; SiLU: SiLUConfig; Sigmoid: SigmoidConfig; Tanh: TanhConfig;
+    Softplus: SoftplusConfig; Softmax: SoftmaxConfig; LogSoftmax: LogSoftmaxConfig; Flatten: FlattenConfig; Identity: IdentityConfig;
+    Sequential: SequentialConfig; ModuleList: ModuleListConfig;
+  }
+}
+
+/** Classes constructed as `new X({...config, generator})`. */
+const simple: Record<string, new (opts: any) => Module> = {
+  Linear, Conv1d, Conv2d, MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool1d, AdaptiveAvgPool2d, GlobalAvgPool,
+  BatchNorm1d, BatchNorm2d, LayerNorm, Dropout, Embedding, EmbeddingBag, GRU, LSTM, MultiheadAttention,
+  TransformerEncoderLayer, TransformerEncoder, ReLU, LeakyReLU, GELU, SiLU, Sigmoid, Tanh, Softplus, Softmax, LogSoftmax,
+  Flatten, Identity,
+};
+
+for (const [type, Ctor] of Object.entries(simple)) {
+  registerModule(type, (config: ModuleConfig, opts: InitOptions) => new Ctor({ ...config, ...opts }));
+}
+
+registerModule<SequentialConfig>('Sequential', (c, opts) => new Sequential(...c.modules.map((m) => buildModule<TensorModule>(m, opts))));
+registerModule<ModuleListConfig>('ModuleList', (c, opts) => new ModuleList(c.modules.map((m) => buildModule(m, opts))));

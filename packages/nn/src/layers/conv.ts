@@ -1,0 +1,112 @@
+/** Convolution layers over core's im2col conv1d/conv2d (stride, padding incl. 'same', dilation, groups). */
+import { conv1d, conv2d, type Pair, type Tensor } from '@tensorkit/core';
+import type { InitOptions, ModuleConfig, ModuleOptions } from '../config.js';
+import { Module } from '../module.js';
+import { computeFans } from '../init.js';
+import { checkPositiveInt, defaultBias, defaultWeight, generatorOf } from './util.js';
+
+export interface Conv1dConfig extends ModuleConfig {
+  type: 'Conv1d';
+  inChannels: number;
+  outChannels: number;
+  kernelSize: number;
+  /** Default 1. */
+  stride?: number;
+  /** Zeros per side, or 'same' (stride 1) / 'valid'. Default 0. */
+  padding?: number | 'same' | 'valid';
+  /** Default 1. */
+  dilation?: number;
+  /** Default 1; must divide both channel counts. */
+  groups?: number;
+  /** Default true. */
+  bias?: boolean;
+}
+
+export interface Conv2dConfig extends ModuleConfig {
+  type: 'Conv2d';
+  inChannels: number;
+  outChannels: number;
+  kernelSize: Pair;
+  stride?: Pair;
+  padding?: Pair | 'same' | 'valid';
+  dilation?: Pair;
+  groups?: number;
+  bias?: boolean;
+}
+
+function checkGroups(layer: string, inC: number, outC: number, groups: number): void {
+  checkPositiveInt(layer, 'groups', groups);
+  if (inC % groups !== 0 || outC % groups !== 0) throw new Error(`${layer}: groups=${groups} must divide inChannels=${inC} and outChannels=${outC}`);
+}
+
+function pairOf(v: Pair): [number, number] {
+  return typeof v === 'number' ? [v, v] : [v[0], v[1]];
+}
+
+/** Shared parameter handling: weight [out, in/groups, ...kernel] and optional bias [out]. */
+abstract class ConvBase extends Module {
+  protected initParams(outC: number, inPerGroup: number, kernel: number[], bias: boolean, opts: InitOptions): void {
+    const g = generatorOf(opts);
+    const shape = [outC, inPerGroup, ...kernel];
+    this.registerParameter('weight', defaultWeight(shape, g));
+    this.registerParameter('bias', bias ? defaultBias(outC, computeFans(shape).fanIn, g) : null);
+  }
+
+  get weight(): Tensor {
+    return this.param('weight');
+  }
+
+  get bias(): Tensor | null {
+    return this.optionalParam('bias');
+  }
+}
+
+export class Conv1d extends ConvBase {
+  readonly config: Required<Conv1dConfig>;
+
+  constructor(opts: ModuleOptions<Conv1dConfig>) {
+    super();
+    const inC = checkPositiveInt('Conv1d', 'inChannels', opts.inChannels);
+    const outC = checkPositiveInt('Conv1d', 'outChannels', opts.outChannels);
+    const k = checkPositiveInt('Conv1d', 'kernelSize', opts.kernelSize);
+    const groups = opts.groups ?? 1;
+    checkGroups('Conv1d', inC, outC, groups);
+    this.config = {
+      type: 'Conv1d', inChannels: inC, outChannels: outC, kernelSize: k,
+      stride: opts.stride ?? 1, padding: opts.padding ?? 0, dilation: opts.dilation ?? 1, groups, bias: opts.bias ?? true,
+    };
+    this.initParams(outC, inC / groups, [k], this.config.bias, opts);
+  }
+
+  /** x [N, C, L] → [N, outChannels, L']. */
+  forward(x: Tensor): Tensor {
+    const c = this.config;
+    return conv1d(x, this.weight, this.bias, { stride: c.stride, padding: c.padding, dilation: c.dilation, groups: c.groups });
+  }
+}
+
+export class Conv2d extends ConvBase {
+  readonly config: Required<Conv2dConfig>;
+
+  constructor(opts: ModuleOptions<Conv2dConfig>) {
+    super();
+    const inC = checkPositiveInt('Conv2d', 'inChannels', opts.inChannels);
+    const outC = checkPositiveInt('Conv2d', 'outChannels', opts.outChannels);
+    const [kh, kw] = pairOf(opts.kernelSize);
+    checkPositiveInt('Conv2d', 'kernelSize', kh);
+    checkPositiveInt('Conv2d', 'kernelSize', kw);
+    const groups = opts.groups ?? 1;
+    checkGroups('Conv2d', inC, outC, groups);
+    this.config = {
+      type: 'Conv2d', inChannels: inC, outChannels: outC, kernelSize: opts.kernelSize,
+      stride: opts.stride ?? 1, padding: opts.padding ?? 0, dilation: opts.dilation ?? 1, groups, bias: opts.bias ?? true,
+    };
+    this.initParams(outC, inC / groups, [kh, kw], this.config.bias, opts);
+  }
+
+  /** x [N, C, H, W] → [N, outChannels, H', W']. */
+  forward(x: Tensor): Tensor {
+    const c = this.config;
+    return conv2d(x, this.weight, this.bias, { stride: c.stride, padding: c.padding, dilation: c.dilation, groups: c.groups });
+  }
+}

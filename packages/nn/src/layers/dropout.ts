@@ -1,0 +1,43 @@
+/**
+ * Inverted dropout: in training, zero each element with probability p and
+ * scale survivors by 1/(1-p); identity in eval. Masks come from the
+ * generator given at construction, else from the default generator at call
+ * time, so a seed makes training runs reproducible.
+ */
+import { getDefaultGenerator, Tensor, type Generator } from '@tensorkit/core';
+import type { ModuleConfig, ModuleOptions } from '../config.js';
+import { Module } from '../module.js';
+import { checkProbability } from './util.js';
+
+export interface DropoutConfig extends ModuleConfig {
+  type: 'Dropout';
+  /** Probability of zeroing an element (default 0.5). */
+  p?: number;
+}
+
+/** Functional dropout; `training` false (or p = 0) returns x unchanged. */
+export function dropout(x: Tensor, p: number, training: boolean, generator?: Generator): Tensor {
+  if (!training || p === 0) return x;
+  checkProbability('dropout', 'p', p);
+  const g = generator ?? getDefaultGenerator();
+  const keep = 1 / (1 - p);
+  const mask = x.dtype === 'float64' ? new Float64Array(x.size) : new Float32Array(x.size);
+  for (let i = 0; i < mask.length; i++) mask[i] = g.uniform() < p ? 0 : keep;
+  return x.mul(new Tensor(mask, x.shape, mask instanceof Float64Array ? 'float64' : 'float32'));
+}
+
+export class Dropout extends Module {
+  readonly config: Required<DropoutConfig>;
+  /** The mask stream; null means "the default generator at call time". */
+  generator: Generator | null;
+
+  constructor(opts: ModuleOptions<DropoutConfig> = {}) {
+    super();
+    this.config = { type: 'Dropout', p: checkProbability('Dropout', 'p', opts.p ?? 0.5) };
+    this.generator = opts.generator ?? null;
+  }
+
+  forward(x: Tensor): Tensor {
+    return dropout(x, this.config.p, this.training, this.generator ?? undefined);
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * Adaptive average pooling: output cell i averages input cells
+ * [floor(i·L/out), ceil((i+1)·L/out)), PyTorch's window rule, so any input
+ * length maps onto a fixed output size.
+ */
+import { record, Tensor } from '@tensorkit/core';
+
+function windows(len: number, out: number): { start: Int32Array; end: Int32Array } {
+  const start = new Int32Array(out);
+  const end = new Int32Array(out);
+  for (let i = 0; i < out; i++) {
+    start[i] = Math.floor((i * len) / out);
+    end[i] = Math.ceil(((i + 1) * len) / out);
+  }
+  return { start, end };
+}
+
+/** x [N, C, H, W] → [N, C, oh, ow]. */
+export function adaptiveAvgPool2d(x: Tensor, outputSize: number | readonly [number, number]): Tensor {
+  if (x.rank !== 4) throw new Error(`adaptiveAvgPool2d: input must be 4-D [N,C,H,W], got shape [${x.shape}]`);
+  if (x.dtype !== 'float32' && x.dtype !== 'float64') throw new Error(`adaptiveAvgPool2d: input must be float, got ${x.dtype}`);
+  const [oh, ow] = typeof outputSize === 'number' ? [outputSize, outputSize] : outputSize;
+  if (!(Number.isInteger(oh) && oh > 0 && Number.isInteger(ow) && ow > 0)) throw new Error(`adaptiveAvgPool2d: outputSize must be positive integers, got ${JSON.stringify(outputSize)}`);
+  const [n, c, h, w] = x.shape;
+  const rows = windows(h, oh);
+  const cols = windows(w, ow);
+  const src = x.contiguous().toTypedArray();
+  const planes = n * c;
+  const out = x.dtype === 'float64' ? new Float64Array(planes * oh * ow) : new Float32Array(planes * oh * ow);
+  for (let p = 0, q = 0; p < planes; p++) {
+    const base = p * h * w;
+    for (let i = 0; i < oh; i++) {
+      for (let j = 0; j < ow; j++, q++) {
+        let s = 0;
+        for (let y = rows.start[i]; y < rows.end[i]; y++) for (let xx = cols.start[j]; xx < cols.end[j]; xx++) s += src[base + y * w + xx];
+        out[q] = s / ((rows.end[i] - rows.start[i]) * (cols.end[j] - cols.start[j]));
+      }
+    }
+  }
+  const y = new Tensor(out, [n, c, oh, ow], x.dtype);
+  return record(y, 'adaptiveAvgPool2d', [x], (g) => {
+    const gd = g.contiguous().toTypedArray();
+    const dx = x.dtype === 'float64' ? new Float64Array(x.size) : new Float32Array(x.size);
+    for (let p = 0, q = 0; p < planes; p++) {
+      const base = p * h * w;
+      for (let i = 0; i < oh; i++) {
+        for (let j = 0; j < ow; j++, q++) {
+          const share = gd[q] / ((rows.end[i] - rows.start[i]) * (cols.end[j] - cols.start[j]));
+          for (let yy = rows.start[i]; yy < rows.end[i]; yy++) for (let xx = cols.start[j]; xx < cols.end[j]; xx++) dx[base + yy * w + xx] += share;
+        }
+      }
+    }
+    return [new Tensor(dx, x.shape, x.dtype)];
+  });
+}
+
+/** x [N, C, L] → [N, C, out]. */
+export function adaptiveAvgPool1d(x: Tensor, outputSize: number): Tensor {
+  if (x.rank !== 3) throw new Error(`adaptiveAvgPool1d: input must be 3-D [N,C,L], got shape [${x.shape}]`);
+  return adaptiveAvgPool2d(x.unsqueeze(2), [1, outputSize]).squeeze(2);
+}

@@ -1,0 +1,165 @@
+/**
+ * Embedding lookups as custom autograd ops. The gradient for the table is
+ * accumulated per used row (RowAccumulator); in sparse mode it goes to
+ * `weight.sparseGrad` and the dense path gets null, so a backward pass never
+ * allocates or scans the whole table. Dense mode exists for gradcheck and
+ * for non-leaf tables.
+ */
+import { record, Tensor } from '@tensorkit/core';
+import { accumulateSparseGrad, RowAccumulator } from './sparse-grad.js';
+
+export type Ids = Tensor | Int32Array | readonly number[];
+
+/** Flat int32 ids and their shape, validated against the table size. */
+export function readIds(op: string, ids: Ids, numRows: number): { data: Int32Array; shape: number[] } {
+  let data: Int32Array;
+  let shape: number[];
+  if (ids instanceof Tensor) {
+    if (ids.dtype !== 'int32' && ids.dtype !== 'uint8') throw new Error(`${op}: ids must be an int32 tensor, got ${ids.dtype}`);
+    const raw = ids.toTypedArray();
+    data = raw instanceof Int32Array ? raw : Int32Array.from(raw);
+    shape = [...ids.shape];
+  } else {
+    data = ids instanceof Int32Array ? ids : Int32Array.from(ids);
+    shape = [data.length];
+  }
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    if (v < 0 || v >= numRows) throw new Error(`${op}: id ${v} at position ${i} is out of range [0, ${numRows})`);
+  }
+  return { data, shape };
+}
+
+function checkTable(op: string, weight: Tensor): void {
+  if (weight.rank !== 2) throw new Error(`${op}: weight must be 2-D [numEmbeddings, dim], got shape [${weight.shape}]`);
+  if (weight.dtype !== 'float32' && weight.dtype !== 'float64') throw new Error(`${op}: weight must be float, got ${weight.dtype}`);
+}
+
+/** Hands the accumulated rows to sparseGrad (leaf tables) or back as a dense gradient. */
+function finishTableGrad(weight: Tensor, acc: RowAccumulator, sparse: boolean): Tensor | null {
+  const dtype = weight.dtype as 'float32' | 'float64';
+  if (sparse && weight.isLeaf) {
+    if (acc.size > 0) accumulateSparseGrad(weight, acc.result(dtype));
+    return null;
+  }
+  return acc.dense(weight.shape[0], dtype);
+}
+
+export interface EmbeddingOptions {
+  /** This row's lookups produce no gradient. */
+  paddingIdx?: number | null;
+  /** Row-sparse gradient into weight.sparseGrad (default false). */
+  sparse?: boolean;
+}
+
+/** weight [V, D] looked up at ids (any shape) → [...ids.shape, D]. */
+export function embedding(weight: Tensor, ids: Ids, opts: EmbeddingOptions = {}): Tensor {
+  checkTable('embedding', weight);
+  const [V, D] = weight.shape;
+  const { data, shape } = readIds('embedding', ids, V);
+  const w = weight.contiguous().toTypedArray();
+  const out = weight.dtype === 'float64' ? new Float64Array(data.length * D) : new Float32Array(data.length * D);
+  for (let i = 0; i < data.length; i++) out.set(w.subarray(data[i] * D, data[i] * D + D), i * D);
+  const y = new Tensor(out, [...shape, D], weight.dtype);
+  const pad = opts.paddingIdx ?? -1;
+  return record(y, 'embedding', [weight], (g) => {
+    const gd = g.contiguous().toTypedArray();
+    const acc = new RowAccumulator(D, Math.min(data.length, V));
+    for (let i = 0; i < data.length; i++) if (data[i] !== pad) acc.add(data[i], gd, i * D, 1);
+    return [finishTableGrad(weight, acc, opts.sparse ?? false)];
+  });
+}
+
+export type BagMode = 'sum' | 'mean';
+
+export interface EmbeddingBagOptions {
+  /** Default 'mean'. */
+  mode?: BagMode;
+  /** One weight per id (mode 'sum' only, as in PyTorch); differentiable. */
+  perSampleWeights?: Tensor | null;
+  /** Ids equal to this are left out of their bag (and of the mean's count). */
+  paddingIdx?: number | null;
+  /** Row-sparse gradient into weight.sparseGrad (default true). */
+  sparse?: boolean;
+}
+
+/**
+ * Sums or averages the rows of each bag without materialising the
+ * [numIds, D] lookups. Bags are given PyTorch-style: flat `ids` and the start
+ * of each bag in `offsets` (offsets[0] = 0, non-decreasing); empty bags give
+ * zeros. Returns [numBags, D].
+ */
+export function embeddingBag(weight: Tensor, ids: Ids, offsets: Ids, opts: EmbeddingBagOptions = {}): Tensor {
+  checkTable('embeddingBag', weight);
+  const [V, D] = weight.shape;
+  const mode = opts.mode ?? 'mean';
+  if (mode !== 'sum' && mode !== 'mean') throw new Error(`embeddingBag: mode must be 'sum' or 'mean', got '${String(mode)}'`);
+  const { data } = readIds('embeddingBag', ids instanceof Tensor ? ids.reshape([-1]) : ids, V);
+  const offs = offsets instanceof Tensor ? offsets.toTypedArray() : offsets;
+  const B = offs.length;
+  const n = data.length;
+  for (let b = 0; b < B; b++) {
+    const s = offs[b];
+    const e = b + 1 < B ? offs[b + 1] : n;
+    if (!Number.isInteger(s) || (b === 0 && s !== 0) || s > e || e > n) {
+      throw new Error(`embeddingBag: offsets must start at 0 and be non-decreasing bag starts within [0, ${n}]; got [${Array.from(offs).slice(0, 8).join(', ')}${B > 8 ? ', …' : ''}]`);
+    }
+  }
+  const psw = opts.perSampleWeights ?? null;
+  if (psw) {
+    if (mode !== 'sum') throw new Error("embeddingBag: perSampleWeights need mode 'sum' (as in PyTorch)");
+    if (psw.size !== n) throw new Error(`embeddingBag: perSampleWeights has ${psw.size} entries for ${n} ids`);
+  }
+  const pw = psw ? psw.contiguous().toTypedArray() : null;
+  const pad = opts.paddingIdx ?? -1;
+  const w = weight.contiguous().toTypedArray();
+  // scale[i]: the factor id i contributes with (its weight, 1/count for mean, 0 for padding).
+  const scale = new Float64Array(n);
+  const out = weight.dtype === 'float64' ? new Float64Array(B * D) : new Float32Array(B * D);
+  for (let b = 0; b < B; b++) {
+    const s = offs[b];
+    const e = b + 1 < B ? offs[b + 1] : n;
+    let count = 0;
+    for (let i = s; i < e; i++) if (data[i] !== pad) count++;
+    const base = b * D;
+    for (let i = s; i < e; i++) {
+      if (data[i] === pad) continue;
+      const f = (pw ? pw[i] : 1) / (mode === 'mean' ? count : 1);
+      scale[i] = f;
+      const row = data[i] * D;
+      for (let j = 0; j < D; j++) out[base + j] += f * w[row + j];
+    }
+  }
+  const y = new Tensor(out, [B, D], weight.dtype);
+  const inputs = psw ? [weight, psw] : [weight];
+  return record(y, 'embeddingBag', inputs, (g) => {
+    const gd = g.contiguous().toTypedArray();
+    let tableGrad: Tensor | null = null;
+    if (weight.requiresGrad) {
+      const acc = new RowAccumulator(D, Math.min(n, V));
+      for (let b = 0; b < B; b++) {
+        const e = b + 1 < B ? offs[b + 1] : n;
+        for (let i = offs[b]; i < e; i++) if (data[i] !== pad) acc.add(data[i], gd, b * D, scale[i]);
+      }
+      tableGrad = finishTableGrad(weight, acc, opts.sparse ?? true);
+    }
+    if (!psw) return [tableGrad];
+    let pswGrad: Tensor | null = null;
+    if (psw.requiresGrad) {
+      // d out[b] / d w_i = row(ids[i]) for the bag b holding i.
+      const dp = psw.dtype === 'float64' ? new Float64Array(n) : new Float32Array(n);
+      for (let b = 0; b < B; b++) {
+        const e = b + 1 < B ? offs[b + 1] : n;
+        for (let i = offs[b]; i < e; i++) {
+          if (data[i] === pad) continue;
+          let dot = 0;
+          const row = data[i] * D;
+          for (let j = 0; j < D; j++) dot += w[row + j] * gd[b * D + j];
+          dp[i] = dot;
+        }
+      }
+      pswGrad = new Tensor(dp, psw.shape, psw.dtype);
+    }
+    return [tableGrad, pswGrad];
+  });
+}

@@ -1,0 +1,41 @@
+/** Small helpers shared by the layer files: argument checks and parameter creation. */
+import { getDefaultGenerator, zeros, type Generator, type Tensor } from '@tensorkit/core';
+import { init } from '../init.js';
+
+export function checkPositiveInt(layer: string, name: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) throw new Error(`${layer}: ${name} must be a positive integer, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+export function checkNonNegativeInt(layer: string, name: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new Error(`${layer}: ${name} must be a non-negative integer, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+export function checkProbability(layer: string, name: string, v: unknown): number {
+  if (typeof v !== 'number' || !(v >= 0 && v < 1)) throw new Error(`${layer}: ${name} must be a probability in [0, 1), got ${JSON.stringify(v)}`);
+  return v;
+}
+
+export function generatorOf(opts: { generator?: Generator }): Generator {
+  return opts.generator ?? getDefaultGenerator();
+}
+
+/** A float32 tensor drawn from U(-bound, bound). */
+export function uniformTensor(shape: readonly number[], bound: number, g: Generator): Tensor {
+  return init.uniform(zeros(shape), { low: -bound, high: bound, generator: g });
+}
+
+/** PyTorch's default for Linear/Conv weights: kaiming_uniform with a = √5, i.e. U(±1/√fan_in). */
+export function defaultWeight(shape: readonly number[], g: Generator): Tensor {
+  return init.kaimingUniform(zeros(shape), { a: Math.sqrt(5), generator: g });
+}
+
+/** PyTorch's default bias: U(±1/√fan_in) (zero bound when fan_in is 0). */
+export function defaultBias(size: number, fanIn: number, g: Generator): Tensor {
+  return uniformTensor([size], fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0, g);
+}
+
+export function shapeStr(t: Tensor): string {
+  return `[${t.shape.join(',')}]`;
+}

@@ -1,0 +1,97 @@
+/**
+ * Connectionist Temporal Classification loss on log-probabilities, as a
+ * custom autograd op: the forward–backward recursion runs once on typed
+ * arrays and the gradient is produced alongside the loss (see ctc-kernel.ts).
+ *
+ * Guardrails (field notes §B.2): a pre-flight length check that names the
+ * sample, `zeroInfinity` to neutralise impossible samples, and +Infinity —
+ * never NaN — for a sample with no feasible alignment.
+ */
+import { isGradEnabled, record, Tensor } from '@tensorkit/core';
+import { ctcRepeats } from './ctc-align.js';
+import { readCtcBatch } from './ctc-inputs.js';
+import { ctcSample, CtcWorkspace } from './ctc-kernel.js';
+import type { IndexLike } from './indices.js';
+import { checkReduction, type Reduction } from './reduction.js';
+
+export interface CtcLossOptions {
+  /** Class id of the blank symbol (default 0). */
+  blank?: number;
+  /**
+   * 'mean' (default, as PyTorch): divide each sample's loss by its target
+   * length (at least 1), then average over the batch. 'sum' or 'none' ([B]).
+   */
+  reduction?: Reduction;
+  /** Replace infinite losses (impossible alignments) by 0 with zero gradient. */
+  zeroInfinity?: boolean;
+  /** logProbs is [B, T, C] instead of [T, B, C]. */
+  batchFirst?: boolean;
+  /**
+   * Throw when a sample's input is shorter than its target length plus its
+   * repeats (default true). When false such samples give +Infinity (or 0
+   * with zeroInfinity), as in PyTorch.
+   */
+  checkLengths?: boolean;
+}
+
+const OP = 'ctcLoss';
+
+/**
+ * @param logProbs [T, B, C] (or [B, T, C] with batchFirst) log-probabilities, e.g. logSoftmax(logits, -1).
+ * @param targets padded [B, S] or concatenated 1-D label ids (no blanks).
+ * @param inputLengths valid frames per sample (≤ T).
+ * @param targetLengths labels per sample.
+ */
+export function ctcLoss(logProbs: Tensor, targets: IndexLike, inputLengths: IndexLike, targetLengths: IndexLike, opts: CtcLossOptions = {}): Tensor {
+  const reduction = checkReduction(OP, opts.reduction);
+  const blank = opts.blank ?? 0;
+  const zeroInfinity = opts.zeroInfinity ?? false;
+  const checkLengths = opts.checkLengths ?? true;
+  const batch = readCtcBatch(OP, logProbs, targets, inputLengths, targetLengths, blank, opts.batchFirst ?? false);
+  const { B, lp, strideT, strideB, labels, labelStart } = batch;
+  const wantGrad = isGradEnabled() && logProbs.requiresGrad;
+  const grad = wantGrad ? new Float64Array(lp.length) : null;
+  const losses = new Float64Array(B);
+  const ws = new CtcWorkspace();
+  for (let b = 0; b < B; b++) {
+    const T = batch.inputLengths[b];
+    const S = batch.targetLengths[b];
+    const repeats = ctcRepeats(labels, labelStart[b], S);
+    if (T < S + repeats) {
+      if (!zeroInfinity && checkLengths) {
+        throw new Error(
+          `${OP}: sample ${b} cannot be aligned: input length ${T} < target length ${S} + ${repeats} repeated labels ` +
+            '(filter such samples with ctcAlignable, reduce subsampling, or pass zeroInfinity: true)',
+        );
+      }
+      losses[b] = zeroInfinity ? 0 : Infinity;
+      continue;
+    }
+    const nll = ctcSample({ lp, base: b * strideB, strideT, T, labels, labelStart: labelStart[b], S, blank }, ws, grad);
+    losses[b] = zeroInfinity && nll === Infinity ? 0 : nll;
+  }
+
+  const dtype = logProbs.dtype;
+  const perSample = new Tensor(dtype === 'float32' ? Float32Array.from(losses) : losses, [B], dtype);
+  const shape = logProbs.shape;
+  record(perSample, OP, [logProbs], (g) => {
+    const gv = g.contiguous().toTypedArray();
+    const out = dtype === 'float32' ? new Float32Array(grad!.length) : new Float64Array(grad!.length);
+    const T = batch.T;
+    const C = batch.C;
+    for (let b = 0; b < B; b++) {
+      const scale = gv[b];
+      for (let t = 0; t < T; t++) {
+        const row = b * strideB + t * strideT;
+        for (let k = 0; k < C; k++) out[row + k] = grad![row + k] * scale;
+      }
+    }
+    return [new Tensor(out, shape, dtype)];
+  });
+
+  if (reduction === 'none') return perSample;
+  if (reduction === 'sum') return perSample.sum();
+  const lengths = new Float64Array(B);
+  for (let b = 0; b < B; b++) lengths[b] = Math.max(1, batch.targetLengths[b]);
+  return perSample.div(new Tensor(dtype === 'float32' ? Float32Array.from(lengths) : lengths, [B], dtype)).mean();
+}

@@ -1,0 +1,343 @@
+/**
+ * The Module base class: a tree of named parameters, buffers and child
+ * modules, as in PyTorch's nn.Module. Registration is explicit (no field
+ * scanning) so names and ordering are deterministic and independent of how a
+ * subclass declares its fields; layers read their tensors back through the
+ * registry at forward time, which is what lets `to()`, `functionalCall()` and
+ * `loadStateDict()` swap or refill them safely.
+ */
+import { isFloatDType, noGrad, Tensor, type FloatDType } from '@tensorkit/core';
+import type { ModuleConfig } from './config.js';
+
+/** Parameter and persistent-buffer tensors by dotted name ("encoder.0.weight"). */
+export type StateDict = Record<string, Tensor>;
+
+export interface LoadStateDictOptions {
+  /** Throw when keys are missing or unexpected (default true). Shape mismatches always throw. */
+  strict?: boolean;
+}
+
+export interface LoadStateDictResult {
+  missingKeys: string[];
+  unexpectedKeys: string[];
+}
+
+export interface RegisterBufferOptions {
+  /** Persistent buffers are part of the state dict (default true). */
+  persistent?: boolean;
+}
+
+/** A module whose forward maps one tensor to one tensor (what Sequential chains). */
+export interface TensorModule extends Module {
+  forward(x: Tensor): Tensor;
+}
+
+const NAME_RE = /^[^.\s]+$/;
+
+/**
+ * Makes `t` a parameter: a contiguous floating-point leaf that owns its whole
+ * storage (optimizers update `storage` in place, so a view into a larger
+ * buffer would corrupt its neighbours) and requires grad.
+ */
+export function asParameter(t: Tensor, requiresGrad = true): Tensor {
+  const dtype = isFloatDType(t.dtype) ? t.dtype : 'float32';
+  const owns = t.isLeaf && t.dtype === dtype && t.isContiguous() && t.offset === 0 && t.storage.length === t.size;
+  const p = owns ? t : noGrad(() => t.detach().to(dtype).clone());
+  p.requiresGrad = requiresGrad;
+  return p;
+}
+
+export abstract class Module {
+  /** True in training mode (dropout active, batch-norm uses batch statistics). */
+  training = true;
+  private readonly _parameters = new Map<string, Tensor | null>();
+  private readonly _buffers = new Map<string, Tensor | null>();
+  private readonly _nonPersistent = new Set<string>();
+  private readonly _modules = new Map<string, Module>();
+
+  /** JSON-serialisable description that `buildModule` turns back into an equivalent module. */
+  abstract readonly config: ModuleConfig;
+
+  /** The computation. Subclasses narrow the signature (e.g. `forward(x: Tensor): Tensor`). */
+  abstract forward(...args: any[]): unknown;
+
+  // ---- registration ----
+
+  private checkName(kind: string, name: string, own: Map<string, unknown>): void {
+    if (!NAME_RE.test(name)) throw new Error(`${this.constructor.name}: ${kind} name '${name}' must be non-empty without dots or spaces`);
+    for (const [other, map] of [['parameter', this._parameters], ['buffer', this._buffers], ['module', this._modules]] as const) {
+      if (map !== own && map.has(name)) throw new Error(`${this.constructor.name}: cannot register ${kind} '${name}': a ${other} with that name exists`);
+    }
+  }
+
+  /** Adds (or replaces) a parameter; the tensor becomes a grad-requiring contiguous leaf. null reserves the name. */
+  registerParameter(name: string, value: Tensor | null): Tensor | null {
+    this.checkName('parameter', name, this._parameters);
+    const p = value === null ? null : asParameter(value);
+    this._parameters.set(name, p);
+    return p;
+  }
+
+  /** Adds (or replaces) a buffer: state that is not trained (running statistics, counters). */
+  registerBuffer(name: string, value: Tensor | null, opts: RegisterBufferOptions = {}): Tensor | null {
+    this.checkName('buffer', name, this._buffers);
+    this._buffers.set(name, value === null ? null : value.detach());
+    if (opts.persistent === false) this._nonPersistent.add(name);
+    else this._nonPersistent.delete(name);
+    return value === null ? null : this._buffers.get(name)!;
+  }
+
+  /** Adds (or replaces) a child module (PyTorch's add_module). */
+  addModule<M extends Module>(name: string, module: M): M {
+    this.checkName('module', name, this._modules);
+    if (!(module instanceof Module)) throw new Error(`${this.constructor.name}.addModule('${name}'): expected a Module`);
+    this._modules.set(name, module);
+    return module;
+  }
+
+  /** This module's own parameter (not a child's); throws when absent. */
+  protected param(name: string): Tensor {
+    const p = this._parameters.get(name);
+    if (!p) throw new Error(`${this.constructor.name}: no parameter '${name}'`);
+    return p;
+  }
+
+  /** This module's own parameter, or null when registered as null (e.g. bias=false). */
+  protected optionalParam(name: string): Tensor | null {
+    return this._parameters.get(name) ?? null;
+  }
+
+  protected buffer(name: string): Tensor | null {
+    return this._buffers.get(name) ?? null;
+  }
+
+  /** Replaces a registered tensor as-is, without parameter conversion (used by functionalCall). */
+  private swapLocal(name: string, value: Tensor): Tensor {
+    const map = this._parameters.has(name) ? this._parameters : this._buffers.has(name) ? this._buffers : null;
+    if (!map) throw new Error(`${this.constructor.name}: no parameter or buffer '${name}'`);
+    const old = map.get(name);
+    if (!old) throw new Error(`${this.constructor.name}: '${name}' is registered as null`);
+    map.set(name, value);
+    return old;
+  }
+
+  // ---- traversal ----
+
+  /** The module at a dotted path ('' is this module). */
+  getSubmodule(path: string): Module {
+    if (path === '') return this;
+    return path.split('.').reduce<Module>((m, part) => {
+      const next = m._modules.get(part);
+      if (!next) throw new Error(`getSubmodule: '${path}' not found ('${part}' is not a child of ${m.constructor.name})`);
+      return next;
+    }, this);
+  }
+
+  namedChildren(): [string, Module][] {
+    return [...this._modules.entries()];
+  }
+
+  children(): Module[] {
+    return [...this._modules.values()];
+  }
+
+  /** This module and all descendants, depth first, each once; the root's name is ''. */
+  namedModules(prefix = ''): [string, Module][] {
+    const out: [string, Module][] = [];
+    const seen = new Set<Module>();
+    const visit = (m: Module, name: string) => {
+      if (seen.has(m)) return;
+      seen.add(m);
+      out.push([name, m]);
+      for (const [k, c] of m._modules) visit(c, name ? `${name}.${k}` : k);
+    };
+    visit(this, prefix);
+    return out;
+  }
+
+  modules(): Module[] {
+    return this.namedModules().map(([, m]) => m);
+  }
+
+  private namedTensors(kind: '_parameters' | '_buffers', recurse: boolean, persistentOnly: boolean): [string, Tensor][] {
+    const out: [string, Tensor][] = [];
+    const seen = new Set<Tensor>();
+    const mods: [string, Module][] = recurse ? this.namedModules() : [['', this]];
+    for (const [prefix, m] of mods) {
+      for (const [k, t] of m[kind]) {
+        if (!t || seen.has(t)) continue;
+        if (persistentOnly && kind === '_buffers' && m._nonPersistent.has(k)) continue;
+        seen.add(t);
+        out.push([prefix ? `${prefix}.${k}` : k, t]);
+      }
+    }
+    return out;
+  }
+
+  /** Parameters with dotted names ("conv1.weight"), in registration order; shared tensors appear once. */
+  namedParameters(recurse = true): [string, Tensor][] {
+    return this.namedTensors('_parameters', recurse, false);
+  }
+
+  parameters(recurse = true): Tensor[] {
+    return this.namedParameters(recurse).map(([, p]) => p);
+  }
+
+  namedBuffers(recurse = true): [string, Tensor][] {
+    return this.namedTensors('_buffers', recurse, false);
+  }
+
+  buffers(recurse = true): Tensor[] {
+    return this.namedBuffers(recurse).map(([, b]) => b);
+  }
+
+  /** Total number of parameter elements (only those requiring grad when `trainableOnly`). */
+  numParameters(opts: { trainableOnly?: boolean } = {}): number {
+    let n = 0;
+    for (const p of this.parameters()) if (!opts.trainableOnly || p.requiresGrad) n += p.size;
+    return n;
+  }
+
+  // ---- modes and gradients ----
+
+  /** Sets training mode on this module and all descendants. */
+  train(mode = true): this {
+    for (const m of this.modules()) m.training = mode;
+    return this;
+  }
+
+  eval(): this {
+    return this.train(false);
+  }
+
+  /** Clears dense and row-sparse gradients of every parameter. */
+  zeroGrad(): void {
+    for (const p of this.parameters()) {
+      p.grad = null;
+      p.sparseGrad = null;
+    }
+  }
+
+  /** Freezes (false) or unfreezes (true) every parameter. */
+  requiresGrad_(flag = true): this {
+    for (const p of this.parameters()) p.requiresGrad = flag;
+    return this;
+  }
+
+  /** Calls fn on every module (children first, then this one), like PyTorch's apply. */
+  apply(fn: (m: Module) => void): this {
+    for (const c of this._modules.values()) c.apply(fn);
+    fn(this);
+    return this;
+  }
+
+  /**
+   * Converts floating-point parameters and buffers to `dtype`, replacing the
+   * tensors (float64 exists for gradient checks; training uses float32).
+   * References to the old tensors (e.g. held by an optimizer) go stale.
+   */
+  to(dtype: FloatDType): this {
+    for (const m of this.modules()) {
+      for (const [k, p] of m._parameters) {
+        if (p && p.dtype !== dtype) m._parameters.set(k, asParameter(noGrad(() => p.to(dtype)), p.requiresGrad));
+      }
+      for (const [k, b] of m._buffers) {
+        if (b && isFloatDType(b.dtype) && b.dtype !== dtype) m._buffers.set(k, noGrad(() => b.to(dtype)));
+      }
+    }
+    return this;
+  }
+
+  // ---- state ----
+
+  /** Parameters and persistent buffers by dotted name; tensors share storage with the module. */
+  stateDict(): StateDict {
+    const sd: StateDict = {};
+    for (const [prefix, m] of this.namedModules()) {
+      const key = (k: string) => (prefix ? `${prefix}.${k}` : k);
+      for (const [k, p] of m._parameters) if (p) sd[key(k)] = p.detach();
+      for (const [k, b] of m._buffers) if (b && !m._nonPersistent.has(k)) sd[key(k)] = b.detach();
+    }
+    return sd;
+  }
+
+  /**
+   * Copies values into the existing tensors (so optimizer references stay
+   * valid). All problems — missing keys, unexpected keys, shape mismatches —
+   * are collected and reported in one error before anything is written.
+   */
+  loadStateDict(stateDict: StateDict | ReadonlyMap<string, Tensor>, opts: LoadStateDictOptions = {}): LoadStateDictResult {
+    const strict = opts.strict ?? true;
+    const given = stateDict instanceof Map ? new Map(stateDict) : new Map(Object.entries(stateDict as StateDict));
+    const own = this.stateDict();
+    const missingKeys = Object.keys(own).filter((k) => !given.has(k));
+    const unexpectedKeys = [...given.keys()].filter((k) => !(k in own));
+    const mismatches: string[] = [];
+    for (const [k, dst] of Object.entries(own)) {
+      const src = given.get(k);
+      if (!src) continue;
+      if (!(src instanceof Tensor)) mismatches.push(`  ${k}: expected a Tensor, got ${typeof src}`);
+      else if (src.shape.length !== dst.shape.length || src.shape.some((d, i) => d !== dst.shape[i])) {
+        mismatches.push(`  ${k}: checkpoint shape [${src.shape}] vs model shape [${dst.shape}]`);
+      }
+    }
+    const problems: string[] = [];
+    if (strict && missingKeys.length) problems.push(`missing keys (${missingKeys.length}): ${missingKeys.join(', ')}`);
+    if (strict && unexpectedKeys.length) problems.push(`unexpected keys (${unexpectedKeys.length}): ${unexpectedKeys.join(', ')}`);
+    if (mismatches.length) problems.push(`shape mismatches (${mismatches.length}):\n${mismatches.join('\n')}`);
+    if (problems.length) throw new Error(`loadStateDict: cannot load into ${this.constructor.name}:\n- ${problems.join('\n- ')}`);
+    for (const [k, dst] of Object.entries(own)) {
+      const src = given.get(k);
+      if (!src) continue;
+      // dst aliases the module's own (contiguous, offset-0) storage: write in place.
+      dst.storage.set(src.contiguous().toTypedArray().subarray(0, dst.size), dst.offset);
+    }
+    return { missingKeys, unexpectedKeys };
+  }
+
+  /** A PyTorch-like tree printout built from the configs. */
+  toString(): string {
+    const lines: string[] = [];
+    const fmt = (m: Module, name: string, depth: number) => {
+      const pad = '  '.repeat(depth);
+      const kids = m.namedChildren();
+      const { type, ...rest } = m.config as ModuleConfig & Record<string, unknown>;
+      const own = Object.entries(rest).filter(([, v]) => typeof v !== 'object' || v === null).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ');
+      const head = `${pad}${name ? `(${name}): ` : ''}${type}(${kids.length ? '' : own}`;
+      if (!kids.length) {
+        lines.push(`${head})`);
+        return;
+      }
+      lines.push(head);
+      for (const [k, c] of kids) fmt(c, k, depth + 1);
+      lines.push(`${pad})`);
+    };
+    fmt(this, '', 0);
+    return lines.join('\n');
+  }
+
+  /** Implementation of `functionalCall` (a static member so it may swap private registry entries). */
+  static functionalCall<T>(module: Module, tensors: Record<string, Tensor>, fn: () => T): T {
+    const restore: [Module, string, Tensor][] = [];
+    try {
+      for (const [path, t] of Object.entries(tensors)) {
+        const dot = path.lastIndexOf('.');
+        const owner = module.getSubmodule(dot < 0 ? '' : path.slice(0, dot));
+        const name = path.slice(dot + 1);
+        restore.push([owner, name, owner.swapLocal(name, t)]);
+      }
+      return fn();
+    } finally {
+      for (const [owner, name, old] of restore.reverse()) owner.swapLocal(name, old);
+    }
+  }
+}
+
+/**
+ * Runs fn with some parameters/buffers (by dotted name) temporarily replaced
+ * by the given tensors, as torch.func.functional_call — e.g. to gradcheck a
+ * module with respect to its parameters. The originals are restored after.
+ */
+export function functionalCall<T>(module: Module, tensors: Record<string, Tensor>, fn: () => T): T {
+  return Module.functionalCall(module, tensors, fn);
+}

@@ -1,0 +1,123 @@
+/**
+ * Adam and AdamW with PyTorch's semantics (per-parameter step count for the
+ * bias corrections):
+ *   Adam:  g += wd·p                       (L2 penalty through the gradient)
+ *   AdamW: p *= 1 - lr·wd                  (decoupled decay)
+ *   m = β1·m + (1-β1)·g;  v = β2·v + (1-β2)·g²
+ *   p -= lr/(1-β1^t) · m / (sqrt(v)/sqrt(1-β2^t) + eps)
+ * Dense float32 updates go to the backend's fused kernel when it has one.
+ *
+ * Row-sparse gradients use LazyAdam semantics: only the touched rows' m, v
+ * (and, for AdamW, decay) are updated; untouched rows keep stale moments
+ * instead of decaying them, and t counts the parameter's updates.
+ */
+import { getBackend, type Tensor } from '@tensorkit/core';
+import { Optimizer, type BaseHyperparams, type FloatArray, type ParamGroup, type ParamGroupSpec, type ParamState } from './optimizer.js';
+import type { CoalescedRows } from './sparse-rows.js';
+
+export interface AdamHyperparams extends BaseHyperparams {
+  betas: [number, number];
+  eps: number;
+}
+
+export type AdamOptions = Partial<AdamHyperparams>;
+
+interface StepConstants {
+  lr: number;
+  b1: number;
+  b2: number;
+  eps: number;
+  l2: number;
+  decay: number;
+  stepSize: number;
+  bc2Sqrt: number;
+}
+
+type Params = readonly Tensor[] | readonly ParamGroupSpec<AdamHyperparams>[];
+
+/** The shared update; Adam and AdamW differ only in how weight decay is applied. */
+export abstract class AdamBase extends Optimizer<AdamHyperparams> {
+  protected constructor(
+    type: string,
+    /** True for AdamW: weight decay multiplies the parameter instead of entering the gradient. */
+    protected readonly decoupled: boolean,
+    params: Params,
+    opts: AdamOptions,
+  ) {
+    super(type, params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: decoupled ? 1e-2 : 0, ...opts });
+  }
+
+  protected override validateHyperparams(h: AdamHyperparams, group: number): void {
+    super.validateHyperparams(h, group);
+    const [b1, b2] = h.betas;
+    if (!(b1 >= 0 && b1 < 1 && b2 >= 0 && b2 < 1)) throw new Error(`${this.type}: group ${group}: betas must be in [0, 1), got [${h.betas}]`);
+    if (!(h.eps >= 0)) throw new Error(`${this.type}: group ${group}: eps must be ≥ 0, got ${h.eps}`);
+  }
+
+  private constants(group: ParamGroup<AdamHyperparams>, t: number): StepConstants {
+    const { lr, eps, weightDecay } = group;
+    const [b1, b2] = group.betas;
+    return {
+      lr, b1, b2, eps,
+      l2: this.decoupled ? 0 : weightDecay,
+      decay: this.decoupled ? 1 - lr * weightDecay : 1,
+      stepSize: lr / (1 - b1 ** t),
+      bc2Sqrt: Math.sqrt(1 - b2 ** t),
+    };
+  }
+
+  protected updateDense(p: FloatArray, g: FloatArray, group: ParamGroup<AdamHyperparams>, st: ParamState): void {
+    const m = this.buffer(st, 'm', p);
+    const v = this.buffer(st, 'v', p);
+    st.step++;
+    const t = st.step;
+    const backend = getBackend();
+    if (backend.adamUpdate && p instanceof Float32Array && m instanceof Float32Array && v instanceof Float32Array) {
+      const [beta1, beta2] = group.betas;
+      const accepted = backend.adamUpdate({
+        param: p, grad: g instanceof Float32Array ? g : Float32Array.from(g), m, v,
+        lr: group.lr, beta1, beta2, eps: group.eps,
+        biasCorrection1: 1 - beta1 ** t, biasCorrection2: 1 - beta2 ** t,
+        weightDecay: this.decoupled ? 0 : group.weightDecay,
+        decoupledWeightDecay: this.decoupled ? group.weightDecay : 0,
+      });
+      if (accepted) return;
+    }
+    const k = this.constants(group, t);
+    for (let i = 0; i < p.length; i++) adamElement(p, m, v, i, g[i], k);
+  }
+
+  protected updateSparse(p: FloatArray, c: CoalescedRows, group: ParamGroup<AdamHyperparams>, st: ParamState): void {
+    const m = this.buffer(st, 'm', p);
+    const v = this.buffer(st, 'v', p);
+    st.step++;
+    const k = this.constants(group, st.step);
+    for (let r = 0; r < c.rows.length; r++) {
+      const start = c.rows[r] * c.rowSize;
+      const off = r * c.rowSize - start;
+      for (let i = start; i < start + c.rowSize; i++) adamElement(p, m, v, i, c.values[off + i], k);
+    }
+  }
+}
+
+function adamElement(p: FloatArray, m: FloatArray, v: FloatArray, i: number, grad: number, k: StepConstants): void {
+  let g = grad;
+  if (k.l2 !== 0) g += k.l2 * p[i];
+  if (k.decay !== 1) p[i] *= k.decay;
+  m[i] = k.b1 * m[i] + (1 - k.b1) * g;
+  v[i] = k.b2 * v[i] + (1 - k.b2) * g * g;
+  p[i] -= (k.stepSize * m[i]) / (Math.sqrt(v[i]) / k.bc2Sqrt + k.eps);
+}
+
+export class Adam extends AdamBase {
+  constructor(params: Params, opts: AdamOptions = {}) {
+    super('Adam', false, params, opts);
+  }
+}
+
+/** Adam with decoupled weight decay (default weightDecay 0.01, as in PyTorch). */
+export class AdamW extends AdamBase {
+  constructor(params: Params, opts: AdamOptions = {}) {
+    super('AdamW', true, params, opts);
+  }
+}

@@ -1,0 +1,16 @@
+/** Optimizers, gradient clipping and learning-rate schedules. */
+export {
+  Optimizer, type BaseHyperparams, type FloatArray, type ParamGroup, type ParamGroupSpec, type ParamState, type OptimizerStateDict,
+} from './optimizer.js';
+export { SGD, type SgdHyperparams, type SgdOptions } from './sgd.js';
+export { Adam, AdamW, AdamBase, type AdamHyperparams, type AdamOptions } from './adam.js';
+export { coalesceRows, type CoalescedRows } from './sparse-rows.js';
+export { clipGradNorm, type ClipGradNormOptions } from './clip-grad-norm.js';
+export {
+  ClosedFormScheduler, type LrScheduler, type SchedulableGroup, type SchedulableOptimizer, type SchedulerStateDict,
+} from './lr-scheduler.js';
+export { StepLR, type StepLROptions } from './step-lr.js';
+export { ExponentialLR, type ExponentialLROptions } from './exponential-lr.js';
+export { CosineWarmupLR, type CosineWarmupLROptions } from './cosine-warmup-lr.js';
+export { OneCycleLR, type OneCycleLROptions } from './one-cycle-lr.js';
+export { ReduceLROnPlateau, type ReduceLROnPlateauOptions } from './reduce-lr-on-plateau.js';

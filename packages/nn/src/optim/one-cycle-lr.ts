@@ -1,0 +1,109 @@
+/**
+ * The 1cycle policy with PyTorch's OneCycleLR formulas: warm up from
+ * maxLr/divFactor to maxLr over pctStart of the steps, then anneal to
+ * maxLr/(divFactor·finalDivFactor); threePhase inserts a symmetric
+ * descent back to the initial lr before the final annealing. Optionally
+ * cycles momentum (SGD momentum or Adam β1) inversely to the lr.
+ */
+import { checkPositiveInt, ClosedFormScheduler, type SchedulableOptimizer } from './lr-scheduler.js';
+
+export interface OneCycleLROptions {
+  /** Peak lr, one for all groups or one per group. */
+  maxLr: number | readonly number[];
+  /** Total number of steps (or give epochs and stepsPerEpoch). */
+  totalSteps?: number;
+  epochs?: number;
+  stepsPerEpoch?: number;
+  /** Fraction of steps spent increasing the lr (default 0.3). */
+  pctStart?: number;
+  annealStrategy?: 'cos' | 'linear';
+  /** initial lr = maxLr / divFactor (default 25). */
+  divFactor?: number;
+  /** min lr = initial lr / finalDivFactor (default 1e4). */
+  finalDivFactor?: number;
+  threePhase?: boolean;
+  /** Cycle momentum inversely to lr (default false, unlike PyTorch, where it is true). */
+  cycleMomentum?: boolean;
+  baseMomentum?: number;
+  maxMomentum?: number;
+}
+
+type Level = 'initial' | 'max' | 'min';
+
+interface Phase {
+  endStep: number;
+  from: Level;
+  to: Level;
+  momentumFrom: 'base' | 'max';
+  momentumTo: 'base' | 'max';
+}
+
+export class OneCycleLR extends ClosedFormScheduler {
+  readonly totalSteps: number;
+  private readonly levels: Record<Level, number>[];
+  private readonly phases: Phase[];
+  private readonly anneal: (start: number, end: number, pct: number) => number;
+  private readonly momentum: { base: number; max: number } | null;
+
+  constructor(optimizer: SchedulableOptimizer, opts: OneCycleLROptions) {
+    super('OneCycleLR', optimizer);
+    const total = opts.totalSteps ?? (opts.epochs !== undefined && opts.stepsPerEpoch !== undefined ? opts.epochs * opts.stepsPerEpoch : NaN);
+    checkPositiveInt('OneCycleLR', 'totalSteps (or epochs·stepsPerEpoch)', total);
+    this.totalSteps = total;
+    const pct = opts.pctStart ?? 0.3;
+    if (!(pct > 0 && pct < 1)) throw new Error(`OneCycleLR: pctStart must be in (0, 1), got ${pct}`);
+    const groups = optimizer.paramGroups;
+    const maxLrs = typeof opts.maxLr === 'number' ? groups.map(() => opts.maxLr as number) : [...opts.maxLr];
+    if (maxLrs.length !== groups.length) throw new Error(`OneCycleLR: maxLr has ${maxLrs.length} values for ${groups.length} parameter groups`);
+    const div = opts.divFactor ?? 25;
+    const finalDiv = opts.finalDivFactor ?? 1e4;
+    this.levels = maxLrs.map((max) => ({ initial: max / div, max, min: max / div / finalDiv }));
+    this.phases = opts.threePhase
+      ? [
+          { endStep: pct * total - 1, from: 'initial', to: 'max', momentumFrom: 'max', momentumTo: 'base' },
+          { endStep: 2 * pct * total - 2, from: 'max', to: 'initial', momentumFrom: 'base', momentumTo: 'max' },
+          { endStep: total - 1, from: 'initial', to: 'min', momentumFrom: 'max', momentumTo: 'max' },
+        ]
+      : [
+          { endStep: pct * total - 1, from: 'initial', to: 'max', momentumFrom: 'max', momentumTo: 'base' },
+          { endStep: total - 1, from: 'max', to: 'min', momentumFrom: 'base', momentumTo: 'max' },
+        ];
+    this.anneal = (opts.annealStrategy ?? 'cos') === 'cos'
+      ? (start, end, p) => end + ((start - end) / 2) * (Math.cos(Math.PI * p) + 1)
+      : (start, end, p) => (end - start) * p + start;
+    this.momentum = opts.cycleMomentum ? { base: opts.baseMomentum ?? 0.85, max: opts.maxMomentum ?? 0.95 } : null;
+    if (this.momentum && groups.some((g) => g.momentum === undefined && g.betas === undefined)) {
+      throw new Error('OneCycleLR: cycleMomentum needs an optimizer with momentum (SGD) or betas (Adam)');
+    }
+    this.apply();
+  }
+
+  /** The phase containing `step` and the fraction of it completed. */
+  private locate(step: number): { phase: Phase; pct: number } {
+    if (step > this.totalSteps) throw new Error(`OneCycleLR: stepped ${step} times but totalSteps is ${this.totalSteps}`);
+    let start = 0;
+    for (let i = 0; i < this.phases.length; i++) {
+      const phase = this.phases[i];
+      if (step <= phase.endStep || i === this.phases.length - 1) return { phase, pct: (step - start) / (phase.endStep - start) };
+      start = phase.endStep;
+    }
+    throw new Error('OneCycleLR: unreachable');
+  }
+
+  protected lrAt(step: number, _base: number, group: number): number {
+    const { phase, pct } = this.locate(step);
+    const lv = this.levels[group];
+    return this.anneal(lv[phase.from], lv[phase.to], pct);
+  }
+
+  protected override apply(): void {
+    super.apply();
+    if (!this.momentum) return;
+    const { phase, pct } = this.locate(this.lastStep);
+    const m = this.anneal(this.momentum[phase.momentumFrom], this.momentum[phase.momentumTo], pct);
+    for (const g of this.optimizer.paramGroups) {
+      if (g.betas) g.betas = [m, g.betas[1]];
+      else g.momentum = m;
+    }
+  }
+}

@@ -1,0 +1,209 @@
+/**
+ * Shared optimizer machinery: parameter groups with per-group
+ * hyperparameters, lazily created per-parameter state, dense vs row-sparse
+ * dispatch, zeroGrad and a serialisable state dict. Updates run in place on
+ * each parameter's typed-array storage.
+ */
+import type { Tensor } from '@tensorkit/core';
+import { coalesceRows, type CoalescedRows } from './sparse-rows.js';
+
+export type FloatArray = Float32Array | Float64Array;
+
+/** Hyperparameters every optimizer has; subclasses add their own (all JSON-serialisable). */
+export interface BaseHyperparams {
+  lr: number;
+  weightDecay: number;
+}
+
+/** A live parameter group: its tensors, hyperparameters, and the lr schedulers start from. */
+export type ParamGroup<H extends BaseHyperparams> = H & { params: Tensor[]; initialLr: number };
+
+/** A group as passed to a constructor: unspecified hyperparameters take the optimizer's defaults. */
+export type ParamGroupSpec<H extends BaseHyperparams> = Partial<H> & { params: readonly Tensor[] };
+
+export interface ParamState {
+  /** Number of updates this parameter has received. */
+  step: number;
+  /** Moment / momentum buffers, same length and element type as the parameter. */
+  buffers: Record<string, FloatArray>;
+}
+
+export interface OptimizerStateDict {
+  /** Optimizer class name, checked on load. */
+  type: string;
+  /** Number of optimizer.step() calls. */
+  step: number;
+  /** Per-parameter state keyed by the parameter's index in group order. */
+  state: Record<number, ParamState>;
+  /** Each group's parameter indices and hyperparameters (including its current lr). */
+  groups: { params: number[]; hyperparams: Record<string, unknown> & { initialLr: number } }[];
+}
+
+export abstract class Optimizer<H extends BaseHyperparams = BaseHyperparams> {
+  readonly paramGroups: ParamGroup<H>[];
+  protected readonly state = new Map<Tensor, ParamState>();
+  /** Number of step() calls so far. */
+  stepCount = 0;
+
+  protected constructor(
+    readonly type: string,
+    params: readonly Tensor[] | readonly ParamGroupSpec<H>[],
+    defaults: H,
+  ) {
+    const specs: readonly ParamGroupSpec<H>[] = params.length > 0 && !isGroupSpec(params[0])
+      ? [{ params: params as readonly Tensor[] } as ParamGroupSpec<H>]
+      : (params as readonly ParamGroupSpec<H>[]);
+    if (specs.length === 0) throw new Error(`${type}: got an empty parameter list`);
+    const seen = new Set<Tensor>();
+    this.paramGroups = specs.map((spec, gi) => {
+      const { params: ps, ...overrides } = spec;
+      const hyper = { ...defaults, ...overrides } as H;
+      this.validateHyperparams(hyper, gi);
+      ps.forEach((p, pi) => {
+        checkParam(type, p, `group ${gi} parameter ${pi}`);
+        if (seen.has(p)) throw new Error(`${type}: a parameter appears more than once (group ${gi} parameter ${pi})`);
+        seen.add(p);
+      });
+      return { ...hyper, params: [...ps], initialLr: hyper.lr };
+    });
+  }
+
+  /** Throws on invalid hyperparameters (called per group). */
+  protected validateHyperparams(h: H, group: number): void {
+    if (!(h.lr >= 0) || !Number.isFinite(h.lr)) throw new Error(`${this.type}: group ${group}: lr must be a finite number ≥ 0, got ${h.lr}`);
+    if (!(h.weightDecay >= 0)) throw new Error(`${this.type}: group ${group}: weightDecay must be ≥ 0, got ${h.weightDecay}`);
+  }
+
+  protected abstract updateDense(param: FloatArray, grad: FloatArray, group: ParamGroup<H>, state: ParamState): void;
+
+  /** Lazy update of the touched rows only. */
+  protected abstract updateSparse(param: FloatArray, grad: CoalescedRows, group: ParamGroup<H>, state: ParamState): void;
+
+  /** Applies one update to every parameter that has a gradient. */
+  step(): void {
+    this.stepCount++;
+    for (const group of this.paramGroups) {
+      for (const p of group.params) {
+        if (!p.grad && !p.sparseGrad) continue;
+        let st = this.state.get(p);
+        if (!st) {
+          st = { step: 0, buffers: {} };
+          this.state.set(p, st);
+        }
+        const data = paramData(p);
+        if (p.sparseGrad && !p.grad) {
+          const rowSize = p.sparseGrad.rowSize;
+          if (p.rank < 1 || rowSize * p.shape[0] !== p.size) {
+            throw new Error(`${this.type}: sparse gradient rows of ${rowSize} do not tile a parameter of shape [${p.shape}]`);
+          }
+          this.updateSparse(data, coalesceRows(p.sparseGrad, p.shape[0], this.type), group, st);
+        } else {
+          this.updateDense(data, denseGrad(this.type, p), group, st);
+        }
+      }
+    }
+  }
+
+  /** Clears dense and sparse gradients (sets them to null, as PyTorch's set_to_none). */
+  zeroGrad(): void {
+    for (const p of this.params()) {
+      p.grad = null;
+      p.sparseGrad = null;
+    }
+  }
+
+  /** All parameters in group order (the order state-dict indices refer to). */
+  params(): Tensor[] {
+    return this.paramGroups.flatMap((g) => g.params);
+  }
+
+  /** A snapshot (buffers are copied) that loadStateDict restores exactly. */
+  stateDict(): OptimizerStateDict {
+    const state: Record<number, ParamState> = {};
+    this.params().forEach((p, i) => {
+      const st = this.state.get(p);
+      if (!st) return;
+      const buffers: Record<string, FloatArray> = {};
+      for (const [k, v] of Object.entries(st.buffers)) buffers[k] = v.slice();
+      state[i] = { step: st.step, buffers };
+    });
+    let index = 0;
+    const groups = this.paramGroups.map((g) => {
+      const { params, ...hyper } = g;
+      const hyperparams = JSON.parse(JSON.stringify(hyper)) as Record<string, unknown> & { initialLr: number };
+      return { params: params.map(() => index++), hyperparams };
+    });
+    return { type: this.type, step: this.stepCount, state, groups };
+  }
+
+  loadStateDict(sd: OptimizerStateDict): void {
+    const what = `${this.type}.loadStateDict`;
+    if (sd.type !== this.type) throw new Error(`${what}: state dict is for ${sd.type}, not ${this.type}`);
+    if (sd.groups.length !== this.paramGroups.length) throw new Error(`${what}: state dict has ${sd.groups.length} parameter groups, optimizer has ${this.paramGroups.length}`);
+    sd.groups.forEach((g, gi) => {
+      const n = this.paramGroups[gi].params.length;
+      if (g.params.length !== n) throw new Error(`${what}: group ${gi} has ${g.params.length} parameters in the state dict but ${n} in the optimizer`);
+    });
+    const params = this.params();
+    const restored = new Map<Tensor, ParamState>();
+    for (const [key, st] of Object.entries(sd.state)) {
+      const i = Number(key);
+      const p = params[i];
+      if (!Number.isInteger(i) || !p) throw new Error(`${what}: state for parameter ${key}, but there are only ${params.length} parameters`);
+      const buffers: Record<string, FloatArray> = {};
+      for (const [name, buf] of Object.entries(st.buffers)) {
+        if (buf.length !== p.size) throw new Error(`${what}: parameter ${i} buffer '${name}' has ${buf.length} values, parameter has ${p.size}`);
+        buffers[name] = p.dtype === 'float64' ? Float64Array.from(buf) : Float32Array.from(buf);
+      }
+      restored.set(p, { step: st.step, buffers });
+    }
+    this.state.clear();
+    for (const [p, st] of restored) this.state.set(p, st);
+    sd.groups.forEach((g, gi) => {
+      const { params: _ignored, ...hyper } = JSON.parse(JSON.stringify(g.hyperparams)) as Record<string, unknown>;
+      Object.assign(this.paramGroups[gi], hyper);
+    });
+    this.stepCount = sd.step;
+  }
+
+  /** A buffer of the parameter's element type, created zero-filled on first use. */
+  protected buffer(state: ParamState, name: string, like: FloatArray): FloatArray {
+    let b = state.buffers[name];
+    if (!b) {
+      b = like instanceof Float64Array ? new Float64Array(like.length) : new Float32Array(like.length);
+      state.buffers[name] = b;
+    }
+    return b;
+  }
+}
+
+function isGroupSpec(x: unknown): boolean {
+  return typeof x === 'object' && x !== null && 'params' in x && Array.isArray((x as { params: unknown }).params);
+}
+
+function checkParam(op: string, p: Tensor, where: string): void {
+  if (!p || typeof p !== 'object' || !('storage' in p)) throw new Error(`${op}: ${where} is not a Tensor`);
+  if (p.dtype !== 'float32' && p.dtype !== 'float64') throw new Error(`${op}: ${where} must be float32 or float64, got ${p.dtype}`);
+  if (!p.isLeaf) throw new Error(`${op}: ${where} is not a leaf tensor (optimizers update leaves in place)`);
+  if (!p.isContiguous()) throw new Error(`${op}: ${where} must be contiguous`);
+}
+
+/** The parameter's elements as a writable view of its storage. */
+export function paramData(p: Tensor): FloatArray {
+  return p.storage.subarray(p.offset, p.offset + p.size) as FloatArray;
+}
+
+/** The dense gradient, with any row-sparse gradient added in (a copy only when both exist). */
+function denseGrad(op: string, p: Tensor): FloatArray {
+  const g = p.grad!;
+  if (g.size !== p.size) throw new Error(`${op}: gradient of shape [${g.shape}] does not match parameter shape [${p.shape}]`);
+  const dense = g.toTypedArray() as FloatArray;
+  if (!p.sparseGrad) return dense;
+  const out = Float64Array.from(dense);
+  const c = coalesceRows(p.sparseGrad, p.shape[0], op);
+  for (let k = 0; k < c.rows.length; k++) {
+    const base = c.rows[k] * c.rowSize;
+    for (let j = 0; j < c.rowSize; j++) out[base + j] += c.values[k * c.rowSize + j];
+  }
+  return out;
+}

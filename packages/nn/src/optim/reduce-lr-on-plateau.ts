@@ -1,0 +1,112 @@
+/**
+ * Multiplies the lr by `factor` once the monitored metric has not improved
+ * for more than `patience` steps (PyTorch ReduceLROnPlateau, including its
+ * relative/absolute thresholds and cooldown).
+ */
+import type { LrScheduler, SchedulableOptimizer, SchedulerStateDict } from './lr-scheduler.js';
+
+export interface ReduceLROnPlateauOptions {
+  /** 'min' (default): lower is better, e.g. a loss; 'max' for accuracy. */
+  mode?: 'min' | 'max';
+  /** Default 0.1. */
+  factor?: number;
+  /** Steps without improvement tolerated (default 10). */
+  patience?: number;
+  /** Minimum significant improvement (default 1e-4). */
+  threshold?: number;
+  /** 'rel' (default): relative to the best value; 'abs': absolute. */
+  thresholdMode?: 'rel' | 'abs';
+  /** Steps to wait after a reduction before counting again (default 0). */
+  cooldown?: number;
+  minLr?: number | readonly number[];
+  /** Reductions smaller than this are skipped (default 1e-8). */
+  eps?: number;
+}
+
+export class ReduceLROnPlateau implements LrScheduler {
+  readonly type = 'ReduceLROnPlateau';
+  private readonly mode: 'min' | 'max';
+  private readonly factor: number;
+  private readonly patience: number;
+  private readonly threshold: number;
+  private readonly thresholdMode: 'rel' | 'abs';
+  private readonly cooldown: number;
+  private readonly minLrs: number[];
+  private readonly eps: number;
+  best: number;
+  numBadSteps = 0;
+  cooldownCounter = 0;
+  lastStep = 0;
+
+  constructor(private readonly optimizer: SchedulableOptimizer, opts: ReduceLROnPlateauOptions = {}) {
+    this.mode = opts.mode ?? 'min';
+    this.factor = opts.factor ?? 0.1;
+    if (!(this.factor < 1 && this.factor >= 0)) throw new Error(`ReduceLROnPlateau: factor must be in [0, 1), got ${this.factor}`);
+    this.patience = opts.patience ?? 10;
+    this.threshold = opts.threshold ?? 1e-4;
+    this.thresholdMode = opts.thresholdMode ?? 'rel';
+    this.cooldown = opts.cooldown ?? 0;
+    const n = optimizer.paramGroups.length;
+    this.minLrs = typeof opts.minLr === 'object' ? [...opts.minLr] : new Array<number>(n).fill(opts.minLr ?? 0);
+    if (this.minLrs.length !== n) throw new Error(`ReduceLROnPlateau: minLr has ${this.minLrs.length} values for ${n} parameter groups`);
+    this.eps = opts.eps ?? 1e-8;
+    this.best = this.worst();
+  }
+
+  private worst(): number {
+    return this.mode === 'min' ? Infinity : -Infinity;
+  }
+
+  private isBetter(a: number): boolean {
+    const { best, threshold } = this;
+    if (this.mode === 'min') return this.thresholdMode === 'rel' ? a < best * (1 - threshold) : a < best - threshold;
+    return this.thresholdMode === 'rel' ? a > best * (1 + threshold) : a > best + threshold;
+  }
+
+  /** Records one value of the monitored metric. */
+  step(metric?: number): void {
+    if (typeof metric !== 'number') throw new Error('ReduceLROnPlateau.step: pass the monitored metric, e.g. step(valLoss)');
+    this.lastStep++;
+    if (this.isBetter(metric)) {
+      this.best = metric;
+      this.numBadSteps = 0;
+    } else {
+      this.numBadSteps++;
+    }
+    if (this.cooldownCounter > 0) {
+      this.cooldownCounter--;
+      this.numBadSteps = 0;
+    }
+    if (this.numBadSteps > this.patience) {
+      this.optimizer.paramGroups.forEach((g, i) => {
+        const next = Math.max(g.lr * this.factor, this.minLrs[i]);
+        if (g.lr - next > this.eps) g.lr = next;
+      });
+      this.cooldownCounter = this.cooldown;
+      this.numBadSteps = 0;
+    }
+  }
+
+  getLr(): number[] {
+    return this.optimizer.paramGroups.map((g) => g.lr);
+  }
+
+  /** JSON-safe: an unset best (±Infinity) is stored as null. */
+  stateDict(): SchedulerStateDict {
+    return {
+      type: this.type,
+      best: Number.isFinite(this.best) ? this.best : null,
+      numBadSteps: this.numBadSteps,
+      cooldownCounter: this.cooldownCounter,
+      lastStep: this.lastStep,
+    };
+  }
+
+  loadStateDict(sd: SchedulerStateDict): void {
+    if (sd.type !== this.type) throw new Error(`ReduceLROnPlateau.loadStateDict: state dict is for ${sd.type}`);
+    this.best = typeof sd.best === 'number' ? sd.best : this.worst();
+    this.numBadSteps = sd.numBadSteps as number;
+    this.cooldownCounter = sd.cooldownCounter as number;
+    this.lastStep = sd.lastStep as number;
+  }
+}

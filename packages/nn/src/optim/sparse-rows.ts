@@ -1,0 +1,40 @@
+/**
+ * Row-sparse gradients (embedding tables) may list the same row several
+ * times; optimizers and norms need each row once with its contributions
+ * summed, in a deterministic (sorted) order.
+ */
+import type { SparseRowGrad } from '@tensorkit/core';
+
+export interface CoalescedRows {
+  /** Sorted, unique row ids. */
+  rows: Int32Array;
+  /** rows.length × rowSize summed gradient values (float64 accumulators). */
+  values: Float64Array;
+  rowSize: number;
+}
+
+export function coalesceRows(g: SparseRowGrad, numRows: number, what: string): CoalescedRows {
+  const { rows, values, rowSize } = g;
+  if (!Number.isInteger(rowSize) || rowSize < 1) throw new Error(`${what}: sparse gradient rowSize must be a positive integer, got ${rowSize}`);
+  if (values.length !== rows.length * rowSize) {
+    throw new Error(`${what}: sparse gradient has ${rows.length} rows of ${rowSize} but ${values.length} values`);
+  }
+  const order = Array.from(rows.keys()).sort((a, b) => rows[a] - rows[b] || a - b);
+  let unique = 0;
+  for (let i = 0; i < order.length; i++) {
+    const r = rows[order[i]];
+    if (r < 0 || r >= numRows) throw new Error(`${what}: sparse gradient row ${r} is out of range [0, ${numRows})`);
+    if (i === 0 || r !== rows[order[i - 1]]) unique++;
+  }
+  const outRows = new Int32Array(unique);
+  const out = new Float64Array(unique * rowSize);
+  let k = -1;
+  for (let i = 0; i < order.length; i++) {
+    const src = order[i];
+    if (i === 0 || rows[src] !== rows[order[i - 1]]) outRows[++k] = rows[src];
+    const from = src * rowSize;
+    const to = k * rowSize;
+    for (let j = 0; j < rowSize; j++) out[to + j] += values[from + j];
+  }
+  return { rows: outRows, values: out, rowSize };
+}

@@ -1,0 +1,25 @@
+/** lr = base · gamma^floor(step / stepSize) (PyTorch StepLR). */
+import { checkPositiveInt, ClosedFormScheduler, type SchedulableOptimizer } from './lr-scheduler.js';
+
+export interface StepLROptions {
+  stepSize: number;
+  /** Multiplicative decay (default 0.1). */
+  gamma?: number;
+}
+
+export class StepLR extends ClosedFormScheduler {
+  readonly stepSize: number;
+  readonly gamma: number;
+
+  constructor(optimizer: SchedulableOptimizer, opts: StepLROptions) {
+    super('StepLR', optimizer);
+    checkPositiveInt('StepLR', 'stepSize', opts.stepSize);
+    this.stepSize = opts.stepSize;
+    this.gamma = opts.gamma ?? 0.1;
+    this.apply();
+  }
+
+  protected lrAt(step: number, base: number): number {
+    return base * this.gamma ** Math.floor(step / this.stepSize);
+  }
+}

@@ -1,0 +1,203 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Generator, randn, Tensor, tensor } from '@tensorkit/core';
+import {
+  decodeSafetensors, encodeSafetensors, fromBFloat16Bits, fromHalfBits, loadSafetensors, loadSafetensorsSync,
+  saveSafetensors, saveSafetensorsSync, toBFloat16Bits, toHalfBits,
+} from '../src/checkpoint/index.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'tk-safetensors-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A file from a raw header string (padded with spaces to 8 bytes) and raw data bytes, exactly as the spec lays it out. */
+function rawFile(header: string, data: number[] | Uint8Array, headerLength?: bigint): Uint8Array {
+  const h = new TextEncoder().encode(header);
+  const padded = Math.ceil(h.length / 8) * 8;
+  const out = new Uint8Array(8 + padded + data.length);
+  new DataView(out.buffer).setBigUint64(0, headerLength ?? BigInt(padded), true);
+  out.set(h, 8);
+  out.fill(0x20, 8 + h.length, 8 + padded);
+  out.set(data, 8 + padded);
+  return out;
+}
+
+describe('IEEE half / bfloat16 conversion', () => {
+  it('every half bit pattern round-trips exactly (NaN stays NaN)', () => {
+    const bad: number[] = [];
+    for (let h = 0; h < 65536; h++) {
+      const x = fromHalfBits(h);
+      const ok = Number.isNaN(x)
+        ? (h & 0x7c00) === 0x7c00 && (h & 0x3ff) !== 0 && Number.isNaN(fromHalfBits(toHalfBits(x)))
+        : toHalfBits(x) === h && Math.fround(x) === x;
+      if (!ok) bad.push(h);
+    }
+    expect(bad).toEqual([]);
+  });
+
+  it('rounds to nearest even, with subnormals, overflow and signed zero', () => {
+    const cases: [number, number][] = [
+      [1, 0x3c00], [-2, 0xc000], [65504, 0x7bff], [65519, 0x7bff], [65520, 0x7c00], [1e6, 0x7c00], [-Infinity, 0xfc00],
+      [2 ** -14, 0x0400], [2 ** -24, 0x0001], [2 ** -25, 0x0000], [1.5 * 2 ** -25, 0x0001], [3 * 2 ** -25, 0x0002],
+      [1 + 2 ** -11, 0x3c00], [1 + 3 * 2 ** -11, 0x3c02], [-0, 0x8000], [0.1, 0x2e66], [1 / 3, 0x3555],
+      [2 ** -14 - 2 ** -25, 0x0400], // rounds up from the largest subnormal into the smallest normal
+    ];
+    for (const [x, h] of cases) expect(toHalfBits(x).toString(16)).toBe(h.toString(16));
+    expect(toHalfBits(NaN) & 0x7c00).toBe(0x7c00);
+  });
+
+  it('random float32 values map to the nearest half (error ≤ half an ulp; ties to even)', () => {
+    const g = new Generator(4);
+    for (let i = 0; i < 2000; i++) {
+      const x = Math.fround(g.normal() * 2 ** g.randint(-26, 17));
+      const h = toHalfBits(x);
+      if (Math.abs(x) >= 65520) {
+        expect(h & 0x7fff).toBe(0x7c00); // beyond the rounding boundary of the largest half: ±Infinity
+        continue;
+      }
+      const err = Math.abs(fromHalfBits(h) - x);
+      for (const n of [h - 1, h + 1]) {
+        if ((n & 0x7fff) >= 0x7c00 || n < 0 || ((h ^ n) & 0x8000) !== 0) continue;
+        const other = Math.abs(fromHalfBits(n) - x);
+        expect(err <= other).toBe(true);
+        if (err === other) expect(h % 2).toBe(0);
+      }
+      if (Math.abs(x) >= 2 ** -14 && Math.abs(x) < 65504) expect(err / Math.abs(x)).toBeLessThanOrEqual(2 ** -11);
+    }
+  });
+
+  it('bfloat16 keeps float32 range with 8 significant bits', () => {
+    expect(toBFloat16Bits(1)).toBe(0x3f80);
+    expect(toBFloat16Bits(1 + 2 ** -8)).toBe(0x3f80); // tie → even
+    expect(toBFloat16Bits(1 + 3 * 2 ** -8)).toBe(0x3f82);
+    expect(fromBFloat16Bits(0x7f80)).toBe(Infinity);
+    expect(fromBFloat16Bits(toBFloat16Bits(3e38))).toBeCloseTo(3e38, -36);
+    for (let h = 0; h < 65536; h += 7) if (!Number.isNaN(fromBFloat16Bits(h))) expect(toBFloat16Bits(fromBFloat16Bits(h))).toBe(h);
+  });
+});
+
+describe('safetensors byte layout', () => {
+  // Written by hand from the spec: {"__metadata__":{"format":"pt"},"weight":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}
+  // is 90 bytes, padded with six spaces to 96; data: 1.0 = 0x3f800000, -2.5 = 0xc0200000 (little-endian).
+  const header = '{"__metadata__":{"format":"pt"},"weight":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}';
+  const fixture = Uint8Array.from([
+    96, 0, 0, 0, 0, 0, 0, 0,
+    ...new TextEncoder().encode(header), 0x20, 0x20, 0x20, 0x20, 0x20, 0x20,
+    0x00, 0x00, 0x80, 0x3f, 0x00, 0x00, 0x20, 0xc0,
+  ]);
+
+  it('loads a hand-built file', () => {
+    expect(header.length).toBe(90);
+    const { tensors, metadata, storedDTypes } = decodeSafetensors(fixture);
+    expect(metadata).toEqual({ format: 'pt' });
+    expect(tensors.weight.dtype).toBe('float32');
+    expect(tensors.weight.shape).toEqual([2]);
+    expect(tensors.weight.toArray()).toEqual([1, -2.5]);
+    expect(storedDTypes).toEqual({ weight: 'F32' });
+  });
+
+  it('our writer produces the same bytes', () => {
+    expect(encodeSafetensors({ weight: tensor([1, -2.5]) }, { metadata: { format: 'pt' } })).toEqual(fixture);
+  });
+
+  it('several dtypes: names sorted, offsets contiguous, header padded to 8', () => {
+    const bytes = encodeSafetensors({ b: tensor([1, -2]), a: tensor([7], { dtype: 'int32' }) }, { storeAs: { b: 'F16' } });
+    const expected = rawFile(
+      '{"a":{"dtype":"I32","shape":[1],"data_offsets":[0,4]},"b":{"dtype":"F16","shape":[2],"data_offsets":[4,8]}}',
+      [7, 0, 0, 0, 0x00, 0x3c, 0x00, 0xc0],
+    );
+    expect(bytes).toEqual(expected);
+    expect(Number(new DataView(bytes.buffer).getBigUint64(0, true)) % 8).toBe(0);
+  });
+});
+
+describe('safetensors round trips', () => {
+  const g = new Generator(1);
+  const tensors: Record<string, Tensor> = {
+    f32: randn([3, 4], { generator: g }),
+    f64: randn([2, 2, 2], { dtype: 'float64', generator: g }),
+    i32: tensor([[-2147483648, 0], [5, 2147483647]], { dtype: 'int32' }),
+    u8: tensor([0, 1, 255], { dtype: 'uint8' }),
+    flags: tensor([true, false, true]),
+    scalar: new Tensor(Float32Array.from([3.5]), [], 'float32'),
+    empty: new Tensor(new Float32Array(0), [0, 3], 'float32'),
+  };
+
+  it('save → load gives identical tensors for every dtype (async and sync, non-contiguous input)', async () => {
+    const path = join(dir, 'all.safetensors');
+    await saveSafetensors(path, { ...tensors, transposed: tensors.f32.T }, { metadata: { note: 'hi' } });
+    const loaded = await loadSafetensors(path);
+    for (const [name, t] of Object.entries(tensors)) {
+      expect(loaded.tensors[name].dtype).toBe(t.dtype);
+      expect(loaded.tensors[name].shape).toEqual(t.shape);
+      expect(Array.from(loaded.tensors[name].toTypedArray())).toEqual(Array.from(t.toTypedArray()));
+    }
+    expect(loaded.tensors.transposed.toArray()).toEqual(tensors.f32.T.toArray());
+    expect(loaded.metadata).toEqual({ note: 'hi' });
+    saveSafetensorsSync(path, { x: tensors.f64 });
+    expect(loadSafetensorsSync(path).tensors.x.toArray()).toEqual(tensors.f64.toArray());
+    // No temporary files are left behind.
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('F16 / BF16 storage: float32 on load, within half an ulp of the stored format', () => {
+    const x = randn([1000], { generator: g, std: 10 });
+    const half = decodeSafetensors(encodeSafetensors({ x, n: tensors.i32 }, { storeAs: 'F16' }));
+    expect(half.storedDTypes).toEqual({ x: 'F16', n: 'I32' });
+    const bf = decodeSafetensors(encodeSafetensors({ x }, { storeAs: 'BF16' })).tensors.x.toTypedArray();
+    const xs = x.toTypedArray();
+    half.tensors.x.toTypedArray().forEach((v, i) => {
+      const a = Math.abs(xs[i]);
+      expect(Math.abs(v - xs[i])).toBeLessThanOrEqual(a >= 2 ** -14 ? a * 2 ** -11 : 2 ** -25);
+      expect(Math.abs(bf[i] - xs[i])).toBeLessThanOrEqual(a * 2 ** -8);
+    });
+  });
+
+  it('I64 is written and read back as int32; out-of-range I64 values are rejected', () => {
+    const back = decodeSafetensors(encodeSafetensors({ ids: tensors.i32 }, { storeAs: { ids: 'I64' } }));
+    expect(back.storedDTypes.ids).toBe('I64');
+    expect(back.tensors.ids.toArray()).toEqual(tensors.i32.toArray());
+    const big = rawFile('{"ids":{"dtype":"I64","shape":[1],"data_offsets":[0,8]}}', [0, 0, 0, 0x80, 0, 0, 0, 0]);
+    expect(() => decodeSafetensors(big, 'big.st')).toThrow("safetensors: big.st: tensor 'ids': element 0 = 2147483648 does not fit in int32");
+  });
+
+  it('rejects impossible storage conversions', () => {
+    expect(() => encodeSafetensors({ f: tensors.flags }, { storeAs: { f: 'F16' } })).toThrow("tensor 'f' of dtype bool cannot be stored as F16");
+  });
+});
+
+describe('malformed safetensors files', () => {
+  const good = encodeSafetensors({ a: tensor([1, 2]), b: tensor([3]) });
+  const entry = (dtype: string, shape: number[], begin: number, end: number) => `{"dtype":"${dtype}","shape":[${shape}],"data_offsets":[${begin},${end}]}`;
+  const twelve = new Array(12).fill(0);
+
+  it.each([
+    ['too short', Uint8Array.from([1, 2, 3]), 'too short for the 8-byte header length'],
+    ['header length larger than the file', rawFile('{}', [], 1_000_000_000_000n), 'header length 1000000000000 is larger than'],
+    ['header length u64 max', rawFile('{}', [], 0xffffffffffffffffn), 'is larger than'],
+    ['truncated data', good.subarray(0, good.length - 2), 'run past the end of the data buffer'],
+    ['header not JSON', rawFile('{"a": [1,}', []), 'header is not valid JSON'],
+    ['header not an object', rawFile('[1, 2]', []), 'header must be a JSON object'],
+    ['overlapping offsets', rawFile(`{"x":${entry('F32', [2], 0, 8)},"y":${entry('F32', [2], 4, 12)}}`, twelve), "tensors 'x' and 'y' overlap"],
+    ['gap between tensors', rawFile(`{"x":${entry('F32', [1], 0, 4)},"y":${entry('F32', [1], 8, 12)}}`, twelve), "gap of 4 bytes before tensor 'y'"],
+    ['offsets past the end', rawFile(`{"x":${entry('F32', [4], 0, 16)}}`, twelve), "tensor 'x': data_offsets [0, 16] run past the end"],
+    ['trailing bytes', rawFile(`{"x":${entry('F32', [2], 0, 8)}}`, twelve), 'has 4 bytes after the last tensor'],
+    ['unknown dtype', rawFile(`{"x":${entry('F7', [3], 0, 12)}}`, twelve), "tensor 'x': unknown dtype 'F7'"],
+    ['unsupported dtype', rawFile(`{"x":${entry('F8_E4M3', [12], 0, 12)}}`, twelve), "dtype 'F8_E4M3' is not supported"],
+    ['shape / size mismatch', rawFile(`{"x":${entry('F32', [2, 2], 0, 12)}}`, twelve), 'shape [2, 2] of F32 needs 16 bytes but data_offsets [0, 12] hold 12'],
+    ['absurd shape', rawFile(`{"x":${entry('F32', [1e15, 1e15], 0, 12)}}`, twelve), 'needs'],
+    ['duplicate names', rawFile(`{"x":${entry('F32', [1], 0, 4)},"x":${entry('F32', [2], 4, 12)}}`, twelve), "duplicate tensor name 'x'"],
+    ['bad offsets', rawFile(`{"x":{"dtype":"F32","shape":[3],"data_offsets":[12,0]}}`, twelve), 'data_offsets must be [begin, end]'],
+    ['non-string metadata', rawFile(`{"__metadata__":{"k":1},"x":${entry('F32', [3], 0, 12)}}`, twelve), "__metadata__ value for 'k' must be a string"],
+  ])('%s', (_name, bytes, message) => {
+    expect(() => decodeSafetensors(bytes, 'model.safetensors')).toThrow(`safetensors: model.safetensors: `);
+    expect(() => decodeSafetensors(bytes, 'model.safetensors')).toThrow(message);
+  });
+
+  it('errors name the file on disk', async () => {
+    const path = join(dir, 'broken.safetensors');
+    writeFileSync(path, good.subarray(0, good.length - 1));
+    await expect(loadSafetensors(path)).rejects.toThrow(`safetensors: ${path}: `);
+  });
+});

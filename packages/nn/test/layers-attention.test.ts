@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { Generator, randn, tensor, Tensor } from '@tensorkit/core';
+import { MultiheadAttention, TransformerEncoder, TransformerEncoderLayer } from '../src/layers/index.js';
+import { gradcheckModule, maxAbsDiff } from './layers-helpers.js';
+
+const f64 = (shape: number[], seed: number, requiresGrad = true) => randn(shape, { dtype: 'float64', generator: new Generator(seed), requiresGrad });
+const boolMask = (rows: number[][]) => tensor(rows.map((r) => r.map((v) => v === 1)));
+
+describe('MultiheadAttention', () => {
+  it('registers PyTorch parameter names and shapes', () => {
+    const mha = new MultiheadAttention({ embedDim: 4, numHeads: 2 });
+    expect(mha.namedParameters().map(([n, p]) => [n, p.shape])).toEqual([
+      ['in_proj_weight', [12, 4]], ['in_proj_bias', [12]], ['out_proj.weight', [4, 4]], ['out_proj.bias', [4]],
+    ]);
+    expect(() => new MultiheadAttention({ embedDim: 5, numHeads: 2 })).toThrow(/divisible/);
+  });
+
+  it('single head, identity projections: softmax(q·kᵀ/√d)·v by hand', () => {
+    const mha = new MultiheadAttention({ embedDim: 2, numHeads: 1, bias: false, batchFirst: true });
+    const eye2 = tensor([[1, 0], [0, 1]]);
+    mha.loadStateDict({ in_proj_weight: tensor([[1, 0], [0, 1], [1, 0], [0, 1], [1, 0], [0, 1]]), 'out_proj.weight': eye2 });
+    const x = tensor([[[1, 0], [0, 2]]]);
+    const { output, weights } = mha.forward(x, x, x);
+    const s = (a: number[], b: number[]) => (a[0] * b[0] + a[1] * b[1]) / Math.SQRT2;
+    const rows = [[1, 0], [0, 2]];
+    rows.forEach((q, i) => {
+      const e = rows.map((k) => Math.exp(s(q, k)));
+      const w = e.map((v) => v / (e[0] + e[1]));
+      expect(weights!.toTypedArray()[i * 2]).toBeCloseTo(w[0], 5);
+      expect(output.toTypedArray()[i * 2 + 1]).toBeCloseTo(w[1] * 2, 5);
+    });
+  });
+
+  it('masked keys get exactly zero weight; a fully masked query gets zeros, not NaN', () => {
+    const mha = new MultiheadAttention({ embedDim: 4, numHeads: 2, generator: new Generator(1) });
+    const x = randn([3, 2, 4], { generator: new Generator(2) }); // [L, N, E]
+    const keyPaddingMask = boolMask([[0, 0, 1], [1, 1, 1]]);
+    const { output, weights } = mha.forward(x, x, x, { keyPaddingMask, averageAttnWeights: false });
+    expect(weights!.shape).toEqual([2, 2, 3, 3]);
+    const w = weights!.toTypedArray();
+    for (let h = 0; h < 2; h++) {
+      for (let q = 0; q < 3; q++) {
+        expect(w[(h * 3 + q) * 3 + 2]).toBe(0);
+        expect(w[(h * 3 + q) * 3] + w[(h * 3 + q) * 3 + 1]).toBeCloseTo(1, 6);
+        for (let k = 0; k < 3; k++) expect(w[((2 + h) * 3 + q) * 3 + k]).toBe(0); // batch 1: all keys masked
+      }
+    }
+    expect(Array.from(output.toTypedArray()).every(Number.isFinite)).toBe(true);
+  });
+
+  it('padding values cannot leak into the outputs', () => {
+    const mha = new MultiheadAttention({ embedDim: 4, numHeads: 2, batchFirst: true, generator: new Generator(3) });
+    const x = randn([1, 4, 4], { generator: new Generator(4) });
+    const keyPaddingMask = boolMask([[0, 0, 0, 1]]);
+    const y1 = mha.forward(x, x, x, { keyPaddingMask }).output;
+    const x2 = x.clone();
+    x2.storage.fill(100, 12, 16); // change only the padded step
+    const y2 = mha.forward(x2, x2, x2, { keyPaddingMask }).output;
+    expect(maxAbsDiff(y1.slice(1, 0, 3), y2.slice(1, 0, 3))).toBeLessThan(1e-6);
+  });
+
+  it('self-attention (one fused projection) equals the separate q/k/v path', () => {
+    const mha = new MultiheadAttention({ embedDim: 6, numHeads: 3, generator: new Generator(5) });
+    const x = randn([4, 2, 6], { generator: new Generator(6) });
+    const a = mha.forward(x, x, x);
+    const b = mha.forward(x, x.clone(), x.clone());
+    expect(maxAbsDiff(a.output, b.output)).toBeLessThan(1e-6);
+    expect(maxAbsDiff(a.weights!, b.weights!)).toBeLessThan(1e-6);
+  });
+
+  it('passes gradcheck: self-attention with key padding, cross-attention with a causal bool mask and a float mask', () => {
+    const mha = new MultiheadAttention({ embedDim: 4, numHeads: 2, generator: new Generator(7) });
+    const x = f64([3, 2, 4], 8);
+    const keyPaddingMask = boolMask([[0, 0, 1], [0, 0, 0]]);
+    expect(gradcheckModule(mha, [x], (xi) => {
+      const o = mha.forward(xi, xi, xi, { keyPaddingMask });
+      return [o.output, o.weights!];
+    }).ok).toBe(true);
+    const cross = new MultiheadAttention({ embedDim: 4, numHeads: 2, batchFirst: true, generator: new Generator(9) });
+    const causal = boolMask([[0, 1, 1], [0, 0, 1]]);
+    const additive = randn([2, 3], { dtype: 'float64', generator: new Generator(10) });
+    expect(gradcheckModule(cross, [f64([1, 2, 4], 11), f64([1, 3, 4], 12), f64([1, 3, 4], 13)], (q, k, v) => [
+      cross.forward(q, k, v, { attnMask: causal, needWeights: false }).output,
+      cross.forward(q, k, v, { attnMask: additive }).output,
+    ]).ok).toBe(true);
+  });
+});
+
+describe('TransformerEncoderLayer', () => {
+  for (const normFirst of [false, true]) {
+    it(`passes gradcheck with a key-padding mask (normFirst=${normFirst}, gelu)`, () => {
+      const layer = new TransformerEncoderLayer({ dModel: 4, nHead: 2, dimFeedforward: 6, dropout: 0.1, activation: 'gelu', normFirst, batchFirst: true, generator: new Generator(20) }).eval();
+      const mask = boolMask([[0, 0, 1]]);
+      expect(gradcheckModule(layer, [f64([1, 3, 4], 21)], (x) => layer.forward(x, { srcKeyPaddingMask: mask })).ok).toBe(true);
+    });
+  }
+
+  it('PyTorch child names; padded steps do not change valid outputs; dropout only in training', () => {
+    const layer = new TransformerEncoderLayer({ dModel: 4, nHead: 2, dimFeedforward: 8, generator: new Generator(22) });
+    expect(layer.namedChildren().map(([n]) => n)).toEqual(['self_attn', 'linear1', 'dropout', 'linear2', 'norm1', 'norm2', 'dropout1', 'dropout2']);
+    layer.eval();
+    const x = randn([3, 1, 4], { generator: new Generator(23) }); // [S, N, E]
+    const mask = boolMask([[0, 0, 1]]);
+    const y1 = layer.forward(x, { srcKeyPaddingMask: mask });
+    const x2 = x.clone();
+    x2.storage.fill(-50, 8, 12);
+    const y2 = layer.forward(x2, { srcKeyPaddingMask: mask });
+    expect(maxAbsDiff(y1.slice(0, 0, 2), y2.slice(0, 0, 2))).toBeLessThan(1e-5);
+    expect(maxAbsDiff(layer.forward(x), layer.forward(x))).toBe(0);
+    layer.train();
+    expect(maxAbsDiff(layer.forward(x), layer.forward(x))).toBeGreaterThan(0);
+  });
+
+  it('TransformerEncoder stacks independent layers under PyTorch names', () => {
+    const enc = new TransformerEncoder({ numLayers: 2, layer: { type: 'TransformerEncoderLayer', dModel: 4, nHead: 1, dimFeedforward: 4 }, norm: { type: 'LayerNorm', normalizedShape: 4 } });
+    const names = enc.namedParameters().map(([n]) => n);
+    expect(names).toContain('layers.1.self_attn.in_proj_weight');
+    expect(names).toContain('norm.weight');
+    const w0 = enc.getSubmodule('layers.0.linear1') as unknown as { weight: Tensor };
+    const w1 = enc.getSubmodule('layers.1.linear1') as unknown as { weight: Tensor };
+    expect(maxAbsDiff(w0.weight, w1.weight)).toBeGreaterThan(0);
+    expect(enc.eval().forward(randn([2, 3, 4])).shape).toEqual([2, 3, 4]);
+  });
+});

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { Generator, randn, tensor } from '@tensorkit/core';
+import type { TensorModule } from '../src/module.js';
+import {
+  AdaptiveAvgPool1d, AdaptiveAvgPool2d, AvgPool1d, AvgPool2d, Conv1d, Conv2d, Flatten, GELU, GlobalAvgPool, Identity, LeakyReLU, Linear,
+  LogSoftmax, MaxPool1d, MaxPool2d, ReLU, Sequential, SiLU, Sigmoid, Softmax, Softplus, Tanh,
+} from '../src/layers/index.js';
+import { gradcheckModule } from './layers-helpers.js';
+
+const f64 = (shape: number[], seed: number) => randn(shape, { dtype: 'float64', generator: new Generator(seed), requiresGrad: true });
+
+function check(m: TensorModule, shape: number[], seed = 1): void {
+  const r = gradcheckModule(m, [f64(shape, seed)], (x) => m.forward(x));
+  expect(r.ok, r.message).toBe(true);
+}
+
+describe('Linear', () => {
+  it('computes x·Wᵀ + b over the last dimension of any rank', () => {
+    const lin = new Linear({ inFeatures: 2, outFeatures: 2 });
+    lin.loadStateDict({ weight: tensor([[1, 2], [3, 4]]), bias: tensor([10, 20]) });
+    expect(lin.forward(tensor([[[1, 1]], [[0, 1]]])).toArray()).toEqual([[[13, 27]], [[12, 24]]]);
+    expect(() => lin.forward(tensor([[1, 2, 3]]))).toThrow(/must end in 2 features/);
+  });
+
+  it('passes gradcheck (3-D input, with and without bias)', () => {
+    check(new Linear({ inFeatures: 3, outFeatures: 2, generator: new Generator(1) }), [2, 2, 3]);
+    check(new Linear({ inFeatures: 3, outFeatures: 2, bias: false, generator: new Generator(1) }), [4, 3]);
+  });
+});
+
+describe('Conv', () => {
+  it('Conv1d: same padding keeps the length; gradcheck with groups and dilation', () => {
+    const conv = new Conv1d({ inChannels: 4, outChannels: 2, kernelSize: 3, padding: 'same', dilation: 2, groups: 2, generator: new Generator(2) });
+    expect(conv.weight.shape).toEqual([2, 2, 3]);
+    expect(conv.forward(randn([1, 4, 7])).shape).toEqual([1, 2, 7]);
+    check(conv, [2, 4, 6]);
+  });
+
+  it('Conv2d: stride/padding shapes and gradcheck', () => {
+    const conv = new Conv2d({ inChannels: 2, outChannels: 3, kernelSize: [3, 2], stride: 2, padding: [1, 0], generator: new Generator(3) });
+    expect(conv.forward(randn([1, 2, 7, 6])).shape).toEqual([1, 3, 4, 3]);
+    check(conv, [1, 2, 5, 4]);
+    check(new Conv2d({ inChannels: 2, outChannels: 2, kernelSize: 2, padding: 'same', bias: false, generator: new Generator(4) }), [1, 2, 3, 3]);
+  });
+
+  it('rejects groups that do not divide the channels', () => {
+    expect(() => new Conv2d({ inChannels: 3, outChannels: 4, kernelSize: 1, groups: 2 })).toThrow(/groups=2 must divide/);
+  });
+});
+
+describe('pooling', () => {
+  it('max/avg pool layers default stride to the kernel size', () => {
+    const x = tensor([[[1, 5, 2, 0, 3, 3]]]);
+    expect(new MaxPool1d({ kernelSize: 2 }).forward(x).toArray()).toEqual([[[5, 2, 3]]]);
+    expect(new AvgPool1d({ kernelSize: 3 }).forward(x).toArray()).toEqual([[[8 / 3, 2]]].map((b) => b.map((c) => c.map(Math.fround))));
+    expect(new MaxPool2d({ kernelSize: 2 }).forward(randn([1, 1, 4, 6])).shape).toEqual([1, 1, 2, 3]);
+    expect(new AvgPool2d({ kernelSize: 2, stride: 1, padding: 1 }).forward(randn([1, 1, 3, 3])).shape).toEqual([1, 1, 4, 4]);
+  });
+
+  it('pool layers pass gradcheck', () => {
+    check(new MaxPool1d({ kernelSize: 2, stride: 1 }), [1, 2, 5]);
+    check(new MaxPool2d({ kernelSize: 2 }), [1, 1, 4, 4]);
+    check(new AvgPool1d({ kernelSize: 3, padding: 1, countIncludePad: false }), [1, 2, 5]);
+    check(new AvgPool2d({ kernelSize: [2, 3] }), [2, 1, 4, 6]);
+  });
+
+  it('adaptive average pooling uses PyTorch windows [floor(i·L/o), ceil((i+1)·L/o))', () => {
+    const x = tensor([[[1, 2, 3, 4, 5]]]);
+    // windows over 5 → 3: [0,2), [1,4), [3,5)
+    expect(new AdaptiveAvgPool1d({ outputSize: 3 }).forward(x).toArray()).toEqual([[[1.5, 3, 4.5]]]);
+    const y = new AdaptiveAvgPool2d({ outputSize: [1, 2] }).forward(tensor([[[[1, 2, 3, 4], [5, 6, 7, 8]]]]));
+    expect(y.toArray()).toEqual([[[[3.5, 5.5]]]]);
+    check(new AdaptiveAvgPool1d({ outputSize: 3 }), [1, 2, 7]);
+    check(new AdaptiveAvgPool2d({ outputSize: [2, 3] }), [1, 2, 5, 4]);
+  });
+
+  it('GlobalAvgPool averages every spatial dimension', () => {
+    const x = randn([2, 3, 4, 5], { generator: new Generator(5) });
+    const y = new GlobalAvgPool().forward(x);
+    expect(y.shape).toEqual([2, 3]);
+    expect(y.toTypedArray()[4]).toBeCloseTo(x.select(0, 1).select(0, 1).mean().item(), 5);
+    expect(new GlobalAvgPool({ keepDim: true }).forward(x).shape).toEqual([2, 3, 1, 1]);
+    check(new GlobalAvgPool(), [2, 2, 3]);
+  });
+});
+
+describe('activations and shape layers', () => {
+  it('compute their functions', () => {
+    const x = tensor([-2, 0.5]);
+    expect(new ReLU().forward(x).toArray()).toEqual([0, 0.5]);
+    expect(new LeakyReLU({ negativeSlope: 0.5 }).forward(x).toArray()).toEqual([-1, 0.5]);
+    expect(new Sigmoid().forward(tensor([0])).toArray()).toEqual([0.5]);
+    expect(new Softmax({ dim: 0 }).forward(tensor([1, 1])).toArray()).toEqual([0.5, 0.5]);
+    expect(new Identity().forward(x)).toBe(x);
+    expect(new Flatten().forward(randn([2, 3, 4])).shape).toEqual([2, 12]);
+    expect(new Flatten({ startDim: 0, endDim: 1 }).forward(randn([2, 3, 4])).shape).toEqual([6, 4]);
+  });
+
+  it('pass gradcheck, chained in a Sequential', () => {
+    const seq = new Sequential(new Tanh(), new GELU(), new SiLU(), new Softplus({ beta: 2 }), new LeakyReLU(), new GELU({ approximate: 'tanh' }), new Sigmoid(), new LogSoftmax(), new Flatten());
+    check(seq, [2, 3, 2]);
+  });
+});

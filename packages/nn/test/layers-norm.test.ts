@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import { Generator, manualSeed, ones, randn, tensor } from '@tensorkit/core';
+import { BatchNorm1d, BatchNorm2d, Dropout, LayerNorm } from '../src/layers/index.js';
+import { gradcheckModule, maxAbsDiff } from './layers-helpers.js';
+
+const f64 = (shape: number[], seed: number) => randn(shape, { dtype: 'float64', generator: new Generator(seed), requiresGrad: true });
+
+describe('BatchNorm', () => {
+  // Channel 0: [1, 2, 3, 6] → mean 3, biased var 3.5, unbiased 14/3. Channel 1: [0, 0, 4, 4] → mean 2, var 4, unbiased 16/3.
+  const x = tensor([[1, 0], [2, 0], [3, 4], [6, 4]]);
+
+  it('training normalises with batch mean and biased variance', () => {
+    const bn = new BatchNorm1d({ numFeatures: 2, eps: 0 });
+    const y = bn.forward(x).toTypedArray();
+    const expected = [(1 - 3) / Math.sqrt(3.5), -1, (2 - 3) / Math.sqrt(3.5), -1, 0, 1, 3 / Math.sqrt(3.5), 1];
+    expected.forEach((v, i) => expect(y[i]).toBeCloseTo(v, 5));
+  });
+
+  it('running stats use momentum and the unbiased variance; eval mode uses them', () => {
+    const bn = new BatchNorm1d({ numFeatures: 2 });
+    bn.forward(x);
+    const rm = Array.from(bn.runningMean!.toTypedArray());
+    const rv = Array.from(bn.runningVar!.toTypedArray());
+    [0.3, 0.2].forEach((v, i) => expect(rm[i]).toBeCloseTo(v, 6));
+    [0.9 + 0.1 * (14 / 3), 0.9 + 0.1 * (16 / 3)].forEach((v, i) => expect(rv[i]).toBeCloseTo(v, 6));
+    bn.forward(x.mul(2));
+    // second batch: mean 6 / 4, unbiased var 56/3 / 64/3
+    expect(bn.runningMean!.toTypedArray()[0]).toBeCloseTo(0.9 * 0.3 + 0.1 * 6, 6);
+    expect(bn.runningVar!.toTypedArray()[1]).toBeCloseTo(0.9 * rv[1] + 0.1 * (64 / 3), 5);
+    expect(bn.numBatchesTracked).toBe(2);
+    bn.eval();
+    const before = Array.from(bn.runningMean!.toTypedArray());
+    const y = bn.forward(tensor([[1, 1]])).toTypedArray();
+    const m = bn.runningMean!.toTypedArray();
+    const v = bn.runningVar!.toTypedArray();
+    expect(y[0]).toBeCloseTo((1 - m[0]) / Math.sqrt(v[0] + 1e-5), 5);
+    expect(y[1]).toBeCloseTo((1 - m[1]) / Math.sqrt(v[1] + 1e-5), 5);
+    expect(Array.from(bn.runningMean!.toTypedArray())).toEqual(before); // eval does not update
+  });
+
+  it('momentum null gives a cumulative average; no tracking means batch stats in eval', () => {
+    const bn = new BatchNorm1d({ numFeatures: 2, momentum: null });
+    bn.forward(x);
+    bn.forward(x.add(2));
+    expect(Array.from(bn.runningMean!.toTypedArray())).toEqual([4, 3]);
+    const free = new BatchNorm1d({ numFeatures: 2, trackRunningStats: false }).eval();
+    expect(free.namedBuffers()).toEqual([]);
+    expect(Math.abs(free.forward(x).mean().item())).toBeLessThan(1e-6);
+  });
+
+  it('BatchNorm2d normalises per channel over N, H, W and passes gradcheck in train and eval', () => {
+    const bn = new BatchNorm2d({ numFeatures: 2 });
+    const y = bn.forward(randn([3, 2, 4, 4], { generator: new Generator(1) }).mul(5).add(3));
+    const m = y.mean([0, 2, 3]).toTypedArray();
+    const v = y.var([0, 2, 3], false, 0).toTypedArray();
+    for (const c of [0, 1]) {
+      expect(Math.abs(m[c])).toBeLessThan(1e-5);
+      expect(v[c]).toBeCloseTo(1, 3);
+    }
+    const train = new BatchNorm2d({ numFeatures: 2 });
+    train.loadStateDict({ ...train.stateDict(), weight: tensor([1.5, -0.5]), bias: tensor([0.1, 0.2]) });
+    expect(gradcheckModule(train, [f64([2, 2, 2, 2], 2)], (xi) => train.forward(xi)).ok).toBe(true);
+    const evalBn = new BatchNorm1d({ numFeatures: 3 });
+    evalBn.forward(randn([4, 3, 2]));
+    evalBn.eval();
+    expect(gradcheckModule(evalBn, [f64([2, 3, 2], 3)], (xi) => evalBn.forward(xi)).ok).toBe(true);
+  });
+
+  it('rejects wrong channel counts and single-value batches in training', () => {
+    expect(() => new BatchNorm1d({ numFeatures: 3 }).forward(randn([4, 2]))).toThrow(/3 channels in dimension 1, got \[4,2\]/);
+    expect(() => new BatchNorm1d({ numFeatures: 2 }).forward(randn([1, 2]))).toThrow(/more than 1 value per channel/);
+  });
+});
+
+describe('LayerNorm', () => {
+  it('normalises the trailing dimensions with biased variance', () => {
+    const ln = new LayerNorm({ normalizedShape: 4, eps: 0 });
+    const y = ln.forward(tensor([[1, 2, 3, 6]])).toTypedArray();
+    [-2, -1, 0, 3].forEach((d, i) => expect(y[i]).toBeCloseTo(d / Math.sqrt(3.5), 5));
+  });
+
+  it('passes gradcheck with a 2-D normalized shape and without affine', () => {
+    const ln = new LayerNorm({ normalizedShape: [2, 3], generator: new Generator(1) });
+    ln.loadStateDict({ weight: randn([2, 3]), bias: randn([2, 3]) });
+    expect(gradcheckModule(ln, [f64([2, 2, 3], 4)], (x) => ln.forward(x)).ok).toBe(true);
+    const plain = new LayerNorm({ normalizedShape: 3, elementwiseAffine: false });
+    expect(plain.parameters()).toEqual([]);
+    expect(gradcheckModule(plain, [f64([2, 3], 5)], (x) => plain.forward(x)).ok).toBe(true);
+  });
+});
+
+describe('Dropout', () => {
+  it('is deterministic for a seeded generator and scales survivors by 1/(1-p)', () => {
+    const x = ones([4000]);
+    const a = new Dropout({ p: 0.3, generator: new Generator(7) }).forward(x).toTypedArray();
+    const b = new Dropout({ p: 0.3, generator: new Generator(7) }).forward(x).toTypedArray();
+    expect(Array.from(a)).toEqual(Array.from(b));
+    const zeroed = a.filter((v) => v === 0).length / a.length;
+    expect(Math.abs(zeroed - 0.3)).toBeLessThan(0.03);
+    expect(a.every((v) => v === 0 || Math.abs(v - 1 / 0.7) < 1e-6)).toBe(true);
+  });
+
+  it('draws from the default generator at call time when none is given', () => {
+    const d = new Dropout({ p: 0.5 });
+    manualSeed(3);
+    const a = d.forward(ones([64])).toTypedArray();
+    manualSeed(3);
+    expect(Array.from(d.forward(ones([64])).toTypedArray())).toEqual(Array.from(a));
+  });
+
+  it('is the identity in eval mode and its gradient is the mask', () => {
+    const d = new Dropout({ p: 0.5, generator: new Generator(1) });
+    const x = randn([10], { requiresGrad: true });
+    expect(d.eval().forward(x)).toBe(x);
+    d.train();
+    const y = d.forward(x);
+    y.sum().backward();
+    expect(maxAbsDiff(x.grad!, y.div(x.detach()))).toBeLessThan(1e-5);
+  });
+});
