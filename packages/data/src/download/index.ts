@@ -3,3 +3,4 @@ export { downloadDataset, downloadFiles, type FetchOptions } from './dataset-dow
 export { DATASETS, type DatasetName, type DatasetSpec, type RemoteFile } from './registry.js';
 export { sha256File } from './hash.js';
 export type { DownloadProgress, ProgressCallback } from './progress.js';
+export { downloadCli } from './cli.js';
