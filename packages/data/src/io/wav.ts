@@ -1,3 +1,5 @@
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- the typings must travel with this file when other packages typecheck it from source
+/// <reference path="../types/wav-decoder.d.ts" />
 import WavDecoder from 'wav-decoder';
 import { DataFormatError } from './errors.js';
 import { readFileOrThrow } from './fs-utils.js';
