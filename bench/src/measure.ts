@@ -6,8 +6,10 @@ export function median(xs: number[]): number {
 }
 
 /** Runs fn until at least minMs has passed per sample; returns seconds per call (median of `samples`). */
-export async function timeIt(fn: () => unknown | Promise<unknown>, { warmup = 2, samples = 5, minMs = 200 } = {}): Promise<number> {
-  for (let i = 0; i < warmup; i++) await fn();
+export async function timeIt(fn: () => unknown | Promise<unknown>, { warmup = 2, warmupMs = 1000, samples = 5, minMs = 200 } = {}): Promise<number> {
+  // Warm up by count and by time, so the JIT has settled before we measure.
+  const w0 = performance.now();
+  for (let i = 0; i < warmup || performance.now() - w0 < warmupMs; i++) await fn();
   const per: number[] = [];
   for (let s = 0; s < samples; s++) {
     let calls = 0;
