@@ -19,7 +19,14 @@ export function coalesceRows(g: SparseRowGrad, numRows: number, what: string): C
   if (values.length !== rows.length * rowSize) {
     throw new Error(`${what}: sparse gradient has ${rows.length} rows of ${rowSize} but ${values.length} values`);
   }
-  const order = Array.from(rows.keys()).sort((a, b) => rows[a] - rows[b] || a - b);
+  // Sort (row, position) pairs as single float64 keys: a native numeric sort
+  // instead of a comparator callback per comparison.
+  const n = rows.length;
+  const keys = new Float64Array(n);
+  for (let i = 0; i < n; i++) keys[i] = rows[i] * n + i;
+  keys.sort();
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = keys[i] - Math.floor(keys[i] / n) * n;
   let unique = 0;
   for (let i = 0; i < order.length; i++) {
     const r = rows[order[i]];
