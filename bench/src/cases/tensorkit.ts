@@ -4,9 +4,12 @@ import { timeIt } from '../measure.js';
 import { GEMM_SIZES, type CaseResult, type TrainCase } from './types.js';
 import { buildTrainStep } from './tensorkit-train.js';
 
-export function selectBackend(name: 'js' | 'wasm'): void {
-  if (!listBackends().includes(name)) throw new Error(`backend '${name}' is not available (have: ${listBackends().join(', ')})`);
+/** Activates the pure-TS backend ('js') or whichever wasm build loaded ('wasm-relaxed-simd' / 'wasm-simd'). */
+export function selectBackend(kind: 'js' | 'wasm'): string {
+  const name = listBackends().find((b) => b === kind || b.startsWith(`${kind}-`));
+  if (!name) throw new Error(`backend '${kind}' is not available (have: ${listBackends().join(', ')})`);
   setBackend(name);
+  return name;
 }
 
 export async function tkGemm(name: string): Promise<CaseResult> {

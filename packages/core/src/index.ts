@@ -13,6 +13,8 @@ export { noGrad, enableGrad, isGradEnabled, backward, record, type GradNode, typ
 export { tensor, scalar, zeros, ones, full, arange, linspace, eye, rand, randn, randint, type CreateOptions, type TensorOptions, type RandomOptions } from './creation.js';
 export { Generator, manualSeed, getDefaultGenerator, type GeneratorState } from './rng.js';
 export { gradcheck, type GradcheckOptions, type GradcheckResult } from './gradcheck.js';
+import './backend/auto.js';
+export { createWasmBackend, type WasmBackend, type WasmBackendOptions } from './backend/wasm/index.js';
 export { getBackend, setBackend, registerBackend, listBackends, withBackend } from './backend/registry.js';
 export type { Backend, MatrixRef, FloatArray, UnaryKernelName, BinaryKernelName, AdamUpdateArgs } from './backend/backend.js';
 export { jsBackend } from './backend/js-backend.js';

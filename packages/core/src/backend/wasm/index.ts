@@ -1,0 +1,242 @@
+/**
+ * WebAssembly SIMD backend: a packed-panel 4×8 SGEMM (relaxed-SIMD FMA where the
+ * engine accepts it) running on the main thread plus worker threads that share
+ * one `WebAssembly.Memory`. Every call stays synchronous. Float32 only: float64
+ * calls (gradient checks) go to the `fallback` backend, or to a plain JS loop.
+ *
+ *   const wasm = createWasmBackend({ fallback: jsBackend }); // null if unavailable
+ */
+import type { AdamUpdateArgs, Backend, BinaryKernelName, FloatArray, MatrixRef, UnaryKernelName } from '../backend.js';
+import { WasmRuntime, align, defaultThreads, type SimdMode } from './runtime.js';
+
+export type { SimdMode } from './runtime.js';
+
+export interface WasmBackendOptions {
+  /** Receives the calls this backend does not handle (float64 GEMM). */
+  fallback?: Backend;
+  /** Total threads including the caller's; default TENSORKIT_THREADS, else min(cores, 4). 1 = no workers. */
+  threads?: number;
+  /** 'auto' (default) prefers the relaxed-SIMD build when the engine validates it. */
+  simd?: SimdMode;
+  /** Split a GEMM over threads only when 2·m·n·k ≥ this (default 2^22). */
+  parallelMinFlops?: number;
+  /**
+   * Pause parallel GEMMs for a while (50 ms, doubling up to 2 s) when the threads
+   * keep getting unbalanced shares, i.e. the cores are busy with other work. Default true.
+   */
+  adaptiveThreads?: boolean;
+  /** unary/binary/adamUpdate decline arrays shorter than this (default 16384: copying in and out only pays off for long arrays). */
+  elementwiseMinLength?: number;
+  /** Folder with kernels-*.wasm and worker.mjs (default: packages/core/wasm/build/). */
+  wasmDir?: URL;
+}
+
+export interface WasmBackend extends Backend {
+  /** True when the relaxed-SIMD (fused multiply-add) kernels were loaded. */
+  readonly relaxedSimd: boolean;
+  /** Threads requested (main thread + workers). */
+  readonly threads: number;
+  /**
+   * Diagnostics: parallel GEMM calls, by tiling mode ([shared packed B, self-packing
+   * tiles, K split]), their tiles, how many of those the workers computed, and how
+   * often CPU contention paused parallel calls.
+   */
+  readonly stats: {
+    readonly parallelCalls: number; readonly tiles: number; readonly workerTiles: number;
+    readonly byMode: readonly number[]; readonly backoffs: number;
+  };
+  /** Resolves once the worker threads are up; until then GEMMs run on the calling thread only. */
+  ready(): Promise<void>;
+  /** Stops the worker threads (the backend keeps working single-threaded). */
+  dispose(): void;
+}
+
+const DEFAULT_ELEMENTWISE_MIN = 16384;
+
+/** Default location of the build output; src/ and dist/ sit at the same depth. */
+const DEFAULT_DIR = new URL('../../../wasm/build/', import.meta.url);
+
+/** Op codes of binaryF32 / unaryF32 in wasm/assembly/elementwise.ts. */
+const BINARY_OPS: Partial<Record<BinaryKernelName, number>> = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5 };
+const UNARY_OPS: Partial<Record<UnaryKernelName, number>> = {
+  neg: 0, abs: 1, sqrt: 2, square: 3, relu: 4, rsqrt: 5, exp: 6, tanh: 7, sigmoid: 8, silu: 9,
+};
+
+/** Operands whose index span exceeds this multiple of their element count are gathered, not copied whole. */
+const MAX_SPAN_RATIO = 4;
+
+/**
+ * Creates the wasm backend, or returns null when the kernels are not built or
+ * the runtime lacks SIMD / shared memory (the caller then uses pure TypeScript).
+ */
+export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend | null {
+  const dir = options.wasmDir ?? DEFAULT_DIR;
+  const threads = Math.max(1, Math.floor(options.threads ?? defaultThreads()));
+  const rt = WasmRuntime.create({ dir, threads, simd: options.simd ?? 'auto', adaptive: options.adaptiveThreads ?? true });
+  if (!rt) return null;
+  const fallback = options.fallback;
+  const parallelMinFlops = options.parallelMinFlops ?? 2 ** 22;
+  const elementwiseMin = options.elementwiseMinLength ?? DEFAULT_ELEMENTWISE_MIN;
+
+  /**
+   * Stages a strided operand in wasm memory at byte offset `dst`. Returns the
+   * element strides to use and the byte address of element (0, 0); `bytes` is
+   * the space used. Dense-ish views are copied as one block (memcpy); sparse
+   * views are gathered into a dense row-major block.
+   */
+  function stage(x: MatrixRef, rows: number, cols: number, dst: number, probe: boolean): { ptr: number; rs: number; cs: number; bytes: number } {
+    const { data, offset, rowStride: rs, colStride: cs } = x;
+    const lo = offset + Math.min(0, (rows - 1) * rs) + Math.min(0, (cols - 1) * cs);
+    const hi = offset + Math.max(0, (rows - 1) * rs) + Math.max(0, (cols - 1) * cs);
+    const span = hi - lo + 1;
+    if (span <= MAX_SPAN_RATIO * rows * cols + 64) {
+      const bytes = align(span * 4, 64);
+      if (!probe) rt!.f32.set((data as Float32Array).subarray(lo, hi + 1), dst >> 2);
+      return { ptr: dst + (offset - lo) * 4, rs, cs, bytes };
+    }
+    const bytes = align(rows * cols * 4, 64);
+    if (!probe) {
+      const f = rt!.f32;
+      let d = dst >> 2;
+      for (let i = 0; i < rows; i++) {
+        let s = offset + i * rs;
+        for (let j = 0; j < cols; j++, s += cs) f[d++] = data[s];
+      }
+    }
+    return { ptr: dst, rs: cols, cs: 1, bytes };
+  }
+
+  function gemm(
+    m: number, n: number, k: number,
+    alpha: number, a: MatrixRef, b: MatrixRef,
+    beta: number, c: FloatArray, cOffset: number, ldc: number,
+  ): void {
+    if (m <= 0 || n <= 0) return;
+    if (!(c instanceof Float32Array) || (k > 0 && !(a.data instanceof Float32Array && b.data instanceof Float32Array))) {
+      if (fallback) fallback.gemm(m, n, k, alpha, a, b, beta, c, cOffset, ldc);
+      else jsGemm(m, n, k, alpha, a, b, beta, c, cOffset, ldc);
+      return;
+    }
+    const plan = alpha !== 0 && 2 * m * n * k >= parallelMinFlops ? rt!.plan(m, n, k, rt!.maxThreads) : null;
+    if (plan) rt!.prewake(plan.threads);
+    // Layout: [A copy][B copy][C block][parallel scratch]; sizes are probed first
+    // so that memory grows at most once.
+    const cBytes = align(m * n * 4, 64);
+    let aInfo = { ptr: 0, rs: 0, cs: 0, bytes: 0 };
+    let bInfo = aInfo;
+    if (k > 0) {
+      aInfo = stage(a, m, k, 0, true);
+      bInfo = stage(b, k, n, 0, true);
+    }
+    const aAt = rt!.operandBase;
+    const bAt = aAt + aInfo.bytes;
+    const cAt = bAt + bInfo.bytes;
+    const scratchAt = cAt + cBytes;
+    if (!rt!.ensure(scratchAt + (plan ? plan.scratchBytes : 0))) {
+      // Does not fit in 2 GiB of wasm memory: compute in JS.
+      if (fallback) fallback.gemm(m, n, k, alpha, a, b, beta, c, cOffset, ldc);
+      else jsGemm(m, n, k, alpha, a, b, beta, c, cOffset, ldc);
+      return;
+    }
+    if (k > 0) {
+      aInfo = stage(a, m, k, aAt, false);
+      bInfo = stage(b, k, n, bAt, false);
+    }
+    const f = rt!.f32;
+    const cIdx = cAt >> 2;
+    const dense = ldc === n;
+    if (beta !== 0) {
+      if (dense) f.set(c.subarray(cOffset, cOffset + m * n), cIdx);
+      else for (let i = 0; i < m; i++) f.set(c.subarray(cOffset + i * ldc, cOffset + i * ldc + n), cIdx + i * n);
+    }
+    rt!.gemm(m, n, k, aInfo.ptr, aInfo.rs, aInfo.cs, bInfo.ptr, bInfo.rs, bInfo.cs, cAt, n, alpha, beta, plan, scratchAt);
+    if (dense) c.set(f.subarray(cIdx, cIdx + m * n), cOffset);
+    else for (let i = 0; i < m; i++) c.set(f.subarray(cIdx + i * n, cIdx + (i + 1) * n), cOffset + i * ldc);
+  }
+
+  /** Stages dense float32 arrays at consecutive 64-byte-aligned offsets; returns their byte offsets or null. */
+  function stageArrays(arrays: Float32Array[], copy: boolean[]): number[] | null {
+    const offs: number[] = [];
+    let at = rt!.operandBase;
+    for (const x of arrays) {
+      offs.push(at);
+      at += align(x.length * 4, 64);
+    }
+    if (!rt!.ensure(at)) return null;
+    const f = rt!.f32;
+    for (let i = 0; i < arrays.length; i++) if (copy[i]) f.set(arrays[i], offs[i] >> 2);
+    return offs;
+  }
+
+  function unary(op: UnaryKernelName, x: FloatArray, out: FloatArray): boolean {
+    const code = UNARY_OPS[op];
+    const n = x.length;
+    if (code === undefined || !(x instanceof Float32Array) || !(out instanceof Float32Array) || out.length !== n || n < elementwiseMin) return false;
+    const offs = stageArrays([x], [true]);
+    if (!offs) return false;
+    rt!.k.unaryF32(code, offs[0], offs[0], n);
+    out.set(rt!.f32.subarray(offs[0] >> 2, (offs[0] >> 2) + n));
+    return true;
+  }
+
+  function binary(op: BinaryKernelName, a: FloatArray, b: FloatArray, out: FloatArray): boolean {
+    const code = BINARY_OPS[op];
+    const n = a.length;
+    if (code === undefined || !(a instanceof Float32Array) || !(b instanceof Float32Array) || !(out instanceof Float32Array)) return false;
+    if (b.length !== n || out.length !== n || n < elementwiseMin) return false;
+    const offs = stageArrays([a, b], [true, true]);
+    if (!offs) return false;
+    rt!.k.binaryF32(code, offs[0], offs[1], offs[0], n);
+    out.set(rt!.f32.subarray(offs[0] >> 2, (offs[0] >> 2) + n));
+    return true;
+  }
+
+  function adamUpdate(args: AdamUpdateArgs): boolean {
+    const { param, grad, m, v } = args;
+    const n = param.length;
+    if (!(param instanceof Float32Array) || !(grad instanceof Float32Array) || !(m instanceof Float32Array) || !(v instanceof Float32Array)) return false;
+    if (grad.length !== n || m.length !== n || v.length !== n || n < elementwiseMin) return false;
+    const offs = stageArrays([param, grad, m, v], [true, true, true, true]);
+    if (!offs) return false;
+    rt!.k.adamF32(offs[0], offs[1], offs[2], offs[3], n,
+      args.lr, args.beta1, args.beta2, args.eps, args.biasCorrection1, args.biasCorrection2,
+      args.weightDecay, args.decoupledWeightDecay);
+    const f = rt!.f32;
+    param.set(f.subarray(offs[0] >> 2, (offs[0] >> 2) + n));
+    m.set(f.subarray(offs[2] >> 2, (offs[2] >> 2) + n));
+    v.set(f.subarray(offs[3] >> 2, (offs[3] >> 2) + n));
+    return true;
+  }
+
+  const backend: WasmBackend = {
+    name: rt.relaxed ? 'wasm-relaxed-simd' : 'wasm-simd',
+    relaxedSimd: rt.relaxed,
+    threads: rt.maxThreads,
+    stats: rt.stats,
+    gemm,
+    unary,
+    binary,
+    adamUpdate,
+    ready: () => rt.ready(),
+    dispose: () => rt.dispose(),
+  };
+  return backend;
+}
+
+/** Plain strided GEMM in the precision of `c` (used for float64 when no fallback is given). */
+function jsGemm(
+  m: number, n: number, k: number,
+  alpha: number, a: MatrixRef, b: MatrixRef,
+  beta: number, c: FloatArray, cOffset: number, ldc: number,
+): void {
+  for (let i = 0; i < m; i++) {
+    const row = cOffset + i * ldc;
+    for (let j = 0; j < n; j++) c[row + j] = beta === 0 ? 0 : beta * c[row + j];
+    if (k === 0 || alpha === 0) continue;
+    for (let p = 0; p < k; p++) {
+      const av = alpha * a.data[a.offset + i * a.rowStride + p * a.colStride];
+      let bi = b.offset + p * b.rowStride;
+      for (let j = 0; j < n; j++, bi += b.colStride) c[row + j] += av * b.data[bi];
+    }
+  }
+}

@@ -1,0 +1,524 @@
+/**
+ * Low-level runtime of the wasm backend: finds and compiles the kernel module
+ * (relaxed-SIMD build when the engine accepts it, else portable SIMD), owns the
+ * shared `WebAssembly.Memory`, and runs GEMMs on data already in that memory,
+ * on the calling thread alone or together with a small pool of worker threads.
+ *
+ * Memory map (bytes):
+ *   [0, 4096)                 unused (the kernels have no static data)
+ *   [4096, 4352)              the parallel GEMM job record (see wasm/assembly/gemm.ts)
+ *   [4352 + 256·w, ...)       control slot of worker w (see wasm/worker.mjs)
+ *   [WORK_BASE, ...)          per-thread packing scratch, `workStride` bytes each
+ *   [operandBase, ...)        operand staging area, grown on demand by the caller
+ */
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
+import { Worker } from 'node:worker_threads';
+
+const PAGE = 65536;
+const JOB_BYTE = 4096;
+const SLOT_BASE = JOB_BYTE + 256;
+const SLOT_BYTES = 256;
+const MAX_WORKERS = 15;
+const WORK_BASE = 65536;
+/** Maximum memory in pages (2 GiB keeps every byte offset a positive i32). */
+const MAX_PAGES = 32768;
+
+/** Micro-kernel tile and cache blocking (see wasm/assembly/gemm.ts). */
+export const MR = 4;
+export const NR = 8;
+export const MC = 128;
+export const KC = 256;
+export const NC = 1024;
+
+// Worker control slot words (int32 index relative to the slot), see wasm/worker.mjs.
+const SIGNAL = 0;
+const JOBSEQ = 1;
+const READY = 2;
+const CMD = 3;
+const WSLEEP = 4;
+const CMD_GEMM = 1;
+const CMD_EXIT = 2;
+
+// Job record words (int32 index relative to the record), see wasm/assembly/gemm.ts.
+const J_CLAIM = 0;
+const J_COMPLETED = 1;
+const J_MODE = 2;
+const J_M = 3;
+const J_N = 4;
+const J_K = 5;
+const J_A = 6;
+const J_ARS = 7;
+const J_ACS = 8;
+const J_PB = 9;
+const J_NPAD = 10;
+const J_C = 11;
+const J_LDC = 12;
+const J_ALPHA = 13;
+const J_BETA = 14;
+const J_MC = 15;
+const J_KC = 16;
+const J_TM = 17;
+const J_TN = 18;
+const J_COLTILES = 19;
+const J_TILES = 20;
+const J_MSLEEP = 21;
+const J_FAILED = 22;
+const J_B = 23;
+const J_BRS = 24;
+const J_BCS = 25;
+const J_NC = 26;
+const J_ACC = 27;
+const J_ACCSTRIDE = 28;
+const J_USED = 32;
+const MODE_SHARED_B = 0;
+const MODE_SELF = 1;
+const MODE_KSPLIT = 2;
+const CLAIM_CLOSED = 0xfff;
+
+/** How long the calling thread spins for the last claimed tiles before sleeping. */
+const MAIN_SPIN_MS = 0.2;
+/** Back-off after unbalanced parallel calls (CPU contention): first and longest pause. */
+const BACKOFF_MIN_MS = 50;
+const BACKOFF_MAX_MS = 2000;
+
+interface KernelExports {
+  relaxed(): number;
+  workBytes(mc: number, kc: number, nc: number): number;
+  gemm(
+    m: number, n: number, k: number,
+    a: number, ars: number, acs: number,
+    b: number, brs: number, bcs: number,
+    c: number, ldc: number, alpha: number, beta: number,
+    work: number, mc: number, kc: number, nc: number,
+  ): void;
+  packBFull(k: number, n: number, b: number, brs: number, bcs: number, dst: number, kc: number): void;
+  gemmTasks(job: number, work: number, thread: number): number;
+  addInto(m: number, n: number, src: number, c: number, ldc: number): void;
+  binaryF32(op: number, a: number, b: number, out: number, n: number): void;
+  unaryF32(op: number, x: number, out: number, n: number): void;
+  adamF32(
+    p: number, g: number, m: number, v: number, n: number,
+    lr: number, beta1: number, beta2: number, eps: number,
+    bc1: number, bc2: number, wd: number, dwd: number,
+  ): void;
+}
+
+export type SimdMode = 'auto' | 'relaxed' | 'portable';
+
+export interface RuntimeOptions {
+  /** Total threads including the calling thread (1 = no workers). */
+  threads: number;
+  simd: SimdMode;
+  /** Folder holding kernels-*.wasm and worker.mjs. */
+  dir: URL;
+  /** Pause parallel GEMMs while calls come out unbalanced (CPU contention); default true. */
+  adaptive?: boolean;
+}
+
+let relaxedFlagSet = false;
+
+function readIfExists(url: URL): Uint8Array<ArrayBuffer> | null {
+  try {
+    return new Uint8Array(readFileSync(url));
+  } catch {
+    return null;
+  }
+}
+
+/** Compiles the best kernel module the engine accepts, or returns null. */
+function compileKernels(dir: URL, simd: SimdMode): { module: WebAssembly.Module; relaxed: boolean } | null {
+  if (typeof WebAssembly !== 'object' || typeof SharedArrayBuffer !== 'function') return null;
+  if (simd !== 'portable') {
+    const bytes = readIfExists(new URL('kernels-relaxed.wasm', dir));
+    if (bytes) {
+      if (!relaxedFlagSet) {
+        // Node 20 ships relaxed SIMD behind a flag (on by default from Node 22).
+        // It must be set before compiling; it is harmless where already enabled.
+        try {
+          setFlagsFromString('--experimental-wasm-relaxed-simd');
+        } catch {
+          // ignore: validate() below decides
+        }
+        relaxedFlagSet = true;
+      }
+      if (WebAssembly.validate(bytes)) return { module: new WebAssembly.Module(bytes), relaxed: true };
+    }
+    if (simd === 'relaxed') return null;
+  }
+  const bytes = readIfExists(new URL('kernels-simd.wasm', dir));
+  if (!bytes || !WebAssembly.validate(bytes)) return null; // missing, or no SIMD / threads support
+  return { module: new WebAssembly.Module(bytes), relaxed: false };
+}
+
+/** Threads to use when the caller does not say: TENSORKIT_THREADS, else the core count (at most 4). */
+export function defaultThreads(): number {
+  const env = Number.parseInt(process.env.TENSORKIT_THREADS ?? '', 10);
+  if (Number.isFinite(env) && env >= 1) return Math.min(env, MAX_WORKERS + 1);
+  return Math.max(1, Math.min(availableParallelism(), 4));
+}
+
+/** How a GEMM is shared out over threads (see WasmRuntime.plan). */
+export interface ParallelPlan {
+  mode: number;
+  threads: number;
+  /** Rows per tile (K per slice in MODE_KSPLIT), columns per tile, tiles per row of tiles, tiles. */
+  tm: number;
+  tn: number;
+  colTiles: number;
+  tiles: number;
+  /** Bytes of scratch the call needs (packed B, or the workers' K-split buffers). */
+  scratchBytes: number;
+  /** Estimated packing work (elements), used to choose the mode. */
+  cost: number;
+}
+
+interface WorkerHandle {
+  worker: Worker;
+  slot: number; // int32 index of the control slot
+  alive: boolean;
+}
+
+export class WasmRuntime {
+  readonly relaxed: boolean;
+  readonly memory: WebAssembly.Memory;
+  /** The kernels instantiated on the calling thread. */
+  readonly k: KernelExports;
+  private readonly workers: WorkerHandle[] = [];
+  private readonly workStride: number;
+  readonly operandBase: number;
+  /** Views over the whole memory; refreshed after every grow. */
+  f32!: Float32Array;
+  private i32!: Int32Array;
+  private seq = 0;
+  private gen = 0;
+  private readyPromise: Promise<void> | undefined;
+  private disposed = false;
+  // Contention back-off: see noteBalance().
+  private strikes = 0;
+  private backoffMs = 0;
+  private backoffUntil = 0;
+  private readonly adaptive: boolean;
+  /** Diagnostics: parallel GEMM calls (per mode: shared B, self-packing tiles, K split), their tiles, and how many of those workers computed. */
+  readonly stats = { parallelCalls: 0, tiles: 0, workerTiles: 0, byMode: [0, 0, 0], backoffs: 0 };
+
+  private constructor(module: WebAssembly.Module, relaxed: boolean, threads: number, dir: URL, adaptive: boolean) {
+    this.relaxed = relaxed;
+    this.adaptive = adaptive;
+    const nWorkers = Math.max(0, Math.min(threads - 1, MAX_WORKERS));
+    const probe = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+    const probeKernels = new WebAssembly.Instance(module, { env: { memory: probe } }).exports as unknown as KernelExports;
+    this.workStride = align(probeKernels.workBytes(MC, KC, NC), 4096);
+    this.operandBase = WORK_BASE + this.workStride * (nWorkers + 1);
+    const initialPages = Math.ceil((this.operandBase + (4 << 20)) / PAGE);
+    this.memory = new WebAssembly.Memory({ initial: initialPages, maximum: MAX_PAGES, shared: true });
+    this.k = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports as unknown as KernelExports;
+    this.refreshViews();
+    Atomics.store(this.i32, (JOB_BYTE >> 2) + J_CLAIM, CLAIM_CLOSED);
+
+    const workerUrl = new URL('worker.mjs', dir);
+    if (nWorkers > 0 && readIfExists(workerUrl)) {
+      for (let w = 0; w < nWorkers; w++) {
+        const slotByte = SLOT_BASE + w * SLOT_BYTES;
+        const workByte = WORK_BASE + (w + 1) * this.workStride;
+        let worker: Worker;
+        try {
+          worker = new Worker(workerUrl, { workerData: { module, memory: this.memory, slotByte, jobByte: JOB_BYTE, workByte, thread: w + 1 } });
+        } catch {
+          break;
+        }
+        worker.unref(); // never keep the process alive
+        const handle: WorkerHandle = { worker, slot: slotByte >> 2, alive: true };
+        worker.on('error', () => {
+          handle.alive = false;
+        });
+        worker.on('exit', () => {
+          handle.alive = false;
+        });
+        this.workers.push(handle);
+      }
+    }
+  }
+
+  static create(opts: RuntimeOptions): WasmRuntime | null {
+    try {
+      const compiled = compileKernels(opts.dir, opts.simd);
+      if (!compiled) return null;
+      return new WasmRuntime(compiled.module, compiled.relaxed, opts.threads, opts.dir, opts.adaptive ?? true);
+    } catch {
+      return null;
+    }
+  }
+
+  /** Resolves once every worker has started (or failed to); until then GEMMs use the ready ones only. */
+  ready(): Promise<void> {
+    // Polls, keeping the event loop alive only while someone awaits this.
+    this.readyPromise ??= new Promise<void>((resolve) => {
+      const check = (): boolean => this.workers.every((w) => !w.alive || Atomics.load(this.i32, w.slot + READY) === 1);
+      if (check()) return resolve();
+      const poll = setInterval(() => {
+        if (check()) {
+          clearInterval(poll);
+          resolve();
+        }
+      }, 1);
+    });
+    return this.readyPromise;
+  }
+
+  /** Threads requested at construction (calling thread + workers). */
+  get maxThreads(): number {
+    return this.workers.length + 1;
+  }
+
+  private workerReady(w: WorkerHandle): boolean {
+    return w.alive && Atomics.load(this.i32, w.slot + READY) === 1;
+  }
+
+  private refreshViews(): void {
+    this.f32 = new Float32Array(this.memory.buffer);
+    this.i32 = new Int32Array(this.memory.buffer);
+  }
+
+  /** Makes sure [0, bytes) is addressable; returns false if the memory cannot grow that far. */
+  ensure(bytes: number): boolean {
+    const have = this.memory.buffer.byteLength;
+    if (bytes <= have) return true;
+    const need = Math.ceil((bytes - have) / PAGE);
+    const cur = have / PAGE;
+    if (cur + need > MAX_PAGES) return false;
+    // Grow geometrically so a slowly increasing workload does not grow on every call.
+    const grow = Math.min(MAX_PAGES - cur, Math.max(need, Math.ceil(cur / 4)));
+    try {
+      this.memory.grow(grow);
+    } catch {
+      try {
+        this.memory.grow(need);
+      } catch {
+        return false;
+      }
+    }
+    this.refreshViews();
+    return true;
+  }
+
+  /**
+   * Wakes sleeping workers ahead of a parallel GEMM so that their wake-up
+   * latency overlaps with staging the operands; they then spin for the job.
+   */
+  prewake(threads: number): void {
+    let n = 1;
+    for (const w of this.workers) {
+      if (n++ >= threads) break;
+      if (Atomics.load(this.i32, w.slot + WSLEEP) === 1 && this.workerReady(w)) this.signal(w);
+    }
+  }
+
+  /** Bumps a worker's SIGNAL word and wakes it if it sleeps. */
+  private signal(w: WorkerHandle): void {
+    Atomics.add(this.i32, w.slot + SIGNAL, 1);
+    if (Atomics.load(this.i32, w.slot + WSLEEP) === 1) Atomics.notify(this.i32, w.slot + SIGNAL);
+  }
+
+  /**
+   * Plans a parallel GEMM over `threads` threads (see wasm/assembly/gemm.ts for
+   * the modes), or returns null to run on the calling thread. The cost model
+   * counts packed elements: a tiling that packs an operand once per tile pays
+   * for it as many times, and packing all of B up front is serial.
+   */
+  plan(m: number, n: number, k: number, threads: number): ParallelPlan | null {
+    if (k <= 0 || (this.backoffUntil > 0 && performance.now() < this.backoffUntil)) return null;
+    const helpers = Math.min(threads - 1, this.readyWorkers());
+    if (helpers < 1) return null;
+    const t = helpers + 1;
+    const target = 4 * t; // about 4 tiles per thread, so that a late worker costs little
+    let best: ParallelPlan | null = null;
+    const consider = (p: Omit<ParallelPlan, 'threads' | 'scratchBytes'> & { scratchBytes?: number }): void => {
+      if (p.tiles < t || (best && best.cost <= p.cost)) return;
+      best = { ...p, threads: t, scratchBytes: p.scratchBytes ?? 0 };
+    };
+    // Shared B: row blocks first (A is then packed once overall), columns too when rows are few.
+    {
+      let rowTiles = Math.max(1, Math.min(target, Math.floor(m / 32)));
+      let colTiles = Math.max(1, Math.min(Math.ceil(target / rowTiles), Math.floor(n / 32)));
+      const tm = align(Math.ceil(m / rowTiles), MR);
+      const tn = align(Math.ceil(n / colTiles), NR);
+      rowTiles = Math.ceil(m / tm);
+      colTiles = Math.ceil(n / tn);
+      consider({
+        mode: MODE_SHARED_B, tm, tn, colTiles, tiles: rowTiles * colTiles,
+        cost: k * n + (m * k * colTiles) / t, scratchBytes: align(k * align(n, NR) * 4, 64),
+      });
+    }
+    // Self-packing row blocks (B packed once per tile) or column blocks (A packed once per tile).
+    {
+      const rows = Math.min(target, Math.floor(m / 16));
+      if (rows > 1) {
+        const tm = align(Math.ceil(m / rows), MR);
+        const tiles = Math.ceil(m / tm);
+        consider({ mode: MODE_SELF, tm, tn: n, colTiles: 1, tiles, cost: (m * k + tiles * k * n) / t });
+      }
+      const cols = Math.min(target, Math.floor(n / 32));
+      if (cols > 1) {
+        const tn = align(Math.ceil(n / cols), NR);
+        const tiles = Math.ceil(n / tn);
+        consider({ mode: MODE_SELF, tm: m, tn, colTiles: tiles, tiles, cost: (tiles * m * k + k * n) / t });
+      }
+    }
+    // K slices summed at the end: packs everything once, costs a serial reduction of C.
+    {
+      const slices = Math.min(target, Math.floor(k / 128));
+      if (slices > 1) {
+        const tk = Math.ceil(k / slices);
+        consider({
+          mode: MODE_KSPLIT, tm: tk, tn: n, colTiles: 1, tiles: Math.ceil(k / tk),
+          // Worker i always sums into buffer i − 1, so there is one buffer per worker.
+          cost: (m * k + k * n) / t + 2 * (t - 1) * m * n, scratchBytes: this.workers.length * align(m * n * 4, 64),
+        });
+      }
+    }
+    return best;
+  }
+
+  private readyWorkers(): number {
+    let n = 0;
+    for (const w of this.workers) if (this.workerReady(w)) n++;
+    return n;
+  }
+
+  /**
+   * C = alpha·A·B + beta·C on float32 data already in wasm memory (byte
+   * offsets, element strides). With a plan from plan(), tiles are shared out
+   * dynamically between the calling thread and plan.threads − 1 workers;
+   * `scratch` must hold plan.scratchBytes bytes.
+   */
+  gemm(
+    m: number, n: number, k: number,
+    a: number, ars: number, acs: number,
+    b: number, brs: number, bcs: number,
+    c: number, ldc: number, alpha: number, beta: number,
+    plan: ParallelPlan | null, scratch: number,
+  ): void {
+    const helpers: WorkerHandle[] = [];
+    if (plan && alpha !== 0) {
+      for (const w of this.workers) {
+        if (helpers.length >= plan.threads - 1) break;
+        if (this.workerReady(w)) helpers.push(w);
+      }
+    }
+    if (!plan || helpers.length === 0) {
+      this.k.gemm(m, n, k, a, ars, acs, b, brs, bcs, c, ldc, alpha, beta, WORK_BASE, MC, KC, NC);
+      return;
+    }
+    const { mode, tiles } = plan;
+    if (mode === MODE_SHARED_B) this.k.packBFull(k, n, b, brs, bcs, scratch, KC);
+    const i32 = this.i32;
+    const j = JOB_BYTE >> 2;
+    i32[j + J_MODE] = mode;
+    i32[j + J_M] = m; i32[j + J_N] = n; i32[j + J_K] = k;
+    i32[j + J_A] = a; i32[j + J_ARS] = ars; i32[j + J_ACS] = acs;
+    i32[j + J_B] = b; i32[j + J_BRS] = brs; i32[j + J_BCS] = bcs;
+    i32[j + J_PB] = scratch; i32[j + J_NPAD] = align(n, NR);
+    i32[j + J_ACC] = scratch; i32[j + J_ACCSTRIDE] = align(m * n * 4, 64);
+    i32[j + J_C] = c; i32[j + J_LDC] = ldc;
+    this.f32[j + J_ALPHA] = alpha; this.f32[j + J_BETA] = beta;
+    i32[j + J_MC] = MC; i32[j + J_KC] = KC; i32[j + J_NC] = NC;
+    i32[j + J_TM] = plan.tm; i32[j + J_TN] = plan.tn; i32[j + J_COLTILES] = plan.colTiles; i32[j + J_TILES] = tiles;
+    for (let w = 0; w <= this.workers.length; w++) i32[j + J_USED + w] = 0;
+    Atomics.store(i32, j + J_COMPLETED, 0);
+    Atomics.store(i32, j + J_FAILED, 0);
+    this.gen = this.gen >= 0xfffff ? 1 : this.gen + 1;
+    Atomics.store(i32, j + J_CLAIM, this.gen << 12); // opens the job
+    const seq = (this.seq = (this.seq + 1) | 0);
+    for (const w of helpers) {
+      Atomics.store(i32, w.slot + CMD, CMD_GEMM);
+      Atomics.store(i32, w.slot + JOBSEQ, seq);
+      this.signal(w);
+    }
+    let mine = 0;
+    try {
+      mine = this.k.gemmTasks(JOB_BYTE, WORK_BASE, 0);
+    } finally {
+      // Always wait for tiles claimed by workers: they are still writing.
+      this.waitCompleted(tiles);
+      Atomics.store(i32, j + J_CLAIM, CLAIM_CLOSED);
+    }
+    if (Atomics.load(i32, j + J_FAILED) !== 0) throw new Error('tensorkit wasm backend: a worker thread failed during gemm');
+    if (mode === MODE_KSPLIT) {
+      if (mine === 0) this.k.gemm(m, n, 0, a, ars, acs, b, brs, bcs, c, ldc, alpha, beta, WORK_BASE, MC, KC, NC); // C = beta·C
+      const stride = align(m * n * 4, 64);
+      for (let w = 0; w < this.workers.length; w++) {
+        // Worker w + 1 sums into buffer w; only those that took a slice wrote it.
+        if (Atomics.load(i32, j + J_USED + w + 1) === 1) this.k.addInto(m, n, scratch + w * stride, c, ldc);
+      }
+    }
+    this.noteBalance(mine, tiles);
+    this.stats.parallelCalls++;
+    this.stats.byMode[mode]++;
+    this.stats.tiles += tiles;
+    this.stats.workerTiles += tiles - mine;
+  }
+
+  /**
+   * On an idle machine both threads take a fair share of the tiles. When one
+   * takes almost all of them, the other did not get a core in time (other
+   * processes busy, or the woken worker preempting the caller on its own core)
+   * and splitting only added overhead: after two such calls in a row, parallel
+   * GEMMs pause for 50 ms, doubling up to 2 s while it persists.
+   */
+  private noteBalance(mine: number, tiles: number): void {
+    if (!this.adaptive || tiles < 4) return;
+    const fair = Math.min(mine, tiles - mine) >= tiles / 4;
+    if (fair) {
+      this.strikes = 0;
+      this.backoffMs = 0;
+      return;
+    }
+    if (++this.strikes < 2) return;
+    this.strikes = 0;
+    this.backoffMs = Math.min(BACKOFF_MAX_MS, this.backoffMs ? 2 * this.backoffMs : BACKOFF_MIN_MS);
+    this.backoffUntil = performance.now() + this.backoffMs;
+    this.stats.backoffs++;
+  }
+
+  /** Waits until `tiles` tiles are completed (or a worker failed): spins briefly, then sleeps. */
+  private waitCompleted(tiles: number): void {
+    const i32 = this.i32;
+    const j = JOB_BYTE >> 2;
+    const finished = (): boolean => Atomics.load(i32, j + J_COMPLETED) >= tiles || Atomics.load(i32, j + J_FAILED) !== 0;
+    if (finished()) return;
+    const until = performance.now() + MAIN_SPIN_MS;
+    let spins = 0;
+    while (!finished()) {
+      if ((++spins & 63) !== 0 || performance.now() < until) continue;
+      Atomics.store(i32, j + J_MSLEEP, 1);
+      while (!finished()) {
+        // A worker killed from outside cannot be detected here (its 'exit' event
+        // needs the event loop); a worker that throws sets FAILED.
+        Atomics.wait(i32, j + J_COMPLETED, Atomics.load(i32, j + J_COMPLETED), 1000);
+      }
+      Atomics.store(i32, j + J_MSLEEP, 0);
+    }
+  }
+
+  /** Stops the worker threads; the runtime keeps working on the calling thread. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const w of this.workers) {
+      if (w.alive) {
+        Atomics.store(this.i32, w.slot + CMD, CMD_EXIT);
+        Atomics.store(this.i32, w.slot + JOBSEQ, (this.seq = (this.seq + 1) | 0));
+        Atomics.add(this.i32, w.slot + SIGNAL, 1);
+        Atomics.notify(this.i32, w.slot + SIGNAL);
+      }
+      w.alive = false;
+      void w.worker.terminate();
+    }
+  }
+}
+
+export function align(x: number, to: number): number {
+  return Math.ceil(x / to) * to;
+}
