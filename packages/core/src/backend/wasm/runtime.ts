@@ -133,15 +133,15 @@ function compileKernels(dir: URL, simd: SimdMode): { module: WebAssembly.Module;
   if (simd !== 'portable') {
     const bytes = readIfExists(new URL('kernels-relaxed.wasm', dir));
     if (bytes) {
-      if (!relaxedFlagSet) {
-        // Node 20 ships relaxed SIMD behind a flag (on by default from Node 22).
-        // It must be set before compiling; it is harmless where already enabled.
+      if (!WebAssembly.validate(bytes) && !relaxedFlagSet) {
+        // Node 20 ships relaxed SIMD behind a flag (on by default from Node 22, where
+        // the first validate() succeeds). It must be set before compiling.
+        relaxedFlagSet = true;
         try {
           setFlagsFromString('--experimental-wasm-relaxed-simd');
         } catch {
           // ignore: validate() below decides
         }
-        relaxedFlagSet = true;
       }
       if (WebAssembly.validate(bytes)) return { module: new WebAssembly.Module(bytes), relaxed: true };
     }
@@ -186,6 +186,10 @@ export class WasmRuntime {
   /** The kernels instantiated on the calling thread. */
   readonly k: KernelExports;
   private readonly workers: WorkerHandle[] = [];
+  private readonly module: WebAssembly.Module;
+  private readonly workerUrl: URL;
+  private readonly nWorkers: number;
+  private spawned = false;
   private readonly workStride: number;
   readonly operandBase: number;
   /** Views over the whole memory; refreshed after every grow. */
@@ -217,27 +221,39 @@ export class WasmRuntime {
     this.refreshViews();
     Atomics.store(this.i32, (JOB_BYTE >> 2) + J_CLAIM, CLAIM_CLOSED);
 
-    const workerUrl = new URL('worker.mjs', dir);
-    if (nWorkers > 0 && readIfExists(workerUrl)) {
-      for (let w = 0; w < nWorkers; w++) {
-        const slotByte = SLOT_BASE + w * SLOT_BYTES;
-        const workByte = WORK_BASE + (w + 1) * this.workStride;
-        let worker: Worker;
-        try {
-          worker = new Worker(workerUrl, { workerData: { module, memory: this.memory, slotByte, jobByte: JOB_BYTE, workByte, thread: w + 1 } });
-        } catch {
-          break;
-        }
-        worker.unref(); // never keep the process alive
-        const handle: WorkerHandle = { worker, slot: slotByte >> 2, alive: true };
-        worker.on('error', () => {
-          handle.alive = false;
+    this.module = module;
+    this.workerUrl = new URL('worker.mjs', dir);
+    this.nWorkers = nWorkers;
+  }
+
+  /**
+   * Starts the worker threads, once: on the first GEMM big enough to split, or
+   * on ready(). Processes that never multiply large matrices never pay for them.
+   */
+  private spawnWorkers(): void {
+    if (this.spawned || this.disposed) return;
+    this.spawned = true;
+    if (this.nWorkers === 0 || !readIfExists(this.workerUrl)) return;
+    for (let w = 0; w < this.nWorkers; w++) {
+      const slotByte = SLOT_BASE + w * SLOT_BYTES;
+      const workByte = WORK_BASE + (w + 1) * this.workStride;
+      let worker: Worker;
+      try {
+        worker = new Worker(this.workerUrl, {
+          workerData: { module: this.module, memory: this.memory, slotByte, jobByte: JOB_BYTE, workByte, thread: w + 1 },
         });
-        worker.on('exit', () => {
-          handle.alive = false;
-        });
-        this.workers.push(handle);
+      } catch {
+        break;
       }
+      worker.unref(); // never keep the process alive
+      const handle: WorkerHandle = { worker, slot: slotByte >> 2, alive: true };
+      worker.on('error', () => {
+        handle.alive = false;
+      });
+      worker.on('exit', () => {
+        handle.alive = false;
+      });
+      this.workers.push(handle);
     }
   }
 
@@ -251,8 +267,9 @@ export class WasmRuntime {
     }
   }
 
-  /** Resolves once every worker has started (or failed to); until then GEMMs use the ready ones only. */
+  /** Starts the workers if needed and resolves once each has started (or failed to); until then GEMMs use the ready ones only. */
   ready(): Promise<void> {
+    this.spawnWorkers();
     // Polls, keeping the event loop alive only while someone awaits this.
     this.readyPromise ??= new Promise<void>((resolve) => {
       const check = (): boolean => this.workers.every((w) => !w.alive || Atomics.load(this.i32, w.slot + READY) === 1);
@@ -269,7 +286,7 @@ export class WasmRuntime {
 
   /** Threads requested at construction (calling thread + workers). */
   get maxThreads(): number {
-    return this.workers.length + 1;
+    return this.nWorkers + 1;
   }
 
   private workerReady(w: WorkerHandle): boolean {
@@ -329,6 +346,7 @@ export class WasmRuntime {
    */
   plan(m: number, n: number, k: number, threads: number): ParallelPlan | null {
     if (k <= 0 || (this.backoffUntil > 0 && performance.now() < this.backoffUntil)) return null;
+    this.spawnWorkers();
     const helpers = Math.min(threads - 1, this.readyWorkers());
     if (helpers < 1) return null;
     const t = helpers + 1;
