@@ -1,0 +1,251 @@
+/**
+ * A loaded model as a text classifier: probabilities for texts, and exact
+ * per-feature contributions (both nets are linear in the bag of features, so
+ * logit[c] = bias[c] + Σ_occurrences w_i · v_i[c] with no approximation).
+ */
+import { fileURLToPath } from 'node:url';
+import { countBag, describeFeatures, encodeTokens, textTokens, tfidfValues, wordEncoder, type FeatureOccurrence } from './features.js';
+import { LinearBagNet, makeBatch, predictLogits, type EncodedDoc } from './model.js';
+import { loadModel, type LoadedModel } from './model-file.js';
+import { noGrad, Tensor } from '@tensorkit/core';
+
+/** The shipped models folder (apps/news-classifier/models, from src/ or dist/). */
+export function shippedModelPath(name: string): string {
+  return fileURLToPath(new URL(`../models/${name}`, import.meta.url));
+}
+
+export const DEFAULT_PREDICT_MODEL = 'ag_news.safetensors';
+
+export function softmax(logits: ArrayLike<number>): number[] {
+  let m = -Infinity;
+  for (let i = 0; i < logits.length; i++) m = Math.max(m, logits[i]);
+  const e = Array.from(logits, (v) => Math.exp(v - m));
+  const z = e.reduce((a, b) => a + b, 0);
+  return e.map((v) => v / z);
+}
+
+/** A feature occurrence with its share of the logits. */
+export interface Contribution extends FeatureOccurrence {
+  /** This occurrence's addition to every class logit. */
+  logits: Float64Array;
+}
+
+export interface TermScore {
+  /** A word (its unigram plus its character n-grams) or a word n-gram. */
+  term: string;
+  kind: 'word' | 'ngram';
+  start: number;
+  end: number;
+  /** Contribution to logit[target] − logit[reference]. */
+  value: number;
+}
+
+export interface Explanation {
+  tokens: string[];
+  labels: string[];
+  logits: number[];
+  probabilities: number[];
+  target: number;
+  reference: number;
+  /** logit[target] − logit[reference] = bias + Σ terms = Σ tokens + bias. */
+  difference: number;
+  bias: number;
+  /** One entry per distinct term and position, strongest first. */
+  terms: TermScore[];
+  /** Per-token share (n-gram contributions split evenly over their tokens); sums to difference − bias. */
+  tokenValues: number[];
+  method: 'exact' | 'ig';
+}
+
+export class NewsClassifier {
+  readonly enc;
+
+  constructor(readonly model: LoadedModel) {
+    this.enc = wordEncoder(model.info.features);
+  }
+
+  static async load(path: string): Promise<NewsClassifier> {
+    return new NewsClassifier(await loadModel(path));
+  }
+
+  get labels(): string[] {
+    return this.model.info.labels;
+  }
+
+  tokens(text: string): string[] {
+    return textTokens(text, this.model.info.features);
+  }
+
+  encodeTokens(tokens: readonly string[]): EncodedDoc {
+    const ids = encodeTokens(tokens, this.model.info.features, this.enc);
+    const net = this.model.net;
+    if (!(net instanceof LinearBagNet)) return { ids };
+    const bag = countBag(ids);
+    return { ids: bag.ids, weights: tfidfValues(bag, net.idf) };
+  }
+
+  encode(text: string): EncodedDoc {
+    return this.encodeTokens(this.tokens(text));
+  }
+
+  /** Logits for many texts, [n × C] row-major. */
+  logits(texts: readonly string[], onProgress?: (done: number) => void): Float32Array {
+    const C = this.labels.length;
+    const out = new Float32Array(texts.length * C);
+    const chunk = 256;
+    for (let s = 0; s < texts.length; s += chunk) {
+      const docs = texts.slice(s, s + chunk).map((t) => this.encode(t));
+      out.set(predictLogits(this.model.net, docs, chunk), s * C);
+      onProgress?.(Math.min(texts.length, s + chunk));
+    }
+    return out;
+  }
+
+  /** Every feature occurrence of a text with the weight it has in the bag (tf-idf share, or 1/n of the mean). */
+  occurrences(tokens: readonly string[]): { occ: FeatureOccurrence[]; weights: Float64Array } {
+    const occ = describeFeatures(tokens, this.model.info.features);
+    const net = this.model.net;
+    let weightOf: (bucket: number) => number;
+    if (net instanceof LinearBagNet) {
+      // The bag holds each bucket once with its tf-idf value; split it evenly over the occurrences.
+      const bag = countBag(Int32Array.from(occ, (o) => o.bucket));
+      const vals = tfidfValues(bag, net.idf);
+      const per = new Map<number, number>();
+      bag.ids.forEach((id, i) => per.set(id, vals[i] / bag.counts[i]));
+      weightOf = (b) => per.get(b)!;
+    } else {
+      const w = occ.length ? 1 / occ.length : 0;
+      weightOf = () => w;
+    }
+    return { occ, weights: Float64Array.from(occ, (o) => weightOf(o.bucket)) };
+  }
+
+  /** Every feature occurrence of a text with the logit vector it adds. */
+  contributions(tokens: readonly string[]): Contribution[] {
+    const { occ, weights } = this.occurrences(tokens);
+    return occ.map((o, i) => ({ ...o, logits: this.model.net.featureLogits(o.bucket, weights[i]) }));
+  }
+
+  /**
+   * Integrated gradients of logit[target] − logit[reference] with respect to
+   * each occurrence's weight in the bag, from the empty bag (baseline) to the
+   * document, midpoint rule with `steps` points. Works for any net taking
+   * weighted bags; for these linear nets it reproduces the exact values.
+   * Returns one attribution per occurrence (summing to f(x) − f(empty)).
+   */
+  integratedGradients(tokens: readonly string[], target: number, reference: number, steps = 32): { occ: FeatureOccurrence[]; values: Float64Array } {
+    const { occ, weights } = this.occurrences(tokens);
+    const n = occ.length;
+    const values = new Float64Array(n);
+    if (n === 0) return { occ, values };
+    const ids = new Int32Array(n * steps);
+    const offsets = new Int32Array(steps);
+    const scaled = new Float32Array(n * steps);
+    for (let k = 0; k < steps; k++) {
+      const alpha = (k + 0.5) / steps;
+      offsets[k] = k * n;
+      for (let i = 0; i < n; i++) {
+        ids[k * n + i] = occ[i].bucket;
+        scaled[k * n + i] = alpha * weights[i];
+      }
+    }
+    const w = new Tensor(scaled, [n * steps], 'float32').requiresGrad_();
+    const net = this.model.net;
+    const params = net.parameters();
+    const saved = params.map((p) => p.requiresGrad);
+    params.forEach((p) => (p.requiresGrad = false));
+    try {
+      const y = net.forwardWeighted(ids, offsets, w);
+      const C = this.labels.length;
+      const pick = new Float32Array(steps * C);
+      for (let k = 0; k < steps; k++) {
+        pick[k * C + target] = 1;
+        pick[k * C + reference] = -1;
+      }
+      y.mul(new Tensor(pick, [steps, C], 'float32')).sum().backward();
+    } finally {
+      params.forEach((p, i) => (p.requiresGrad = saved[i]));
+    }
+    const g = w.grad!.toTypedArray();
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      for (let k = 0; k < steps; k++) s += g[k * n + i];
+      values[i] = (weights[i] * s) / steps;
+    }
+    return { occ, values };
+  }
+
+  /**
+   * Why `target` (default: the predicted class) rather than `reference`
+   * (default: the runner-up): each term's contribution to the logit difference.
+   * 'exact' reads it off the linear model; 'ig' uses integrated gradients.
+   */
+  explain(text: string, opts: { target?: number; reference?: number; method?: 'exact' | 'ig'; steps?: number } = {}): Explanation {
+    const tokens = this.tokens(text);
+    const C = this.labels.length;
+    const bias = this.model.net.biasLogits();
+    let logits: number[];
+    let occ: FeatureOccurrence[];
+    let perOcc: (i: number, t: number, r: number) => number;
+    let contribs: Contribution[] = [];
+    if (opts.method === 'ig') {
+      logits = this.netLogits(text);
+      occ = describeFeatures(tokens, this.model.info.features);
+    } else {
+      contribs = this.contributions(tokens);
+      occ = contribs;
+      logits = Array.from(bias);
+      for (const c of contribs) for (let k = 0; k < C; k++) logits[k] += c.logits[k];
+    }
+    const order = logits.map((v, i) => [v, i]).sort((a, b) => b[0] - a[0]).map((p) => p[1]);
+    const target = opts.target ?? order[0];
+    const reference = opts.reference ?? (order[0] === target ? order[1] : order[0]);
+    if (opts.method === 'ig') {
+      const ig = this.integratedGradients(tokens, target, reference, opts.steps);
+      perOcc = (i) => ig.values[i];
+    } else {
+      perOcc = (i, t, r) => contribs[i].logits[t] - contribs[i].logits[r];
+    }
+    // A word's unigram and its character n-grams are one term; n-grams are their own terms.
+    const termMap = new Map<string, TermScore>();
+    const tokenValues = new Array<number>(tokens.length).fill(0);
+    occ.forEach((c, i) => {
+      const v = perOcc(i, target, reference);
+      const kind = c.kind === 'ngram' ? 'ngram' : 'word';
+      const name = kind === 'word' ? tokens[c.start] : c.key;
+      const key = `${kind}:${c.start}:${c.end}`;
+      const t = termMap.get(key) ?? { term: name, kind, start: c.start, end: c.end, value: 0 };
+      t.value += v;
+      termMap.set(key, t);
+      for (let j = c.start; j < c.end; j++) tokenValues[j] += v / (c.end - c.start);
+    });
+    const terms = [...termMap.values()].sort((a, b) => Math.abs(b.value) - Math.abs(a.value));
+    return {
+      tokens, labels: this.labels, logits, probabilities: softmax(logits), target, reference,
+      difference: logits[target] - logits[reference], bias: bias[target] - bias[reference], terms, tokenValues,
+      method: opts.method ?? 'exact',
+    };
+  }
+
+  /** Logits of one text through the net (the batched path), to cross-check explanations. */
+  netLogits(text: string): number[] {
+    return noGrad(() => Array.from(this.model.net.forward(makeBatch([this.encode(text)])).toTypedArray()));
+  }
+}
+
+/** Merges repeated terms (same text at several positions) for listing. */
+export function aggregateTerms(terms: readonly TermScore[]): { term: string; kind: 'word' | 'ngram'; value: number; count: number }[] {
+  const m = new Map<string, { term: string; kind: 'word' | 'ngram'; value: number; count: number }>();
+  for (const t of terms) {
+    const key = `${t.kind}:${t.term}`;
+    const e = m.get(key) ?? { term: t.term, kind: t.kind, value: 0, count: 0 };
+    e.value += t.value;
+    e.count++;
+    m.set(key, e);
+  }
+  return [...m.values()].sort((a, b) => Math.abs(b.value) - Math.abs(a.value));
+}
+
+export async function loadClassifier(model: string | undefined, fallback = DEFAULT_PREDICT_MODEL): Promise<NewsClassifier> {
+  return NewsClassifier.load(model ?? shippedModelPath(fallback));
+}

@@ -1,0 +1,172 @@
+/**
+ * Dataset layouts and their train/test sides. A folder is recognised by what
+ * it holds, so users point `--data` at a dataset without naming its format:
+ *   - AG News: train.csv / test.csv (+ optional classes.txt)
+ *   - 20 Newsgroups bydate: 20news-bydate-{train,test}.tar.gz or the extracted folders
+ *   - anything else with class subfolders of .txt files (the BBC layout)
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { readAgNews, readNewsgroups, readTextFolder } from '@tensorkit/data';
+import { UserError } from '@tensorkit/train';
+
+export type LayoutKind = 'ag_news' | '20news' | 'folder';
+export type Side = 'train' | 'test';
+
+export interface Layout {
+  kind: LayoutKind;
+  dir: string;
+  /** Where each side lives (absent when the folder does not hold it). */
+  train?: string;
+  test?: string;
+}
+
+export interface TextExample {
+  text: string;
+  label: number;
+  /** Where the text came from (file, or file:line) — shown in reports. */
+  source: string;
+  /** Ordering key within its class when the layout has one (20NG article numbers grow with time). */
+  order?: number;
+}
+
+export interface TextDataset {
+  layout: Layout;
+  side: Side;
+  /** Path that was read. */
+  path: string;
+  classes: string[];
+  items: TextExample[];
+}
+
+async function kindOf(path: string): Promise<'file' | 'dir' | null> {
+  try {
+    const s = await stat(path);
+    return s.isDirectory() ? 'dir' : s.isFile() ? 'file' : null;
+  } catch {
+    return null;
+  }
+}
+
+const NG_PARTS = { train: '20news-bydate-train', test: '20news-bydate-test' } as const;
+
+/** Recognises the layout of `dir`; throws a UserError saying what was expected otherwise. */
+export async function detectLayout(dir: string): Promise<Layout> {
+  const k = await kindOf(dir);
+  if (k === null) throw new UserError(`${dir}: no such folder`);
+  if (k !== 'dir') throw new UserError(`${dir}: expected a dataset folder, got a file`);
+  const entries = (await readdir(dir, { withFileTypes: true })).filter((e) => !e.name.startsWith('.'));
+  if (entries.length === 0) {
+    throw new UserError(`${dir}: empty folder (expected AG News train.csv/test.csv, 20news-bydate-*.tar.gz, or class subfolders of .txt files)`);
+  }
+  const names = new Set(entries.map((e) => e.name));
+  // Symbolic links count as what they point to (datasets are often linked in).
+  const kinds = await Promise.all(entries.map(async (e) => (e.isSymbolicLink() ? kindOf(join(dir, e.name)) : e.isDirectory() ? 'dir' : e.isFile() ? 'file' : null)));
+  const files = new Set(entries.filter((_, i) => kinds[i] === 'file').map((e) => e.name));
+  const dirs = entries.filter((_, i) => kinds[i] === 'dir').map((e) => e.name).sort();
+
+  if (files.has('train.csv') || files.has('test.csv')) {
+    return {
+      kind: 'ag_news',
+      dir,
+      train: files.has('train.csv') ? join(dir, 'train.csv') : undefined,
+      test: files.has('test.csv') ? join(dir, 'test.csv') : undefined,
+    };
+  }
+  const ng: Layout = { kind: '20news', dir };
+  for (const side of ['train', 'test'] as const) {
+    const part = NG_PARTS[side];
+    if (files.has(`${part}.tar.gz`)) ng[side] = join(dir, `${part}.tar.gz`);
+    else if (dirs.includes(part)) ng[side] = join(dir, part);
+  }
+  if (!ng.train && files.has('20news-bydate.tar.gz')) {
+    // The combined release holds both halves in one archive.
+    ng.train = ng.test = join(dir, '20news-bydate.tar.gz');
+  }
+  if (ng.train || ng.test) return ng;
+  // The extracted half itself (…/20news-bydate-test) is a class folder of extension-less files.
+  const self = basename(dir);
+  if (self === NG_PARTS.train || self === NG_PARTS.test) {
+    return { kind: '20news', dir, [self === NG_PARTS.train ? 'train' : 'test']: dir };
+  }
+  if (dirs.length > 0) {
+    for (const d of dirs) {
+      const inner = await readdir(join(dir, d));
+      if (inner.some((f) => f.toLowerCase().endsWith('.txt'))) return { kind: 'folder', dir, train: dir, test: dir };
+    }
+    throw new UserError(`${dir}: class folders found (${dirs.slice(0, 5).join(', ')}${dirs.length > 5 ? ', …' : ''}) but none holds .txt files`);
+  }
+  throw new UserError(
+    `${dir}: unknown dataset layout (found ${[...names].slice(0, 5).join(', ')}${names.size > 5 ? ', …' : ''}); expected AG News train.csv/test.csv, ` +
+      `20news-bydate-train.tar.gz / 20news-bydate-test.tar.gz (or the extracted folders), or class subfolders of .txt files`,
+  );
+}
+
+/** Reads one side of the dataset at `dir` (the side must exist in that layout). */
+export async function loadDataset(dir: string, side: Side): Promise<TextDataset> {
+  const layout = await detectLayout(dir);
+  const path = layout[side];
+  if (!path) {
+    const want = layout.kind === 'ag_news' ? `${side}.csv` : `${NG_PARTS[side]}.tar.gz or folder ${NG_PARTS[side]}/`;
+    throw new UserError(`${dir}: ${layout.kind === 'ag_news' ? 'AG News' : '20 Newsgroups'} layout without a ${side} side (expected ${want})`);
+  }
+  if (layout.kind === 'ag_news') {
+    await checkUtf8(path);
+    const d = await readAgNews(path);
+    return {
+      layout, side, path, classes: d.classes,
+      items: d.items.map((it) => ({ text: it.text, label: it.label, source: `${basename(path)}:${it.line}` })),
+    };
+  }
+  if (layout.kind === '20news') {
+    const split = path.endsWith('20news-bydate.tar.gz') ? { split: side } : {};
+    const d = await readNewsgroups(path, split);
+    return {
+      layout, side, path, classes: d.classes,
+      items: d.items.map((it) => ({ text: it.text, label: it.label, source: `${it.group}/${it.id}`, order: Number(it.id) })),
+    };
+  }
+  const d = await readTextFolder(path);
+  const cut = path.length + 1;
+  return { layout, side, path, classes: d.classes, items: d.items.map((it) => ({ text: it.text, label: it.label, source: it.path.slice(cut) })) };
+}
+
+/** The shipped model for a layout (eval's default). */
+export function defaultModelName(kind: LayoutKind): string {
+  return kind === 'ag_news' ? 'ag_news.safetensors' : kind === '20news' ? '20news.safetensors' : 'bbc.safetensors';
+}
+
+/**
+ * A CSV is one document in one encoding: a stray Latin-1 byte would otherwise
+ * turn into U+FFFD silently, so say where it is. (Per-message corpora — 20NG,
+ * class folders — fall back to Latin-1 per file instead, as those corpora need.)
+ */
+export async function checkUtf8(path: string): Promise<void> {
+  const bytes = await readFile(path);
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return;
+  } catch {
+    // Locate the first bad sequence for the message.
+  }
+  let line = 1;
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i];
+    const len = b < 0x80 ? 1 : b >= 0xc2 && b < 0xe0 ? 2 : b >= 0xe0 && b < 0xf0 ? 3 : b >= 0xf0 && b < 0xf5 ? 4 : 0;
+    let ok = len > 0 && i + len <= bytes.length;
+    for (let k = 1; ok && k < len; k++) ok = (bytes[i + k] & 0xc0) === 0x80;
+    if (ok && len > 2) {
+      // Rejects overlong forms and surrogates that pass the byte-pattern check.
+      try {
+        new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(i, i + len));
+      } catch {
+        ok = false;
+      }
+    }
+    if (!ok) break;
+    if (b === 0x0a) line++;
+    i += len;
+  }
+  throw new UserError(`${path}: line ${line}: not valid UTF-8 (byte 0x${bytes[i]?.toString(16).padStart(2, '0')} at offset ${i}); save the file as UTF-8`);
+}

@@ -1,0 +1,178 @@
+/**
+ * Text → hashed n-gram features. Everything here is a pure function of the
+ * text and the FeatureConfig stored in the model file, so training,
+ * evaluation, prediction and explanation see exactly the same features.
+ *
+ * Keys hashed into one bucket space (FNV-1a, as @tensorkit/data's HashingNgramEncoder):
+ *   word unigram "w", word n-gram "w1 w2" (tokens never hold spaces), and
+ *   character n-gram "\u0001" + gram, where grams come from " w " (sklearn's
+ *   char_wb): the \u0001 prefix keeps "ord" the trigram apart from "ord" the word.
+ */
+import { fnv1a32, HashingNgramEncoder, tokenize } from '@tensorkit/data';
+
+export type Preprocess = 'plain' | 'newsgroup';
+
+export interface FeatureConfig {
+  /** 'newsgroup': a Usenet post keeps its Subject line and body; other headers go. */
+  preprocess: Preprocess;
+  buckets: number;
+  /** Largest word n-gram order (2 = unigrams + bigrams). */
+  wordNgrams: number;
+  /** Character n-gram lengths [min, max] inside word boundaries, or null for none. */
+  charNgrams: [number, number] | null;
+}
+
+export function checkFeatureConfig(c: FeatureConfig): FeatureConfig {
+  if (c.preprocess !== 'plain' && c.preprocess !== 'newsgroup') throw new Error(`feature config: unknown preprocess '${String(c.preprocess)}'`);
+  if (!Number.isInteger(c.buckets) || c.buckets < 1) throw new Error(`feature config: buckets must be a positive integer, got ${c.buckets}`);
+  if (!Number.isInteger(c.wordNgrams) || c.wordNgrams < 1) throw new Error(`feature config: wordNgrams must be ≥ 1, got ${c.wordNgrams}`);
+  if (c.charNgrams !== null) {
+    const [lo, hi] = c.charNgrams;
+    if (!Number.isInteger(lo) || !Number.isInteger(hi) || lo < 1 || hi < lo) throw new Error(`feature config: charNgrams must be [min, max] with 1 ≤ min ≤ max, got [${c.charNgrams}]`);
+  }
+  return c;
+}
+
+const HEADER_LINE = /^[A-Za-z][A-Za-z0-9-]*:/;
+
+/**
+ * Keeps what a newsgroup post says about its topic: the Subject line and the
+ * body (quotes stay — on validation they help: replies quote their thread).
+ * Text without a header block (a user's own sentence) passes through unchanged.
+ */
+export function prepareNewsgroupText(raw: string): string {
+  const text = raw.replace(/\r\n?/g, '\n');
+  const lines = text.split('\n');
+  if (lines.length === 0 || !HEADER_LINE.test(lines[0])) return text;
+  const blank = lines.findIndex((l) => l.trim() === '');
+  const headerEnd = blank < 0 ? lines.length : blank;
+  for (let i = 0; i < headerEnd; i++) if (!HEADER_LINE.test(lines[i]) && !/^\s/.test(lines[i])) return text;
+  const subject = lines.slice(0, headerEnd).find((l) => /^subject:/i.test(l));
+  const body = lines.slice(headerEnd + 1).join('\n');
+  return subject ? `${subject.replace(/^subject:\s*/i, '')}\n${body}` : body;
+}
+
+export function prepareText(raw: string, c: FeatureConfig): string {
+  return c.preprocess === 'newsgroup' ? prepareNewsgroupText(raw) : raw;
+}
+
+/** Lower-cased, NFKC-normalised word and number tokens (punctuation dropped). */
+export function textTokens(raw: string, c: FeatureConfig): string[] {
+  return tokenize(prepareText(raw, c));
+}
+
+const CHAR_SEED = fnv1a32('\u0001');
+
+/** Bucket of each character n-gram of one word, in order (lengths lo..hi at each start). */
+function charGramBuckets(word: string, lo: number, hi: number, buckets: number, out: number[]): void {
+  const s = ` ${word} `;
+  for (let i = 0; i < s.length; i++) {
+    let h = CHAR_SEED;
+    for (let n = 1; n <= hi && i + n <= s.length; n++) {
+      h = fnv1a32(s[i + n - 1], h);
+      if (n >= lo) out.push(h % buckets);
+    }
+  }
+}
+
+/** The character n-grams of a word, aligned with charGramBuckets' order (for explanations). */
+export function charGrams(word: string, lo: number, hi: number): string[] {
+  const s = ` ${word} `;
+  const out: string[] = [];
+  for (let i = 0; i < s.length; i++) for (let n = lo; n <= hi && i + n <= s.length; n++) out.push(s.slice(i, i + n));
+  return out;
+}
+
+export function wordEncoder(c: FeatureConfig): HashingNgramEncoder {
+  return new HashingNgramEncoder({ buckets: c.buckets, ngrams: c.wordNgrams });
+}
+
+/** Every feature occurrence's bucket (with repeats): word n-grams, then character n-grams. */
+export function encodeTokens(tokens: readonly string[], c: FeatureConfig, enc = wordEncoder(c)): Int32Array {
+  const words = enc.encode(tokens);
+  if (!c.charNgrams) return words;
+  const chars: number[] = [];
+  const [lo, hi] = c.charNgrams;
+  for (const t of tokens) charGramBuckets(t, lo, hi, c.buckets, chars);
+  const out = new Int32Array(words.length + chars.length);
+  out.set(words);
+  out.set(chars, words.length);
+  return out;
+}
+
+/** One feature occurrence with a readable name, for explanations. */
+export interface FeatureOccurrence {
+  bucket: number;
+  kind: 'word' | 'ngram' | 'char';
+  /** The word, the n-gram ("new york") or the character n-gram. */
+  key: string;
+  /** Token span [start, end) this feature covers. */
+  start: number;
+  end: number;
+}
+
+/** The same features as encodeTokens, in the same order, with names and token spans. */
+export function describeFeatures(tokens: readonly string[], c: FeatureConfig): FeatureOccurrence[] {
+  const ids = encodeTokens(tokens, c);
+  const out: FeatureOccurrence[] = [];
+  let k = 0;
+  for (let i = 0; i < tokens.length; i++) out.push({ bucket: ids[k++], kind: 'word', key: tokens[i], start: i, end: i + 1 });
+  for (let order = 2; order <= c.wordNgrams; order++) {
+    for (let i = 0; i + order <= tokens.length; i++) {
+      out.push({ bucket: ids[k++], kind: 'ngram', key: tokens.slice(i, i + order).join(' '), start: i, end: i + order });
+    }
+  }
+  if (c.charNgrams) {
+    const [lo, hi] = c.charNgrams;
+    tokens.forEach((t, i) => {
+      for (const g of charGrams(t, lo, hi)) out.push({ bucket: ids[k++], kind: 'char', key: g, start: i, end: i + 1 });
+    });
+  }
+  if (k !== ids.length) throw new Error(`describeFeatures: ${k} named features for ${ids.length} encoded ones`);
+  return out;
+}
+
+/** A document as distinct buckets with their occurrence counts (buckets ascending). */
+export interface CountBag {
+  ids: Int32Array;
+  counts: Float32Array;
+}
+
+export function countBag(ids: Int32Array): CountBag {
+  const sorted = Int32Array.from(ids).sort();
+  let distinct = 0;
+  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) distinct++;
+  const out = { ids: new Int32Array(distinct), counts: new Float32Array(distinct) };
+  let j = -1;
+  for (let i = 0; i < sorted.length; i++) {
+    if (i === 0 || sorted[i] !== sorted[i - 1]) out.ids[++j] = sorted[i];
+    out.counts[j]++;
+  }
+  return out;
+}
+
+/** Smooth idf as scikit-learn: ln((1 + N) / (1 + df)) + 1, per bucket. */
+export function fitIdf(bags: readonly CountBag[], buckets: number): Float32Array {
+  const df = new Float64Array(buckets);
+  for (const b of bags) for (let i = 0; i < b.ids.length; i++) df[b.ids[i]]++;
+  const idf = new Float32Array(buckets);
+  const n = bags.length;
+  for (let i = 0; i < buckets; i++) idf[i] = Math.log((1 + n) / (1 + df[i])) + 1;
+  return idf;
+}
+
+/** Sublinear tf (1 + ln tf) × idf, scaled to unit L2 norm: the document vector of the linear model. */
+export function tfidfValues(bag: CountBag, idf: Float32Array): Float32Array {
+  const v = new Float32Array(bag.ids.length);
+  let sq = 0;
+  for (let i = 0; i < v.length; i++) {
+    const x = (1 + Math.log(bag.counts[i])) * idf[bag.ids[i]];
+    v[i] = x;
+    sq += x * x;
+  }
+  if (sq > 0) {
+    const s = 1 / Math.sqrt(sq);
+    for (let i = 0; i < v.length; i++) v[i] *= s;
+  }
+  return v;
+}

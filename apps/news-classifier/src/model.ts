@@ -1,0 +1,199 @@
+/**
+ * The two classifiers. Both are linear in the bag of features, which is what
+ * makes `explain` exact: each feature occurrence adds a fixed vector to the
+ * logits.
+ *
+ *   fasttext: hashed word n-grams → EmbeddingBag(mean, dim) → Linear(dim, C)
+ *   linear:   hashed word + char n-grams → TF-IDF (sublinear, L2) →
+ *             EmbeddingBag(sum, per-sample weights, dim = C) + bias
+ *             (a multinomial logistic regression on TF-IDF n-grams, optionally
+ *             blended with a complement naive Bayes on the same features).
+ */
+import { getDefaultGenerator, noGrad, Tensor, tensor, zeros, type Generator } from '@tensorkit/core';
+import { EmbeddingBag, embeddingBag, Linear, Module, type ModuleConfig } from '@tensorkit/nn';
+import { countBag, encodeTokens, textTokens, tfidfValues, wordEncoder, type FeatureConfig } from './features.js';
+
+export type ModelType = 'fasttext' | 'linear';
+export const MODEL_TYPES: readonly ModelType[] = ['fasttext', 'linear'];
+
+export interface NetConfig extends ModuleConfig {
+  type: 'NewsFastText' | 'NewsLinear';
+  buckets: number;
+  numClasses: number;
+  /** Embedding size (fasttext only). */
+  dim?: number;
+}
+
+/** A batch of documents as one EmbeddingBag input. */
+export interface Batch {
+  ids: Int32Array;
+  offsets: Int32Array;
+  /** Per-id weights (linear model: tf-idf values). */
+  weights?: Float32Array;
+}
+
+export abstract class NewsNet extends Module {
+  abstract override readonly config: NetConfig;
+  abstract override forward(batch: Batch): Tensor;
+  /**
+   * The logit vector one occurrence of `bucket` adds when it has weight `w`
+   * in a bag (fasttext: w = 1/n of the mean; linear: its tf-idf value).
+   */
+  abstract featureLogits(bucket: number, w: number): Float64Array;
+  abstract biasLogits(): Float64Array;
+  /**
+   * Logits of bags given as occurrences with explicit weights (sum pooling):
+   * the input integrated gradients scales from the empty bag to the document.
+   * For a document, weights are its tf-idf values (linear) or 1/n (fasttext's mean).
+   */
+  abstract forwardWeighted(ids: Int32Array, offsets: Int32Array, weights: Tensor): Tensor;
+}
+
+export class FastTextNet extends NewsNet {
+  readonly config: NetConfig;
+  readonly bag: EmbeddingBag;
+  readonly fc: Linear;
+
+  constructor(cfg: { buckets: number; numClasses: number; dim: number }, generator?: Generator) {
+    super();
+    this.config = { type: 'NewsFastText', buckets: cfg.buckets, numClasses: cfg.numClasses, dim: cfg.dim };
+    this.bag = this.addModule('bag', new EmbeddingBag({ numEmbeddings: cfg.buckets, embeddingDim: cfg.dim, mode: 'mean', sparse: true, generator }));
+    this.fc = this.addModule('fc', new Linear({ inFeatures: cfg.dim, outFeatures: cfg.numClasses, generator }));
+    // fastText's init: small uniform embeddings (N(0,1) rows would swamp a mean of few words).
+    const w = this.bag.weight.storage;
+    const g = generator ?? getDefaultGenerator();
+    const r = 1 / cfg.dim;
+    for (let i = 0; i < w.length; i++) w[i] = (g.uniform() * 2 - 1) * r;
+  }
+
+  forward(batch: Batch): Tensor {
+    return this.fc.forward(this.bag.forward(batch.ids, batch.offsets));
+  }
+
+  forwardWeighted(ids: Int32Array, offsets: Int32Array, weights: Tensor): Tensor {
+    return this.fc.forward(embeddingBag(this.bag.weight, ids, offsets, { mode: 'sum', perSampleWeights: weights }));
+  }
+
+  featureLogits(bucket: number, w: number): Float64Array {
+    const D = this.config.dim!;
+    const C = this.config.numClasses;
+    const e = this.bag.weight.storage;
+    const W = this.fc.weight.storage;
+    const out = new Float64Array(C);
+    for (let c = 0; c < C; c++) {
+      let s = 0;
+      for (let j = 0; j < D; j++) s += W[c * D + j] * e[bucket * D + j];
+      out[c] = s * w;
+    }
+    return out;
+  }
+
+  biasLogits(): Float64Array {
+    return Float64Array.from(this.fc.bias!.storage);
+  }
+}
+
+export class LinearBagNet extends NewsNet {
+  readonly config: NetConfig;
+  readonly bag: EmbeddingBag;
+
+  constructor(cfg: { buckets: number; numClasses: number }, generator?: Generator) {
+    super();
+    this.config = { type: 'NewsLinear', buckets: cfg.buckets, numClasses: cfg.numClasses };
+    this.bag = this.addModule('bag', new EmbeddingBag({ numEmbeddings: cfg.buckets, embeddingDim: cfg.numClasses, mode: 'sum', sparse: true, generator }));
+    // A convex model: start from zero so the result depends on data and schedule only.
+    this.bag.weight.storage.fill(0);
+    this.registerParameter('bias', zeros([cfg.numClasses]));
+    // idf is part of the feature pipeline, not trained: a persistent buffer saved with the weights.
+    this.registerBuffer('idf', zeros([cfg.buckets]));
+  }
+
+  get bias(): Tensor {
+    return this.param('bias');
+  }
+
+  get idf(): Float32Array {
+    return this.buffer('idf')!.storage as Float32Array;
+  }
+
+  setIdf(idf: Float32Array): void {
+    this.registerBuffer('idf', tensor(idf));
+  }
+
+  forward(batch: Batch): Tensor {
+    if (!batch.weights) throw new Error('LinearBagNet: batch needs tf-idf weights');
+    const psw = new Tensor(batch.weights, [batch.weights.length], 'float32');
+    return this.bag.forward(batch.ids, batch.offsets, psw).add(this.bias);
+  }
+
+  forwardWeighted(ids: Int32Array, offsets: Int32Array, weights: Tensor): Tensor {
+    return this.bag.forward(ids, offsets, weights).add(this.bias);
+  }
+
+  featureLogits(bucket: number, w: number): Float64Array {
+    const C = this.config.numClasses;
+    const W = this.bag.weight.storage;
+    const out = new Float64Array(C);
+    for (let c = 0; c < C; c++) out[c] = W[bucket * C + c] * w;
+    return out;
+  }
+
+  biasLogits(): Float64Array {
+    return Float64Array.from(this.bias.storage);
+  }
+}
+
+export function createNet(type: ModelType, buckets: number, numClasses: number, dim: number, generator?: Generator): NewsNet {
+  return type === 'fasttext' ? new FastTextNet({ buckets, numClasses, dim }, generator) : new LinearBagNet({ buckets, numClasses }, generator);
+}
+
+/** A document ready for the net: bucket ids (and tf-idf weights for the linear model). */
+export interface EncodedDoc {
+  ids: Int32Array;
+  weights?: Float32Array;
+}
+
+/** Encodes token lists for a net; the linear model needs its idf (set before calling). */
+export function encodeDoc(tokens: readonly string[], features: FeatureConfig, net: NewsNet, enc = wordEncoder(features)): EncodedDoc {
+  const ids = encodeTokens(tokens, features, enc);
+  if (net instanceof FastTextNet) return { ids };
+  const bag = countBag(ids);
+  return { ids: bag.ids, weights: tfidfValues(bag, (net as LinearBagNet).idf) };
+}
+
+export function encodeText(text: string, features: FeatureConfig, net: NewsNet): EncodedDoc {
+  return encodeDoc(textTokens(text, features), features, net);
+}
+
+/** Concatenates documents into one batch. */
+export function makeBatch(docs: readonly EncodedDoc[]): Batch {
+  let n = 0;
+  for (const d of docs) n += d.ids.length;
+  const ids = new Int32Array(n);
+  const offsets = new Int32Array(docs.length);
+  const weighted = docs.length > 0 && docs[0].weights !== undefined;
+  const weights = weighted ? new Float32Array(n) : undefined;
+  let pos = 0;
+  docs.forEach((d, i) => {
+    offsets[i] = pos;
+    ids.set(d.ids, pos);
+    if (weights) weights.set(d.weights!, pos);
+    pos += d.ids.length;
+  });
+  return { ids, offsets, weights };
+}
+
+/** Logits of every document, computed in batches without gradients. */
+export function predictLogits(net: NewsNet, docs: readonly EncodedDoc[], batchSize = 256): Float32Array {
+  const C = net.config.numClasses;
+  const out = new Float32Array(docs.length * C);
+  net.eval();
+  noGrad(() => {
+    for (let s = 0; s < docs.length; s += batchSize) {
+      const y = net.forward(makeBatch(docs.slice(s, s + batchSize)));
+      out.set(y.toTypedArray() as Float32Array, s * C);
+    }
+  });
+  return out;
+}
+

@@ -1,0 +1,87 @@
+/**
+ * `news predict`: category and probabilities for texts given on the command
+ * line or in a file (one text per line); --explain adds the n-grams that
+ * pushed each decision.
+ */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { decodeText } from '@tensorkit/data';
+import { UserError } from '@tensorkit/train';
+import { aggregateTerms, loadClassifier, softmax } from './classifier.js';
+
+export interface PredictOptions {
+  texts: string[];
+  file?: string;
+  model?: string;
+  top?: number;
+  explain?: boolean;
+  json?: boolean;
+  print?: (s: string) => void;
+}
+
+export interface Prediction {
+  text: string;
+  label: string;
+  probability: number;
+  probabilities: Record<string, number>;
+  /** With --explain: the strongest terms for the predicted class against the runner-up. */
+  explanation?: { term: string; contribution: number }[];
+  versus?: string;
+}
+
+export interface PredictResult {
+  predictions: Prediction[];
+  json: { model: string; predictions: Prediction[] };
+}
+
+async function readTexts(file: string): Promise<string[]> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (e) {
+    throw new UserError(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  return decodeText(bytes).text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0);
+}
+
+function clip(s: string, n: number): string {
+  const one = s.replace(/\s+/g, ' ').trim();
+  return one.length > n ? one.slice(0, n - 1) + '…' : one;
+}
+
+export async function predictCommand(o: PredictOptions): Promise<PredictResult> {
+  const print = o.print ?? ((s: string) => process.stdout.write(s + '\n'));
+  const texts = [...o.texts];
+  if (o.file) texts.push(...(await readTexts(o.file)));
+  if (texts.length === 0) throw new UserError(o.file ? `${o.file}: no text lines to classify` : 'nothing to classify: give texts as arguments or --file FILE');
+  const empty = texts.findIndex((t) => t.trim() === '');
+  if (empty >= 0) throw new UserError(`text ${empty + 1} is empty`);
+  const clf = await loadClassifier(o.model);
+  const labels = clf.labels;
+  const C = labels.length;
+  const logits = clf.logits(texts);
+  const top = Math.min(o.top ?? 3, C);
+  const predictions: Prediction[] = texts.map((text, i) => {
+    const p = softmax(logits.subarray(i * C, (i + 1) * C));
+    const order = p.map((v, k) => [v, k]).sort((a, b) => b[0] - a[0]).map((q) => q[1]);
+    const pr: Prediction = {
+      text, label: labels[order[0]], probability: p[order[0]],
+      probabilities: Object.fromEntries(labels.map((l, k) => [l, p[k]])),
+    };
+    if (o.explain) {
+      const ex = clf.explain(text);
+      pr.versus = labels[ex.reference];
+      pr.explanation = aggregateTerms(ex.terms).filter((t) => t.value > 0).slice(0, 8).map((t) => ({ term: t.term, contribution: t.value }));
+    }
+    if (!o.json) {
+      const rest = order.slice(1, top).map((k) => `${labels[k]} ${(p[k] * 100).toFixed(1)}%`).join(', ');
+      print(`${pr.label} (${(pr.probability * 100).toFixed(1)}%${rest ? `; ${rest}` : ''})  ${clip(text, 80)}`);
+      if (pr.explanation) {
+        const list = pr.explanation.map((t) => `${t.term} +${t.contribution.toFixed(2)}`).join(', ');
+        print(`    pushed towards ${pr.label} rather than ${pr.versus}: ${list || '(no term favours it; the bias decided)'}`);
+      }
+    }
+    return pr;
+  });
+  return { predictions, json: { model: resolve(clf.model.path), predictions } };
+}

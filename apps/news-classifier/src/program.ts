@@ -1,0 +1,135 @@
+/**
+ * The `news` command line: argument parsing and dispatch (cli.ts runs it).
+ * Every command function is exported separately so tests call them in-process.
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import { printJsonLine, UserError } from '@tensorkit/train';
+import { MODEL_TYPES, type ModelType } from './model.js';
+import { trainCommand } from './train.js';
+import { evalCommand } from './eval.js';
+import { predictCommand } from './predict.js';
+import { explainCommand } from './explain.js';
+
+function int(name: string, min: number) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer ≥ ${min}, got '${v}'`);
+    return n;
+  };
+}
+
+function num(name: string, min: number, max = Infinity) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be a number in [${min}, ${max}], got '${v}'`);
+    return n;
+  };
+}
+
+export function buildProgram(): Command {
+  const program = new Command('news')
+    .description('News topic classification: train, evaluate, predict and explain (AG News, 20 Newsgroups, folders of .txt files)')
+    .showHelpAfterError()
+    .exitOverride((err) => {
+      throw err;
+    })
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  program
+    .command('train')
+    .description('train a classifier on the train side of a dataset folder (validation is carved from it)')
+    .requiredOption('--data <dir>', 'dataset folder (AG News CSVs, 20news-bydate archives/folders, or class subfolders of .txt files)')
+    .option('--model-type <type>', `model: ${MODEL_TYPES.join(' | ')} (fasttext: hashed word n-gram EmbeddingBag → linear; linear: TF-IDF word+char n-grams → linear layer, blended with naive Bayes)`, (v: string) => {
+      if (!MODEL_TYPES.includes(v as ModelType)) throw new InvalidArgumentError(`--model-type must be one of ${MODEL_TYPES.join(', ')}, got '${v}'`);
+      return v as ModelType;
+    }, 'fasttext' as ModelType)
+    .option('--epochs <n>', 'training epochs (default: fasttext 10, linear 4)', int('--epochs', 1))
+    .option('--seed <n>', 'seed for the validation split, initialisation and shuffling', int('--seed', 0), 0)
+    .option('--out <file>', 'model file to write (default: ag_news.safetensors / 20news.safetensors / model.safetensors)')
+    .option('--lr <x>', 'peak Adam learning rate (decays linearly to 0)', num('--lr', 1e-6, 10))
+    .option('--batch-size <n>', 'documents per step', int('--batch-size', 1))
+    .option('--dim <n>', 'embedding size (fasttext)', int('--dim', 1))
+    .option('--buckets <n>', 'hash buckets (default: as many as fit a 16 MiB model file)', int('--buckets', 1))
+    .option('--word-ngrams <n>', 'largest word n-gram', int('--word-ngrams', 1))
+    .option('--char-ngrams <range>', "character n-gram lengths MIN-MAX or 'none' (default: linear 2-5, fasttext none)")
+    .option('--label-smoothing <x>', 'label smoothing ε', num('--label-smoothing', 0, 1))
+    .option('--weight-decay <x>', 'L2 weight decay', num('--weight-decay', 0))
+    .option('--val-fraction <x>', 'share of each class held out for validation (default 0.1; 20NG 0.15, newest articles)', num('--val-fraction', 0, 0.9))
+    .option('--nb-blend <x>', "linear model: naive-Bayes blend weight, or 'auto' (chosen on validation)", 'auto')
+    .option('--nb-alpha <x>', 'linear model: naive-Bayes smoothing α', num('--nb-alpha', 1e-6), 0.3)
+    .option('--refit', 'after choosing epochs/blend on validation, retrain on train + validation')
+    .option('--run-dir <dir>', 'run folder for metrics.jsonl and curve.png (default: <out dir>/runs/<out name>)')
+    .option('--limit <n>', 'use only the first N training documents (quick experiments)', int('--limit', 1))
+    .option('--quiet', 'no progress bars')
+    .action(async (o) => {
+      const nbBlend = o.nbBlend === 'auto' ? 'auto' : Number(o.nbBlend);
+      if (nbBlend !== 'auto' && !(nbBlend >= 0)) throw new UserError(`--nb-blend must be 'auto' or a number ≥ 0, got '${o.nbBlend}'`);
+      await trainCommand({ ...o, nbBlend });
+    });
+
+  program
+    .command('eval')
+    .description('evaluate a model on the test side of a dataset (AG test.csv, 20news-bydate-test, or every file of a class folder)')
+    .requiredOption('--data <dir>', 'dataset folder')
+    .option('--model <file>', 'model file (default: the shipped model for the layout: ag_news / 20news / bbc)')
+    .option('--json', 'print the results as one JSON object on the last line of stdout')
+    .option('--report <dir>', 'also write an HTML report (metrics, per-class table, confusion heatmap, misclassified texts)')
+    .option('--quiet', 'no progress bar')
+    .action(async (o) => {
+      const r = await evalCommand({ data: o.data, model: o.model, report: o.report, json: !!o.json, quiet: !!o.quiet });
+      if (o.json) printJsonLine(r.json);
+    });
+
+  program
+    .command('predict')
+    .description('classify texts given as arguments or read from --file (one text per line); default model: AG News')
+    .argument('[texts...]', 'texts to classify')
+    .option('--file <file>', 'read texts from a file, one per line')
+    .option('--model <file>', 'model file (default: the shipped ag_news model; also 20news / bbc)')
+    .option('--top <n>', 'probabilities shown per text', int('--top', 1), 3)
+    .option('--explain', 'also list the n-grams that pushed the decision')
+    .option('--json', 'print the results as one JSON object on the last line of stdout')
+    .action(async (texts: string[], o) => {
+      const r = await predictCommand({ texts, file: o.file, model: o.model, top: o.top, explain: !!o.explain, json: !!o.json });
+      if (o.json) printJsonLine(r.json);
+    });
+
+  program
+    .command('explain')
+    .description('contribution of each word / n-gram to the predicted class (exact: both models are linear in the bag)')
+    .argument('<text>', 'text to explain')
+    .option('--model <file>', 'model file (default: the shipped ag_news model)')
+    .option('--html <file>', 'also write the text coloured by contribution as an HTML page')
+    .option('--top <n>', 'terms listed', int('--top', 1), 12)
+    .option('--method <m>', "'exact' (linear models: contributions read off the weights) or 'ig' (integrated gradients on the bag weights)", (v: string) => {
+      if (v !== 'exact' && v !== 'ig') throw new InvalidArgumentError(`--method must be exact or ig, got '${v}'`);
+      return v;
+    }, 'exact')
+    .option('--steps <n>', 'integrated-gradients steps', int('--steps', 1), 32)
+    .option('--json', 'print the results as one JSON object on the last line of stdout')
+    .action(async (text: string, o) => {
+      const r = await explainCommand({ text, model: o.model, html: o.html, top: o.top, json: !!o.json, method: o.method, steps: o.steps });
+      if (o.json) printJsonLine(r.json);
+    });
+
+  return program;
+}
+
+export async function main(argv: readonly string[]): Promise<void> {
+  const program = buildProgram();
+  if (argv.length === 0) {
+    program.outputHelp();
+    return;
+  }
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (e) {
+    const err = e as { code?: string; exitCode?: number; message?: string };
+    // commander has already printed help / version / its own error message.
+    if (typeof err.code === 'string' && err.code.startsWith('commander.')) {
+      if (err.exitCode) process.exitCode = err.exitCode;
+      return;
+    }
+    throw e;
+  }
+}

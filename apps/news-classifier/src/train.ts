@@ -1,0 +1,323 @@
+/**
+ * `news train`: reads the train side of a dataset, carves a validation split,
+ * encodes every document once, then trains the chosen model with Adam and a
+ * linearly decaying learning rate, keeping the epoch with the best validation
+ * accuracy. The linear model is then blended with a complement naive Bayes on
+ * the same features and temperature-scaled, both chosen on validation; with
+ * --refit the chosen recipe is retrained on train + validation.
+ */
+import { dirname, join, basename, resolve } from 'node:path';
+import { Generator, tensor } from '@tensorkit/core';
+import { Adam, crossEntropy } from '@tensorkit/nn';
+import { createProgress, formatDuration, UserError } from '@tensorkit/train';
+import { loadDataset, type LayoutKind, type TextDataset } from './data.js';
+import { checkFeatureConfig, countBag, encodeTokens, fitIdf, textTokens, tfidfValues, wordEncoder, type CountBag, type FeatureConfig } from './features.js';
+import { createNet, LinearBagNet, makeBatch, predictLogits, type EncodedDoc, type ModelType, type NewsNet } from './model.js';
+import { applyBlend, chooseBlend, NB_ALPHA } from './blend.js';
+import { saveModel, type ModelInfo } from './model-file.js';
+import { validationSplit } from './split.js';
+import { RunFolder, type EpochRecord } from './run-folder.js';
+
+export interface TrainOptions {
+  data: string;
+  modelType: ModelType;
+  out?: string;
+  seed: number;
+  epochs?: number;
+  lr?: number;
+  batchSize?: number;
+  dim?: number;
+  buckets?: number;
+  wordNgrams?: number;
+  /** "2-5", or "none". */
+  charNgrams?: string;
+  labelSmoothing?: number;
+  weightDecay?: number;
+  valFraction?: number;
+  /** Naive Bayes blend weight for the linear model: a number, or 'auto' (chosen on validation). */
+  nbBlend?: number | 'auto';
+  /** Additive smoothing α of the naive Bayes part. */
+  nbAlpha?: number;
+  refit?: boolean;
+  runDir?: string;
+  quiet?: boolean;
+  /** Use only the first N training documents (quick experiments). */
+  limit?: number;
+  /** Where progress and the summary go (default stderr). */
+  log?: (line: string) => void;
+}
+
+export interface TrainResult {
+  out: string;
+  modelType: ModelType;
+  valAccuracy: number | null;
+  bestEpoch: number;
+  trainSize: number;
+  valSize: number;
+  seconds: number;
+  history: EpochRecord[];
+  nbBlend: number;
+  temperature: number;
+}
+
+const MIB = 1024 * 1024;
+/** Shipped files stay below 16 MiB; F16 storage = 2 bytes per value. */
+const MAX_MODEL_BYTES = 15.5 * MIB;
+
+interface Recipe {
+  features: FeatureConfig;
+  dim: number;
+  epochs: number;
+  lr: number;
+  batchSize: number;
+  labelSmoothing: number;
+  weightDecay: number;
+}
+
+function parseCharNgrams(s: string | undefined, fallback: [number, number] | null): [number, number] | null {
+  if (s === undefined) return fallback;
+  if (s === 'none' || s === '0') return null;
+  const m = /^(\d+)-(\d+)$/.exec(s);
+  if (!m) throw new UserError(`--char-ngrams: expected MIN-MAX (e.g. 2-5) or none, got '${s}'`);
+  return [Number(m[1]), Number(m[2])];
+}
+
+/** Defaults per model type and dataset layout (chosen on validation splits; see README). */
+export function recipeFor(kind: LayoutKind, numClasses: number, o: TrainOptions): Recipe {
+  const linear = o.modelType === 'linear';
+  const dim = o.dim ?? 16;
+  const perBucket = linear ? (numClasses + 1) * 2 : dim * 2;
+  const buckets = o.buckets ?? Math.min(linear ? 2 ** 20 : 2 ** 19, Math.floor(MAX_MODEL_BYTES / perBucket));
+  const features = checkFeatureConfig({
+    preprocess: kind === '20news' ? 'newsgroup' : 'plain',
+    buckets,
+    wordNgrams: o.wordNgrams ?? 2,
+    charNgrams: parseCharNgrams(o.charNgrams, linear ? [2, 5] : null),
+  });
+  return {
+    features,
+    dim,
+    epochs: o.epochs ?? (linear ? 4 : 10),
+    lr: o.lr ?? (linear ? 0.02 : 0.05),
+    batchSize: o.batchSize ?? 32,
+    labelSmoothing: o.labelSmoothing ?? 0,
+    weightDecay: o.weightDecay ?? 0,
+  };
+}
+
+function defaultOut(kind: LayoutKind): string {
+  return kind === 'ag_news' ? 'ag_news.safetensors' : kind === '20news' ? '20news.safetensors' : 'model.safetensors';
+}
+
+function argmaxRows(logits: Float32Array | Float64Array, C: number, i: number): number {
+  let best = 0;
+  for (let c = 1; c < C; c++) if (logits[i * C + c] > logits[i * C + best]) best = c;
+  return best;
+}
+
+export function accuracyOf(logits: Float32Array | Float64Array, labels: readonly number[], C: number): number {
+  let ok = 0;
+  labels.forEach((y, i) => {
+    if (argmaxRows(logits, C, i) === y) ok++;
+  });
+  return labels.length ? ok / labels.length : 0;
+}
+
+function meanNll(logits: Float32Array | Float64Array, labels: readonly number[], C: number): number {
+  let s = 0;
+  labels.forEach((y, i) => {
+    let m = -Infinity;
+    for (let c = 0; c < C; c++) m = Math.max(m, logits[i * C + c]);
+    let z = 0;
+    for (let c = 0; c < C; c++) z += Math.exp(logits[i * C + c] - m);
+    s += m + Math.log(z) - logits[i * C + y];
+  });
+  return labels.length ? s / labels.length : 0;
+}
+
+interface FitOutcome {
+  bestEpoch: number;
+  bestValAcc: number | null;
+  history: EpochRecord[];
+}
+
+/** Trains `net` in place; with a validation set, restores the parameters of the best epoch. */
+async function fit(
+  net: NewsNet, recipe: Recipe, train: { docs: EncodedDoc[]; labels: number[] }, val: { docs: EncodedDoc[]; labels: number[] } | null,
+  g: Generator, o: TrainOptions, run: RunFolder | null, label: string, stopAfter = recipe.epochs,
+): Promise<FitOutcome> {
+  const params = net.parameters();
+  const opt = new Adam(params, { lr: recipe.lr, weightDecay: recipe.weightDecay });
+  const n = train.docs.length;
+  const C = net.config.numClasses;
+  const stepsPerEpoch = Math.ceil(n / recipe.batchSize);
+  const totalSteps = stepsPerEpoch * recipe.epochs;
+  let step = 0;
+  const history: EpochRecord[] = [];
+  let best: { acc: number; loss: number; epoch: number; state: Float32Array[] } | null = null;
+  const t0 = performance.now();
+  // The learning-rate schedule always spans recipe.epochs; a refit stops early at the chosen epoch
+  // so it replays exactly the schedule that was validated.
+  for (let epoch = 1; epoch <= stopAfter; epoch++) {
+    const te = performance.now();
+    net.train();
+    const perm = g.permutation(n);
+    const bar = createProgress({ total: n, label: `${label} epoch ${epoch}/${recipe.epochs}`, unit: 'docs', silent: o.quiet });
+    let lossSum = 0;
+    let correct = 0;
+    let lr = recipe.lr;
+    for (let s = 0; s < n; s += recipe.batchSize) {
+      const idx = Array.from(perm.subarray(s, Math.min(n, s + recipe.batchSize)));
+      const batch = makeBatch(idx.map((i) => train.docs[i]));
+      const target = idx.map((i) => train.labels[i]);
+      lr = recipe.lr * Math.max(0, 1 - step / totalSteps);
+      for (const grp of opt.paramGroups) grp.lr = lr;
+      const logits = net.forward(batch);
+      const loss = crossEntropy(logits, tensor(target, { dtype: 'int32' }), { labelSmoothing: recipe.labelSmoothing });
+      loss.backward();
+      opt.step();
+      opt.zeroGrad();
+      step++;
+      lossSum += loss.item() * idx.length;
+      const l = logits.toTypedArray() as Float32Array;
+      target.forEach((y, k) => {
+        if (argmaxRows(l, C, k) === y) correct++;
+      });
+      bar.update(Math.min(n, s + recipe.batchSize), { loss: lossSum / Math.min(n, s + recipe.batchSize) });
+    }
+    bar.stop();
+    const epochSeconds = (performance.now() - te) / 1000;
+    let valAcc = NaN;
+    let valLoss = NaN;
+    if (val && val.docs.length) {
+      const vl = predictLogits(net, val.docs);
+      valAcc = accuracyOf(vl, val.labels, C);
+      valLoss = meanNll(vl, val.labels, C);
+      if (!best || valAcc > best.acc || (valAcc === best.acc && valLoss < best.loss)) {
+        best = { acc: valAcc, loss: valLoss, epoch, state: params.map((p) => Float32Array.from(p.storage as Float32Array)) };
+      }
+    }
+    const rec: EpochRecord = {
+      epoch, loss: lossSum / n, accuracy: correct / n, val_loss: valLoss, val_accuracy: valAcc, lr,
+      samples_per_sec: n / epochSeconds, epoch_seconds: epochSeconds, elapsed_seconds: (performance.now() - t0) / 1000,
+    };
+    history.push(rec);
+    if (run) {
+      run.append(rec);
+      await run.writeCurve(history);
+    }
+    o.log?.(
+      `${label} epoch ${epoch}/${recipe.epochs}  loss ${rec.loss.toFixed(4)}  train acc ${(rec.accuracy * 100).toFixed(2)}%` +
+        (val ? `  val loss ${valLoss.toFixed(4)}  val acc ${(valAcc * 100).toFixed(2)}%` : '') +
+        `  ${rec.samples_per_sec.toFixed(0)} docs/s`,
+    );
+  }
+  if (best) params.forEach((p, i) => (p.storage as Float32Array).set(best!.state[i]));
+  return { bestEpoch: best?.epoch ?? recipe.epochs, bestValAcc: best?.acc ?? null, history };
+}
+
+function encodeAll(ds: TextDataset, idx: readonly number[], recipe: Recipe, o: TrainOptions): string[][] {
+  const bar = createProgress({ total: idx.length, label: 'tokenize', unit: 'docs', silent: o.quiet });
+  const out = idx.map((i, k) => {
+    if (k % 500 === 0) bar.update(k);
+    return textTokens(ds.items[i].text, recipe.features);
+  });
+  bar.update(idx.length);
+  bar.stop();
+  return out;
+}
+
+export async function trainCommand(o: TrainOptions): Promise<TrainResult> {
+  const log = o.log ?? ((s: string) => process.stderr.write(s + '\n'));
+  const opts = { ...o, log };
+  const t0 = performance.now();
+  const ds = await loadDataset(o.data, 'train');
+  if (o.limit !== undefined) ds.items = ds.items.slice(0, o.limit);
+  const C = ds.classes.length;
+  if (C < 2) throw new UserError(`${ds.path}: need at least 2 classes, found ${C}`);
+  const recipe = recipeFor(ds.layout.kind, C, o);
+  const out = resolve(o.out ?? defaultOut(ds.layout.kind));
+  const runDir = o.runDir ?? join(dirname(out), 'runs', basename(out).replace(/\.safetensors$/, ''));
+  const run = new RunFolder(runDir);
+  run.reset();
+
+  const valFraction = o.valFraction ?? (ds.layout.kind === '20news' ? 0.15 : 0.1);
+  const split = validationSplit(ds.items, C, valFraction, o.seed);
+  log(`data: ${ds.path} (${ds.layout.kind}, ${C} classes, ${ds.items.length} documents; train ${split.train.length}, validation ${split.val.length}: ${split.method})`);
+  log(`model: ${o.modelType}  buckets ${recipe.features.buckets}  word n-grams 1-${recipe.features.wordNgrams}  char n-grams ${recipe.features.charNgrams ? recipe.features.charNgrams.join('-') : 'none'}` +
+    (o.modelType === 'fasttext' ? `  dim ${recipe.dim}` : '') + `  epochs ${recipe.epochs}  lr ${recipe.lr}  batch ${recipe.batchSize}  seed ${o.seed}`);
+
+  const all = [...split.train, ...split.val];
+  const tokens = encodeAll(ds, all, recipe, opts);
+  const tokensOf = new Map(all.map((i, k) => [i, tokens[k]]));
+  const labelsOf = (idx: readonly number[]) => idx.map((i) => ds.items[i].label);
+
+  const root = new Generator(o.seed);
+  const enc = wordEncoder(recipe.features);
+  // Bucket ids per document, computed once (count bags for the linear model, raw ids for fasttext).
+  const rawIds = new Map<number, Int32Array>();
+  const bags = new Map<number, CountBag>();
+  for (const i of all) {
+    const ids = encodeTokens(tokensOf.get(i)!, recipe.features, enc);
+    if (o.modelType === 'linear') bags.set(i, countBag(ids));
+    else rawIds.set(i, ids);
+  }
+  tokensOf.clear();
+  const build = (trainIdx: readonly number[]): { net: NewsNet; encode: (idx: readonly number[]) => EncodedDoc[] } => {
+    const net = createNet(o.modelType, recipe.features.buckets, C, recipe.dim, root.split(1));
+    if (net instanceof LinearBagNet) {
+      // idf comes from the documents the model is fitted on, never from validation.
+      net.setIdf(fitIdf(trainIdx.map((i) => bags.get(i)!), recipe.features.buckets));
+      const idf = net.idf;
+      return { net, encode: (idx) => idx.map((i) => ({ ids: bags.get(i)!.ids, weights: tfidfValues(bags.get(i)!, idf) })) };
+    }
+    return { net, encode: (idx) => idx.map((i) => ({ ids: rawIds.get(i)! })) };
+  };
+
+  // 1) train on the train part, choose epochs / blend / temperature on validation.
+  let { net, encode } = build(split.train);
+  const trainDocs = encode(split.train);
+  const valDocs = encode(split.val);
+  const trainLabels = labelsOf(split.train);
+  const valLabels = labelsOf(split.val);
+  const outcome = await fit(net, recipe, { docs: trainDocs, labels: trainLabels }, split.val.length ? { docs: valDocs, labels: valLabels } : null, root.split(2), opts, run, 'train');
+  const nbAlpha = o.nbAlpha ?? NB_ALPHA;
+  let nbBlend = typeof o.nbBlend === 'number' ? o.nbBlend : 0;
+  let temperature = 1;
+  let valAccuracy = outcome.bestValAcc;
+  if (net instanceof LinearBagNet) {
+    const chosen = chooseBlend(net, trainDocs, trainLabels, valDocs, valLabels, o.nbBlend ?? 'auto', log, nbAlpha);
+    nbBlend = chosen.blend;
+    temperature = chosen.temperature;
+    if (chosen.valAccuracy !== null) valAccuracy = chosen.valAccuracy;
+  }
+
+  // 2) optionally refit the same recipe on everything for the chosen number of epochs.
+  let trainSize = split.train.length;
+  if (o.refit && split.val.length) {
+    const everything = [...split.train, ...split.val];
+    log(`refit: ${everything.length} documents, ${outcome.bestEpoch} of ${recipe.epochs} epochs of the schedule` + (net instanceof LinearBagNet ? `, blend ${nbBlend}, temperature ${temperature.toFixed(3)}` : ''));
+    ({ net, encode } = build(everything));
+    const docs = encode(everything);
+    const labels = labelsOf(everything);
+    await fit(net, recipe, { docs, labels }, null, root.split(3), opts, null, 'refit', outcome.bestEpoch);
+    if (net instanceof LinearBagNet) applyBlend(net, docs, labels, nbBlend, temperature, nbAlpha);
+    trainSize = everything.length;
+  }
+
+  const seconds = (performance.now() - t0) / 1000;
+  const info: ModelInfo = {
+    modelType: o.modelType,
+    labels: ds.classes,
+    features: recipe.features,
+    dataset: { kind: ds.layout.kind, path: ds.path, trainSize, valSize: split.val.length, split: split.method, refit: !!(o.refit && split.val.length) },
+    training: {
+      seed: o.seed, epochs: recipe.epochs, bestEpoch: outcome.bestEpoch, lr: recipe.lr, batchSize: recipe.batchSize, dim: recipe.dim,
+      labelSmoothing: recipe.labelSmoothing, weightDecay: recipe.weightDecay, nbBlend, nbAlpha, temperature, valAccuracy, seconds,
+    },
+  };
+  await saveModel(out, net, info);
+  log(`saved ${out}  (validation accuracy ${valAccuracy === null ? 'n/a' : (valAccuracy * 100).toFixed(2) + '%'}, best epoch ${outcome.bestEpoch}, ${formatDuration(seconds)})`);
+  log(`run folder: ${runDir}`);
+  return { out, modelType: o.modelType, valAccuracy, bestEpoch: outcome.bestEpoch, trainSize, valSize: split.val.length, seconds, history: outcome.history, nbBlend, temperature };
+}

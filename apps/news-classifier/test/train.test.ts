@@ -1,0 +1,171 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tensor } from '@tensorkit/core';
+import { imageInfo } from '@tensorkit/data';
+import { decodeSafetensors, encodeSafetensors, saveSafetensors } from '@tensorkit/nn';
+import { NewsClassifier } from '../src/classifier.js';
+import { evalCommand } from '../src/eval.js';
+import { explainCommand } from '../src/explain.js';
+import { decodeModelFile, loadModel } from '../src/model-file.js';
+import { predictCommand } from '../src/predict.js';
+import { trainCommand, type TrainResult } from '../src/train.js';
+import { tempDir, writeAgNews, writeClassFolder } from './helpers.js';
+
+const quiet = { quiet: true, log: () => {} };
+const silent = () => {};
+
+/** Tags that must be closed, checked with a small stack parser (enough for our generated HTML). */
+function checkWellFormed(html: string): void {
+  expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
+  const voidTags = new Set(['meta', 'img', 'br', 'hr', 'link', 'input']);
+  const stack: string[] = [];
+  for (const m of html.matchAll(/<(\/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*?>/g)) {
+    const name = m[2].toLowerCase();
+    if (voidTags.has(name)) continue;
+    if (m[1]) expect(stack.pop(), `closing </${name}>`).toBe(name);
+    else stack.push(name);
+  }
+  expect(stack).toEqual([]);
+}
+
+describe('end to end on a synthetic fixture', () => {
+  let linear: TrainResult;
+  let fast: TrainResult;
+  let folder: string;
+  let ag: string;
+
+  beforeAll(async () => {
+    folder = writeClassFolder(tempDir(), 60, 11);
+    linear = await trainCommand({
+      data: folder, modelType: 'linear', seed: 3, out: join(folder, '..', `lin-${Date.now()}.safetensors`), buckets: 4096, epochs: 3,
+      charNgrams: '3-4', valFraction: 0.2, refit: true, ...quiet,
+    });
+    ag = writeAgNews(tempDir(), 60, 12, { test: 20 });
+    fast = await trainCommand({ data: ag, modelType: 'fasttext', seed: 1, out: join(ag, 'fast.safetensors'), buckets: 4096, dim: 8, epochs: 6, lr: 0.1, ...quiet });
+  });
+
+  it('trains models that beat chance (1/3) by a wide margin on validation', () => {
+    expect(linear.valAccuracy).toBeGreaterThan(0.85);
+    expect(fast.valAccuracy).toBeGreaterThan(0.75);
+    expect(linear.trainSize).toBe(180);
+    expect(linear.valSize).toBe(36);
+    expect(fast.history).toHaveLength(6);
+  });
+
+  it('is deterministic for a seed', async () => {
+    const again = await trainCommand({ data: ag, modelType: 'fasttext', seed: 1, out: join(ag, 'fast2.safetensors'), buckets: 4096, dim: 8, epochs: 6, lr: 0.1, ...quiet });
+    expect(again.history.map((h) => h.loss)).toEqual(fast.history.map((h) => h.loss));
+  });
+
+  it('writes a loadable model file with its metadata and a run folder', async () => {
+    const m = await loadModel(linear.out);
+    expect(m.info.labels).toEqual(['money', 'sport', 'tech']);
+    expect(m.info.features).toEqual({ preprocess: 'plain', buckets: 4096, wordNgrams: 2, charNgrams: [3, 4] });
+    const runDir = join(folder, '..', 'runs', linear.out.split('/').pop()!.replace('.safetensors', ''));
+    const lines = readFileSync(join(runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(3);
+    for (const k of ['loss', 'accuracy', 'val_accuracy', 'lr', 'samples_per_sec']) expect(typeof lines[0][k]).toBe('number');
+    const png = readFileSync(join(runDir, 'curve.png'));
+    const info = await imageInfo(png);
+    expect(info).toMatchObject({ format: 'png', width: 960, height: 380 });
+    // A blank 960×380 PNG compresses to a few hundred bytes; axes, labels and curves do not.
+    expect(png.length).toBeGreaterThan(8000);
+  });
+
+  it('evaluates the test side with the --json contract', async () => {
+    const r = await evalCommand({ data: ag, model: fast.out, json: true, quiet: true, print: silent });
+    expect(r.json.n).toBe(60);
+    expect(r.json.accuracy).toBeGreaterThan(0.7);
+    expect(r.json.accuracy).toBeLessThanOrEqual(1);
+    expect(r.json.macro_f1).toBeGreaterThan(0.6);
+    expect(r.json.per_class.map((c) => c.label)).toEqual(['sport', 'money', 'tech']);
+    expect(r.json.confusion.flat().reduce((a, b) => a + b, 0)).toBe(60);
+    expect(JSON.parse(JSON.stringify(r.json))).toEqual(r.json);
+  });
+
+  it('writes an HTML report that is well-formed and references only files it wrote', async () => {
+    const dir = join(tempDir(), 'report');
+    const r = await evalCommand({ data: folder, model: linear.out, report: dir, quiet: true, print: silent });
+    expect(r.json.n).toBe(180);
+    const html = readFileSync(join(dir, 'index.html'), 'utf8');
+    checkWellFormed(html);
+    const refs = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]);
+    expect(refs.length).toBeGreaterThan(0);
+    const written = readdirSync(dir);
+    for (const ref of refs) expect(written).toContain(ref);
+    const png = readFileSync(join(dir, 'confusion.png'));
+    const info = await imageInfo(png);
+    expect(info.format).toBe('png');
+    expect(info.width).toBeGreaterThan(100);
+    expect(png.length).toBeGreaterThan(3000); // cells, counts and labels, not a blank canvas
+    expect(html).toMatch(/Misclassified texts/);
+  });
+
+  it('predicts with probabilities summing to 1 and explains the push', async () => {
+    const r = await predictCommand({ texts: ['the striker scored a goal for the team in the cup match'], model: linear.out, explain: true, json: true, print: silent });
+    const p = r.predictions[0];
+    expect(p.label).toBe('sport');
+    expect(Object.values(p.probabilities).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+    expect(p.explanation!.map((e) => e.term)).toContain('striker');
+  });
+
+  for (const which of ['linear', 'fasttext'] as const) {
+    it(`${which}: contributions sum exactly to the logit difference`, async () => {
+      const clf = await NewsClassifier.load(which === 'linear' ? linear.out : fast.out);
+      const text = 'Bank profit rises as investors cheer the merger, while the new laptop chip disappoints';
+      const ex = clf.explain(text);
+      const net = clf.netLogits(text);
+      // The explanation's logits are the network's logits.
+      // (float32 network vs float64 sums: compare relative to the logits' size)
+      const scale = Math.max(1, ...net.map(Math.abs));
+      ex.logits.forEach((v, c) => expect(Math.abs(v - net[c])).toBeLessThan(1e-5 * scale));
+      expect(Math.abs(ex.difference - (net[ex.target] - net[ex.reference]))).toBeLessThan(1e-5 * scale);
+      const termSum = ex.terms.reduce((s, t) => s + t.value, 0);
+      expect(ex.bias + termSum).toBeCloseTo(ex.difference, 5);
+      const tokenSum = ex.tokenValues.reduce((s, v) => s + v, 0);
+      expect(ex.bias + tokenSum).toBeCloseTo(ex.difference, 5);
+      expect(ex.target).toBe(net.indexOf(Math.max(...net)));
+      // Integrated gradients from the empty bag agree with the exact decomposition (the net is linear in the bag).
+      const ig = clf.explain(text, { method: 'ig', steps: 8 });
+      expect(ig.target).toBe(ex.target);
+      const igSum = ig.tokenValues.reduce((s, v) => s + v, 0);
+      expect(Math.abs(ig.bias + igSum - ig.difference)).toBeLessThan(1e-4 * scale);
+      ig.tokenValues.forEach((v, i) => expect(Math.abs(v - ex.tokenValues[i])).toBeLessThan(1e-4 * scale));
+    });
+  }
+
+  it('explain writes a coloured HTML page and highlights terms in the terminal', async () => {
+    const html = join(tempDir(), 'ex.html');
+    const lines: string[] = [];
+    const r = await explainCommand({ text: 'The striker scored a late goal, the coach said.', model: linear.out, html, color: false, print: (s) => lines.push(s) });
+    expect(r.json.label).toBe('sport');
+    expect(lines.join('\n')).toMatch(/\[\+striker\]/);
+    const page = readFileSync(html, 'utf8');
+    checkWellFormed(page);
+    expect(page).toMatch(/<span style="background:rgb\(\d+,\d+,\d+\)" title="\+[\d.]+">striker<\/span>/);
+    const tokenSum = r.json.tokens.reduce((s, t) => s + t.contribution, 0);
+    expect(r.json.bias + tokenSum).toBeCloseTo(r.json.logit_difference, 6);
+  });
+
+  it('rejects a model file from another app', async () => {
+    const path = join(tempDir(), 'digits.safetensors');
+    await saveSafetensors(path, { w: tensor([1, 2]) }, { metadata: { app: 'digit-recognizer', version: '1' } });
+    await expect(loadModel(path)).rejects.toThrow(/belongs to 'digit-recognizer', not news-classifier/);
+    await expect(loadModel(join(tempDir(), 'missing.safetensors'))).rejects.toThrow(/model file not found/);
+    expect(existsSync(linear.out)).toBe(true);
+  });
+});
+
+describe('model file decoding', () => {
+  it('decodes F16 files exactly like nn (fast path), including specials', () => {
+    const vals = [0, -0, 1, -2.5, 65504, 6e-8, 1e-5, 3.14159, -1e9, Infinity, 0.1];
+    const bytes = encodeSafetensors({ a: tensor(vals), b: tensor([[1, 2], [3, 4]]) }, { metadata: { app: 'x' }, storeAs: 'F16' });
+    const fast = decodeModelFile(bytes, 'mem');
+    const ref = decodeSafetensors(bytes, 'mem');
+    expect(fast.metadata).toEqual(ref.metadata);
+    expect(Array.from(fast.tensors.a.toTypedArray())).toEqual(Array.from(ref.tensors.a.toTypedArray()));
+    expect(fast.tensors.b.shape).toEqual([2, 2]);
+    expect(Array.from(fast.tensors.b.toTypedArray())).toEqual([1, 2, 3, 4]);
+  });
+});
