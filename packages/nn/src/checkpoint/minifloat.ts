@@ -69,9 +69,16 @@ export function toHalfBits(x: number): number {
   return encodeMinifloat(x, HALF);
 }
 
+// Every half value, decoded once: loading a large F16 file is then one table lookup per element.
+let halfTable: Float32Array | null = null;
+
 /** IEEE half bits → float (exact in float32). */
 export function fromHalfBits(h: number): number {
-  return decodeMinifloat(h, HALF);
+  if (!halfTable) {
+    halfTable = new Float32Array(65536);
+    for (let i = 0; i < 65536; i++) halfTable[i] = decodeMinifloat(i, HALF);
+  }
+  return halfTable[h & 0xffff];
 }
 
 export function toBFloat16Bits(x: number): number {
