@@ -61,4 +61,17 @@ export interface Backend {
   binary?(op: BinaryKernelName, a: FloatArray, b: FloatArray, out: FloatArray): boolean;
   /** In-place Adam/AdamW step on dense float32 arrays; returns false to decline. */
   adamUpdate?(args: AdamUpdateArgs): boolean;
+  /**
+   * Backward of an elementwise activation: out[i] = g[i]·f'(x[i]) given the
+   * input x and output y = f(x) (same values as the ops' reference loops).
+   * Returns false to decline.
+   */
+  unaryGrad?(op: UnaryKernelName, x: FloatArray, y: FloatArray, g: FloatArray, out: FloatArray): boolean;
+  /**
+   * Max pooling, 2×2 windows, stride 2, no padding, over dense `planes`×h×w
+   * input: out[planes·oh·ow] gets the maxima and arg the input index of each
+   * (first maximum in row-major window order; a NaN wins). 2·oh ≤ h, 2·ow ≤ w.
+   * Returns false to decline.
+   */
+  maxPool2x2?(src: FloatArray, planes: number, h: number, w: number, oh: number, ow: number, out: FloatArray, arg: Int32Array): boolean;
 }

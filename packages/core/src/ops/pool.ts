@@ -1,6 +1,8 @@
 /** Max and average pooling, 2-D and (through a height-1 view) 1-D. */
 import { record } from '../autograd.js';
-import { allocate, isFloatDType } from '../dtype.js';
+import { allocate, isFloatDType, type TypedArray } from '../dtype.js';
+import type { FloatArray } from '../backend/backend.js';
+import { getBackend } from '../backend/registry.js';
 import { fmtShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { squeeze, unsqueeze } from './view.js';
@@ -50,12 +52,73 @@ function geometry(op: string, x: Tensor, kernel: Pair, opts: Pool2dOptions): Poo
   return { n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, oh: outSize(op, h, kh, sh, ph, dh, ceil), ow: outSize(op, w, kw, sw, pw, dw, ceil) };
 }
 
+/**
+ * Windows without padding or dilation that lie fully inside the input (the
+ * common 2×2 stride-2 case): no bounds checks, 2×2 unrolled. Same results as
+ * the general loop: the first maximum wins, a NaN wins and stops the window.
+ */
+function maxPoolInside(src: FloatArray, planes: number, h: number, w: number, kh: number, kw: number, sh: number, sw: number, oh: number, ow: number, out: FloatArray, arg: Int32Array): void {
+  let p = 0;
+  const hw = h * w;
+  if (kh === 2 && kw === 2) {
+    for (let pl = 0; pl < planes; pl++) {
+      const base = pl * hw;
+      for (let oy = 0; oy < oh; oy++) {
+        let i0 = base + oy * sh * w;
+        for (let ox = 0; ox < ow; ox++, p++, i0 += sw) {
+          const i2 = i0 + w;
+          const a = src[i0], b = src[i0 + 1], c = src[i2], d = src[i2 + 1];
+          let best = a, bi = i0;
+          if (a !== a) { out[p] = a; arg[p] = i0; continue; }
+          if (b > best || b !== b) { best = b; bi = i0 + 1; }
+          if (best === best && (c > best || c !== c)) { best = c; bi = i2; }
+          if (best === best && (d > best || d !== d)) { best = d; bi = i2 + 1; }
+          out[p] = best;
+          arg[p] = bi;
+        }
+      }
+    }
+    return;
+  }
+  for (let pl = 0; pl < planes; pl++) {
+    const base = pl * hw;
+    for (let oy = 0; oy < oh; oy++) {
+      for (let ox = 0; ox < ow; ox++, p++) {
+        const start = base + oy * sh * w + ox * sw;
+        let best = src[start];
+        let bi = start;
+        outer: for (let i = 0; i < kh; i++) {
+          const row = start + i * w;
+          for (let j = 0; j < kw; j++) {
+            if (best !== best) break outer;
+            const v = src[row + j];
+            if (v > best || v !== v) { best = v; bi = row + j; }
+          }
+        }
+        out[p] = best;
+        arg[p] = bi;
+      }
+    }
+  }
+}
+
 export function maxPool2d(x: Tensor, kernel: Pair, opts: Pool2dOptions = {}): Tensor {
   const G = geometry('maxPool2d', x, kernel, opts);
   const src = x.contiguous().toTypedArray();
   const planes = G.n * G.c;
   const out = allocate(x.dtype, planes * G.oh * G.ow);
   const arg = new Int32Array(out.length);
+  const inside = G.ph === 0 && G.pw === 0 && G.dh === 1 && G.dw === 1 &&
+    (G.oh - 1) * G.sh + G.kh <= G.h && (G.ow - 1) * G.sw + G.kw <= G.w;
+  if (inside) {
+    const backend = getBackend();
+    const fast2x2 = G.kh === 2 && G.kw === 2 && G.sh === 2 && G.sw === 2 && backend.maxPool2x2;
+    if (fast2x2 && backend.maxPool2x2!(src as FloatArray, planes, G.h, G.w, G.oh, G.ow, out as FloatArray, arg)) {
+      return recordMaxPool(x, out, arg, G);
+    }
+    maxPoolInside(src as FloatArray, planes, G.h, G.w, G.kh, G.kw, G.sh, G.sw, G.oh, G.ow, out as FloatArray, arg);
+    return recordMaxPool(x, out, arg, G);
+  }
   let p = 0;
   for (let pl = 0; pl < planes; pl++) {
     const base = pl * G.h * G.w;
@@ -83,13 +146,24 @@ export function maxPool2d(x: Tensor, kernel: Pair, opts: Pool2dOptions = {}): Te
       }
     }
   }
+  return recordMaxPool(x, out, arg, G);
+}
+
+function recordMaxPool(x: Tensor, out: TypedArray, arg: Int32Array, G: PoolGeometry): Tensor {
   const y = new Tensor(out, [G.n, G.c, G.oh, G.ow], x.dtype);
   return record(y, 'maxPool2d', [x], (g) => {
-    const gd = g.contiguous().toTypedArray();
-    const dx = allocate(x.dtype, x.size);
-    for (let i = 0; i < arg.length; i++) if (arg[i] >= 0) dx[arg[i]] += gd[i];
+    const gd = g.contiguous().toTypedArray() as FloatArray;
+    const dx = allocate(x.dtype, x.size) as FloatArray;
+    scatterAddAt(dx, arg, gd);
     return [new Tensor(dx, x.shape, x.dtype)];
   });
+}
+
+function scatterAddAt(dx: FloatArray, arg: Int32Array, gd: FloatArray): void {
+  for (let i = 0; i < arg.length; i++) {
+    const a = arg[i];
+    if (a >= 0) dx[a] += gd[i];
+  }
 }
 
 export function avgPool2d(x: Tensor, kernel: Pair, opts: Pool2dOptions = {}): Tensor {

@@ -101,6 +101,8 @@ export function unaryWith(op: string, x: Tensor, f: (v: number) => number, df: (
   return record(y, op, [x], (g) => {
     const gs = g.contiguous().toTypedArray() as FloatArray;
     const d = allocate(xc.dtype, src.length) as FloatArray;
+    const be = getBackend();
+    if (kernel && be.unaryGrad && be.unaryGrad(kernel, src, out, gs, d)) return [new Tensor(d, xc.shape, xc.dtype)];
     if (fastBwd) fastBwd(src, out, gs, d);
     else derivInto(src, out, gs, d, df);
     return [new Tensor(d, xc.shape, xc.dtype)];

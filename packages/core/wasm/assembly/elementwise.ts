@@ -242,3 +242,15 @@ export function adamF32(
     store<f32>(p + i, <f32>pp);
   }
 }
+
+// ---- activation gradients ------------------------------------------------------
+
+/** out = x > 0 ? g : 0 (the ReLU backward; a NaN x gives 0, as in the reference). */
+export function reluGradF32(x: usize, g: usize, out: usize, n: i32): void {
+  const zero = f32x4.splat(0);
+  const end4 = <usize>((n & ~3) << 2);
+  let i: usize = 0;
+  for (; i < end4; i += 16) v128.store(out + i, v128.and(v128.load(g + i), f32x4.gt(v128.load(x + i), zero)));
+  const end = <usize>(n << 2);
+  for (; i < end; i += 4) store<f32>(out + i, load<f32>(x + i) > 0 ? load<f32>(g + i) : 0);
+}

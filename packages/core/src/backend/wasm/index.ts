@@ -208,6 +208,33 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     return true;
   }
 
+  function unaryGrad(op: UnaryKernelName, x: FloatArray, _y: FloatArray, g: FloatArray, out: FloatArray): boolean {
+    const n = x.length;
+    if (op !== 'relu' || !(x instanceof Float32Array) || !(g instanceof Float32Array) || !(out instanceof Float32Array)) return false;
+    if (g.length !== n || out.length !== n || n < elementwiseMin || typeof rt!.k.reluGradF32 !== 'function') return false;
+    const offs = stageArrays([x, g], [true, true]);
+    if (!offs) return false;
+    rt!.k.reluGradF32(offs[0], offs[1], offs[0], n);
+    out.set(rt!.f32.subarray(offs[0] >> 2, (offs[0] >> 2) + n));
+    return true;
+  }
+
+  function maxPool2x2(src: FloatArray, planes: number, h: number, w: number, oh: number, ow: number, out: FloatArray, arg: Int32Array): boolean {
+    const n = planes * h * w;
+    const no = planes * oh * ow;
+    if (!(src instanceof Float32Array) || !(out instanceof Float32Array) || src.length !== n || out.length !== no || arg.length !== no || n < elementwiseMin) return false;
+    if (2 * oh > h || 2 * ow > w || typeof rt!.k.maxPool2x2F32 !== 'function') return false;
+    const at = rt!.operandBase;
+    const outAt = at + align(n * 4, 64);
+    const argAt = outAt + align(no * 4, 64);
+    if (!rt!.ensure(argAt + no * 4)) return false;
+    rt!.f32.set(src, at >> 2);
+    rt!.k.maxPool2x2F32(at, planes, h, w, oh, ow, outAt, argAt);
+    out.set(rt!.f32.subarray(outAt >> 2, (outAt >> 2) + no));
+    arg.set(new Int32Array(rt!.memory.buffer, argAt, no));
+    return true;
+  }
+
   const backend: WasmBackend = {
     name: rt.relaxed ? 'wasm-relaxed-simd' : 'wasm-simd',
     relaxedSimd: rt.relaxed,
@@ -217,6 +244,8 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     unary,
     binary,
     adamUpdate,
+    unaryGrad,
+    maxPool2x2,
     ready: () => rt.ready(),
     dispose: () => rt.dispose(),
   };

@@ -98,6 +98,8 @@ interface KernelExports {
   addInto(m: number, n: number, src: number, c: number, ldc: number): void;
   binaryF32(op: number, a: number, b: number, out: number, n: number): void;
   unaryF32(op: number, x: number, out: number, n: number): void;
+  reluGradF32(x: number, g: number, out: number, n: number): void;
+  maxPool2x2F32(src: number, planes: number, h: number, w: number, oh: number, ow: number, out: number, arg: number): void;
   adamF32(
     p: number, g: number, m: number, v: number, n: number,
     lr: number, beta1: number, beta2: number, eps: number,

@@ -1,0 +1,70 @@
+// Max pooling with 2×2 windows and stride 2 over dense [planes, h, w] float32
+// planes (the windows lie inside the input: 2·oh ≤ h, 2·ow ≤ w). Writes the
+// maxima to `out` [planes, oh, ow] and, to `arg`, the element index (into the
+// whole input) each maximum came from. Same results as the TypeScript loop:
+// within a window the first maximum in row-major order wins, and a NaN wins
+// (the first NaN in row-major order).
+
+/** Scalar window: reference semantics, NaN-aware. */
+function window2(src: usize, i0: i32, w: i32, out: usize, arg: usize, p: i32): void {
+  let best = load<f32>(src + (<usize>i0 << 2));
+  let bi = i0;
+  if (best == best) {
+    const b = load<f32>(src + (<usize>(i0 + 1) << 2));
+    if (b > best || b != b) { best = b; bi = i0 + 1; }
+  }
+  if (best == best) {
+    const c = load<f32>(src + (<usize>(i0 + w) << 2));
+    if (c > best || c != c) { best = c; bi = i0 + w; }
+  }
+  if (best == best) {
+    const d = load<f32>(src + (<usize>(i0 + w + 1) << 2));
+    if (d > best || d != d) { best = d; bi = i0 + w + 1; }
+  }
+  store<f32>(out + (<usize>p << 2), best);
+  store<i32>(arg + (<usize>p << 2), bi);
+}
+
+export function maxPool2x2F32(src: usize, planes: i32, h: i32, w: i32, oh: i32, ow: i32, out: usize, arg: usize): void {
+  const ow4 = ow & ~3;
+  const lane2 = i32x4(0, 2, 4, 6);
+  const wv = i32x4.splat(w);
+  let p: i32 = 0;
+  for (let pl: i32 = 0; pl < planes; pl++) {
+    const base = pl * h * w;
+    for (let oy: i32 = 0; oy < oh; oy++) {
+      const rowStart = base + 2 * oy * w;
+      let ox: i32 = 0;
+      for (; ox < ow4; ox += 4, p += 4) {
+        const i0 = rowStart + 2 * ox;
+        const top = src + (<usize>i0 << 2);
+        const bot = src + (<usize>(i0 + w) << 2);
+        const t0 = v128.load(top);
+        const t1 = v128.load(top, 16);
+        const b0 = v128.load(bot);
+        const b1 = v128.load(bot, 16);
+        const A = v128.shuffle<f32>(t0, t1, 0, 2, 4, 6);
+        const B = v128.shuffle<f32>(t0, t1, 1, 3, 5, 7);
+        const C = v128.shuffle<f32>(b0, b1, 0, 2, 4, 6);
+        const D = v128.shuffle<f32>(b0, b1, 1, 3, 5, 7);
+        const nan = v128.or(v128.or(f32x4.ne(A, A), f32x4.ne(B, B)), v128.or(f32x4.ne(C, C), f32x4.ne(D, D)));
+        if (v128.any_true(nan)) {
+          for (let q: i32 = 0; q < 4; q++) window2(src, i0 + 2 * q, w, out, arg, p + q);
+          continue;
+        }
+        const s1 = f32x4.gt(B, A);
+        const AB = v128.bitselect(B, A, s1);
+        const s2 = f32x4.gt(D, C);
+        const CD = v128.bitselect(D, C, s2);
+        const s3 = f32x4.gt(CD, AB);
+        const M = v128.bitselect(CD, AB, s3);
+        const offTop = i32x4.neg(s1);
+        const offBot = i32x4.sub(wv, s2);
+        const off = v128.bitselect(offBot, offTop, s3);
+        v128.store(out + (<usize>p << 2), M);
+        v128.store(arg + (<usize>p << 2), i32x4.add(i32x4.add(i32x4.splat(i0), lane2), off));
+      }
+      for (; ox < ow; ox++, p++) window2(src, rowStart + 2 * ox, w, out, arg, p);
+    }
+  }
+}
