@@ -80,32 +80,93 @@ function geometry(x: Tensor, weight: Tensor, opts: Conv2dOptions): ConvGeometry 
   return { n, c, h, w, o, kh, kw, sh, sw, ph, pw, dh, dw, phEnd, pwEnd, groups, oh, ow };
 }
 
+/**
+ * Scratch buffers for the per-call temporaries (the GEMM output before the
+ * layout change, the regrouped output gradient, the column gradient): these
+ * never outlive one conv2d call or one backward call, so reusing them spares
+ * allocating (and zeroing, and collecting) tens of MB per training step. The
+ * im2col matrix is saved for backward and is never taken from here.
+ */
+const scratchPool = new Map<string, FloatArray>();
+const SCRATCH_MAX = 1 << 26;
+
+function scratch(dtype: 'float32' | 'float64', slot: number, n: number): FloatArray {
+  if (n > SCRATCH_MAX) return allocate(dtype, n) as FloatArray;
+  const key = `${dtype}:${slot}`;
+  let buf = scratchPool.get(key);
+  if (!buf || buf.length < n) {
+    buf = allocate(dtype, n) as FloatArray;
+    scratchPool.set(key, buf);
+  }
+  return buf.length === n ? buf : buf.subarray(0, n);
+}
+
+/** Output columns x in [lo, hi) read input column x*sw - pw + j*dw inside [0, w). */
+function validRange(ow: number, w: number, sw: number, off: number): [number, number] {
+  // ix = x*sw + off must satisfy 0 <= ix < w.
+  const lo = off >= 0 ? 0 : Math.min(ow, Math.ceil(-off / sw));
+  const hi = Math.max(lo, Math.min(ow, Math.floor((w - 1 - off) / sw) + 1));
+  return [lo, hi];
+}
+
 /** col[(ci*kh + i)*kw + j][b*L + y*ow + x] for the channels of one group. */
 function im2col(src: FloatArray, G: ConvGeometry, c0: number, cg: number, col: FloatArray): void {
   const { n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow } = G;
   const L = oh * ow;
   const cols = n * L;
-  for (let ci = 0; ci < cg; ci++) {
-    for (let i = 0; i < kh; i++) {
-      for (let j = 0; j < kw; j++) {
+  const hw = h * w;
+  for (let j = 0; j < kw; j++) {
+    const off = j * dw - pw;
+    const [lo, hi] = validRange(ow, w, sw, off);
+    for (let ci = 0; ci < cg; ci++) {
+      for (let i = 0; i < kh; i++) {
         const row = ((ci * kh + i) * kw + j) * cols;
         for (let b = 0; b < n; b++) {
-          const plane = (b * c + c0 + ci) * h * w;
-          let p = row + b * L;
-          for (let y = 0; y < oh; y++) {
-            const iy = y * sh - ph + i * dh;
-            if (iy < 0 || iy >= h) {
-              col.fill(0, p, p + ow);
-              p += ow;
-              continue;
-            }
-            const rowBase = plane + iy * w;
-            let ix = -pw + j * dw;
-            for (let xx = 0; xx < ow; xx++, ix += sw) col[p++] = ix >= 0 && ix < w ? src[rowBase + ix] : 0;
-          }
+          const plane = (b * c + c0 + ci) * hw;
+          im2colRows(src, col, row + b * L, plane, h, w, oh, ow, sh, sw, i * dh - ph, off, lo, hi);
         }
       }
     }
+  }
+}
+
+/** One (channel, kernel offset, sample) block of im2col: oh rows of ow columns. */
+function im2colRows(src: FloatArray, col: FloatArray, p: number, plane: number, h: number, w: number, oh: number, ow: number, sh: number, sw: number, rowOff: number, off: number, lo: number, hi: number): void {
+  if (sh === 1 && sw === 1 && ow === w && hi > lo) {
+    // Unit stride with output rows as wide as input rows: the valid rows are one
+    // contiguous run of the input (shifted by off); copy it in one block, then
+    // zero what fell outside the image (wrapped columns and padded rows).
+    const ylo = Math.min(oh, Math.max(0, -rowOff));
+    const yhi = Math.max(ylo, Math.min(oh, h - rowOff));
+    if (yhi > ylo) {
+      const s = plane + (ylo + rowOff) * w + off;
+      const a = ylo * ow + lo;
+      const b = (yhi - 1) * ow + hi;
+      col.set(src.subarray(s + a - ylo * ow, s + b - ylo * ow), p + a);
+      for (let y = ylo; y < yhi; y++) {
+        const r = p + y * ow;
+        for (let x = 0; x < lo; x++) col[r + x] = 0;
+        for (let x = hi; x < ow; x++) col[r + x] = 0;
+      }
+    }
+    col.fill(0, p, p + ylo * ow);
+    col.fill(0, p + yhi * ow, p + oh * ow);
+    return;
+  }
+  for (let y = 0; y < oh; y++, p += ow) {
+    const iy = y * sh + rowOff;
+    if (iy < 0 || iy >= h) {
+      for (let x = 0; x < ow; x++) col[p + x] = 0;
+      continue;
+    }
+    for (let x = 0; x < lo; x++) col[p + x] = 0;
+    const s = plane + iy * w + off;
+    if (sw === 1) {
+      for (let x = lo; x < hi; x++) col[p + x] = src[s + x];
+    } else {
+      for (let x = lo; x < hi; x++) col[p + x] = src[s + x * sw];
+    }
+    for (let x = hi; x < ow; x++) col[p + x] = 0;
   }
 }
 
@@ -114,25 +175,31 @@ function col2im(col: FloatArray, G: ConvGeometry, c0: number, cg: number, dst: F
   const { n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow } = G;
   const L = oh * ow;
   const cols = n * L;
-  for (let ci = 0; ci < cg; ci++) {
-    for (let i = 0; i < kh; i++) {
-      for (let j = 0; j < kw; j++) {
+  const hw = h * w;
+  for (let j = 0; j < kw; j++) {
+    const off = j * dw - pw;
+    const [lo, hi] = validRange(ow, w, sw, off);
+    for (let ci = 0; ci < cg; ci++) {
+      for (let i = 0; i < kh; i++) {
         const row = ((ci * kh + i) * kw + j) * cols;
         for (let b = 0; b < n; b++) {
-          const plane = (b * c + c0 + ci) * h * w;
-          let p = row + b * L;
-          for (let y = 0; y < oh; y++) {
-            const iy = y * sh - ph + i * dh;
-            if (iy < 0 || iy >= h) {
-              p += ow;
-              continue;
-            }
-            const rowBase = plane + iy * w;
-            let ix = -pw + j * dw;
-            for (let xx = 0; xx < ow; xx++, ix += sw, p++) if (ix >= 0 && ix < w) dst[rowBase + ix] += col[p];
-          }
+          const plane = (b * c + c0 + ci) * hw;
+          col2imRows(col, dst, row + b * L, plane, h, w, oh, ow, sh, sw, i * dh - ph, off, lo, hi);
         }
       }
+    }
+  }
+}
+
+function col2imRows(col: FloatArray, dst: FloatArray, p: number, plane: number, h: number, w: number, oh: number, ow: number, sh: number, sw: number, rowOff: number, off: number, lo: number, hi: number): void {
+  for (let y = 0; y < oh; y++, p += ow) {
+    const iy = y * sh + rowOff;
+    if (iy < 0 || iy >= h) continue;
+    const s = plane + iy * w + off;
+    if (sw === 1) {
+      for (let x = lo; x < hi; x++) dst[s + x] += col[p + x];
+    } else {
+      for (let x = lo; x < hi; x++) dst[s + x * sw] += col[p + x];
     }
   }
 }
@@ -152,12 +219,13 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Co
   const L = oh * ow;
   const ckk = cg * kh * kw;
   const out = allocate(dtype, n * o * L) as FloatArray;
-  const tmp = allocate(dtype, og * n * L) as FloatArray;
-  const cols: FloatArray[] = [];
+  const sdt = dtype as 'float32' | 'float64';
+  const tmp = scratch(sdt, 0, og * n * L);
   for (let g = 0; g < groups; g++) {
-    const col = allocate(dtype, ckk * n * L) as FloatArray;
+    // Not saved for backward: recomputing it there (into warm scratch memory)
+    // is cheaper than keeping a fresh multi-MB matrix alive per layer.
+    const col = scratch(sdt, 3, ckk * n * L);
     im2col(xs, G, g * cg, cg, col);
-    cols.push(col);
     backend.gemm(og, n * L, ckk, 1,
       { data: ws, offset: g * og * ckk, rowStride: ckk, colStride: 1 },
       { data: col, offset: 0, rowStride: n * L, colStride: 1 },
@@ -178,8 +246,8 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Co
     const gd = gy.contiguous().toTypedArray() as FloatArray;
     const dx = x.requiresGrad ? (allocate(dtype, x.size) as FloatArray) : null;
     const dw = weight.requiresGrad ? (allocate(dtype, weight.size) as FloatArray) : null;
-    const gg = allocate(dtype, og * n * L) as FloatArray;
-    const dcol = dx ? (allocate(dtype, ckk * n * L) as FloatArray) : null;
+    const gg = scratch(sdt, 1, og * n * L);
+    const dcol = dx ? scratch(sdt, 2, ckk * n * L) : null;
     for (let g = 0; g < groups; g++) {
       for (let oc = 0; oc < og; oc++) {
         for (let b = 0; b < n; b++) {
@@ -188,9 +256,11 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Co
         }
       }
       if (dw) {
+        const col = scratch(sdt, 3, ckk * n * L);
+        im2col(xs, G, g * cg, cg, col);
         backend.gemm(og, ckk, n * L, 1,
           { data: gg, offset: 0, rowStride: n * L, colStride: 1 },
-          { data: cols[g], offset: 0, rowStride: 1, colStride: n * L },
+          { data: col, offset: 0, rowStride: 1, colStride: n * L },
           0, dw, g * og * ckk, ckk);
       }
       if (dx && dcol) {
