@@ -92,10 +92,42 @@ export abstract class AdamBase extends Optimizer<AdamHyperparams> {
     const v = this.buffer(st, 'v', p);
     st.step++;
     const k = this.constants(group, st.step);
-    for (let r = 0; r < c.rows.length; r++) {
-      const start = c.rows[r] * c.rowSize;
-      const off = r * c.rowSize - start;
-      for (let i = start; i < start + c.rowSize; i++) adamElement(p, m, v, i, c.values[off + i], k);
+    if (p instanceof Float32Array && m instanceof Float32Array && v instanceof Float32Array) adamRowsF32(p, m, v, c, k);
+    else {
+      for (let r = 0; r < c.rows.length; r++) {
+        const start = c.rows[r] * c.rowSize;
+        const off = r * c.rowSize - start;
+        for (let i = start; i < start + c.rowSize; i++) adamElement(p, m, v, i, c.values[off + i], k);
+      }
+    }
+  }
+}
+
+/** adamElement over the rows of a coalesced gradient, float32 state: same arithmetic, constants in locals. */
+function adamRowsF32(p: Float32Array, m: Float32Array, v: Float32Array, c: CoalescedRows, k: StepConstants): void {
+  const { b1, b2, eps, l2, decay, stepSize, bc2Sqrt } = k;
+  const ob1 = 1 - b1;
+  const ob2 = 1 - b2;
+  const rows = c.rows;
+  const vals = c.values;
+  const D = c.rowSize;
+  const plain = l2 === 0 && decay === 1;
+  // Multiplying by 1/sqrt(1-β2^t) instead of dividing differs by at most 1 ulp
+  // (as in the backends' dense kernel) and keeps one division per element.
+  const invBc2 = 1 / bc2Sqrt;
+  for (let r = 0; r < rows.length; r++) {
+    const start = rows[r] * D;
+    const end = start + D;
+    const off = r * D - start;
+    for (let i = start; i < end; i++) {
+      let g = vals[off + i];
+      if (!plain) {
+        if (l2 !== 0) g += l2 * p[i];
+        if (decay !== 1) p[i] *= decay;
+      }
+      m[i] = b1 * m[i] + ob1 * g;
+      v[i] = b2 * v[i] + ob2 * g * g;
+      p[i] -= (stepSize * m[i]) / (Math.sqrt(v[i]) * invBc2 + eps);
     }
   }
 }

@@ -19,14 +19,7 @@ export function coalesceRows(g: SparseRowGrad, numRows: number, what: string): C
   if (values.length !== rows.length * rowSize) {
     throw new Error(`${what}: sparse gradient has ${rows.length} rows of ${rowSize} but ${values.length} values`);
   }
-  // Sort (row, position) pairs as single float64 keys: a native numeric sort
-  // instead of a comparator callback per comparison.
-  const n = rows.length;
-  const keys = new Float64Array(n);
-  for (let i = 0; i < n; i++) keys[i] = rows[i] * n + i;
-  keys.sort();
-  const order = new Int32Array(n);
-  for (let i = 0; i < n; i++) order[i] = keys[i] - Math.floor(keys[i] / n) * n;
+  const order = sortedOrder(rows, numRows, what);
   let unique = 0;
   for (let i = 0; i < order.length; i++) {
     const r = rows[order[i]];
@@ -44,4 +37,31 @@ export function coalesceRows(g: SparseRowGrad, numRows: number, what: string): C
     for (let j = 0; j < rowSize; j++) out[to + j] += values[from + j];
   }
   return { rows: outRows, values: out, rowSize };
+}
+
+/**
+ * Positions of `rows` in (row, position) order. A stable counting sort when
+ * the table is not much larger than the list (one pass over a count per
+ * table row); otherwise a native numeric sort of (row, position) float64 keys
+ * instead of a comparator callback per comparison.
+ */
+function sortedOrder(rows: Int32Array, numRows: number, what: string): Int32Array {
+  const n = rows.length;
+  const order = new Int32Array(n);
+  if (numRows <= 8 * n + 1024) {
+    const start = new Int32Array(numRows + 1);
+    for (let i = 0; i < n; i++) {
+      const r = rows[i];
+      if (!(r >= 0 && r < numRows)) throw new Error(`${what}: sparse gradient row ${r} is out of range [0, ${numRows})`);
+      start[r + 1]++;
+    }
+    for (let r = 0; r < numRows; r++) start[r + 1] += start[r];
+    for (let i = 0; i < n; i++) order[start[rows[i]]++] = i;
+    return order;
+  }
+  const keys = new Float64Array(n);
+  for (let i = 0; i < n; i++) keys[i] = rows[i] * n + i;
+  keys.sort();
+  for (let i = 0; i < n; i++) order[i] = keys[i] - Math.floor(keys[i] / n) * n;
+  return order;
 }
