@@ -191,17 +191,19 @@ describe('wasm gemm: parallel tilings', () => {
   });
   afterAll(() => backend.dispose());
 
-  it('uses every tiling mode, and each one matches the reference', () => {
+  it('uses both tiling modes (K is never split, for determinism), and each one matches the reference', () => {
     const cases: Case[] = [
       { m: 200, n: 190, k: 150, alpha: 1, beta: 0 }, // square-ish: shared packed B
       { m: 24, n: 1500, k: 70, alpha: 1, beta: 0.5, bLayout: 'col' }, // few rows: self-packing column tiles
       { m: 1500, n: 20, k: 60, alpha: -1, beta: 0, aLayout: 'col' }, // few columns: self-packing row tiles
-      { m: 20, n: 24, k: 3000, alpha: 0.5, beta: 0 }, // long K: K split
+      { m: 20, n: 24, k: 3000, alpha: 0.5, beta: 0 }, // long K: still row/column tiles
       { m: 20, n: 24, k: 3000, alpha: 1, beta: 0.25, aLayout: 'col', bLayout: 'col', pad: 2, cOffset: 1 },
       { m: 9, n: 13, k: 1100, alpha: 1, beta: 1, bLayout: 'strided' },
     ];
     for (const [i, c] of cases.entries()) check(backend, c, 40 + i);
-    expect(backend.stats.byMode.every((count) => count > 0)).toBe(true);
+    expect(backend.stats.byMode[0]).toBeGreaterThan(0);
+    expect(backend.stats.byMode[1]).toBeGreaterThan(0);
+    expect(backend.stats.byMode[2]).toBe(0);
   });
 
   it('lets the worker compute tiles of large products', () => {

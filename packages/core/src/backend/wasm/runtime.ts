@@ -74,7 +74,6 @@ const J_ACCSTRIDE = 28;
 const J_USED = 32;
 const MODE_SHARED_B = 0;
 const MODE_SELF = 1;
-const MODE_KSPLIT = 2;
 const CLAIM_CLOSED = 0xfff;
 
 /** How long the calling thread spins for the last claimed tiles before sleeping. */
@@ -386,18 +385,10 @@ export class WasmRuntime {
         consider({ mode: MODE_SELF, tm: m, tn, colTiles: tiles, tiles, cost: (tiles * m * k + k * n) / t });
       }
     }
-    // K slices summed at the end: packs everything once, costs a serial reduction of C.
-    {
-      const slices = Math.min(target, Math.floor(k / 128));
-      if (slices > 1) {
-        const tk = Math.ceil(k / slices);
-        consider({
-          mode: MODE_KSPLIT, tm: tk, tn: n, colTiles: 1, tiles: Math.ceil(k / tk),
-          // Worker i always sums into buffer i − 1, so there is one buffer per worker.
-          cost: (m * k + k * n) / t + 2 * (t - 1) * m * n, scratchBytes: this.workers.length * align(m * n * 4, 64),
-        });
-      }
-    }
+    // No K-slice tiling: which thread sums which slices would depend on timing,
+    // and the rounding with it. Row/column tiles add each C element's K blocks in
+    // the same order as one thread does, so results are bit-identical whatever
+    // the thread count or scheduling (one seed must give one model).
     return best;
   }
 
@@ -465,14 +456,6 @@ export class WasmRuntime {
       Atomics.store(i32, j + J_CLAIM, CLAIM_CLOSED);
     }
     if (Atomics.load(i32, j + J_FAILED) !== 0) throw new Error('tensorkit wasm backend: a worker thread failed during gemm');
-    if (mode === MODE_KSPLIT) {
-      if (mine === 0) this.k.gemm(m, n, 0, a, ars, acs, b, brs, bcs, c, ldc, alpha, beta, WORK_BASE, MC, KC, NC); // C = beta·C
-      const stride = align(m * n * 4, 64);
-      for (let w = 0; w < this.workers.length; w++) {
-        // Worker w + 1 sums into buffer w; only those that took a slice wrote it.
-        if (Atomics.load(i32, j + J_USED + w + 1) === 1) this.k.addInto(m, n, scratch + w * stride, c, ldc);
-      }
-    }
     this.noteBalance(mine, tiles);
     this.stats.parallelCalls++;
     this.stats.byMode[mode]++;
