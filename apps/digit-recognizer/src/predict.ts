@@ -1,0 +1,95 @@
+/**
+ * `digits predict`: any image file → MNIST-style preprocessing → digit and
+ * class probabilities. A file that cannot be read or holds no ink gets an
+ * error line naming it (and exit code 1) without stopping the other files.
+ */
+import { readImage } from '@tensorkit/data';
+import { printJsonLine, UserError } from '@tensorkit/train';
+import { argmaxRow, predictStandardised } from './infer.js';
+import { loadModel, type LoadedModel } from './model-file.js';
+import { NUM_CLASSES } from './model.js';
+import { PIXELS, prepareImage, standardiseUnit } from './preprocess.js';
+
+export interface PredictOptions {
+  files: string[];
+  model?: string;
+  json?: boolean;
+  print?: (line: string) => void;
+  printError?: (line: string) => void;
+}
+
+export interface Prediction {
+  file: string;
+  digit: number;
+  confidence: number;
+  probabilities: number[];
+  /** Detected ink polarity of the input. */
+  polarity: string;
+}
+
+export interface PredictionError {
+  file: string;
+  error: string;
+}
+
+export interface PreparedInput {
+  file: string;
+  /** 28×28 in [0, 1] as the model sees it (before standardisation). */
+  unit: Float32Array;
+  polarity: string;
+}
+
+/** Reads and prepares one image; throws a message naming the file when that is impossible. */
+export async function prepareFile(file: string, loaded: LoadedModel): Promise<PreparedInput> {
+  const img = await readImage(file, { dtype: 'uint8' });
+  const p = prepareImage(img, loaded.meta.preprocess);
+  if (p.empty) throw new UserError(`${file}: no digit found (the image is blank or has too little contrast)`);
+  return { file, unit: p.unit, polarity: p.polarity };
+}
+
+/** Probabilities for prepared inputs, in order. */
+export function classify(loaded: LoadedModel, inputs: readonly PreparedInput[]): Prediction[] {
+  const x = new Float32Array(inputs.length * PIXELS);
+  inputs.forEach((inp, i) => x.set(standardiseUnit(Float32Array.from(inp.unit), loaded.meta.preprocess), i * PIXELS));
+  const probs = predictStandardised(loaded.model, x);
+  return inputs.map((inp, i) => {
+    const digit = argmaxRow(probs, i);
+    const probabilities = Array.from(probs.subarray(i * NUM_CLASSES, (i + 1) * NUM_CLASSES), (p) => Number(p.toFixed(6)));
+    return { file: inp.file, digit, confidence: probabilities[digit], probabilities, polarity: inp.polarity };
+  });
+}
+
+export async function predictFiles(loaded: LoadedModel, files: readonly string[]): Promise<{ predictions: Prediction[]; errors: PredictionError[] }> {
+  const ok: PreparedInput[] = [];
+  const errors: PredictionError[] = [];
+  for (const file of files) {
+    try {
+      ok.push(await prepareFile(file, loaded));
+    } catch (e) {
+      errors.push({ file, error: (e as Error).message });
+    }
+  }
+  return { predictions: ok.length ? classify(loaded, ok) : [], errors };
+}
+
+export async function predict(opts: PredictOptions): Promise<{ predictions: Prediction[]; errors: PredictionError[] }> {
+  const print = opts.print ?? ((line: string) => process.stdout.write(line + '\n'));
+  const printError = opts.printError ?? ((line: string) => process.stderr.write(line + '\n'));
+  if (opts.files.length === 0) throw new UserError('predict: give at least one image file');
+  const loaded = await loadModel(opts.model);
+  const { predictions, errors } = await predictFiles(loaded, opts.files);
+  if (errors.length === opts.files.length && errors.length === 1) throw new UserError(errors[0].error);
+  for (const e of errors) printError(`error: ${e.error}`);
+  if (errors.length) process.exitCode = 1;
+  if (opts.json) {
+    const single = predictions.length === 1 && opts.files.length === 1 ? { ...predictions[0] } : {};
+    printJsonLine({ ...single, predictions, errors });
+    return { predictions, errors };
+  }
+  for (const p of predictions) {
+    const probs = p.probabilities.map((v, d) => `${d}:${v.toFixed(3)}`).join(' ');
+    print(`${p.file}: ${p.digit}  (${(100 * p.confidence).toFixed(1)}%)`);
+    print(`  probabilities ${probs}`);
+  }
+  return { predictions, errors };
+}

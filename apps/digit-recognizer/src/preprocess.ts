@@ -1,0 +1,49 @@
+/**
+ * The one preprocessing contract shared by training, evaluation and
+ * prediction. MNIST IDX digits are already size-normalised and centred, so
+ * they only get scaled to [0, 1] and standardised; any other image first goes
+ * through `prepareMnistDigit` (polarity detection, crop, 20×20 fit, centre of
+ * mass at the middle of 28×28) and then gets the same standardisation. The
+ * constants are stored in every model file and checked when it is loaded.
+ */
+import { MNIST_MEAN, MNIST_STD, prepareMnistDigitDetailed, type GrayInput, type Polarity } from '@tensorkit/data';
+import { IMAGE_SIZE } from './model.js';
+
+export interface PreprocessConfig {
+  kind: 'mnist-prepare';
+  canvasSize: number;
+  boxSize: number;
+  mean: number;
+  std: number;
+}
+
+export const PREPROCESS: PreprocessConfig = { kind: 'mnist-prepare', canvasSize: IMAGE_SIZE, boxSize: 20, mean: MNIST_MEAN, std: MNIST_STD };
+
+export const PIXELS = IMAGE_SIZE * IMAGE_SIZE;
+
+/** Writes standardised pixels of 0..255 bytes into `out` at `offset`. */
+export function standardiseBytes(src: Uint8Array, srcOffset: number, out: Float32Array, offset: number, cfg: PreprocessConfig = PREPROCESS): void {
+  const a = 1 / (255 * cfg.std);
+  const b = -cfg.mean / cfg.std;
+  for (let i = 0; i < PIXELS; i++) out[offset + i] = src[srcOffset + i] * a + b;
+}
+
+/** Standardises [0, 1] pixels in place. */
+export function standardiseUnit(data: Float32Array, cfg: PreprocessConfig = PREPROCESS): Float32Array {
+  for (let i = 0; i < data.length; i++) data[i] = (data[i] - cfg.mean) / cfg.std;
+  return data;
+}
+
+export interface PreparedImage {
+  /** 28×28 in [0, 1], ink bright on black (before standardisation; what the model "sees"). */
+  unit: Float32Array;
+  polarity: Polarity;
+  /** No ink found: the image is blank or has no contrast. */
+  empty: boolean;
+}
+
+/** Any grayscale image → MNIST-style 28×28 in [0, 1]. */
+export function prepareImage(img: GrayInput, cfg: PreprocessConfig = PREPROCESS): PreparedImage {
+  const p = prepareMnistDigitDetailed(img, { canvasSize: cfg.canvasSize, boxSize: cfg.boxSize });
+  return { unit: p.data, polarity: p.polarity, empty: p.empty };
+}

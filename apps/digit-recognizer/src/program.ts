@@ -1,0 +1,112 @@
+/**
+ * The `digits` command line: argument parsing and dispatch (cli.ts runs it).
+ *
+ *   digits train --data DIR [--arch cnn|mlp] [--epochs N] [--batch-size N] [--lr X] [--seed N] [--out FILE] [--resume CKPT]
+ *   digits eval --data PATH [--model FILE] [--json] [--report DIR]
+ *   digits predict FILE… [--model FILE] [--json]
+ *   digits explain FILE… [--model FILE] [--out DIR] [--steps N] [--json]
+ */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { DEFAULT_MODEL_PATH } from './model-file.js';
+import { ARCHS, type Arch } from './model.js';
+import { TRAIN_DEFAULTS } from './train.js';
+
+function int(name: string, min = 0) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!/^\s*-?\d+\s*$/.test(v) || !Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer ≥ ${min}, got '${v}'`);
+    return n;
+  };
+}
+
+function positiveNumber(name: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (v.trim() === '' || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive number, got '${v}'`);
+    return n;
+  };
+}
+
+const SHIPPED = 'the shipped model, apps/digit-recognizer/models/digits.safetensors';
+
+export function buildProgram(): Command {
+  const program = new Command('digits')
+    .description('Handwritten digit recognition: train a CNN on MNIST-format data, evaluate it, and recognise digits in any PNG/JPEG.')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  program
+    .command('train')
+    .description('train a model on MNIST IDX files (train side) or on digit subfolders 0…9 of images')
+    .requiredOption('--data <dir>', 'folder with train-images-idx3-ubyte[.gz] and train-labels-idx1-ubyte[.gz], or with subfolders 0…9 of images')
+    .addOption(new Option('--arch <arch>', 'model architecture').choices(ARCHS as string[]).default(TRAIN_DEFAULTS.arch))
+    .option('--epochs <n>', 'epochs (the one-cycle schedule spans them)', int('--epochs', 1), TRAIN_DEFAULTS.epochs)
+    .option('--batch-size <n>', 'images per optimizer step', int('--batch-size', 1), TRAIN_DEFAULTS.batchSize)
+    .option('--lr <x>', 'peak learning rate of the one-cycle schedule (AdamW)', positiveNumber('--lr'), TRAIN_DEFAULTS.lr)
+    .option('--seed <n>', 'seed for initialisation, shuffling, dropout and augmentation', int('--seed', 0), TRAIN_DEFAULTS.seed)
+    .addOption(new Option('--out <file>', 'where the best model is written (atomically)').default(DEFAULT_MODEL_PATH, SHIPPED))
+    .option('--resume <ckpt>', 'continue a run from its checkpoint (options come from the checkpoint; --epochs may extend it)')
+    .option('--run-dir <dir>', 'run folder for metrics.jsonl, curve.png and the checkpoint (default: <out dir>/runs/<out name>)')
+    .option('--checkpoint <file>', 'checkpoint path (default: <run dir>/checkpoint.safetensors)')
+    .option('--checkpoint-every <n>', 'also checkpoint every N batches (0: only at epoch ends)', int('--checkpoint-every', 0), TRAIN_DEFAULTS.checkpointEvery)
+    .option('--val-size <n>', 'validation images carved from the training data', int('--val-size', 1), TRAIN_DEFAULTS.valSize)
+    .option('--val-seed <n>', 'seed of the validation split', int('--val-seed', 0), TRAIN_DEFAULTS.valSeed)
+    .option('--patience <n>', 'stop after N epochs without a better validation accuracy', int('--patience', 1), TRAIN_DEFAULTS.patience)
+    .option('--weight-decay <x>', 'AdamW weight decay on conv/linear weights', Number, TRAIN_DEFAULTS.weightDecay)
+    .option('--no-augment', 'turn off random affine augmentation')
+    .addOption(new Option('--store-as <dtype>', 'weight storage: auto = F16 if validation accuracy holds').choices(['auto', 'F16', 'F32']).default('auto'))
+    .option('--limit <n>', 'use only the first N training images (quick experiments)', int('--limit', 1))
+    .option('--quiet', 'no progress bar')
+    .action(async (o) => {
+      const { train } = await import('./train.js');
+      await train({
+        data: o.data, arch: o.arch as Arch, epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, seed: o.seed, out: o.out, resume: o.resume,
+        runDir: o.runDir, checkpoint: o.checkpoint, checkpointEvery: o.checkpointEvery, valSize: o.valSize, valSeed: o.valSeed,
+        patience: o.patience, weightDecay: o.weightDecay, augment: o.augment, storeAs: o.storeAs, limit: o.limit, quiet: o.quiet,
+        command: ['digits', ...process.argv.slice(2)].join(' '),
+      });
+    });
+
+  program
+    .command('eval')
+    .description('evaluate a model: accuracy, per-class precision/recall/F1 and the confusion matrix')
+    .requiredOption('--data <path>', 'folder with MNIST IDX files (evaluates t10k-*) or with subfolders 0…9 of images')
+    .addOption(new Option('--model <file>', 'model file').default(DEFAULT_MODEL_PATH, SHIPPED))
+    .option('--json', 'print the results as one JSON object on the last line of stdout')
+    .option('--report <dir>', 'also write an HTML report (metrics, confusion heatmap, worst errors) into DIR')
+    .option('--batch-size <n>', 'images per forward pass', int('--batch-size', 1), 256)
+    .action(async (o) => {
+      const { evaluate } = await import('./eval.js');
+      await evaluate({ data: o.data, model: o.model, json: !!o.json, report: o.report, batchSize: o.batchSize });
+    });
+
+  program
+    .command('predict')
+    .description('recognise the digit in each image (PNG/JPEG/…, any size, dark ink on light paper or light on dark)')
+    .argument('<files...>', 'image files')
+    .addOption(new Option('--model <file>', 'model file').default(DEFAULT_MODEL_PATH, SHIPPED))
+    .option('--json', 'print the results as one JSON object on the last line of stdout')
+    .action(async (files: string[], o) => {
+      const { predict } = await import('./predict.js');
+      await predict({ files, model: o.model, json: !!o.json });
+    });
+
+  program
+    .command('explain')
+    .description('saliency per image: integrated gradients from a black baseline overlaid on the digit, with the top-3 classes')
+    .argument('<files...>', 'image files')
+    .addOption(new Option('--model <file>', 'model file').default(DEFAULT_MODEL_PATH, SHIPPED))
+    .option('--out <dir>', 'folder for the <name>.explain.png images', 'explanations')
+    .option('--steps <n>', 'integration steps (more = closer completeness)', int('--steps', 1), 64)
+    .option('--json', 'print the results as one JSON object on the last line of stdout')
+    .action(async (files: string[], o) => {
+      const { explain } = await import('./explain.js');
+      await explain({ files, model: o.model, out: o.out, steps: o.steps, json: !!o.json });
+    });
+
+  return program;
+}
+
+export async function main(argv: string[] = process.argv): Promise<void> {
+  await buildProgram().parseAsync(argv);
+}

@@ -1,0 +1,362 @@
+/**
+ * `digits train`: a seeded validation split carved from the training side,
+ * AdamW with a one-cycle schedule, seeded affine augmentation, validation
+ * accuracy every epoch with early stopping, the best model written
+ * atomically, and a checkpoint with the full training state (model,
+ * optimizer, schedule, dropout RNG, data cursor, history) so `--resume`
+ * continues exactly where a run stopped.
+ */
+import { basename, dirname, extname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { Generator, getBackend, type Tensor } from '@tensorkit/core';
+import { DataLoader, randomSplit, type LoaderCursor } from '@tensorkit/data';
+import { AdamW, crossEntropy, loadCheckpoint, OneCycleLR, restoreCheckpoint, saveCheckpoint, type Sequential } from '@tensorkit/nn';
+import { createProgress, EarlyStopping, formatDuration, UserError } from '@tensorkit/train';
+import { DEFAULT_AUGMENT, makeBatch } from './batch.js';
+import { loadDigitSet, subset, type DigitSet } from './data.js';
+import { predictSet } from './infer.js';
+import { APP, decodeModel, encodeModel, LABELS, saveModel, type TrainingInfo } from './model-file.js';
+import { ARCHS, createModel, modelFromConfig, setDropoutGenerator, type Arch } from './model.js';
+import { PREPROCESS } from './preprocess.js';
+import { RunFolder, type EpochRecord } from './run-folder.js';
+
+export interface TrainOptions {
+  data: string;
+  arch: Arch;
+  epochs: number;
+  batchSize: number;
+  /** Peak learning rate of the one-cycle schedule. */
+  lr: number;
+  seed: number;
+  out: string;
+  resume?: string;
+  /** Validation images carved from the training side. */
+  valSize: number;
+  valSeed: number;
+  /** Stop after this many epochs without a new best validation accuracy. */
+  patience: number;
+  /** Checkpoint path (default: <run dir>/checkpoint.safetensors). */
+  checkpoint?: string;
+  /** Also checkpoint every this many batches (0: only at epoch ends). */
+  checkpointEvery: number;
+  runDir?: string;
+  augment: boolean;
+  weightDecay: number;
+  /** 'auto' stores F16 when validation accuracy holds, else F32. */
+  storeAs: 'auto' | 'F16' | 'F32';
+  /** Use only the first N training images (quick experiments). */
+  limit?: number;
+  /** Recorded in the model metadata. */
+  command?: string;
+  quiet?: boolean;
+  /** Test hook: stop (as if killed) after this many optimizer steps in this process. */
+  stopAfterSteps?: number;
+  /** Where epoch summaries go (default stdout). */
+  log?: (line: string) => void;
+}
+
+export const TRAIN_DEFAULTS = {
+  arch: 'cnn' as Arch,
+  epochs: 6,
+  batchSize: 128,
+  lr: 3e-3,
+  seed: 0,
+  valSize: 5000,
+  valSeed: 0,
+  patience: 5,
+  checkpointEvery: 100,
+  augment: true,
+  weightDecay: 0.01,
+  storeAs: 'auto' as const,
+};
+
+/** Options that define a run; a resumed run takes them from its checkpoint. */
+interface RunOptions {
+  arch: Arch;
+  epochs: number;
+  batchSize: number;
+  lr: number;
+  seed: number;
+  valSize: number;
+  valSeed: number;
+  augment: boolean;
+  weightDecay: number;
+  limit: number | null;
+}
+
+interface TrainState {
+  app: string;
+  options: RunOptions;
+  history: EpochRecord[];
+  early: { best: number; bestEpoch: number; bad: number };
+  /** Running sums of the epoch in progress (for a mid-epoch resume). */
+  partial: { lossSum: number; correct: number; seen: number; seconds: number };
+  elapsedSec: number;
+  /** Where the best epoch's weights were written (the final model starts from them). */
+  bestPath: string | null;
+}
+
+export interface TrainResult {
+  bestAccuracy: number;
+  bestEpoch: number;
+  epochsRun: number;
+  wallTimeSec: number;
+  samplesPerSec: number;
+  storedAs: 'F16' | 'F32' | null;
+  out: string;
+  runDir: string;
+  checkpoint: string;
+  stoppedEarly: boolean;
+  interrupted: boolean;
+}
+
+export function defaultRunDir(out: string): string {
+  const name = basename(out, extname(out)) || 'model';
+  return join(dirname(out), 'runs', name);
+}
+
+function checkOptions(o: RunOptions & { patience: number }): void {
+  if (!ARCHS.includes(o.arch)) throw new UserError(`--arch must be one of ${ARCHS.join(', ')}, got '${o.arch}'`);
+  const posInt = (name: string, v: number) => {
+    if (!Number.isInteger(v) || v < 1) throw new UserError(`--${name} must be a positive integer, got ${v}`);
+  };
+  posInt('epochs', o.epochs);
+  posInt('batch-size', o.batchSize);
+  posInt('val-size', o.valSize);
+  posInt('patience', o.patience);
+  if (!(o.lr > 0) || !Number.isFinite(o.lr)) throw new UserError(`--lr must be a positive number, got ${o.lr}`);
+  if (!Number.isInteger(o.seed) || o.seed < 0) throw new UserError(`--seed must be a non-negative integer, got ${o.seed}`);
+  if (o.limit !== null) posInt('limit', o.limit);
+}
+
+/** Weight decay on conv/linear weights only; batch-norm scales and biases are left alone. */
+function paramGroups(model: Sequential, weightDecay: number) {
+  const decay: Tensor[] = [];
+  const noDecay: Tensor[] = [];
+  for (const [name, p] of model.namedParameters()) (p.rank > 1 && name.endsWith('weight') ? decay : noDecay).push(p);
+  return [{ params: decay, weightDecay }, { params: noDecay, weightDecay: 0 }];
+}
+
+function splitData(all: DigitSet, o: RunOptions): { train: DigitSet; val: DigitSet } {
+  const n = o.limit !== null ? Math.min(o.limit, all.n) : all.n;
+  const base = n < all.n ? subset(all, Array.from({ length: n }, (_, i) => i)) : all;
+  if (o.valSize >= n) throw new UserError(`--val-size ${o.valSize} leaves no training images (the data has ${n})`);
+  const [trainIdx, valIdx] = randomSplit(n, [n - o.valSize, o.valSize], o.valSeed);
+  return { train: subset(base, trainIdx), val: subset(base, valIdx) };
+}
+
+/**
+ * Waits for the backend's worker threads: the WebAssembly GEMM splits long
+ * reductions across threads, so a step taken before the workers are up rounds
+ * differently from one taken after, and a resumed run would drift from an
+ * uninterrupted one.
+ */
+async function backendReady(): Promise<void> {
+  const b = getBackend() as { ready?: () => Promise<void> };
+  if (typeof b.ready === 'function') await b.ready();
+}
+
+export async function train(opts: TrainOptions): Promise<TrainResult> {
+  const log = opts.log ?? ((line: string) => process.stdout.write(line + '\n'));
+  const t0 = performance.now();
+  await backendReady();
+  let ckpt = null;
+  let state: TrainState | null = null;
+  if (opts.resume) {
+    try {
+      ckpt = await loadCheckpoint(opts.resume);
+    } catch (e) {
+      throw new UserError(`--resume ${opts.resume}: ${(e as Error).message.replace(/^checkpoint \S+: /, '')}`);
+    }
+    state = ckpt.extra as TrainState;
+    if (!state || state.app !== APP) throw new UserError(`--resume ${opts.resume}: not a checkpoint written by 'digits train'`);
+  }
+  const o: RunOptions = state
+    ? { ...state.options, epochs: opts.epochs }
+    : {
+        arch: opts.arch, epochs: opts.epochs, batchSize: opts.batchSize, lr: opts.lr, seed: opts.seed, valSize: opts.valSize,
+        valSeed: opts.valSeed, augment: opts.augment, weightDecay: opts.weightDecay, limit: opts.limit ?? null,
+      };
+  checkOptions({ ...o, patience: opts.patience });
+  if (state && opts.epochs !== state.options.epochs) {
+    log(`note: training for ${opts.epochs} epochs instead of ${state.options.epochs}; the learning-rate schedule is stretched to the new length`);
+  }
+
+  const all = await loadDigitSet(opts.data, 'train');
+  const { train: trainSet, val: valSet } = splitData(all, o);
+  const runDir = opts.runDir ?? defaultRunDir(opts.out);
+  const ckptPath = opts.checkpoint ?? join(runDir, 'checkpoint.safetensors');
+  const run = new RunFolder(runDir);
+
+  // Independent streams: one seed fixes init, dropout, shuffling and augmentation.
+  const root = new Generator(o.seed);
+  const initG = root.split(1);
+  const dropoutG = root.split(2);
+  const loaderSeed = root.split(3).nextUint32();
+  const augSeed = root.split(4).nextUint32();
+
+  const model = ckpt ? modelFromConfig(ckpt.modelConfig as Sequential['config'], initG) : createModel(o.arch, initG);
+  setDropoutGenerator(model, dropoutG);
+  const optimizer = new AdamW(paramGroups(model, o.weightDecay), { lr: o.lr });
+  const loader = new DataLoader<number, number[]>(
+    { length: trainSet.n, get: (i: number) => i },
+    { batchSize: o.batchSize, shuffle: true, seed: loaderSeed, dropLast: trainSet.n > o.batchSize, prefetch: 0 },
+  );
+  const stepsPerEpoch = loader.length;
+  const scheduler = new OneCycleLR(optimizer, { maxLr: o.lr, totalSteps: o.epochs * stepsPerEpoch, pctStart: 0.2 });
+  const early = new EarlyStopping(opts.patience);
+  let history: EpochRecord[] = [];
+  let partial = { lossSum: 0, correct: 0, seen: 0, seconds: 0 };
+  let elapsedBefore = 0;
+  let bestPath: string | null = null;
+
+  if (ckpt && state) {
+    const done = Number(ckpt.scheduler?.lastStep ?? 0);
+    if (done > o.epochs * stepsPerEpoch) throw new UserError(`--resume ${opts.resume}: the run already took ${done} steps, more than --epochs ${o.epochs} allows (${o.epochs * stepsPerEpoch})`);
+    let restored;
+    try {
+      // A changed --epochs changes the schedule's length; its step count carries over.
+      restored = restoreCheckpoint(ckpt, { model, optimizer, scheduler, rng: dropoutG });
+    } catch (e) {
+      throw new UserError(`--resume ${opts.resume}: ${(e as Error).message}`);
+    }
+    loader.setState(restored.cursor as LoaderCursor);
+    history = state.history;
+    early.restore(state.early);
+    partial = state.partial;
+    elapsedBefore = state.elapsedSec;
+    bestPath = state.bestPath;
+    run.rewrite(history);
+    log(`resuming from ${opts.resume}: epoch ${loader.state().epoch + 1}, batch ${loader.state().batchIndex}/${stepsPerEpoch}`);
+  } else {
+    run.reset();
+  }
+
+  log(`training ${o.arch} (${model.numParameters().toLocaleString('en-US')} parameters) on ${trainSet.n} images, validating on ${valSet.n}; `
+    + `${o.epochs} epochs of ${stepsPerEpoch} batches of ${o.batchSize}; seed ${o.seed}`);
+
+  const saveState = async (): Promise<void> => {
+    const s: TrainState = {
+      app: APP, options: o, history, early: early.state(), partial,
+      elapsedSec: elapsedBefore + (performance.now() - t0) / 1000, bestPath,
+    };
+    await saveCheckpoint(ckptPath, {
+      model, optimizer, scheduler, rng: dropoutG, epoch: loader.state().epoch, step: optimizer.stepCount, cursor: loader.state(), extra: s,
+    });
+  };
+
+  let stepsHere = 0;
+  let interrupted = false;
+  let stoppedEarly = early.shouldStop;
+  while (!stoppedEarly && !interrupted && loader.state().epoch < o.epochs) {
+    const epoch = loader.state().epoch;
+    const startBatch = loader.state().batchIndex;
+    // Counted from where this process starts, so samples/s and ETA stay right after a resume.
+    const progress = createProgress({ total: (stepsPerEpoch - startBatch) * o.batchSize, label: `epoch ${epoch + 1}/${o.epochs}`, unit: 'samples', silent: opts.quiet });
+    const tEpoch = performance.now();
+    model.train();
+    let batchNo = startBatch;
+    for await (const idx of loader.iterate()) {
+      const batch = makeBatch(trainSet, idx, { augment: o.augment ? { seed: augSeed, epoch, config: DEFAULT_AUGMENT } : undefined });
+      const logits = model.forward(batch.x);
+      const loss = crossEntropy(logits, batch.y);
+      optimizer.zeroGrad();
+      loss.backward();
+      optimizer.step();
+      scheduler.step();
+      const lv = loss.item();
+      if (!Number.isFinite(lv)) throw new UserError(`training diverged at epoch ${epoch + 1}, batch ${batchNo + 1} (loss ${lv}); try a smaller --lr`);
+      const l = logits.toTypedArray();
+      for (let k = 0; k < idx.length; k++) {
+        let best = 0;
+        for (let c = 1; c < 10; c++) if (l[k * 10 + c] > l[k * 10 + best]) best = c;
+        if (best === batch.labels[k]) partial.correct++;
+      }
+      partial.lossSum += lv * idx.length;
+      partial.seen += idx.length;
+      batchNo++;
+      stepsHere++;
+      const secs = partial.seconds + (performance.now() - tEpoch) / 1000;
+      progress.update((batchNo - startBatch) * o.batchSize, { loss: partial.lossSum / partial.seen, acc: partial.correct / partial.seen, lr: scheduler.getLr()[0] });
+      if (opts.stopAfterSteps !== undefined && stepsHere >= opts.stopAfterSteps) {
+        partial = { ...partial, seconds: secs };
+        interrupted = true;
+        break;
+      }
+      if (opts.checkpointEvery > 0 && batchNo % opts.checkpointEvery === 0 && batchNo < stepsPerEpoch) {
+        const saved = partial.seconds;
+        partial.seconds = secs;
+        await saveState();
+        partial.seconds = saved;
+      }
+    }
+    progress.stop();
+    if (interrupted) {
+      await saveState();
+      log(`stopped after ${stepsHere} steps; checkpoint ${ckptPath}`);
+      break;
+    }
+    const trainSeconds = partial.seconds + (performance.now() - tEpoch) / 1000;
+    const v = predictSet(model, valSet);
+    model.train();
+    const rec: EpochRecord = {
+      epoch: epoch + 1,
+      loss: partial.lossSum / partial.seen,
+      accuracy: partial.correct / partial.seen,
+      val_loss: v.loss,
+      val_accuracy: v.accuracy,
+      lr: scheduler.getLr()[0],
+      samples_per_sec: partial.seen / trainSeconds,
+      epoch_seconds: trainSeconds,
+      elapsed_seconds: elapsedBefore + (performance.now() - t0) / 1000,
+    };
+    history.push(rec);
+    partial = { lossSum: 0, correct: 0, seen: 0, seconds: 0 };
+    const improved = early.observe(v.accuracy, epoch + 1);
+    if (improved) {
+      model.eval();
+      saveModel(opts.out, model, { arch: o.arch, labels: LABELS, preprocess: PREPROCESS, training: null }, 'F32');
+      bestPath = opts.out;
+      model.train();
+    }
+    stoppedEarly = early.shouldStop;
+    await saveState();
+    run.append(rec);
+    await run.writeCurve(history);
+    log(`epoch ${epoch + 1}/${o.epochs}  loss ${rec.loss.toFixed(4)}  acc ${(100 * rec.accuracy).toFixed(2)}%  `
+      + `val loss ${v.loss.toFixed(4)}  val acc ${(100 * v.accuracy).toFixed(2)}%${improved ? ' (best)' : ''}  `
+      + `${rec.samples_per_sec.toFixed(0)} samples/s  ${formatDuration(trainSeconds)}`);
+  }
+
+  const wall = elapsedBefore + (performance.now() - t0) / 1000;
+  const totalSeen = history.reduce((s, r) => s + r.samples_per_sec * r.epoch_seconds, 0);
+  const totalSecs = history.reduce((s, r) => s + r.epoch_seconds, 0);
+  const result: TrainResult = {
+    bestAccuracy: early.best, bestEpoch: early.bestEpoch, epochsRun: history.length, wallTimeSec: wall,
+    samplesPerSec: totalSecs > 0 ? totalSeen / totalSecs : 0, storedAs: null, out: opts.out, runDir, checkpoint: ckptPath,
+    stoppedEarly, interrupted,
+  };
+  if (interrupted || !bestPath) return result;
+
+  // Final model: the best epoch's weights with training info, F16 when validation accuracy holds.
+  const best = decodeModel(readFileSync(bestPath), bestPath);
+  const info: TrainingInfo = {
+    seed: o.seed, epochs: history.length, bestEpoch: early.bestEpoch, valAccuracy: early.best, valSize: valSet.n, trainSize: trainSet.n,
+    wallTimeSec: Math.round(wall), samplesPerSec: Math.round(result.samplesPerSec), command: opts.command ?? '', date: new Date().toISOString(),
+  };
+  const meta = { arch: o.arch, labels: LABELS, preprocess: PREPROCESS, training: info };
+  let storeAs: 'F16' | 'F32' = opts.storeAs === 'auto' ? 'F16' : opts.storeAs;
+  if (opts.storeAs === 'auto') {
+    const half = decodeModel(encodeModel(best.model, meta, 'F16'), 'F16 model');
+    const accHalf = predictSet(half.model, valSet).accuracy;
+    // Allow at most one validation image to change its prediction.
+    if (accHalf < early.best - 1 / valSet.n - 1e-12) storeAs = 'F32';
+    log(`F16 weights: val acc ${(100 * accHalf).toFixed(2)}% vs ${(100 * early.best).toFixed(2)}% in F32; storing ${storeAs}`);
+  }
+  saveModel(opts.out, best.model, meta, storeAs);
+  result.storedAs = storeAs;
+  log(`best val acc ${(100 * early.best).toFixed(2)}% at epoch ${early.bestEpoch}${stoppedEarly ? ' (stopped early)' : ''}; `
+    + `wall time ${formatDuration(wall)}; ${result.samplesPerSec.toFixed(0)} samples/s; peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB; `
+    + `model ${opts.out} (${storeAs}); run folder ${runDir}`);
+  return result;
+}

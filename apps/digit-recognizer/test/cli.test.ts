@@ -1,0 +1,35 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { buildProgram } from '../src/program.js';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
+const TSX = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url));
+
+function run(args: string[]) {
+  return spawnSync(TSX, ['--conditions=@tensorkit/source', CLI, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+}
+
+describe('digits CLI', () => {
+  it('has the four commands with the contract flags', () => {
+    const program = buildProgram();
+    const cmds = Object.fromEntries(program.commands.map((c) => [c.name(), c.options.map((o) => o.long)]));
+    expect(Object.keys(cmds).sort()).toEqual(['eval', 'explain', 'predict', 'train']);
+    expect(cmds.train).toEqual(expect.arrayContaining(['--data', '--arch', '--epochs', '--batch-size', '--lr', '--seed', '--out', '--resume', '--run-dir']));
+    expect(cmds.eval).toEqual(expect.arrayContaining(['--data', '--model', '--json', '--report']));
+    expect(cmds.predict).toEqual(expect.arrayContaining(['--model', '--json']));
+    expect(cmds.explain).toEqual(expect.arrayContaining(['--out', '--model']));
+  });
+
+  it('runs end to end: predict --json on a shipped sample, and a one-line error for a missing data folder', () => {
+    const ok = run(['predict', 'apps/digit-recognizer/samples/3-scan.jpg', '--json']);
+    expect(ok.status, ok.stderr).toBe(0);
+    const lines = ok.stdout.trim().split('\n');
+    expect(JSON.parse(lines[lines.length - 1]).digit).toBe(3);
+    const bad = run(['eval', '--data', 'no/such/folder', '--json']);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr.trim()).toBe('error: --data no/such/folder: folder not found');
+    expect(bad.stdout).toBe('');
+  });
+});

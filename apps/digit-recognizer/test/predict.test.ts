@@ -1,0 +1,134 @@
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { zeros } from '@tensorkit/core';
+import { encodeSafetensors, saveCheckpoint, Sequential, Linear } from '@tensorkit/nn';
+import { encodePng } from '@tensorkit/data';
+import { predict, predictFiles } from '../src/predict.js';
+import { decodeModel, loadModel, type LoadedModel } from '../src/model-file.js';
+import { captureStdout, digitBytes, digitPng, fixture, JPEG_DIR, SHIPPED_MODEL, tmpDir, type Variant } from './helpers.js';
+
+const tmp = tmpDir();
+let shipped: LoadedModel;
+beforeAll(async () => {
+  shipped = await loadModel(SHIPPED_MODEL);
+});
+afterAll(() => tmp.cleanup());
+
+/** Canvases of odd sizes, both polarities, tight crops, off-centre digits and coloured ink. */
+const VARIANTS: (Variant & { name: string })[] = [
+  { name: 'dark-16', width: 16, height: 16, size: 16, left: 0, top: 0, dark: true },
+  { name: 'light-16', width: 16, height: 16, size: 16, left: 0, top: 0, dark: false },
+  { name: 'dark-tight-37x53', width: 37, height: 53, size: 37, left: 0, top: 8, dark: true },
+  { name: 'light-100x61', width: 100, height: 61, size: 50, left: 40, top: 6, dark: false },
+  { name: 'dark-offcentre-300x200', width: 300, height: 200, size: 90, left: 190, top: 20, dark: true },
+  { name: 'blue-ink-64', width: 64, height: 64, size: 56, left: 4, top: 2, dark: true, ink: [20, 40, 160] },
+];
+
+describe('predict', () => {
+  it('recognises generated PNGs of both polarities at odd sizes', async () => {
+    const m = await fixture();
+    const files: string[] = [];
+    const expected: number[] = [];
+    // Ten digits, one of each class, in every variant.
+    for (let i = 0; i < 10; i++) {
+      for (const v of VARIANTS) {
+        const f = join(tmp.dir, `${m.labels[i]}-${v.name}-${i}.png`);
+        writeFileSync(f, await digitPng(digitBytes(m, i), v));
+        files.push(f);
+        expected.push(m.labels[i]);
+      }
+    }
+    const { predictions, errors } = await predictFiles(shipped, files);
+    expect(errors).toEqual([]);
+    const wrong = predictions.filter((p, k) => p.digit !== expected[k]).map((p) => p.file.slice(tmp.dir.length + 1));
+    expect(wrong.length, `misread: ${wrong.join(', ')}`).toBeLessThanOrEqual(3);
+    for (const p of predictions) {
+      expect(p.probabilities).toHaveLength(10);
+      expect(p.probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 3);
+    }
+    const light = predictions.filter((p) => p.file.includes('light'));
+    expect(light.every((p) => p.polarity === 'light-on-dark')).toBe(true);
+    expect(predictions.filter((p) => p.file.includes('dark')).every((p) => p.polarity === 'dark-on-light')).toBe(true);
+  });
+
+  it('recognises JPEGs of both polarities at odd sizes (16×16 up to 300×300)', async () => {
+    const files = readdirSync(JPEG_DIR).filter((f) => f.endsWith('.jpg')).sort().map((f) => join(JPEG_DIR, f));
+    expect(files).toHaveLength(10);
+    const { predictions } = await predictFiles(shipped, files);
+    const wrong = predictions.filter((p) => p.digit !== Number(p.file.slice(JPEG_DIR.length)[0]));
+    expect(wrong.map((p) => `${p.file} → ${p.digit}`)).toEqual([]);
+  });
+
+  it('--json ends stdout with one object; one file also gets top-level digit and probabilities', async () => {
+    const f = join(JPEG_DIR, '3-light-64x48.jpg');
+    const { lines } = await captureStdout(() => predict({ files: [f], model: SHIPPED_MODEL, json: true }));
+    const out = JSON.parse(lines[lines.length - 1]);
+    expect(out.digit).toBe(3);
+    expect(out.probabilities).toHaveLength(10);
+    expect(out.predictions).toHaveLength(1);
+    expect(out.errors).toEqual([]);
+  });
+
+  it('reports a corrupt or blank image by name and carries on with the others', async () => {
+    const corrupt = join(tmp.dir, 'corrupt.png');
+    writeFileSync(corrupt, Buffer.concat([Buffer.from('\x89PNG\r\n\x1a\n'), Buffer.alloc(64, 7)]));
+    const blank = join(tmp.dir, 'blank.png');
+    writeFileSync(blank, await encodePng(new Uint8Array(40 * 40).fill(250), 40, 40));
+    const good = join(JPEG_DIR, '0-dark-16x16.jpg');
+    const { predictions, errors } = await predictFiles(shipped, [corrupt, good, blank]);
+    expect(predictions.map((p) => p.digit)).toEqual([0]);
+    expect(errors[0].error).toMatch(/corrupt\.png: cannot decode image/);
+    expect(errors[1].error).toMatch(/blank\.png: no digit found/);
+    await expect(predict({ files: [corrupt], model: SHIPPED_MODEL })).rejects.toThrow(/corrupt\.png: cannot decode image/);
+    await expect(predict({ files: [join(tmp.dir, 'absent.png')], model: SHIPPED_MODEL })).rejects.toThrow(/absent\.png: file or directory not found/);
+    const prev = process.exitCode;
+    await captureStdout(() => predict({ files: [good, blank], model: SHIPPED_MODEL, printError: () => {} }));
+    expect(process.exitCode).toBe(1);
+    process.exitCode = prev;
+  });
+});
+
+describe('model files', () => {
+  it('the shipped model is small, F16 or F32, and records how it was trained', () => {
+    const bytes = readFileSync(SHIPPED_MODEL);
+    expect(bytes.length).toBeLessThan(4 * 1024 * 1024);
+    expect(shipped.meta.training).not.toBeNull();
+    expect(shipped.meta.training!.valAccuracy).toBeGreaterThanOrEqual(0.995);
+  });
+
+  it('refuses a model of another app, a checkpoint, a non-model file and damaged metadata', async () => {
+    const foreign = join(tmp.dir, 'news.safetensors');
+    const lin = new Sequential(new Linear({ inFeatures: 4, outFeatures: 2 }));
+    writeFileSync(foreign, encodeSafetensors(lin.stateDict(), { metadata: { app: 'news-classifier', format: 'tensorkit.news.model', format_version: '1' } }));
+    await expect(loadModel(foreign)).rejects.toThrow(/belongs to the app 'news-classifier', not to digit-recognizer/);
+
+    const bare = join(tmp.dir, 'bare.safetensors');
+    writeFileSync(bare, encodeSafetensors({ w: zeros([2, 2]) }));
+    await expect(loadModel(bare)).rejects.toThrow(/not a digit-recognizer model \(its metadata names no app\)/);
+
+    const ckpt = join(tmp.dir, 'ckpt.safetensors');
+    await saveCheckpoint(ckpt, { model: lin, epoch: 0, step: 0 });
+    await expect(loadModel(ckpt)).rejects.toThrow(/training checkpoint, not a model file/);
+
+    const text = join(tmp.dir, 'notes.safetensors');
+    writeFileSync(text, 'hello, I am not a model');
+    await expect(loadModel(text)).rejects.toThrow(/notes\.safetensors: not a readable safetensors model file/);
+
+    // Right app, but weights that do not fit the config.
+    const md = { ...decodeModelMetadata(), model_config: JSON.stringify(lin.config) };
+    const mismatched = join(tmp.dir, 'mismatch.safetensors');
+    writeFileSync(mismatched, encodeSafetensors({ w: zeros([2, 2]) }, { metadata: md }));
+    await expect(loadModel(mismatched)).rejects.toThrow(/weights do not match its config/);
+    const newer = join(tmp.dir, 'newer.safetensors');
+    writeFileSync(newer, encodeSafetensors({ w: zeros([2, 2]) }, { metadata: { ...md, format_version: '99' } }));
+    expect(() => decodeModel(readFileSync(newer), newer)).toThrow(/format version 99 is not supported/);
+  });
+});
+
+function decodeModelMetadata(): Record<string, string> {
+  return {
+    app: 'digit-recognizer', format: 'tensorkit.digits.model', format_version: '1', arch: 'cnn',
+    labels: JSON.stringify(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']), preprocess: JSON.stringify(shipped.meta.preprocess),
+  };
+}

@@ -1,0 +1,96 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { getBackend, setBackend } from '@tensorkit/core';
+import { imageInfo, readImage } from '@tensorkit/data';
+import { decodeSafetensors } from '@tensorkit/nn';
+import { train, type TrainOptions } from '../src/train.js';
+import { loadModel } from '../src/model-file.js';
+import { FIXTURE_DIR, tmpDir } from './helpers.js';
+
+const tmp = tmpDir();
+afterAll(() => tmp.cleanup());
+
+function options(over: Partial<TrainOptions>): TrainOptions {
+  return {
+    data: FIXTURE_DIR, arch: 'cnn', epochs: 2, batchSize: 16, lr: 3e-3, seed: 1, out: join(tmp.dir, 'model.safetensors'), valSize: 20, valSeed: 0,
+    patience: 5, checkpointEvery: 0, augment: true, weightDecay: 0.01, storeAs: 'auto', quiet: true, log: () => {}, ...over,
+  };
+}
+
+describe('train', () => {
+  it('learns the 100-digit fixture well above chance and writes the model, run folder and checkpoint', async () => {
+    const out = join(tmp.dir, 'e2e', 'digits.safetensors');
+    const lines: string[] = [];
+    const r = await train(options({ out, epochs: 3, augment: false, lr: 5e-3, log: (l) => lines.push(l) }));
+    // 80 training images, 20 held out: chance is 10%.
+    expect(r.bestAccuracy).toBeGreaterThanOrEqual(0.5);
+    expect(r.epochsRun).toBeGreaterThan(0);
+    expect(lines.some((l) => /^epoch 1\/3 .*val acc/.test(l))).toBe(true);
+
+    const loaded = await loadModel(out);
+    expect(loaded.meta.arch).toBe('cnn');
+    expect(loaded.meta.training!.valAccuracy).toBe(r.bestAccuracy);
+    expect(loaded.meta.training!.seed).toBe(1);
+    expect(['F16', 'F32']).toContain(loaded.meta.storedAs);
+
+    // Run folder: one metrics line per epoch, and a curve image that is not blank.
+    expect(r.runDir).toBe(join(tmp.dir, 'e2e', 'runs', 'digits'));
+    const metrics = readFileSync(join(r.runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(metrics).toHaveLength(r.epochsRun);
+    for (const [i, m] of metrics.entries()) {
+      expect(m.epoch).toBe(i + 1);
+      for (const k of ['loss', 'accuracy', 'val_loss', 'val_accuracy', 'lr', 'samples_per_sec']) expect(Number.isFinite(m[k])).toBe(true);
+    }
+    const png = readFileSync(join(r.runDir, 'curve.png'));
+    expect(await imageInfo(png)).toMatchObject({ width: 960, height: 380, format: 'png' });
+    const px = (await readImage(join(r.runDir, 'curve.png'), { dtype: 'uint8' })).data;
+    expect(new Set(px).size).toBeGreaterThan(20);
+    expect(existsSync(r.checkpoint)).toBe(true);
+  });
+
+  it('trains the MLP baseline too', async () => {
+    const r = await train(options({ arch: 'mlp', out: join(tmp.dir, 'mlp', 'm.safetensors'), epochs: 4, augment: false }));
+    expect(r.bestAccuracy).toBeGreaterThanOrEqual(0.4);
+    expect((await loadModel(join(tmp.dir, 'mlp', 'm.safetensors'))).meta.arch).toBe('mlp');
+  });
+
+  it('resumes from a mid-epoch checkpoint to exactly the weights of an uninterrupted run', async () => {
+    // The reference backend: the WebAssembly GEMM lets its threads claim slices of long
+    // reductions dynamically, which adds last-bit noise between otherwise identical runs.
+    const prev = getBackend().name;
+    setBackend('js');
+    try {
+      await resumeMatchesUninterrupted();
+    } finally {
+      setBackend(prev);
+    }
+  });
+
+  async function resumeMatchesUninterrupted(): Promise<void> {
+    // 40 images: 32 to train in 2 steps of 16 per epoch, 8 to validate.
+    const base = { data: FIXTURE_DIR, epochs: 2, limit: 40, valSize: 8, batchSize: 16, storeAs: 'F32' as const };
+    const full = await train(options({ ...base, out: join(tmp.dir, 'full', 'm.safetensors') }));
+    const dir = join(tmp.dir, 'split');
+    const out = join(dir, 'm.safetensors');
+    // Stop in the middle of the second epoch.
+    const first = await train(options({ ...base, out, stopAfterSteps: 3 }));
+    expect(first.interrupted).toBe(true);
+    const second = await train(options({ ...base, out, resume: first.checkpoint, seed: 999, batchSize: 3 }));
+    expect(second.interrupted).toBe(false);
+    const a = decodeSafetensors(readFileSync(full.out));
+    const b = decodeSafetensors(readFileSync(out));
+    expect(Object.keys(b.tensors).sort()).toEqual(Object.keys(a.tensors).sort());
+    for (const [name, t] of Object.entries(a.tensors)) expect(Array.from(b.tensors[name].toTypedArray()), name).toEqual(Array.from(t.toTypedArray()));
+    const ma = readFileSync(join(full.runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const mb = readFileSync(join(second.runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(mb.map((m) => [m.epoch, m.loss, m.val_accuracy])).toEqual(ma.map((m) => [m.epoch, m.loss, m.val_accuracy]));
+  }
+
+  it('gives clear errors for bad options, a missing folder and a foreign checkpoint', async () => {
+    await expect(train(options({ data: join(tmp.dir, 'missing') }))).rejects.toThrow(/--data .*missing: folder not found/);
+    await expect(train(options({ valSize: 100 }))).rejects.toThrow(/--val-size 100 leaves no training images/);
+    await expect(train(options({ epochs: 0 }))).rejects.toThrow(/--epochs must be a positive integer/);
+    await expect(train(options({ resume: join(FIXTURE_DIR, 'train-labels-idx1-ubyte.gz') }))).rejects.toThrow(/--resume .*train-labels-idx1-ubyte\.gz/);
+  });
+});
