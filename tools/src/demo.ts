@@ -3,6 +3,7 @@
  * engine, then each app's shipped model on its shipped samples.
  */
 import { getBackend, gradcheck, manualSeed, randn, tensor } from '@tensorkit/core';
+import { runDemo as digitsDemo } from '@tensorkit/digit-recognizer';
 import { runDemo as newsDemo } from '@tensorkit/news-classifier';
 
 function section(title: string): void {
@@ -21,6 +22,9 @@ async function main(): Promise<void> {
   console.log('dy/dw =', w.grad!.toString());
   const check = gradcheck((a) => a.tanh().matmul(a.T).logsumexp(1), [randn([3, 4], { dtype: 'float64', requiresGrad: true })]);
   console.log(check.message);
+
+  section('digit-recognizer: shipped model on samples/');
+  await digitsDemo();
 
   section('news-classifier: shipped models on samples/headlines.txt');
   await newsDemo();
