@@ -1,0 +1,5 @@
+#!/usr/bin/env node
+/** `speech` — connected-digit (and any small-vocabulary) speech recognition with CTC. */
+import { main } from './program.js';
+
+await main();

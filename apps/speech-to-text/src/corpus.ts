@@ -1,0 +1,131 @@
+/**
+ * Reading a speech dataset from whatever PATH the user gives: an FSDD-style folder of
+ * `{digit}_{speaker}_{index}.wav` clips, an OpenSLR yesno folder (`0_1_1_0_….wav`, the name
+ * is the transcript), or a NeMo-style JSON-lines manifest. Every problem becomes a
+ * one-line error naming the file (and the manifest line).
+ */
+import { readdir, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import {
+  DataFormatError, parseFsddName, readFsddFolder, readManifest, readWav, type FeatureConfig,
+} from '@tensorkit/data';
+import { UserError } from '@tensorkit/train';
+import { DIGIT_WORDS, encodeText, normalizeTranscript } from './alphabet.js';
+
+export type CorpusKind = 'fsdd' | 'yesno' | 'manifest';
+
+/** One recording with its transcript. */
+export interface Recording {
+  path: string;
+  text: string;
+  /** For FSDD clips. */
+  speaker?: string;
+  digit?: number;
+  index?: number;
+  /** Manifest line (1-based). */
+  line?: number;
+}
+
+export interface Corpus {
+  kind: CorpusKind;
+  /** The folder or manifest as given. */
+  source: string;
+  recordings: Recording[];
+}
+
+export const YESNO_NAME = /^[01](_[01])+\.wav$/i;
+
+/**
+ * Word mapping for yesno: the Hebrew words "ken" (1) and "lo" (0) are transcribed with their
+ * English meaning, which keeps transcripts readable for people who do not speak Hebrew.
+ */
+export const YESNO_WORDS = ['no', 'yes'] as const;
+
+export function yesnoTranscript(fileName: string): string {
+  return basename(fileName).replace(/\.wav$/i, '').split('_').map((b) => YESNO_WORDS[Number(b)]).join(' ');
+}
+
+async function pathKind(path: string): Promise<'dir' | 'file'> {
+  try {
+    return (await stat(path)).isDirectory() ? 'dir' : 'file';
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UserError(`${path}: ${code === 'ENOENT' ? 'no such file or directory' : `cannot access (${code ?? (err as Error).message})`}`);
+  }
+}
+
+/** Wraps library format errors as user errors (one line, names the file). */
+async function userErrors<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof DataFormatError) throw new UserError(err.message);
+    throw err;
+  }
+}
+
+function checkText(text: string, where: string): string {
+  const { text: norm, bad } = normalizeTranscript(text);
+  if (bad.length) {
+    throw new UserError(`${where}: transcript ${JSON.stringify(text)} has characters outside the model alphabet (${bad.map((c) => JSON.stringify(c)).join(', ')}); expected lower-case letters, spaces and apostrophes (write numbers as words)`);
+  }
+  return norm;
+}
+
+/**
+ * Opens PATH as a corpus. Folders are recognised by their file names (a folder holding a
+ * `recordings/` subfolder, as the FSDD repository does, is accepted too).
+ */
+export async function openCorpus(path: string): Promise<Corpus> {
+  if ((await pathKind(path)) === 'file') {
+    const entries = await userErrors(() => readManifest(path));
+    const recordings = entries.map((e) => ({ path: e.audioPath, text: checkText(e.text, `${path}: line ${e.line}`), line: e.line }));
+    return { kind: 'manifest', source: path, recordings };
+  }
+  let names: string[];
+  try {
+    names = (await readdir(path)).filter((n) => !n.startsWith('.'));
+  } catch (err) {
+    throw new UserError(`${path}: cannot list folder (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  const wavs = names.filter((n) => n.toLowerCase().endsWith('.wav'));
+  if (wavs.length === 0 && names.includes('recordings')) return openCorpus(join(path, 'recordings'));
+  if (wavs.length === 0) throw new UserError(`${path}: no .wav files (expected FSDD clips {digit}_{speaker}_{index}.wav, yesno files like 0_1_0_0_1_0_1_1.wav, or pass a .jsonl manifest)`);
+  if (wavs.every((n) => YESNO_NAME.test(n))) {
+    return { kind: 'yesno', source: path, recordings: wavs.sort().map((n) => ({ path: join(path, n), text: yesnoTranscript(n) })) };
+  }
+  if (wavs.some((n) => parseFsddName(n))) {
+    const entries = await userErrors(() => readFsddFolder(path));
+    return {
+      kind: 'fsdd',
+      source: path,
+      recordings: entries.map((e) => ({ path: e.path, text: DIGIT_WORDS[e.digit], speaker: e.speaker, digit: e.digit, index: e.index })),
+    };
+  }
+  throw new UserError(`${path}: cannot tell what dataset this is: ${wavs[0]} matches neither {digit}_{speaker}_{index}.wav (FSDD) nor 0_1_….wav (yesno); pass a .jsonl manifest instead`);
+}
+
+/** Decoded audio of a recording at the model's sample rate. */
+export interface LoadedRecording extends Recording {
+  samples: Float32Array;
+  labels: Int32Array;
+}
+
+/** Reads every recording (in parallel batches), resampled to the model's rate. */
+export async function loadRecordings(recs: readonly Recording[], cfg: FeatureConfig, onProgress?: (done: number) => void): Promise<LoadedRecording[]> {
+  const out: LoadedRecording[] = new Array(recs.length);
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    while (next < recs.length) {
+      const i = next++;
+      const r = recs[i];
+      const audio = await userErrors(() => readWav(r.path, { targetRate: cfg.sampleRate }));
+      if (audio.samples.length === 0) throw new UserError(`${r.path}: the WAV file holds no samples`);
+      out[i] = { ...r, samples: audio.samples, labels: encodeText(r.text) };
+      onProgress?.(++done);
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, worker));
+  return out;
+}

@@ -1,0 +1,104 @@
+/**
+ * `speech eval`: transcribes a labelled set (manifest, FSDD folder or yesno folder) and
+ * reports WER, CER, sentence accuracy and the worst utterances.
+ */
+import { basename } from 'node:path';
+import { align, createProgress, errorRates, words, type EditOp, type ErrorRates } from '@tensorkit/train';
+import { UserError } from '@tensorkit/train';
+import { loadRecordings, openCorpus, type Corpus } from './corpus.js';
+import { featuresFromSamples } from './features.js';
+import { loadModel } from './model-file.js';
+import { Recognizer } from './recognizer.js';
+
+export interface EvalOptions {
+  data: string;
+  model: string;
+  beam: number;
+  useLexicon: boolean;
+  /** Only files whose name matches this regular expression. */
+  match?: string;
+  quiet?: boolean;
+}
+
+export interface EvalItem {
+  file: string;
+  ref: string;
+  hyp: string;
+  errors: number;
+  ops: EditOp[];
+}
+
+export interface EvalResult extends ErrorRates {
+  items: EvalItem[];
+  corpus: Corpus['kind'];
+  model: string;
+  beam: number;
+  lexicon: boolean;
+  seconds: number;
+}
+
+export async function evaluate(opts: EvalOptions): Promise<EvalResult> {
+  const t0 = performance.now();
+  const info = await loadModel(opts.model);
+  const corpus = await openCorpus(opts.data);
+  let recs = corpus.recordings;
+  if (opts.match) {
+    let re: RegExp;
+    try {
+      re = new RegExp(opts.match);
+    } catch (err) {
+      throw new UserError(`--match: invalid regular expression (${(err as Error).message})`);
+    }
+    recs = recs.filter((r) => re.test(basename(r.path)));
+    if (!recs.length) throw new UserError(`--match ${opts.match}: no file in ${opts.data} matches`);
+  }
+  const bar = createProgress({ total: recs.length, label: 'reading audio', unit: 'files', silent: opts.quiet });
+  const loaded = await loadRecordings(recs, info.features, (d) => bar.update(d));
+  bar.stop();
+  const rec = new Recognizer(info, { beam: opts.beam, useLexicon: opts.useLexicon });
+  const results = rec.recognize(loaded.map((r) => featuresFromSamples(r.samples, info.features)));
+  const refs = loaded.map((r) => r.text);
+  const hyps = results.map((r) => r.text);
+  const rates = errorRates(refs, hyps);
+  const items = loaded.map((r, i) => {
+    const a = align(words(refs[i]), words(hyps[i]));
+    return { file: r.path, ref: refs[i], hyp: hyps[i], errors: a.distance, ops: a.ops };
+  });
+  return {
+    ...rates, items, corpus: corpus.kind, model: opts.model, beam: rec.beam, lexicon: rec.lexicon !== null,
+    seconds: (performance.now() - t0) / 1000,
+  };
+}
+
+/** Utterances with the most word errors (ties: more errors per word first). */
+export function worstItems(items: readonly EvalItem[], n: number): EvalItem[] {
+  return items.filter((i) => i.errors > 0)
+    .sort((a, b) => b.errors - a.errors || b.errors / Math.max(1, words(b.ref).length) - a.errors / Math.max(1, words(a.ref).length) || (a.file < b.file ? -1 : 1))
+    .slice(0, n);
+}
+
+/** "three [seven→one] (two)" style marking: substitutions ref→hyp, deletions (ref), insertions +hyp. */
+export function markErrors(ops: readonly EditOp[]): string {
+  return ops.map((o) => {
+    if (o.op === 'equal') return o.ref;
+    if (o.op === 'substitute') return `[${o.ref}→${o.hyp}]`;
+    if (o.op === 'delete') return `(-${o.ref})`;
+    return `(+${o.hyp})`;
+  }).join(' ');
+}
+
+export function formatEval(r: EvalResult, worst = 10): string {
+  const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
+  const lines = [
+    `utterances: ${r.n}   words: ${r.refWords}   decoding: ${r.beam === 1 ? 'greedy' : `beam ${r.beam}`}${r.lexicon ? ' + word list' : ''}`,
+    `WER ${pct(r.wer)} (${r.wordErrors} word errors)   CER ${pct(r.cer)}   sentence accuracy ${pct(r.sentenceAccuracy)}`,
+  ];
+  const w = worstItems(r.items, worst);
+  if (w.length) {
+    lines.push(`worst ${w.length} utterance${w.length === 1 ? '' : 's'}:`);
+    for (const i of w) lines.push(`  ${basename(i.file)}: ref "${i.ref}"  hyp "${i.hyp}"  ${markErrors(i.ops)}`);
+  } else {
+    lines.push('no errors');
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,94 @@
+/**
+ * The shipped model file: safetensors weights plus `__metadata__` describing everything
+ * needed to use them — app and format version, model config, output labels, the audio front
+ * end and the word list. Loading checks each of these so a file from another app, another
+ * alphabet or another front end is refused with a clear message instead of producing
+ * confident garbage.
+ */
+import { existsSync } from 'node:fs';
+import { loadSafetensors, saveSafetensors } from '@tensorkit/nn';
+import { validateFeatureConfig, type FeatureConfig } from '@tensorkit/data';
+import { UserError } from '@tensorkit/train';
+import { LABELS, NUM_CLASSES } from './alphabet.js';
+import { SpeechModel, type SpeechModelConfig } from './model.js';
+
+export const APP = 'speech-to-text';
+export const FORMAT = 'tensorkit-speech-ctc';
+export const FORMAT_VERSION = 1;
+
+export interface ModelInfo {
+  model: SpeechModel;
+  features: FeatureConfig;
+  /** Words the model was trained on (the optional decoding constraint). */
+  lexicon: string[];
+  /** Free-form training facts (command, seed, validation scores). */
+  training: Record<string, unknown>;
+}
+
+export async function saveModel(path: string, info: ModelInfo, opts: { half?: boolean } = {}): Promise<void> {
+  const metadata: Record<string, string> = {
+    app: APP,
+    format: FORMAT,
+    version: String(FORMAT_VERSION),
+    model_config: JSON.stringify(info.model.config),
+    labels: JSON.stringify(LABELS),
+    feature_config: JSON.stringify(info.features),
+    lexicon: JSON.stringify(info.lexicon),
+    training: JSON.stringify(info.training),
+  };
+  await saveSafetensors(path, info.model.stateDict(), { metadata, ...(opts.half ? { storeAs: 'F16' as const } : {}) });
+}
+
+function parseField(path: string, meta: Record<string, string>, key: string): unknown {
+  const raw = meta[key];
+  if (raw === undefined) throw new UserError(`${path}: not a speech-to-text model (metadata field '${key}' is missing)`);
+  try {
+    return JSON.parse(raw);
+  } catch {
+    throw new UserError(`${path}: metadata field '${key}' is not valid JSON`);
+  }
+}
+
+export async function loadModel(path: string): Promise<ModelInfo> {
+  if (!existsSync(path)) throw new UserError(`${path}: model file not found (train one with \`speech train --data … --out ${path}\`)`);
+  let contents;
+  try {
+    contents = await loadSafetensors(path);
+  } catch (err) {
+    throw new UserError(`${path}: cannot read model (${(err as Error).message})`);
+  }
+  const meta = contents.metadata;
+  if (meta.app !== APP) {
+    throw new UserError(`${path}: this model belongs to ${meta.app ? `the '${meta.app}' app` : 'no tensorkit app (no "app" in its metadata)'}, not ${APP}`);
+  }
+  if (meta.format !== FORMAT) throw new UserError(`${path}: unknown model format ${JSON.stringify(meta.format)} (expected ${FORMAT})`);
+  if (Number(meta.version) > FORMAT_VERSION || !(Number(meta.version) >= 1)) {
+    throw new UserError(`${path}: model format version ${meta.version} is not supported (this build reads up to ${FORMAT_VERSION})`);
+  }
+  const labels = parseField(path, meta, 'labels');
+  if (JSON.stringify(labels) !== JSON.stringify(LABELS)) {
+    throw new UserError(`${path}: the model's output labels ${JSON.stringify(labels)} differ from this build's ${JSON.stringify(LABELS)}`);
+  }
+  const cfg = parseField(path, meta, 'model_config') as SpeechModelConfig;
+  if (cfg?.type !== 'SpeechCTC' || cfg.numClasses !== NUM_CLASSES) throw new UserError(`${path}: unsupported model config ${meta.model_config}`);
+  let features: FeatureConfig;
+  try {
+    features = validateFeatureConfig(parseField(path, meta, 'feature_config'));
+  } catch (err) {
+    throw new UserError(`${path}: ${(err as Error).message.replace(/\n\s*/g, '; ')}`);
+  }
+  if (cfg.inputDim !== (features.nMfcc > 0 ? features.nMfcc : features.nMels)) {
+    throw new UserError(`${path}: model input size ${cfg.inputDim} does not match its front end (${features.nMels} mels, ${features.nMfcc} MFCCs)`);
+  }
+  const lexicon = parseField(path, meta, 'lexicon');
+  if (!Array.isArray(lexicon) || lexicon.some((w) => typeof w !== 'string')) throw new UserError(`${path}: metadata 'lexicon' must be a list of words`);
+  const training = (meta.training ? JSON.parse(meta.training) : {}) as Record<string, unknown>;
+  const model = new SpeechModel(cfg);
+  try {
+    model.loadStateDict(contents.tensors);
+  } catch (err) {
+    throw new UserError(`${path}: weights do not fit the model config: ${(err as Error).message.replace(/\n\s*/g, ' ')}`);
+  }
+  model.eval();
+  return { model, features, lexicon: lexicon as string[], training };
+}

@@ -1,0 +1,119 @@
+/**
+ * The acoustic model: a stack of 1-D convolutions over log-mel frames (the first with stride
+ * 2, so the recurrent layers see 20 ms steps and run half as many sequential steps) → a
+ * bidirectional GRU stack → a linear layer to the character classes. Output: per-frame
+ * logits for CTC.
+ */
+import { Tensor } from '@tensorkit/core';
+import { Conv1d, Conv2d, Dropout, GRU, LayerNorm, Linear, Module, type ModuleConfig } from '@tensorkit/nn';
+import type { Generator } from '@tensorkit/core';
+
+export interface SpeechModelConfig extends ModuleConfig {
+  type: 'SpeechCTC';
+  inputDim: number;
+  convChannels: number;
+  /** Convolution layers (the first subsamples; the others keep the length). */
+  convLayers: number;
+  /**
+   * 'conv1d': mel bands are input channels of 1-D convolutions over time. 'conv2d': 2-D
+   * convolutions over time × frequency (each halving the frequency axis), which see a formant
+   * pattern the same wherever it sits — speakers differ by such shifts.
+   */
+  frontEnd?: 'conv1d' | 'conv2d';
+  /** Time subsampling of the first convolution (1, 2 or 3). */
+  subsample: number;
+  hiddenSize: number;
+  numLayers: number;
+  numClasses: number;
+  dropout: number;
+}
+
+export const DEFAULT_MODEL: Omit<SpeechModelConfig, 'inputDim' | 'numClasses'> = {
+  type: 'SpeechCTC', convChannels: 32, convLayers: 2, frontEnd: 'conv2d', subsample: 2, hiddenSize: 128, numLayers: 2, dropout: 0.1,
+};
+
+const K1 = 5;
+const K2 = 3;
+
+/** Output frames for `frames` input frames (the first convolution's length formula). */
+export function modelOutputLength(subsample: number, frames: number): number {
+  const pad = (K1 - 1) / 2;
+  return Math.max(0, Math.floor((frames + 2 * pad - K1) / subsample) + 1);
+}
+
+export class SpeechModel extends Module {
+  readonly config: SpeechModelConfig;
+  readonly convs: (Conv1d | Conv2d)[] = [];
+  readonly norm: LayerNorm;
+  readonly gru: GRU;
+  readonly drop: Dropout;
+  readonly out: Linear;
+  /** Features per frame entering the GRU. */
+  readonly featureSize: number;
+
+  constructor(config: SpeechModelConfig, opts: { generator?: Generator } = {}) {
+    super();
+    const c = { ...config, convLayers: config.convLayers ?? 2 };
+    this.config = c;
+    if (![1, 2, 3].includes(c.subsample)) throw new Error(`SpeechCTC: subsample must be 1, 2 or 3, got ${c.subsample}`);
+    if (!Number.isInteger(c.convLayers) || c.convLayers < 1) throw new Error(`SpeechCTC: convLayers must be a positive integer, got ${c.convLayers}`);
+    const g = opts.generator;
+    const twoD = c.frontEnd === 'conv2d';
+    let freq = c.inputDim;
+    for (let i = 0; i < c.convLayers; i++) {
+      let conv: Conv1d | Conv2d;
+      if (twoD) {
+        // [B, C, T, F]: the first layer subsamples time; every layer halves frequency.
+        conv = i === 0
+          ? new Conv2d({ inChannels: 1, outChannels: c.convChannels, kernelSize: [K1, 5], stride: [c.subsample, 2], padding: [(K1 - 1) / 2, 2], generator: g })
+          : new Conv2d({ inChannels: c.convChannels, outChannels: c.convChannels, kernelSize: [K2, 3], stride: [1, 2], padding: [(K2 - 1) / 2, 1], generator: g });
+        freq = Math.floor((freq + (i === 0 ? 4 : 2) - (i === 0 ? 5 : 3)) / 2) + 1;
+      } else {
+        conv = i === 0
+          ? new Conv1d({ inChannels: c.inputDim, outChannels: c.convChannels, kernelSize: K1, stride: c.subsample, padding: (K1 - 1) / 2, generator: g })
+          : new Conv1d({ inChannels: c.convChannels, outChannels: c.convChannels, kernelSize: K2, padding: (K2 - 1) / 2, generator: g });
+      }
+      // Names conv1, conv2, … keep files of the two-layer model loadable.
+      this.convs.push(this.addModule(`conv${i + 1}`, conv));
+    }
+    this.featureSize = twoD ? c.convChannels * freq : c.convChannels;
+    this.norm = this.addModule('norm', new LayerNorm({ normalizedShape: this.featureSize }));
+    this.gru = this.addModule('gru', new GRU({
+      inputSize: this.featureSize, hiddenSize: c.hiddenSize, numLayers: c.numLayers, bidirectional: true, dropout: c.dropout, generator: g,
+    }));
+    this.drop = this.addModule('drop', new Dropout({ p: c.dropout, generator: g }));
+    this.out = this.addModule('out', new Linear({ inFeatures: 2 * c.hiddenSize, outFeatures: c.numClasses, generator: g }));
+  }
+
+  /** Output frames for an input of `frames` frames. */
+  outputLength(frames: number): number {
+    return modelOutputLength(this.config.subsample, frames);
+  }
+
+  /**
+   * x: [B, T, F] features (right-padded), lengths: valid frames per sample.
+   * Returns time-major logits [T', B, C] and the valid output frames per sample.
+   */
+  forward(x: Tensor, lengths: readonly number[]): { logits: Tensor; lengths: number[] } {
+    const outLengths = lengths.map((l) => this.outputLength(l));
+    if (this.config.frontEnd === 'conv2d') {
+      let h = x.unsqueeze(1);
+      for (const conv of this.convs) h = conv.forward(h).relu();
+      // [B, C, T', F'] → [T', B, C·F'] for the time-major GRU.
+      const [B, C, T, F] = h.shape;
+      h = this.norm.forward(h.permute(2, 0, 1, 3).reshape([T, B, C * F]));
+      return this.recurrent(h, outLengths);
+    }
+    let h = x.transpose(1, 2);
+    for (const conv of this.convs) h = conv.forward(h).relu();
+    // [B, C, T'] → [T', B, C] for the time-major GRU.
+    h = this.norm.forward(h.permute(2, 0, 1));
+    return this.recurrent(h, outLengths);
+  }
+
+  private recurrent(h: Tensor, outLengths: number[]): { logits: Tensor; lengths: number[] } {
+    const { output } = this.gru.forward(h, { lengths: outLengths });
+    const logits = this.out.forward(this.drop.forward(output));
+    return { logits, lengths: outLengths };
+  }
+}

@@ -1,0 +1,31 @@
+/** The training-curve image of a run folder: loss and validation error rates per epoch. */
+import { svgToPng } from '@tensorkit/data';
+import { atomicWriteFile } from '@tensorkit/train';
+import { lineChart, PALETTE, svgDocument, type Series } from './svg.js';
+
+export interface CurvePoint {
+  epoch: number;
+  loss: number;
+  val: Record<string, { wer: number; cer: number; lexWer?: number }>;
+}
+
+export const CURVE_WIDTH = 900;
+export const CURVE_HEIGHT = 360;
+
+export function trainingCurveSvg(history: readonly CurvePoint[]): string {
+  const loss: Series[] = [{ name: 'training CTC loss', color: PALETTE[0], points: history.map((h) => [h.epoch, h.loss]) }];
+  const names = [...new Set(history.flatMap((h) => Object.keys(h.val)))];
+  const err: Series[] = [];
+  names.forEach((n, i) => {
+    err.push({ name: `${n} WER % (word list)`, color: PALETTE[(2 * i + 1) % PALETTE.length], points: history.map((h) => [h.epoch, (h.val[n]?.lexWer ?? h.val[n]?.wer ?? NaN) * 100]) });
+    err.push({ name: `${n} CER % (greedy)`, color: PALETTE[(2 * i + 2) % PALETTE.length], points: history.map((h) => [h.epoch, (h.val[n]?.cer ?? NaN) * 100]) });
+  });
+  const half = CURVE_WIDTH / 2;
+  const body = lineChart(0, 0, half, CURVE_HEIGHT, 'Training loss', loss, { xLabel: 'epoch', yLabel: 'CTC loss' }) +
+    lineChart(half, 0, half, CURVE_HEIGHT, 'Validation error', err, { xLabel: 'epoch', yLabel: 'error %', yMin: 0 });
+  return svgDocument(CURVE_WIDTH, CURVE_HEIGHT, body);
+}
+
+export async function writeTrainingCurve(path: string, history: readonly CurvePoint[]): Promise<void> {
+  atomicWriteFile(path, await svgToPng(trainingCurveSvg(history)));
+}

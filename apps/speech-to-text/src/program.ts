@@ -1,0 +1,130 @@
+/** The `speech` command tree (commander); cli.ts runs it. */
+import { Command, InvalidArgumentError } from 'commander';
+import { printJsonLine, runCli } from '@tensorkit/train';
+import { evaluate, formatEval } from './evaluate.js';
+import { explain } from './explain.js';
+import { DEFAULT_MODEL_PATH } from './paths.js';
+import { writeEvalReport } from './report.js';
+import { train } from './train.js';
+import { formatTranscripts, transcribe } from './transcribe.js';
+
+function int(name: string, min = 0) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer ≥ ${min}`);
+    return n;
+  };
+}
+
+function num(name: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive number`);
+    return n;
+  };
+}
+
+export function buildProgram(): Command {
+  const program = new Command('speech')
+    .description('Speech to text with a CTC acoustic model (log-mel → conv → BiGRU → characters).')
+    .showHelpAfterError()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  program.command('train')
+    .description('train a model on an FSDD-style folder, a yesno folder or a NeMo manifest')
+    .requiredOption('--data <path>', 'FSDD recordings folder, yesno folder, or .jsonl manifest')
+    .option('--epochs <n>', 'epochs (FSDD default 36 × 1600 utterances, others 60)', int('--epochs', 1))
+    .option('--seed <n>', 'random seed (init, data stream, augmentation, dropout)', int('--seed'), 1)
+    .option('--out <file>', 'model file to write', DEFAULT_MODEL_PATH)
+    .option('--resume <ckpt>', 'continue from a training checkpoint (run folder/checkpoint.safetensors)')
+    .option('--run-dir <dir>', 'run folder for metrics.jsonl, training curve and checkpoint (default <out dir>/runs/<out name>)')
+    .option('--val-speaker <name>', 'FSDD: leave this speaker out of training and report its WER (unseen speaker)')
+    .option('--hold-out <range>', 'FSDD: recording indices held back for validation', '5-9')
+    .option('--val-utterances <n>', 'FSDD: connected utterances per validation set', int('--val-utterances', 1), 200)
+    .option('--batch-size <n>', 'utterances per step', int('--batch-size', 1), 16)
+    .option('--lr <x>', 'peak learning rate (Adam, warmup + cosine)', num('--lr'), 3e-3)
+    .option('--epoch-size <n>', 'utterances per epoch', int('--epoch-size', 1))
+    .option('--hidden <n>', 'GRU hidden size', int('--hidden', 1), 128)
+    .option('--layers <n>', 'BiGRU layers', int('--layers', 1), 2)
+    .option('--front-end <kind>', 'conv2d (time × frequency) or conv1d (mel bands as channels)', (v: string) => {
+      if (v !== 'conv1d' && v !== 'conv2d') throw new InvalidArgumentError('expected conv1d or conv2d');
+      return v;
+    }, 'conv2d')
+    .option('--conv-channels <n>', 'convolution channels', int('--conv-channels', 1), 32)
+    .option('--conv-layers <n>', 'convolution layers', int('--conv-layers', 1), 2)
+    .option('--subsample <n>', 'time subsampling of the first convolution (1-3)', int('--subsample', 1), 2)
+    .option('--dropout <p>', 'dropout', Number, 0.1)
+    .option('--half', 'store weights as float16', false)
+    .option('--max-minutes <m>', 'stop after the epoch that would end past this wall time', num('--max-minutes'))
+    .action(async (o) => {
+      const r = await train({
+        data: o.data, epochs: o.epochs, seed: o.seed, out: o.out, resume: o.resume, runDir: o.runDir,
+        batchSize: o.batchSize, lr: o.lr, epochSize: o.epochSize, hidden: o.hidden, layers: o.layers,
+        convChannels: o.convChannels, convLayers: o.convLayers, frontEnd: o.frontEnd, subsample: o.subsample, dropout: o.dropout, valSpeaker: o.valSpeaker,
+        holdOut: o.holdOut, valUtterances: o.valUtterances, half: o.half, maxMinutes: o.maxMinutes,
+      });
+      const best = r.epochs.find((e) => e.epoch === r.best.epoch);
+      const val = best ? Object.entries(best.val).map(([k, v]) => `${k}: word-list WER ${(v.lexWer * 100).toFixed(2)}%, greedy WER ${(v.wer * 100).toFixed(2)}%, CER ${(v.cer * 100).toFixed(2)}%`).join('; ') : 'n/a';
+      console.log(`trained in ${(r.seconds / 60).toFixed(1)} min; best epoch ${r.best.epoch} (${val}) saved to ${r.out}; run folder ${r.runDir}`);
+    });
+
+  program.command('eval')
+    .description('word/character error rates on a manifest, FSDD folder or yesno folder')
+    .requiredOption('--data <path>', '.jsonl manifest (audio_filepath, duration, text) or a folder of FSDD/yesno clips')
+    .option('--model <file>', 'model file', DEFAULT_MODEL_PATH)
+    .option('--beam <n>', 'beam width (1 = greedy)', int('--beam', 1), 8)
+    .option('--no-lexicon', 'do not restrict output words to the model\'s word list')
+    .option('--match <regex>', 'only files whose name matches (e.g. "^1_" for the yesno test side)')
+    .option('--report <dir>', 'write an HTML report with the worst examples to this folder')
+    .option('--json', 'print a JSON summary as the last line')
+    .action(async (o) => {
+      const r = await evaluate({ data: o.data, model: o.model, beam: o.beam, useLexicon: o.lexicon, match: o.match, quiet: false });
+      console.log(formatEval(r));
+      if (o.report) {
+        const path = await writeEvalReport(o.report, r);
+        console.log(`report: ${path}`);
+      }
+      if (o.json) {
+        printJsonLine({
+          wer: r.wer, cer: r.cer, n: r.n, sentence_accuracy: r.sentenceAccuracy, word_errors: r.wordErrors, ref_words: r.refWords,
+          beam: r.beam, lexicon: r.lexicon, model: r.model,
+        });
+      }
+    });
+
+  program.command('transcribe')
+    .description('transcribe WAV files (any rate, PCM 8/16/24/32-bit or float, mono/stereo) or log-mel .npy matrices')
+    .argument('<files...>', '.wav or .npy (float32 frames × mel bins) files')
+    .option('--model <file>', 'model file', DEFAULT_MODEL_PATH)
+    .option('--beam <n>', 'beam width (1 = greedy)', int('--beam', 1), 8)
+    .option('--no-lexicon', 'do not restrict output words to the model\'s word list')
+    .option('--timestamps', 'print each word\'s start and end time (from the best CTC path)')
+    .option('--json', 'print the results as one JSON object on the last line')
+    .action(async (files: string[], o) => {
+      const ts = await transcribe({ files, model: o.model, beam: o.beam, useLexicon: o.lexicon, timestamps: !!o.timestamps });
+      if (o.json) printJsonLine({ ...(ts.length === 1 ? { text: ts[0].text } : {}), results: ts });
+      else console.log(formatTranscripts(ts));
+    });
+
+  program.command('explain')
+    .description('picture of the log-mel spectrogram, the CTC posteriors and the aligned words')
+    .argument('<file>', '.wav (or log-mel .npy) file')
+    .option('--out <file>', 'PNG to write (default <file name>.explain.png)')
+    .option('--model <file>', 'model file', DEFAULT_MODEL_PATH)
+    .option('--beam <n>', 'beam width (1 = greedy)', int('--beam', 1), 8)
+    .option('--no-lexicon', 'do not restrict output words to the model\'s word list')
+    .action(async (file: string, o) => {
+      const r = await explain({ file, out: o.out, model: o.model, beam: o.beam, useLexicon: o.lexicon });
+      console.log(`${file}: ${r.text}`);
+      for (const w of r.words) console.log(`  ${w.start.toFixed(2)}–${w.end.toFixed(2)} s  ${w.word}`);
+      console.log(`wrote ${r.out} (${r.width}×${r.height})`);
+    });
+
+  return program;
+}
+
+export async function main(argv: string[] = process.argv): Promise<void> {
+  await runCli(async () => {
+    await buildProgram().parseAsync(argv);
+  });
+}

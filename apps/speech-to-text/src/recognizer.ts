@@ -1,0 +1,87 @@
+/**
+ * Inference with a loaded model: features → per-frame log-probabilities (batched by length,
+ * without gradients) → decoded text and, on request, word timings.
+ */
+import { noGrad } from '@tensorkit/core';
+import { LogProbMatrix } from '@tensorkit/nn';
+import { lengthBatches, padBatch } from './batch.js';
+import { decode, wordTimings, type Decoded, type WordTiming } from './decode.js';
+import type { Features } from './features.js';
+import { Lexicon } from './lexicon.js';
+import type { ModelInfo } from './model-file.js';
+import { frameEnergy, refineWordTimes, speechSegments } from './timing.js';
+import type { SpeechModel } from './model.js';
+
+export interface RecognizerOptions {
+  /** Beam width; 1 = greedy. */
+  beam?: number;
+  /** Restrict output words to the model's word list (default true when it has one). */
+  useLexicon?: boolean;
+}
+
+export interface Recognition extends Decoded {
+  lp: LogProbMatrix;
+  /** Word times: best-path spans snapped to the speech segments. */
+  words?: WordTiming[];
+  /** The raw best-path spans (first to last frame of each word's characters). */
+  pathWords?: WordTiming[];
+}
+
+/** Per-frame log-probabilities of each input (eval mode, no gradients). */
+export function computeLogProbs(model: SpeechModel, items: readonly Features[], batchSize = 32): LogProbMatrix[] {
+  const out: LogProbMatrix[] = new Array(items.length);
+  const wasTraining = model.training;
+  model.eval();
+  try {
+    noGrad(() => {
+      // Cap padded frames per batch so very long inputs do not allocate huge activations at once.
+      for (const idx of lengthBatches(items.map((f) => f.frames), batchSize, 40_000)) {
+        const { x, lengths } = padBatch(idx.map((i) => items[i]));
+        const res = model.forward(x, lengths);
+        const [T, B, C] = res.logits.shape;
+        const logits = res.logits.contiguous().toTypedArray() as Float32Array;
+        idx.forEach((i, b) => {
+          const len = res.lengths[b];
+          const rows = new Float32Array(len * C);
+          for (let t = 0; t < len; t++) rows.set(logits.subarray((t * B + b) * C, (t * B + b + 1) * C), t * C);
+          out[i] = LogProbMatrix.fromLogits(rows, len, C);
+        });
+        void T;
+      }
+    });
+  } finally {
+    model.train(wasTraining);
+  }
+  return out;
+}
+
+export class Recognizer {
+  readonly lexicon: Lexicon | null;
+  readonly beam: number;
+  /** Seconds per model output frame. */
+  readonly frameSeconds: number;
+
+  constructor(readonly info: ModelInfo, opts: RecognizerOptions = {}) {
+    this.beam = opts.beam ?? 8;
+    if (!Number.isInteger(this.beam) || this.beam < 1) throw new Error(`beam must be a positive integer, got ${opts.beam}`);
+    this.lexicon = (opts.useLexicon ?? true) && info.lexicon.length ? new Lexicon(info.lexicon) : null;
+    const f = info.features;
+    this.frameSeconds = (info.model.config.subsample * f.hopLength) / f.sampleRate;
+  }
+
+  recognize(items: readonly Features[], opts: { timestamps?: boolean; durations?: readonly number[] } = {}): Recognition[] {
+    const lps = computeLogProbs(this.info.model, items);
+    return lps.map((lp, i) => {
+      const d = decode(lp, { beam: this.beam, lexicon: this.lexicon });
+      const r: Recognition = { ...d, lp };
+      if (opts.timestamps) {
+        const duration = opts.durations?.[i] ?? lp.T * this.frameSeconds;
+        const f = items[i];
+        const segs = speechSegments(frameEnergy(f.data, f.frames, f.dim), this.info.features.hopLength / this.info.features.sampleRate);
+        r.pathWords = wordTimings(lp, d.ids, this.frameSeconds, duration);
+        r.words = refineWordTimes(r.pathWords, segs, duration);
+      }
+      return r;
+    });
+  }
+}

@@ -1,0 +1,146 @@
+/**
+ * Connected-digit utterances built on the fly from isolated FSDD clips (1–5 clips of one
+ * speaker joined by short pauses, as the evaluation data are made), and the seeded waveform
+ * augmentation used for every training sample: speed perturbation, gain, background noise.
+ */
+import { addNoise, applyGain, speedPerturb } from '@tensorkit/data';
+import type { Generator } from '@tensorkit/core';
+import type { LoadedRecording } from './corpus.js';
+
+export interface Utterance {
+  samples: Float32Array;
+  text: string;
+  /** Sample range [start, end) of each word in `samples` (for connected digits). */
+  words?: { word: string; start: number; end: number }[];
+  /** Where it came from (file names), for reports. */
+  name: string;
+}
+
+export interface ConnectOptions {
+  minWords?: number;
+  maxWords?: number;
+  /** Pause between words, seconds. */
+  pauseMin?: number;
+  pauseMax?: number;
+  /** Silence before the first / after the last word, seconds (uniform in [0, edgeMax]). */
+  edgeMax?: number;
+  sampleRate: number;
+}
+
+function uniform(rng: Generator, lo: number, hi: number): number {
+  return lo + (hi - lo) * rng.uniform();
+}
+
+/**
+ * Joins `clips` with pauses of digital silence. `pauses` (seconds, one fewer than clips) and
+ * `edges` may be given to build a known layout (tests); otherwise they are drawn from rng.
+ */
+export function joinClips(
+  clips: readonly { samples: Float32Array; text: string; name?: string }[],
+  sampleRate: number,
+  pauses: readonly number[],
+  edges: readonly [number, number] = [0, 0],
+): Utterance {
+  const gapSamples = pauses.map((p) => Math.round(p * sampleRate));
+  const lead = Math.round(edges[0] * sampleRate);
+  const trail = Math.round(edges[1] * sampleRate);
+  let total = lead + trail;
+  clips.forEach((c, i) => (total += c.samples.length + (i < clips.length - 1 ? gapSamples[i] : 0)));
+  const out = new Float32Array(total);
+  const words: Utterance['words'] = [];
+  let pos = lead;
+  clips.forEach((c, i) => {
+    out.set(c.samples, pos);
+    words.push({ word: c.text, start: pos, end: pos + c.samples.length });
+    pos += c.samples.length + (i < clips.length - 1 ? gapSamples[i] : 0);
+  });
+  return { samples: out, text: clips.map((c) => c.text).join(' '), words, name: clips.map((c) => c.name ?? c.text).join('+') };
+}
+
+/** Groups clips by speaker, keeping only speakers with at least one clip. */
+export function bySpeaker(clips: readonly LoadedRecording[]): Map<string, LoadedRecording[]> {
+  const m = new Map<string, LoadedRecording[]>();
+  for (const c of clips) {
+    const k = c.speaker ?? '';
+    if (!m.has(k)) m.set(k, []);
+    m.get(k)!.push(c);
+  }
+  return m;
+}
+
+/** One connected-digit utterance: a random speaker, 1–5 of their clips, random pauses. */
+export function connectedUtterance(speakers: readonly LoadedRecording[][], rng: Generator, opts: ConnectOptions, perClip?: (s: Float32Array) => Float32Array): Utterance {
+  const { minWords = 1, maxWords = 5, pauseMin = 0.1, pauseMax = 0.3, edgeMax = 0, sampleRate } = opts;
+  const pool = speakers[rng.randint(0, speakers.length)];
+  const n = rng.randint(minWords, maxWords + 1);
+  const clips = [];
+  for (let i = 0; i < n; i++) {
+    const c = pool[rng.randint(0, pool.length)];
+    clips.push({ samples: perClip ? perClip(c.samples) : c.samples, text: c.text, name: basenameOf(c.path) });
+  }
+  const pauses = Array.from({ length: n - 1 }, () => uniform(rng, pauseMin, pauseMax));
+  const edges: [number, number] = [uniform(rng, 0, edgeMax), uniform(rng, 0, edgeMax)];
+  return joinClips(clips, sampleRate, pauses, edges);
+}
+
+function basenameOf(p: string): string {
+  return p.replace(/^.*[\\/]/, '').replace(/\.wav$/i, '');
+}
+
+export interface AugmentOptions {
+  /** Speed factor range (pitch and tempo change together, like sox `speed`). */
+  speedMin: number;
+  speedMax: number;
+  /** Probability of leaving the speed alone. */
+  speedKeep: number;
+  gainDbMin: number;
+  gainDbMax: number;
+  /** Probability of adding background noise, and its SNR range (dB). */
+  noiseProb: number;
+  snrMin: number;
+  snrMax: number;
+  /** Probability and range of vocal tract length perturbation (frequency warp of the log-mel). */
+  vtlpProb: number;
+  vtlpMin: number;
+  vtlpMax: number;
+}
+
+export const DEFAULT_AUGMENT: AugmentOptions = {
+  speedMin: 0.85, speedMax: 1.15, speedKeep: 0.2,
+  gainDbMin: -12, gainDbMax: 6,
+  noiseProb: 0.3, snrMin: 8, snrMax: 35,
+  vtlpProb: 0.6, vtlpMin: 0.85, vtlpMax: 1.15,
+};
+
+/** Draws a speed factor (1 with probability speedKeep). */
+export function drawSpeed(rng: Generator, a: AugmentOptions): number {
+  return rng.uniform() < a.speedKeep ? 1 : uniform(rng, a.speedMin, a.speedMax);
+}
+
+export function perturbSpeed(samples: Float32Array, factor: number): Float32Array {
+  return factor === 1 ? samples : speedPerturb(samples, factor);
+}
+
+/**
+ * Coloured noise: white noise through a one-pole low-pass whose coefficient is drawn per call,
+ * from white (0) to strongly rumbling (0.95) — closer to room and fan noise than white alone.
+ */
+function colouredNoise(n: number, rng: Generator): Float32Array {
+  const a = rng.uniform() < 0.4 ? 0 : uniform(rng, 0.5, 0.97);
+  const out = new Float32Array(n);
+  let y = 0;
+  for (let i = 0; i < n; i++) {
+    y = a * y + rng.normal();
+    out[i] = y;
+  }
+  return out;
+}
+
+/** Gain and background noise on a whole utterance (speed is applied per clip before joining). */
+export function augmentWaveform(samples: Float32Array, rng: Generator, a: AugmentOptions): Float32Array {
+  let x = applyGain(samples, uniform(rng, a.gainDbMin, a.gainDbMax));
+  if (rng.uniform() < a.noiseProb && x.length > 0) {
+    x = addNoise(x, uniform(rng, a.snrMin, a.snrMax), rng, { noise: colouredNoise(x.length, rng) });
+  }
+  return x;
+}

@@ -1,0 +1,336 @@
+/**
+ * `speech train`: CTC training with warmup + cosine LR, gradient clipping, per-epoch
+ * validation (greedy CER/WER), a blank-plateau monitor, resumable checkpoints and a run
+ * folder with metrics.jsonl and a training-curve image.
+ */
+import { basename, dirname, join, resolve } from 'node:path';
+import { Generator, Tensor } from '@tensorkit/core';
+import {
+  Adam, clipGradNorm, CosineWarmupLR, ctcGreedyDecode, ctcLoss, ctcMinInputLength, loadCheckpoint, restoreCheckpoint, saveCheckpoint,
+} from '@tensorkit/nn';
+import { createProgress, errorRates, formatDuration, RunLog, UserError } from '@tensorkit/train';
+import { BLANK, decodeIds, NUM_CLASSES } from './alphabet.js';
+import { lengthBatches, padBatch } from './batch.js';
+import { openCorpus } from './corpus.js';
+import { defaultFeatureConfig } from './features.js';
+import { saveModel } from './model-file.js';
+import { DEFAULT_MODEL, modelOutputLength, SpeechModel, type SpeechModelConfig } from './model.js';
+import { computeLogProbs } from './recognizer.js';
+import { writeTrainingCurve } from './plots.js';
+import { Lexicon } from './lexicon.js';
+import { decode } from './decode.js';
+import { buildTrainSet, parseRange, type LabeledExample, type TrainSet, type ValidationSet } from './trainset.js';
+
+export interface TrainOptions {
+  data: string;
+  epochs?: number;
+  seed: number;
+  out: string;
+  resume?: string;
+  runDir?: string;
+  batchSize: number;
+  lr: number;
+  /** Utterances per epoch (default: FSDD 1600, otherwise 8 passes over the recordings, at least 256). */
+  epochSize?: number;
+  hidden: number;
+  layers: number;
+  convChannels: number;
+  convLayers: number;
+  frontEnd: 'conv1d' | 'conv2d';
+  dropout: number;
+  subsample: number;
+  valSpeaker?: string;
+  holdOut: string;
+  valUtterances: number;
+  /** Store weights as float16. */
+  half: boolean;
+  /** Stop after the epoch that would otherwise end past this many minutes of wall time. */
+  maxMinutes?: number;
+  /** Where progress lines go (default stderr). */
+  log?: (line: string) => void;
+  quiet?: boolean;
+}
+
+export interface EpochResult {
+  epoch: number;
+  loss: number;
+  lr: number;
+  samplesPerSec: number;
+  seconds: number;
+  skipped: number;
+  val: Record<string, ValidationScores>;
+}
+
+export interface TrainResult {
+  epochs: EpochResult[];
+  best: { epoch: number; score: number };
+  out: string;
+  runDir: string;
+  seconds: number;
+  trainSet: TrainSet;
+}
+
+const WARMUP_STEPS = 100;
+/**
+ * Utterances (at most 30 % of the run) trained on 1–2 words before the full 1–5 (a short-first
+ * curriculum: CTC leaves its blank-only plateau in fewer updates when alignments are short, and
+ * short batches are cheap).
+ */
+const CURRICULUM_UTTERANCES = 6400;
+const CLIP_NORM = 5;
+const BUCKET_BATCHES = 4;
+
+export interface ValidationScores {
+  /** Greedy decoding. */
+  wer: number;
+  cer: number;
+  /** Beam search (width 8) restricted to the training word list — what `eval` reports by default. */
+  lexWer: number;
+  blankRate: number;
+  empty: number;
+}
+
+/** Greedy CER/WER and word-list beam WER of one validation set, plus the blank statistics the plateau monitor needs. */
+export function validate(model: SpeechModel, set: ValidationSet, lexicon: Lexicon | null): ValidationScores {
+  const lps = computeLogProbs(model, set.examples.map((e) => e.features));
+  let blank = 0;
+  let empty = 0;
+  const hyps = lps.map((lp) => {
+    const g = ctcGreedyDecode(lp, { blank: BLANK });
+    blank += g.blankRate;
+    if (g.ids.length === 0) empty++;
+    return decodeIds(g.ids);
+  });
+  const refs = set.examples.map((e) => e.text);
+  const r = errorRates(refs, hyps);
+  const lexWer = lexicon ? errorRates(refs, lps.map((lp) => decode(lp, { beam: 8, lexicon }).text)).wer : r.wer;
+  return { wer: r.wer, cer: r.cer, lexWer, blankRate: blank / Math.max(1, lps.length), empty: empty / Math.max(1, lps.length) };
+}
+
+/** The number the run selects its best epoch by (lower is better): mean word-list WER over sets, greedy CER breaking ties. */
+function selectionScore(val: EpochResult['val']): number {
+  const sets = Object.values(val);
+  if (!sets.length) return 0;
+  return sets.reduce((s, v) => s + v.lexWer + 0.1 * v.cer, 0) / sets.length;
+}
+
+export function defaultRunDir(out: string): string {
+  return join(dirname(resolve(out)), 'runs', basename(out).replace(/\.safetensors$/i, ''));
+}
+
+export async function train(opts: TrainOptions): Promise<TrainResult> {
+  const log = opts.log ?? ((s: string) => process.stderr.write(s + '\n'));
+  const t0 = performance.now();
+  const runDir = opts.runDir ?? defaultRunDir(opts.out);
+  const ckptPath = join(runDir, 'checkpoint.safetensors');
+  const features = defaultFeatureConfig(8000);
+  let ckpt: Awaited<ReturnType<typeof loadCheckpoint>> | null = null;
+  if (opts.resume) {
+    try {
+      ckpt = await loadCheckpoint(opts.resume);
+    } catch (err) {
+      throw new UserError(`--resume ${opts.resume}: ${(err as Error).message}`);
+    }
+  }
+  const resumedConfig = ckpt ? (ckpt.modelConfig as SpeechModelConfig) : null;
+  const subsample = resumedConfig?.subsample ?? opts.subsample;
+
+  const corpus = await openCorpus(opts.data);
+  const loadBar = createProgress({ total: corpus.recordings.length, label: 'loading audio', unit: 'files', silent: opts.quiet });
+  const ts = await buildTrainSet(corpus, features, {
+    valSpeaker: opts.valSpeaker,
+    holdOut: parseRange(opts.holdOut),
+    valUtterances: opts.valUtterances,
+    valRecordings: corpus.kind === 'yesno' ? 3 : 200,
+    onLoad: (d) => loadBar.update(d),
+    outputLength: (frames) => modelOutputLength(subsample, frames),
+  });
+  loadBar.stop();
+  log(ts.summary);
+  if (ts.tooShort.length) {
+    log(`warning: ${ts.tooShort.length} recording${ts.tooShort.length === 1 ? ' is' : 's are'} too short for ${ts.tooShort.length === 1 ? 'its' : 'their'} transcript and left out of training:`);
+    for (const t of ts.tooShort.slice(0, 10)) log(`  ${t.name}: ${t.frames} model frames < ${t.needed} needed for ${JSON.stringify(t.text)}`);
+    if (ts.tooShort.length > 10) log(`  … and ${ts.tooShort.length - 10} more`);
+  }
+  for (const v of ts.validation) log(`validation set '${v.name}': ${v.examples.length} utterances`);
+
+  const epochs = opts.epochs ?? (ts.kind === 'fsdd' ? 36 : 60);
+  if (!Number.isInteger(epochs) || epochs < 1) throw new UserError(`--epochs must be a positive integer, got ${opts.epochs}`);
+  const epochSize = opts.epochSize ?? (ts.kind === 'fsdd' ? 1600 : Math.max(256, 8 * ts.trainCount));
+  const stepsPerEpoch = Math.max(1, Math.ceil(epochSize / opts.batchSize));
+  const totalSteps = epochs * stepsPerEpoch;
+  const warmup = Math.min(WARMUP_STEPS, Math.floor(totalSteps / 4));
+  const curriculum = Math.min(CURRICULUM_UTTERANCES, Math.floor(0.3 * totalSteps * opts.batchSize));
+
+  const config: SpeechModelConfig = {
+    ...DEFAULT_MODEL,
+    inputDim: features.nMels,
+    numClasses: NUM_CLASSES,
+    hiddenSize: opts.hidden,
+    numLayers: opts.layers,
+    convChannels: opts.convChannels,
+    convLayers: opts.convLayers,
+    frontEnd: opts.frontEnd,
+    dropout: opts.dropout,
+    subsample: opts.subsample,
+  };
+  const modelRng = new Generator(opts.seed).split(1);
+  let model = new SpeechModel(config, { generator: modelRng });
+  let optimizer = new Adam(model.parameters(), { lr: opts.lr });
+  let scheduler = new CosineWarmupLR(optimizer, { warmupSteps: warmup, totalSteps: totalSteps + 1, minLr: opts.lr * 0.03 });
+  let startEpoch = 1;
+  let step = 0;
+  let best = { epoch: 0, score: Infinity };
+  const history: EpochResult[] = [];
+
+  if (ckpt) {
+    const extra = (ckpt.extra ?? {}) as { app?: string; seed?: number; best?: typeof best; history?: EpochResult[]; data?: string; epochs?: number };
+    if (extra.app !== 'speech-to-text') throw new UserError(`--resume ${opts.resume}: not a speech-to-text training checkpoint`);
+    model = new SpeechModel(resumedConfig!, { generator: modelRng });
+    optimizer = new Adam(model.parameters(), { lr: opts.lr });
+    scheduler = new CosineWarmupLR(optimizer, { warmupSteps: warmup, totalSteps: totalSteps + 1, minLr: opts.lr * 0.03 });
+    try {
+      restoreCheckpoint(ckpt, { model, optimizer, scheduler, rng: modelRng });
+    } catch (err) {
+      throw new UserError(`--resume ${opts.resume}: ${(err as Error).message}`);
+    }
+    if (extra.seed !== opts.seed) log(`note: checkpoint was trained with --seed ${extra.seed}; continuing its data stream with --seed ${opts.seed}`);
+    startEpoch = ckpt.epoch + 1;
+    step = ckpt.step;
+    best = extra.best ?? best;
+    history.push(...(extra.history ?? []));
+    log(`resumed from ${opts.resume} after epoch ${ckpt.epoch} (step ${step})`);
+  }
+  const lexicon = ts.lexicon.length ? new Lexicon(ts.lexicon) : null;
+  log(`model: ${model.numParameters()} parameters, ${model.config.convLayers}×${model.config.frontEnd ?? 'conv1d'}(${model.config.convChannels}) → ${model.config.numLayers}×BiGRU(${model.config.hiddenSize}), subsample ${model.config.subsample}; ${epochs} epochs × ${stepsPerEpoch} steps of ${opts.batchSize}`);
+  const runLog = new RunLog(runDir);
+  if (opts.resume === undefined) log(`run folder: ${runDir}`);
+
+  let plateauWarned = false;
+  for (let epoch = startEpoch; epoch <= epochs; epoch++) {
+    const te = performance.now();
+    // The data stream of an epoch depends only on (seed, epoch), so resuming reproduces it.
+    const dataRng = new Generator(opts.seed).split(1000 + epoch);
+    model.train();
+    const bar = createProgress({ total: stepsPerEpoch * opts.batchSize, label: `epoch ${epoch}/${epochs}`, unit: 'utt', silent: opts.quiet });
+    let lossSum = 0;
+    let lossCount = 0;
+    let skipped = 0;
+    let done = 0;
+    let stepInEpoch = 0;
+    while (stepInEpoch < stepsPerEpoch) {
+      const nb = Math.min(BUCKET_BATCHES, stepsPerEpoch - stepInEpoch);
+      const maxWords = step * opts.batchSize < curriculum ? 2 : 5;
+      const pool: LabeledExample[] = Array.from({ length: nb * opts.batchSize }, () => ts.sample(dataRng, { maxWords }));
+      const batches = lengthBatches(pool.map((e) => e.features.frames), opts.batchSize);
+      dataRng.shuffle(batches);
+      for (const idx of batches) {
+        // Pre-flight: CTC cannot align a transcript longer than the model's output; such
+        // samples are counted and skipped rather than turned into inf/NaN.
+        const items = idx.map((i) => pool[i]).filter((e) => {
+          const ok = model.outputLength(e.features.frames) >= ctcMinInputLength(e.labels);
+          if (!ok) skipped++;
+          return ok;
+        });
+        done += idx.length;
+        stepInEpoch++;
+        step++;
+        if (items.length === 0) continue;
+        const { x, lengths } = padBatch(items.map((e) => e.features));
+        const { logits, lengths: outLengths } = model.forward(x, lengths);
+        const lp = logits.logSoftmax(-1);
+        const flat = new Int32Array(items.reduce((s, e) => s + e.labels.length, 0));
+        let off = 0;
+        for (const e of items) {
+          flat.set(e.labels, off);
+          off += e.labels.length;
+        }
+        const loss = ctcLoss(lp, new Tensor(flat, [flat.length], 'int32'), outLengths, items.map((e) => e.labels.length), { zeroInfinity: true, blank: BLANK });
+        const lv = loss.item();
+        loss.backward();
+        const norm = clipGradNorm(model.parameters(), CLIP_NORM);
+        if (Number.isFinite(norm) && Number.isFinite(lv)) {
+          optimizer.step();
+          lossSum += lv;
+          lossCount++;
+        } else {
+          log(`warning: step ${step}: non-finite loss/gradient (loss ${lv}, grad norm ${norm}); update skipped`);
+        }
+        model.zeroGrad();
+        scheduler.step();
+        if (stepInEpoch % 10 === 0) {
+          const rate = blankRateOf(lp, outLengths);
+          if (!plateauWarned && step > 2 * warmup && rate > 0.99) {
+            plateauWarned = true;
+            log(`warning: step ${step}: the model emits only blanks (${(rate * 100).toFixed(1)}% of frames) — CTC's blank plateau. ` +
+              'It usually breaks within a few hundred steps; if it persists, lower --lr, check the transcripts, or check that the audio is not silent.');
+          }
+        }
+        bar.update(done, { loss: lossCount ? lossSum / lossCount : NaN, lr: optimizer.paramGroups[0].lr });
+      }
+    }
+    bar.stop();
+    const val: EpochResult['val'] = {};
+    for (const set of ts.validation) val[set.name] = validate(model, set, lexicon);
+    const seconds = (performance.now() - te) / 1000;
+    const result: EpochResult = {
+      epoch, loss: lossCount ? lossSum / lossCount : NaN, lr: optimizer.paramGroups[0].lr,
+      samplesPerSec: done / seconds, seconds, skipped, val,
+    };
+    history.push(result);
+    const valText = Object.entries(val).map(([k, v]) => `${k}: CER ${(v.cer * 100).toFixed(2)}% WER ${(v.wer * 100).toFixed(2)}% (word list ${(v.lexWer * 100).toFixed(2)}%)`).join(' | ');
+    log(`epoch ${epoch}/${epochs}: loss ${result.loss.toFixed(4)}  ${valText}  lr ${result.lr.toExponential(2)}  ${result.samplesPerSec.toFixed(1)} utt/s  ${formatDuration(seconds)}` +
+      (skipped ? `  (${skipped} utterances too short for their transcript skipped)` : ''));
+    // Early epochs are normally blank-only; only a plateau that outlasts warmup is worth a warning.
+    const allEmpty = step > 2 * warmup && Object.values(val).length > 0 && Object.values(val).every((v) => v.empty > 0.9);
+    if (allEmpty) log(`warning: epoch ${epoch}: ${Math.round(Object.values(val)[0].empty * 100)}% of validation transcripts are empty — the model is stuck emitting blanks (blank plateau)`);
+    runLog.log({
+      epoch, step, loss: result.loss, lr: result.lr, samples_per_sec: result.samplesPerSec, seconds, skipped,
+      ...Object.fromEntries(Object.entries(val).flatMap(([k, v]) => [[`${k}_cer`, v.cer], [`${k}_wer`, v.wer], [`${k}_wer_wordlist`, v.lexWer], [`${k}_blank_rate`, v.blankRate]])),
+    });
+    const score = selectionScore(val);
+    const training = {
+      data: opts.data, kind: ts.kind, seed: opts.seed, epochs, epochSize, batchSize: opts.batchSize, lr: opts.lr,
+      valSpeaker: opts.valSpeaker ?? null, holdOut: opts.holdOut, bestEpoch: epoch, validation: val, split: ts.summary,
+    };
+    if (score <= best.score) {
+      best = { epoch, score };
+      await saveModel(opts.out, { model, features, lexicon: ts.lexicon, training }, { half: opts.half });
+      log(`  saved ${opts.out} (best so far)`);
+    }
+    await saveCheckpoint(ckptPath, {
+      model, optimizer, scheduler, rng: modelRng, epoch, step,
+      extra: { app: 'speech-to-text', seed: opts.seed, best, history, data: opts.data, epochs },
+    });
+    try {
+      await writeTrainingCurve(join(runDir, 'training-curve.png'), history);
+    } catch (err) {
+      log(`warning: could not draw the training curve: ${(err as Error).message}`);
+    }
+    const elapsed = (performance.now() - t0) / 60000;
+    if (opts.maxMinutes !== undefined && epoch < epochs && elapsed + seconds / 60 > opts.maxMinutes) {
+      log(`stopping after epoch ${epoch}: another epoch would pass --max-minutes ${opts.maxMinutes} (${elapsed.toFixed(1)} min so far); resume with --resume ${ckptPath}`);
+      break;
+    }
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  return { epochs: history, best, out: opts.out, runDir, seconds, trainSet: ts };
+}
+
+/** Fraction of valid frames whose most probable class is blank. */
+function blankRateOf(lp: Tensor, lengths: readonly number[]): number {
+  const [, B, C] = lp.shape;
+  const data = lp.contiguous().toTypedArray();
+  let blanks = 0;
+  let total = 0;
+  for (let b = 0; b < B; b++) {
+    for (let t = 0; t < lengths[b]; t++) {
+      const row = (t * B + b) * C;
+      let best = 0;
+      for (let c = 1; c < C; c++) if (data[row + c] > data[row + best]) best = c;
+      if (best === BLANK) blanks++;
+      total++;
+    }
+  }
+  return total ? blanks / total : 0;
+}

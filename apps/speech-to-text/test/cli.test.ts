@@ -1,0 +1,30 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { APP_DIR, SAMPLES_DIR } from '../src/paths.js';
+import { buildProgram } from '../src/program.js';
+
+const ROOT = join(APP_DIR, '..', '..');
+
+describe('speech CLI', () => {
+  it('end to end: transcribe --json --timestamps prints one JSON object as the last stdout line', () => {
+    const tsx = join(ROOT, 'node_modules', '.bin', 'tsx');
+    const out = execFileSync(tsx, ['--conditions=@tensorkit/source', join(APP_DIR, 'src', 'cli.ts'), 'transcribe', '--json', '--timestamps', join(SAMPLES_DIR, 'digits-jackson-5092.wav')], {
+      cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const last = JSON.parse(out.trim().split('\n').pop()!);
+    expect(last.text).toBe('five zero nine two');
+    expect(last.results[0].words.map((w: { word: string }) => w.word)).toEqual(['five', 'zero', 'nine', 'two']);
+  });
+
+  it('has the contracted commands and options, each with help', () => {
+    const program = buildProgram();
+    const opts = (name: string) => program.commands.find((c) => c.name() === name)!.options.map((o) => o.long);
+    expect(program.commands.map((c) => c.name()).sort()).toEqual(['eval', 'explain', 'train', 'transcribe']);
+    expect(opts('train')).toEqual(expect.arrayContaining(['--data', '--epochs', '--seed', '--out', '--resume', '--run-dir']));
+    expect(opts('eval')).toEqual(expect.arrayContaining(['--data', '--model', '--beam', '--json', '--report']));
+    expect(opts('transcribe')).toEqual(expect.arrayContaining(['--model', '--json', '--timestamps', '--beam']));
+    expect(opts('explain')).toEqual(expect.arrayContaining(['--out', '--model']));
+    for (const c of program.commands) expect(c.helpInformation()).toMatch(/Usage: speech /);
+  });
+});

@@ -1,0 +1,70 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { encodeWav, imageInfo } from '@tensorkit/data';
+import { loadModel } from '../src/model-file.js';
+import { train, type TrainOptions } from '../src/train.js';
+import { CURVE_HEIGHT, CURVE_WIDTH } from '../src/plots.js';
+import { tempDir, toneWord } from './helpers.js';
+
+const tmp = tempDir();
+afterAll(tmp.cleanup);
+
+function options(extra: Partial<TrainOptions>): TrainOptions {
+  return {
+    data: '', seed: 3, out: '', batchSize: 4, lr: 3e-3, epochSize: 8, hidden: 8, layers: 1, convChannels: 8, convLayers: 2, frontEnd: 'conv2d', dropout: 0,
+    subsample: 2, holdOut: '5-9', valUtterances: 4, half: false, quiet: true, log: () => {}, ...extra,
+  };
+}
+
+describe('train on a manifest', () => {
+  // Tone "words": "hi" is a 300 Hz burst, "lo" a 150 Hz one.
+  const sr = 8000;
+  const word = (f: number) => toneWord(f, 0.35, sr);
+  const gap = new Float32Array(0.15 * sr);
+  const concat = (...parts: Float32Array[]) => {
+    const out = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
+    let o = 0;
+    for (const p of parts) { out.set(p, o); o += p.length; }
+    return out;
+  };
+  const lines: string[] = [];
+  for (let i = 0; i < 10; i++) {
+    const a = i % 2 ? 300 : 150;
+    writeFileSync(join(tmp.dir, `u${i}.wav`), encodeWav(concat(word(a), gap, word(450 - a)), sr));
+    lines.push(JSON.stringify({ audio_filepath: `u${i}.wav`, text: a === 300 ? 'hi lo' : 'lo hi' }));
+  }
+  // 0.05 s of audio is 3 model frames: far too short for a 27-character transcript (28 frames with the "oo" repeat).
+  writeFileSync(join(tmp.dir, 'short.wav'), encodeWav(word(300).subarray(0, 400), sr));
+  lines.push(JSON.stringify({ audio_filepath: 'short.wav', text: 'this transcript is too long' }));
+  const manifest = join(tmp.dir, 'train.jsonl');
+  writeFileSync(manifest, lines.join('\n') + '\n');
+
+  it('reports too-short utterances instead of producing NaN, writes the run folder, and resumes', async () => {
+    const logs: string[] = [];
+    const out = join(tmp.dir, 'm.safetensors');
+    const runDir = join(tmp.dir, 'run');
+    const r = await train(options({ data: manifest, out, runDir, epochs: 1, log: (s) => logs.push(s) }));
+    expect(r.trainSet.tooShort).toHaveLength(1);
+    expect(r.trainSet.tooShort[0].name).toMatch(/short\.wav \(line 11\)/);
+    expect(logs.join('\n')).toMatch(/1 recording is too short for its transcript.*\n.*short\.wav \(line 11\): 3 model frames < 28 needed/);
+    expect(Number.isFinite(r.epochs[0].loss)).toBe(true);
+    expect(r.epochs[0].loss).toBeGreaterThan(0);
+    // Run folder: metrics, curve, checkpoint; the model loads back with its metadata.
+    const metrics = readFileSync(join(runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(metrics).toHaveLength(1);
+    expect(metrics[0]).toMatchObject({ epoch: 1 });
+    expect(typeof metrics[0].loss).toBe('number');
+    expect(typeof metrics[0]['held-out_cer']).toBe('number');
+    const curve = readFileSync(join(runDir, 'training-curve.png'));
+    expect(await imageInfo(curve)).toMatchObject({ width: CURVE_WIDTH, height: CURVE_HEIGHT, format: 'png' });
+    const info = await loadModel(out);
+    expect(info.lexicon).toEqual(['hi', 'lo']);
+    expect(info.features.sampleRate).toBe(8000);
+    const ckpt = join(runDir, 'checkpoint.safetensors');
+    expect(existsSync(ckpt)).toBe(true);
+    const r2 = await train(options({ data: manifest, out, runDir, epochs: 2, resume: ckpt }));
+    expect(r2.epochs.map((e) => e.epoch)).toEqual([1, 2]);
+    expect(readFileSync(join(runDir, 'metrics.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2);
+  });
+});
