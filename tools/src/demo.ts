@@ -5,6 +5,7 @@
 import { getBackend, gradcheck, manualSeed, randn, tensor } from '@tensorkit/core';
 import { runDemo as digitsDemo } from '@tensorkit/digit-recognizer';
 import { runDemo as newsDemo } from '@tensorkit/news-classifier';
+import { runDemo as speechDemo } from '@tensorkit/speech-to-text';
 
 function section(title: string): void {
   console.log(`\n=== ${title} ===`);
@@ -28,6 +29,9 @@ async function main(): Promise<void> {
 
   section('news-classifier: shipped models on samples/headlines.txt');
   await newsDemo();
+
+  section('speech-to-text: shipped models on samples/*.wav');
+  await speechDemo();
 }
 
 main().catch((e: Error) => {

@@ -12,3 +12,4 @@ export * from './recognizer.js';
 export * from './synth.js';
 export * from './train.js';
 export * from './transcribe.js';
+export { runDemo } from './demo.js';
