@@ -24,19 +24,16 @@ export function decode(lp: LogProbMatrix, opts: DecodeOptions): Decoded {
   let ids = greedy.ids;
   if (opts.beam > 1 || opts.lexicon) {
     const lex = opts.lexicon ?? undefined;
-    const hyps = ctcPrefixBeamSearch(lp, { beamWidth: opts.beam, blank: BLANK, allowToken: lex?.allow });
-    // Beams may end in the middle of a word; prefer the best one whose last word is finished,
-    // and if none is, drop the unfinished word rather than print a non-word.
+    // No per-frame pruning: under the word-list constraint the letter a word needs may be an
+    // unlikely one at that frame, and pruning it away can leave no beam able to finish a word.
+    const hyps = ctcPrefixBeamSearch(lp, { beamWidth: opts.beam, blank: BLANK, allowToken: lex?.allow, pruneLogProb: -Infinity, topK: lp.C });
+    // Beams may end in the middle of a word: take the best one whose last word is finished. If
+    // none is (the acoustics insist on a non-word), fall back to the unconstrained best path
+    // rather than print nothing.
     const complete = lex ? hyps.find((h) => lex.complete(h.ids)) : hyps[0];
-    ids = complete ? complete.ids : hyps.length ? trimPartialWord(hyps[0].ids) : [];
+    ids = complete ? complete.ids : greedy.ids;
   }
   return { text: decodeIds(ids), ids, blankRate: greedy.blankRate };
-}
-
-function trimPartialWord(ids: readonly number[]): number[] {
-  let end = ids.length;
-  while (end > 0 && ids[end - 1] !== SPACE) end--;
-  return ids.slice(0, Math.max(0, end - 1));
 }
 
 export interface WordTiming {

@@ -20,10 +20,10 @@ export async function runDemo(): Promise<void> {
       continue;
     }
     const info = await loadModel(modelPath);
-    const rec = new Recognizer(info, { beam: 8 });
+    const rec = new Recognizer(info, { beam: 16 });
     for (const f of files) {
       const path = join(SAMPLES_DIR, f);
-      const { features, duration } = await featuresFromFile(path, info.features);
+      const { features, duration } = await featuresFromFile(path, info.frontEnd);
       const [r] = rec.recognize([features], { timestamps: true, durations: [duration] });
       const times = (r.words ?? []).map((w) => `${w.word}@${w.start.toFixed(2)}–${w.end.toFixed(2)}s`).join(' ');
       console.log(`${f.padEnd(34)} → "${r.text}"   [${modelName}; ${times}]`);

@@ -56,7 +56,7 @@ export async function evaluate(opts: EvalOptions): Promise<EvalResult> {
   const loaded = await loadRecordings(recs, info.features, (d) => bar.update(d));
   bar.stop();
   const rec = new Recognizer(info, { beam: opts.beam, useLexicon: opts.useLexicon });
-  const results = rec.recognize(loaded.map((r) => featuresFromSamples(r.samples, info.features)));
+  const results = rec.recognize(loaded.map((r) => featuresFromSamples(r.samples, info.frontEnd)));
   const refs = loaded.map((r) => r.text);
   const hyps = results.map((r) => r.text);
   const rates = errorRates(refs, hyps);

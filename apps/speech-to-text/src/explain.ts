@@ -131,7 +131,7 @@ export interface ExplainResult {
 export async function explain(o: ExplainOptions): Promise<ExplainResult> {
   const info = await loadModel(o.model);
   const rec = new Recognizer(info, { beam: o.beam, useLexicon: o.useLexicon });
-  const { features, duration, samples } = await featuresFromFile(o.file, info.features);
+  const { features, duration, samples } = await featuresFromFile(o.file, info.frontEnd);
   const [r] = rec.recognize([features], { timestamps: true, durations: [duration] });
   // Show the raw log-mel (before normalisation) when we have the audio; the .npy otherwise.
   const mel = samples

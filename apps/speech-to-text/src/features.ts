@@ -1,10 +1,16 @@
 /**
- * The model's front end: audio → samples at the model's rate → log-mel → per-utterance
- * mean/variance normalisation. The FeatureConfig travels inside the model file, so
+ * The model's front end: audio → samples at the model's rate → log-mel → input normalisation.
+ * The FeatureConfig (and the normalisation's name) travel inside the model file, so
  * transcription always computes exactly the features the model was trained on.
+ *
+ * Normalisation: 'loudness' subtracts the utterance's speech level (the 90th percentile of the
+ * per-frame mean log-mel) and applies a fixed scale. Per-utterance CMVN ('config' with
+ * cmvn: 'utterance', used by early models) made the features of a word depend on how much
+ * silence surrounds it — an isolated clip without pauses looked different from the same clip
+ * inside a connected string, and was misrecognised far more often.
  */
 import {
-  cmvn, createFeatureConfig, DataFormatError, extractFeatures, readWav, type FeatureConfig, type WavAudio,
+  cmvn, createFeatureConfig, DataFormatError, extractFeatures, logMelSpectrogram, readWav, type FeatureConfig, type WavAudio,
 } from '@tensorkit/data';
 import { UserError } from '@tensorkit/train';
 import { readNpy } from './npy.js';
@@ -16,18 +22,62 @@ export interface Features {
   dim: number;
 }
 
+/** 'loudness': level-normalised log-mel (see above); 'config': whatever the FeatureConfig does (its cmvn). */
+export type InputNorm = 'loudness' | 'config';
+
+export interface FrontEnd {
+  config: FeatureConfig;
+  norm: InputNorm;
+}
+
 /**
  * 25 ms Hann windows every 10 ms, 40 HTK mels up to Nyquist. The log floor (1e-5) sits near
  * the recordings' own noise floor, so digitally silent pauses between clips do not look like
  * a wildly different "sound" from room-noise pauses.
  */
 export function defaultFeatureConfig(sampleRate = 8000): FeatureConfig {
-  return createFeatureConfig({ sampleRate, nMels: 40, logFloor: 1e-5, cmvn: 'utterance' });
+  return createFeatureConfig({ sampleRate, nMels: 40, logFloor: 1e-5, cmvn: 'none' });
 }
 
-export function featuresFromSamples(samples: Float32Array, cfg: FeatureConfig): Features {
-  const f = extractFeatures(samples, cfg);
-  return { data: f.data, frames: f.frames, dim: f.dim };
+export function defaultFrontEnd(sampleRate = 8000): FrontEnd {
+  return { config: defaultFeatureConfig(sampleRate), norm: 'loudness' };
+}
+
+const LEVEL_PERCENTILE = 0.9;
+const LEVEL_OFFSET = 5;
+const SCALE = 0.25;
+
+/** Speech level of a log-mel matrix: a high percentile of the per-frame mean (robust to how much silence there is). */
+export function speechLevel(data: Float32Array, frames: number, dim: number): number {
+  if (frames === 0) return 0;
+  const means = new Float64Array(frames);
+  for (let t = 0; t < frames; t++) {
+    let s = 0;
+    for (let d = 0; d < dim; d++) s += data[t * dim + d];
+    means[t] = s / dim;
+  }
+  means.sort();
+  return means[Math.min(frames - 1, Math.floor(LEVEL_PERCENTILE * frames))];
+}
+
+/** Applies the front end's normalisation to a raw log-mel matrix (returns a new array). */
+export function normalizeLogMel(data: Float32Array, frames: number, dim: number, fe: FrontEnd): Float32Array {
+  if (fe.norm === 'loudness') {
+    const shift = LEVEL_OFFSET - speechLevel(data, frames, dim);
+    const out = new Float32Array(data.length);
+    for (let i = 0; i < data.length; i++) out[i] = (data[i] + shift) * SCALE;
+    return out;
+  }
+  return fe.config.cmvn === 'utterance' ? cmvn(data, frames, dim) : Float32Array.from(data);
+}
+
+export function featuresFromSamples(samples: Float32Array, fe: FrontEnd): Features {
+  if (fe.norm === 'config' || fe.config.nMfcc > 0) {
+    const f = extractFeatures(samples, fe.config);
+    return { data: f.data, frames: f.frames, dim: f.dim };
+  }
+  const m = logMelSpectrogram(samples, fe.config);
+  return { data: normalizeLogMel(m.data, m.frames, m.nMels, fe), frames: m.frames, dim: m.nMels };
 }
 
 /** Mono samples at the model's rate (resampled when the file has another rate). */
@@ -41,28 +91,28 @@ export async function loadAudio(path: string, cfg: FeatureConfig): Promise<WavAu
 }
 
 /**
- * A precomputed log-mel matrix (frames × nMels, as `logMelSpectrogram` produces) → model
- * features. CMVN is applied here when the model uses it; it is idempotent, so a matrix that
- * was already normalised passes through unchanged.
+ * A precomputed log-mel matrix (frames × nMels, natural-log mel power exactly as
+ * `logMelSpectrogram` produces with the model's FeatureConfig) → model features.
  */
-export function featuresFromLogMel(data: Float32Array, frames: number, cols: number, cfg: FeatureConfig, name: string): Features {
+export function featuresFromLogMel(data: Float32Array, frames: number, cols: number, fe: FrontEnd, name: string): Features {
+  const cfg = fe.config;
   if (cfg.nMfcc > 0) throw new UserError(`${name}: this model uses ${cfg.nMfcc} MFCCs; a log-mel .npy cannot be fed to it`);
   if (cols !== cfg.nMels) {
     throw new UserError(`${name}: spectrogram has ${cols} mel bins per frame, the model's front end has ${cfg.nMels} (shape must be frames × ${cfg.nMels})`);
   }
   if (frames === 0) throw new UserError(`${name}: spectrogram has no frames`);
-  const out = cfg.cmvn === 'utterance' ? cmvn(data, frames, cols) : data;
-  return { data: out, frames, dim: cols };
+  return { data: normalizeLogMel(data, frames, cols, fe), frames, dim: cols };
 }
 
 /** Features of a .wav or .npy path. */
-export async function featuresFromFile(path: string, cfg: FeatureConfig): Promise<{ features: Features; duration: number; samples?: Float32Array }> {
+export async function featuresFromFile(path: string, fe: FrontEnd): Promise<{ features: Features; duration: number; samples?: Float32Array }> {
+  const cfg = fe.config;
   if (path.toLowerCase().endsWith('.npy')) {
     const m = await readNpy(path);
-    const features = featuresFromLogMel(m.data, m.rows, m.cols, cfg, path);
+    const features = featuresFromLogMel(m.data, m.rows, m.cols, fe, path);
     return { features, duration: (m.rows * cfg.hopLength) / cfg.sampleRate };
   }
   const audio = await loadAudio(path, cfg);
   if (audio.samples.length === 0) throw new UserError(`${path}: the WAV file holds no samples`);
-  return { features: featuresFromSamples(audio.samples, cfg), duration: audio.duration, samples: audio.samples };
+  return { features: featuresFromSamples(audio.samples, fe), duration: audio.duration, samples: audio.samples };
 }

@@ -10,6 +10,7 @@ import { loadSafetensors, saveSafetensors } from '@tensorkit/nn';
 import { validateFeatureConfig, type FeatureConfig } from '@tensorkit/data';
 import { UserError } from '@tensorkit/train';
 import { LABELS, NUM_CLASSES } from './alphabet.js';
+import type { FrontEnd, InputNorm } from './features.js';
 import { SpeechModel, type SpeechModelConfig } from './model.js';
 
 export const APP = 'speech-to-text';
@@ -19,6 +20,8 @@ export const FORMAT_VERSION = 1;
 export interface ModelInfo {
   model: SpeechModel;
   features: FeatureConfig;
+  /** The feature config plus the input normalisation. */
+  frontEnd: FrontEnd;
   /** Words the model was trained on (the optional decoding constraint). */
   lexicon: string[];
   /** Free-form training facts (command, seed, validation scores). */
@@ -33,6 +36,7 @@ export async function saveModel(path: string, info: ModelInfo, opts: { half?: bo
     model_config: JSON.stringify(info.model.config),
     labels: JSON.stringify(LABELS),
     feature_config: JSON.stringify(info.features),
+    input_norm: info.frontEnd.norm,
     lexicon: JSON.stringify(info.lexicon),
     training: JSON.stringify(info.training),
   };
@@ -80,6 +84,8 @@ export async function loadModel(path: string): Promise<ModelInfo> {
   if (cfg.inputDim !== (features.nMfcc > 0 ? features.nMfcc : features.nMels)) {
     throw new UserError(`${path}: model input size ${cfg.inputDim} does not match its front end (${features.nMels} mels, ${features.nMfcc} MFCCs)`);
   }
+  const norm = (meta.input_norm ?? 'config') as InputNorm;
+  if (norm !== 'loudness' && norm !== 'config') throw new UserError(`${path}: unknown input normalisation ${JSON.stringify(meta.input_norm)} (expected loudness or config)`);
   const lexicon = parseField(path, meta, 'lexicon');
   if (!Array.isArray(lexicon) || lexicon.some((w) => typeof w !== 'string')) throw new UserError(`${path}: metadata 'lexicon' must be a list of words`);
   const training = (meta.training ? JSON.parse(meta.training) : {}) as Record<string, unknown>;
@@ -90,5 +96,5 @@ export async function loadModel(path: string): Promise<ModelInfo> {
     throw new UserError(`${path}: weights do not fit the model config: ${(err as Error).message.replace(/\n\s*/g, ' ')}`);
   }
   model.eval();
-  return { model, features, lexicon: lexicon as string[], training };
+  return { model, features, frontEnd: { config: features, norm }, lexicon: lexicon as string[], training };
 }

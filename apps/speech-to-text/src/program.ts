@@ -72,7 +72,7 @@ export function buildProgram(): Command {
     .description('word/character error rates on a manifest, FSDD folder or yesno folder')
     .requiredOption('--data <path>', '.jsonl manifest (audio_filepath, duration, text) or a folder of FSDD/yesno clips')
     .option('--model <file>', 'model file', DEFAULT_MODEL_PATH)
-    .option('--beam <n>', 'beam width (1 = greedy)', int('--beam', 1), 8)
+    .option('--beam <n>', 'beam width (1 = greedy)', int('--beam', 1), 16)
     .option('--no-lexicon', 'do not restrict output words to the model\'s word list')
     .option('--match <regex>', 'only files whose name matches (e.g. "^1_" for the yesno test side)')
     .option('--report <dir>', 'write an HTML report with the worst examples to this folder')
@@ -96,7 +96,7 @@ export function buildProgram(): Command {
     .description('transcribe WAV files (any rate, PCM 8/16/24/32-bit or float, mono/stereo) or log-mel .npy matrices')
     .argument('<files...>', '.wav or .npy (float32 frames × mel bins) files')
     .option('--model <file>', 'model file', DEFAULT_MODEL_PATH)
-    .option('--beam <n>', 'beam width (1 = greedy)', int('--beam', 1), 8)
+    .option('--beam <n>', 'beam width (1 = greedy)', int('--beam', 1), 16)
     .option('--no-lexicon', 'do not restrict output words to the model\'s word list')
     .option('--timestamps', 'print each word\'s start and end time (from the best CTC path)')
     .option('--json', 'print the results as one JSON object on the last line')
@@ -111,7 +111,7 @@ export function buildProgram(): Command {
     .argument('<file>', '.wav (or log-mel .npy) file')
     .option('--out <file>', 'PNG to write (default <file name>.explain.png)')
     .option('--model <file>', 'model file', DEFAULT_MODEL_PATH)
-    .option('--beam <n>', 'beam width (1 = greedy)', int('--beam', 1), 8)
+    .option('--beam <n>', 'beam width (1 = greedy)', int('--beam', 1), 16)
     .option('--no-lexicon', 'do not restrict output words to the model\'s word list')
     .action(async (file: string, o) => {
       const r = await explain({ file, out: o.out, model: o.model, beam: o.beam, useLexicon: o.lexicon });

@@ -62,7 +62,7 @@ export class Recognizer {
   readonly frameSeconds: number;
 
   constructor(readonly info: ModelInfo, opts: RecognizerOptions = {}) {
-    this.beam = opts.beam ?? 8;
+    this.beam = opts.beam ?? 16;
     if (!Number.isInteger(this.beam) || this.beam < 1) throw new Error(`beam must be a positive integer, got ${opts.beam}`);
     this.lexicon = (opts.useLexicon ?? true) && info.lexicon.length ? new Lexicon(info.lexicon) : null;
     const f = info.features;

@@ -131,7 +131,7 @@ export async function writeEvalReport(dir: string, r: EvalResult, opts: ReportOp
     for (let i = 0; i < worst.length; i++) {
       const it: EvalItem = worst[i];
       const audio = await loadAudio(it.file, info.features);
-      const [res] = rec.recognize([featuresFromSamples(audio.samples, info.features)], { timestamps: true, durations: [audio.duration] });
+      const [res] = rec.recognize([featuresFromSamples(audio.samples, info.frontEnd)], { timestamps: true, durations: [audio.duration] });
       const m = logMelSpectrogram(audio.samples, info.features);
       const fig = await renderExplanation({
         title: basename(it.file), mel: { data: m.data, frames: m.frames, nMels: m.nMels },

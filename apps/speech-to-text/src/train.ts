@@ -6,18 +6,19 @@
 import { basename, dirname, join, resolve } from 'node:path';
 import { Generator, Tensor } from '@tensorkit/core';
 import {
-  Adam, clipGradNorm, CosineWarmupLR, ctcGreedyDecode, ctcLoss, ctcMinInputLength, loadCheckpoint, restoreCheckpoint, saveCheckpoint,
+  Adam, clipGradNorm, CosineWarmupLR, ctcGreedyDecode, ctcLoss, ctcMinInputLength, loadCheckpoint, loadSafetensors, restoreCheckpoint, saveCheckpoint, saveSafetensors,
 } from '@tensorkit/nn';
 import { createProgress, errorRates, formatDuration, RunLog, UserError } from '@tensorkit/train';
 import { BLANK, decodeIds, NUM_CLASSES } from './alphabet.js';
 import { lengthBatches, padBatch } from './batch.js';
 import { openCorpus } from './corpus.js';
-import { defaultFeatureConfig } from './features.js';
+import { defaultFrontEnd } from './features.js';
 import { saveModel } from './model-file.js';
 import { DEFAULT_MODEL, modelOutputLength, SpeechModel, type SpeechModelConfig } from './model.js';
 import { computeLogProbs } from './recognizer.js';
 import { writeTrainingCurve } from './plots.js';
 import { Lexicon } from './lexicon.js';
+import { WeightAverage } from './ema.js';
 import { decode } from './decode.js';
 import { buildTrainSet, parseRange, type LabeledExample, type TrainSet, type ValidationSet } from './trainset.js';
 
@@ -78,6 +79,8 @@ const WARMUP_STEPS = 100;
  */
 const CURRICULUM_UTTERANCES = 6400;
 const CLIP_NORM = 5;
+/** Weight-average decay per step (time constant ~500 steps). */
+const EMA_DECAY = 0.998;
 const BUCKET_BATCHES = 4;
 
 export interface ValidationScores {
@@ -123,7 +126,8 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const t0 = performance.now();
   const runDir = opts.runDir ?? defaultRunDir(opts.out);
   const ckptPath = join(runDir, 'checkpoint.safetensors');
-  const features = defaultFeatureConfig(8000);
+  const frontEnd = defaultFrontEnd(8000);
+  const features = frontEnd.config;
   let ckpt: Awaited<ReturnType<typeof loadCheckpoint>> | null = null;
   if (opts.resume) {
     try {
@@ -137,7 +141,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
 
   const corpus = await openCorpus(opts.data);
   const loadBar = createProgress({ total: corpus.recordings.length, label: 'loading audio', unit: 'files', silent: opts.quiet });
-  const ts = await buildTrainSet(corpus, features, {
+  const ts = await buildTrainSet(corpus, frontEnd, {
     valSpeaker: opts.valSpeaker,
     holdOut: parseRange(opts.holdOut),
     valUtterances: opts.valUtterances,
@@ -202,6 +206,17 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     log(`resumed from ${opts.resume} after epoch ${ckpt.epoch} (step ${step})`);
   }
   const lexicon = ts.lexicon.length ? new Lexicon(ts.lexicon) : null;
+  const ema = new WeightAverage(model, EMA_DECAY);
+  const emaPath = join(runDir, 'checkpoint-ema.safetensors');
+  if (ckpt) {
+    const savedPath = join(dirname(resolve(opts.resume!)), 'checkpoint-ema.safetensors');
+    try {
+      const saved = await loadSafetensors(savedPath);
+      ema.load(saved.tensors, Number(saved.metadata.updates));
+    } catch (err) {
+      throw new UserError(`--resume: cannot read the weight average ${savedPath} saved next to the checkpoint (${(err as Error).message})`);
+    }
+  }
   log(`model: ${model.numParameters()} parameters, ${model.config.convLayers}×${model.config.frontEnd ?? 'conv1d'}(${model.config.convChannels}) → ${model.config.numLayers}×BiGRU(${model.config.hiddenSize}), subsample ${model.config.subsample}; ${epochs} epochs × ${stepsPerEpoch} steps of ${opts.batchSize}`);
   const runLog = new RunLog(runDir);
   if (opts.resume === undefined) log(`run folder: ${runDir}`);
@@ -251,6 +266,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
         const norm = clipGradNorm(model.parameters(), CLIP_NORM);
         if (Number.isFinite(norm) && Number.isFinite(lv)) {
           optimizer.step();
+          ema.update();
           lossSum += lv;
           lossCount++;
         } else {
@@ -271,7 +287,9 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     }
     bar.stop();
     const val: EpochResult['val'] = {};
-    for (const set of ts.validation) val[set.name] = validate(model, set, lexicon);
+    await ema.withAverage(() => {
+      for (const set of ts.validation) val[set.name] = validate(model, set, lexicon);
+    });
     const seconds = (performance.now() - te) / 1000;
     const result: EpochResult = {
       epoch, loss: lossCount ? lossSum / lossCount : NaN, lr: optimizer.paramGroups[0].lr,
@@ -295,9 +313,10 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     };
     if (score <= best.score) {
       best = { epoch, score };
-      await saveModel(opts.out, { model, features, lexicon: ts.lexicon, training }, { half: opts.half });
+      await ema.withAverage(() => saveModel(opts.out, { model, features, frontEnd, lexicon: ts.lexicon, training }, { half: opts.half }));
       log(`  saved ${opts.out} (best so far)`);
     }
+    await saveSafetensors(emaPath, ema.tensors(), { metadata: { updates: String(ema.updates) } });
     await saveCheckpoint(ckptPath, {
       model, optimizer, scheduler, rng: modelRng, epoch, step,
       extra: { app: 'speech-to-text', seed: opts.seed, best, history, data: opts.data, epochs },

@@ -9,13 +9,13 @@
  * All randomness comes from the generator passed in, so one seed fixes the data stream.
  */
 import { Generator } from '@tensorkit/core';
-import { cmvn, logMelSpectrogram, specAugment, type FeatureConfig } from '@tensorkit/data';
+import { logMelSpectrogram, specAugment } from '@tensorkit/data';
 import { ctcMinInputLength } from '@tensorkit/nn';
 import { UserError } from '@tensorkit/train';
 import { encodeText } from './alphabet.js';
 import { vtlpWarp } from './vtlp.js';
 import { loadRecordings, type Corpus, type LoadedRecording } from './corpus.js';
-import { featuresFromSamples, type Features } from './features.js';
+import { featuresFromSamples, normalizeLogMel, type Features, type FrontEnd } from './features.js';
 import { frameEnergy, splitWords } from './timing.js';
 import {
   augmentWaveform, bySpeaker, connectedUtterance, DEFAULT_AUGMENT, drawSpeed, perturbSpeed, type AugmentOptions, type Utterance,
@@ -86,13 +86,14 @@ export function parseRange(s: string): { lo: number; hi: number } {
   return { lo, hi };
 }
 
-function example(u: Utterance, cfg: FeatureConfig): LabeledExample {
-  return { features: featuresFromSamples(u.samples, cfg), labels: encodeText(u.text), text: u.text, name: u.name };
+function example(u: Utterance, fe: FrontEnd): LabeledExample {
+  return { features: featuresFromSamples(u.samples, fe), labels: encodeText(u.text), text: u.text, name: u.name };
 }
 
 const SPEC_AUG = { freqMasks: 2, maxFreqWidth: 8, timeMasks: 2, maxTimeWidth: 8, maxTimeFraction: 0.1 };
 
-function finishTraining(u: Utterance, cfg: FeatureConfig, rng: Generator, opts: TrainSetOptions, aug: AugmentOptions): LabeledExample {
+function finishTraining(u: Utterance, fe: FrontEnd, rng: Generator, opts: TrainSetOptions, aug: AugmentOptions): LabeledExample {
+  const cfg = fe.config;
   const samples = augmentWaveform(u.samples, rng, aug);
   let f: Features;
   if (aug.vtlpProb > 0 && cfg.nMfcc === 0 && rng.uniform() < aug.vtlpProb) {
@@ -100,15 +101,16 @@ function finishTraining(u: Utterance, cfg: FeatureConfig, rng: Generator, opts: 
     const mel = logMelSpectrogram(samples, cfg);
     const alpha = aug.vtlpMin + (aug.vtlpMax - aug.vtlpMin) * rng.uniform();
     const warped = vtlpWarp(mel.data, mel.frames, cfg, alpha);
-    f = { data: cfg.cmvn === 'utterance' ? cmvn(warped, mel.frames, mel.nMels) : warped, frames: mel.frames, dim: mel.nMels };
+    f = { data: normalizeLogMel(warped, mel.frames, mel.nMels, fe), frames: mel.frames, dim: mel.nMels };
   } else {
-    f = featuresFromSamples(samples, cfg);
+    f = featuresFromSamples(samples, fe);
   }
   if (opts.specAugment ?? true) f.data = specAugment(f.data, f.frames, f.dim, rng, SPEC_AUG);
   return { features: f, labels: encodeText(u.text), text: u.text, name: u.name };
 }
 
-export async function buildTrainSet(corpus: Corpus, cfg: FeatureConfig, opts: TrainSetOptions): Promise<TrainSet> {
+export async function buildTrainSet(corpus: Corpus, fe: FrontEnd, opts: TrainSetOptions): Promise<TrainSet> {
+  const cfg = fe.config;
   const aug = opts.augment ?? DEFAULT_AUGMENT;
   const all = await loadRecordings(corpus.recordings, cfg, (d) => opts.onLoad?.(d, corpus.recordings.length));
   const sr = cfg.sampleRate;
@@ -126,7 +128,7 @@ export async function buildTrainSet(corpus: Corpus, cfg: FeatureConfig, opts: Tr
     if (train.length === 0) throw new UserError(`${corpus.source}: no training clips left after holding out indices ${lo}-${hi}${opts.valSpeaker ? ` and speaker ${opts.valSpeaker}` : ''}`);
     const connected = (clips: LoadedRecording[], n: number): LabeledExample[] => {
       const groups = [...bySpeaker(clips).values()];
-      return Array.from({ length: n }, () => example(connectedUtterance(groups, valRng, { sampleRate: sr }), cfg));
+      return Array.from({ length: n }, () => example(connectedUtterance(groups, valRng, { sampleRate: sr }), fe));
     };
     const validation: ValidationSet[] = [];
     if (seenVal.length) validation.push({ name: 'seen', examples: connected(seenVal, opts.valUtterances) });
@@ -148,7 +150,7 @@ export async function buildTrainSet(corpus: Corpus, cfg: FeatureConfig, opts: Tr
           const f = base === 1 ? 1 : base * (1 + 0.04 * (rng.uniform() * 2 - 1));
           return perturbSpeed(s, f);
         });
-        return finishTraining(u, cfg, rng, opts, aug);
+        return finishTraining(u, fe, rng, opts, aug);
       },
     };
   }
@@ -157,7 +159,7 @@ export async function buildTrainSet(corpus: Corpus, cfg: FeatureConfig, opts: Tr
   let usable = all;
   if (opts.outputLength) {
     usable = all.filter((r) => {
-      const frames = opts.outputLength!(featuresFromSamples(r.samples, cfg).frames);
+      const frames = opts.outputLength!(featuresFromSamples(r.samples, fe).frames);
       const needed = ctcMinInputLength(r.labels);
       if (frames >= needed) return true;
       tooShort.push({ name: r.line !== undefined ? `${r.path} (line ${r.line})` : r.path, frames, needed, text: r.text });
@@ -178,7 +180,7 @@ export async function buildTrainSet(corpus: Corpus, cfg: FeatureConfig, opts: Tr
   const nVal = Math.min(opts.valRecordings, Math.floor(pool.length / 5));
   const val = Array.from(order.subarray(0, nVal), (i) => pool[i]);
   const train = Array.from(order.subarray(nVal), (i) => pool[i]);
-  const validation: ValidationSet[] = nVal ? [{ name: 'held-out', examples: val.map((r) => example({ samples: r.samples, text: r.text, name: r.path.replace(/^.*[\\/]/, '') }, cfg)) }] : [];
+  const validation: ValidationSet[] = nVal ? [{ name: 'held-out', examples: val.map((r) => example({ samples: r.samples, text: r.text, name: r.path.replace(/^.*[\\/]/, '') }, fe)) }] : [];
   const words = new Set<string>();
   for (const r of train) for (const w of r.text.split(' ')) if (w) words.add(w);
   // Recordings whose pauses split them into exactly one clip per word also yield word clips, so
@@ -187,7 +189,7 @@ export async function buildTrainSet(corpus: Corpus, cfg: FeatureConfig, opts: Tr
   let split = 0;
   for (const r of train) {
     const ws = r.text.split(' ').filter(Boolean);
-    const f = featuresFromSamples(r.samples, cfg);
+    const f = featuresFromSamples(r.samples, fe);
     const segs = splitWords(frameEnergy(f.data, f.frames, f.dim), cfg.hopLength / sr, r.samples.length / sr, ws.length);
     if (!segs) continue;
     split++;
@@ -208,11 +210,11 @@ export async function buildTrainSet(corpus: Corpus, cfg: FeatureConfig, opts: Tr
       const maxWords = so?.maxWords ?? 5;
       if (groups.length && (maxWords < 5 || rng.uniform() < 0.5)) {
         const u = connectedUtterance(groups, rng, { sampleRate: sr, pauseMin: 0.05, pauseMax: 0.4, edgeMax: 0.25, maxWords }, (x) => perturbSpeed(x, drawSpeed(rng, aug)));
-        return finishTraining(u, cfg, rng, opts, aug);
+        return finishTraining(u, fe, rng, opts, aug);
       }
       const r = train[rng.randint(0, train.length)];
       const u: Utterance = { samples: perturbSpeed(r.samples, drawSpeed(rng, aug)), text: r.text, name: r.path.replace(/^.*[\\/]/, '') };
-      return finishTraining(u, cfg, rng, opts, aug);
+      return finishTraining(u, fe, rng, opts, aug);
     },
   };
 }

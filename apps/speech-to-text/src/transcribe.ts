@@ -25,7 +25,7 @@ export async function transcribe(opts: TranscribeOptions): Promise<Transcript[]>
   const feats: Features[] = [];
   const durations: number[] = [];
   for (const f of opts.files) {
-    const r = await featuresFromFile(f, info.features);
+    const r = await featuresFromFile(f, info.frontEnd);
     feats.push(r.features);
     durations.push(r.duration);
   }

@@ -28,7 +28,7 @@ async function pixelSpread(png: Buffer): Promise<number> {
 describe('word timestamps from the best CTC path', () => {
   it('are monotonic, inside the audio, and land within 100 ms of the true joins of known clips', async () => {
     const out = await transcribe({
-      files: samples.map((s) => join(SAMPLES_DIR, s.audio_filepath)), model: DEFAULT_MODEL_PATH, beam: 8, useLexicon: true, timestamps: true,
+      files: samples.map((s) => join(SAMPLES_DIR, s.audio_filepath)), model: DEFAULT_MODEL_PATH, beam: 16, useLexicon: true, timestamps: true,
     });
     for (const [i, s] of samples.entries()) {
       const words = out[i].words!;
@@ -56,7 +56,7 @@ describe('explain', () => {
   it('writes a PNG of the stated size that is not blank', async () => {
     const file = join(SAMPLES_DIR, samples[0].audio_filepath);
     const out = join(tmp.dir, 'explain.png');
-    const r = await explain({ file, out, model: DEFAULT_MODEL_PATH, beam: 8, useLexicon: true });
+    const r = await explain({ file, out, model: DEFAULT_MODEL_PATH, beam: 16, useLexicon: true });
     expect(r.text).toBe(samples[0].text);
     expect(r.words.map((w) => w.word)).toEqual(samples[0].text.split(' '));
     const png = readFileSync(out);
@@ -71,7 +71,7 @@ describe('eval --report', () => {
     const entries = await readManifest(join(SAMPLES_DIR, 'samples.jsonl'));
     const manifest = join(tmp.dir, 'eval.jsonl');
     writeFileSync(manifest, entries.map((e, i) => JSON.stringify({ audio_filepath: e.audioPath, text: i === 0 ? 'three seven seven one' : e.text })).join('\n') + '\n');
-    const r = await evaluate({ data: manifest, model: DEFAULT_MODEL_PATH, beam: 8, useLexicon: true, quiet: true });
+    const r = await evaluate({ data: manifest, model: DEFAULT_MODEL_PATH, beam: 16, useLexicon: true, quiet: true });
     expect(r.n).toBe(entries.length);
     expect(r.wordErrors).toBeGreaterThanOrEqual(1);
     const dir = join(tmp.dir, 'report');

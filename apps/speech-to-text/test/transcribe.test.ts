@@ -14,7 +14,7 @@ afterAll(tmp.cleanup);
 const SAMPLE = join(SAMPLES_DIR, 'digits-george-371.wav');
 const TEXT = 'three seven one';
 const run = (files: string[], extra: Partial<Parameters<typeof transcribe>[0]> = {}) =>
-  transcribe({ files, model: DEFAULT_MODEL_PATH, beam: 8, useLexicon: true, timestamps: false, ...extra });
+  transcribe({ files, model: DEFAULT_MODEL_PATH, beam: 16, useLexicon: true, timestamps: false, ...extra });
 
 describe('transcribe: WAV formats and sample rates (shipped digits model)', () => {
   it('gives the same words for every common encoding, rate and channel layout', async () => {
