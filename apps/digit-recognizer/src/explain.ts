@@ -10,10 +10,9 @@ import { basename, extname, join } from 'node:path';
 import { noGrad, Tensor } from '@tensorkit/core';
 import { svgToPng } from '@tensorkit/data';
 import type { Sequential } from '@tensorkit/nn';
-import { atomicWriteFile, printJsonLine, UserError } from '@tensorkit/train';
+import { atomicWriteFile, escapeXml, printJsonLine, svgDocument, UserError } from '@tensorkit/train';
 import { loadModel, type LoadedModel } from './model-file.js';
 import { IMAGE_SIZE, NUM_CLASSES } from './model.js';
-import { escapeXml, svgDocument } from './plot.js';
 import { classify, prepareFile, type PreparedInput } from './predict.js';
 import { PIXELS, standardiseUnit, type PreprocessConfig } from './preprocess.js';
 

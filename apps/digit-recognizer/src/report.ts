@@ -8,11 +8,10 @@
 import { copyFileSync, mkdirSync, statSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 import { encodePng, svgToPng } from '@tensorkit/data';
-import { atomicWriteFile } from '@tensorkit/train';
+import { atomicWriteFile, confusionHeatmapSvg, escapeXml } from '@tensorkit/train';
 import type { Evaluation } from './eval.js';
 import type { LoadedModel } from './model-file.js';
 import { IMAGE_SIZE, NUM_CLASSES } from './model.js';
-import { confusionHeatmapSvg, escapeXml } from './plot.js';
 import { PIXELS } from './preprocess.js';
 
 export const MAX_ERRORS_SHOWN = 48;
@@ -56,7 +55,7 @@ const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
 export async function writeReport(dir: string, loaded: LoadedModel, ev: Evaluation): Promise<string> {
   const r = ev.report;
   mkdirSync(join(dir, 'errors'), { recursive: true });
-  atomicWriteFile(join(dir, 'confusion.png'), await svgToPng(confusionHeatmapSvg(r.confusion, r.labels)));
+  atomicWriteFile(join(dir, 'confusion.png'), await svgToPng(confusionHeatmapSvg(r.confusion, r.labels).svg));
   const errors = worstErrors(ev);
   const totalErrors = r.n - Math.round(r.accuracy * r.n);
   const figures: string[] = [];

@@ -11,14 +11,26 @@ import { readFileSync } from 'node:fs';
 import { Generator, getBackend, type Tensor } from '@tensorkit/core';
 import { DataLoader, randomSplit, type LoaderCursor } from '@tensorkit/data';
 import { AdamW, crossEntropy, loadCheckpoint, OneCycleLR, restoreCheckpoint, saveCheckpoint, type Sequential } from '@tensorkit/nn';
-import { createProgress, EarlyStopping, formatDuration, UserError } from '@tensorkit/train';
+import { createProgress, EarlyStopping, formatDuration, lossAccuracyCurveSvg, RunFolder, UserError } from '@tensorkit/train';
 import { DEFAULT_AUGMENT, makeBatch } from './batch.js';
 import { loadDigitSet, subset, type DigitSet } from './data.js';
 import { predictSet } from './infer.js';
 import { APP, decodeModel, encodeModel, LABELS, saveModel, type TrainingInfo } from './model-file.js';
 import { ARCHS, createModel, modelFromConfig, setDropoutGenerator, type Arch } from './model.js';
 import { PREPROCESS } from './preprocess.js';
-import { RunFolder, type EpochRecord } from './run-folder.js';
+
+/** One line of the run folder's metrics.jsonl. */
+export type EpochRecord = {
+  epoch: number;
+  loss: number;
+  accuracy: number;
+  val_loss: number;
+  val_accuracy: number;
+  lr: number;
+  samples_per_sec: number;
+  epoch_seconds: number;
+  elapsed_seconds: number;
+};
 
 export interface TrainOptions {
   data: string;
@@ -186,7 +198,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const { train: trainSet, val: valSet } = splitData(all, o);
   const runDir = opts.runDir ?? defaultRunDir(opts.out);
   const ckptPath = opts.checkpoint ?? join(runDir, 'checkpoint.safetensors');
-  const run = new RunFolder(runDir);
+  const run = new RunFolder<EpochRecord>(runDir);
 
   // Independent streams: one seed fixes init, dropout, shuffling and augmentation.
   const root = new Generator(o.seed);
@@ -322,7 +334,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     stoppedEarly = early.shouldStop;
     await saveState();
     run.append(rec);
-    await run.writeCurve(history);
+    await run.writeCurve(lossAccuracyCurveSvg(history));
     log(`epoch ${epoch + 1}/${o.epochs}  loss ${rec.loss.toFixed(4)}  acc ${(100 * rec.accuracy).toFixed(2)}%  `
       + `val loss ${v.loss.toFixed(4)}  val acc ${(100 * v.accuracy).toFixed(2)}%${improved ? ' (best)' : ''}  `
       + `${rec.samples_per_sec.toFixed(0)} samples/s  ${formatDuration(trainSeconds)}`);

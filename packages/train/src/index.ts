@@ -5,3 +5,5 @@ export * from './run-log.js';
 export * from './progress.js';
 export * from './early-stopping.js';
 export * from './cli.js';
+export * from './run-folder.js';
+export * from './charts/index.js';

@@ -1,0 +1,4 @@
+export * from './svg.js';
+export * from './line-chart.js';
+export * from './training-curve.js';
+export * from './confusion-heatmap.js';

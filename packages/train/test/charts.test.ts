@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { imageInfo, svgToPng } from '@tensorkit/data';
+import { confusionHeatmapSvg, curvesSvg, escapeXml, lossAccuracyCurveSvg, niceStep } from '../src/index.js';
+
+/** Parses the SVG with a strict check that every tag is closed in order (well-formed enough for librsvg and browsers). */
+function assertWellFormed(svg: string): void {
+  const stack: string[] = [];
+  for (const m of svg.matchAll(/<(\/?)([a-zA-Z]+)[^>]*?(\/?)>/g)) {
+    if (m[1]) expect(stack.pop()).toBe(m[2]);
+    else if (!m[3]) stack.push(m[2]);
+  }
+  expect(stack).toEqual([]);
+}
+
+describe('charts', () => {
+  it('escapes markup in text', () => {
+    expect(escapeXml(`<a href="x">Tom & Jerry's</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;');
+  });
+
+  it('picks 1-2-5 tick steps', () => {
+    expect(niceStep(10, 5)).toBe(2);
+    expect(niceStep(0.9, 5)).toBeCloseTo(0.2);
+    expect(niceStep(37, 8)).toBe(5);
+    expect(niceStep(0, 5)).toBeCloseTo(0.2);
+  });
+
+  it('draws a loss/accuracy curve with one point per epoch, skipping missing validation values', async () => {
+    const history = [1, 2, 3].map((epoch) => ({ epoch, loss: 1 / epoch, val_loss: epoch === 2 ? NaN : 1.1 / epoch, accuracy: 0.5 + epoch / 10, val_accuracy: 0.45 + epoch / 10 }));
+    const svg = lossAccuracyCurveSvg(history);
+    assertWellFormed(svg);
+    // 3 train-loss + 2 val-loss + 3 + 3 accuracy points.
+    expect(svg.match(/<circle /g)?.length).toBe(11);
+    const info = await imageInfo(await svgToPng(svg));
+    expect([info.width, info.height]).toEqual([960, 380]);
+  });
+
+  it('lays out any number of panels side by side and survives an empty history', () => {
+    const svg = curvesSvg([{ title: 'a', series: [] }, { title: 'b', series: [] }, { title: 'c<d', series: [] }], { width: 900, height: 300 });
+    assertWellFormed(svg);
+    expect(svg).toContain('translate(600,0)');
+    expect(svg).toContain('c&lt;d');
+  });
+
+  it('shades the confusion heatmap by row share and prints every non-zero count', async () => {
+    const m = [[50, 1, 0], [2, 40, 3], [0, 0, 9]];
+    const { svg, width, height } = confusionHeatmapSvg(m, ['a', 'b', 'c']);
+    assertWellFormed(svg);
+    expect(svg.match(/<rect x=/g)?.length).toBe(9);
+    for (const v of [50, 1, 2, 40, 3, 9]) expect(svg).toContain(`>${v}</text>`);
+    const info = await imageInfo(await svgToPng(svg));
+    expect([info.width, info.height]).toEqual([width, height]);
+  });
+
+  it('slants long column labels and supports different column labels', () => {
+    const long = ['comp.os.ms-windows.misc', 'rec.sport.hockey'];
+    const { svg } = confusionHeatmapSvg([[3, 1, 0], [0, 2, 1]], long, { colLabels: [...long, '(deleted)'], rowTitle: 'reference', colTitle: 'hypothesis' });
+    assertWellFormed(svg);
+    expect(svg).toContain('rotate(-60');
+    expect(svg).toContain('(deleted)');
+    expect(svg).toContain('>hypothesis<');
+  });
+});
