@@ -7,8 +7,9 @@ async function main(): Promise<void> {
   let result: CaseResult;
   if (impl.startsWith('tensorkit')) {
     const tk = await import('./cases/tensorkit.js');
-    tk.selectBackend(impl === 'tensorkit-wasm' ? 'wasm' : 'js');
+    const backend = tk.selectBackend(impl === 'tensorkit-wasm' ? 'wasm' : 'js');
     result = caseName in GEMM_SIZES ? await tk.tkGemm(caseName) : await tk.tkTrain(caseName as TrainCase);
+    result.note = `${impl}: backend ${backend}`;
   } else {
     const peer = await import('./cases/tfjs.js');
     const { tf, note } = await peer.loadTf(impl === 'tfjs-wasm' ? 'wasm' : 'cpu');
