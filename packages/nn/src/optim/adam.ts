@@ -119,15 +119,27 @@ function adamRowsF32(p: Float32Array, m: Float32Array, v: Float32Array, c: Coale
     const start = rows[r] * D;
     const end = start + D;
     const off = r * D - start;
+    if (plain) {
+      // Math.fround gives the stored float32 moments without reading them back.
+      for (let i = start; i < end; i++) {
+        const g = vals[off + i];
+        const mi = Math.fround(b1 * m[i] + ob1 * g);
+        const vi = Math.fround(b2 * v[i] + ob2 * g * g);
+        m[i] = mi;
+        v[i] = vi;
+        p[i] -= (stepSize * mi) / (Math.sqrt(vi) * invBc2 + eps);
+      }
+      continue;
+    }
     for (let i = start; i < end; i++) {
       let g = vals[off + i];
-      if (!plain) {
-        if (l2 !== 0) g += l2 * p[i];
-        if (decay !== 1) p[i] *= decay;
-      }
-      m[i] = b1 * m[i] + ob1 * g;
-      v[i] = b2 * v[i] + ob2 * g * g;
-      p[i] -= (stepSize * m[i]) / (Math.sqrt(v[i]) * invBc2 + eps);
+      if (l2 !== 0) g += l2 * p[i];
+      if (decay !== 1) p[i] *= decay;
+      const mi = Math.fround(b1 * m[i] + ob1 * g);
+      const vi = Math.fround(b2 * v[i] + ob2 * g * g);
+      m[i] = mi;
+      v[i] = vi;
+      p[i] -= (stepSize * mi) / (Math.sqrt(vi) * invBc2 + eps);
     }
   }
 }

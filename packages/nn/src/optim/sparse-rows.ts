@@ -8,8 +8,11 @@ import type { SparseRowGrad } from '@tensorkit/core';
 export interface CoalescedRows {
   /** Sorted, unique row ids. */
   rows: Int32Array;
-  /** rows.length × rowSize summed gradient values (float64 accumulators). */
-  values: Float64Array;
+  /**
+   * rows.length × rowSize summed gradient values: float64 accumulators when
+   * rows had to be summed, else the gradient's own values (no copy).
+   */
+  values: Float32Array | Float64Array;
   rowSize: number;
 }
 
@@ -19,6 +22,7 @@ export function coalesceRows(g: SparseRowGrad, numRows: number, what: string): C
   if (values.length !== rows.length * rowSize) {
     throw new Error(`${what}: sparse gradient has ${rows.length} rows of ${rowSize} but ${values.length} values`);
   }
+  if (strictlyIncreasingInRange(rows, numRows)) return { rows, values, rowSize };
   const order = sortedOrder(rows, numRows, what);
   let unique = 0;
   for (let i = 0; i < order.length; i++) {
@@ -37,6 +41,15 @@ export function coalesceRows(g: SparseRowGrad, numRows: number, what: string): C
     for (let j = 0; j < rowSize; j++) out[to + j] += values[from + j];
   }
   return { rows: outRows, values: out, rowSize };
+}
+
+/** True when rows are already sorted, unique and in [0, numRows): nothing to coalesce. */
+function strictlyIncreasingInRange(rows: Int32Array, numRows: number): boolean {
+  const n = rows.length;
+  if (n === 0) return true;
+  if (!(rows[0] >= 0) || !(rows[n - 1] < numRows)) return false;
+  for (let i = 1; i < n; i++) if (rows[i] <= rows[i - 1]) return false;
+  return true;
 }
 
 /**

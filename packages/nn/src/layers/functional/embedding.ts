@@ -36,10 +36,10 @@ function checkTable(op: string, weight: Tensor): void {
 }
 
 /** Hands the accumulated rows to sparseGrad (leaf tables) or back as a dense gradient. */
-function finishTableGrad(weight: Tensor, acc: RowAccumulator, sparse: boolean): Tensor | null {
+function finishTableGrad(weight: Tensor, acc: RowAccumulator, sparse: boolean, sorted = false): Tensor | null {
   const dtype = weight.dtype as 'float32' | 'float64';
   if (sparse && weight.isLeaf) {
-    if (acc.size > 0) accumulateSparseGrad(weight, acc.result(dtype));
+    if (acc.size > 0) accumulateSparseGrad(weight, acc.result(dtype, sorted));
     return null;
   }
   return acc.dense(weight.shape[0], dtype);
@@ -64,10 +64,42 @@ export function embedding(weight: Tensor, ids: Ids, opts: EmbeddingOptions = {})
   const pad = opts.paddingIdx ?? -1;
   return record(y, 'embedding', [weight], (g) => {
     const gd = g.contiguous().toTypedArray();
-    const acc = new RowAccumulator(D, Math.min(data.length, V));
+    const acc = new RowAccumulator(D, Math.min(data.length, V), V);
     for (let i = 0; i < data.length; i++) if (data[i] !== pad) acc.add(data[i], gd, i * D, 1);
     return [finishTableGrad(weight, acc, opts.sparse ?? false)];
   });
+}
+
+/**
+ * sum = Σ scale[i]·w[row ids[i]] over i in [s, e) skipping padding, in float64
+ * (rounded once when stored). Four rows per pass halve the loads and stores of
+ * the running sum, which bound this loop.
+ */
+function bagSum(w: ArrayLike<number>, D: number, ids: Int32Array, scale: Float64Array, s: number, e: number, pad: number, sum: Float64Array): void {
+  sum.fill(0);
+  let i = s;
+  while (i < e) {
+    const r: number[] = [];
+    const f: number[] = [];
+    while (i < e && r.length < 4) {
+      if (ids[i] !== pad) {
+        r.push(ids[i] * D);
+        f.push(scale[i]);
+      }
+      i++;
+    }
+    if (r.length === 4) {
+      const [r0, r1, r2, r3] = r;
+      const [f0, f1, f2, f3] = f;
+      for (let j = 0; j < D; j++) sum[j] += f0 * w[r0 + j] + f1 * w[r1 + j] + f2 * w[r2 + j] + f3 * w[r3 + j];
+    } else {
+      for (let k = 0; k < r.length; k++) {
+        const rk = r[k];
+        const fk = f[k];
+        for (let j = 0; j < D; j++) sum[j] += fk * w[rk + j];
+      }
+    }
+  }
 }
 
 export type BagMode = 'sum' | 'mean';
@@ -116,19 +148,15 @@ export function embeddingBag(weight: Tensor, ids: Ids, offsets: Ids, opts: Embed
   // scale[i]: the factor id i contributes with (its weight, 1/count for mean, 0 for padding).
   const scale = new Float64Array(n);
   const out = weight.dtype === 'float64' ? new Float64Array(B * D) : new Float32Array(B * D);
+  const sum = new Float64Array(D);
   for (let b = 0; b < B; b++) {
     const s = offs[b];
     const e = b + 1 < B ? offs[b + 1] : n;
     let count = 0;
     for (let i = s; i < e; i++) if (data[i] !== pad) count++;
-    const base = b * D;
-    for (let i = s; i < e; i++) {
-      if (data[i] === pad) continue;
-      const f = (pw ? pw[i] : 1) / (mode === 'mean' ? count : 1);
-      scale[i] = f;
-      const row = data[i] * D;
-      for (let j = 0; j < D; j++) out[base + j] += f * w[row + j];
-    }
+    for (let i = s; i < e; i++) if (data[i] !== pad) scale[i] = (pw ? pw[i] : 1) / (mode === 'mean' ? count : 1);
+    bagSum(w, D, data, scale, s, e, pad, sum);
+    out.set(sum, b * D);
   }
   const y = new Tensor(out, [B, D], weight.dtype);
   const inputs = psw ? [weight, psw] : [weight];
@@ -136,12 +164,13 @@ export function embeddingBag(weight: Tensor, ids: Ids, offsets: Ids, opts: Embed
     const gd = g.contiguous().toTypedArray();
     let tableGrad: Tensor | null = null;
     if (weight.requiresGrad) {
-      const acc = new RowAccumulator(D, Math.min(n, V));
+      const acc = new RowAccumulator(D, Math.min(n, V), V);
       for (let b = 0; b < B; b++) {
         const e = b + 1 < B ? offs[b + 1] : n;
         for (let i = offs[b]; i < e; i++) if (data[i] !== pad) acc.add(data[i], gd, b * D, scale[i]);
       }
-      tableGrad = finishTableGrad(weight, acc, opts.sparse ?? true);
+      // Sorted rows let the optimizer use them as they are (no coalescing copy).
+      tableGrad = finishTableGrad(weight, acc, opts.sparse ?? true, true);
     }
     if (!psw) return [tableGrad];
     let pswGrad: Tensor | null = null;

@@ -5,53 +5,155 @@
  */
 import { Tensor, type SparseRowGrad } from '@tensorkit/core';
 
+/** Tables up to this many rows get a direct row → slot index instead of a Map. */
+const MAX_DIRECT_ROWS = 1 << 22;
+
+/**
+ * Scratch reused by consecutive accumulators (one per embedding backward, used
+ * and released within it), so a training step does not allocate and zero
+ * megabytes. An accumulator that finds it taken allocates its own.
+ */
+const pool = { busy: false, values: new Float64Array(0), direct: new Int32Array(0) };
+
 /** Groups per-occurrence row gradients by row: each distinct row appears once, in first-use order. */
 export class RowAccumulator {
-  private readonly slot = new Map<number, number>();
-  private rows: number[] = [];
+  /** slot + 1 per table row (0 = unused) when the table size is known and moderate, else a Map. */
+  private direct: Int32Array | null;
+  private readonly slot: Map<number, number> | null;
+  private rows: Int32Array;
+  private count = 0;
+  /** Row sums; only the first count·rowSize entries are meaningful (rows are zeroed when first used). */
   private values: Float64Array;
+  private pooled = false;
 
-  constructor(readonly rowSize: number, expectedRows = 16) {
-    this.values = new Float64Array(Math.max(1, expectedRows) * rowSize);
+  /**
+   * `numRows`, the table size, lets rows be found through a flat index (one
+   * int32 per table row) instead of a hash lookup per occurrence.
+   */
+  constructor(readonly rowSize: number, expectedRows = 16, numRows = Infinity) {
+    const cap = Math.max(1, expectedRows);
+    const useDirect = numRows <= MAX_DIRECT_ROWS;
+    this.rows = new Int32Array(cap);
+    if (!pool.busy) {
+      pool.busy = true;
+      this.pooled = true;
+      if (pool.values.length < cap * rowSize) pool.values = new Float64Array(cap * rowSize);
+      if (useDirect && pool.direct.length < numRows) pool.direct = new Int32Array(numRows);
+      this.values = pool.values;
+      this.direct = useDirect ? pool.direct : null;
+    } else {
+      this.values = new Float64Array(cap * rowSize);
+      this.direct = useDirect ? new Int32Array(numRows) : null;
+    }
+    this.slot = useDirect ? null : new Map<number, number>();
+  }
+
+  private slotOf(row: number): number {
+    let s = this.direct ? this.direct[row] - 1 : (this.slot!.get(row) ?? -1);
+    if (s >= 0) return s;
+    s = this.count++;
+    if (this.direct) this.direct[row] = s + 1;
+    else this.slot!.set(row, s);
+    if (s >= this.rows.length) {
+      const rows = new Int32Array(this.rows.length * 2);
+      rows.set(this.rows);
+      this.rows = rows;
+    }
+    const D = this.rowSize;
+    if ((s + 1) * D > this.values.length) {
+      const grown = new Float64Array(Math.max(this.values.length * 2, (s + 1) * D));
+      grown.set(this.values.subarray(0, s * D));
+      this.values = grown;
+      if (this.pooled) pool.values = grown;
+    }
+    this.values.fill(0, s * D, (s + 1) * D);
+    this.rows[s] = row;
+    return s;
   }
 
   /** Adds scale · src[srcOffset .. srcOffset+rowSize) into row `row`. */
   add(row: number, src: ArrayLike<number>, srcOffset: number, scale: number): void {
-    let s = this.slot.get(row);
-    if (s === undefined) {
-      s = this.rows.length;
-      this.slot.set(row, s);
-      this.rows.push(row);
-      if ((s + 1) * this.rowSize > this.values.length) {
-        const grown = new Float64Array(Math.max(this.values.length * 2, (s + 1) * this.rowSize));
-        grown.set(this.values);
-        this.values = grown;
-      }
-    }
+    const base = this.slotOf(row) * this.rowSize;
     const D = this.rowSize;
-    const base = s * D;
-    for (let j = 0; j < D; j++) this.values[base + j] += scale * src[srcOffset + j];
+    const values = this.values;
+    for (let j = 0; j < D; j++) values[base + j] += scale * src[srcOffset + j];
   }
 
   get size(): number {
-    return this.rows.length;
+    return this.count;
   }
 
-  /** The rows and their summed values, values typed like the table (float32 or float64). */
-  result(dtype: 'float32' | 'float64'): SparseRowGrad {
-    const n = this.rows.length * this.rowSize;
-    const values = dtype === 'float64' ? this.values.slice(0, n) : Float32Array.from(this.values.subarray(0, n));
-    return { rows: Int32Array.from(this.rows), values, rowSize: this.rowSize };
+  /**
+   * The rows and their summed values, values typed like the table (float32 or
+   * float64). `sorted` lists the rows in ascending order (what optimizers need,
+   * so they skip re-sorting); otherwise in first-use order. Ends the accumulator.
+   */
+  result(dtype: 'float32' | 'float64', sorted = false): SparseRowGrad {
+    const D = this.rowSize;
+    const n = this.count;
+    let rows: Int32Array;
+    const slots = new Int32Array(n);
+    const direct = this.direct;
+    if (!sorted) {
+      rows = this.rows.slice(0, n);
+      for (let k = 0; k < n; k++) slots[k] = k;
+    } else if (direct && direct.length <= 32 * n + 4096) {
+      // Scanning the index in row order is cheaper than sorting when the table is not much larger.
+      rows = new Int32Array(n);
+      let k = 0;
+      for (let r = 0; r < direct.length && k < n; r++) {
+        const s = direct[r];
+        if (s > 0) {
+          rows[k] = r;
+          slots[k++] = s - 1;
+        }
+      }
+    } else {
+      rows = this.rows.slice(0, n).sort();
+      for (let k = 0; k < n; k++) slots[k] = direct ? direct[rows[k]] - 1 : this.slot!.get(rows[k])!;
+    }
+    const values = dtype === 'float64' ? new Float64Array(n * D) : new Float32Array(n * D);
+    if (values instanceof Float32Array) gatherRowsF32(values, this.values, slots, D);
+    else gatherRowsF64(values, this.values, slots, D);
+    this.release();
+    return { rows, values, rowSize: D };
   }
 
-  /** The same sums as a dense [numRows, rowSize] gradient. */
+  /** The same sums as a dense [numRows, rowSize] gradient. Ends the accumulator. */
   dense(numRows: number, dtype: 'float32' | 'float64'): Tensor {
     const D = this.rowSize;
     const out = dtype === 'float64' ? new Float64Array(numRows * D) : new Float32Array(numRows * D);
-    this.rows.forEach((r, s) => {
+    for (let s = 0; s < this.count; s++) {
+      const r = this.rows[s];
       for (let j = 0; j < D; j++) out[r * D + j] = this.values[s * D + j];
-    });
+    }
+    this.release();
     return new Tensor(out, [numRows, D], dtype);
+  }
+
+  /** Clears the used index entries and hands the scratch back to the pool. */
+  private release(): void {
+    if (this.direct) for (let s = 0; s < this.count; s++) this.direct[this.rows[s]] = 0;
+    if (this.pooled) pool.busy = false;
+    this.pooled = false;
+    this.count = 0;
+  }
+}
+
+/** dst row k = src row slots[k], one function per element type so each loop stays monomorphic. */
+function gatherRowsF32(dst: Float32Array, src: Float64Array, slots: Int32Array, D: number): void {
+  for (let k = 0; k < slots.length; k++) {
+    const from = slots[k] * D;
+    const to = k * D;
+    for (let j = 0; j < D; j++) dst[to + j] = src[from + j];
+  }
+}
+
+function gatherRowsF64(dst: Float64Array, src: Float64Array, slots: Int32Array, D: number): void {
+  for (let k = 0; k < slots.length; k++) {
+    const from = slots[k] * D;
+    const to = k * D;
+    for (let j = 0; j < D; j++) dst[to + j] = src[from + j];
   }
 }
 
