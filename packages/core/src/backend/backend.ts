@@ -43,6 +43,14 @@ export interface AdamUpdateArgs {
   decoupledWeightDecay: number;
 }
 
+/** Geometry of a 2-D convolution with groups = 1 (see ops/conv.ts); padding before (ph, pw) only: the output size already accounts for padding after. */
+export interface ConvKernelGeometry {
+  n: number; c: number; h: number; w: number;
+  o: number; kh: number; kw: number;
+  sh: number; sw: number; ph: number; pw: number; dh: number; dw: number;
+  oh: number; ow: number;
+}
+
 export interface Backend {
   readonly name: string;
   /**
@@ -74,4 +82,16 @@ export interface Backend {
    * Returns false to decline.
    */
   maxPool2x2?(src: FloatArray, planes: number, h: number, w: number, oh: number, ow: number, out: FloatArray, arg: Int32Array): boolean;
+  /**
+   * conv2d forward through im2col + GEMM without leaving the backend's memory:
+   * out [N, O, oh, ow] = conv(x [N, C, H, W], weight [O, C, kh, kw]) + bias [O].
+   * Returns false to decline.
+   */
+  conv2dForward?(g: ConvKernelGeometry, x: FloatArray, weight: FloatArray, bias: FloatArray | null, out: FloatArray): boolean;
+  /**
+   * conv2d backward given the output gradient gy [N, O, oh, ow]: fills dx
+   * [N, C, H, W] and dw [O, C, kh, kw] (each when non-null; overwritten).
+   * Returns false to decline.
+   */
+  conv2dBackward?(g: ConvKernelGeometry, x: FloatArray, weight: FloatArray, gy: FloatArray, dx: FloatArray | null, dw: FloatArray | null): boolean;
 }

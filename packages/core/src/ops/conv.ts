@@ -8,7 +8,7 @@ import { record } from '../autograd.js';
 import { allocate, isFloatDType } from '../dtype.js';
 import { getBackend } from '../backend/registry.js';
 import { jsBackend } from '../backend/js-backend.js';
-import type { FloatArray } from '../backend/backend.js';
+import type { Backend, FloatArray } from '../backend/backend.js';
 import { fmtShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { squeeze, unsqueeze } from './view.js';
@@ -213,13 +213,46 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Co
   const backend = dtype === 'float64' ? jsBackend : getBackend();
   const xs = x.contiguous().toTypedArray() as FloatArray;
   const ws = weight.contiguous().toTypedArray() as FloatArray;
+  const { n, o, groups, oh, ow } = G;
+  const L = oh * ow;
+  const out = allocate(dtype, n * o * L) as FloatArray;
+  // The backend's fused kernels keep im2col, the GEMMs and col2im in its own memory.
+  const fused = groups === 1 && backend.conv2dForward !== undefined && backend.conv2dBackward !== undefined;
+  const bs = bias ? (bias.contiguous().toTypedArray() as FloatArray) : null;
+  if (!(fused && backend.conv2dForward!(G, xs, ws, bs, out))) convForwardJs(backend, G, xs, ws, bias, out);
+  const y = new Tensor(out, [n, o, oh, ow], dtype);
+  const inputs = bias ? [x, weight, bias] : [x, weight];
+  return record(y, 'conv2d', inputs, (gy) => {
+    const gd = gy.contiguous().toTypedArray() as FloatArray;
+    const dx = x.requiresGrad ? (allocate(dtype, x.size) as FloatArray) : null;
+    const dw = weight.requiresGrad ? (allocate(dtype, weight.size) as FloatArray) : null;
+    // A backend that ran the forward also runs the backward (it may decline both only together).
+    if (!(fused && backend.conv2dBackward!(G, xs, ws, gd, dx, dw))) convBackwardJs(backend, G, xs, ws, gd, dx, dw);
+    let db: Tensor | null = null;
+    if (bias && bias.requiresGrad) {
+      const acc = allocate(dtype, o);
+      for (let b = 0; b < n; b++) for (let oc = 0; oc < o; oc++) {
+        let s = 0;
+        const base = (b * o + oc) * L;
+        for (let l = 0; l < L; l++) s += gd[base + l];
+        acc[oc] += s;
+      }
+      db = new Tensor(acc, [o], dtype);
+    }
+    const grads: (Tensor | null)[] = [dx ? new Tensor(dx, x.shape, dtype) : null, dw ? new Tensor(dw, weight.shape, dtype) : null];
+    if (bias) grads.push(db);
+    return grads;
+  });
+}
+
+/** Forward through im2col + one GEMM per group in TypeScript-side buffers. */
+function convForwardJs(backend: Backend, G: ConvGeometry, xs: FloatArray, ws: FloatArray, bias: Tensor | null | undefined, out: FloatArray): void {
   const { n, o, kh, kw, groups, oh, ow } = G;
   const cg = G.c / groups;
   const og = o / groups;
   const L = oh * ow;
   const ckk = cg * kh * kw;
-  const out = allocate(dtype, n * o * L) as FloatArray;
-  const sdt = dtype as 'float32' | 'float64';
+  const sdt = out instanceof Float64Array ? 'float64' : 'float32';
   const tmp = scratch(sdt, 0, og * n * L);
   for (let g = 0; g < groups; g++) {
     // Not saved for backward: recomputing it there (into warm scratch memory)
@@ -240,52 +273,41 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Co
       }
     }
   }
-  const y = new Tensor(out, [n, o, oh, ow], dtype);
-  const inputs = bias ? [x, weight, bias] : [x, weight];
-  return record(y, 'conv2d', inputs, (gy) => {
-    const gd = gy.contiguous().toTypedArray() as FloatArray;
-    const dx = x.requiresGrad ? (allocate(dtype, x.size) as FloatArray) : null;
-    const dw = weight.requiresGrad ? (allocate(dtype, weight.size) as FloatArray) : null;
-    const gg = scratch(sdt, 1, og * n * L);
-    const dcol = dx ? scratch(sdt, 2, ckk * n * L) : null;
-    for (let g = 0; g < groups; g++) {
-      for (let oc = 0; oc < og; oc++) {
-        for (let b = 0; b < n; b++) {
-          const from = (b * o + g * og + oc) * L;
-          gg.set(gd.subarray(from, from + L), (oc * n + b) * L);
-        }
-      }
-      if (dw) {
-        const col = scratch(sdt, 3, ckk * n * L);
-        im2col(xs, G, g * cg, cg, col);
-        backend.gemm(og, ckk, n * L, 1,
-          { data: gg, offset: 0, rowStride: n * L, colStride: 1 },
-          { data: col, offset: 0, rowStride: 1, colStride: n * L },
-          0, dw, g * og * ckk, ckk);
-      }
-      if (dx && dcol) {
-        backend.gemm(ckk, n * L, og, 1,
-          { data: ws, offset: g * og * ckk, rowStride: 1, colStride: ckk },
-          { data: gg, offset: 0, rowStride: n * L, colStride: 1 },
-          0, dcol, 0, n * L);
-        col2im(dcol, G, g * cg, cg, dx);
+}
+
+/** Backward through im2col + GEMMs + col2im in TypeScript-side buffers; fills dx and dw when non-null. */
+function convBackwardJs(backend: Backend, G: ConvGeometry, xs: FloatArray, ws: FloatArray, gd: FloatArray, dx: FloatArray | null, dw: FloatArray | null): void {
+  const { n, o, kh, kw, groups, oh, ow } = G;
+  const cg = G.c / groups;
+  const og = o / groups;
+  const L = oh * ow;
+  const ckk = cg * kh * kw;
+  const sdt = gd instanceof Float64Array ? 'float64' : 'float32';
+  const gg = scratch(sdt, 1, og * n * L);
+  const dcol = dx ? scratch(sdt, 2, ckk * n * L) : null;
+  for (let g = 0; g < groups; g++) {
+    for (let oc = 0; oc < og; oc++) {
+      for (let b = 0; b < n; b++) {
+        const from = (b * o + g * og + oc) * L;
+        gg.set(gd.subarray(from, from + L), (oc * n + b) * L);
       }
     }
-    let db: Tensor | null = null;
-    if (bias && bias.requiresGrad) {
-      const acc = allocate(dtype, o);
-      for (let b = 0; b < n; b++) for (let oc = 0; oc < o; oc++) {
-        let s = 0;
-        const base = (b * o + oc) * L;
-        for (let l = 0; l < L; l++) s += gd[base + l];
-        acc[oc] += s;
-      }
-      db = new Tensor(acc, [o], dtype);
+    if (dw) {
+      const col = scratch(sdt, 3, ckk * n * L);
+      im2col(xs, G, g * cg, cg, col);
+      backend.gemm(og, ckk, n * L, 1,
+        { data: gg, offset: 0, rowStride: n * L, colStride: 1 },
+        { data: col, offset: 0, rowStride: 1, colStride: n * L },
+        0, dw, g * og * ckk, ckk);
     }
-    const grads: (Tensor | null)[] = [dx ? new Tensor(dx, x.shape, dtype) : null, dw ? new Tensor(dw, weight.shape, dtype) : null];
-    if (bias) grads.push(db);
-    return grads;
-  });
+    if (dx && dcol) {
+      backend.gemm(ckk, n * L, og, 1,
+        { data: ws, offset: g * og * ckk, rowStride: 1, colStride: ckk },
+        { data: gg, offset: 0, rowStride: n * L, colStride: 1 },
+        0, dcol, 0, n * L);
+      col2im(dcol, G, g * cg, cg, dx);
+    }
+  }
 }
 
 /** 1-D convolution of x [N,C,L] with weight [O,C/groups,k] (+ bias [O]), via conv2d with height 1. */

@@ -6,7 +6,7 @@
  *
  *   const wasm = createWasmBackend({ fallback: jsBackend }); // null if unavailable
  */
-import type { AdamUpdateArgs, Backend, BinaryKernelName, FloatArray, MatrixRef, UnaryKernelName } from '../backend.js';
+import type { AdamUpdateArgs, Backend, BinaryKernelName, ConvKernelGeometry, FloatArray, MatrixRef, UnaryKernelName } from '../backend.js';
 import { WasmRuntime, align, defaultThreads, type SimdMode } from './runtime.js';
 
 export type { SimdMode } from './runtime.js';
@@ -235,6 +235,91 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     return true;
   }
 
+  /** Byte offset of the conv geometry record, in the unused first page (see runtime.ts). */
+  const GEOM_BYTE = 1024;
+
+  /** GEMM on operands already in wasm memory, split over threads when large; scratch must hold gemmScratch(m, n, k) bytes. */
+  function gemmInPlace(m: number, n: number, k: number, a: number, ars: number, acs: number, b: number, brs: number, bcs: number, c: number, ldc: number, scratch: number): void {
+    const plan = 2 * m * n * k >= parallelMinFlops ? rt!.plan(m, n, k, rt!.maxThreads) : null;
+    if (plan) rt!.prewake(plan.threads);
+    rt!.gemm(m, n, k, a, ars, acs, b, brs, bcs, c, ldc, 1, 0, plan, scratch);
+  }
+
+  function gemmScratch(m: number, n: number, k: number): number {
+    const plan = 2 * m * n * k >= parallelMinFlops ? rt!.plan(m, n, k, rt!.maxThreads) : null;
+    return plan ? plan.scratchBytes : 0;
+  }
+
+  /** Lays out byte regions of the given sizes from operandBase (64-byte aligned); null if memory cannot grow. */
+  function regions(sizes: number[]): number[] | null {
+    const at: number[] = [];
+    let p = rt!.operandBase;
+    for (const s of sizes) {
+      at.push(p);
+      p += align(Math.max(s, 4), 64);
+    }
+    return rt!.ensure(p) ? at : null;
+  }
+
+  function writeGeometry(g: ConvKernelGeometry): void {
+    const i32 = new Int32Array(rt!.memory.buffer, GEOM_BYTE, 14);
+    i32.set([g.n, g.c, g.h, g.w, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, g.oh, g.ow]);
+  }
+
+  function conv2dForward(g: ConvKernelGeometry, x: FloatArray, weight: FloatArray, bias: FloatArray | null, out: FloatArray): boolean {
+    if (!(x instanceof Float32Array) || !(weight instanceof Float32Array) || !(out instanceof Float32Array) || (bias && !(bias instanceof Float32Array))) return false;
+    const L = g.oh * g.ow;
+    const cols = g.n * L;
+    const ckk = g.c * g.kh * g.kw;
+    const at = regions([x.length * 4, weight.length * 4, (bias ? bias.length : 1) * 4, ckk * cols * 4, g.o * cols * 4, out.length * 4, gemmScratch(g.o, cols, ckk)]);
+    if (!at) return false;
+    const [xAt, wAt, bAt, colAt, tmpAt, outAt, scratchAt] = at;
+    const f = rt!.f32;
+    f.set(x, xAt >> 2);
+    f.set(weight, wAt >> 2);
+    if (bias) f.set(bias, bAt >> 2);
+    writeGeometry(g);
+    rt!.k.im2colF32(GEOM_BYTE, xAt, colAt);
+    gemmInPlace(g.o, cols, ckk, wAt, ckk, 1, colAt, cols, 1, tmpAt, cols, scratchAt);
+    rt!.k.gemmToNchwF32(tmpAt, g.o, g.n, L, bAt, bias ? 1 : 0, outAt);
+    out.set(rt!.f32.subarray(outAt >> 2, (outAt >> 2) + out.length));
+    return true;
+  }
+
+  function conv2dBackward(g: ConvKernelGeometry, x: FloatArray, weight: FloatArray, gy: FloatArray, dx: FloatArray | null, dw: FloatArray | null): boolean {
+    if (!(x instanceof Float32Array) || !(weight instanceof Float32Array) || !(gy instanceof Float32Array)) return false;
+    if ((dx && !(dx instanceof Float32Array)) || (dw && !(dw instanceof Float32Array))) return false;
+    if (!dx && !dw) return true;
+    const L = g.oh * g.ow;
+    const cols = g.n * L;
+    const ckk = g.c * g.kh * g.kw;
+    const scratchBytes = Math.max(dw ? gemmScratch(g.o, ckk, cols) : 0, dx ? gemmScratch(ckk, cols, g.o) : 0);
+    // The column matrix region serves im2col for dW, then the column gradient for dx.
+    const at = regions([x.length * 4, weight.length * 4, gy.length * 4, g.o * cols * 4, ckk * cols * 4, weight.length * 4, x.length * 4, scratchBytes]);
+    if (!at) return false;
+    const [xAt, wAt, gyAt, ggAt, colAt, dwAt, dxAt, scratchAt] = at;
+    const f = rt!.f32;
+    f.set(gy, gyAt >> 2);
+    writeGeometry(g);
+    rt!.k.nchwToGemmF32(gyAt, g.o, g.n, L, ggAt);
+    if (dw) {
+      f.set(x, xAt >> 2);
+      rt!.k.im2colF32(GEOM_BYTE, xAt, colAt);
+      // dW [O, ckk] = gg [O, cols] · colᵀ
+      gemmInPlace(g.o, ckk, cols, ggAt, cols, 1, colAt, 1, cols, dwAt, ckk, scratchAt);
+      dw.set(rt!.f32.subarray(dwAt >> 2, (dwAt >> 2) + dw.length));
+    }
+    if (dx) {
+      rt!.f32.set(weight, wAt >> 2);
+      // dcol [ckk, cols] = Wᵀ · gg, then scattered back into the image.
+      gemmInPlace(ckk, cols, g.o, wAt, 1, ckk, ggAt, cols, 1, colAt, cols, scratchAt);
+      new Uint8Array(rt!.memory.buffer, dxAt, dx.length * 4).fill(0);
+      rt!.k.col2imF32(GEOM_BYTE, colAt, dxAt);
+      dx.set(rt!.f32.subarray(dxAt >> 2, (dxAt >> 2) + dx.length));
+    }
+    return true;
+  }
+
   const backend: WasmBackend = {
     name: rt.relaxed ? 'wasm-relaxed-simd' : 'wasm-simd',
     relaxedSimd: rt.relaxed,
@@ -246,6 +331,8 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     adamUpdate,
     unaryGrad,
     maxPool2x2,
+    conv2dForward,
+    conv2dBackward,
     ready: () => rt.ready(),
     dispose: () => rt.dispose(),
   };

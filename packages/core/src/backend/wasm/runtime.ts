@@ -99,6 +99,10 @@ interface KernelExports {
   unaryF32(op: number, x: number, out: number, n: number): void;
   reluGradF32(x: number, g: number, out: number, n: number): void;
   maxPool2x2F32(src: number, planes: number, h: number, w: number, oh: number, ow: number, out: number, arg: number): void;
+  im2colF32(geom: number, src: number, col: number): void;
+  col2imF32(geom: number, col: number, dst: number): void;
+  gemmToNchwF32(tmp: number, o: number, n: number, l: number, bias: number, hasBias: number, out: number): void;
+  nchwToGemmF32(gd: number, o: number, n: number, l: number, gg: number): void;
   adamF32(
     p: number, g: number, m: number, v: number, n: number,
     lr: number, beta1: number, beta2: number, eps: number,

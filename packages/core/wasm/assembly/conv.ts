@@ -1,0 +1,158 @@
+// Data movement around the im2col GEMMs of conv2d (groups = 1), so the whole
+// convolution stays in wasm memory: im2col, its adjoint col2im, and the
+// layout changes between the GEMM's [O, N·L] and the tensor's [N, O, L].
+// Layouts and results match src/ops/conv.ts exactly (pure copies and sums in
+// the same order; no arithmetic is reassociated).
+//
+// Geometry words (int32, see GEO_* below) are read from a small record so the
+// exports keep short signatures.
+
+const GEO_N: i32 = 0;
+const GEO_C: i32 = 1;
+const GEO_H: i32 = 2;
+const GEO_W: i32 = 3;
+const GEO_KH: i32 = 4;
+const GEO_KW: i32 = 5;
+const GEO_SH: i32 = 6;
+const GEO_SW: i32 = 7;
+const GEO_PH: i32 = 8;
+const GEO_PW: i32 = 9;
+const GEO_DH: i32 = 10;
+const GEO_DW: i32 = 11;
+const GEO_OH: i32 = 12;
+const GEO_OW: i32 = 13;
+
+@inline function geo(g: usize, i: i32): i32 {
+  return load<i32>(g + (<usize>i << 2));
+}
+
+/** Output columns x in [lo, hi) read input column x*sw + off inside [0, w); packed as lo | hi << 16. */
+@inline function validRange(ow: i32, w: i32, sw: i32, off: i32): i32 {
+  let lo: i32 = 0;
+  if (off < 0) lo = min(ow, (-off + sw - 1) / sw);
+  // floor((w - 1 - off) / sw) + 1 for a possibly negative numerator.
+  const num = w - 1 - off;
+  let hi: i32 = num < 0 ? 0 : min(ow, num / sw + 1);
+  if (hi < lo) hi = lo;
+  return lo | (hi << 16);
+}
+
+/** col[(ci*kh + i)*kw + j][b*L + y*ow + x] = x[b, ci, y*sh + i*dh - ph, x*sw + j*dw - pw] (0 outside). */
+export function im2colF32(geom: usize, src: usize, col: usize): void {
+  const n = geo(geom, GEO_N), c = geo(geom, GEO_C), h = geo(geom, GEO_H), w = geo(geom, GEO_W);
+  const kh = geo(geom, GEO_KH), kw = geo(geom, GEO_KW), sh = geo(geom, GEO_SH), sw = geo(geom, GEO_SW);
+  const ph = geo(geom, GEO_PH), pw = geo(geom, GEO_PW), dh = geo(geom, GEO_DH), dw = geo(geom, GEO_DW);
+  const oh = geo(geom, GEO_OH), ow = geo(geom, GEO_OW);
+  const L = oh * ow;
+  const cols = n * L;
+  const hw = h * w;
+  for (let j: i32 = 0; j < kw; j++) {
+    const off = j * dw - pw;
+    const r = validRange(ow, w, sw, off);
+    const lo = r & 0xffff, hi = r >>> 16;
+    for (let ci: i32 = 0; ci < c; ci++) {
+      for (let i: i32 = 0; i < kh; i++) {
+        const row = ((ci * kh + i) * kw + j) * cols;
+        const rowOff = i * dh - ph;
+        for (let b: i32 = 0; b < n; b++) {
+          const plane = (b * c + ci) * hw;
+          let p = row + b * L;
+          for (let y: i32 = 0; y < oh; y++, p += ow) {
+            const dst = col + (<usize>p << 2);
+            const iy = y * sh + rowOff;
+            if (iy < 0 || iy >= h) {
+              memory.fill(dst, 0, <usize>ow << 2);
+              continue;
+            }
+            if (lo > 0) memory.fill(dst, 0, <usize>lo << 2);
+            const s = plane + iy * w + off;
+            if (sw == 1) {
+              memory.copy(dst + (<usize>lo << 2), src + (<usize>(s + lo) << 2), <usize>(hi - lo) << 2);
+            } else {
+              for (let x = lo; x < hi; x++) store<f32>(dst + (<usize>x << 2), load<f32>(src + (<usize>(s + x * sw) << 2)));
+            }
+            if (hi < ow) memory.fill(dst + (<usize>hi << 2), 0, <usize>(ow - hi) << 2);
+          }
+        }
+      }
+    }
+  }
+}
+
+/** dst[b, ci, iy, ix] += col[...] for every column entry that im2col read from there (dst pre-zeroed by the caller). */
+export function col2imF32(geom: usize, col: usize, dst: usize): void {
+  const n = geo(geom, GEO_N), c = geo(geom, GEO_C), h = geo(geom, GEO_H), w = geo(geom, GEO_W);
+  const kh = geo(geom, GEO_KH), kw = geo(geom, GEO_KW), sh = geo(geom, GEO_SH), sw = geo(geom, GEO_SW);
+  const ph = geo(geom, GEO_PH), pw = geo(geom, GEO_PW), dh = geo(geom, GEO_DH), dw = geo(geom, GEO_DW);
+  const oh = geo(geom, GEO_OH), ow = geo(geom, GEO_OW);
+  const L = oh * ow;
+  const cols = n * L;
+  const hw = h * w;
+  // Same loop order as the TypeScript col2im, so the float32 sums round identically.
+  for (let j: i32 = 0; j < kw; j++) {
+    const off = j * dw - pw;
+    const r = validRange(ow, w, sw, off);
+    const lo = r & 0xffff, hi = r >>> 16;
+    for (let ci: i32 = 0; ci < c; ci++) {
+      for (let i: i32 = 0; i < kh; i++) {
+        const row = ((ci * kh + i) * kw + j) * cols;
+        const rowOff = i * dh - ph;
+        for (let b: i32 = 0; b < n; b++) {
+          const plane = (b * c + ci) * hw;
+          let p = row + b * L;
+          for (let y: i32 = 0; y < oh; y++, p += ow) {
+            const iy = y * sh + rowOff;
+            if (iy < 0 || iy >= h) continue;
+            const s = plane + iy * w + off;
+            const from = col + (<usize>p << 2);
+            if (sw == 1) {
+              const d = dst + (<usize>s << 2);
+              let x = lo;
+              for (; x + 4 <= hi; x += 4) {
+                const a = d + (<usize>x << 2);
+                v128.store(a, f32x4.add(v128.load(a), v128.load(from + (<usize>x << 2))));
+              }
+              for (; x < hi; x++) {
+                const a = d + (<usize>x << 2);
+                store<f32>(a, load<f32>(a) + load<f32>(from + (<usize>x << 2)));
+              }
+            } else {
+              for (let x = lo; x < hi; x++) {
+                const a = dst + (<usize>(s + x * sw) << 2);
+                store<f32>(a, load<f32>(a) + load<f32>(from + (<usize>x << 2)));
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/** out[b, oc, l] = tmp[oc, b, l] + bias[oc] (hasBias = 0: no bias). */
+export function gemmToNchwF32(tmp: usize, o: i32, n: i32, L: i32, bias: usize, hasBias: i32, out: usize): void {
+  for (let oc: i32 = 0; oc < o; oc++) {
+    const bv = hasBias ? load<f32>(bias + (<usize>oc << 2)) : <f32>0;
+    const vb = f32x4.splat(bv);
+    for (let b: i32 = 0; b < n; b++) {
+      const from = tmp + (<usize>((oc * n + b) * L) << 2);
+      const to = out + (<usize>((b * o + oc) * L) << 2);
+      if (!hasBias) {
+        memory.copy(to, from, <usize>L << 2);
+        continue;
+      }
+      let l: i32 = 0;
+      for (; l + 4 <= L; l += 4) v128.store(to + (<usize>l << 2), f32x4.add(v128.load(from + (<usize>l << 2)), vb));
+      for (; l < L; l++) store<f32>(to + (<usize>l << 2), load<f32>(from + (<usize>l << 2)) + bv);
+    }
+  }
+}
+
+/** gg[oc, b, l] = gd[b, oc, l] (the output gradient in the GEMM's layout). */
+export function nchwToGemmF32(gd: usize, o: i32, n: i32, L: i32, gg: usize): void {
+  for (let oc: i32 = 0; oc < o; oc++) {
+    for (let b: i32 = 0; b < n; b++) {
+      memory.copy(gg + (<usize>((oc * n + b) * L) << 2), gd + (<usize>((b * o + oc) * L) << 2), <usize>L << 2);
+    }
+  }
+}
