@@ -90,8 +90,8 @@ export interface Backend {
   conv2dForward?(g: ConvKernelGeometry, x: FloatArray, weight: FloatArray, bias: FloatArray | null, out: FloatArray): boolean;
   /**
    * conv2d backward given the output gradient gy [N, O, oh, ow]: fills dx
-   * [N, C, H, W] and dw [O, C, kh, kw] (each when non-null; overwritten).
-   * Returns false to decline.
+   * [N, C, H, W], dw [O, C, kh, kw] and db [O] (each when non-null;
+   * overwritten). Returns false to decline.
    */
-  conv2dBackward?(g: ConvKernelGeometry, x: FloatArray, weight: FloatArray, gy: FloatArray, dx: FloatArray | null, dw: FloatArray | null): boolean;
+  conv2dBackward?(g: ConvKernelGeometry, x: FloatArray, weight: FloatArray, gy: FloatArray, dx: FloatArray | null, dw: FloatArray | null, db: FloatArray | null): boolean;
 }

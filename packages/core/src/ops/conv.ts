@@ -226,19 +226,19 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Co
     const gd = gy.contiguous().toTypedArray() as FloatArray;
     const dx = x.requiresGrad ? (allocate(dtype, x.size) as FloatArray) : null;
     const dw = weight.requiresGrad ? (allocate(dtype, weight.size) as FloatArray) : null;
-    // A backend that ran the forward also runs the backward (it may decline both only together).
-    if (!(fused && backend.conv2dBackward!(G, xs, ws, gd, dx, dw))) convBackwardJs(backend, G, xs, ws, gd, dx, dw);
-    let db: Tensor | null = null;
-    if (bias && bias.requiresGrad) {
-      const acc = allocate(dtype, o);
-      for (let b = 0; b < n; b++) for (let oc = 0; oc < o; oc++) {
-        let s = 0;
-        const base = (b * o + oc) * L;
-        for (let l = 0; l < L; l++) s += gd[base + l];
-        acc[oc] += s;
+    const acc = bias && bias.requiresGrad ? (allocate(dtype, o) as FloatArray) : null;
+    if (!(fused && backend.conv2dBackward!(G, xs, ws, gd, dx, dw, acc))) {
+      convBackwardJs(backend, G, xs, ws, gd, dx, dw);
+      if (acc) {
+        for (let b = 0; b < n; b++) for (let oc = 0; oc < o; oc++) {
+          let s = 0;
+          const base = (b * o + oc) * L;
+          for (let l = 0; l < L; l++) s += gd[base + l];
+          acc[oc] += s;
+        }
       }
-      db = new Tensor(acc, [o], dtype);
     }
+    const db = acc ? new Tensor(acc, [o], dtype) : null;
     const grads: (Tensor | null)[] = [dx ? new Tensor(dx, x.shape, dtype) : null, dw ? new Tensor(dw, weight.shape, dtype) : null];
     if (bias) grads.push(db);
     return grads;

@@ -37,6 +37,30 @@ const GEO_OW: i32 = 13;
   return lo | (hi << 16);
 }
 
+/**
+ * Unit stride with output rows as wide as input rows: the valid rows of one
+ * (channel, tap, sample) block are one contiguous run of the input, shifted by
+ * `off`; copy it at once, then zero what fell outside the image (the columns
+ * that wrapped around a row edge, and the padded rows). As in src/ops/conv.ts.
+ */
+function blockRows(src: usize, col: usize, p: i32, plane: i32, h: i32, w: i32, oh: i32, ow: i32, rowOff: i32, off: i32, lo: i32, hi: i32): void {
+  const ylo = min(oh, max(0, -rowOff));
+  const yhi = max(ylo, min(oh, h - rowOff));
+  if (yhi > ylo) {
+    const s = plane + (ylo + rowOff) * w + off;
+    const a = ylo * ow + lo;
+    const e = (yhi - 1) * ow + hi;
+    memory.copy(col + (<usize>(p + a) << 2), src + (<usize>(s + a - ylo * ow) << 2), <usize>(e - a) << 2);
+    for (let y = ylo; y < yhi; y++) {
+      const r = col + (<usize>(p + y * ow) << 2);
+      for (let x: i32 = 0; x < lo; x++) store<f32>(r + (<usize>x << 2), 0);
+      for (let x = hi; x < ow; x++) store<f32>(r + (<usize>x << 2), 0);
+    }
+  }
+  memory.fill(col + (<usize>p << 2), 0, <usize>(ylo * ow) << 2);
+  memory.fill(col + (<usize>(p + yhi * ow) << 2), 0, <usize>((oh - yhi) * ow) << 2);
+}
+
 /** col[(ci*kh + i)*kw + j][b*L + y*ow + x] = x[b, ci, y*sh + i*dh - ph, x*sw + j*dw - pw] (0 outside). */
 export function im2colF32(geom: usize, src: usize, col: usize): void {
   const n = geo(geom, GEO_N), c = geo(geom, GEO_C), h = geo(geom, GEO_H), w = geo(geom, GEO_W);
@@ -57,6 +81,10 @@ export function im2colF32(geom: usize, src: usize, col: usize): void {
         for (let b: i32 = 0; b < n; b++) {
           const plane = (b * c + ci) * hw;
           let p = row + b * L;
+          if (sh == 1 && sw == 1 && ow == w && hi > lo) {
+            blockRows(src, col, p, plane, h, w, oh, ow, rowOff, off, lo, hi);
+            continue;
+          }
           for (let y: i32 = 0; y < oh; y++, p += ow) {
             const dst = col + (<usize>p << 2);
             const iy = y * sh + rowOff;
@@ -154,5 +182,26 @@ export function nchwToGemmF32(gd: usize, o: i32, n: i32, L: i32, gg: usize): voi
     for (let b: i32 = 0; b < n; b++) {
       memory.copy(gg + (<usize>((oc * n + b) * L) << 2), gd + (<usize>((b * o + oc) * L) << 2), <usize>L << 2);
     }
+  }
+}
+
+/**
+ * db[oc] = Σ_b Σ_l gd[b, oc, l]: each (b, oc) run summed in float64 (two lanes,
+ * combined at the end), then added to a float32 total in batch order, like the
+ * TypeScript reference up to float64 rounding.
+ */
+export function biasGradF32(gd: usize, o: i32, n: i32, L: i32, db: usize): void {
+  for (let oc: i32 = 0; oc < o; oc++) {
+    let acc: f32 = 0;
+    for (let b: i32 = 0; b < n; b++) {
+      const row = gd + (<usize>((b * o + oc) * L) << 2);
+      let v = f64x2.splat(0);
+      let l: i32 = 0;
+      for (; l + 2 <= L; l += 2) v = f64x2.add(v, f64x2.promote_low_f32x4(v128.load64_zero(row + (<usize>l << 2))));
+      let s = f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
+      for (; l < L; l++) s += <f64>load<f32>(row + (<usize>l << 2));
+      acc = <f32>(<f64>acc + s);
+    }
+    store<f32>(db + (<usize>oc << 2), acc);
   }
 }

@@ -286,21 +286,25 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     return true;
   }
 
-  function conv2dBackward(g: ConvKernelGeometry, x: FloatArray, weight: FloatArray, gy: FloatArray, dx: FloatArray | null, dw: FloatArray | null): boolean {
+  function conv2dBackward(g: ConvKernelGeometry, x: FloatArray, weight: FloatArray, gy: FloatArray, dx: FloatArray | null, dw: FloatArray | null, db: FloatArray | null): boolean {
     if (!(x instanceof Float32Array) || !(weight instanceof Float32Array) || !(gy instanceof Float32Array)) return false;
-    if ((dx && !(dx instanceof Float32Array)) || (dw && !(dw instanceof Float32Array))) return false;
-    if (!dx && !dw) return true;
+    if ((dx && !(dx instanceof Float32Array)) || (dw && !(dw instanceof Float32Array)) || (db && !(db instanceof Float32Array))) return false;
+    if (!dx && !dw && !db) return true;
     const L = g.oh * g.ow;
     const cols = g.n * L;
     const ckk = g.c * g.kh * g.kw;
     const scratchBytes = Math.max(dw ? gemmScratch(g.o, ckk, cols) : 0, dx ? gemmScratch(ckk, cols, g.o) : 0);
     // The column matrix region serves im2col for dW, then the column gradient for dx.
-    const at = regions([x.length * 4, weight.length * 4, gy.length * 4, g.o * cols * 4, ckk * cols * 4, weight.length * 4, x.length * 4, scratchBytes]);
+    const at = regions([x.length * 4, weight.length * 4, gy.length * 4, g.o * cols * 4, ckk * cols * 4, weight.length * 4, x.length * 4, g.o * 4, scratchBytes]);
     if (!at) return false;
-    const [xAt, wAt, gyAt, ggAt, colAt, dwAt, dxAt, scratchAt] = at;
+    const [xAt, wAt, gyAt, ggAt, colAt, dwAt, dxAt, dbAt, scratchAt] = at;
     const f = rt!.f32;
     f.set(gy, gyAt >> 2);
     writeGeometry(g);
+    if (db) {
+      rt!.k.biasGradF32(gyAt, g.o, g.n, L, dbAt);
+      db.set(f.subarray(dbAt >> 2, (dbAt >> 2) + g.o));
+    }
     rt!.k.nchwToGemmF32(gyAt, g.o, g.n, L, ggAt);
     if (dw) {
       f.set(x, xAt >> 2);

@@ -103,6 +103,7 @@ interface KernelExports {
   col2imF32(geom: number, col: number, dst: number): void;
   gemmToNchwF32(tmp: number, o: number, n: number, l: number, bias: number, hasBias: number, out: number): void;
   nchwToGemmF32(gd: number, o: number, n: number, l: number, gg: number): void;
+  biasGradF32(gd: number, o: number, n: number, l: number, db: number): void;
   adamF32(
     p: number, g: number, m: number, v: number, n: number,
     lr: number, beta1: number, beta2: number, eps: number,
