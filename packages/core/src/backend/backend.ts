@@ -51,6 +51,32 @@ export interface ConvKernelGeometry {
   oh: number; ow: number;
 }
 
+/**
+ * One GRU layer-direction over a sequence (see packages/nn gru-op.ts for the
+ * formulas and layouts). Arrays are dense; outputs are fully overwritten.
+ */
+export interface GruForwardArgs {
+  steps: number; batch: number; hidden: number; reverse: boolean;
+  /** Valid steps per sequence, or null when all are full length. */
+  lengths: Int32Array | null;
+  /** [T·B, 3H] input projections (no bias), [3H, H] recurrent weight, biases [3H] or null, h0 [B, H]. */
+  xProj: FloatArray; wHh: FloatArray; bIh: FloatArray | null; bHh: FloatArray | null; h0: FloatArray;
+  /** Outputs: states by time [(T+1)·B·H], gates R, Z, N and GHN [T·B·H], output [(T+1)·B·H]. */
+  hs: FloatArray; r: FloatArray; z: FloatArray; n: FloatArray; ghn: FloatArray; out: FloatArray;
+}
+
+export interface GruBackwardArgs {
+  steps: number; batch: number; hidden: number; reverse: boolean;
+  lengths: Int32Array | null;
+  wHh: FloatArray;
+  /** Saved by the forward. */
+  hs: FloatArray; r: FloatArray; z: FloatArray; n: FloatArray; ghn: FloatArray;
+  /** Output gradient [(T+1)·B·H]. */
+  gy: FloatArray;
+  /** Outputs: gate gradients [T·B, 3H] (x side and h side) and the initial-state gradient [B, H]. */
+  dgx: FloatArray; dgh: FloatArray; dh0: FloatArray;
+}
+
 export interface Backend {
   readonly name: string;
   /**
@@ -94,4 +120,8 @@ export interface Backend {
    * overwritten). Returns false to decline.
    */
   conv2dBackward?(g: ConvKernelGeometry, x: FloatArray, weight: FloatArray, gy: FloatArray, dx: FloatArray | null, dw: FloatArray | null, db: FloatArray | null): boolean;
+  /** GRU recurrence (recurrent GEMMs and gate math) over all steps; returns false to decline. */
+  gruForward?(a: GruForwardArgs): boolean;
+  /** Its backward through time (without the weight and bias gradients); returns false to decline. */
+  gruBackward?(a: GruBackwardArgs): boolean;
 }

@@ -101,7 +101,7 @@ function rsqrt2(x: v128): v128 {
 }
 
 // sign(x)·(1 − 2/(e^{2|x|}+1)), and a short Taylor series near 0 where that cancels.
-function tanh2(x: v128): v128 {
+export function tanh2(x: v128): v128 {
   const one = f64x2.splat(1);
   const t = f64x2.abs(x);
   const e = exp2x(f64x2.add(t, t));
@@ -116,7 +116,7 @@ function tanh2(x: v128): v128 {
 }
 
 // Reference: x >= 0 ? 1/(1+e^-x) : e^x/(1+e^x).
-function sigmoid2(x: v128): v128 {
+export function sigmoid2(x: v128): v128 {
   const one = f64x2.splat(1);
   const e = exp2x(f64x2.neg(f64x2.abs(x)));
   const d = f64x2.add(one, e);

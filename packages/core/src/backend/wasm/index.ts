@@ -6,7 +6,7 @@
  *
  *   const wasm = createWasmBackend({ fallback: jsBackend }); // null if unavailable
  */
-import type { AdamUpdateArgs, Backend, BinaryKernelName, ConvKernelGeometry, FloatArray, MatrixRef, UnaryKernelName } from '../backend.js';
+import type { AdamUpdateArgs, Backend, BinaryKernelName, ConvKernelGeometry, FloatArray, GruBackwardArgs, GruForwardArgs, MatrixRef, UnaryKernelName } from '../backend.js';
 import { WasmRuntime, align, defaultThreads, type SimdMode } from './runtime.js';
 
 export type { SimdMode } from './runtime.js';
@@ -324,6 +324,93 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     return true;
   }
 
+  const allF32 = (xs: (FloatArray | null)[]): boolean => xs.every((x) => x === null || x instanceof Float32Array);
+
+  /** Copies `src` into wasm memory at byte offset `at` (no-op for null). */
+  function put(src: FloatArray | Int32Array | null, at: number): void {
+    if (!src) return;
+    if (src instanceof Int32Array) new Int32Array(rt!.memory.buffer, at, src.length).set(src);
+    else rt!.f32.set(src, at >> 2);
+  }
+
+  function take(dst: FloatArray, at: number): void {
+    dst.set(rt!.f32.subarray(at >> 2, (at >> 2) + dst.length));
+  }
+
+  // The recurrent GEMMs are small ([B, H]·[H, 3H]): they run on the calling
+  // thread, between the steps' gate kernels, on operands that stay in wasm memory.
+  function gruForward(a: GruForwardArgs): boolean {
+    const { steps: T, batch: B, hidden: H, reverse, lengths } = a;
+    if (H % 2 !== 0 || !allF32([a.xProj, a.wHh, a.bIh, a.bHh, a.h0, a.hs, a.r, a.z, a.n, a.ghn, a.out])) return false;
+    const G = 3 * H;
+    const BH = B * H;
+    const at = regions([a.xProj.length * 4, a.wHh.length * 4, G * 4, G * 4, B * 4, B * G * 4, a.hs.length * 4, T * BH * 4, T * BH * 4, T * BH * 4, T * BH * 4, a.out.length * 4]);
+    if (!at) return false;
+    const [xpAt, wAt, bihAt, bhhAt, lenAt, ghAt, hsAt, rAt, zAt, nAt, ghnAt, outAt] = at;
+    put(a.xProj, xpAt);
+    put(a.wHh, wAt);
+    put(a.bIh, bihAt);
+    put(a.bHh, bhhAt);
+    put(lengths, lenAt);
+    put(a.h0, hsAt + (reverse ? T * BH * 4 : 0));
+    const hasBias = (a.bIh ? 1 : 0) | (a.bHh ? 2 : 0);
+    for (let k = 0; k < T; k++) {
+      const t = reverse ? T - 1 - k : k;
+      const prev = hsAt + (reverse ? t + 1 : t) * BH * 4;
+      const next = hsAt + (reverse ? t : t + 1) * BH * 4;
+      // gh [B, 3H] = h_prev · W_hhᵀ
+      rt!.gemm(B, G, H, prev, H, 1, wAt, 1, H, ghAt, G, 1, 0, null, 0);
+      const s = t * BH * 4;
+      rt!.k.gruStepF32(xpAt + t * B * G * 4, ghAt, bihAt, bhhAt, hasBias, prev, next, rAt + s, zAt + s, nAt + s, ghnAt + s, outAt + s, B, H, lenAt, lengths ? 1 : 0, t);
+    }
+    // The final state follows the T steps of output.
+    rt!.f32.copyWithin((outAt >> 2) + T * BH, (hsAt >> 2) + (reverse ? 0 : T * BH), (hsAt >> 2) + (reverse ? BH : (T + 1) * BH));
+    take(a.hs, hsAt);
+    take(a.r, rAt);
+    take(a.z, zAt);
+    take(a.n, nAt);
+    take(a.ghn, ghnAt);
+    take(a.out, outAt);
+    return true;
+  }
+
+  function gruBackward(a: GruBackwardArgs): boolean {
+    const { steps: T, batch: B, hidden: H, reverse, lengths } = a;
+    if (H % 2 !== 0 || !allF32([a.wHh, a.hs, a.r, a.z, a.n, a.ghn, a.gy, a.dgx, a.dgh, a.dh0])) return false;
+    const G = 3 * H;
+    const BH = B * H;
+    const at = regions([a.wHh.length * 4, B * 4, a.hs.length * 4, T * BH * 4, T * BH * 4, T * BH * 4, T * BH * 4, a.gy.length * 4, BH * 4, BH * 4, T * B * G * 4, T * B * G * 4]);
+    if (!at) return false;
+    const [wAt, lenAt, hsAt, rAt, zAt, nAt, ghnAt, gyAt, dhA, dhB, dgxAt, dghAt] = at;
+    put(a.wHh, wAt);
+    put(lengths, lenAt);
+    put(a.hs, hsAt);
+    put(a.r, rAt);
+    put(a.z, zAt);
+    put(a.n, nAt);
+    put(a.ghn, ghnAt);
+    put(a.gy, gyAt);
+    rt!.f32.copyWithin(dhA >> 2, (gyAt >> 2) + T * BH, (gyAt >> 2) + (T + 1) * BH);
+    let dh = dhA;
+    let dhNext = dhB;
+    for (let k = T - 1; k >= 0; k--) {
+      const t = reverse ? T - 1 - k : k;
+      const prev = hsAt + (reverse ? t + 1 : t) * BH * 4;
+      const s = t * BH * 4;
+      const g = t * B * G * 4;
+      rt!.k.gruStepGradF32(gyAt + s, rAt + s, zAt + s, nAt + s, ghnAt + s, prev, dh, dhNext, dgxAt + g, dghAt + g, B, H, lenAt, lengths ? 1 : 0, t);
+      // dh_prev += dGates_h · W_hh
+      rt!.gemm(B, H, G, dghAt + g, G, 1, wAt, H, 1, dhNext, H, 1, 1, null, 0);
+      const tmp = dh;
+      dh = dhNext;
+      dhNext = tmp;
+    }
+    take(a.dgx, dgxAt);
+    take(a.dgh, dghAt);
+    take(a.dh0, dh);
+    return true;
+  }
+
   const backend: WasmBackend = {
     name: rt.relaxed ? 'wasm-relaxed-simd' : 'wasm-simd',
     relaxedSimd: rt.relaxed,
@@ -337,6 +424,8 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     maxPool2x2,
     conv2dForward,
     conv2dBackward,
+    gruForward,
+    gruBackward,
     ready: () => rt.ready(),
     dispose: () => rt.dispose(),
   };

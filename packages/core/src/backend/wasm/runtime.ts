@@ -104,6 +104,16 @@ interface KernelExports {
   gemmToNchwF32(tmp: number, o: number, n: number, l: number, bias: number, hasBias: number, out: number): void;
   nchwToGemmF32(gd: number, o: number, n: number, l: number, gg: number): void;
   biasGradF32(gd: number, o: number, n: number, l: number, db: number): void;
+  gruStepF32(
+    xp: number, gh: number, bih: number, bhh: number, hasBias: number,
+    hprev: number, hnext: number, r: number, z: number, n: number, ghn: number, out: number,
+    b: number, h: number, lengths: number, hasLengths: number, t: number,
+  ): void;
+  gruStepGradF32(
+    gd: number, r: number, z: number, n: number, ghn: number, hprev: number,
+    dh: number, dhNext: number, dgx: number, dgh: number,
+    b: number, h: number, lengths: number, hasLengths: number, t: number,
+  ): void;
   adamF32(
     p: number, g: number, m: number, v: number, n: number,
     lr: number, beta1: number, beta2: number, eps: number,

@@ -29,52 +29,60 @@ export function gruSequence(a: RecurrentArgs): Tensor {
   const Z = allocFloat(dtype, T * BH);
   const N = allocFloat(dtype, T * BH);
   const GHN = allocFloat(dtype, T * BH);
-  const gh = allocFloat(dtype, B * G);
   const out = allocFloat(dtype, (T + 1) * BH);
-  const whhT = { data: whh, offset: 0, rowStride: 1, colStride: H };
-  for (let k = 0; k < T; k++) {
-    const t = reverse ? T - 1 - k : k;
-    const prev = (reverse ? t + 1 : t) * BH;
-    const next = (reverse ? t : t + 1) * BH;
-    gemm(B, G, H, 1, { data: hs, offset: prev, rowStride: H, colStride: 1 }, whhT, 0, gh, 0, G);
-    for (let b = 0; b < B; b++) {
-      const hb = b * H;
-      if (lengths && t >= lengths[b]) {
-        hs.copyWithin(next + hb, prev + hb, prev + hb + H);
-        continue;
-      }
-      const xrow = (t * B + b) * G;
-      const grow = b * G;
-      const srow = t * BH + hb;
-      for (let j = 0; j < H; j++) {
-        let ar = xp[xrow + j] + gh[grow + j];
-        let az = xp[xrow + H + j] + gh[grow + H + j];
-        let an = xp[xrow + 2 * H + j];
-        let ghn = gh[grow + 2 * H + j];
-        if (bih) {
-          ar += bih[j];
-          az += bih[H + j];
-          an += bih[2 * H + j];
+  const backend = backendFor(dtype);
+  // The fast backend runs the whole recurrence in its own memory; then it also runs the backward.
+  const fused = backend.gruForward !== undefined && backend.gruBackward !== undefined &&
+    backend.gruForward({ steps: T, batch: B, hidden: H, reverse, lengths, xProj: xp, wHh: whh, bIh: bih, bHh: bhh, h0: dense(a.h0), hs, r: R, z: Z, n: N, ghn: GHN, out });
+  if (!fused) forwardJs();
+
+  function forwardJs(): void {
+    const gh = allocFloat(dtype, B * G);
+    const whhT = { data: whh, offset: 0, rowStride: 1, colStride: H };
+    for (let k = 0; k < T; k++) {
+      const t = reverse ? T - 1 - k : k;
+      const prev = (reverse ? t + 1 : t) * BH;
+      const next = (reverse ? t : t + 1) * BH;
+      gemm(B, G, H, 1, { data: hs, offset: prev, rowStride: H, colStride: 1 }, whhT, 0, gh, 0, G);
+      for (let b = 0; b < B; b++) {
+        const hb = b * H;
+        if (lengths && t >= lengths[b]) {
+          hs.copyWithin(next + hb, prev + hb, prev + hb + H);
+          continue;
         }
-        if (bhh) {
-          ar += bhh[j];
-          az += bhh[H + j];
-          ghn += bhh[2 * H + j];
+        const xrow = (t * B + b) * G;
+        const grow = b * G;
+        const srow = t * BH + hb;
+        for (let j = 0; j < H; j++) {
+          let ar = xp[xrow + j] + gh[grow + j];
+          let az = xp[xrow + H + j] + gh[grow + H + j];
+          let an = xp[xrow + 2 * H + j];
+          let ghn = gh[grow + 2 * H + j];
+          if (bih) {
+            ar += bih[j];
+            az += bih[H + j];
+            an += bih[2 * H + j];
+          }
+          if (bhh) {
+            ar += bhh[j];
+            az += bhh[H + j];
+            ghn += bhh[2 * H + j];
+          }
+          const r = sigmoid(ar);
+          const z = sigmoid(az);
+          const n = Math.tanh(an + r * ghn);
+          const h = n + z * (hs[prev + hb + j] - n);
+          R[srow + j] = r;
+          Z[srow + j] = z;
+          N[srow + j] = n;
+          GHN[srow + j] = ghn;
+          hs[next + hb + j] = h;
+          out[srow + j] = h;
         }
-        const r = sigmoid(ar);
-        const z = sigmoid(az);
-        const n = Math.tanh(an + r * ghn);
-        const h = n + z * (hs[prev + hb + j] - n);
-        R[srow + j] = r;
-        Z[srow + j] = z;
-        N[srow + j] = n;
-        GHN[srow + j] = ghn;
-        hs[next + hb + j] = h;
-        out[srow + j] = h;
       }
     }
+    out.set(hs.subarray(reverse ? 0 : T * BH, reverse ? BH : (T + 1) * BH), T * BH);
   }
-  out.set(hs.subarray(reverse ? 0 : T * BH, reverse ? BH : (T + 1) * BH), T * BH);
   const y = new Tensor(out, [T + 1, B, H], dtype);
 
   const inputs: Tensor[] = [a.xProj, a.wHh, a.h0];
@@ -83,45 +91,47 @@ export function gruSequence(a: RecurrentArgs): Tensor {
   return record(y, 'gruSequence', inputs, (g) => {
     const gd = dense(g);
     let dh = allocFloat(dtype, BH);
-    let dhNext = allocFloat(dtype, BH);
-    dh.set(gd.subarray(T * BH, (T + 1) * BH));
     // Gate-preactivation gradients by time; x-side and h-side differ only in the n block (×r).
     const DGX = allocFloat(dtype, T * B * G);
     const DGH = allocFloat(dtype, T * B * G);
-    for (let k = T - 1; k >= 0; k--) {
-      const t = reverse ? T - 1 - k : k;
-      const prev = (reverse ? t + 1 : t) * BH;
-      for (let b = 0; b < B; b++) {
-        const hb = b * H;
-        if (lengths && t >= lengths[b]) {
-          // A frozen step passes the state (and its gradient) through unchanged.
-          for (let j = 0; j < H; j++) dhNext[hb + j] = dh[hb + j];
-          continue;
+    if (!(fused && backend.gruBackward!({ steps: T, batch: B, hidden: H, reverse, lengths, wHh: whh, hs, r: R, z: Z, n: N, ghn: GHN, gy: gd, dgx: DGX, dgh: DGH, dh0: dh }))) {
+      let dhNext = allocFloat(dtype, BH);
+      dh.set(gd.subarray(T * BH, (T + 1) * BH));
+      for (let k = T - 1; k >= 0; k--) {
+        const t = reverse ? T - 1 - k : k;
+        const prev = (reverse ? t + 1 : t) * BH;
+        for (let b = 0; b < B; b++) {
+          const hb = b * H;
+          if (lengths && t >= lengths[b]) {
+            // A frozen step passes the state (and its gradient) through unchanged.
+            for (let j = 0; j < H; j++) dhNext[hb + j] = dh[hb + j];
+            continue;
+          }
+          const grow = (t * B + b) * G;
+          const srow = t * BH + hb;
+          for (let j = 0; j < H; j++) {
+            const d = dh[hb + j] + gd[srow + j];
+            const r = R[srow + j];
+            const z = Z[srow + j];
+            const n = N[srow + j];
+            const dan = d * (1 - z) * (1 - n * n);
+            const dar = dan * GHN[srow + j] * r * (1 - r);
+            const daz = d * (hs[prev + hb + j] - n) * z * (1 - z);
+            DGX[grow + j] = dar;
+            DGX[grow + H + j] = daz;
+            DGX[grow + 2 * H + j] = dan;
+            DGH[grow + j] = dar;
+            DGH[grow + H + j] = daz;
+            DGH[grow + 2 * H + j] = dan * r;
+            dhNext[hb + j] = d * z;
+          }
         }
-        const grow = (t * B + b) * G;
-        const srow = t * BH + hb;
-        for (let j = 0; j < H; j++) {
-          const d = dh[hb + j] + gd[srow + j];
-          const r = R[srow + j];
-          const z = Z[srow + j];
-          const n = N[srow + j];
-          const dan = d * (1 - z) * (1 - n * n);
-          const dar = dan * GHN[srow + j] * r * (1 - r);
-          const daz = d * (hs[prev + hb + j] - n) * z * (1 - z);
-          DGX[grow + j] = dar;
-          DGX[grow + H + j] = daz;
-          DGX[grow + 2 * H + j] = dan;
-          DGH[grow + j] = dar;
-          DGH[grow + H + j] = daz;
-          DGH[grow + 2 * H + j] = dan * r;
-          dhNext[hb + j] = d * z;
-        }
+        // dh_prev += dGates_h · W_hh (rows of frozen sequences are zero and add nothing).
+        gemm(B, H, G, 1, { data: DGH, offset: t * B * G, rowStride: G, colStride: 1 }, { data: whh, offset: 0, rowStride: H, colStride: 1 }, 1, dhNext, 0, H);
+        const tmp = dh;
+        dh = dhNext;
+        dhNext = tmp;
       }
-      // dh_prev += dGates_h · W_hh (rows of frozen sequences are zero and add nothing).
-      gemm(B, H, G, 1, { data: DGH, offset: t * B * G, rowStride: G, colStride: 1 }, { data: whh, offset: 0, rowStride: H, colStride: 1 }, 1, dhNext, 0, H);
-      const tmp = dh;
-      dh = dhNext;
-      dhNext = tmp;
     }
     let dW: Tensor | null = null;
     if (a.wHh.requiresGrad) {
