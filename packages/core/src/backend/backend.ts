@@ -77,6 +77,23 @@ export interface GruBackwardArgs {
   dgx: FloatArray; dgh: FloatArray; dh0: FloatArray;
 }
 
+/** The float32 lazy-Adam update of the rows of a row-sparse gradient (see packages/nn adam.ts). */
+export interface SparseAdamRowsArgs {
+  param: Float32Array;
+  /** Moments (whole tables), ideally from the backend's allocFloat32. */
+  m: Float32Array;
+  v: Float32Array;
+  /** Sorted unique rows and their gradient values [rows.length, rowSize]. */
+  rows: Int32Array;
+  grad: Float32Array | Float64Array;
+  rowSize: number;
+  beta1: number; beta2: number; eps: number;
+  /** lr / (1 − β1^t) and 1 / sqrt(1 − β2^t). */
+  stepSize: number; invBc2: number;
+  /** L2 penalty through the gradient (Adam) and the decoupled decay factor 1 − lr·wd (AdamW; 1 for none). */
+  l2: number; decay: number;
+}
+
 export interface Backend {
   readonly name: string;
   /**
@@ -120,6 +137,14 @@ export interface Backend {
    * overwritten). Returns false to decline.
    */
   conv2dBackward?(g: ConvKernelGeometry, x: FloatArray, weight: FloatArray, gy: FloatArray, dx: FloatArray | null, dw: FloatArray | null, db: FloatArray | null): boolean;
+  /**
+   * Zero-filled float32 storage that lives in the backend's own memory (so its
+   * kernels use it in place), released when the array is garbage-collected;
+   * null to decline (the caller allocates a normal array).
+   */
+  allocFloat32?(n: number): Float32Array | null;
+  /** In-place lazy-Adam row update; returns false to decline (e.g. moments not from allocFloat32). */
+  sparseAdamRows?(a: SparseAdamRowsArgs): boolean;
   /** GRU recurrence (recurrent GEMMs and gate math) over all steps; returns false to decline. */
   gruForward?(a: GruForwardArgs): boolean;
   /** Its backward through time (without the weight and bias gradients); returns false to decline. */

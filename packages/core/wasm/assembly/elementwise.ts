@@ -254,3 +254,64 @@ export function reluGradF32(x: usize, g: usize, out: usize, n: i32): void {
   const end = <usize>(n << 2);
   for (; i < end; i += 4) store<f32>(out + i, load<f32>(x + i) > 0 ? load<f32>(g + i) : 0);
 }
+
+// ---- lazy Adam on row-sparse gradients -----------------------------------------
+
+/**
+ * The float32 lazy-Adam row update of packages/nn (adam.ts, adamRowsF32), same
+ * float64 arithmetic in the same order, two lanes at a time. Row r of the
+ * compact gradient g and compact parameter copy pc ([nRows, d]) belongs to
+ * table row rows[r]; the moments m, v are whole tables. l2 = 0 and decay = 1
+ * give plain Adam.
+ */
+export function adamRowsF32(
+  rows: usize, nRows: i32, d: i32, g: usize, pc: usize, m: usize, v: usize,
+  b1: f64, b2: f64, eps: f64, stepSize: f64, invBc2: f64, l2: f64, decay: f64,
+): void {
+  const ob1 = 1 - b1;
+  const ob2 = 1 - b2;
+  const vb1 = f64x2.splat(b1), vb2 = f64x2.splat(b2), vob1 = f64x2.splat(ob1), vob2 = f64x2.splat(ob2);
+  const veps = f64x2.splat(eps), vstep = f64x2.splat(stepSize), vinv = f64x2.splat(invBc2);
+  const vl2 = f64x2.splat(l2), vdecay = f64x2.splat(decay);
+  const plain = l2 == 0 && decay == 1;
+  const d2 = d & ~1;
+  for (let r: i32 = 0; r < nRows; r++) {
+    const row = <usize>load<i32>(rows + (<usize>r << 2));
+    const mv = m + ((row * <usize>d) << 2);
+    const vv = v + ((row * <usize>d) << 2);
+    const gr = g + (<usize>(r * d) << 2);
+    const pr = pc + (<usize>(r * d) << 2);
+    let j: i32 = 0;
+    for (; j < d2; j += 2) {
+      const o = <usize>j << 2;
+      let gg = f64x2.promote_low_f32x4(v128.load64_zero(gr + o));
+      let pp = f64x2.promote_low_f32x4(v128.load64_zero(pr + o));
+      if (!plain) {
+        if (l2 != 0) gg = f64x2.add(gg, f64x2.mul(vl2, pp));
+        // p *= decay is stored (rounded) before the update reads it back.
+        if (decay != 1) pp = f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(f64x2.mul(pp, vdecay)));
+      }
+      const mi = f32x4.demote_f64x2_zero(f64x2.add(f64x2.mul(vb1, f64x2.promote_low_f32x4(v128.load64_zero(mv + o))), f64x2.mul(vob1, gg)));
+      const vi = f32x4.demote_f64x2_zero(f64x2.add(f64x2.mul(vb2, f64x2.promote_low_f32x4(v128.load64_zero(vv + o))), f64x2.mul(f64x2.mul(vob2, gg), gg)));
+      v128.store64_lane(mv + o, mi, 0);
+      v128.store64_lane(vv + o, vi, 0);
+      const md = f64x2.promote_low_f32x4(mi);
+      const vd = f64x2.promote_low_f32x4(vi);
+      pp = f64x2.sub(pp, f64x2.div(f64x2.mul(vstep, md), f64x2.add(f64x2.mul(f64x2.sqrt(vd), vinv), veps)));
+      v128.store64_lane(pr + o, f32x4.demote_f64x2_zero(pp), 0);
+    }
+    for (; j < d; j++) {
+      const o = <usize>j << 2;
+      let gs = <f64>load<f32>(gr + o);
+      let ps = <f64>load<f32>(pr + o);
+      if (l2 != 0) gs += l2 * ps;
+      if (decay != 1) ps = <f64><f32>(ps * decay);
+      const mi = <f32>(b1 * <f64>load<f32>(mv + o) + ob1 * gs);
+      const vi = <f32>(b2 * <f64>load<f32>(vv + o) + ob2 * gs * gs);
+      store<f32>(mv + o, mi);
+      store<f32>(vv + o, vi);
+      ps -= (stepSize * <f64>mi) / (Math.sqrt(<f64>vi) * invBc2 + eps);
+      store<f32>(pr + o, <f32>ps);
+    }
+  }
+}

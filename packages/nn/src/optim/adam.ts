@@ -88,11 +88,20 @@ export abstract class AdamBase extends Optimizer<AdamHyperparams> {
   }
 
   protected updateSparse(p: FloatArray, c: CoalescedRows, group: ParamGroup<AdamHyperparams>, st: ParamState): void {
-    const m = this.buffer(st, 'm', p);
-    const v = this.buffer(st, 'v', p);
+    const backend = getBackend();
+    // Moments of big float32 tables live in the backend's memory when it offers it, so its row kernel updates them in place.
+    const alloc = p instanceof Float32Array && backend.allocFloat32 ? (n: number) => backend.allocFloat32!(n) : undefined;
+    const m = this.buffer(st, 'm', p, alloc);
+    const v = this.buffer(st, 'v', p, alloc);
     st.step++;
     const k = this.constants(group, st.step);
-    if (p instanceof Float32Array && m instanceof Float32Array && v instanceof Float32Array) adamRowsF32(p, m, v, c, k);
+    if (p instanceof Float32Array && m instanceof Float32Array && v instanceof Float32Array) {
+      const done = backend.sparseAdamRows?.({
+        param: p, m, v, rows: c.rows, grad: c.values, rowSize: c.rowSize,
+        beta1: k.b1, beta2: k.b2, eps: k.eps, stepSize: k.stepSize, invBc2: 1 / k.bc2Sqrt, l2: k.l2, decay: k.decay,
+      });
+      if (!done) adamRowsF32(p, m, v, c, k);
+    }
     else {
       for (let r = 0; r < c.rows.length; r++) {
         const start = c.rows[r] * c.rowSize;

@@ -166,11 +166,14 @@ export abstract class Optimizer<H extends BaseHyperparams = BaseHyperparams> {
     this.stepCount = sd.step;
   }
 
-  /** A buffer of the parameter's element type, created zero-filled on first use. */
-  protected buffer(state: ParamState, name: string, like: FloatArray): FloatArray {
+  /**
+   * A buffer of the parameter's element type, created zero-filled on first use
+   * (by `alloc` when given and it accepts, e.g. in the backend's own memory).
+   */
+  protected buffer(state: ParamState, name: string, like: FloatArray, alloc?: (n: number) => FloatArray | null): FloatArray {
     let b = state.buffers[name];
     if (!b) {
-      b = like instanceof Float64Array ? new Float64Array(like.length) : new Float32Array(like.length);
+      b = alloc?.(like.length) ?? (like instanceof Float64Array ? new Float64Array(like.length) : new Float32Array(like.length));
       state.buffers[name] = b;
     }
     return b;

@@ -6,7 +6,7 @@
  *
  *   const wasm = createWasmBackend({ fallback: jsBackend }); // null if unavailable
  */
-import type { AdamUpdateArgs, Backend, BinaryKernelName, ConvKernelGeometry, FloatArray, GruBackwardArgs, GruForwardArgs, MatrixRef, UnaryKernelName } from '../backend.js';
+import type { AdamUpdateArgs, Backend, BinaryKernelName, ConvKernelGeometry, FloatArray, GruBackwardArgs, GruForwardArgs, MatrixRef, SparseAdamRowsArgs, UnaryKernelName } from '../backend.js';
 import { WasmRuntime, align, defaultThreads, type SimdMode } from './runtime.js';
 
 export type { SimdMode } from './runtime.js';
@@ -27,6 +27,8 @@ export interface WasmBackendOptions {
   adaptiveThreads?: boolean;
   /** unary/binary/adamUpdate decline arrays shorter than this (default 16384: copying in and out only pays off for long arrays). */
   elementwiseMinLength?: number;
+  /** allocFloat32 declines arrays shorter than this (default 65536: small state is cheaper in the JS heap). */
+  persistentMinLength?: number;
   /** Folder with kernels-*.wasm and worker.mjs (default: packages/core/wasm/build/). */
   wasmDir?: URL;
 }
@@ -77,6 +79,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
   const fallback = options.fallback;
   const parallelMinFlops = options.parallelMinFlops ?? 2 ** 22;
   const elementwiseMin = options.elementwiseMinLength ?? DEFAULT_ELEMENTWISE_MIN;
+  const persistentMin = options.persistentMinLength ?? 65536;
 
   /**
    * Stages a strided operand in wasm memory at byte offset `dst`. Returns the
@@ -411,6 +414,47 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     return true;
   }
 
+  // Persistent float32 arrays in wasm memory: view → byte offset; blocks go back to the runtime when a view is collected.
+  const resident = new WeakMap<Float32Array, number>();
+  const released = new FinalizationRegistry<[number, number]>(([at, bytes]) => rt!.freePersistent(at, bytes));
+
+  function allocFloat32(n: number): Float32Array | null {
+    if (n < persistentMin) return null;
+    const at = rt!.allocPersistent(n * 4);
+    if (at === null) return null;
+    const view = new Float32Array(rt!.memory.buffer, at, n);
+    view.fill(0); // a reused block holds old values
+    resident.set(view, at);
+    released.register(view, [at, n * 4]);
+    return view;
+  }
+
+  function sparseAdamRows(a: SparseAdamRowsArgs): boolean {
+    const mAt = resident.get(a.m);
+    const vAt = resident.get(a.v);
+    // float64 coalesced sums would have to be rounded: the reference path keeps them exact.
+    if (mAt === undefined || vAt === undefined || !(a.grad instanceof Float32Array) || !(a.param instanceof Float32Array)) return false;
+    const { rows, rowSize: D, param: p } = a;
+    const n = rows.length;
+    const at = regions([n * 4, n * D * 4, n * D * 4]);
+    if (!at) return false;
+    const [rowsAt, gAt, pAt] = at;
+    put(rows, rowsAt);
+    const f = rt!.f32;
+    f.set(a.grad.subarray(0, n * D), gAt >> 2);
+    const pc = pAt >> 2;
+    for (let r = 0; r < n; r++) {
+      const s = rows[r] * D;
+      f.set(p.subarray(s, s + D), pc + r * D);
+    }
+    rt!.k.adamRowsF32(rowsAt, n, D, gAt, pAt, mAt, vAt, a.beta1, a.beta2, a.eps, a.stepSize, a.invBc2, a.l2, a.decay);
+    for (let r = 0; r < n; r++) {
+      const s = rows[r] * D;
+      p.set(f.subarray(pc + r * D, pc + (r + 1) * D), s);
+    }
+    return true;
+  }
+
   const backend: WasmBackend = {
     name: rt.relaxed ? 'wasm-relaxed-simd' : 'wasm-simd',
     relaxedSimd: rt.relaxed,
@@ -426,6 +470,8 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     conv2dBackward,
     gruForward,
     gruBackward,
+    allocFloat32,
+    sparseAdamRows,
     ready: () => rt.ready(),
     dispose: () => rt.dispose(),
   };

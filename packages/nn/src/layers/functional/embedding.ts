@@ -6,7 +6,7 @@
  * for non-leaf tables.
  */
 import { record, Tensor } from '@tensorkit/core';
-import { accumulateSparseGrad, RowAccumulator } from './sparse-grad.js';
+import { accumulateSparseGrad, bagRowGradF32, MAX_INDEXED_ROWS, RowAccumulator } from './sparse-grad.js';
 
 export type Ids = Tensor | Int32Array | readonly number[];
 
@@ -164,6 +164,12 @@ export function embeddingBag(weight: Tensor, ids: Ids, offsets: Ids, opts: Embed
     const gd = g.contiguous().toTypedArray();
     let tableGrad: Tensor | null = null;
     if (weight.requiresGrad) {
+      const sparse = opts.sparse ?? true;
+      if (sparse && weight.isLeaf && weight.dtype === 'float32' && V <= MAX_INDEXED_ROWS) {
+        const grad = bagRowGradF32(V, D, data, offs, scale, pad, gd);
+        if (grad.rows.length > 0) accumulateSparseGrad(weight, grad);
+        return psw ? [null, bagWeightGrad()] : [null];
+      }
       const acc = new RowAccumulator(D, Math.min(n, V), V);
       for (let b = 0; b < B; b++) {
         const e = b + 1 < B ? offs[b + 1] : n;
@@ -173,8 +179,11 @@ export function embeddingBag(weight: Tensor, ids: Ids, offsets: Ids, opts: Embed
       tableGrad = finishTableGrad(weight, acc, opts.sparse ?? true, true);
     }
     if (!psw) return [tableGrad];
+    return [tableGrad, bagWeightGrad()];
+
+    function bagWeightGrad(): Tensor | null {
     let pswGrad: Tensor | null = null;
-    if (psw.requiresGrad) {
+    if (psw && psw.requiresGrad) {
       // d out[b] / d w_i = row(ids[i]) for the bag b holding i.
       const dp = psw.dtype === 'float64' ? new Float64Array(n) : new Float32Array(n);
       for (let b = 0; b < B; b++) {
@@ -189,6 +198,7 @@ export function embeddingBag(weight: Tensor, ids: Ids, offsets: Ids, opts: Embed
       }
       pswGrad = new Tensor(dp, psw.shape, psw.dtype);
     }
-    return [tableGrad, pswGrad];
+    return pswGrad;
+    }
   });
 }

@@ -7,6 +7,7 @@ import { Tensor, type SparseRowGrad } from '@tensorkit/core';
 
 /** Tables up to this many rows get a direct row → slot index instead of a Map. */
 const MAX_DIRECT_ROWS = 1 << 22;
+export const MAX_INDEXED_ROWS = MAX_DIRECT_ROWS;
 
 /**
  * Scratch reused by consecutive accumulators (one per embedding backward, used
@@ -138,6 +139,52 @@ export class RowAccumulator {
     this.pooled = false;
     this.count = 0;
   }
+}
+
+/**
+ * The row-sparse table gradient of a float32 embedding bag, rows ascending
+ * (ready for the optimizer, which then skips coalescing): row ids[i] gets
+ * scale[i]·gd[bag of i], summed in float32 in id order. Rows are found in a
+ * pooled per-table index and slotted in row order before any value moves, so
+ * nothing is staged or gathered. numRows ≤ MAX_INDEXED_ROWS.
+ */
+export function bagRowGradF32(numRows: number, D: number, ids: Int32Array, offsets: ArrayLike<number>, scale: Float64Array, pad: number, gd: ArrayLike<number>): SparseRowGrad {
+  const own = pool.busy;
+  if (!own) pool.busy = true;
+  if (!own && pool.direct.length < numRows) pool.direct = new Int32Array(numRows);
+  const index = own ? new Int32Array(numRows) : pool.direct;
+  const n = ids.length;
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    const r = ids[i];
+    if (r !== pad && index[r] === 0) {
+      index[r] = -1;
+      count++;
+    }
+  }
+  const rows = new Int32Array(count);
+  if (numRows <= 32 * count + 4096) {
+    for (let r = 0, k = 0; k < count; r++) if (index[r] !== 0) rows[k++] = r;
+  } else {
+    for (let i = 0, k = 0; i < n; i++) if (ids[i] !== pad && index[ids[i]] === -1) { rows[k++] = ids[i]; index[ids[i]] = -2; }
+    rows.sort();
+  }
+  for (let k = 0; k < count; k++) index[rows[k]] = k + 1;
+  const values = new Float32Array(count * D);
+  const B = offsets.length;
+  for (let b = 0; b < B; b++) {
+    const e = b + 1 < B ? offsets[b + 1] : n;
+    const g = b * D;
+    for (let i = offsets[b]; i < e; i++) {
+      if (ids[i] === pad) continue;
+      const base = (index[ids[i]] - 1) * D;
+      const f = scale[i];
+      for (let j = 0; j < D; j++) values[base + j] += f * gd[g + j];
+    }
+  }
+  for (let k = 0; k < count; k++) index[rows[k]] = 0;
+  if (!own) pool.busy = false;
+  return { rows, values, rowSize: D };
 }
 
 /** dst row k = src row slots[k], one function per element type so each loop stays monomorphic. */

@@ -1,0 +1,62 @@
+/** Lazy Adam rows on the wasm backend (moments in wasm memory) against the TypeScript loop: bit-identical. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createWasmBackend, jsBackend, registerBackend, Tensor, withBackend, type WasmBackend } from '@tensorkit/core';
+import { Adam, AdamW } from '../src/optim/index.js';
+
+const V = 40;
+const D = 6;
+
+function train(backend: string, make: (p: Tensor) => Adam | AdamW): { p: Float32Array; m: Float32Array; v: Float32Array } {
+  return withBackend(backend, () => {
+    const p = new Tensor(Float32Array.from({ length: V * D }, (_, i) => Math.sin(i)), [V, D], 'float32').requiresGrad_();
+    const opt = make(p);
+    for (let step = 0; step < 4; step++) {
+      const rows = Int32Array.from([1, 4, 9 + step, 17, 39].filter((r, i, a) => a.indexOf(r) === i).sort((a, b) => a - b));
+      p.sparseGrad = { rows, values: Float32Array.from({ length: rows.length * D }, (_, i) => Math.cos(i * 0.7 + step)), rowSize: D };
+      opt.step();
+      opt.zeroGrad();
+    }
+    const st = opt.stateDict().state[0]!;
+    return { p: p.toTypedArray() as Float32Array, m: st.buffers.m as Float32Array, v: st.buffers.v as Float32Array };
+  });
+}
+
+describe('lazy Adam rows on the wasm backend', () => {
+  let wasm: WasmBackend | null = null;
+  let calls = 0;
+  beforeAll(() => {
+    // persistentMinLength 0 puts even this small table's moments in wasm memory.
+    wasm = createWasmBackend({ fallback: jsBackend, threads: 1, persistentMinLength: 0 });
+    if (!wasm) return;
+    const w = wasm;
+    registerBackend({ ...w, name: 'wasm-adam-test', sparseAdamRows: (a) => (calls++, w.sparseAdamRows!(a)) });
+  });
+  afterAll(() => wasm?.dispose());
+
+  const makers: [string, (p: Tensor) => Adam | AdamW][] = [
+    ['Adam', (p) => new Adam([p], { lr: 0.01 })],
+    ['Adam with L2', (p) => new Adam([p], { lr: 0.01, weightDecay: 0.1 })],
+    ['AdamW', (p) => new AdamW([p], { lr: 0.01 })],
+  ];
+  for (const [name, make] of makers) {
+    it(`${name}: parameters and moments equal the TypeScript result bit for bit`, (ctx) => {
+      if (!wasm) ctx.skip();
+      const before = calls;
+      const got = train('wasm-adam-test', make);
+      expect(calls).toBe(before + 4);
+      const want = train('js', make);
+      expect(Array.from(got.p)).toEqual(Array.from(want.p));
+      expect(Array.from(got.m)).toEqual(Array.from(want.m));
+      expect(Array.from(got.v)).toEqual(Array.from(want.v));
+    });
+  }
+
+  it('hands out zero-filled storage in wasm memory', (ctx) => {
+    if (!wasm) ctx.skip();
+    const a = wasm!.allocFloat32!(1000)!;
+    expect(a).not.toBeNull();
+    a.fill(3);
+    const b = wasm!.allocFloat32!(1000)!;
+    expect(b.every((x) => x === 0)).toBe(true);
+  });
+});
