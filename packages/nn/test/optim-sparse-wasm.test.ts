@@ -6,9 +6,11 @@ import { Adam, AdamW } from '../src/optim/index.js';
 const V = 40;
 const D = 6;
 
-function train(backend: string, make: (p: Tensor) => Adam | AdamW): { p: Float32Array; m: Float32Array; v: Float32Array } {
+function train(backend: string, make: (p: Tensor) => Adam | AdamW, storage?: Float32Array | null): { p: Float32Array; m: Float32Array; v: Float32Array } {
   return withBackend(backend, () => {
-    const p = new Tensor(Float32Array.from({ length: V * D }, (_, i) => Math.sin(i)), [V, D], 'float32').requiresGrad_();
+    const init = storage ?? new Float32Array(V * D);
+    init.set(Float32Array.from({ length: V * D }, (_, i) => Math.sin(i)));
+    const p = new Tensor(init, [V, D], 'float32').requiresGrad_();
     const opt = make(p);
     for (let step = 0; step < 4; step++) {
       const rows = Int32Array.from([1, 4, 9 + step, 17, 39].filter((r, i, a) => a.indexOf(r) === i).sort((a, b) => a - b));
@@ -38,11 +40,11 @@ describe('lazy Adam rows on the wasm backend', () => {
     ['Adam with L2', (p) => new Adam([p], { lr: 0.01, weightDecay: 0.1 })],
     ['AdamW', (p) => new AdamW([p], { lr: 0.01 })],
   ];
-  for (const [name, make] of makers) {
-    it(`${name}: parameters and moments equal the TypeScript result bit for bit`, (ctx) => {
+  for (const [name, make] of makers) for (const inWasm of [false, true]) {
+    it(`${name}, table ${inWasm ? 'in wasm memory (updated in place)' : 'in the JS heap'}: parameters and moments equal the TypeScript result bit for bit`, (ctx) => {
       if (!wasm) ctx.skip();
       const before = calls;
-      const got = train('wasm-adam-test', make);
+      const got = train('wasm-adam-test', make, inWasm ? wasm!.allocFloat32!(V * D) : null);
       expect(calls).toBe(before + 4);
       const want = train('js', make);
       expect(Array.from(got.p)).toEqual(Array.from(want.p));
@@ -51,12 +53,13 @@ describe('lazy Adam rows on the wasm backend', () => {
     });
   }
 
-  it('hands out zero-filled storage in wasm memory', (ctx) => {
-    if (!wasm) ctx.skip();
-    const a = wasm!.allocFloat32!(1000)!;
+  it('hands out zero-filled storage in wasm memory, up to the cap', () => {
+    const small = createWasmBackend({ fallback: jsBackend, threads: 1, persistentMinLength: 0, persistentMaxBytes: 4096 });
+    if (!small) return;
+    const a = small.allocFloat32!(1000)!;
     expect(a).not.toBeNull();
-    a.fill(3);
-    const b = wasm!.allocFloat32!(1000)!;
-    expect(b.every((x) => x === 0)).toBe(true);
+    expect(a.every((x) => x === 0)).toBe(true);
+    expect(small.allocFloat32!(100)).toBeNull(); // 4000 + 400 bytes > 4096
+    small.dispose();
   });
 });

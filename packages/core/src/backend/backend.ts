@@ -139,8 +139,9 @@ export interface Backend {
   conv2dBackward?(g: ConvKernelGeometry, x: FloatArray, weight: FloatArray, gy: FloatArray, dx: FloatArray | null, dw: FloatArray | null, db: FloatArray | null): boolean;
   /**
    * Zero-filled float32 storage that lives in the backend's own memory (so its
-   * kernels use it in place), released when the array is garbage-collected;
-   * null to decline (the caller allocates a normal array).
+   * kernels use it in place) for the life of the process; meant for big
+   * long-lived state (embedding tables, their optimizer moments). null to
+   * decline (the caller allocates a normal array).
    */
   allocFloat32?(n: number): Float32Array | null;
   /** In-place lazy-Adam row update; returns false to decline (e.g. moments not from allocFloat32). */

@@ -265,7 +265,7 @@ export function reluGradF32(x: usize, g: usize, out: usize, n: i32): void {
  * give plain Adam.
  */
 export function adamRowsF32(
-  rows: usize, nRows: i32, d: i32, g: usize, pc: usize, m: usize, v: usize,
+  rows: usize, nRows: i32, d: i32, g: usize, pc: usize, pWhole: i32, m: usize, v: usize,
   b1: f64, b2: f64, eps: f64, stepSize: f64, invBc2: f64, l2: f64, decay: f64,
 ): void {
   const ob1 = 1 - b1;
@@ -280,7 +280,8 @@ export function adamRowsF32(
     const mv = m + ((row * <usize>d) << 2);
     const vv = v + ((row * <usize>d) << 2);
     const gr = g + (<usize>(r * d) << 2);
-    const pr = pc + (<usize>(r * d) << 2);
+    // pWhole: pc is the whole table (updated in place) rather than a compact copy of the rows.
+    const pr = pWhole ? pc + ((row * <usize>d) << 2) : pc + (<usize>(r * d) << 2);
     let j: i32 = 0;
     for (; j < d2; j += 2) {
       const o = <usize>j << 2;

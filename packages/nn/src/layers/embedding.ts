@@ -1,5 +1,5 @@
 /** Embedding tables: Embedding (one row per id) and EmbeddingBag (sum/mean of rows per bag). */
-import { randn, Tensor } from '@tensorkit/core';
+import { getBackend, randn, Tensor } from '@tensorkit/core';
 import type { ModuleConfig, ModuleOptions } from '../config.js';
 import { Module } from '../module.js';
 import { embedding, embeddingBag, type BagMode, type Ids } from './functional/embedding.js';
@@ -39,10 +39,15 @@ function normPadding(layer: string, idx: number | null | undefined, n: number): 
 }
 
 /** N(0, 1) table (PyTorch's default) with the padding row zeroed. */
-function makeTable(n: number, dim: number, pad: number | null, opts: ModuleOptions<ModuleConfig>): Tensor {
+function makeTable(n: number, dim: number, pad: number | null, opts: ModuleOptions<ModuleConfig>, sparse: boolean): Tensor {
   const w = randn([n, dim], { generator: generatorOf(opts) });
   if (pad !== null) w.storage.fill(0, pad * dim, (pad + 1) * dim);
-  return w;
+  // A lazily updated table is best kept in the fast backend's memory, where its
+  // optimizer kernel updates the touched rows in place (same values either way).
+  const resident = sparse && w.dtype === 'float32' ? getBackend().allocFloat32?.(n * dim) : null;
+  if (!resident) return w;
+  resident.set(w.storage as Float32Array);
+  return new Tensor(resident, [n, dim], 'float32');
 }
 
 export class Embedding extends Module {
@@ -54,7 +59,7 @@ export class Embedding extends Module {
     const dim = checkPositiveInt('Embedding', 'embeddingDim', opts.embeddingDim);
     const pad = normPadding('Embedding', opts.paddingIdx, n);
     this.config = { type: 'Embedding', numEmbeddings: n, embeddingDim: dim, paddingIdx: pad, sparse: opts.sparse ?? false };
-    this.registerParameter('weight', makeTable(n, dim, pad, opts));
+    this.registerParameter('weight', makeTable(n, dim, pad, opts, this.config.sparse));
   }
 
   get weight(): Tensor {
@@ -76,7 +81,7 @@ export class EmbeddingBag extends Module {
     const dim = checkPositiveInt('EmbeddingBag', 'embeddingDim', opts.embeddingDim);
     const pad = normPadding('EmbeddingBag', opts.paddingIdx, n);
     this.config = { type: 'EmbeddingBag', numEmbeddings: n, embeddingDim: dim, mode: opts.mode ?? 'mean', paddingIdx: pad, sparse: opts.sparse ?? true };
-    this.registerParameter('weight', makeTable(n, dim, pad, opts));
+    this.registerParameter('weight', makeTable(n, dim, pad, opts, this.config.sparse));
   }
 
   get weight(): Tensor {

@@ -29,6 +29,8 @@ export interface WasmBackendOptions {
   elementwiseMinLength?: number;
   /** allocFloat32 declines arrays shorter than this (default 65536: small state is cheaper in the JS heap). */
   persistentMinLength?: number;
+  /** ... and allocations past this many bytes in total (default 256 MiB; persistent blocks are never freed). */
+  persistentMaxBytes?: number;
   /** Folder with kernels-*.wasm and worker.mjs (default: packages/core/wasm/build/). */
   wasmDir?: URL;
 }
@@ -80,6 +82,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
   const parallelMinFlops = options.parallelMinFlops ?? 2 ** 22;
   const elementwiseMin = options.elementwiseMinLength ?? DEFAULT_ELEMENTWISE_MIN;
   const persistentMin = options.persistentMinLength ?? 65536;
+  const persistentMax = options.persistentMaxBytes ?? 256 * 2 ** 20;
 
   /**
    * Stages a strided operand in wasm memory at byte offset `dst`. Returns the
@@ -414,40 +417,58 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     return true;
   }
 
-  // Persistent float32 arrays in wasm memory: view → byte offset; blocks go back to the runtime when a view is collected.
-  const resident = new WeakMap<Float32Array, number>();
-  const released = new FinalizationRegistry<[number, number]>(([at, bytes]) => rt!.freePersistent(at, bytes));
+  // Persistent float32 arrays in wasm memory. They are never freed: a view's
+  // subarrays (tensor storage hands them out) may outlive it, and reusing the
+  // block under them would corrupt data. The total is capped instead, so the
+  // staging area keeps room; past the cap callers get ordinary arrays.
+  const blocks = new Map<number, number>(); // byte offset → elements
+  const memoryBuffers = new WeakSet<ArrayBufferLike>(); // every SharedArrayBuffer object our memory has had
+  let persistentBytes = 0;
 
   function allocFloat32(n: number): Float32Array | null {
-    if (n < persistentMin) return null;
+    if (n < persistentMin || persistentBytes + n * 4 > persistentMax) return null;
     const at = rt!.allocPersistent(n * 4);
     if (at === null) return null;
+    persistentBytes += n * 4;
+    memoryBuffers.add(rt!.memory.buffer);
+    blocks.set(at, n);
     const view = new Float32Array(rt!.memory.buffer, at, n);
-    view.fill(0); // a reused block holds old values
-    resident.set(view, at);
-    released.register(view, [at, n * 4]);
+    view.fill(0); // the block was staging space until now
     return view;
   }
 
+  /** Byte offset of x when it starts a persistent block (any view of it), else undefined. */
+  function residentAt(x: Float32Array): number | undefined {
+    if (!memoryBuffers.has(x.buffer)) return undefined;
+    const n = blocks.get(x.byteOffset);
+    return n !== undefined && x.length <= n ? x.byteOffset : undefined;
+  }
+
   function sparseAdamRows(a: SparseAdamRowsArgs): boolean {
-    const mAt = resident.get(a.m);
-    const vAt = resident.get(a.v);
+    const mAt = residentAt(a.m);
+    const vAt = residentAt(a.v);
     // float64 coalesced sums would have to be rounded: the reference path keeps them exact.
     if (mAt === undefined || vAt === undefined || !(a.grad instanceof Float32Array) || !(a.param instanceof Float32Array)) return false;
     const { rows, rowSize: D, param: p } = a;
     const n = rows.length;
-    const at = regions([n * 4, n * D * 4, n * D * 4]);
+    // A table from allocFloat32 is updated in place; otherwise its rows go through a compact copy.
+    const pResident = residentAt(p);
+    const at = regions([n * 4, n * D * 4, pResident === undefined ? n * D * 4 : 4]);
     if (!at) return false;
     const [rowsAt, gAt, pAt] = at;
     put(rows, rowsAt);
     const f = rt!.f32;
     f.set(a.grad.subarray(0, n * D), gAt >> 2);
+    if (pResident !== undefined) {
+      rt!.k.adamRowsF32(rowsAt, n, D, gAt, pResident, 1, mAt, vAt, a.beta1, a.beta2, a.eps, a.stepSize, a.invBc2, a.l2, a.decay);
+      return true;
+    }
     const pc = pAt >> 2;
     for (let r = 0; r < n; r++) {
       const s = rows[r] * D;
       f.set(p.subarray(s, s + D), pc + r * D);
     }
-    rt!.k.adamRowsF32(rowsAt, n, D, gAt, pAt, mAt, vAt, a.beta1, a.beta2, a.eps, a.stepSize, a.invBc2, a.l2, a.decay);
+    rt!.k.adamRowsF32(rowsAt, n, D, gAt, pAt, 0, mAt, vAt, a.beta1, a.beta2, a.eps, a.stepSize, a.invBc2, a.l2, a.decay);
     for (let r = 0; r < n; r++) {
       const s = rows[r] * D;
       p.set(f.subarray(pc + r * D, pc + (r + 1) * D), s);

@@ -115,7 +115,7 @@ interface KernelExports {
     b: number, h: number, lengths: number, hasLengths: number, t: number,
   ): void;
   adamRowsF32(
-    rows: number, nRows: number, d: number, g: number, p: number, m: number, v: number,
+    rows: number, nRows: number, d: number, g: number, p: number, pWhole: number, m: number, v: number,
     b1: number, b2: number, eps: number, stepSize: number, invBc2: number, l2: number, decay: number,
   ): void;
   adamF32(
@@ -213,8 +213,6 @@ export class WasmRuntime {
   private readonly workStride: number;
   /** Start of the operand staging area; moves up as persistent blocks are allocated below it. */
   operandBase: number;
-  /** Freed persistent blocks [byte offset, bytes], reused first-fit. */
-  private readonly freeBlocks: [number, number][] = [];
   /** Views over the whole memory; refreshed after every grow. */
   f32!: Float32Array;
   private i32!: Int32Array;
@@ -322,33 +320,15 @@ export class WasmRuntime {
   }
 
   /**
-   * A long-lived block of `bytes` (64-byte aligned) below the staging area, or
-   * null when memory cannot grow. Blocks are returned with freePersistent.
+   * A long-lived block of `bytes` (64-byte aligned) just below the staging
+   * area, which moves up past it; null when memory cannot grow. Never freed.
    */
   allocPersistent(bytes: number): number | null {
     const size = align(bytes, 64);
-    for (let i = 0; i < this.freeBlocks.length; i++) {
-      const [at, have] = this.freeBlocks[i];
-      if (have < size) continue;
-      if (have === size) this.freeBlocks.splice(i, 1);
-      else this.freeBlocks[i] = [at + size, have - size];
-      return at;
-    }
     const at = this.operandBase;
     if (!this.ensure(at + size + (4 << 20))) return null;
     this.operandBase = at + size;
     return at;
-  }
-
-  freePersistent(at: number, bytes: number): void {
-    this.freeBlocks.push([at, align(bytes, 64)]);
-    this.freeBlocks.sort((a, b) => a[0] - b[0]);
-    // Merge neighbours so large blocks can be reused.
-    for (let i = this.freeBlocks.length - 1; i > 0; i--) {
-      const [a, as] = this.freeBlocks[i - 1];
-      const [b, bs] = this.freeBlocks[i];
-      if (a + as === b) this.freeBlocks.splice(i - 1, 2, [a, as + bs]);
-    }
   }
 
   /** Makes sure [0, bytes) is addressable; returns false if the memory cannot grow that far. */
