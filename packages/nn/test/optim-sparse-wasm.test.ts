@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWasmBackend, jsBackend, registerBackend, Tensor, withBackend, type WasmBackend } from '@tensorkit/core';
 import { Adam, AdamW } from '../src/optim/index.js';
+import { bagRowGradF32 } from '../src/layers/functional/sparse-grad.js';
 
 const V = 40;
 const D = 6;
@@ -26,12 +27,17 @@ function train(backend: string, make: (p: Tensor) => Adam | AdamW, storage?: Flo
 describe('lazy Adam rows on the wasm backend', () => {
   let wasm: WasmBackend | null = null;
   let calls = 0;
+  let scatters = 0;
   beforeAll(() => {
     // persistentMinLength 0 puts even this small table's moments in wasm memory.
     wasm = createWasmBackend({ fallback: jsBackend, threads: 1, persistentMinLength: 0 });
     if (!wasm) return;
     const w = wasm;
-    registerBackend({ ...w, name: 'wasm-adam-test', sparseAdamRows: (a) => (calls++, w.sparseAdamRows!(a)) });
+    registerBackend({
+      ...w, name: 'wasm-adam-test',
+      sparseAdamRows: (a) => (calls++, w.sparseAdamRows!(a)),
+      rowScatterAdd: (...a) => (scatters++, w.rowScatterAdd!(...a)),
+    });
   });
   afterAll(() => wasm?.dispose());
 
@@ -52,6 +58,22 @@ describe('lazy Adam rows on the wasm backend', () => {
       expect(Array.from(got.v)).toEqual(Array.from(want.v));
     });
   }
+
+  it('embedding-bag row gradient: wasm scatter-add equals the TypeScript loop bit for bit (repeats, padding)', (ctx) => {
+    if (!wasm) ctx.skip();
+    const D2 = 5;
+    const ids = Int32Array.from([7, 3, 7, 0, 2, 3, 3, 9, 2, 7, 1]);
+    const offsets = [0, 3, 3, 7];
+    const scale = Float64Array.from(ids, (_, i) => 1 / (i + 3));
+    const gd = Float32Array.from({ length: offsets.length * D2 }, (_, i) => Math.sin(i * 1.3));
+    const want = withBackend('js', () => bagRowGradF32(12, D2, ids, offsets, scale, 2, gd));
+    const before = scatters;
+    const got = withBackend('wasm-adam-test', () => bagRowGradF32(12, D2, ids, offsets, scale, 2, gd));
+    expect(scatters).toBe(before + 1);
+    expect(Array.from(got.rows)).toEqual([0, 1, 3, 7, 9]);
+    expect(Array.from(got.rows)).toEqual(Array.from(want.rows));
+    expect(Array.from(got.values)).toEqual(Array.from(want.values));
+  });
 
   it('hands out zero-filled storage in wasm memory, up to the cap', () => {
     const small = createWasmBackend({ fallback: jsBackend, threads: 1, persistentMinLength: 0, persistentMaxBytes: 4096 });

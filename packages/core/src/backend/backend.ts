@@ -146,6 +146,12 @@ export interface Backend {
   allocFloat32?(n: number): Float32Array | null;
   /** In-place lazy-Adam row update; returns false to decline (e.g. moments not from allocFloat32). */
   sparseAdamRows?(a: SparseAdamRowsArgs): boolean;
+  /**
+   * values[slot[i]·d ..] += scale[i] · grad[bag[i]·d ..] for every i with
+   * slot[i] ≥ 0, in order, each element summed in float64 and rounded to
+   * float32 (the embedding-bag table gradient). Returns false to decline.
+   */
+  rowScatterAdd?(d: number, slot: Int32Array, bag: Int32Array, scale: Float64Array, grad: FloatArray, values: FloatArray): boolean;
   /** GRU recurrence (recurrent GEMMs and gate math) over all steps; returns false to decline. */
   gruForward?(a: GruForwardArgs): boolean;
   /** Its backward through time (without the weight and bias gradients); returns false to decline. */

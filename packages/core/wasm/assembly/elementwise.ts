@@ -316,3 +316,30 @@ export function adamRowsF32(
     }
   }
 }
+
+/**
+ * Row scatter-add for embedding-bag gradients: for each id i with slot[i] ≥ 0,
+ * values[slot[i]·d ..] += scale[i] · grad[bag[i]·d ..], in id order, each sum
+ * formed in float64 and rounded to float32 (as the TypeScript loop does).
+ */
+export function rowScatterAddF32(n: i32, d: i32, slot: usize, bag: usize, scale: usize, grad: usize, values: usize): void {
+  const d2 = d & ~1;
+  for (let i: i32 = 0; i < n; i++) {
+    const s = load<i32>(slot + (<usize>i << 2));
+    if (s < 0) continue;
+    const f = load<f64>(scale + (<usize>i << 3));
+    const vf = f64x2.splat(f);
+    const dst = values + (<usize>(s * d) << 2);
+    const src = grad + (<usize>(load<i32>(bag + (<usize>i << 2)) * d) << 2);
+    let j: i32 = 0;
+    for (; j < d2; j += 2) {
+      const o = <usize>j << 2;
+      const acc = f64x2.add(f64x2.promote_low_f32x4(v128.load64_zero(dst + o)), f64x2.mul(vf, f64x2.promote_low_f32x4(v128.load64_zero(src + o))));
+      v128.store64_lane(dst + o, f32x4.demote_f64x2_zero(acc), 0);
+    }
+    for (; j < d; j++) {
+      const o = <usize>j << 2;
+      store<f32>(dst + o, <f32>(<f64>load<f32>(dst + o) + f * <f64>load<f32>(src + o)));
+    }
+  }
+}

@@ -476,6 +476,22 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     return true;
   }
 
+  function rowScatterAdd(d: number, slot: Int32Array, bag: Int32Array, scale: Float64Array, grad: FloatArray, values: FloatArray): boolean {
+    const n = slot.length;
+    if (!(grad instanceof Float32Array) || !(values instanceof Float32Array) || bag.length !== n || scale.length < n) return false;
+    const at = regions([n * 4, n * 4, n * 8, grad.length * 4, values.length * 4]);
+    if (!at) return false;
+    const [slotAt, bagAt, scaleAt, gradAt, valuesAt] = at;
+    put(slot, slotAt);
+    put(bag, bagAt);
+    new Float64Array(rt!.memory.buffer, scaleAt, n).set(scale.subarray(0, n));
+    put(grad, gradAt);
+    put(values, valuesAt);
+    rt!.k.rowScatterAddF32(n, d, slotAt, bagAt, scaleAt, gradAt, valuesAt);
+    take(values, valuesAt);
+    return true;
+  }
+
   const backend: WasmBackend = {
     name: rt.relaxed ? 'wasm-relaxed-simd' : 'wasm-simd',
     relaxedSimd: rt.relaxed,
@@ -493,6 +509,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     gruBackward,
     allocFloat32,
     sparseAdamRows,
+    rowScatterAdd,
     ready: () => rt.ready(),
     dispose: () => rt.dispose(),
   };

@@ -118,6 +118,7 @@ interface KernelExports {
     rows: number, nRows: number, d: number, g: number, p: number, pWhole: number, m: number, v: number,
     b1: number, b2: number, eps: number, stepSize: number, invBc2: number, l2: number, decay: number,
   ): void;
+  rowScatterAddF32(n: number, d: number, slot: number, bag: number, scale: number, grad: number, values: number): void;
   adamF32(
     p: number, g: number, m: number, v: number, n: number,
     lr: number, beta1: number, beta2: number, eps: number,

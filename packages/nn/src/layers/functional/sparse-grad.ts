@@ -3,7 +3,7 @@
  * rows of a huge table records only those rows in `weight.sparseGrad`, so
  * neither the gradient nor the optimizer step costs O(table size).
  */
-import { Tensor, type SparseRowGrad } from '@tensorkit/core';
+import { getBackend, Tensor, type FloatArray, type SparseRowGrad } from '@tensorkit/core';
 
 /** Tables up to this many rows get a direct row → slot index instead of a Map. */
 const MAX_DIRECT_ROWS = 1 << 22;
@@ -172,18 +172,26 @@ export function bagRowGradF32(numRows: number, D: number, ids: Int32Array, offse
   for (let k = 0; k < count; k++) index[rows[k]] = k + 1;
   const values = new Float32Array(count * D);
   const B = offsets.length;
+  const slot = new Int32Array(n);
+  const bag = new Int32Array(n);
   for (let b = 0; b < B; b++) {
     const e = b + 1 < B ? offsets[b + 1] : n;
-    const g = b * D;
     for (let i = offsets[b]; i < e; i++) {
-      if (ids[i] === pad) continue;
-      const base = (index[ids[i]] - 1) * D;
-      const f = scale[i];
-      for (let j = 0; j < D; j++) values[base + j] += f * gd[g + j];
+      slot[i] = ids[i] === pad ? -1 : index[ids[i]] - 1;
+      bag[i] = b;
     }
   }
   for (let k = 0; k < count; k++) index[rows[k]] = 0;
   if (!own) pool.busy = false;
+  if (!getBackend().rowScatterAdd?.(D, slot, bag, scale, gd as FloatArray, values)) {
+    for (let i = 0; i < n; i++) {
+      if (slot[i] < 0) continue;
+      const base = slot[i] * D;
+      const g = bag[i] * D;
+      const f = scale[i];
+      for (let j = 0; j < D; j++) values[base + j] += f * gd[g + j];
+    }
+  }
   return { rows, values, rowSize: D };
 }
 
