@@ -20,13 +20,14 @@ const CASES: Case[] = [
   { name: '1x1 kernel', x: [2, 5, 4, 4], w: [3, 5, 1, 1], opts: {}, bias: true },
 ];
 
-function run(backend: string, c: Case, seed: number): { y: Float32Array; dx: Float32Array; dw: Float32Array; db: Float32Array | null } {
+/** relu: 'fused' uses conv2d's activation option, 'composed' applies relu() after it. */
+function run(backend: string, c: Case, seed: number, relu: 'none' | 'fused' | 'composed' = 'none'): { y: Float32Array; dx: Float32Array; dw: Float32Array; db: Float32Array | null } {
   return withBackend(backend, () => {
     const g = new Generator(seed);
     const x = randn(c.x, { generator: g }).requiresGrad_();
     const w = randn(c.w, { generator: g }).requiresGrad_();
     const b: Tensor | null = c.bias ? randn([c.w[0]], { generator: g }).requiresGrad_() : null;
-    const y = conv2d(x, w, b, c.opts);
+    const y = relu === 'fused' ? conv2d(x, w, b, { ...c.opts, activation: 'relu' }) : relu === 'composed' ? conv2d(x, w, b, c.opts).relu() : conv2d(x, w, b, c.opts);
     const up = randn(y.shape, { generator: g });
     y.mul(up).sum().backward();
     return {
@@ -81,6 +82,24 @@ for (const threads of [1, 2]) {
         expectNear(got.dx, want.dx, 'dx');
         expectNear(got.dw, want.dw, 'dw');
         if (want.db) expectNear(got.db!, want.db, 'db');
+      });
+    }
+
+    for (const c of CASES.slice(0, 3)) {
+      it(`${c.name}, fused ReLU: matches relu() after conv2d, and the TypeScript fused path does too`, (ctx) => {
+        if (!wasm) ctx.skip();
+        const want = run('js', c, 9, 'composed');
+        const before = { ...calls };
+        const got = run(name, c, 9, 'fused');
+        expect(calls.forward).toBe(before.forward + 1);
+        const js = run('js', c, 9, 'fused');
+        for (const r of [got, js]) {
+          expectNear(r.y, want.y, 'y');
+          expectNear(r.dx, want.dx, 'dx');
+          expectNear(r.dw, want.dw, 'dw');
+          if (want.db) expectNear(r.db!, want.db, 'db');
+        }
+        expect(got.y.some((v) => v === 0) && got.y.some((v) => v > 0)).toBe(true);
       });
     }
   });

@@ -127,16 +127,18 @@ export interface Backend {
   maxPool2x2?(src: FloatArray, planes: number, h: number, w: number, oh: number, ow: number, out: FloatArray, arg: Int32Array): boolean;
   /**
    * conv2d forward through im2col + GEMM without leaving the backend's memory:
-   * out [N, O, oh, ow] = conv(x [N, C, H, W], weight [O, C, kh, kw]) + bias [O].
+   * out [N, O, oh, ow] = conv(x [N, C, H, W], weight [O, C, kh, kw]) + bias [O],
+   * then max(·, 0) when `relu`.
    * Returns false to decline.
    */
-  conv2dForward?(g: ConvKernelGeometry, x: FloatArray, weight: FloatArray, bias: FloatArray | null, out: FloatArray): boolean;
+  conv2dForward?(g: ConvKernelGeometry, x: FloatArray, weight: FloatArray, bias: FloatArray | null, out: FloatArray, relu?: boolean): boolean;
   /**
    * conv2d backward given the output gradient gy [N, O, oh, ow]: fills dx
    * [N, C, H, W], dw [O, C, kh, kw] and db [O] (each when non-null;
-   * overwritten). Returns false to decline.
+   * overwritten). With `reluOut` (the output of a forward with relu), gy is
+   * first masked where reluOut ≤ 0. Returns false to decline.
    */
-  conv2dBackward?(g: ConvKernelGeometry, x: FloatArray, weight: FloatArray, gy: FloatArray, dx: FloatArray | null, dw: FloatArray | null, db: FloatArray | null): boolean;
+  conv2dBackward?(g: ConvKernelGeometry, x: FloatArray, weight: FloatArray, gy: FloatArray, dx: FloatArray | null, dw: FloatArray | null, db: FloatArray | null, reluOut?: FloatArray | null): boolean;
   /**
    * Zero-filled float32 storage that lives in the backend's own memory (so its
    * kernels use it in place) for the life of the process; meant for big

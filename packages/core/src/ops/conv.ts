@@ -21,6 +21,8 @@ export interface Conv2dOptions {
   padding?: Pair | 'same' | 'valid';
   dilation?: Pair;
   groups?: number;
+  /** Fused activation applied to the output: 'relu' gives relu(conv2d(...)) in one op. */
+  activation?: 'relu' | null;
 }
 
 export interface Conv1dOptions {
@@ -217,17 +219,29 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Co
   const L = oh * ow;
   const out = allocate(dtype, n * o * L) as FloatArray;
   // The backend's fused kernels keep im2col, the GEMMs and col2im in its own memory.
+  const act = opts.activation ?? null;
+  if (act !== null && act !== 'relu') throw new Error(`conv2d: activation must be 'relu' or null, got '${String(act)}'`);
+  const relu = act === 'relu';
   const fused = groups === 1 && backend.conv2dForward !== undefined && backend.conv2dBackward !== undefined;
   const bs = bias ? (bias.contiguous().toTypedArray() as FloatArray) : null;
-  if (!(fused && backend.conv2dForward!(G, xs, ws, bs, out))) convForwardJs(backend, G, xs, ws, bias, out);
+  if (!(fused && backend.conv2dForward!(G, xs, ws, bs, out, relu))) {
+    convForwardJs(backend, G, xs, ws, bias, out);
+    if (relu) for (let i = 0; i < out.length; i++) out[i] = out[i] > 0 ? out[i] : 0;
+  }
   const y = new Tensor(out, [n, o, oh, ow], dtype);
   const inputs = bias ? [x, weight, bias] : [x, weight];
-  return record(y, 'conv2d', inputs, (gy) => {
-    const gd = gy.contiguous().toTypedArray() as FloatArray;
+  return record(y, relu ? 'conv2dRelu' : 'conv2d', inputs, (gy) => {
+    let gd = gy.contiguous().toTypedArray() as FloatArray;
     const dx = x.requiresGrad ? (allocate(dtype, x.size) as FloatArray) : null;
     const dw = weight.requiresGrad ? (allocate(dtype, weight.size) as FloatArray) : null;
     const acc = bias && bias.requiresGrad ? (allocate(dtype, o) as FloatArray) : null;
-    if (!(fused && backend.conv2dBackward!(G, xs, ws, gd, dx, dw, acc))) {
+    // With the fused ReLU the output doubles as the mask: d/dz relu(z) = [relu(z) > 0].
+    if (!(fused && backend.conv2dBackward!(G, xs, ws, gd, dx, dw, acc, relu ? out : null))) {
+      if (relu) {
+        const masked = allocate(dtype, gd.length) as FloatArray;
+        for (let i = 0; i < gd.length; i++) masked[i] = out[i] > 0 ? gd[i] : 0;
+        gd = masked;
+      }
       convBackwardJs(backend, G, xs, ws, gd, dx, dw);
       if (acc) {
         for (let b = 0; b < n; b++) for (let oc = 0; oc < o; oc++) {

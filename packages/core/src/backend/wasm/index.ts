@@ -272,7 +272,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     i32.set([g.n, g.c, g.h, g.w, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, g.oh, g.ow]);
   }
 
-  function conv2dForward(g: ConvKernelGeometry, x: FloatArray, weight: FloatArray, bias: FloatArray | null, out: FloatArray): boolean {
+  function conv2dForward(g: ConvKernelGeometry, x: FloatArray, weight: FloatArray, bias: FloatArray | null, out: FloatArray, relu = false): boolean {
     if (!(x instanceof Float32Array) || !(weight instanceof Float32Array) || !(out instanceof Float32Array) || (bias && !(bias instanceof Float32Array))) return false;
     const L = g.oh * g.ow;
     const cols = g.n * L;
@@ -288,12 +288,14 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     rt!.k.im2colF32(GEOM_BYTE, xAt, colAt);
     gemmInPlace(g.o, cols, ckk, wAt, ckk, 1, colAt, cols, 1, tmpAt, cols, scratchAt);
     rt!.k.gemmToNchwF32(tmpAt, g.o, g.n, L, bAt, bias ? 1 : 0, outAt);
+    if (relu) rt!.k.unaryF32(UNARY_OPS.relu!, outAt, outAt, out.length);
     out.set(rt!.f32.subarray(outAt >> 2, (outAt >> 2) + out.length));
     return true;
   }
 
-  function conv2dBackward(g: ConvKernelGeometry, x: FloatArray, weight: FloatArray, gy: FloatArray, dx: FloatArray | null, dw: FloatArray | null, db: FloatArray | null): boolean {
+  function conv2dBackward(g: ConvKernelGeometry, x: FloatArray, weight: FloatArray, gy: FloatArray, dx: FloatArray | null, dw: FloatArray | null, db: FloatArray | null, reluOut: FloatArray | null = null): boolean {
     if (!(x instanceof Float32Array) || !(weight instanceof Float32Array) || !(gy instanceof Float32Array)) return false;
+    if (reluOut && (!(reluOut instanceof Float32Array) || reluOut.length !== gy.length || typeof rt!.k.reluGradF32 !== 'function')) return false;
     if ((dx && !(dx instanceof Float32Array)) || (dw && !(dw instanceof Float32Array)) || (db && !(db instanceof Float32Array))) return false;
     if (!dx && !dw && !db) return true;
     const L = g.oh * g.ow;
@@ -301,11 +303,16 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     const ckk = g.c * g.kh * g.kw;
     const scratchBytes = Math.max(dw ? gemmScratch(g.o, ckk, cols) : 0, dx ? gemmScratch(ckk, cols, g.o) : 0);
     // The column matrix region serves im2col for dW, then the column gradient for dx.
-    const at = regions([x.length * 4, weight.length * 4, gy.length * 4, g.o * cols * 4, ckk * cols * 4, weight.length * 4, x.length * 4, g.o * 4, scratchBytes]);
+    // The column matrix region first holds the ReLU output (when masking), then im2col, then the column gradient.
+    const at = regions([x.length * 4, weight.length * 4, gy.length * 4, g.o * cols * 4, Math.max(ckk * cols, reluOut ? gy.length : 0) * 4, weight.length * 4, x.length * 4, g.o * 4, scratchBytes]);
     if (!at) return false;
     const [xAt, wAt, gyAt, ggAt, colAt, dwAt, dxAt, dbAt, scratchAt] = at;
     const f = rt!.f32;
     f.set(gy, gyAt >> 2);
+    if (reluOut) {
+      f.set(reluOut, colAt >> 2);
+      rt!.k.reluGradF32(colAt, gyAt, gyAt, gy.length);
+    }
     writeGeometry(g);
     if (db) {
       rt!.k.biasGradF32(gyAt, g.o, g.n, L, dbAt);
