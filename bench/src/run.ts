@@ -94,7 +94,7 @@ rss.push(`| case | ${IMPLS.join(' | ')} |`);
 rss.push(`|${['case', ...IMPLS].map(() => ' --- ').join('|')}|`);
 for (const c of cases) rss.push(`| ${[c, ...IMPLS.map((i) => { const r = get(c, i); return r?.peakRssMB !== undefined ? r.peakRssMB.toFixed(0) : 'n/a'; })].join(' | ')} |`);
 
-console.log('\nunits: gemm-* in GFLOPS, train-* in samples/s (forward + backward + Adam lr 1e-3, median of 3 timed runs after warm-up)\n');
+console.log('\nunits: gemm-* in GFLOPS, train-* in samples/s (forward + backward + Adam lr 1e-3, batch 64 (GRU 32), median of 5 timed runs after warm-up)\n');
 console.log(table.join('\n'));
 console.log('\npeak RSS (MB), each pair in its own process:\n');
 console.log(rss.join('\n'));

@@ -16,12 +16,12 @@ export async function tkGemm(name: string): Promise<CaseResult> {
   const [m, k, n] = GEMM_SIZES[name];
   const a = rand([m, k]);
   const b = rand([k, n]);
-  const sec = await timeIt(() => matmul(a, b), { samples: 3, minMs: 300 });
+  const sec = await timeIt(() => matmul(a, b), { samples: 5, minMs: 300 });
   return { value: (2 * m * n * k) / sec / 1e9, unit: 'gflops' };
 }
 
 export async function tkTrain(which: TrainCase): Promise<CaseResult> {
   const { step, batch } = buildTrainStep(which);
-  const sec = await timeIt(step, { warmup: 2, samples: 3, minMs: which === 'train-gru' || which === 'train-cnn' ? 1500 : 400 });
+  const sec = await timeIt(step, { warmup: 2, samples: 5, minMs: which === 'train-gru' || which === 'train-cnn' ? 1500 : 400 });
   return { value: batch / sec, unit: 'samples/s' };
 }

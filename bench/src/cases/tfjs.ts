@@ -127,7 +127,7 @@ export async function tfGemm(tf: TF, name: string): Promise<CaseResult> {
     const c = tf.matMul(a, b);
     c.dataSync();
     c.dispose();
-  }, { samples: 3, minMs: 300 });
+  }, { samples: 5, minMs: 300 });
   return { value: (2 * m * n * k) / sec / 1e9, unit: 'gflops' };
 }
 
@@ -168,6 +168,6 @@ export async function tfTrain(tf: TF, which: TrainCase): Promise<CaseResult> {
     loss!.dataSync();
     loss!.dispose();
   };
-  const sec = await timeIt(step, { warmup: 2, samples: 3, minMs: which === 'train-gru' || which === 'train-cnn' ? 1500 : 400 });
+  const sec = await timeIt(step, { warmup: 2, samples: 5, minMs: which === 'train-gru' || which === 'train-cnn' ? 1500 : 400 });
   return { value: batch / sec, unit: 'samples/s' };
 }
