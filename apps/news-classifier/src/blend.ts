@@ -39,7 +39,7 @@ export function complementNbWeights(docs: readonly EncodedDoc[], labels: readonl
 }
 
 /** Scores x·W for tf-idf documents and a [buckets × C] weight table. */
-function scores(docs: readonly EncodedDoc[], w: Float64Array | Float32Array, C: number): Float64Array {
+export function scores(docs: readonly EncodedDoc[], w: Float64Array | Float32Array, C: number): Float64Array {
   const out = new Float64Array(docs.length * C);
   docs.forEach((d, k) => {
     for (let i = 0; i < d.ids.length; i++) {
@@ -52,7 +52,7 @@ function scores(docs: readonly EncodedDoc[], w: Float64Array | Float32Array, C: 
 }
 
 /** Standard deviation of row-centred scores (the scale an ensemble member is normalised by). */
-function centredStd(s: Float64Array | Float32Array, C: number): number {
+export function centredStd(s: Float64Array | Float32Array, C: number): number {
   const n = s.length / C;
   let sq = 0;
   for (let k = 0; k < n; k++) {

@@ -4,7 +4,7 @@
  * logit[c] = bias[c] + Σ_occurrences w_i · v_i[c] with no approximation).
  */
 import { fileURLToPath } from 'node:url';
-import { countBag, describeFeatures, encodeTokens, textTokens, tfidfValues, wordEncoder, type FeatureOccurrence } from './features.js';
+import { describeFeatures, documentBag, encodeTokens, textTokens, tfidfValues, wordEncoder, type FeatureOccurrence } from './features.js';
 import { LinearBagNet, makeBatch, predictLogits, type EncodedDoc } from './model.js';
 import { loadModel, type LoadedModel } from './model-file.js';
 import { noGrad, Tensor } from '@tensorkit/core';
@@ -80,7 +80,7 @@ export class NewsClassifier {
     const ids = encodeTokens(tokens, this.model.info.features, this.enc);
     const net = this.model.net;
     if (!(net instanceof LinearBagNet)) return { ids };
-    const bag = countBag(ids);
+    const bag = documentBag(ids, tokens.length, this.model.info.features);
     return { ids: bag.ids, weights: tfidfValues(bag, net.idf) };
   }
 
@@ -105,19 +105,20 @@ export class NewsClassifier {
   occurrences(tokens: readonly string[]): { occ: FeatureOccurrence[]; weights: Float64Array } {
     const occ = describeFeatures(tokens, this.model.info.features);
     const net = this.model.net;
-    let weightOf: (bucket: number) => number;
+    let weightOf: (o: FeatureOccurrence) => number;
     if (net instanceof LinearBagNet) {
-      // The bag holds each bucket once with its tf-idf value; split it evenly over the occurrences.
-      const bag = countBag(Int32Array.from(occ, (o) => o.bucket));
+      // The bag holds each bucket once per block with its tf-idf value; split it evenly over the occurrences.
+      const bag = documentBag(Int32Array.from(occ, (o) => o.bucket), tokens.length, this.model.info.features);
       const vals = tfidfValues(bag, net.idf);
-      const per = new Map<number, number>();
-      bag.ids.forEach((id, i) => per.set(id, vals[i] / bag.counts[i]));
-      weightOf = (b) => per.get(b)!;
+      const words = new Map<number, number>();
+      const chars = new Map<number, number>();
+      bag.ids.forEach((id, i) => (bag.split !== undefined && i >= bag.split ? chars : words).set(id, vals[i] / bag.counts[i]));
+      weightOf = (o) => (bag.split !== undefined && o.kind === 'char' ? chars : words).get(o.bucket)!;
     } else {
       const w = occ.length ? 1 / occ.length : 0;
       weightOf = () => w;
     }
-    return { occ, weights: Float64Array.from(occ, (o) => weightOf(o.bucket)) };
+    return { occ, weights: Float64Array.from(occ, weightOf) };
   }
 
   /** Every feature occurrence of a text with the logit vector it adds. */

@@ -20,6 +20,12 @@ export interface FeatureConfig {
   wordNgrams: number;
   /** Character n-gram lengths [min, max] inside word boundaries, or null for none. */
   charNgrams: [number, number] | null;
+  /**
+   * With character n-grams: the L2 norm the word n-gram block gets in the tf-idf
+   * vector; the character block gets sqrt(1 − w²). Absent: one norm over both
+   * (a document has ~10× more character n-grams than words, so they would dominate).
+   */
+  wordWeight?: number;
 }
 
 export function checkFeatureConfig(c: FeatureConfig): FeatureConfig {
@@ -30,6 +36,7 @@ export function checkFeatureConfig(c: FeatureConfig): FeatureConfig {
     const [lo, hi] = c.charNgrams;
     if (!Number.isInteger(lo) || !Number.isInteger(hi) || lo < 1 || hi < lo) throw new Error(`feature config: charNgrams must be [min, max] with 1 ≤ min ≤ max, got [${c.charNgrams}]`);
   }
+  if (c.wordWeight !== undefined && !(c.wordWeight > 0 && c.wordWeight <= 1)) throw new Error(`feature config: wordWeight must be in (0, 1], got ${c.wordWeight}`);
   return c;
 }
 
@@ -132,10 +139,37 @@ export function describeFeatures(tokens: readonly string[], c: FeatureConfig): F
   return out;
 }
 
-/** A document as distinct buckets with their occurrence counts (buckets ascending). */
+/**
+ * A document as distinct buckets with their occurrence counts (buckets ascending).
+ * A block-weighted bag (FeatureConfig.wordWeight) holds the word n-gram block
+ * (ids[0, split)) and then the character n-gram block, each sorted and distinct.
+ */
 export interface CountBag {
   ids: Int32Array;
   counts: Float32Array;
+  split?: number;
+  wordWeight?: number;
+}
+
+/** How many word n-gram ids encodeTokens puts before the character n-grams. */
+export function wordFeatureCount(numTokens: number, wordNgrams: number): number {
+  let n = 0;
+  for (let order = 1; order <= wordNgrams; order++) n += Math.max(0, numTokens - order + 1);
+  return n;
+}
+
+/** The bag of one document's encoded features (encodeTokens order), block-weighted when the config says so. */
+export function documentBag(ids: Int32Array, numTokens: number, c: FeatureConfig): CountBag {
+  if (c.wordWeight === undefined || !c.charNgrams) return countBag(ids);
+  const nw = wordFeatureCount(numTokens, c.wordNgrams);
+  const w = countBag(ids.subarray(0, nw));
+  const ch = countBag(ids.subarray(nw));
+  const out: CountBag = { ids: new Int32Array(w.ids.length + ch.ids.length), counts: new Float32Array(w.ids.length + ch.ids.length), split: w.ids.length, wordWeight: c.wordWeight };
+  out.ids.set(w.ids);
+  out.ids.set(ch.ids, w.ids.length);
+  out.counts.set(w.counts);
+  out.counts.set(ch.counts, w.ids.length);
+  return out;
 }
 
 export function countBag(ids: Int32Array): CountBag {
@@ -154,25 +188,42 @@ export function countBag(ids: Int32Array): CountBag {
 /** Smooth idf as scikit-learn: ln((1 + N) / (1 + df)) + 1, per bucket. */
 export function fitIdf(bags: readonly CountBag[], buckets: number): Float32Array {
   const df = new Float64Array(buckets);
-  for (const b of bags) for (let i = 0; i < b.ids.length; i++) df[b.ids[i]]++;
+  // A bucket can sit in both blocks of a block-weighted bag: count each document once.
+  const seen = new Int32Array(buckets).fill(-1);
+  bags.forEach((b, d) => {
+    for (let i = 0; i < b.ids.length; i++) {
+      if (seen[b.ids[i]] === d) continue;
+      seen[b.ids[i]] = d;
+      df[b.ids[i]]++;
+    }
+  });
   const idf = new Float32Array(buckets);
   const n = bags.length;
   for (let i = 0; i < buckets; i++) idf[i] = Math.log((1 + n) / (1 + df[i])) + 1;
   return idf;
 }
 
-/** Sublinear tf (1 + ln tf) × idf, scaled to unit L2 norm: the document vector of the linear model. */
+/**
+ * Sublinear tf (1 + ln tf) × idf, scaled to unit L2 norm: the document vector
+ * of the linear model. A block-weighted bag scales its word block to norm w and
+ * its character block to sqrt(1 − w²) (a block that is empty stays empty).
+ */
 export function tfidfValues(bag: CountBag, idf: Float32Array): Float32Array {
   const v = new Float32Array(bag.ids.length);
-  let sq = 0;
-  for (let i = 0; i < v.length; i++) {
-    const x = (1 + Math.log(bag.counts[i])) * idf[bag.ids[i]];
-    v[i] = x;
-    sq += x * x;
-  }
-  if (sq > 0) {
-    const s = 1 / Math.sqrt(sq);
-    for (let i = 0; i < v.length; i++) v[i] *= s;
+  for (let i = 0; i < v.length; i++) v[i] = (1 + Math.log(bag.counts[i])) * idf[bag.ids[i]];
+  if (bag.split === undefined || bag.wordWeight === undefined) {
+    scaleToNorm(v, 0, v.length, 1);
+  } else {
+    scaleToNorm(v, 0, bag.split, bag.wordWeight);
+    scaleToNorm(v, bag.split, v.length, Math.sqrt(Math.max(0, 1 - bag.wordWeight ** 2)));
   }
   return v;
+}
+
+function scaleToNorm(v: Float32Array, from: number, to: number, norm: number): void {
+  let sq = 0;
+  for (let i = from; i < to; i++) sq += v[i] * v[i];
+  if (sq === 0) return;
+  const s = norm / Math.sqrt(sq);
+  for (let i = from; i < to; i++) v[i] *= s;
 }

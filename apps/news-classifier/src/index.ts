@@ -6,7 +6,7 @@ export { explainCommand, explanationHtml, segmentText, type ExplainOptions, type
 export { NewsClassifier, loadClassifier, shippedModelPath, softmax, aggregateTerms, type Explanation, type TermScore } from './classifier.js';
 export { detectLayout, loadDataset, defaultModelName, checkUtf8, type Layout, type LayoutKind, type TextDataset, type TextExample } from './data.js';
 export {
-  textTokens, prepareText, prepareNewsgroupText, encodeTokens, describeFeatures, charGrams, countBag, fitIdf, tfidfValues, checkFeatureConfig,
+  textTokens, prepareText, prepareNewsgroupText, encodeTokens, describeFeatures, charGrams, countBag, documentBag, wordFeatureCount, fitIdf, tfidfValues, checkFeatureConfig,
   type FeatureConfig, type FeatureOccurrence,
 } from './features.js';
 export { FastTextNet, LinearBagNet, createNet, makeBatch, predictLogits, MODEL_TYPES, type ModelType, type NewsNet, type EncodedDoc } from './model.js';

@@ -11,7 +11,7 @@
  */
 import { getDefaultGenerator, noGrad, Tensor, tensor, zeros, type Generator } from '@tensorkit/core';
 import { EmbeddingBag, embeddingBag, Linear, Module, type ModuleConfig } from '@tensorkit/nn';
-import { countBag, encodeTokens, textTokens, tfidfValues, wordEncoder, type FeatureConfig } from './features.js';
+import { documentBag, encodeTokens, textTokens, tfidfValues, wordEncoder, type FeatureConfig } from './features.js';
 
 export type ModelType = 'fasttext' | 'linear';
 export const MODEL_TYPES: readonly ModelType[] = ['fasttext', 'linear'];
@@ -157,7 +157,7 @@ export interface EncodedDoc {
 export function encodeDoc(tokens: readonly string[], features: FeatureConfig, net: NewsNet, enc = wordEncoder(features)): EncodedDoc {
   const ids = encodeTokens(tokens, features, enc);
   if (net instanceof FastTextNet) return { ids };
-  const bag = countBag(ids);
+  const bag = documentBag(ids, tokens.length, features);
   return { ids: bag.ids, weights: tfidfValues(bag, (net as LinearBagNet).idf) };
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fnv1a32 } from '@tensorkit/data';
 import {
-  charGrams, countBag, describeFeatures, encodeTokens, fitIdf, prepareNewsgroupText, textTokens, tfidfValues, type FeatureConfig,
+  charGrams, countBag, describeFeatures, documentBag, encodeTokens, fitIdf, prepareNewsgroupText, textTokens, tfidfValues, wordFeatureCount, type FeatureConfig,
 } from '../src/features.js';
 
 const cfg: FeatureConfig = { preprocess: 'plain', buckets: 1000, wordNgrams: 2, charNgrams: [2, 3] };
@@ -63,3 +63,31 @@ describe('tf-idf', () => {
     expect(v[1]).toBeCloseTo(raw[1] / norm, 6);
   });
 });
+
+describe('block-weighted tf-idf (wordWeight)', () => {
+  const bw: FeatureConfig = { ...cfg, wordWeight: 0.8 };
+
+  it('keeps word and character n-grams in separate blocks with norms w and sqrt(1 - w²)', () => {
+    const tokens = textTokens('bank rates bank', bw);
+    const ids = encodeTokens(tokens, bw);
+    const nw = wordFeatureCount(tokens.length, bw.wordNgrams);
+    expect(nw).toBe(3 + 2);
+    expect(describeFeatures(tokens, bw).filter((f) => f.kind !== 'char')).toHaveLength(nw);
+    const bag = documentBag(ids, tokens.length, bw);
+    expect(bag.split).toBe(countBag(ids.subarray(0, nw)).ids.length);
+    expect(bag.counts.slice(0, bag.split!).reduce((a, b) => a + b, 0)).toBe(nw);
+    const idf = fitIdf([bag], bw.buckets);
+    const v = tfidfValues(bag, idf);
+    const norm = (a: Float32Array) => Math.hypot(...a);
+    expect(norm(v.subarray(0, bag.split))).toBeCloseTo(0.8, 5);
+    expect(norm(v.subarray(bag.split))).toBeCloseTo(0.6, 5);
+  });
+
+  it('counts a bucket once per document in idf even when it is in both blocks, and leaves unweighted configs alone', () => {
+    const bag = { ids: Int32Array.from([3, 3]), counts: Float32Array.from([1, 1]), split: 1, wordWeight: 0.5 };
+    expect(fitIdf([bag, countBag(Int32Array.from([1]))], 5)[3]).toBeCloseTo(Math.log(3 / 2) + 1, 6);
+    const ids = encodeTokens(textTokens('bank rates', cfg), cfg);
+    expect(documentBag(ids, 2, cfg)).toEqual(countBag(ids));
+  });
+});
+

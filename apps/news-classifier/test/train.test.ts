@@ -61,7 +61,7 @@ describe('end to end on a synthetic fixture', () => {
   it('writes a loadable model file with its metadata and a run folder', async () => {
     const m = await loadModel(linear.out);
     expect(m.info.labels).toEqual(['money', 'sport', 'tech']);
-    expect(m.info.features).toEqual({ preprocess: 'plain', buckets: 4096, wordNgrams: 2, charNgrams: [3, 4] });
+    expect(m.info.features).toEqual({ preprocess: 'plain', buckets: 4096, wordNgrams: 2, charNgrams: [3, 4], wordWeight: 0.75 });
     const runDir = join(folder, '..', 'runs', linear.out.split('/').pop()!.replace('.safetensors', ''));
     const lines = readFileSync(join(runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(lines).toHaveLength(3);
