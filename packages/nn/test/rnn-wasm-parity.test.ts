@@ -28,34 +28,39 @@ function run(backend: string, c: Case): Record<string, Float32Array> {
   });
 }
 
-describe('wasm GRU recurrence', () => {
-  let wasm: WasmBackend | null = null;
-  const calls = { forward: 0, backward: 0 };
-  beforeAll(() => {
-    wasm = createWasmBackend({ fallback: jsBackend, threads: 1 });
-    if (!wasm) return;
-    const w = wasm;
-    registerBackend({
-      ...w, name: 'wasm-gru-test',
-      gruForward: (a) => (calls.forward++, w.gruForward!(a)),
-      gruBackward: (a) => (calls.backward++, w.gruBackward!(a)),
+for (const threads of [1, 2]) {
+  describe(`wasm GRU recurrence (${threads} thread${threads > 1 ? 's' : ''})`, () => {
+    let wasm: WasmBackend | null = null;
+    const calls = { forward: 0, backward: 0 };
+    const name = `wasm-gru-test-${threads}`;
+    beforeAll(async () => {
+      // parallelMinFlops 0 sends the weight-gradient GEMM through the threaded path.
+      wasm = createWasmBackend({ fallback: jsBackend, threads, parallelMinFlops: 0, adaptiveThreads: false });
+      if (!wasm) return;
+      await wasm.ready();
+      const w = wasm;
+      registerBackend({
+        ...w, name,
+        gruForward: (a) => (calls.forward++, w.gruForward!(a)),
+        gruBackward: (a) => (calls.backward++, w.gruBackward!(a)),
+      });
     });
-  });
-  afterAll(() => wasm?.dispose());
+    afterAll(() => wasm?.dispose());
 
-  for (const c of CASES) {
-    it(`${c.name}: outputs and every gradient match`, (ctx) => {
-      if (!wasm) ctx.skip();
-      const want = run('js', c);
-      const before = { ...calls };
-      const got = run('wasm-gru-test', c);
-      expect(calls).toEqual({ forward: before.forward + 1, backward: before.backward + 1 });
-      expect(Object.keys(got).sort()).toEqual(Object.keys(want).sort());
-      for (const k of Object.keys(want)) {
-        for (let i = 0; i < want[k].length; i++) {
-          if (!(Math.abs(got[k][i] - want[k][i]) <= 1e-5 * (1 + Math.abs(want[k][i])))) throw new Error(`${k}[${i}] = ${got[k][i]}, want ${want[k][i]}`);
+    for (const c of CASES) {
+      it(`${c.name}: outputs and every gradient match`, (ctx) => {
+        if (!wasm) ctx.skip();
+        const want = run('js', c);
+        const before = { ...calls };
+        const got = run(name, c);
+        expect(calls).toEqual({ forward: before.forward + 1, backward: before.backward + 1 });
+        expect(Object.keys(got).sort()).toEqual(Object.keys(want).sort());
+        for (const k of Object.keys(want)) {
+          for (let i = 0; i < want[k].length; i++) {
+            if (!(Math.abs(got[k][i] - want[k][i]) <= 1e-5 * (1 + Math.abs(want[k][i])))) throw new Error(`${k}[${i}] = ${got[k][i]}, want ${want[k][i]}`);
+          }
         }
-      }
-    });
-  }
-});
+      });
+    }
+  });
+}

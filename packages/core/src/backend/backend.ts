@@ -73,8 +73,14 @@ export interface GruBackwardArgs {
   hs: FloatArray; r: FloatArray; z: FloatArray; n: FloatArray; ghn: FloatArray;
   /** Output gradient [(T+1)·B·H]. */
   gy: FloatArray;
-  /** Outputs: gate gradients [T·B, 3H] (x side and h side) and the initial-state gradient [B, H]. */
-  dgx: FloatArray; dgh: FloatArray; dh0: FloatArray;
+  /**
+   * Outputs: gate gradients [T·B, 3H] (x side; h side only when dgh is
+   * non-null) and the initial-state gradient [B, H]; optionally the weight
+   * gradient Σ_t dGates_h(t)ᵀ·h_prev(t) [3H, H] and the two bias gradients [3H]
+   * (column sums of the x-side and h-side gate gradients).
+   */
+  dgx: FloatArray; dgh: FloatArray | null; dh0: FloatArray;
+  dwHh?: FloatArray | null; dbIh?: FloatArray | null; dbHh?: FloatArray | null;
 }
 
 /** The float32 lazy-Adam update of the rows of a row-sparse gradient (see packages/nn adam.ts). */

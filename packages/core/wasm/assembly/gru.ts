@@ -112,3 +112,20 @@ export function gruStepGradF32(
     }
   }
 }
+
+/**
+ * out[c] = Σ_r src[r·cols + c] (float32 rows, summed in float64 row by row
+ * into acc, which must hold cols f64; same order as the TypeScript columnSums),
+ * then rounded to float32. cols must be even.
+ */
+export function columnSumsF32(src: usize, rows: i32, cols: i32, acc: usize, out: usize): void {
+  memory.fill(acc, 0, <usize>cols << 3);
+  for (let r: i32 = 0; r < rows; r++) {
+    const row = src + (<usize>(r * cols) << 2);
+    for (let c: i32 = 0; c < cols; c += 2) {
+      const a = acc + (<usize>c << 3);
+      v128.store(a, f64x2.add(v128.load(a), f64x2.promote_low_f32x4(v128.load64_zero(row + (<usize>c << 2)))));
+    }
+  }
+  for (let c: i32 = 0; c < cols; c++) store<f32>(out + (<usize>c << 2), <f32>load<f64>(acc + (<usize>c << 3)));
+}

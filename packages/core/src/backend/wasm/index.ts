@@ -7,7 +7,7 @@
  *   const wasm = createWasmBackend({ fallback: jsBackend }); // null if unavailable
  */
 import type { AdamUpdateArgs, Backend, BinaryKernelName, ConvKernelGeometry, FloatArray, GruBackwardArgs, GruForwardArgs, MatrixRef, SparseAdamRowsArgs, UnaryKernelName } from '../backend.js';
-import { WasmRuntime, align, defaultThreads, type SimdMode } from './runtime.js';
+import { WasmRuntime, align, defaultThreads, type ParallelPlan, type SimdMode } from './runtime.js';
 
 export type { SimdMode } from './runtime.js';
 
@@ -244,16 +244,19 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
   /** Byte offset of the conv geometry record, in the unused first page (see runtime.ts). */
   const GEOM_BYTE = 1024;
 
-  /** GEMM on operands already in wasm memory, split over threads when large; scratch must hold gemmScratch(m, n, k) bytes. */
-  function gemmInPlace(m: number, n: number, k: number, a: number, ars: number, acs: number, b: number, brs: number, bcs: number, c: number, ldc: number, scratch: number): void {
-    const plan = 2 * m * n * k >= parallelMinFlops ? rt!.plan(m, n, k, rt!.maxThreads) : null;
-    if (plan) rt!.prewake(plan.threads);
-    rt!.gemm(m, n, k, a, ars, acs, b, brs, bcs, c, ldc, 1, 0, plan, scratch);
+  /**
+   * How a GEMM on operands in wasm memory will be split. Planned once, before
+   * memory is laid out: a later plan may differ (workers coming up, contention
+   * back-off ending) and need more scratch than was reserved.
+   */
+  function planGemm(m: number, n: number, k: number): ParallelPlan | null {
+    return 2 * m * n * k >= parallelMinFlops ? rt!.plan(m, n, k, rt!.maxThreads) : null;
   }
 
-  function gemmScratch(m: number, n: number, k: number): number {
-    const plan = 2 * m * n * k >= parallelMinFlops ? rt!.plan(m, n, k, rt!.maxThreads) : null;
-    return plan ? plan.scratchBytes : 0;
+  /** GEMM on operands already in wasm memory with a plan from planGemm; scratch holds plan.scratchBytes bytes. */
+  function gemmInPlace(plan: ParallelPlan | null, m: number, n: number, k: number, a: number, ars: number, acs: number, b: number, brs: number, bcs: number, c: number, ldc: number, scratch: number): void {
+    if (plan) rt!.prewake(plan.threads);
+    rt!.gemm(m, n, k, a, ars, acs, b, brs, bcs, c, ldc, 1, 0, plan, scratch);
   }
 
   /** Lays out byte regions of the given sizes from operandBase (64-byte aligned); null if memory cannot grow. */
@@ -277,7 +280,8 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     const L = g.oh * g.ow;
     const cols = g.n * L;
     const ckk = g.c * g.kh * g.kw;
-    const at = regions([x.length * 4, weight.length * 4, (bias ? bias.length : 1) * 4, ckk * cols * 4, g.o * cols * 4, out.length * 4, gemmScratch(g.o, cols, ckk)]);
+    const plan = planGemm(g.o, cols, ckk);
+    const at = regions([x.length * 4, weight.length * 4, (bias ? bias.length : 1) * 4, ckk * cols * 4, g.o * cols * 4, out.length * 4, plan ? plan.scratchBytes : 0]);
     if (!at) return false;
     const [xAt, wAt, bAt, colAt, tmpAt, outAt, scratchAt] = at;
     const f = rt!.f32;
@@ -286,7 +290,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     if (bias) f.set(bias, bAt >> 2);
     writeGeometry(g);
     rt!.k.im2colF32(GEOM_BYTE, xAt, colAt);
-    gemmInPlace(g.o, cols, ckk, wAt, ckk, 1, colAt, cols, 1, tmpAt, cols, scratchAt);
+    gemmInPlace(plan, g.o, cols, ckk, wAt, ckk, 1, colAt, cols, 1, tmpAt, cols, scratchAt);
     rt!.k.gemmToNchwF32(tmpAt, g.o, g.n, L, bAt, bias ? 1 : 0, outAt);
     if (relu) rt!.k.unaryF32(UNARY_OPS.relu!, outAt, outAt, out.length);
     out.set(rt!.f32.subarray(outAt >> 2, (outAt >> 2) + out.length));
@@ -301,7 +305,9 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     const L = g.oh * g.ow;
     const cols = g.n * L;
     const ckk = g.c * g.kh * g.kw;
-    const scratchBytes = Math.max(dw ? gemmScratch(g.o, ckk, cols) : 0, dx ? gemmScratch(ckk, cols, g.o) : 0);
+    const dwPlan = dw ? planGemm(g.o, ckk, cols) : null;
+    const dxPlan = dx ? planGemm(ckk, cols, g.o) : null;
+    const scratchBytes = Math.max(dwPlan ? dwPlan.scratchBytes : 0, dxPlan ? dxPlan.scratchBytes : 0);
     // The column matrix region serves im2col for dW, then the column gradient for dx.
     // The column matrix region first holds the ReLU output (when masking), then im2col, then the column gradient.
     const at = regions([x.length * 4, weight.length * 4, gy.length * 4, g.o * cols * 4, Math.max(ckk * cols, reluOut ? gy.length : 0) * 4, weight.length * 4, x.length * 4, g.o * 4, scratchBytes]);
@@ -323,13 +329,13 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
       f.set(x, xAt >> 2);
       rt!.k.im2colF32(GEOM_BYTE, xAt, colAt);
       // dW [O, ckk] = gg [O, cols] · colᵀ
-      gemmInPlace(g.o, ckk, cols, ggAt, cols, 1, colAt, 1, cols, dwAt, ckk, scratchAt);
+      gemmInPlace(dwPlan, g.o, ckk, cols, ggAt, cols, 1, colAt, 1, cols, dwAt, ckk, scratchAt);
       dw.set(rt!.f32.subarray(dwAt >> 2, (dwAt >> 2) + dw.length));
     }
     if (dx) {
       rt!.f32.set(weight, wAt >> 2);
       // dcol [ckk, cols] = Wᵀ · gg, then scattered back into the image.
-      gemmInPlace(ckk, cols, g.o, wAt, 1, ckk, ggAt, cols, 1, colAt, cols, scratchAt);
+      gemmInPlace(dxPlan, ckk, cols, g.o, wAt, 1, ckk, ggAt, cols, 1, colAt, cols, scratchAt);
       new Uint8Array(rt!.memory.buffer, dxAt, dx.length * 4).fill(0);
       rt!.k.col2imF32(GEOM_BYTE, colAt, dxAt);
       dx.set(rt!.f32.subarray(dxAt >> 2, (dxAt >> 2) + dx.length));
@@ -389,12 +395,16 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
 
   function gruBackward(a: GruBackwardArgs): boolean {
     const { steps: T, batch: B, hidden: H, reverse, lengths } = a;
-    if (H % 2 !== 0 || !allF32([a.wHh, a.hs, a.r, a.z, a.n, a.ghn, a.gy, a.dgx, a.dgh, a.dh0])) return false;
+    const dwHh = a.dwHh ?? null;
+    const dbIh = a.dbIh ?? null;
+    const dbHh = a.dbHh ?? null;
+    if (H % 2 !== 0 || !allF32([a.wHh, a.hs, a.r, a.z, a.n, a.ghn, a.gy, a.dgx, a.dgh, a.dh0, dwHh, dbIh, dbHh])) return false;
     const G = 3 * H;
     const BH = B * H;
-    const at = regions([a.wHh.length * 4, B * 4, a.hs.length * 4, T * BH * 4, T * BH * 4, T * BH * 4, T * BH * 4, a.gy.length * 4, BH * 4, BH * 4, T * B * G * 4, T * B * G * 4]);
+    const dwPlan = dwHh ? planGemm(G, H, T * B) : null;
+    const at = regions([a.wHh.length * 4, B * 4, a.hs.length * 4, T * BH * 4, T * BH * 4, T * BH * 4, T * BH * 4, a.gy.length * 4, BH * 4, BH * 4, T * B * G * 4, T * B * G * 4, G * H * 4, G * 8, G * 4, dwPlan ? dwPlan.scratchBytes : 0]);
     if (!at) return false;
-    const [wAt, lenAt, hsAt, rAt, zAt, nAt, ghnAt, gyAt, dhA, dhB, dgxAt, dghAt] = at;
+    const [wAt, lenAt, hsAt, rAt, zAt, nAt, ghnAt, gyAt, dhA, dhB, dgxAt, dghAt, dwAt, accAt, sumAt, scratchAt] = at;
     put(a.wHh, wAt);
     put(lengths, lenAt);
     put(a.hs, hsAt);
@@ -419,8 +429,21 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
       dhNext = tmp;
     }
     take(a.dgx, dgxAt);
-    take(a.dgh, dghAt);
+    if (a.dgh) take(a.dgh, dghAt);
     take(a.dh0, dh);
+    if (dwHh) {
+      // Σ_t dGates_h(t)ᵀ · h_prev(t) as one [3H, T·B]·[T·B, H] GEMM.
+      gemmInPlace(dwPlan, G, H, T * B, dghAt, 1, G, hsAt + (reverse ? BH : 0) * 4, H, 1, dwAt, H, scratchAt);
+      take(dwHh, dwAt);
+    }
+    if (dbIh) {
+      rt!.k.columnSumsF32(dgxAt, T * B, G, accAt, sumAt);
+      take(dbIh, sumAt);
+    }
+    if (dbHh) {
+      rt!.k.columnSumsF32(dghAt, T * B, G, accAt, sumAt);
+      take(dbHh, sumAt);
+    }
     return true;
   }
 

@@ -119,6 +119,7 @@ interface KernelExports {
     b1: number, b2: number, eps: number, stepSize: number, invBc2: number, l2: number, decay: number,
   ): void;
   rowScatterAddF32(n: number, d: number, slot: number, bag: number, scale: number, grad: number, values: number): void;
+  columnSumsF32(src: number, rows: number, cols: number, acc: number, out: number): void;
   adamF32(
     p: number, g: number, m: number, v: number, n: number,
     lr: number, beta1: number, beta2: number, eps: number,

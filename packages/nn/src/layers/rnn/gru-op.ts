@@ -93,8 +93,13 @@ export function gruSequence(a: RecurrentArgs): Tensor {
     let dh = allocFloat(dtype, BH);
     // Gate-preactivation gradients by time; x-side and h-side differ only in the n block (×r).
     const DGX = allocFloat(dtype, T * B * G);
-    const DGH = allocFloat(dtype, T * B * G);
-    if (!(fused && backend.gruBackward!({ steps: T, batch: B, hidden: H, reverse, lengths, wHh: whh, hs, r: R, z: Z, n: N, ghn: GHN, gy: gd, dgx: DGX, dgh: DGH, dh0: dh }))) {
+    // The fused backend also forms the weight and bias gradients, so the h-side gate gradients never leave it.
+    const dwHh = a.wHh.requiresGrad ? allocFloat(dtype, G * H) : null;
+    const dbIh = a.bIh && a.bIh.requiresGrad ? allocFloat(dtype, G) : null;
+    const dbHh = a.bHh && a.bHh.requiresGrad ? allocFloat(dtype, G) : null;
+    const done = fused && backend.gruBackward!({ steps: T, batch: B, hidden: H, reverse, lengths, wHh: whh, hs, r: R, z: Z, n: N, ghn: GHN, gy: gd, dgx: DGX, dgh: null, dh0: dh, dwHh, dbIh, dbHh });
+    if (!done) {
+      const DGH = allocFloat(dtype, T * B * G);
       let dhNext = allocFloat(dtype, BH);
       dh.set(gd.subarray(T * BH, (T + 1) * BH));
       for (let k = T - 1; k >= 0; k--) {
@@ -132,21 +137,20 @@ export function gruSequence(a: RecurrentArgs): Tensor {
         dh = dhNext;
         dhNext = tmp;
       }
-    }
-    let dW: Tensor | null = null;
-    if (a.wHh.requiresGrad) {
-      // Σ_t dGates_h(t)ᵀ · h_prev(t) as one [G, T·B]·[T·B, H] GEMM.
-      const w = allocFloat(dtype, G * H);
-      gemm(G, H, T * B, 1, { data: DGH, offset: 0, rowStride: 1, colStride: G }, { data: hs, offset: reverse ? BH : 0, rowStride: H, colStride: 1 }, 0, w, 0, H);
-      dW = new Tensor(w, [G, H], dtype);
+      if (dwHh) {
+        // Σ_t dGates_h(t)ᵀ · h_prev(t) as one [G, T·B]·[T·B, H] GEMM.
+        gemm(G, H, T * B, 1, { data: DGH, offset: 0, rowStride: 1, colStride: G }, { data: hs, offset: reverse ? BH : 0, rowStride: H, colStride: 1 }, 0, dwHh, 0, H);
+      }
+      if (dbIh) dbIh.set(columnSums(DGX, T * B, G, dtype).toTypedArray());
+      if (dbHh) dbHh.set(columnSums(DGH, T * B, G, dtype).toTypedArray());
     }
     const grads: (Tensor | null)[] = [
       a.xProj.requiresGrad ? new Tensor(DGX, [T * B, G], dtype) : null,
-      dW,
+      dwHh ? new Tensor(dwHh, [G, H], dtype) : null,
       a.h0.requiresGrad ? new Tensor(dh, [B, H], dtype) : null,
     ];
-    if (a.bIh) grads.push(a.bIh.requiresGrad ? columnSums(DGX, T * B, G, dtype) : null);
-    if (a.bHh) grads.push(a.bHh.requiresGrad ? columnSums(DGH, T * B, G, dtype) : null);
+    if (a.bIh) grads.push(dbIh ? new Tensor(dbIh, [G], dtype) : null);
+    if (a.bHh) grads.push(dbHh ? new Tensor(dbHh, [G], dtype) : null);
     return grads;
   });
 }
