@@ -131,6 +131,8 @@ export interface Backend {
    * Returns false to decline.
    */
   maxPool2x2?(src: FloatArray, planes: number, h: number, w: number, oh: number, ow: number, out: FloatArray, arg: Int32Array): boolean;
+  /** Max-pooling backward: dx (overwritten) = Σ g[i] at arg[i] (arg < 0 skipped). Returns false to decline. */
+  maxPoolBackward?(arg: Int32Array, g: FloatArray, dx: FloatArray): boolean;
   /**
    * conv2d forward through im2col + GEMM without leaving the backend's memory:
    * out [N, O, oh, ow] = conv(x [N, C, H, W], weight [O, C, kh, kw]) + bias [O],

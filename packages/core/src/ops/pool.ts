@@ -1,7 +1,7 @@
 /** Max and average pooling, 2-D and (through a height-1 view) 1-D. */
 import { record } from '../autograd.js';
 import { allocate, isFloatDType, type TypedArray } from '../dtype.js';
-import type { FloatArray } from '../backend/backend.js';
+import type { Backend, FloatArray } from '../backend/backend.js';
 import { getBackend } from '../backend/registry.js';
 import { fmtShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -114,7 +114,7 @@ export function maxPool2d(x: Tensor, kernel: Pair, opts: Pool2dOptions = {}): Te
     const backend = getBackend();
     const fast2x2 = G.kh === 2 && G.kw === 2 && G.sh === 2 && G.sw === 2 && backend.maxPool2x2;
     if (fast2x2 && backend.maxPool2x2!(src as FloatArray, planes, G.h, G.w, G.oh, G.ow, out as FloatArray, arg)) {
-      return recordMaxPool(x, out, arg, G);
+      return recordMaxPool(x, out, arg, G, backend);
     }
     maxPoolInside(src as FloatArray, planes, G.h, G.w, G.kh, G.kw, G.sh, G.sw, G.oh, G.ow, out as FloatArray, arg);
     return recordMaxPool(x, out, arg, G);
@@ -149,12 +149,13 @@ export function maxPool2d(x: Tensor, kernel: Pair, opts: Pool2dOptions = {}): Te
   return recordMaxPool(x, out, arg, G);
 }
 
-function recordMaxPool(x: Tensor, out: TypedArray, arg: Int32Array, G: PoolGeometry): Tensor {
+/** `fast`: the backend that ran the forward, which then runs the backward too. */
+function recordMaxPool(x: Tensor, out: TypedArray, arg: Int32Array, G: PoolGeometry, fast?: Backend): Tensor {
   const y = new Tensor(out, [G.n, G.c, G.oh, G.ow], x.dtype);
   return record(y, 'maxPool2d', [x], (g) => {
     const gd = g.contiguous().toTypedArray() as FloatArray;
     const dx = allocate(x.dtype, x.size) as FloatArray;
-    scatterAddAt(dx, arg, gd);
+    if (!fast?.maxPoolBackward?.(arg, gd, dx)) scatterAddAt(dx, arg, gd);
     return [new Tensor(dx, x.shape, x.dtype)];
   });
 }

@@ -68,3 +68,17 @@ export function maxPool2x2F32(src: usize, planes: i32, h: i32, w: i32, oh: i32, 
     }
   }
 }
+
+/**
+ * Max-pooling backward: dx (n elements, zeroed here) gets g[i] added at
+ * arg[i] for each of the m outputs (arg < 0: no input), in output order.
+ */
+export function maxPoolGradF32(arg: usize, g: usize, m: i32, dx: usize, n: i32): void {
+  memory.fill(dx, 0, <usize>n << 2);
+  for (let i: i32 = 0; i < m; i++) {
+    const a = load<i32>(arg + (<usize>i << 2));
+    if (a < 0) continue;
+    const p = dx + (<usize>a << 2);
+    store<f32>(p, load<f32>(p) + load<f32>(g + (<usize>i << 2)));
+  }
+}

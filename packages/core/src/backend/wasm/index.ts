@@ -241,6 +241,18 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     return true;
   }
 
+  function maxPoolBackward(arg: Int32Array, g: FloatArray, dx: FloatArray): boolean {
+    if (!(g instanceof Float32Array) || !(dx instanceof Float32Array) || arg.length !== g.length || typeof rt!.k.maxPoolGradF32 !== 'function') return false;
+    const at = regions([arg.length * 4, g.length * 4, dx.length * 4]);
+    if (!at) return false;
+    const [argAt, gAt, dxAt] = at;
+    put(arg, argAt);
+    put(g, gAt);
+    rt!.k.maxPoolGradF32(argAt, gAt, arg.length, dxAt, dx.length);
+    take(dx, dxAt);
+    return true;
+  }
+
   /** Byte offset of the conv geometry record, in the unused first page (see runtime.ts). */
   const GEOM_BYTE = 1024;
 
@@ -533,6 +545,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     adamUpdate,
     unaryGrad,
     maxPool2x2,
+    maxPoolBackward,
     conv2dForward,
     conv2dBackward,
     gruForward,

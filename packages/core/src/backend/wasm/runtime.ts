@@ -99,6 +99,7 @@ interface KernelExports {
   unaryF32(op: number, x: number, out: number, n: number): void;
   reluGradF32(x: number, g: number, out: number, n: number): void;
   maxPool2x2F32(src: number, planes: number, h: number, w: number, oh: number, ow: number, out: number, arg: number): void;
+  maxPoolGradF32(arg: number, g: number, m: number, dx: number, n: number): void;
   im2colF32(geom: number, src: number, col: number): void;
   col2imF32(geom: number, col: number, dst: number): void;
   gemmToNchwF32(tmp: number, o: number, n: number, l: number, bias: number, hasBias: number, out: number): void;
