@@ -23,7 +23,8 @@ export function copyStrided(src: TypedArray, srcOff: number, srcStrides: readonl
   const rows = total / inner;
   for (let r = 0; r < rows; r++) {
     if (is === 1) {
-      for (let j = 0; j < inner; j++) dst[o + j] = src[s + j];
+      if (inner >= 64 && src.constructor === dst.constructor) dst.set(src.subarray(s, s + inner), o);
+      else for (let j = 0; j < inner; j++) dst[o + j] = src[s + j];
     } else {
       for (let j = 0, p = s; j < inner; j++, p += is) dst[o + j] = src[p];
     }

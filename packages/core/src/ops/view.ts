@@ -15,6 +15,8 @@ function makeView(x: Tensor, shape: readonly number[], strides: readonly number[
 
 /** A dense row-major copy (not differentiable by itself; see contiguous/clone). */
 export function denseCopy(x: Tensor): Tensor {
+  // A contiguous source is one block: slice() copies it at memcpy speed.
+  if (x.isContiguous()) return new Tensor(x.storage.slice(x.offset, x.offset + x.size), x.shape, x.dtype);
   const out = allocate(x.dtype, x.size);
   copyStrided(x.storage, x.offset, x.strides, x.shape, out);
   return new Tensor(out, x.shape, x.dtype);
