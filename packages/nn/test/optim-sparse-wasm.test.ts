@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWasmBackend, jsBackend, registerBackend, Tensor, withBackend, type WasmBackend } from '@tensorkit/core';
 import { Adam, AdamW } from '../src/optim/index.js';
 import { bagRowGradF32 } from '../src/layers/functional/sparse-grad.js';
+import { embeddingBag } from '../src/layers/functional/embedding.js';
 
 const V = 40;
 const D = 6;
@@ -28,6 +29,7 @@ describe('lazy Adam rows on the wasm backend', () => {
   let wasm: WasmBackend | null = null;
   let calls = 0;
   let scatters = 0;
+  let bagSums = 0;
   beforeAll(() => {
     // persistentMinLength 0 puts even this small table's moments in wasm memory.
     wasm = createWasmBackend({ fallback: jsBackend, threads: 1, persistentMinLength: 0 });
@@ -37,6 +39,7 @@ describe('lazy Adam rows on the wasm backend', () => {
       ...w, name: 'wasm-adam-test',
       sparseAdamRows: (a) => (calls++, w.sparseAdamRows!(a)),
       rowScatterAdd: (...a) => (scatters++, w.rowScatterAdd!(...a)),
+      embeddingBagSum: (...a) => (bagSums++, w.embeddingBagSum!(...a)),
     });
   });
   afterAll(() => wasm?.dispose());
@@ -73,6 +76,25 @@ describe('lazy Adam rows on the wasm backend', () => {
     expect(Array.from(got.rows)).toEqual([0, 1, 3, 7, 9]);
     expect(Array.from(got.rows)).toEqual(Array.from(want.rows));
     expect(Array.from(got.values)).toEqual(Array.from(want.values));
+  });
+
+  it('embedding-bag forward over a table in wasm memory equals the TypeScript sums bit for bit', (ctx) => {
+    if (!wasm) ctx.skip();
+    const rows = 30;
+    const dim = 6;
+    const values = Float32Array.from({ length: rows * dim }, (_, i) => Math.sin(i * 0.37) * 3);
+    const inWasm = wasm!.allocFloat32!(rows * dim)!;
+    inWasm.set(values);
+    // Bags of 0, 1, 3, 4, 5 and 9 ids (groups of four and leftovers), with padding id 2.
+    const ids = Int32Array.from([5, 1, 2, 7, 9, 2, 11, 4, 3, 8, 6, 0, 13, 2, 29, 17, 21, 22, 23, 24, 25, 26]);
+    const offsets = Int32Array.from([0, 0, 1, 4, 8, 13]);
+    for (const mode of ['mean', 'sum'] as const) {
+      const before = bagSums;
+      const got = withBackend('wasm-adam-test', () => embeddingBag(new Tensor(inWasm, [rows, dim], 'float32'), ids, offsets, { mode, paddingIdx: 2 }));
+      expect(bagSums).toBe(before + 1);
+      const want = withBackend('js', () => embeddingBag(new Tensor(values, [rows, dim], 'float32'), ids, offsets, { mode, paddingIdx: 2 }));
+      expect(Array.from(got.toTypedArray())).toEqual(Array.from(want.toTypedArray()));
+    }
   });
 
   it('hands out zero-filled storage in wasm memory, up to the cap', () => {

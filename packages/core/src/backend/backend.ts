@@ -162,6 +162,13 @@ export interface Backend {
    * float32 (the embedding-bag table gradient). Returns false to decline.
    */
   rowScatterAdd?(d: number, slot: Int32Array, bag: Int32Array, scale: Float64Array, grad: FloatArray, values: FloatArray): boolean;
+  /**
+   * Embedding-bag sums out [bags, d] = Σ scale[i]·table[ids[i]] per bag (bags
+   * start at offsets[b]; ids equal to pad skipped), float64 sums in groups of
+   * four rows as in packages/nn. Meant for tables from allocFloat32; returns
+   * false to decline (e.g. a table in the JS heap, which it would have to copy).
+   */
+  embeddingBagSum?(table: Float32Array, d: number, ids: Int32Array, scale: Float64Array, offsets: Int32Array, pad: number, out: Float32Array): boolean;
   /** GRU recurrence (recurrent GEMMs and gate math) over all steps; returns false to decline. */
   gruForward?(a: GruForwardArgs): boolean;
   /** Its backward through time (without the weight and bias gradients); returns false to decline. */

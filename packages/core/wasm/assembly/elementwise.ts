@@ -343,3 +343,57 @@ export function rowScatterAddF32(n: i32, d: i32, slot: usize, bag: usize, scale:
     }
   }
 }
+
+/**
+ * Embedding-bag sums over a table in linear memory: out[b] = Σ scale[i]·table[ids[i]]
+ * for i in bag b (ids[i] == pad skipped), bags given by their starts (the last
+ * ends at n). Same float64 arithmetic as the TypeScript bagSum: groups of four
+ * rows, ((a + b) + c) + d added to the running sum, leftover rows one by one;
+ * rounded once to float32. acc holds d f64; d must be even.
+ */
+export function bagSumF32(table: usize, d: i32, ids: usize, scale: usize, n: i32, offsets: usize, bags: i32, pad: i32, acc: usize, out: usize): void {
+  for (let b: i32 = 0; b < bags; b++) {
+    const s = load<i32>(offsets + (<usize>b << 2));
+    const e = b + 1 < bags ? load<i32>(offsets + (<usize>(b + 1) << 2)) : n;
+    memory.fill(acc, 0, <usize>d << 3);
+    let i = s;
+    while (i < e) {
+      let r0: usize = 0, r1: usize = 0, r2: usize = 0, r3: usize = 0;
+      let f0: f64 = 0, f1: f64 = 0, f2: f64 = 0, f3: f64 = 0;
+      let k: i32 = 0;
+      while (i < e && k < 4) {
+        const id = load<i32>(ids + (<usize>i << 2));
+        if (id != pad) {
+          const row = table + (<usize>(id * d) << 2);
+          const f = load<f64>(scale + (<usize>i << 3));
+          if (k == 0) { r0 = row; f0 = f; } else if (k == 1) { r1 = row; f1 = f; } else if (k == 2) { r2 = row; f2 = f; } else { r3 = row; f3 = f; }
+          k++;
+        }
+        i++;
+      }
+      if (k == 4) {
+        const v0 = f64x2.splat(f0), v1 = f64x2.splat(f1), v2 = f64x2.splat(f2), v3 = f64x2.splat(f3);
+        for (let j: i32 = 0; j < d; j += 2) {
+          const o = <usize>j << 2;
+          let t = f64x2.mul(v0, f64x2.promote_low_f32x4(v128.load64_zero(r0 + o)));
+          t = f64x2.add(t, f64x2.mul(v1, f64x2.promote_low_f32x4(v128.load64_zero(r1 + o))));
+          t = f64x2.add(t, f64x2.mul(v2, f64x2.promote_low_f32x4(v128.load64_zero(r2 + o))));
+          t = f64x2.add(t, f64x2.mul(v3, f64x2.promote_low_f32x4(v128.load64_zero(r3 + o))));
+          const a = acc + (<usize>j << 3);
+          v128.store(a, f64x2.add(v128.load(a), t));
+        }
+      } else {
+        for (let q: i32 = 0; q < k; q++) {
+          const row = q == 0 ? r0 : q == 1 ? r1 : r2;
+          const vf = f64x2.splat(q == 0 ? f0 : q == 1 ? f1 : f2);
+          for (let j: i32 = 0; j < d; j += 2) {
+            const a = acc + (<usize>j << 3);
+            v128.store(a, f64x2.add(v128.load(a), f64x2.mul(vf, f64x2.promote_low_f32x4(v128.load64_zero(row + (<usize>j << 2))))));
+          }
+        }
+      }
+    }
+    const dst = out + (<usize>(b * d) << 2);
+    for (let j: i32 = 0; j < d; j++) store<f32>(dst + (<usize>j << 2), <f32>load<f64>(acc + (<usize>j << 3)));
+  }
+}

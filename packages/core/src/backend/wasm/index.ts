@@ -534,6 +534,22 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     return true;
   }
 
+  function embeddingBagSum(table: Float32Array, d: number, ids: Int32Array, scale: Float64Array, offsets: Int32Array, pad: number, out: Float32Array): boolean {
+    const tableAt = residentAt(table);
+    const n = ids.length;
+    const bags = offsets.length;
+    if (tableAt === undefined || d % 2 !== 0 || scale.length < n || out.length !== bags * d) return false;
+    const at = regions([n * 4, n * 8, bags * 4, d * 8, out.length * 4]);
+    if (!at) return false;
+    const [idsAt, scaleAt, offAt, accAt, outAt] = at;
+    put(ids, idsAt);
+    new Float64Array(rt!.memory.buffer, scaleAt, n).set(scale.subarray(0, n));
+    put(offsets, offAt);
+    rt!.k.bagSumF32(tableAt, d, idsAt, scaleAt, n, offAt, bags, pad, accAt, outAt);
+    take(out, outAt);
+    return true;
+  }
+
   const backend: WasmBackend = {
     name: rt.relaxed ? 'wasm-relaxed-simd' : 'wasm-simd',
     relaxedSimd: rt.relaxed,
@@ -553,6 +569,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     allocFloat32,
     sparseAdamRows,
     rowScatterAdd,
+    embeddingBagSum,
     ready: () => rt.ready(),
     dispose: () => rt.dispose(),
   };

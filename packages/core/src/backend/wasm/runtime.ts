@@ -121,6 +121,7 @@ interface KernelExports {
   ): void;
   rowScatterAddF32(n: number, d: number, slot: number, bag: number, scale: number, grad: number, values: number): void;
   columnSumsF32(src: number, rows: number, cols: number, acc: number, out: number): void;
+  bagSumF32(table: number, d: number, ids: number, scale: number, n: number, offsets: number, bags: number, pad: number, acc: number, out: number): void;
   adamF32(
     p: number, g: number, m: number, v: number, n: number,
     lr: number, beta1: number, beta2: number, eps: number,

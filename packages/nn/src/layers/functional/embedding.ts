@@ -5,7 +5,7 @@
  * allocates or scans the whole table. Dense mode exists for gradcheck and
  * for non-leaf tables.
  */
-import { record, Tensor } from '@tensorkit/core';
+import { getBackend, record, Tensor } from '@tensorkit/core';
 import { accumulateSparseGrad, bagRowGradF32, MAX_INDEXED_ROWS, RowAccumulator } from './sparse-grad.js';
 
 export type Ids = Tensor | Int32Array | readonly number[];
@@ -148,15 +148,22 @@ export function embeddingBag(weight: Tensor, ids: Ids, offsets: Ids, opts: Embed
   // scale[i]: the factor id i contributes with (its weight, 1/count for mean, 0 for padding).
   const scale = new Float64Array(n);
   const out = weight.dtype === 'float64' ? new Float64Array(B * D) : new Float32Array(B * D);
-  const sum = new Float64Array(D);
   for (let b = 0; b < B; b++) {
     const s = offs[b];
     const e = b + 1 < B ? offs[b + 1] : n;
     let count = 0;
     for (let i = s; i < e; i++) if (data[i] !== pad) count++;
     for (let i = s; i < e; i++) if (data[i] !== pad) scale[i] = (pw ? pw[i] : 1) / (mode === 'mean' ? count : 1);
-    bagSum(w, D, data, scale, s, e, pad, sum);
-    out.set(sum, b * D);
+  }
+  // A table in the fast backend's memory is summed there in place (same arithmetic).
+  const inBackend = w instanceof Float32Array && out instanceof Float32Array &&
+    getBackend().embeddingBagSum?.(w, D, data, scale, offs instanceof Int32Array ? offs : Int32Array.from(offs), pad, out);
+  if (!inBackend) {
+    const sum = new Float64Array(D);
+    for (let b = 0; b < B; b++) {
+      bagSum(w, D, data, scale, offs[b], b + 1 < B ? offs[b + 1] : n, pad, sum);
+      out.set(sum, b * D);
+    }
   }
   const y = new Tensor(out, [B, D], weight.dtype);
   const inputs = psw ? [weight, psw] : [weight];
