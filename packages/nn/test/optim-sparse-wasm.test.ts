@@ -97,6 +97,30 @@ describe('lazy Adam rows on the wasm backend', () => {
     }
   });
 
+  it('dense Adam with moments in wasm memory equals the staged kernel bit for bit', () => {
+    const resident = createWasmBackend({ fallback: jsBackend, threads: 1, persistentMinLength: 0, elementwiseMinLength: 0 });
+    const staged = createWasmBackend({ fallback: jsBackend, threads: 1, persistentMinLength: Infinity, elementwiseMinLength: 0 });
+    if (!resident || !staged) return;
+    let residentUpdates = 0;
+    registerBackend({ ...resident, name: 'wasm-dense-resident', adamUpdate: (a) => (residentUpdates++, resident.adamUpdate!(a)) });
+    registerBackend({ ...staged, name: 'wasm-dense-staged' });
+    const trainDense = (backend: string) => withBackend(backend, () => {
+      const p = new Tensor(Float32Array.from({ length: 300 }, (_, i) => Math.sin(i)), [300], 'float32').requiresGrad_();
+      const opt = new AdamW([p], { lr: 0.01 });
+      for (let step = 0; step < 3; step++) {
+        p.grad = new Tensor(Float32Array.from({ length: 300 }, (_, i) => Math.cos(i * 0.3 + step)), [300], 'float32');
+        opt.step();
+      }
+      const st = opt.stateDict().state[0]!;
+      return [p.toTypedArray(), st.buffers.m, st.buffers.v].map((a) => Array.from(a));
+    });
+    const got = trainDense('wasm-dense-resident');
+    expect(residentUpdates).toBe(3);
+    expect(got).toEqual(trainDense('wasm-dense-staged'));
+    resident.dispose();
+    staged.dispose();
+  });
+
   it('hands out zero-filled storage in wasm memory, up to the cap', () => {
     const small = createWasmBackend({ fallback: jsBackend, threads: 1, persistentMinLength: 0, persistentMaxBytes: 4096 });
     if (!small) return;

@@ -67,11 +67,13 @@ export abstract class AdamBase extends Optimizer<AdamHyperparams> {
   }
 
   protected updateDense(p: FloatArray, g: FloatArray, group: ParamGroup<AdamHyperparams>, st: ParamState): void {
-    const m = this.buffer(st, 'm', p);
-    const v = this.buffer(st, 'v', p);
+    const backend = getBackend();
+    // Big float32 moments live in the backend's memory when it offers it: its kernel then moves only p and g.
+    const alloc = p instanceof Float32Array && backend.allocFloat32 ? (n: number) => backend.allocFloat32!(n) : undefined;
+    const m = this.buffer(st, 'm', p, alloc);
+    const v = this.buffer(st, 'v', p, alloc);
     st.step++;
     const t = st.step;
-    const backend = getBackend();
     if (backend.adamUpdate && p instanceof Float32Array && m instanceof Float32Array && v instanceof Float32Array) {
       const [beta1, beta2] = group.betas;
       const accepted = backend.adamUpdate({

@@ -202,15 +202,21 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     const n = param.length;
     if (!(param instanceof Float32Array) || !(grad instanceof Float32Array) || !(m instanceof Float32Array) || !(v instanceof Float32Array)) return false;
     if (grad.length !== n || m.length !== n || v.length !== n || n < elementwiseMin) return false;
-    const offs = stageArrays([param, grad, m, v], [true, true, true, true]);
+    // Moments from allocFloat32 are updated where they live; others are copied in and out.
+    const mAt = residentAt(m);
+    const vAt = residentAt(v);
+    const staged = [param, grad, ...(mAt === undefined ? [m] : []), ...(vAt === undefined ? [v] : [])];
+    const offs = stageArrays(staged, staged.map(() => true));
     if (!offs) return false;
-    rt!.k.adamF32(offs[0], offs[1], offs[2], offs[3], n,
+    const mPtr = mAt ?? offs[2];
+    const vPtr = vAt ?? offs[mAt === undefined ? 3 : 2];
+    rt!.k.adamF32(offs[0], offs[1], mPtr, vPtr, n,
       args.lr, args.beta1, args.beta2, args.eps, args.biasCorrection1, args.biasCorrection2,
       args.weightDecay, args.decoupledWeightDecay);
     const f = rt!.f32;
     param.set(f.subarray(offs[0] >> 2, (offs[0] >> 2) + n));
-    m.set(f.subarray(offs[2] >> 2, (offs[2] >> 2) + n));
-    v.set(f.subarray(offs[3] >> 2, (offs[3] >> 2) + n));
+    if (mAt === undefined) m.set(f.subarray(mPtr >> 2, (mPtr >> 2) + n));
+    if (vAt === undefined) v.set(f.subarray(vPtr >> 2, (vPtr >> 2) + n));
     return true;
   }
 
