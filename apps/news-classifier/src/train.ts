@@ -1,10 +1,12 @@
 /**
  * `news train`: reads the train side of a dataset, carves a validation split,
  * encodes every document once, then trains the chosen model with Adam and a
- * linearly decaying learning rate, keeping the epoch with the best validation
- * accuracy. The linear model is then blended with a complement naive Bayes on
- * the same features and temperature-scaled, both chosen on validation; with
- * --refit the chosen recipe is retrained on train + validation.
+ * linearly decaying learning rate. Either the epoch with the best validation
+ * accuracy is kept, or (recipes whose epoch count was cross-validated) the
+ * whole schedule runs. The linear model can learn a correction to a naive-Bayes
+ * prior (nb-prior.ts), is then blended with a complement naive Bayes on the
+ * same features (fixed weight, or chosen on validation) and temperature-scaled
+ * on validation; with --refit the chosen recipe is retrained on train + validation.
  */
 import { dirname, join, basename, resolve } from 'node:path';
 import { Generator, Tensor, tensor } from '@tensorkit/core';
