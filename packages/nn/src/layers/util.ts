@@ -1,5 +1,5 @@
 /** Small helpers shared by the layer files: argument checks and parameter creation. */
-import { getDefaultGenerator, zeros, type Generator, type Tensor } from '@tensorkit/core';
+import { getBackend, getDefaultGenerator, Tensor, zeros, type Generator } from '@tensorkit/core';
 import { init } from '../init.js';
 
 export function checkPositiveInt(layer: string, name: string, v: unknown): number {
@@ -28,7 +28,20 @@ export function uniformTensor(shape: readonly number[], bound: number, g: Genera
 
 /** PyTorch's default for Linear/Conv weights: kaiming_uniform with a = √5, i.e. U(±1/√fan_in). */
 export function defaultWeight(shape: readonly number[], g: Generator): Tensor {
-  return init.kaimingUniform(zeros(shape), { a: Math.sqrt(5), generator: g });
+  return inBackendMemory(init.kaimingUniform(zeros(shape), { a: Math.sqrt(5), generator: g }));
+}
+
+/**
+ * The same float32 values in storage from the fast backend's own memory when
+ * it offers it (big tensors only: the backend decides), so its GEMMs and
+ * optimizer kernels read the weight where it is instead of copying it in.
+ */
+export function inBackendMemory(t: Tensor): Tensor {
+  if (t.dtype !== 'float32' || !t.isContiguous()) return t;
+  const store = getBackend().allocFloat32?.(t.size);
+  if (!store) return t;
+  store.set(t.toTypedArray() as Float32Array);
+  return new Tensor(store, t.shape, 'float32');
 }
 
 /** PyTorch's default bias: U(±1/√fan_in) (zero bound when fan_in is 0). */

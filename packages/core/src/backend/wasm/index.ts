@@ -92,6 +92,9 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
    */
   function stage(x: MatrixRef, rows: number, cols: number, dst: number, probe: boolean): { ptr: number; rs: number; cs: number; bytes: number } {
     const { data, offset, rowStride: rs, colStride: cs } = x;
+    // An operand already in wasm memory (a weight from allocFloat32) is used where it is.
+    const home = data instanceof Float32Array ? residentAt(data) : undefined;
+    if (home !== undefined) return { ptr: home + offset * 4, rs, cs, bytes: 0 };
     const lo = offset + Math.min(0, (rows - 1) * rs) + Math.min(0, (cols - 1) * cs);
     const hi = offset + Math.max(0, (rows - 1) * rs) + Math.max(0, (cols - 1) * cs);
     const span = hi - lo + 1;
@@ -202,21 +205,19 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     const n = param.length;
     if (!(param instanceof Float32Array) || !(grad instanceof Float32Array) || !(m instanceof Float32Array) || !(v instanceof Float32Array)) return false;
     if (grad.length !== n || m.length !== n || v.length !== n || n < elementwiseMin) return false;
-    // Moments from allocFloat32 are updated where they live; others are copied in and out.
-    const mAt = residentAt(m);
-    const vAt = residentAt(v);
-    const staged = [param, grad, ...(mAt === undefined ? [m] : []), ...(vAt === undefined ? [v] : [])];
+    // Arrays from allocFloat32 are updated where they live; others are copied in (and back out).
+    const homes = [residentAt(param), undefined, residentAt(m), residentAt(v)];
+    const arrays = [param, grad, m, v];
+    const staged = arrays.filter((_, i) => homes[i] === undefined);
     const offs = stageArrays(staged, staged.map(() => true));
     if (!offs) return false;
-    const mPtr = mAt ?? offs[2];
-    const vPtr = vAt ?? offs[mAt === undefined ? 3 : 2];
-    rt!.k.adamF32(offs[0], offs[1], mPtr, vPtr, n,
+    let next = 0;
+    const ptr = homes.map((h) => h ?? offs[next++]);
+    rt!.k.adamF32(ptr[0], ptr[1], ptr[2], ptr[3], n,
       args.lr, args.beta1, args.beta2, args.eps, args.biasCorrection1, args.biasCorrection2,
       args.weightDecay, args.decoupledWeightDecay);
     const f = rt!.f32;
-    param.set(f.subarray(offs[0] >> 2, (offs[0] >> 2) + n));
-    if (mAt === undefined) m.set(f.subarray(mPtr >> 2, (mPtr >> 2) + n));
-    if (vAt === undefined) v.set(f.subarray(vPtr >> 2, (vPtr >> 2) + n));
+    for (const i of [0, 2, 3]) if (homes[i] === undefined) arrays[i].set(f.subarray(ptr[i] >> 2, (ptr[i] >> 2) + n));
     return true;
   }
 
