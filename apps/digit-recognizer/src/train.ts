@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { Generator, getBackend, type Tensor } from '@tensorkit/core';
 import { DataLoader, randomSplit, type LoaderCursor } from '@tensorkit/data';
 import { AdamW, crossEntropy, loadCheckpoint, OneCycleLR, restoreCheckpoint, saveCheckpoint, type Sequential } from '@tensorkit/nn';
-import { createProgress, EarlyStopping, formatDuration, lossAccuracyCurveSvg, RunFolder, UserError } from '@tensorkit/train';
+import { createProgress, EarlyStopping, formatDuration, lossAccuracyCurveSvg, RunFolder, UserError, type ClassifierEpochRecord } from '@tensorkit/train';
 import { DEFAULT_AUGMENT, makeBatch } from './batch.js';
 import { loadDigitSet, subset, type DigitSet } from './data.js';
 import { predictSet } from './infer.js';
@@ -20,17 +20,7 @@ import { ARCHS, createModel, modelFromConfig, setDropoutGenerator, type Arch } f
 import { PREPROCESS } from './preprocess.js';
 
 /** One line of the run folder's metrics.jsonl. */
-export type EpochRecord = {
-  epoch: number;
-  loss: number;
-  accuracy: number;
-  val_loss: number;
-  val_accuracy: number;
-  lr: number;
-  samples_per_sec: number;
-  epoch_seconds: number;
-  elapsed_seconds: number;
-};
+export type EpochRecord = ClassifierEpochRecord;
 
 export interface TrainOptions {
   data: string;

@@ -7,11 +7,10 @@
  * --html writes the text coloured by contribution.
  */
 import { resolve } from 'node:path';
-import { atomicWriteFile } from '@tensorkit/train';
+import { atomicWriteFile, escapeXml } from '@tensorkit/train';
 import { aggregateTerms, loadClassifier, type Explanation, type NewsClassifier } from './classifier.js';
 import { tokenize } from '@tensorkit/data';
 import { prepareText } from './features.js';
-import { escapeXml } from './plot.js';
 
 export interface ExplainOptions {
   text: string;

@@ -7,9 +7,8 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { svgToPng } from '@tensorkit/data';
-import { atomicWriteFile, type ClassificationReport } from '@tensorkit/train';
+import { atomicWriteFile, confusionHeatmapSvg, escapeXml, type ClassificationReport } from '@tensorkit/train';
 import { aggregateTerms, type NewsClassifier } from './classifier.js';
-import { confusionHeatmapSvg, escapeXml } from './plot.js';
 
 export interface ReportExample {
   text: string;
@@ -46,7 +45,7 @@ export async function writeReport(dir: string, r: ReportInput): Promise<string> 
   mkdirSync(dir, { recursive: true });
   const { report, clf } = r;
   const labels = report.labels;
-  const heat = confusionHeatmapSvg(report.confusion, labels);
+  const heat = confusionHeatmapSvg(report.confusion, labels, { errorStretch: 10 });
   atomicWriteFile(join(dir, REPORT_FILES.confusion), await svgToPng(heat.svg));
 
   const errors = r.examples.filter((e) => e.pred !== e.truth).sort((a, b) => b.confidence - a.confidence).slice(0, r.maxErrors ?? 30);

@@ -11,7 +11,7 @@
 import { dirname, join, basename, resolve } from 'node:path';
 import { Generator, Tensor, tensor } from '@tensorkit/core';
 import { Adam, crossEntropy } from '@tensorkit/nn';
-import { createProgress, formatDuration, UserError } from '@tensorkit/train';
+import { createProgress, formatDuration, lossAccuracyCurveSvg, RunFolder, UserError, type ClassifierEpochRecord } from '@tensorkit/train';
 import { loadDataset, type LayoutKind, type TextDataset } from './data.js';
 import { checkFeatureConfig, documentBag, encodeTokens, fitIdf, textTokens, tfidfValues, wordEncoder, type CountBag, type FeatureConfig } from './features.js';
 import { createNet, LinearBagNet, makeBatch, predictLogits, type EncodedDoc, type ModelType, type NewsNet } from './model.js';
@@ -19,7 +19,9 @@ import { applyBlend, chooseBlend, NB_ALPHA } from './blend.js';
 import { nbPriorWeights, priorLogits } from './nb-prior.js';
 import { saveModel, type ModelInfo } from './model-file.js';
 import { validationSplit } from './split.js';
-import { RunFolder, type EpochRecord } from './run-folder.js';
+
+/** One line of the run folder's metrics.jsonl. */
+export type EpochRecord = ClassifierEpochRecord;
 
 export interface TrainOptions {
   data: string;
@@ -194,7 +196,7 @@ function rowsOf(prior: Float32Array, idx: readonly number[], C: number): Float32
 /** Trains `net` in place; with a validation set, restores the parameters of the best epoch. */
 async function fit(
   net: NewsNet, recipe: Recipe, train: FitSet, val: FitSet | null,
-  g: Generator, o: TrainOptions, run: RunFolder | null, label: string, stopAfter = recipe.epochs,
+  g: Generator, o: TrainOptions, run: RunFolder<EpochRecord> | null, label: string, stopAfter = recipe.epochs,
 ): Promise<FitOutcome> {
   const params = net.parameters();
   const opt = new Adam(params, { lr: recipe.lr, weightDecay: recipe.weightDecay });
@@ -257,7 +259,7 @@ async function fit(
     history.push(rec);
     if (run) {
       run.append(rec);
-      await run.writeCurve(history);
+      await run.writeCurve(lossAccuracyCurveSvg(history, 'cross-entropy loss'));
     }
     o.log?.(
       `${label} epoch ${epoch}/${recipe.epochs}  loss ${rec.loss.toFixed(4)}  train acc ${(rec.accuracy * 100).toFixed(2)}%` +
@@ -297,7 +299,7 @@ export async function trainCommand(o: TrainOptions): Promise<TrainResult> {
   const recipe = recipeFor(ds.layout.kind, C, o);
   const out = resolve(o.out ?? defaultOut(ds.layout.kind));
   const runDir = o.runDir ?? join(dirname(out), 'runs', basename(out).replace(/\.safetensors$/, ''));
-  const run = new RunFolder(runDir);
+  const run = new RunFolder<EpochRecord>(runDir);
   run.reset();
 
   const valFraction = o.valFraction ?? (ds.layout.kind === '20news' ? 0.15 : 0.1);

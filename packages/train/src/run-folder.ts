@@ -9,6 +9,15 @@ import { join } from 'node:path';
 import { svgToPng } from '@tensorkit/data';
 import { atomicWriteFile } from './atomic-write.js';
 import { RunLog, type MetricRecord } from './run-log.js';
+import type { ClassifierEpoch } from './charts/training-curve.js';
+
+/** One metrics.jsonl line of a classifier's run (what `lossAccuracyCurveSvg` draws, plus speed and schedule). */
+export type ClassifierEpochRecord = ClassifierEpoch & {
+  lr: number;
+  samples_per_sec: number;
+  epoch_seconds: number;
+  elapsed_seconds: number;
+};
 
 export interface RunFolderOptions {
   /** File name of the curve image (default `curve.png`; the SVG is written beside it). */

@@ -14,13 +14,13 @@ export function curvesSvg(panels: readonly CurvePanel[], size: { width: number; 
 }
 
 /** One epoch of a classifier's record; NaN validation values (no validation split) are skipped. */
-export interface ClassifierEpoch {
+export type ClassifierEpoch = {
   epoch: number;
   loss: number;
   val_loss: number;
   accuracy: number;
   val_accuracy: number;
-}
+};
 
 /** Loss and accuracy (train and validation) vs epoch, side by side. */
 export function lossAccuracyCurveSvg(history: readonly ClassifierEpoch[], lossTitle = 'loss'): string {
