@@ -41,6 +41,7 @@ export function buildProgram(): Command {
     .option('--val-speaker <name>', 'FSDD: leave this speaker out of training and report its WER (unseen speaker)')
     .option('--hold-out <range>', 'FSDD: recording indices held back for validation', '5-9')
     .option('--val-utterances <n>', 'FSDD: connected utterances per validation set', int('--val-utterances', 1), 200)
+    .option('--val-recordings <n>', 'yesno/manifest: recordings held back for validation (default yesno 3, manifest 200; at most a fifth)', int('--val-recordings', 1))
     .option('--batch-size <n>', 'utterances per step', int('--batch-size', 1), 16)
     .option('--lr <x>', 'peak learning rate (Adam, warmup + cosine)', num('--lr'), 3e-3)
     .option('--epoch-size <n>', 'utterances per epoch', int('--epoch-size', 1))
@@ -61,7 +62,7 @@ export function buildProgram(): Command {
         data: o.data, epochs: o.epochs, seed: o.seed, out: o.out, resume: o.resume, runDir: o.runDir,
         batchSize: o.batchSize, lr: o.lr, epochSize: o.epochSize, hidden: o.hidden, layers: o.layers,
         convChannels: o.convChannels, convLayers: o.convLayers, frontEnd: o.frontEnd, subsample: o.subsample, dropout: o.dropout, valSpeaker: o.valSpeaker,
-        holdOut: o.holdOut, valUtterances: o.valUtterances, half: o.half, maxMinutes: o.maxMinutes,
+        holdOut: o.holdOut, valUtterances: o.valUtterances, valRecordings: o.valRecordings, half: o.half, maxMinutes: o.maxMinutes,
       });
       const best = r.epochs.find((e) => e.epoch === r.best.epoch);
       const val = best ? Object.entries(best.val).map(([k, v]) => `${k}: word-list WER ${(v.lexWer * 100).toFixed(2)}%, greedy WER ${(v.wer * 100).toFixed(2)}%, CER ${(v.cer * 100).toFixed(2)}%`).join('; ') : 'n/a';

@@ -135,3 +135,13 @@ export function splitWords(energy: Float32Array, frameSeconds: number, duration:
   }
   return null;
 }
+
+/**
+ * Pieces of a recording, one per word segment, cut at the middle of each pause (the first
+ * starts at 0, the last ends at `duration`): each keeps the recording's own background around
+ * its word, so pieces can be rejoined into new utterances without added silence.
+ */
+export function cutAtPauses(segs: readonly Segment[], duration: number): Segment[] {
+  const cuts = [0, ...segs.slice(1).map((sg, i) => (segs[i].end + sg.start) / 2), duration];
+  return segs.map((_, i) => ({ start: cuts[i], end: cuts[i + 1] }));
+}

@@ -43,6 +43,8 @@ export interface TrainOptions {
   valSpeaker?: string;
   holdOut: string;
   valUtterances: number;
+  /** yesno/manifest: recordings held back for validation (default yesno 3, manifest 200). */
+  valRecordings?: number;
   /** Store weights as float16. */
   half: boolean;
   /** Stop after the epoch that would otherwise end past this many minutes of wall time. */
@@ -145,7 +147,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     valSpeaker: opts.valSpeaker,
     holdOut: parseRange(opts.holdOut),
     valUtterances: opts.valUtterances,
-    valRecordings: corpus.kind === 'yesno' ? 3 : 200,
+    valRecordings: opts.valRecordings ?? (corpus.kind === 'yesno' ? 3 : 200),
     onLoad: (d) => loadBar.update(d),
     outputLength: (frames) => modelOutputLength(subsample, frames),
   });

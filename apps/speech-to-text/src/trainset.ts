@@ -16,7 +16,7 @@ import { encodeText } from './alphabet.js';
 import { vtlpWarp } from './vtlp.js';
 import { loadRecordings, type Corpus, type LoadedRecording } from './corpus.js';
 import { featuresFromSamples, normalizeLogMel, type Features, type FrontEnd } from './features.js';
-import { frameEnergy, splitWords } from './timing.js';
+import { cutAtPauses, frameEnergy, splitWords } from './timing.js';
 import {
   augmentWaveform, bySpeaker, connectedUtterance, DEFAULT_AUGMENT, drawSpeed, perturbSpeed, type AugmentOptions, type Utterance,
 } from './synth.js';
@@ -180,40 +180,91 @@ export async function buildTrainSet(corpus: Corpus, fe: FrontEnd, opts: TrainSet
   const nVal = Math.min(opts.valRecordings, Math.floor(pool.length / 5));
   const val = Array.from(order.subarray(0, nVal), (i) => pool[i]);
   const train = Array.from(order.subarray(nVal), (i) => pool[i]);
-  const validation: ValidationSet[] = nVal ? [{ name: 'held-out', examples: val.map((r) => example({ samples: r.samples, text: r.text, name: r.path.replace(/^.*[\\/]/, '') }, fe)) }] : [];
-  const words = new Set<string>();
-  for (const r of train) for (const w of r.text.split(' ')) if (w) words.add(w);
-  // Recordings whose pauses split them into exactly one clip per word also yield word clips, so
-  // short connected utterances can be built from them as for FSDD (faster start, more variety).
-  const clipGroups = new Map<string, LoadedRecording[]>();
-  let split = 0;
-  for (const r of train) {
+  const base = (r: LoadedRecording) => r.path.replace(/^.*[\\/]/, '');
+  // Recordings whose pauses split them into exactly one segment per word are cut into one piece
+  // per word at the middle of each pause, so every piece keeps the recording's own background
+  // around its word. (Tight clips joined by digital silence looked like nothing in the real
+  // recordings, whose pauses hold room noise: the model never learned to call that noise blank
+  // and stayed near chance on whole files for hundreds of steps.)
+  type Pieces = { words: string[]; cuts: number[]; lead: number };
+  const piecesOf = (r: LoadedRecording): Pieces | null => {
     const ws = r.text.split(' ').filter(Boolean);
     const f = featuresFromSamples(r.samples, fe);
     const segs = splitWords(frameEnergy(f.data, f.frames, f.dim), cfg.hopLength / sr, r.samples.length / sr, ws.length);
-    if (!segs) continue;
-    split++;
+    if (!segs) return null;
+    const pieces = cutAtPauses(segs, r.samples.length / sr);
+    return { words: ws, cuts: [...pieces.map((p) => Math.round(p.start * sr)), r.samples.length], lead: Math.round(segs[0].start * sr) };
+  };
+  /**
+   * Words [from, to) of a split recording with the audio between their cuts; with `lead`, the
+   * recording's opening background (before its first word) goes in front, as if the file
+   * began with word `from`.
+   */
+  const span = (r: LoadedRecording, p: Pieces, from: number, to: number, lead = false): Utterance => {
+    const body = r.samples.subarray(p.cuts[from], p.cuts[to]);
+    const samples = new Float32Array((lead && from > 0 ? p.lead : 0) + body.length);
+    if (lead && from > 0) samples.set(r.samples.subarray(0, p.lead));
+    samples.set(body, samples.length - body.length);
+    return { samples, text: p.words.slice(from, to).join(' '), name: `${base(r)}[${lead && from > 0 ? 'lead+' : ''}${from}:${to}]` };
+  };
+  const validation: ValidationSet[] = [];
+  if (nVal) {
+    validation.push({ name: 'held-out', examples: val.map((r) => example({ samples: r.samples, text: r.text, name: base(r) }, fe)) });
+    // Every yesno training file starts with "no" (and every test file with "yes"): a model
+    // trained on whole files can learn "the word after the file's opening background is no"
+    // (one did: it put a "no" on the opening noise of files starting with "yes"). The held-out
+    // files' opening background followed by their words from the 2nd, 4th or 6th on shows
+    // whether a model has.
+    const suffixes: LabeledExample[] = [];
+    for (const r of val) {
+      const p = piecesOf(r);
+      if (!p) continue;
+      for (const k of [1, 3, 5]) if (k < p.words.length) suffixes.push(example(span(r, p, k, p.words.length, true), fe));
+    }
+    if (suffixes.length) validation.push({ name: 'held-out-suffixes', examples: suffixes });
+  }
+  const words = new Set<string>();
+  for (const r of train) for (const w of r.text.split(' ')) if (w) words.add(w);
+  const clipGroups = new Map<string, LoadedRecording[]>();
+  const splitRecs: { r: LoadedRecording; p: Pieces }[] = [];
+  for (const r of train) {
+    const p = piecesOf(r);
+    if (!p) continue;
+    splitRecs.push({ r, p });
     // yesno is one speaker throughout; other corpora keep each recording's words together.
     const key = corpus.kind === 'yesno' ? 'yesno' : r.path;
     if (!clipGroups.has(key)) clipGroups.set(key, []);
-    segs.forEach((sg, i) => clipGroups.get(key)!.push({ ...r, samples: r.samples.slice(Math.round(sg.start * sr), Math.round(sg.end * sr)), text: ws[i], labels: encodeText(ws[i]) }));
+    p.words.forEach((w, i) => clipGroups.get(key)!.push({ ...r, samples: r.samples.slice(p.cuts[i], p.cuts[i + 1]), text: w, labels: encodeText(w) }));
   }
   const groups = [...clipGroups.values()];
+  const split = splitRecs.length;
   return {
     kind: corpus.kind,
     lexicon: [...words].sort(),
     validation,
     trainCount: train.length,
     tooShort,
-    summary: `${corpus.kind}: ${train.length} training recordings${note}, ${nVal} held back for validation; ${split} split into word clips at their pauses`,
+    summary: `${corpus.kind}: ${train.length} training recordings${note}, ${nVal} held back for validation; ${split} split into word pieces at their pauses`,
     sample(rng, so) {
       const maxWords = so?.maxWords ?? 5;
       if (groups.length && (maxWords < 5 || rng.uniform() < 0.5)) {
-        const u = connectedUtterance(groups, rng, { sampleRate: sr, pauseMin: 0.05, pauseMax: 0.4, edgeMax: 0.25, maxWords }, (x) => perturbSpeed(x, drawSpeed(rng, aug)));
+        // The pieces carry their own pauses: join them directly.
+        const u = connectedUtterance(groups, rng, { sampleRate: sr, pauseMin: 0, pauseMax: 0, edgeMax: 0, maxWords }, (x) => perturbSpeed(x, drawSpeed(rng, aug)));
         return finishTraining(u, fe, rng, opts, aug);
       }
+      if (split && rng.uniform() < split / train.length) {
+        // A contiguous run of words of a split recording, starting at any word (half the time
+        // running to its end, half the time behind the file's opening background): the word
+        // after a file's opening is then no longer always its first word.
+        const { r, p } = splitRecs[rng.randint(0, split)];
+        const n = p.words.length;
+        const from = rng.randint(0, n);
+        const to = rng.uniform() < 0.5 ? n : rng.randint(from + 1, n + 1);
+        const u = span(r, p, from, to, rng.uniform() < 0.5);
+        return finishTraining({ ...u, samples: perturbSpeed(u.samples, drawSpeed(rng, aug)) }, fe, rng, opts, aug);
+      }
       const r = train[rng.randint(0, train.length)];
-      const u: Utterance = { samples: perturbSpeed(r.samples, drawSpeed(rng, aug)), text: r.text, name: r.path.replace(/^.*[\\/]/, '') };
+      const u: Utterance = { samples: perturbSpeed(r.samples, drawSpeed(rng, aug)), text: r.text, name: base(r) };
       return finishTraining(u, fe, rng, opts, aug);
     },
   };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { WordTiming } from '../src/decode.js';
-import { assignSegments, refineWordTimes, speechSegments } from '../src/timing.js';
+import { assignSegments, cutAtPauses, refineWordTimes, speechSegments } from '../src/timing.js';
 
 const word = (w: string, start: number, end: number): WordTiming => ({ word: w, start, end, firstFrame: 0, lastFrame: 0 });
 
@@ -30,5 +30,11 @@ describe('speech segments and word-time refinement', () => {
     const path = [word('two', 0.15, 0.4), word('six', 0.5, 0.85)];
     const refined = refineWordTimes(path, segs, 2);
     expect(refined.map((w) => [w.word, w.start, +w.end.toFixed(3)])).toEqual([['two', 0.1, 0.45], ['six', 0.45, 0.9]]);
+  });
+
+  it('cuts a recording into one piece per word at the middle of each pause, covering it end to end', () => {
+    const pieces = cutAtPauses([{ start: 0.5, end: 1.0 }, { start: 1.4, end: 2.0 }, { start: 3.0, end: 3.5 }], 4);
+    expect(pieces.map((p) => [p.start, p.end])).toEqual([[0, 1.2], [1.2, 2.5], [2.5, 4]]);
+    expect(cutAtPauses([{ start: 0.2, end: 0.4 }], 1)).toEqual([{ start: 0, end: 1 }]);
   });
 });
