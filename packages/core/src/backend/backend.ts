@@ -131,6 +131,19 @@ export interface Backend {
    * Returns false to decline.
    */
   maxPool2x2?(src: FloatArray, planes: number, h: number, w: number, oh: number, ow: number, out: FloatArray, arg: Int32Array): boolean;
+  /**
+   * Batch norm + ReLU, training forward, over dense [n, c, s] activations (channel
+   * ch of sample b is the block at (b·c + ch)·s): per-channel batch mean and
+   * biased variance (float64 sums) into `mean`/`variance` [c], then
+   * out = max(γ·(x − mean)/√(variance + eps) + β, 0). Returns false to decline.
+   */
+  batchNormReluForward?(x: FloatArray, n: number, c: number, s: number, gamma: FloatArray, beta: FloatArray, eps: number, out: FloatArray, mean: Float64Array, variance: Float64Array): boolean;
+  /**
+   * Its backward from the forward's input x, output y (the ReLU mask is y > 0),
+   * the upstream gradient g and the saved mean and 1/√(variance + eps): fills
+   * dx, dGamma = Σ dy·x̂ and dBeta = Σ dy. Returns false to decline.
+   */
+  batchNormReluBackward?(x: FloatArray, y: FloatArray, g: FloatArray, n: number, c: number, s: number, gamma: FloatArray, mean: Float64Array, invStd: Float64Array, dx: FloatArray, dGamma: FloatArray, dBeta: FloatArray): boolean;
   /** Max-pooling backward: dx (overwritten) = Σ g[i] at arg[i] (arg < 0 skipped). Returns false to decline. */
   maxPoolBackward?(arg: Int32Array, g: FloatArray, dx: FloatArray): boolean;
   /**

@@ -260,6 +260,72 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     return true;
   }
 
+  // Batch norm + ReLU: the per-channel sums run in wasm (float64), the per-channel
+  // coefficients in between are a few hundred scalars computed here.
+  function bnShapeOk(arrays: FloatArray[], len: number, n: number, c: number, s: number): boolean {
+    return s >= 4 && len === n * c * s && len >= elementwiseMin && arrays.every((a) => a instanceof Float32Array) && typeof rt!.k.bnSumsF32 === 'function';
+  }
+
+  function batchNormReluForward(x: FloatArray, n: number, c: number, s: number, gamma: FloatArray, beta: FloatArray, eps: number, out: FloatArray, mean: Float64Array, variance: Float64Array): boolean {
+    if (!bnShapeOk([x, out], x.length, n, c, s) || out.length !== x.length || n * s < 2) return false;
+    const at = regions([x.length * 4, 16 * c, 8 * c]);
+    if (!at) return false;
+    const [xAt, sumsAt, coefAt] = at;
+    put(x, xAt);
+    rt!.k.bnSumsF32(xAt, n, c, s, sumsAt);
+    const sums = new Float64Array(rt!.memory.buffer, sumsAt, 2 * c);
+    const coef = new Float32Array(rt!.memory.buffer, coefAt, 2 * c);
+    const m = n * s;
+    for (let ch = 0; ch < c; ch++) {
+      const sum = sums[2 * ch];
+      const mu = sum / m;
+      const v = Math.max(0, sums[2 * ch + 1] - sum * mu) / m;
+      const scale = gamma[ch] / Math.sqrt(v + eps);
+      mean[ch] = mu;
+      variance[ch] = v;
+      coef[2 * ch] = scale;
+      coef[2 * ch + 1] = beta[ch] - mu * scale;
+    }
+    // In place: x's region becomes the output.
+    rt!.k.bnReluApplyF32(xAt, n, c, s, coefAt, xAt);
+    take(out, xAt);
+    return true;
+  }
+
+  function batchNormReluBackward(x: FloatArray, y: FloatArray, g: FloatArray, n: number, c: number, s: number, gamma: FloatArray, mean: Float64Array, invStd: Float64Array, dx: FloatArray, dGamma: FloatArray, dBeta: FloatArray): boolean {
+    const len = x.length;
+    if (!bnShapeOk([x, y, g, dx], len, n, c, s) || y.length !== len || g.length !== len || dx.length !== len) return false;
+    const at = regions([len * 4, len * 4, len * 4, 16 * c, 12 * c]);
+    if (!at) return false;
+    const [xAt, yAt, gAt, sumsAt, coefAt] = at;
+    put(x, xAt);
+    put(y, yAt);
+    put(g, gAt);
+    rt!.k.bnReluGradSumsF32(xAt, yAt, gAt, n, c, s, sumsAt);
+    const sums = new Float64Array(rt!.memory.buffer, sumsAt, 2 * c);
+    const coef = new Float32Array(rt!.memory.buffer, coefAt, 3 * c);
+    const m = n * s;
+    for (let ch = 0; ch < c; ch++) {
+      const mu = mean[ch];
+      const inv = invStd[ch];
+      const sumDy = sums[2 * ch];
+      // Σ dy·(x − μ)·inv from Σ dy and Σ dy·x.
+      const sumDyXhat = (sums[2 * ch + 1] - mu * sumDy) * inv;
+      dGamma[ch] = sumDyXhat;
+      dBeta[ch] = sumDy;
+      const k1 = gamma[ch] * inv;
+      const meanDy = sumDy / m;
+      const meanDyXhat = sumDyXhat / m;
+      // dx = k1·(dy − meanDy − (x − μ)·inv·meanDyXhat) as a·dy + b·x + k.
+      coef[3 * ch] = k1;
+      coef[3 * ch + 1] = -k1 * inv * meanDyXhat;
+      coef[3 * ch + 2] = k1 * (mu * inv * meanDyXhat - meanDy);
+    }
+    rt!.k.bnReluGradApplyF32(xAt, yAt, gAt, n, c, s, coefAt, gAt);
+    take(dx, gAt);
+    return true;
+  }
+
   /** Byte offset of the conv geometry record, in the unused first page (see runtime.ts). */
   const GEOM_BYTE = 1024;
 
@@ -569,6 +635,8 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     unaryGrad,
     maxPool2x2,
     maxPoolBackward,
+    batchNormReluForward,
+    batchNormReluBackward,
     conv2dForward,
     conv2dBackward,
     gruForward,

@@ -98,6 +98,10 @@ interface KernelExports {
   binaryF32(op: number, a: number, b: number, out: number, n: number): void;
   unaryF32(op: number, x: number, out: number, n: number): void;
   reluGradF32(x: number, g: number, out: number, n: number): void;
+  bnSumsF32(x: number, n: number, c: number, s: number, sums: number): void;
+  bnReluApplyF32(x: number, n: number, c: number, s: number, coef: number, out: number): void;
+  bnReluGradSumsF32(x: number, y: number, g: number, n: number, c: number, s: number, sums: number): void;
+  bnReluGradApplyF32(x: number, y: number, g: number, n: number, c: number, s: number, coef: number, dx: number): void;
   maxPool2x2F32(src: number, planes: number, h: number, w: number, oh: number, ow: number, out: number, arg: number): void;
   maxPoolGradF32(arg: number, g: number, m: number, dx: number, n: number): void;
   im2colF32(geom: number, src: number, col: number): void;
