@@ -1,42 +1,61 @@
-/** Max pooling on the wasm backend (2×2 forward kernel and its backward) against the TypeScript path. */
+/** The wasm backend's general max-pool kernel (padding, dilation, ceil mode) against the TypeScript loop, forward and backward. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Generator, jsBackend, maxPool2d, randn, registerBackend, withBackend } from '@tensorkit/core';
+import { Generator, jsBackend, maxPool2d, randn, registerBackend, Tensor, withBackend, type Pool2dOptions } from '@tensorkit/core';
 import { createWasmBackend, type WasmBackend } from '../src/backend/wasm/index.js';
 
-function run(backend: string, shape: [number, number, number, number]): { y: number[]; dx: number[] } {
+interface Case { name: string; x: [number, number, number, number]; k: number | [number, number]; opts: Pool2dOptions; nan?: boolean }
+
+const CASES: Case[] = [
+  { name: '2×2 ceil mode on 7×7 (digits model)', x: [3, 4, 7, 7], k: 2, opts: { ceilMode: true } },
+  { name: '3×3 stride 2 padding 1', x: [2, 3, 9, 8], k: 3, opts: { stride: 2, padding: 1 } },
+  { name: 'dilation 2, stride [1, 2], ceil mode', x: [2, 2, 10, 11], k: [2, 3], opts: { dilation: 2, stride: [1, 2], ceilMode: true } },
+  { name: 'NaNs, padding and ceil mode', x: [2, 2, 7, 6], k: 3, opts: { stride: 2, padding: 1, ceilMode: true }, nan: true },
+];
+
+function run(backend: string, c: Case): { y: Float32Array; dx: Float32Array } {
   return withBackend(backend, () => {
-    const g = new Generator(5);
-    const x = randn(shape, { generator: g }).requiresGrad_();
-    const y = maxPool2d(x, 2);
+    const g = new Generator(21);
+    const data = randn(c.x, { generator: g }).toTypedArray() as Float32Array;
+    if (c.nan) for (let i = 3; i < data.length; i += 17) data[i] = NaN;
+    // Repeated values: ties must resolve to the same (first) cell.
+    for (let i = 0; i < data.length; i += 5) data[i] = 0.25;
+    const x = new Tensor(data, c.x, 'float32').requiresGrad_();
+    const y = maxPool2d(x, c.k, c.opts);
     y.mul(randn(y.shape, { generator: g })).sum().backward();
-    return { y: Array.from(y.toTypedArray()), dx: Array.from(x.grad!.toTypedArray()) };
+    return { y: y.toTypedArray() as Float32Array, dx: x.grad!.toTypedArray() as Float32Array };
   });
 }
 
-describe('wasm max pooling', () => {
-  let wasm: WasmBackend | null = null;
-  const calls = { forward: 0, backward: 0 };
-  beforeAll(() => {
-    wasm = createWasmBackend({ fallback: jsBackend, threads: 1, elementwiseMinLength: 0 });
-    if (!wasm) return;
-    const w = wasm;
-    registerBackend({
-      ...w, name: 'wasm-pool-test',
-      maxPool2x2: (...a) => (calls.forward++, w.maxPool2x2!(...a)),
-      maxPoolBackward: (...a) => (calls.backward++, w.maxPoolBackward!(...a)),
+for (const threads of [1, 2]) {
+  describe(`wasm general max-pool kernel (${threads} thread${threads > 1 ? 's' : ''})`, () => {
+    let wasm: WasmBackend | null = null;
+    const calls = { forward: 0, backward: 0 };
+    const name = `wasm-pool-test-${threads}`;
+    beforeAll(async () => {
+      wasm = createWasmBackend({ fallback: jsBackend, threads, elementwiseMinLength: 0, adaptiveThreads: false });
+      if (wasm) {
+        await wasm.ready();
+        const w = wasm;
+        registerBackend({
+          ...w, name,
+          maxPool2d: (...a) => (calls.forward++, w.maxPool2d!(...a)),
+          maxPoolBackward: (...a) => (calls.backward++, w.maxPoolBackward!(...a)),
+        });
+      }
     });
-  });
-  afterAll(() => wasm?.dispose());
+    afterAll(() => wasm?.dispose());
 
-  for (const shape of [[2, 3, 8, 8], [3, 2, 7, 9]] as [number, number, number, number][]) {
-    it(`2×2 windows on [${shape}]: output and input gradient equal the TypeScript path exactly`, (ctx) => {
-      if (!wasm) ctx.skip();
-      const before = { ...calls };
-      const got = run('wasm-pool-test', shape);
-      expect(calls).toEqual({ forward: before.forward + 1, backward: before.backward + 1 });
-      const want = run('js', shape);
-      expect(got.y).toEqual(want.y);
-      expect(got.dx).toEqual(want.dx);
-    });
-  }
-});
+    for (const c of CASES) {
+      it(`${c.name}: maxima and gradient match the TypeScript loop exactly`, (ctx) => {
+        if (!wasm) ctx.skip();
+        const want = run('js', c);
+        const before = { ...calls };
+        const got = run(name, c);
+        expect(calls.forward).toBe(before.forward + 1);
+        expect(calls.backward).toBe(before.backward + 1);
+        expect(Array.from(got.y)).toEqual(Array.from(want.y));
+        expect(Array.from(got.dx)).toEqual(Array.from(want.dx));
+      });
+    }
+  });
+}

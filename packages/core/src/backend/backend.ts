@@ -44,6 +44,13 @@ export interface AdamUpdateArgs {
 }
 
 /** Geometry of a 2-D convolution with groups = 1 (see ops/conv.ts); padding before (ph, pw) only: the output size already accounts for padding after. */
+/** Geometry of a 2-D pooling call (as in conv, without the output channels). */
+export interface PoolKernelGeometry {
+  n: number; c: number; h: number; w: number; kh: number; kw: number;
+  sh: number; sw: number; ph: number; pw: number; dh: number; dw: number;
+  oh: number; ow: number;
+}
+
 export interface ConvKernelGeometry {
   n: number; c: number; h: number; w: number;
   o: number; kh: number; kw: number;
@@ -144,6 +151,13 @@ export interface Backend {
    * dx, dGamma = Σ dy·x̂ and dBeta = Σ dy. Returns false to decline.
    */
   batchNormReluBackward?(x: FloatArray, y: FloatArray, g: FloatArray, n: number, c: number, s: number, gamma: FloatArray, mean: Float64Array, invStd: Float64Array, dx: FloatArray, dGamma: FloatArray, dBeta: FloatArray): boolean;
+  /**
+   * Max pooling with any window geometry (padding, dilation, ceil-mode overhang)
+   * over dense [n·c, h, w] input: the same maxima and arg indices as the general
+   * TypeScript loop (cells outside the input skipped; arg −1 for an empty window).
+   * Returns false to decline.
+   */
+  maxPool2d?(g: PoolKernelGeometry, src: FloatArray, out: FloatArray, arg: Int32Array): boolean;
   /** Max-pooling backward: dx (overwritten) = Σ g[i] at arg[i] (arg < 0 skipped). Returns false to decline. */
   maxPoolBackward?(arg: Int32Array, g: FloatArray, dx: FloatArray): boolean;
   /**

@@ -119,6 +119,9 @@ export function maxPool2d(x: Tensor, kernel: Pair, opts: Pool2dOptions = {}): Te
     maxPoolInside(src as FloatArray, planes, G.h, G.w, G.kh, G.kw, G.sh, G.sw, G.oh, G.ow, out as FloatArray, arg);
     return recordMaxPool(x, out, arg, G);
   }
+  // Windows past the edge (padding, ceil mode) or dilated: the backend's general kernel, else the loop below.
+  const backend = getBackend();
+  if (backend.maxPool2d?.(G, src as FloatArray, out as FloatArray, arg)) return recordMaxPool(x, out, arg, G, backend);
   let p = 0;
   for (let pl = 0; pl < planes; pl++) {
     const base = pl * G.h * G.w;

@@ -82,3 +82,47 @@ export function maxPoolGradF32(arg: usize, g: usize, m: i32, dx: usize, n: i32):
     store<f32>(p, load<f32>(p) + load<f32>(g + (<usize>i << 2)));
   }
 }
+
+// Max pooling with any kernel, stride, padding, dilation and ceil-mode overhang
+// over dense [planes, h, w] float32 planes. geom holds i32 n, c, h, w, kh, kw,
+// sh, sw, ph, pw, dh, dw, oh, ow. Same results as the general TypeScript loop:
+// cells outside the input are skipped, the first maximum wins, and a NaN wins
+// and ends its window row. A window with no cell inside gets -Infinity and arg -1.
+export function maxPoolF32(geom: usize, src: usize, out: usize, arg: usize): void {
+  const planes = load<i32>(geom) * load<i32>(geom, 4);
+  const h = load<i32>(geom, 8), w = load<i32>(geom, 12);
+  const kh = load<i32>(geom, 16), kw = load<i32>(geom, 20);
+  const sh = load<i32>(geom, 24), sw = load<i32>(geom, 28);
+  const ph = load<i32>(geom, 32), pw = load<i32>(geom, 36);
+  const dh = load<i32>(geom, 40), dw = load<i32>(geom, 44);
+  const oh = load<i32>(geom, 48), ow = load<i32>(geom, 52);
+  let p: i32 = 0;
+  for (let pl: i32 = 0; pl < planes; pl++) {
+    const base = pl * h * w;
+    for (let oy: i32 = 0; oy < oh; oy++) {
+      const y0 = oy * sh - ph;
+      for (let ox: i32 = 0; ox < ow; ox++, p++) {
+        const x0 = ox * sw - pw;
+        let best: f32 = -Infinity;
+        let bi: i32 = -1;
+        for (let i: i32 = 0; i < kh; i++) {
+          const iy = y0 + i * dh;
+          if (iy < 0 || iy >= h) continue;
+          const row = base + iy * w;
+          for (let j: i32 = 0; j < kw; j++) {
+            const ix = x0 + j * dw;
+            if (ix < 0 || ix >= w) continue;
+            const v = load<f32>(src + (<usize>(row + ix) << 2));
+            if (v > best || bi < 0 || v != v) {
+              best = v;
+              bi = row + ix;
+              if (v != v) break;
+            }
+          }
+        }
+        store<f32>(out + (<usize>p << 2), best);
+        store<i32>(arg + (<usize>p << 2), bi);
+      }
+    }
+  }
+}

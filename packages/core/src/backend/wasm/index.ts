@@ -6,7 +6,7 @@
  *
  *   const wasm = createWasmBackend({ fallback: jsBackend }); // null if unavailable
  */
-import type { AdamUpdateArgs, Backend, BinaryKernelName, ConvKernelGeometry, FloatArray, GruBackwardArgs, GruForwardArgs, MatrixRef, SparseAdamRowsArgs, UnaryKernelName } from '../backend.js';
+import type { AdamUpdateArgs, Backend, BinaryKernelName, ConvKernelGeometry, FloatArray, GruBackwardArgs, GruForwardArgs, MatrixRef, PoolKernelGeometry, SparseAdamRowsArgs, UnaryKernelName } from '../backend.js';
 import { WasmRuntime, align, defaultThreads, type ParallelPlan, type SimdMode } from './runtime.js';
 
 export type { SimdMode } from './runtime.js';
@@ -244,6 +244,22 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     rt!.f32.set(src, at >> 2);
     rt!.k.maxPool2x2F32(at, planes, h, w, oh, ow, outAt, argAt);
     out.set(rt!.f32.subarray(outAt >> 2, (outAt >> 2) + no));
+    arg.set(new Int32Array(rt!.memory.buffer, argAt, no));
+    return true;
+  }
+
+  function maxPool2d(g: PoolKernelGeometry, src: FloatArray, out: FloatArray, arg: Int32Array): boolean {
+    const n = g.n * g.c * g.h * g.w;
+    const no = g.n * g.c * g.oh * g.ow;
+    if (!(src instanceof Float32Array) || !(out instanceof Float32Array) || src.length !== n || out.length !== no || arg.length !== no || n < elementwiseMin) return false;
+    if (typeof rt!.k.maxPoolF32 !== 'function') return false;
+    const at = regions([n * 4, no * 4, no * 4]);
+    if (!at) return false;
+    const [srcAt, outAt, argAt] = at;
+    new Int32Array(rt!.memory.buffer, GEOM_BYTE, 14).set([g.n, g.c, g.h, g.w, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, g.oh, g.ow]);
+    put(src, srcAt);
+    rt!.k.maxPoolF32(GEOM_BYTE, srcAt, outAt, argAt);
+    take(out, outAt);
     arg.set(new Int32Array(rt!.memory.buffer, argAt, no));
     return true;
   }
@@ -634,6 +650,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     adamUpdate,
     unaryGrad,
     maxPool2x2,
+    maxPool2d,
     maxPoolBackward,
     batchNormReluForward,
     batchNormReluBackward,

@@ -102,6 +102,7 @@ interface KernelExports {
   bnReluApplyF32(x: number, n: number, c: number, s: number, coef: number, out: number): void;
   bnReluGradSumsF32(x: number, y: number, g: number, n: number, c: number, s: number, sums: number): void;
   bnReluGradApplyF32(x: number, y: number, g: number, n: number, c: number, s: number, coef: number, dx: number): void;
+  maxPoolF32(geom: number, src: number, out: number, arg: number): void;
   maxPool2x2F32(src: number, planes: number, h: number, w: number, oh: number, ow: number, out: number, arg: number): void;
   maxPoolGradF32(arg: number, g: number, m: number, dx: number, n: number): void;
   im2colF32(geom: number, src: number, col: number): void;
