@@ -4,8 +4,10 @@
  *    connected-digit utterances on the fly; validation = connected utterances from the
  *    held-back indices ("seen speakers") and, with --val-speaker, from one speaker left out
  *    entirely ("unseen speaker").
- *  - yesno / manifest: whole recordings, with a few held back for validation. For a yesno
- *    folder only the `0_*` files are trained on; `1_*` is the customary test side.
+ *  - yesno / manifest: recordings (a few held back for validation), and — for those whose
+ *    pauses split them into one segment per word — utterances joined from word pieces and runs
+ *    of a recording's words. For a yesno folder only the `0_*` files are trained on; `1_*` is
+ *    the customary test side.
  * All randomness comes from the generator passed in, so one seed fixes the data stream.
  */
 import { Generator } from '@tensorkit/core';
