@@ -6,14 +6,13 @@
 import { basename } from 'node:path';
 import { encodeRgbPng, logMelSpectrogram, svgToPng } from '@tensorkit/data';
 import type { LogProbMatrix } from '@tensorkit/nn';
-import { atomicWriteFile } from '@tensorkit/train';
+import { atomicWriteFile, escapeXml as esc, svgDocument } from '@tensorkit/train';
 import { BLANK, LABELS, NUM_CLASSES } from './alphabet.js';
 import { heatmapRgb } from './colormap.js';
 import type { WordTiming } from './decode.js';
 import { featuresFromFile } from './features.js';
 import { loadModel } from './model-file.js';
 import { Recognizer } from './recognizer.js';
-import { esc, svgDocument } from './svg.js';
 
 export interface ExplainOptions {
   file: string;

@@ -1,7 +1,6 @@
 /** The training-curve image of a run folder: loss and validation error rates per epoch. */
 import { svgToPng } from '@tensorkit/data';
-import { atomicWriteFile } from '@tensorkit/train';
-import { lineChart, PALETTE, svgDocument, type Series } from './svg.js';
+import { atomicWriteFile, curvesSvg, PALETTE, type Series } from '@tensorkit/train';
 
 export interface CurvePoint {
   epoch: number;
@@ -20,10 +19,10 @@ export function trainingCurveSvg(history: readonly CurvePoint[]): string {
     err.push({ name: `${n} WER % (word list)`, color: PALETTE[(2 * i + 1) % PALETTE.length], points: history.map((h) => [h.epoch, (h.val[n]?.lexWer ?? h.val[n]?.wer ?? NaN) * 100]) });
     err.push({ name: `${n} CER % (greedy)`, color: PALETTE[(2 * i + 2) % PALETTE.length], points: history.map((h) => [h.epoch, (h.val[n]?.cer ?? NaN) * 100]) });
   });
-  const half = CURVE_WIDTH / 2;
-  const body = lineChart(0, 0, half, CURVE_HEIGHT, 'Training loss', loss, { xLabel: 'epoch', yLabel: 'CTC loss' }) +
-    lineChart(half, 0, half, CURVE_HEIGHT, 'Validation error', err, { xLabel: 'epoch', yLabel: 'error %', yMin: 0 });
-  return svgDocument(CURVE_WIDTH, CURVE_HEIGHT, body);
+  return curvesSvg([
+    { title: 'Training loss', yLabel: 'CTC loss', series: loss },
+    { title: 'Validation error', yLabel: 'error %', yMin: 0, series: err },
+  ], { width: CURVE_WIDTH, height: CURVE_HEIGHT });
 }
 
 export async function writeTrainingCurve(path: string, history: readonly CurvePoint[]): Promise<void> {

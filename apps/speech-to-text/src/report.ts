@@ -7,14 +7,12 @@
 import { mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { encodeWav, logMelSpectrogram, svgToPng } from '@tensorkit/data';
-import { atomicWriteFile, type EditOp } from '@tensorkit/train';
-import { viridis } from './colormap.js';
+import { atomicWriteFile, confusionHeatmapSvg, escapeXml as esc, type EditOp } from '@tensorkit/train';
 import { worstItems, type EvalItem, type EvalResult } from './evaluate.js';
 import { renderExplanation } from './explain.js';
 import { featuresFromSamples, loadAudio } from './features.js';
 import { loadModel } from './model-file.js';
 import { Recognizer } from './recognizer.js';
-import { esc, svgDocument } from './svg.js';
 
 export interface WordStats {
   word: string;
@@ -55,31 +53,10 @@ export function wordConfusion(items: readonly { ops: readonly EditOp[] }[]): { s
   return { stats: vocab.map((w) => stats.get(w)!), rows, cols, counts };
 }
 
-/** Heat map of the confusion counts (row-normalised colour, counts printed). */
+/** Heat map of the confusion counts (rows: reference words, columns: what was recognised). */
 export async function confusionPng(rows: string[], cols: string[], counts: number[][]): Promise<{ png: Buffer; width: number; height: number }> {
-  const cell = 34;
-  const left = 100;
-  const top = 100;
-  const width = Math.max(560, left + cols.length * cell + 20);
-  const height = top + rows.length * cell + 20;
-  const parts: string[] = [];
-  parts.push(`<text x="${left}" y="20" font-size="14" font-weight="bold">Word confusions (rows: reference, columns: hypothesis)</text>`);
-  rows.forEach((r, i) => {
-    const total = counts[i].reduce((a, b) => a + b, 0);
-    parts.push(`<text x="${left - 6}" y="${top + i * cell + cell / 2 + 4}" font-size="11" text-anchor="end">${esc(r)}</text>`);
-    cols.forEach((_, j) => {
-      const v = counts[i][j];
-      const frac = total ? v / total : 0;
-      const [R, G, B] = v ? viridis(0.15 + 0.85 * frac) : [245, 245, 245];
-      parts.push(`<rect x="${left + j * cell}" y="${top + i * cell}" width="${cell - 1}" height="${cell - 1}" fill="rgb(${R},${G},${B})"/>`);
-      if (v) parts.push(`<text x="${left + j * cell + cell / 2}" y="${top + i * cell + cell / 2 + 4}" font-size="10" text-anchor="middle" fill="${frac > 0.6 ? '#000' : '#fff'}">${v}</text>`);
-    });
-  });
-  cols.forEach((c, j) => {
-    const x = left + j * cell + cell / 2;
-    parts.push(`<text transform="translate(${x + 4},${top - 6}) rotate(-60)" font-size="11">${esc(c)}</text>`);
-  });
-  return { png: await svgToPng(svgDocument(width, height, parts.join('\n'))), width, height };
+  const heat = confusionHeatmapSvg(counts, rows, { colLabels: cols, rowTitle: 'reference', colTitle: 'hypothesis' });
+  return { png: await svgToPng(heat.svg), width: heat.width, height: heat.height };
 }
 
 /** Reference vs hypothesis as HTML with substitutions, deletions and insertions marked. */
