@@ -1,7 +1,7 @@
 /** The wasm backend's fused conv2d kernels against the pure-TypeScript path, forward and backward. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { conv2d, Generator, jsBackend, randn, registerBackend, withBackend, type Conv2dOptions, type Tensor } from '@tensorkit/core';
-import { createWasmBackend, type WasmBackend } from '../src/backend/wasm/index.js';
+import { describe, expect, it } from 'vitest';
+import { conv2d, Generator, randn, withBackend, type Conv2dOptions, type Tensor } from '@tensorkit/core';
+import { useCountedWasmBackend } from './wasm-harness.js';
 
 interface Case {
   name: string;
@@ -50,32 +50,16 @@ function expectNear(got: Float32Array, want: Float32Array, what: string): void {
 
 for (const threads of [1, 2]) {
   describe(`wasm conv2d kernels (${threads} thread${threads > 1 ? 's' : ''})`, () => {
-    let wasm: WasmBackend | null = null;
-    const calls = { forward: 0, backward: 0 };
-    const name = `wasm-conv-test-${threads}`;
-    beforeAll(async () => {
-      // parallelMinFlops 0 sends even these small GEMMs through the threaded path.
-      wasm = createWasmBackend({ fallback: jsBackend, threads, parallelMinFlops: 0, adaptiveThreads: false });
-      if (wasm) {
-        await wasm.ready();
-        const w = wasm;
-        // Counting wrappers prove the fused kernels (not the fallback) produced the results.
-        registerBackend({
-          ...w, name,
-          conv2dForward: (...a) => (calls.forward++, w.conv2dForward!(...a)),
-          conv2dBackward: (...a) => (calls.backward++, w.conv2dBackward!(...a)),
-        });
-      }
-    });
-    afterAll(() => wasm?.dispose());
+    const h = useCountedWasmBackend(`wasm-conv-test-${threads}`, { threads, parallelMinFlops: 0 }, { forward: 'conv2dForward', backward: 'conv2dBackward' });
+    const { calls } = h;
 
     for (const c of CASES) {
       it(`${c.name}: output and gradients match the TypeScript path`, (ctx) => {
-        if (!wasm) ctx.skip();
-        expect(wasm!.conv2dForward).toBeTypeOf('function');
+        if (!h.backend) ctx.skip();
+        expect(h.backend!.conv2dForward).toBeTypeOf('function');
         const want = run('js', c, 7);
         const before = { ...calls };
-        const got = run(name, c, 7);
+        const got = run(h.name, c, 7);
         expect(calls.forward).toBe(before.forward + 1);
         expect(calls.backward).toBe(before.backward + 1);
         expectNear(got.y, want.y, 'y');
@@ -87,10 +71,10 @@ for (const threads of [1, 2]) {
 
     for (const c of CASES.slice(0, 3)) {
       it(`${c.name}, fused ReLU: matches relu() after conv2d, and the TypeScript fused path does too`, (ctx) => {
-        if (!wasm) ctx.skip();
+        if (!h.backend) ctx.skip();
         const want = run('js', c, 9, 'composed');
         const before = { ...calls };
-        const got = run(name, c, 9, 'fused');
+        const got = run(h.name, c, 9, 'fused');
         expect(calls.forward).toBe(before.forward + 1);
         const js = run('js', c, 9, 'fused');
         for (const r of [got, js]) {

@@ -1,7 +1,7 @@
 /** The wasm backend's general max-pool kernel (padding, dilation, ceil mode) against the TypeScript loop, forward and backward. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Generator, jsBackend, maxPool2d, randn, registerBackend, Tensor, withBackend, type Pool2dOptions } from '@tensorkit/core';
-import { createWasmBackend, type WasmBackend } from '../src/backend/wasm/index.js';
+import { describe, expect, it } from 'vitest';
+import { Generator, maxPool2d, randn, Tensor, withBackend, type Pool2dOptions } from '@tensorkit/core';
+import { useCountedWasmBackend } from './wasm-harness.js';
 
 interface Case { name: string; x: [number, number, number, number]; k: number | [number, number]; opts: Pool2dOptions; nan?: boolean }
 
@@ -28,29 +28,15 @@ function run(backend: string, c: Case): { y: Float32Array; dx: Float32Array } {
 
 for (const threads of [1, 2]) {
   describe(`wasm general max-pool kernel (${threads} thread${threads > 1 ? 's' : ''})`, () => {
-    let wasm: WasmBackend | null = null;
-    const calls = { forward: 0, backward: 0 };
-    const name = `wasm-pool-test-${threads}`;
-    beforeAll(async () => {
-      wasm = createWasmBackend({ fallback: jsBackend, threads, elementwiseMinLength: 0, adaptiveThreads: false });
-      if (wasm) {
-        await wasm.ready();
-        const w = wasm;
-        registerBackend({
-          ...w, name,
-          maxPool2d: (...a) => (calls.forward++, w.maxPool2d!(...a)),
-          maxPoolBackward: (...a) => (calls.backward++, w.maxPoolBackward!(...a)),
-        });
-      }
-    });
-    afterAll(() => wasm?.dispose());
+    const h = useCountedWasmBackend(`wasm-pool-test-${threads}`, { threads, elementwiseMinLength: 0 }, { forward: 'maxPool2d', backward: 'maxPoolBackward' });
+    const { calls } = h;
 
     for (const c of CASES) {
       it(`${c.name}: maxima and gradient match the TypeScript loop exactly`, (ctx) => {
-        if (!wasm) ctx.skip();
+        if (!h.backend) ctx.skip();
         const want = run('js', c);
         const before = { ...calls };
-        const got = run(name, c);
+        const got = run(h.name, c);
         expect(calls.forward).toBe(before.forward + 1);
         expect(calls.backward).toBe(before.backward + 1);
         expect(Array.from(got.y)).toEqual(Array.from(want.y));
