@@ -25,7 +25,9 @@ interface Row {
 
 const here = dirname(fileURLToPath(import.meta.url));
 const filter = process.argv[2];
-const IMPLS: Impl[] = ['tensorkit-wasm', 'tensorkit-js', 'tfjs-wasm', 'tfjs-cpu'];
+const IMPLS: Impl[] = ['tensorkit-wasm', 'tensorkit-wasm-portable', 'tensorkit-js', 'tfjs-wasm', 'tfjs-cpu'];
+/** The portable build is measured on GEMM only (its target is a GEMM figure); training cases use the default build. */
+const implsFor = (c: string): Impl[] => IMPLS.filter((i) => i !== 'tensorkit-wasm-portable' || c in GEMM_SIZES);
 const cases = [...Object.keys(GEMM_SIZES), ...TRAIN_CASES].filter((c) => !filter || c.includes(filter));
 
 function runOne(caseName: string, impl: Impl): Row {
@@ -46,17 +48,17 @@ function runOne(caseName: string, impl: Impl): Row {
 
 const rows: Row[] = [];
 for (const c of cases) {
-  for (const impl of IMPLS) {
+  for (const impl of implsFor(c)) {
     const r = runOne(c, impl);
     rows.push(r);
     const v = r.value === null ? `error: ${r.error}` : `${r.value.toFixed(r.unit === 'gflops' ? 2 : 0)} ${r.unit}  (peak RSS ${r.peakRssMB?.toFixed(0)} MB)`;
-    process.stderr.write(`${c.padEnd(16)} ${impl.padEnd(15)} ${v}\n`);
+    process.stderr.write(`${c.padEnd(16)} ${impl.padEnd(24)} ${v}\n`);
   }
 }
 
 /** The issue's targets (tensorkit-wasm), shown next to the measurements. */
 const TARGETS: Record<string, string> = {
-  'gemm-1024': '≥ 70 (≥ 95 relaxed)',
+  'gemm-1024': '≥ 95 relaxed (portable build ≥ 70)',
   'train-mlp': '≥ 25,000',
   'train-cnn': '≥ 1,500',
   'train-text': '≥ 30,000',
@@ -65,7 +67,7 @@ const TARGETS: Record<string, string> = {
 const PEERS: Impl[] = ['tfjs-wasm', 'tfjs-cpu'];
 const OURS: Impl[] = ['tensorkit-wasm', 'tensorkit-js'];
 const get = (c: string, impl: Impl) => rows.find((r) => r.case === c && r.impl === impl);
-const fmt = (r: Row | undefined) => (r && r.value !== null ? r.value.toFixed(r.unit === 'gflops' ? 1 : 0) : 'n/a');
+const fmt = (r: Row | undefined) => (!r ? '–' : r.value !== null ? r.value.toFixed(r.unit === 'gflops' ? 1 : 0) : 'n/a');
 
 // Ratios of each tensorkit backend over each peer; the table shows the default (wasm) backend's.
 const ratios: { case: string; ours: Impl; peer: Impl; ratio: number }[] = [];
@@ -92,7 +94,7 @@ for (const c of cases) table.push(`| ${[c, ...IMPLS.map((i) => fmt(get(c, i))), 
 const rss: string[] = [];
 rss.push(`| case | ${IMPLS.join(' | ')} |`);
 rss.push(`|${['case', ...IMPLS].map(() => ' --- ').join('|')}|`);
-for (const c of cases) rss.push(`| ${[c, ...IMPLS.map((i) => { const r = get(c, i); return r?.peakRssMB !== undefined ? r.peakRssMB.toFixed(0) : 'n/a'; })].join(' | ')} |`);
+for (const c of cases) rss.push(`| ${[c, ...IMPLS.map((i) => { const r = get(c, i); return !r ? '–' : r.peakRssMB !== undefined ? r.peakRssMB.toFixed(0) : 'n/a'; })].join(' | ')} |`);
 
 console.log('\nunits: gemm-* in GFLOPS, train-* in samples/s (forward + backward + Adam lr 1e-3, batch 64 (GRU 32), median of 5 timed runs after warm-up)\n');
 console.log(table.join('\n'));

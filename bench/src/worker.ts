@@ -7,7 +7,7 @@ async function main(): Promise<void> {
   let result: CaseResult;
   if (impl.startsWith('tensorkit')) {
     const tk = await import('./cases/tensorkit.js');
-    const backend = tk.selectBackend(impl === 'tensorkit-wasm' ? 'wasm' : 'js');
+    const backend = impl === 'tensorkit-wasm-portable' ? await tk.selectPortableWasm() : tk.selectBackend(impl === 'tensorkit-wasm' ? 'wasm' : 'js');
     result = caseName in GEMM_SIZES ? await tk.tkGemm(caseName) : await tk.tkTrain(caseName as TrainCase);
     result.note = `${impl}: backend ${backend}`;
   } else {

@@ -1,5 +1,5 @@
 /** tensorkit's side of every case, on a chosen backend. */
-import { listBackends, matmul, rand, setBackend } from '@tensorkit/core';
+import { createWasmBackend, jsBackend, listBackends, matmul, rand, registerBackend, setBackend } from '@tensorkit/core';
 import { timeIt } from '../measure.js';
 import { GEMM_SIZES, type CaseResult, type TrainCase } from './types.js';
 import { buildTrainStep } from './tensorkit-train.js';
@@ -10,6 +10,16 @@ export function selectBackend(kind: 'js' | 'wasm'): string {
   if (!name) throw new Error(`backend '${kind}' is not available (have: ${listBackends().join(', ')})`);
   setBackend(name);
   return name;
+}
+
+/** Activates the portable (no relaxed-SIMD) wasm build, which runtimes without relaxed SIMD get. */
+export async function selectPortableWasm(): Promise<string> {
+  const w = createWasmBackend({ fallback: jsBackend, simd: 'portable' });
+  if (!w) throw new Error('the portable wasm build is not available');
+  await w.ready();
+  registerBackend({ ...w, name: 'wasm-simd-portable' });
+  setBackend('wasm-simd-portable');
+  return 'wasm-simd-portable';
 }
 
 export async function tkGemm(name: string): Promise<CaseResult> {

@@ -5,7 +5,8 @@ export interface CaseResult {
   note?: string;
 }
 
-export type Impl = 'tensorkit-js' | 'tensorkit-wasm' | 'tfjs-cpu' | 'tfjs-wasm';
+/** tensorkit-wasm is the build the runtime picks (relaxed SIMD where it validates); -portable forces the plain-SIMD build. */
+export type Impl = 'tensorkit-js' | 'tensorkit-wasm' | 'tensorkit-wasm-portable' | 'tfjs-cpu' | 'tfjs-wasm';
 
 export const GEMM_SIZES: Record<string, [number, number, number]> = {
   'gemm-128': [128, 128, 128],
