@@ -4,9 +4,10 @@
  *   - AG News: train.csv / test.csv (+ optional classes.txt)
  *   - 20 Newsgroups bydate: 20news-bydate-{train,test}.tar.gz or the extracted folders
  *   - anything else with class subfolders of .txt files (the BBC layout)
+ * A single .csv or 20news-bydate archive may also be named directly.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { readAgNews, readNewsgroups, readTextFolder } from '@tensorkit/data';
 import { UserError } from '@tensorkit/train';
 
@@ -54,7 +55,7 @@ const NG_PARTS = { train: '20news-bydate-train', test: '20news-bydate-test' } as
 export async function detectLayout(dir: string): Promise<Layout> {
   const k = await kindOf(dir);
   if (k === null) throw new UserError(`${dir}: no such folder`);
-  if (k !== 'dir') throw new UserError(`${dir}: expected a dataset folder, got a file`);
+  if (k !== 'dir') return fileLayout(dir);
   const entries = (await readdir(dir, { withFileTypes: true })).filter((e) => !e.name.startsWith('.'));
   if (entries.length === 0) {
     throw new UserError(`${dir}: empty folder (expected AG News train.csv/test.csv, 20news-bydate-*.tar.gz, or class subfolders of .txt files)`);
@@ -100,6 +101,20 @@ export async function detectLayout(dir: string): Promise<Layout> {
     `${dir}: unknown dataset layout (found ${[...names].slice(0, 5).join(', ')}${names.size > 5 ? ', …' : ''}); expected AG News train.csv/test.csv, ` +
       `20news-bydate-train.tar.gz / 20news-bydate-test.tar.gz (or the extracted folders), or class subfolders of .txt files`,
   );
+}
+
+/**
+ * A single file named directly: an AG News-style CSV (used for whichever side is asked — the user
+ * chose it), or a 20 Newsgroups bydate archive (its side from its name; the combined archive holds both).
+ */
+function fileLayout(file: string): Layout {
+  const name = basename(file).toLowerCase();
+  const dir = dirname(file);
+  if (name.endsWith('.csv')) return { kind: 'ag_news', dir, train: file, test: file };
+  if (name === `${NG_PARTS.train}.tar.gz`) return { kind: '20news', dir, train: file };
+  if (name === `${NG_PARTS.test}.tar.gz`) return { kind: '20news', dir, test: file };
+  if (name === '20news-bydate.tar.gz') return { kind: '20news', dir, train: file, test: file };
+  throw new UserError(`${file}: expected a dataset folder, an AG News-style .csv or a 20news-bydate-*.tar.gz archive`);
 }
 
 /** Reads one side of the dataset at `dir` (the side must exist in that layout). */

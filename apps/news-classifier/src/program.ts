@@ -72,7 +72,7 @@ export function buildProgram(): Command {
   program
     .command('eval')
     .description('evaluate a model on the test side of a dataset (AG test.csv, 20news-bydate-test, or every file of a class folder)')
-    .requiredOption('--data <dir>', 'dataset folder')
+    .requiredOption('--data <path>', 'dataset folder (its test side), or one file: an AG News-style .csv or a 20news-bydate-*.tar.gz')
     .option('--model <file>', 'model file (default: the shipped model for the layout: ag_news / 20news / bbc)')
     .option('--json', 'print the results as one JSON object on the last line of stdout')
     .option('--report <dir>', 'also write an HTML report (metrics, per-class table, confusion heatmap, misclassified texts)')

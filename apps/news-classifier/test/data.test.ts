@@ -70,6 +70,24 @@ describe('layout autodetection', () => {
   });
 });
 
+describe('a dataset file named directly', () => {
+  it('reads an AG News-style CSV (classes.txt beside it) and a 20 Newsgroups test archive', async () => {
+    const dir = writeAgNews(tempDir(), 4, 1, { test: 2 });
+    const test = await loadDataset(join(dir, 'test.csv'), 'test');
+    expect([test.layout.kind, test.items.length, test.classes]).toEqual(['ag_news', 6, ['sport', 'money', 'tech']]);
+    const ng = writeNewsgroups(tempDir(), 3, 2, { test: 2 });
+    const ngTest = await loadDataset(join(ng, '20news-bydate-test.tar.gz'), 'test');
+    expect([ngTest.layout.kind, ngTest.items.length]).toEqual(['20news', 6]);
+    await expect(loadDataset(join(ng, '20news-bydate-test.tar.gz'), 'train')).rejects.toThrow(/without a train side/);
+  });
+
+  it('rejects any other file, saying what it accepts', async () => {
+    const f = join(tempDir(), 'notes.txt');
+    writeFileSync(f, 'hello');
+    await expect(detectLayout(f)).rejects.toThrow(/notes\.txt: expected a dataset folder, an AG News-style \.csv or a 20news-bydate-\*\.tar\.gz archive/);
+  });
+});
+
 describe('layout errors', () => {
   it('rejects a missing or empty folder', async () => {
     await expect(detectLayout(join(tempDir(), 'nope'))).rejects.toThrow(/no such folder/);
