@@ -8,7 +8,7 @@
 import { copyFileSync, mkdirSync, statSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 import { encodePng, svgToPng } from '@tensorkit/data';
-import { atomicWriteFile, confusionHeatmapSvg, escapeXml } from '@tensorkit/train';
+import { atomicWriteFile, confusionHeatmapSvg, escapeXml, perClassTableHtml } from '@tensorkit/train';
 import type { Evaluation } from './eval.js';
 import type { LoadedModel } from './model-file.js';
 import { IMAGE_SIZE, NUM_CLASSES } from './model.js';
@@ -79,9 +79,6 @@ export async function writeReport(dir: string, loaded: LoadedModel, ev: Evaluati
       + `<figcaption><b>true ${e.label}</b> → predicted <b class="bad">${e.pred}</b> (${pct(e.confidence)})<br><small>${top}<br>${where}</small></figcaption></figure>`,
     );
   }
-  const rows = r.perClass
-    .map((c) => `<tr><td>${escapeXml(c.label)}</td><td>${c.precision.toFixed(4)}</td><td>${c.recall.toFixed(4)}</td><td>${c.f1.toFixed(4)}</td><td>${c.support}</td></tr>`)
-    .join('\n');
   const t = loaded.meta.training;
   const trained = t ? `<tr><th>trained</th><td>seed ${t.seed}, ${t.epochs} epochs, validation accuracy ${pct(t.valAccuracy)}</td></tr>` : '';
   const html = `<!DOCTYPE html>
@@ -113,10 +110,7 @@ ${trained}
 <tr><th>macro-F1</th><td>${r.macroF1.toFixed(4)}</td></tr>
 </table>
 <h2>Per class</h2>
-<table>
-<tr><th>class</th><th>precision</th><th>recall</th><th>F1</th><th>support</th></tr>
-${rows}
-</table>
+${perClassTableHtml(r.perClass)}
 <h2>Confusion matrix</h2>
 <p>Rows are true digits, columns predictions; off-diagonal cells are mistakes (their colour scale is stretched so single errors show).</p>
 <img src="confusion.png" alt="confusion matrix heatmap">

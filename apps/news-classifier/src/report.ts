@@ -7,7 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { svgToPng } from '@tensorkit/data';
-import { atomicWriteFile, confusionHeatmapSvg, escapeXml, type ClassificationReport } from '@tensorkit/train';
+import { atomicWriteFile, confusionHeatmapSvg, escapeXml, perClassTableHtml, type ClassificationReport } from '@tensorkit/train';
 import { aggregateTerms, type NewsClassifier } from './classifier.js';
 
 export interface ReportExample {
@@ -60,9 +60,6 @@ export async function writeReport(dir: string, r: ReportInput): Promise<string> 
 </div>`;
   }).join('\n');
 
-  const rows = report.perClass.map((c) =>
-    `<tr><td>${escapeXml(c.label)}</td><td>${c.precision.toFixed(4)}</td><td>${c.recall.toFixed(4)}</td><td>${c.f1.toFixed(4)}</td><td>${c.support}</td></tr>`).join('\n');
-
   const html = `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -86,10 +83,7 @@ pre { white-space: pre-wrap; background: #f7f7f7; padding: 0.6em; border: 1px so
 <tr><th>macro-F1</th><td>${pct(report.macroF1)}</td></tr>
 </table>
 <h2>Per class</h2>
-<table>
-<tr><th>class</th><th>precision</th><th>recall</th><th>F1</th><th>support</th></tr>
-${rows}
-</table>
+${perClassTableHtml(report.perClass)}
 <h2>Confusion matrix</h2>
 <p><img src="${REPORT_FILES.confusion}" width="${heat.width}" height="${heat.height}" alt="confusion matrix heatmap: rows are true classes, columns predicted"></p>
 <h2>Misclassified texts (${report.n - report.confusion.reduce((s, row, i) => s + row[i], 0)} in all; the ${errors.length} most confident shown)</h2>

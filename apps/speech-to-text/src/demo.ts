@@ -20,7 +20,7 @@ export async function runDemo(): Promise<void> {
       continue;
     }
     const info = await loadModel(modelPath);
-    const rec = new Recognizer(info, { beam: 16 });
+    const rec = new Recognizer(info);
     for (const f of files) {
       const path = join(SAMPLES_DIR, f);
       const { features, duration } = await featuresFromFile(path, info.frontEnd);

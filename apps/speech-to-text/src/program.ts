@@ -4,6 +4,7 @@ import { printJsonLine, runCli } from '@tensorkit/train';
 import { evaluate, formatEval } from './evaluate.js';
 import { explain } from './explain.js';
 import { DEFAULT_MODEL_PATH } from './paths.js';
+import { DEFAULT_BEAM } from './recognizer.js';
 import { writeEvalReport } from './report.js';
 import { train } from './train.js';
 import { formatTranscripts, transcribe } from './transcribe.js';
@@ -22,6 +23,14 @@ function num(name: string) {
     if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive number`);
     return n;
   };
+}
+
+/** The model and decoding flags shared by eval, transcribe and explain. */
+function withDecoding(cmd: Command): Command {
+  return cmd
+    .option('--model <file>', 'model file', DEFAULT_MODEL_PATH)
+    .option('--beam <n>', 'beam width (1 = greedy)', int('--beam', 1), DEFAULT_BEAM)
+    .option('--no-lexicon', 'do not restrict output words to the model\'s word list');
 }
 
 export function buildProgram(): Command {
@@ -69,12 +78,9 @@ export function buildProgram(): Command {
       console.log(`trained in ${(r.seconds / 60).toFixed(1)} min; best epoch ${r.best.epoch} (${val}) saved to ${r.out}; run folder ${r.runDir}`);
     });
 
-  program.command('eval')
+  withDecoding(program.command('eval'))
     .description('word/character error rates on a manifest, FSDD folder or yesno folder')
     .requiredOption('--data <path>', '.jsonl manifest (audio_filepath, duration, text) or a folder of FSDD/yesno clips')
-    .option('--model <file>', 'model file', DEFAULT_MODEL_PATH)
-    .option('--beam <n>', 'beam width (1 = greedy)', int('--beam', 1), 16)
-    .option('--no-lexicon', 'do not restrict output words to the model\'s word list')
     .option('--match <regex>', 'only files whose name matches (e.g. "^1_" for the yesno test side)')
     .option('--report <dir>', 'write an HTML report with the worst examples to this folder')
     .option('--json', 'print a JSON summary as the last line')
@@ -93,12 +99,9 @@ export function buildProgram(): Command {
       }
     });
 
-  program.command('transcribe')
+  withDecoding(program.command('transcribe'))
     .description('transcribe WAV files (any rate, PCM 8/16/24/32-bit or float, mono/stereo) or log-mel .npy matrices')
     .argument('<files...>', '.wav or .npy (float32 frames × mel bins) files')
-    .option('--model <file>', 'model file', DEFAULT_MODEL_PATH)
-    .option('--beam <n>', 'beam width (1 = greedy)', int('--beam', 1), 16)
-    .option('--no-lexicon', 'do not restrict output words to the model\'s word list')
     .option('--timestamps', 'print each word\'s start and end time (from the best CTC path)')
     .option('--json', 'print the results as one JSON object on the last line')
     .action(async (files: string[], o) => {
@@ -107,13 +110,10 @@ export function buildProgram(): Command {
       else console.log(formatTranscripts(ts));
     });
 
-  program.command('explain')
+  withDecoding(program.command('explain'))
     .description('picture of the log-mel spectrogram, the CTC posteriors and the aligned words')
     .argument('<file>', '.wav (or log-mel .npy) file')
     .option('--out <file>', 'PNG to write (default <file name>.explain.png)')
-    .option('--model <file>', 'model file', DEFAULT_MODEL_PATH)
-    .option('--beam <n>', 'beam width (1 = greedy)', int('--beam', 1), 16)
-    .option('--no-lexicon', 'do not restrict output words to the model\'s word list')
     .action(async (file: string, o) => {
       const r = await explain({ file, out: o.out, model: o.model, beam: o.beam, useLexicon: o.lexicon });
       console.log(`${file}: ${r.text}`);

@@ -55,6 +55,9 @@ export function computeLogProbs(model: SpeechModel, items: readonly Features[], 
   return out;
 }
 
+/** Prefix-beam width used unless the caller asks for another (1 = greedy). */
+export const DEFAULT_BEAM = 16;
+
 export class Recognizer {
   readonly lexicon: Lexicon | null;
   readonly beam: number;
@@ -62,7 +65,7 @@ export class Recognizer {
   readonly frameSeconds: number;
 
   constructor(readonly info: ModelInfo, opts: RecognizerOptions = {}) {
-    this.beam = opts.beam ?? 16;
+    this.beam = opts.beam ?? DEFAULT_BEAM;
     if (!Number.isInteger(this.beam) || this.beam < 1) throw new Error(`beam must be a positive integer, got ${opts.beam}`);
     this.lexicon = (opts.useLexicon ?? true) && info.lexicon.length ? new Lexicon(info.lexicon) : null;
     const f = info.features;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { imageInfo, svgToPng } from '@tensorkit/data';
-import { confusionHeatmapSvg, curvesSvg, escapeXml, lossAccuracyCurveSvg, niceStep } from '../src/index.js';
+import { confusionHeatmapSvg, curvesSvg, escapeXml, lossAccuracyCurveSvg, niceStep, perClassTableHtml } from '../src/index.js';
 
 /** Parses the SVG with a strict check that every tag is closed in order (well-formed enough for librsvg and browsers). */
 function assertWellFormed(svg: string): void {
@@ -58,5 +58,11 @@ describe('charts', () => {
     expect(svg).toContain('rotate(-60');
     expect(svg).toContain('(deleted)');
     expect(svg).toContain('>hypothesis<');
+  });
+
+  it('tabulates per-class scores with escaped labels', () => {
+    const html = perClassTableHtml([{ label: 'a<b', precision: 0.5, recall: 1, f1: 2 / 3, support: 3 }]);
+    assertWellFormed(html);
+    expect(html).toContain('<tr><td>a&lt;b</td><td>0.5000</td><td>1.0000</td><td>0.6667</td><td>3</td></tr>');
   });
 });
