@@ -22,8 +22,14 @@ export interface Features {
   dim: number;
 }
 
-/** 'loudness': level-normalised log-mel (see above); 'config': whatever the FeatureConfig does (its cmvn). */
-export type InputNorm = 'loudness' | 'config';
+/**
+ * 'loudness': level-normalised log-mel (see above); 'speech-mean': each band's mean over the
+ * utterance's speech frames only is subtracted (a speaker/channel normalisation that, unlike
+ * plain CMVN, does not change with the amount of silence around the words); 'config': whatever
+ * the FeatureConfig does (its cmvn).
+ */
+export type InputNorm = 'loudness' | 'speech-mean' | 'config';
+export const INPUT_NORMS: readonly InputNorm[] = ['loudness', 'speech-mean', 'config'];
 
 export interface FrontEnd {
   config: FeatureConfig;
@@ -39,8 +45,8 @@ export function defaultFeatureConfig(sampleRate = 8000): FeatureConfig {
   return createFeatureConfig({ sampleRate, nMels: 40, logFloor: 1e-5, cmvn: 'none' });
 }
 
-export function defaultFrontEnd(sampleRate = 8000): FrontEnd {
-  return { config: defaultFeatureConfig(sampleRate), norm: 'loudness' };
+export function defaultFrontEnd(sampleRate = 8000, norm: InputNorm = 'loudness'): FrontEnd {
+  return { config: defaultFeatureConfig(sampleRate), norm };
 }
 
 const LEVEL_PERCENTILE = 0.9;
@@ -60,8 +66,42 @@ export function speechLevel(data: Float32Array, frames: number, dim: number): nu
   return means[Math.min(frames - 1, Math.floor(LEVEL_PERCENTILE * frames))];
 }
 
+/** Frames whose mean log-mel is within this many nepers (≈ 15 dB) of the loudest frame's count as speech. */
+const SPEECH_RANGE = 3.5;
+
+/**
+ * Per-band mean over the speech frames (those within SPEECH_RANGE of the loudest frame), so the
+ * silence around the words does not enter it. Measured from the loudest frame, not from a
+ * percentile: a percentile moves with the share of silence, and the selected frames with it.
+ */
+export function speechBandMeans(data: Float32Array, frames: number, dim: number): Float64Array {
+  const means = new Float64Array(frames);
+  let top = -Infinity;
+  for (let t = 0; t < frames; t++) {
+    let m = 0;
+    for (let d = 0; d < dim; d++) m += data[t * dim + d];
+    means[t] = m / dim;
+    top = Math.max(top, means[t]);
+  }
+  const sum = new Float64Array(dim);
+  let n = 0;
+  for (let t = 0; t < frames; t++) {
+    if (means[t] < top - SPEECH_RANGE) continue;
+    for (let d = 0; d < dim; d++) sum[d] += data[t * dim + d];
+    n++;
+  }
+  for (let d = 0; d < dim; d++) sum[d] /= Math.max(1, n);
+  return sum;
+}
+
 /** Applies the front end's normalisation to a raw log-mel matrix (returns a new array). */
 export function normalizeLogMel(data: Float32Array, frames: number, dim: number, fe: FrontEnd): Float32Array {
+  if (fe.norm === 'speech-mean') {
+    const mean = speechBandMeans(data, frames, dim);
+    const out = new Float32Array(data.length);
+    for (let t = 0; t < frames; t++) for (let d = 0; d < dim; d++) out[t * dim + d] = (data[t * dim + d] - mean[d]) * SCALE;
+    return out;
+  }
   if (fe.norm === 'loudness') {
     const shift = LEVEL_OFFSET - speechLevel(data, frames, dim);
     const out = new Float32Array(data.length);

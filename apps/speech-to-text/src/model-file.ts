@@ -10,7 +10,7 @@ import { loadSafetensors, saveSafetensors } from '@tensorkit/nn';
 import { validateFeatureConfig, type FeatureConfig } from '@tensorkit/data';
 import { UserError } from '@tensorkit/train';
 import { LABELS, NUM_CLASSES } from './alphabet.js';
-import type { FrontEnd, InputNorm } from './features.js';
+import { INPUT_NORMS, type FrontEnd, type InputNorm } from './features.js';
 import { SpeechModel, type SpeechModelConfig } from './model.js';
 
 export const APP = 'speech-to-text';
@@ -85,7 +85,7 @@ export async function loadModel(path: string): Promise<ModelInfo> {
     throw new UserError(`${path}: model input size ${cfg.inputDim} does not match its front end (${features.nMels} mels, ${features.nMfcc} MFCCs)`);
   }
   const norm = (meta.input_norm ?? 'config') as InputNorm;
-  if (norm !== 'loudness' && norm !== 'config') throw new UserError(`${path}: unknown input normalisation ${JSON.stringify(meta.input_norm)} (expected loudness or config)`);
+  if (!INPUT_NORMS.includes(norm)) throw new UserError(`${path}: unknown input normalisation ${JSON.stringify(meta.input_norm)} (expected ${INPUT_NORMS.join(', ')})`);
   const lexicon = parseField(path, meta, 'lexicon');
   if (!Array.isArray(lexicon) || lexicon.some((w) => typeof w !== 'string')) throw new UserError(`${path}: metadata 'lexicon' must be a list of words`);
   const training = (meta.training ? JSON.parse(meta.training) : {}) as Record<string, unknown>;

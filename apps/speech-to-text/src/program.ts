@@ -6,7 +6,7 @@ import { explain } from './explain.js';
 import { DEFAULT_MODEL_PATH } from './paths.js';
 import { DEFAULT_BEAM } from './recognizer.js';
 import { writeEvalReport } from './report.js';
-import { train } from './train.js';
+import { DEFAULT_EXTRA_WEIGHT, train } from './train.js';
 import { formatTranscripts, transcribe } from './transcribe.js';
 
 function int(name: string, min = 0) {
@@ -48,6 +48,16 @@ export function buildProgram(): Command {
     .option('--resume <ckpt>', 'continue from a training checkpoint (run folder/checkpoint.safetensors)')
     .option('--run-dir <dir>', 'run folder for metrics.jsonl, training curve and checkpoint (default <out dir>/runs/<out name>)')
     .option('--val-speaker <name>', 'FSDD: leave this speaker out of training and report its WER (unseen speaker)')
+    .option('--input-norm <kind>', 'log-mel normalisation: loudness (speech level subtracted) or speech-mean (each band\'s mean over speech frames subtracted); default loudness, or the resumed checkpoint\'s', (v: string) => {
+      if (v !== 'loudness' && v !== 'speech-mean') throw new InvalidArgumentError('expected loudness or speech-mean');
+      return v;
+    })
+    .option('--extra-data <dirs>', 'FSDD-style folder(s) whose speakers are only trained on, never validated on (e.g. scripts/synth-voices.ts output); repeatable or comma-separated', (v: string, prev: string[] = []) => [...prev, ...v.split(',').filter(Boolean)])
+    .option('--extra-weight <x>', `fraction of training utterances drawn from --extra-data (0 < x < 1, default ${DEFAULT_EXTRA_WEIGHT})`, (v: string) => {
+      const x = Number(v);
+      if (!(x > 0 && x < 1)) throw new InvalidArgumentError('expected a number between 0 and 1 (exclusive)');
+      return x;
+    })
     .option('--hold-out <range>', 'FSDD: recording indices held back for validation', '5-9')
     .option('--val-utterances <n>', 'FSDD: connected utterances per validation set', int('--val-utterances', 1), 200)
     .option('--val-recordings <n>', 'yesno/manifest: recordings held back for validation (default yesno 3, manifest 200; at most a fifth)', int('--val-recordings', 1))
@@ -71,7 +81,7 @@ export function buildProgram(): Command {
         data: o.data, epochs: o.epochs, seed: o.seed, out: o.out, resume: o.resume, runDir: o.runDir,
         batchSize: o.batchSize, lr: o.lr, epochSize: o.epochSize, hidden: o.hidden, layers: o.layers,
         convChannels: o.convChannels, convLayers: o.convLayers, frontEnd: o.frontEnd, subsample: o.subsample, dropout: o.dropout, valSpeaker: o.valSpeaker,
-        holdOut: o.holdOut, valUtterances: o.valUtterances, valRecordings: o.valRecordings, half: o.half, maxMinutes: o.maxMinutes,
+        inputNorm: o.inputNorm, extraData: o.extraData, extraWeight: o.extraWeight, holdOut: o.holdOut, valUtterances: o.valUtterances, valRecordings: o.valRecordings, half: o.half, maxMinutes: o.maxMinutes,
       });
       const best = r.epochs.find((e) => e.epoch === r.best.epoch);
       const val = best ? Object.entries(best.val).map(([k, v]) => `${k}: word-list WER ${(v.lexWer * 100).toFixed(2)}%, greedy WER ${(v.wer * 100).toFixed(2)}%, CER ${(v.cer * 100).toFixed(2)}%`).join('; ') : 'n/a';

@@ -12,7 +12,7 @@ import { createProgress, errorRates, formatDuration, RunLog, UserError } from '@
 import { BLANK, decodeIds, NUM_CLASSES } from './alphabet.js';
 import { lengthBatches, padBatch } from './batch.js';
 import { openCorpus } from './corpus.js';
-import { defaultFrontEnd } from './features.js';
+import { defaultFrontEnd, type InputNorm } from './features.js';
 import { saveModel } from './model-file.js';
 import { DEFAULT_MODEL, modelOutputLength, SpeechModel, type SpeechModelConfig } from './model.js';
 import { computeLogProbs } from './recognizer.js';
@@ -41,6 +41,12 @@ export interface TrainOptions {
   dropout: number;
   subsample: number;
   valSpeaker?: string;
+  /** Input normalisation of the log-mel (default 'loudness'; a resumed run keeps its own). */
+  inputNorm?: InputNorm;
+  /** FSDD-style folders whose speakers are only trained on (e.g. synthetic voices). */
+  extraData?: string[];
+  /** Fraction of training utterances drawn from --extra-data (default 0.3). */
+  extraWeight?: number;
   holdOut: string;
   valUtterances: number;
   /** yesno/manifest: recordings held back for validation (default yesno 3, manifest 200). */
@@ -84,6 +90,7 @@ const CLIP_NORM = 5;
 /** Weight-average decay per step (time constant ~500 steps). */
 const EMA_DECAY = 0.998;
 const BUCKET_BATCHES = 4;
+export const DEFAULT_EXTRA_WEIGHT = 0.3;
 
 export interface ValidationScores {
   /** Greedy decoding. */
@@ -128,8 +135,6 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const t0 = performance.now();
   const runDir = opts.runDir ?? defaultRunDir(opts.out);
   const ckptPath = join(runDir, 'checkpoint.safetensors');
-  const frontEnd = defaultFrontEnd(8000);
-  const features = frontEnd.config;
   let ckpt: Awaited<ReturnType<typeof loadCheckpoint>> | null = null;
   if (opts.resume) {
     try {
@@ -138,10 +143,23 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       throw new UserError(`--resume ${opts.resume}: ${(err as Error).message}`);
     }
   }
+  // Checkpoints from before --input-norm existed were all trained with 'loudness'.
+  const resumedNorm = ckpt ? ((ckpt.extra as { inputNorm?: InputNorm } | undefined)?.inputNorm ?? 'loudness') : null;
+  if (resumedNorm && opts.inputNorm && opts.inputNorm !== resumedNorm) {
+    throw new UserError(`--resume ${opts.resume}: the checkpoint was trained with --input-norm ${resumedNorm}, not ${opts.inputNorm}`);
+  }
+  const frontEnd = defaultFrontEnd(8000, resumedNorm ?? opts.inputNorm ?? 'loudness');
+  const features = frontEnd.config;
   const resumedConfig = ckpt ? (ckpt.modelConfig as SpeechModelConfig) : null;
   const subsample = resumedConfig?.subsample ?? opts.subsample;
 
   const corpus = await openCorpus(opts.data);
+  const extraData = opts.extraData ?? [];
+  const extraWeight = opts.extraWeight ?? DEFAULT_EXTRA_WEIGHT;
+  if (extraData.length && corpus.kind !== 'fsdd') throw new UserError(`--extra-data works with FSDD-style training data only; ${opts.data} is a ${corpus.kind} dataset`);
+  if (!(extraWeight > 0 && extraWeight < 1)) throw new UserError(`--extra-weight must be between 0 and 1 (exclusive), got ${extraWeight}`);
+  const extraCorpora = [];
+  for (const d of extraData) extraCorpora.push(await openCorpus(d));
   const loadBar = createProgress({ total: corpus.recordings.length, label: 'loading audio', unit: 'files', silent: opts.quiet });
   const ts = await buildTrainSet(corpus, frontEnd, {
     valSpeaker: opts.valSpeaker,
@@ -150,6 +168,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     valRecordings: opts.valRecordings ?? (corpus.kind === 'yesno' ? 3 : 200),
     onLoad: (d) => loadBar.update(d),
     outputLength: (frames) => modelOutputLength(subsample, frames),
+    extra: extraCorpora.length ? { corpora: extraCorpora, weight: extraWeight } : undefined,
   });
   loadBar.stop();
   log(ts.summary);
@@ -311,7 +330,8 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     const score = selectionScore(val);
     const training = {
       data: opts.data, kind: ts.kind, seed: opts.seed, epochs, epochSize, batchSize: opts.batchSize, lr: opts.lr,
-      valSpeaker: opts.valSpeaker ?? null, holdOut: opts.holdOut, bestEpoch: epoch, validation: val, split: ts.summary,
+      valSpeaker: opts.valSpeaker ?? null, holdOut: opts.holdOut,
+      ...(extraData.length ? { extraData, extraWeight } : {}), bestEpoch: epoch, validation: val, split: ts.summary,
     };
     if (score <= best.score) {
       best = { epoch, score };
@@ -321,7 +341,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     await saveSafetensors(emaPath, ema.tensors(), { metadata: { updates: String(ema.updates) } });
     await saveCheckpoint(ckptPath, {
       model, optimizer, scheduler, rng: modelRng, epoch, step,
-      extra: { app: 'speech-to-text', seed: opts.seed, best, history, data: opts.data, epochs },
+      extra: { app: 'speech-to-text', seed: opts.seed, best, history, data: opts.data, epochs, inputNorm: frontEnd.norm },
     });
     try {
       await writeTrainingCurve(join(runDir, 'training-curve.png'), history);

@@ -48,6 +48,11 @@ export interface TrainSetOptions {
   /** SpecAugment on the training features (default true). */
   specAugment?: boolean;
   onLoad?: (done: number, total: number) => void;
+  /**
+   * FSDD: extra FSDD-style corpora (e.g. synthetic voices) whose speakers are trained on, never
+   * validated on; `weight` is the fraction of training utterances drawn from them.
+   */
+  extra?: { corpora: Corpus[]; weight: number };
   /** Model output frames for an input of n frames: recordings too short for their transcript are set aside. */
   outputLength?: (frames: number) => number;
 }
@@ -111,6 +116,25 @@ function finishTraining(u: Utterance, fe: FrontEnd, rng: Generator, opts: TrainS
   return { features: f, labels: encodeText(u.text), text: u.text, name: u.name };
 }
 
+/** Loads the extra corpora's clips grouped by speaker; their speakers must not also be real ones. */
+async function loadExtra(extra: TrainSetOptions['extra'], speakers: readonly string[], cfg: FrontEnd['config']) {
+  if (!extra || extra.corpora.length === 0) return null;
+  const groups: LoadedRecording[][] = [];
+  const seen = new Set(speakers);
+  let clips = 0;
+  for (const c of extra.corpora) {
+    if (c.kind !== 'fsdd') throw new UserError(`--extra-data ${c.source}: expected an FSDD-style folder ({digit}_{speaker}_{index}.wav), found a ${c.kind} dataset`);
+    const recs = await loadRecordings(c.recordings, cfg);
+    for (const [name, g] of bySpeaker(recs)) {
+      if (seen.has(name)) throw new UserError(`--extra-data ${c.source}: speaker ${name} also appears in the training data or another --extra-data folder; extra speakers must be distinct`);
+      seen.add(name);
+      groups.push(g);
+    }
+    clips += recs.length;
+  }
+  return { groups, clips, weight: extra.weight, sources: extra.corpora.map((c) => c.source) };
+}
+
 export async function buildTrainSet(corpus: Corpus, fe: FrontEnd, opts: TrainSetOptions): Promise<TrainSet> {
   const cfg = fe.config;
   const aug = opts.augment ?? DEFAULT_AUGMENT;
@@ -137,6 +161,7 @@ export async function buildTrainSet(corpus: Corpus, fe: FrontEnd, opts: TrainSet
     if (unseen.length) validation.push({ name: 'unseen', examples: connected(unseen, opts.valUtterances) });
     const groups = [...bySpeaker(train).values()];
     const trainSpeakers = speakers.filter((s) => s !== opts.valSpeaker);
+    const extra = await loadExtra(opts.extra, speakers, cfg);
     return {
       kind: 'fsdd',
       lexicon: [...new Set(train.map((r) => r.text))].sort(),
@@ -144,11 +169,14 @@ export async function buildTrainSet(corpus: Corpus, fe: FrontEnd, opts: TrainSet
       trainCount: train.length,
       tooShort: [],
       summary: `FSDD: ${train.length} training clips from ${trainSpeakers.length} speakers (${trainSpeakers.join(', ')}), indices ${lo}-${hi} held back (${seenVal.length} clips)` +
-        (opts.valSpeaker ? `, speaker ${opts.valSpeaker} left out (${unseen.length} clips)` : ''),
+        (opts.valSpeaker ? `, speaker ${opts.valSpeaker} left out (${unseen.length} clips)` : '') +
+        (extra ? `; plus ${extra.clips} extra training clips from ${extra.groups.length} speakers (${extra.sources.join(', ')}) in ${Math.round(extra.weight * 100)}% of utterances` : ''),
       sample(rng, so) {
+        // Only draws from rng when there is extra data, so runs without it keep their data stream.
+        const pool = extra && rng.uniform() < extra.weight ? extra.groups : groups;
         // Each clip gets its own speed factor around a shared one: speakers do not keep a constant rate.
         const base = drawSpeed(rng, aug);
-        const u = connectedUtterance(groups, rng, { sampleRate: sr, pauseMin: 0.05, pauseMax: 0.4, edgeMax: 0.25, maxWords: so?.maxWords ?? 5 }, (s) => {
+        const u = connectedUtterance(pool, rng, { sampleRate: sr, pauseMin: 0.05, pauseMax: 0.4, edgeMax: 0.25, maxWords: so?.maxWords ?? 5 }, (s) => {
           const f = base === 1 ? 1 : base * (1 + 0.04 * (rng.uniform() * 2 - 1));
           return perturbSpeed(s, f);
         });
