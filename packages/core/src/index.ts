@@ -16,7 +16,7 @@ export { gradcheck, type GradcheckOptions, type GradcheckResult } from './gradch
 import './backend/auto.js';
 export { createWasmBackend, type WasmBackend, type WasmBackendOptions } from './backend/wasm/index.js';
 export { getBackend, setBackend, registerBackend, listBackends, withBackend } from './backend/registry.js';
-export type { Backend, MatrixRef, FloatArray, UnaryKernelName, BinaryKernelName, AdamUpdateArgs, ConvKernelGeometry, GruForwardArgs, GruBackwardArgs, SparseAdamRowsArgs } from './backend/backend.js';
+export type { Backend, MatrixRef, FloatArray, UnaryKernelName, BinaryKernelName, AdamUpdateArgs, ConvKernelGeometry, ConvMaxPool, PoolKernelGeometry, GruForwardArgs, GruBackwardArgs, SparseAdamRowsArgs } from './backend/backend.js';
 export { jsBackend } from './backend/js-backend.js';
 export { assignInto } from './ops/view.js';
 export * from './ops/index.js';

@@ -203,7 +203,7 @@ describe('wasm gemm: parallel tilings', () => {
     for (const [i, c] of cases.entries()) check(backend, c, 40 + i);
     expect(backend.stats.byMode[0]).toBeGreaterThan(0);
     expect(backend.stats.byMode[1]).toBeGreaterThan(0);
-    expect(backend.stats.byMode[2]).toBe(0);
+    expect(backend.stats.byMode).toHaveLength(2); // there is no K-split mode
   });
 
   it('lets the worker compute tiles of large products', () => {

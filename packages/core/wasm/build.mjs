@@ -4,7 +4,8 @@
 //   worker.mjs            the worker-thread script (copied from wasm/worker.mjs so
 //                         that the published `wasm/build` folder is self-contained)
 // Both modules import one shared memory (env.memory) so worker threads can run
-// the same kernels on the same data. Run with `pnpm --filter @tensorkit/core build:wasm`.
+// the same kernels on the same data. Run with `pnpm --filter @tensorkit/core build:wasm`;
+// WASM_DEBUG=1 keeps function names, so CPU profiles show kernel names.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +17,7 @@ mkdirSync(outDir, { recursive: true });
 
 const common = [
   join(here, 'assembly', 'index.ts'),
-  '-O3', '--noAssert', '--runtime', 'stub', '--use', 'abort=',
+  '-O3', ...(process.env.WASM_DEBUG ? ['--debug'] : []), '--noAssert', '--runtime', 'stub', '--use', 'abort=',
   '--enable', 'simd', '--enable', 'threads',
   '--importMemory', '--sharedMemory', '--initialMemory', '1', '--maximumMemory', '65536',
 ];

@@ -1,7 +1,7 @@
 // Worker thread of the @tensorkit/core wasm backend (plain ESM: Node 20 workers
 // cannot load TypeScript). It instantiates the kernels on the shared memory it
-// receives and helps with parallel GEMMs: when woken for a job it calls
-// gemmTasks(job, work), which claims C tiles from the shared job record until
+// receives and helps with parallel GEMMs and convolutions: when woken for a job it calls
+// runTasks(job, work), which claims tiles from the shared job record until
 // none are left (see wasm/assembly/gemm.ts and src/backend/wasm/runtime.ts).
 //
 // Control words (int32 index relative to this worker's slot):
@@ -16,7 +16,7 @@
 import { workerData } from 'node:worker_threads';
 
 const { module, memory, slotByte, jobByte, workByte, thread } = workerData;
-const { gemmTasks } = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const { runTasks } = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const ctl = new Int32Array(memory.buffer, 0, (slotByte >> 2) + 16);
 const base = slotByte >> 2;
 const SIGNAL = base;
@@ -45,7 +45,7 @@ for (;;) {
   lastJob = Atomics.load(ctl, JOBSEQ);
   if (Atomics.load(ctl, CMD) === 2) break;
   try {
-    gemmTasks(jobByte, workByte, thread);
+    runTasks(jobByte, workByte, thread);
   } catch {
     Atomics.store(ctl, FAILED, 1); // a claimed tile is lost: the main thread must not wait for it
     Atomics.notify(ctl, COMPLETED);

@@ -44,6 +44,12 @@ export interface AdamUpdateArgs {
 }
 
 /** Geometry of a 2-D convolution with groups = 1 (see ops/conv.ts); padding before (ph, pw) only: the output size already accounts for padding after. */
+/** A max-pool fused after a convolution: its geometry over the conv output, and the argmax record (one int per pooled output). */
+export interface ConvMaxPool {
+  g: PoolKernelGeometry;
+  arg: Int32Array;
+}
+
 /** Geometry of a 2-D pooling call (as in conv, without the output channels). */
 export interface PoolKernelGeometry {
   n: number; c: number; h: number; w: number; kh: number; kw: number;
@@ -163,17 +169,20 @@ export interface Backend {
   /**
    * conv2d forward through im2col + GEMM without leaving the backend's memory:
    * out [N, O, oh, ow] = conv(x [N, C, H, W], weight [O, C, kh, kw]) + bias [O],
-   * then max(·, 0) when `relu`.
+   * then max(·, 0) when `relu`. With `pool`, `out` is the max-pooled output
+   * [N, O, pool.g.oh, pool.g.ow] and the unpooled one is never materialised;
+   * pool.arg receives the opaque argmax record the backward needs.
    * Returns false to decline.
    */
-  conv2dForward?(g: ConvKernelGeometry, x: FloatArray, weight: FloatArray, bias: FloatArray | null, out: FloatArray, relu?: boolean): boolean;
+  conv2dForward?(g: ConvKernelGeometry, x: FloatArray, weight: FloatArray, bias: FloatArray | null, out: FloatArray, relu?: boolean, pool?: ConvMaxPool | null): boolean;
   /**
    * conv2d backward given the output gradient gy [N, O, oh, ow]: fills dx
    * [N, C, H, W], dw [O, C, kh, kw] and db [O] (each when non-null;
    * overwritten). With `reluOut` (the output of a forward with relu), gy is
-   * first masked where reluOut ≤ 0. Returns false to decline.
+   * first masked where reluOut ≤ 0. With `pool` (as given to the forward),
+   * gy and reluOut are the pooled gradient and output. Returns false to decline.
    */
-  conv2dBackward?(g: ConvKernelGeometry, x: FloatArray, weight: FloatArray, gy: FloatArray, dx: FloatArray | null, dw: FloatArray | null, db: FloatArray | null, reluOut?: FloatArray | null): boolean;
+  conv2dBackward?(g: ConvKernelGeometry, x: FloatArray, weight: FloatArray, gy: FloatArray, dx: FloatArray | null, dw: FloatArray | null, db: FloatArray | null, reluOut?: FloatArray | null, pool?: ConvMaxPool | null): boolean;
   /**
    * Zero-filled float32 storage that lives in the backend's own memory (so its
    * kernels use it in place) for the life of the process; meant for big

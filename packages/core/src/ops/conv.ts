@@ -47,7 +47,7 @@ export interface ConvGeometry {
   groups: number; oh: number; ow: number;
 }
 
-function geometry(x: Tensor, weight: Tensor, opts: Conv2dOptions): ConvGeometry {
+export function convGeometry(x: Tensor, weight: Tensor, opts: Conv2dOptions): ConvGeometry {
   if (x.rank !== 4) throw new Error(`conv2d: input must be 4-D [N,C,H,W], got shape ${fmtShape(x.shape)}`);
   if (weight.rank !== 4) throw new Error(`conv2d: weight must be 4-D [O,C/groups,kH,kW], got shape ${fmtShape(weight.shape)}`);
   const [n, c, h, w] = x.shape;
@@ -209,7 +209,7 @@ function col2imRows(col: FloatArray, dst: FloatArray, p: number, plane: number, 
 /** 2-D convolution of x [N,C,H,W] with weight [O,C/groups,kH,kW] (+ bias [O]). */
 export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Conv2dOptions = {}): Tensor {
   if (!isFloatDType(x.dtype) || x.dtype !== weight.dtype) throw new Error(`conv2d: input and weight must share a float dtype, got ${x.dtype} and ${weight.dtype}`);
-  const G = geometry(x, weight, opts);
+  const G = convGeometry(x, weight, opts);
   if (bias && (bias.rank !== 1 || bias.shape[0] !== G.o)) throw new Error(`conv2d: bias must have shape [${G.o}], got ${fmtShape(bias.shape)}`);
   const dtype = x.dtype;
   const backend = dtype === 'float64' ? jsBackend : getBackend();

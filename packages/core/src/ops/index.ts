@@ -9,5 +9,6 @@ export { softmax, logSoftmax } from './softmax.js';
 export { concat, stack, split, chunk, pad, flip } from './combine.js';
 export { gather, scatterAdd, indexSelect, oneHot, maskedFill } from './indexing.js';
 export { conv1d, conv2d, type Conv1dOptions, type Conv2dOptions, type Pair } from './conv.js';
+export { conv2dMaxPool } from './conv-pool.js';
 export { maxPool1d, maxPool2d, avgPool1d, avgPool2d, type Pool1dOptions, type Pool2dOptions } from './pool.js';
 export { cast } from './cast.js';

@@ -18,7 +18,7 @@ export interface Pool2dOptions {
   countIncludePad?: boolean;
 }
 
-interface PoolGeometry {
+export interface PoolGeometry {
   n: number; c: number; h: number; w: number; kh: number; kw: number;
   sh: number; sw: number; ph: number; pw: number; dh: number; dw: number; oh: number; ow: number;
 }
@@ -39,6 +39,11 @@ function outSize(op: string, len: number, k: number, s: number, p: number, d: nu
 function geometry(op: string, x: Tensor, kernel: Pair, opts: Pool2dOptions): PoolGeometry {
   if (x.rank !== 4) throw new Error(`${op}: input must be 4-D [N,C,H,W], got shape ${fmtShape(x.shape)}`);
   if (!isFloatDType(x.dtype)) throw new Error(`${op}: input must be float32 or float64, got ${x.dtype}`);
+  return poolGeometry(op, x.shape as [number, number, number, number], kernel, opts);
+}
+
+/** Window geometry of a 2-D pool over input of shape [n, c, h, w]; throws on bad options. */
+export function poolGeometry(op: string, shape: readonly [number, number, number, number], kernel: Pair, opts: Pool2dOptions): PoolGeometry {
   const [kh, kw] = pair(kernel, [1, 1]);
   const [sh, sw] = pair(opts.stride, [kh, kw]);
   const [ph, pw] = pair(opts.padding, [0, 0]);
@@ -47,7 +52,7 @@ function geometry(op: string, x: Tensor, kernel: Pair, opts: Pool2dOptions): Poo
     if (!Number.isInteger(v) || v <= 0) throw new Error(`${op}: ${name} must be a positive integer, got ${v}`);
   }
   if (ph * 2 > kh || pw * 2 > kw) throw new Error(`${op}: padding (${ph},${pw}) must be at most half the kernel (${kh},${kw})`);
-  const [n, c, h, w] = x.shape;
+  const [n, c, h, w] = shape;
   const ceil = opts.ceilMode ?? false;
   return { n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, oh: outSize(op, h, kh, sh, ph, dh, ceil), ow: outSize(op, w, kw, sw, pw, dw, ceil) };
 }

@@ -63,7 +63,12 @@ function blockRows(src: usize, col: usize, p: i32, plane: i32, h: i32, w: i32, o
 
 /** col[(ci*kh + i)*kw + j][b*L + y*ow + x] = x[b, ci, y*sh + i*dh - ph, x*sw + j*dw - pw] (0 outside). */
 export function im2colF32(geom: usize, src: usize, col: usize): void {
-  const n = geo(geom, GEO_N), c = geo(geom, GEO_C), h = geo(geom, GEO_H), w = geo(geom, GEO_W);
+  im2colN(geom, src, col, geo(geom, GEO_N));
+}
+
+/** im2colF32 over `n` samples starting at `src` (a slice of the batch; geometry otherwise from `geom`). */
+export function im2colN(geom: usize, src: usize, col: usize, n: i32): void {
+  const c = geo(geom, GEO_C), h = geo(geom, GEO_H), w = geo(geom, GEO_W);
   const kh = geo(geom, GEO_KH), kw = geo(geom, GEO_KW), sh = geo(geom, GEO_SH), sw = geo(geom, GEO_SW);
   const ph = geo(geom, GEO_PH), pw = geo(geom, GEO_PW), dh = geo(geom, GEO_DH), dw = geo(geom, GEO_DW);
   const oh = geo(geom, GEO_OH), ow = geo(geom, GEO_OW);
@@ -109,7 +114,12 @@ export function im2colF32(geom: usize, src: usize, col: usize): void {
 
 /** dst[b, ci, iy, ix] += col[...] for every column entry that im2col read from there (dst pre-zeroed by the caller). */
 export function col2imF32(geom: usize, col: usize, dst: usize): void {
-  const n = geo(geom, GEO_N), c = geo(geom, GEO_C), h = geo(geom, GEO_H), w = geo(geom, GEO_W);
+  col2imN(geom, col, dst, geo(geom, GEO_N));
+}
+
+/** col2imF32 over `n` samples starting at `dst`. */
+export function col2imN(geom: usize, col: usize, dst: usize, n: i32): void {
+  const c = geo(geom, GEO_C), h = geo(geom, GEO_H), w = geo(geom, GEO_W);
   const kh = geo(geom, GEO_KH), kw = geo(geom, GEO_KW), sh = geo(geom, GEO_SH), sw = geo(geom, GEO_SW);
   const ph = geo(geom, GEO_PH), pw = geo(geom, GEO_PW), dh = geo(geom, GEO_DH), dw = geo(geom, GEO_DW);
   const oh = geo(geom, GEO_OH), ow = geo(geom, GEO_OW);
@@ -159,17 +169,34 @@ export function col2imF32(geom: usize, col: usize, dst: usize): void {
 
 /** out[b, oc, l] = tmp[oc, b, l] + bias[oc] (hasBias = 0: no bias). */
 export function gemmToNchwF32(tmp: usize, o: i32, n: i32, L: i32, bias: usize, hasBias: i32, out: usize): void {
+  gemmToNchwRelu(tmp, o, n, L, bias, hasBias, 0, out);
+}
+
+/** gemmToNchwF32, then the ReLU of unaryF32 when relu ≠ 0 (v > 0 ? v : 0). */
+export function gemmToNchwRelu(tmp: usize, o: i32, n: i32, L: i32, bias: usize, hasBias: i32, relu: i32, out: usize): void {
+  const zero = f32x4.splat(0);
   for (let oc: i32 = 0; oc < o; oc++) {
     const bv = hasBias ? load<f32>(bias + (<usize>oc << 2)) : <f32>0;
     const vb = f32x4.splat(bv);
     for (let b: i32 = 0; b < n; b++) {
       const from = tmp + (<usize>((oc * n + b) * L) << 2);
       const to = out + (<usize>((b * o + oc) * L) << 2);
-      if (!hasBias) {
+      if (!hasBias && !relu) {
         memory.copy(to, from, <usize>L << 2);
         continue;
       }
       let l: i32 = 0;
+      if (relu) {
+        for (; l + 4 <= L; l += 4) {
+          const v = f32x4.add(v128.load(from + (<usize>l << 2)), vb);
+          v128.store(to + (<usize>l << 2), v128.and(v, f32x4.gt(v, zero)));
+        }
+        for (; l < L; l++) {
+          const v = load<f32>(from + (<usize>l << 2)) + bv;
+          store<f32>(to + (<usize>l << 2), v > 0 ? v : <f32>0);
+        }
+        continue;
+      }
       for (; l + 4 <= L; l += 4) v128.store(to + (<usize>l << 2), f32x4.add(v128.load(from + (<usize>l << 2)), vb));
       for (; l < L; l++) store<f32>(to + (<usize>l << 2), load<f32>(from + (<usize>l << 2)) + bv);
     }

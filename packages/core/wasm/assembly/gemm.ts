@@ -281,16 +281,17 @@ export function gemm(
 
 // ---- multi-threaded GEMM -------------------------------------------------------
 //
-// Every participating thread runs gemmTasks on one shared job record: it claims
-// tiles from a shared counter until none are left. Dynamic claiming keeps the
-// call fast when a worker is slow to wake or is descheduled: the caller simply
-// takes more tiles, and only waits for tiles already claimed. Three tilings:
+// Every participating thread runs runTasks (tasks.ts) on one shared job record:
+// it claims tiles from a shared counter until none are left. Dynamic claiming
+// keeps the call fast when a worker is slow to wake or is descheduled: the
+// caller simply takes more tiles, and only waits for tiles already claimed.
+// Two tilings:
 //   MODE_SHARED_B  the caller packed all of B once (packBFull); a tile is a block
 //                  of C rows × columns and packs only its A rows (square-ish GEMMs)
 //   MODE_SELF      a tile is a block of C computed by a plain gemm() that packs
 //                  its own A and B (one small dimension: nothing big is packed twice)
-//   MODE_KSPLIT    a tile is a slice of K; the caller accumulates into C, worker i
-//                  into its own m×n buffer, summed by the caller (large K, small C)
+// (No K-slice tiling: which thread sums which slices would depend on timing,
+// and the rounding with it; see WasmRuntime.plan.)
 //
 // Job record (int32 words at `job`, byte offsets JOB_* below). CLAIM holds
 // (gen << 12) | nextTile while the job is open and 0xfff while it is closed; the
@@ -301,8 +302,8 @@ export function gemm(
 // Words 21 and 22 are used by the JavaScript side (sleep flag, failure flag).
 
 const JOB_CLAIM: usize = 0;
-const JOB_COMPLETED: usize = 4;
-const JOB_MODE: usize = 8;
+export const JOB_COMPLETED: usize = 4;
+export const JOB_MODE: usize = 8;
 const JOB_M: usize = 12;
 const JOB_N: usize = 16;
 const JOB_K: usize = 20;
@@ -315,26 +316,22 @@ const JOB_C: usize = 44;
 const JOB_LDC: usize = 48;
 const JOB_ALPHA: usize = 52;
 const JOB_BETA: usize = 56;
-const JOB_MC: usize = 60;
-const JOB_KC: usize = 64;
-const JOB_TM: usize = 68; // rows per tile (MODE_SHARED_B, MODE_SELF), K per tile (MODE_KSPLIT)
+export const JOB_MC: usize = 60;
+export const JOB_KC: usize = 64;
+const JOB_TM: usize = 68; // rows per tile
 const JOB_TN: usize = 72;
 const JOB_COLTILES: usize = 76;
-const JOB_TILES: usize = 80;
+export const JOB_TILES: usize = 80;
 const JOB_B: usize = 92;
 const JOB_BRS: usize = 96;
 const JOB_BCS: usize = 100;
-const JOB_NC: usize = 104;
-const JOB_ACC: usize = 108; // MODE_KSPLIT: buffer of worker thread i at ACC + (i-1)·ACCSTRIDE bytes
-const JOB_ACCSTRIDE: usize = 112;
-const JOB_USED: usize = 128; // MODE_KSPLIT: word i set to 1 once thread i wrote its buffer
+export const JOB_NC: usize = 104;
 
 const MODE_SHARED_B: i32 = 0;
 const MODE_SELF: i32 = 1;
-const MODE_KSPLIT: i32 = 2;
 
 /**
- * Packs all of B (k×n, element (p,j) at b + (p*brs + j*bcs)*4) for gemmTasks:
+ * Packs all of B (k×n, element (p,j) at b + (p*brs + j*bcs)*4) for MODE_SHARED_B tiles:
  * for each kc-block starting at row pc, the 8-column panels of that block
  * (kcur×8 each) start at dst + (pc*npad + j)*4, npad = n rounded up to 8.
  */
@@ -375,77 +372,59 @@ function runSharedTile(
   }
 }
 
-/**
- * Claims and computes tiles of the job at `job` until none are left; returns
- * how many this thread computed. `work` is this thread's packing scratch
- * (workBytes(mc, kc, nc) bytes); `thread` is 0 for the caller, i ≥ 1 for worker i.
- */
-export function gemmTasks(job: usize, work: usize, thread: i32): i32 {
-  let done = 0;
-  let wrote = false;
+/** Claims the next tile of the open job at `job`: its index, or -1 when none is left (or the job is closed). */
+export function claimTile(job: usize): i32 {
   for (;;) {
     const w = atomic.load<i32>(job + JOB_CLAIM);
     const t = w & 0xfff;
-    if (t == 0xfff || t >= load<i32>(job, JOB_TILES)) break;
-    if (atomic.cmpxchg<i32>(job + JOB_CLAIM, w, w + 1) != w) continue;
-    const mode = load<i32>(job, JOB_MODE);
-    const m = load<i32>(job, JOB_M);
-    const n = load<i32>(job, JOB_N);
-    const k = load<i32>(job, JOB_K);
-    const a = load<u32>(job, JOB_A);
-    const ars = load<i32>(job, JOB_ARS);
-    const acs = load<i32>(job, JOB_ACS);
-    const b = load<u32>(job, JOB_B);
-    const brs = load<i32>(job, JOB_BRS);
-    const bcs = load<i32>(job, JOB_BCS);
-    const c = load<u32>(job, JOB_C);
-    const ldc = load<i32>(job, JOB_LDC);
-    const alpha = load<f32>(job, JOB_ALPHA);
-    const beta = load<f32>(job, JOB_BETA);
-    const mcB = load<i32>(job, JOB_MC);
-    const kcB = load<i32>(job, JOB_KC);
-    const tm = load<i32>(job, JOB_TM);
-    if (mode == MODE_KSPLIT) {
-      // Tiles are ceil(k / tm) slices, so none is empty.
-      const k0 = t * tm;
-      const kt = min(tm, k - k0);
-      const as = a + <usize>((k0 * acs) << 2);
-      const bs = b + <usize>((k0 * brs) << 2);
-      const ncB = load<i32>(job, JOB_NC);
-      if (thread == 0) {
-        gemm(m, n, kt, as, ars, acs, bs, brs, bcs, c, ldc, alpha, wrote ? 1 : beta, work, mcB, kcB, ncB);
-      } else {
-        const acc = load<u32>(job, JOB_ACC) + <usize>(thread - 1) * load<u32>(job, JOB_ACCSTRIDE);
-        gemm(m, n, kt, as, ars, acs, bs, brs, bcs, acc, n, alpha, wrote ? 1 : 0, work, mcB, kcB, ncB);
-        if (!wrote) store<i32>(job + JOB_USED + <usize>(thread << 2), 1);
-      }
-      wrote = true;
-    } else {
-      const tn = load<i32>(job, JOB_TN);
-      const colTiles = load<i32>(job, JOB_COLTILES);
-      const i0 = (t / colTiles) * tm;
-      const j0 = (t % colTiles) * tn;
-      const mt = min(tm, m - i0);
-      const nt = min(tn, n - j0);
-      if (mt > 0 && nt > 0) {
-        const at = a + <usize>((i0 * ars) << 2);
-        const ct = c + <usize>((i0 * ldc + j0) << 2);
-        if (mode == MODE_SHARED_B) {
-          runSharedTile(mt, nt, k, at, ars, acs, load<u32>(job, JOB_PB), load<i32>(job, JOB_NPAD), j0,
-            ct, ldc, alpha, beta, work, mcB, kcB);
-        } else if (mode == MODE_SELF) {
-          gemm(mt, nt, k, at, ars, acs, b + <usize>((j0 * bcs) << 2), brs, bcs, ct, ldc, alpha, beta,
-            work, mcB, kcB, load<i32>(job, JOB_NC));
-        }
-      }
-    }
-    done++;
-    atomic.add<i32>(job + JOB_COMPLETED, 1);
+    if (t == 0xfff || t >= load<i32>(job, JOB_TILES)) return -1;
+    if (atomic.cmpxchg<i32>(job + JOB_CLAIM, w, w + 1) == w) return t;
   }
-  return done;
+  return -1; // not reached: the loop only exits by returning
 }
 
-/** C[i, j] += src[i*n + j] over an m×n block (sums K-split partial products). */
+/**
+ * Computes tile `t` of the GEMM job at `job` (claimed by the caller with
+ * claimTile). `work` is this thread's packing scratch (workBytes(mc, kc, nc)
+ * bytes). See tasks.ts for the loop that claims tiles.
+ */
+export function gemmTile(job: usize, work: usize, t: i32): void {
+  const mode = load<i32>(job, JOB_MODE);
+  const m = load<i32>(job, JOB_M);
+  const n = load<i32>(job, JOB_N);
+  const k = load<i32>(job, JOB_K);
+  const a = load<u32>(job, JOB_A);
+  const ars = load<i32>(job, JOB_ARS);
+  const acs = load<i32>(job, JOB_ACS);
+  const b = load<u32>(job, JOB_B);
+  const brs = load<i32>(job, JOB_BRS);
+  const bcs = load<i32>(job, JOB_BCS);
+  const c = load<u32>(job, JOB_C);
+  const ldc = load<i32>(job, JOB_LDC);
+  const alpha = load<f32>(job, JOB_ALPHA);
+  const beta = load<f32>(job, JOB_BETA);
+  const mcB = load<i32>(job, JOB_MC);
+  const kcB = load<i32>(job, JOB_KC);
+  const tm = load<i32>(job, JOB_TM);
+  const tn = load<i32>(job, JOB_TN);
+  const colTiles = load<i32>(job, JOB_COLTILES);
+  const i0 = (t / colTiles) * tm;
+  const j0 = (t % colTiles) * tn;
+  const mt = min(tm, m - i0);
+  const nt = min(tn, n - j0);
+  if (mt <= 0 || nt <= 0) return;
+  const at = a + <usize>((i0 * ars) << 2);
+  const ct = c + <usize>((i0 * ldc + j0) << 2);
+  if (mode == MODE_SHARED_B) {
+    runSharedTile(mt, nt, k, at, ars, acs, load<u32>(job, JOB_PB), load<i32>(job, JOB_NPAD), j0,
+      ct, ldc, alpha, beta, work, mcB, kcB);
+  } else if (mode == MODE_SELF) {
+    gemm(mt, nt, k, at, ars, acs, b + <usize>((j0 * bcs) << 2), brs, bcs, ct, ldc, alpha, beta,
+      work, mcB, kcB, load<i32>(job, JOB_NC));
+  }
+}
+
+/** C[i, j] += src[i*n + j] over an m×n block (sums partial products, e.g. conv weight-gradient slices). */
 export function addInto(m: i32, n: i32, src: usize, c: usize, ldc: i32): void {
   const n4 = n & ~3;
   for (let i = 0; i < m; i++) {

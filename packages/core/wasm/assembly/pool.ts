@@ -89,7 +89,11 @@ export function maxPoolGradF32(arg: usize, g: usize, m: i32, dx: usize, n: i32):
 // cells outside the input are skipped, the first maximum wins, and a NaN wins
 // and ends its window row. A window with no cell inside gets -Infinity and arg -1.
 export function maxPoolF32(geom: usize, src: usize, out: usize, arg: usize): void {
-  const planes = load<i32>(geom) * load<i32>(geom, 4);
+  maxPoolPlanes(geom, load<i32>(geom) * load<i32>(geom, 4), src, out, arg);
+}
+
+/** maxPoolF32 over `planes` planes from `src` (the geometry's n and c are not read). */
+export function maxPoolPlanes(geom: usize, planes: i32, src: usize, out: usize, arg: usize): void {
   const h = load<i32>(geom, 8), w = load<i32>(geom, 12);
   const kh = load<i32>(geom, 16), kw = load<i32>(geom, 20);
   const sh = load<i32>(geom, 24), sw = load<i32>(geom, 28);

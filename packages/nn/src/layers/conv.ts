@@ -1,5 +1,5 @@
 /** Convolution layers over core's im2col conv1d/conv2d (stride, padding incl. 'same', dilation, groups). */
-import { conv1d, conv2d, type Pair, type Tensor } from '@tensorkit/core';
+import { conv1d, conv2d, conv2dMaxPool, type Pair, type Pool2dOptions, type Tensor } from '@tensorkit/core';
 import type { InitOptions, ModuleConfig, ModuleOptions } from '../config.js';
 import { Module } from '../module.js';
 import { computeFans } from '../init.js';
@@ -108,5 +108,11 @@ export class Conv2d extends ConvBase {
   forward(x: Tensor): Tensor {
     const c = this.config;
     return conv2d(x, this.weight, this.bias, { stride: c.stride, padding: c.padding, dilation: c.dilation, groups: c.groups });
+  }
+
+  /** maxPool2d(forward(x), kernel, pool) as one fused op (see conv2dMaxPool in core); Sequential uses it for a Conv2d → MaxPool2d pair. */
+  forwardMaxPool(x: Tensor, kernel: Pair, pool: Pool2dOptions): Tensor {
+    const c = this.config;
+    return conv2dMaxPool(x, this.weight, this.bias, { stride: c.stride, padding: c.padding, dilation: c.dilation, groups: c.groups }, kernel, pool);
   }
 }

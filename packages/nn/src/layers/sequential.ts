@@ -2,6 +2,8 @@
 import type { Tensor } from '@tensorkit/core';
 import type { AnyModuleConfig, ModuleConfig } from '../config.js';
 import { Module, type TensorModule } from '../module.js';
+import { Conv2d } from './conv.js';
+import { MaxPool2d } from './pool.js';
 
 export interface SequentialConfig extends ModuleConfig {
   type: 'Sequential';
@@ -43,8 +45,21 @@ export class Sequential extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    const kids = this.children() as TensorModule[];
     let y = x;
-    for (const m of this.children()) y = (m as TensorModule).forward(y);
+    for (let i = 0; i < kids.length; i++) {
+      const m = kids[i];
+      const next = kids[i + 1];
+      // A plain Conv2d directly followed by a plain MaxPool2d runs as one fused op (same
+      // result; the unpooled activation is never materialised). Subclasses keep their own forward.
+      if (m.constructor === Conv2d && next?.constructor === MaxPool2d) {
+        const p = (next as MaxPool2d).config;
+        y = (m as Conv2d).forwardMaxPool(y, p.kernelSize, { stride: p.stride, padding: p.padding, dilation: p.dilation, ceilMode: p.ceilMode });
+        i++;
+        continue;
+      }
+      y = m.forward(y);
+    }
     return y;
   }
 }

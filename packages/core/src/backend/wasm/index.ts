@@ -6,7 +6,7 @@
  *
  *   const wasm = createWasmBackend({ fallback: jsBackend }); // null if unavailable
  */
-import type { AdamUpdateArgs, Backend, BinaryKernelName, ConvKernelGeometry, FloatArray, GruBackwardArgs, GruForwardArgs, MatrixRef, PoolKernelGeometry, SparseAdamRowsArgs, UnaryKernelName } from '../backend.js';
+import type { AdamUpdateArgs, Backend, BinaryKernelName, ConvKernelGeometry, ConvMaxPool, FloatArray, GruBackwardArgs, GruForwardArgs, MatrixRef, PoolKernelGeometry, SparseAdamRowsArgs, UnaryKernelName } from '../backend.js';
 import { WasmRuntime, align, defaultThreads, type ParallelPlan, type SimdMode } from './runtime.js';
 
 export type { SimdMode } from './runtime.js';
@@ -41,9 +41,9 @@ export interface WasmBackend extends Backend {
   /** Threads requested (main thread + workers). */
   readonly threads: number;
   /**
-   * Diagnostics: parallel GEMM calls, by tiling mode ([shared packed B, self-packing
-   * tiles, K split]), their tiles, how many of those the workers computed, and how
-   * often CPU contention paused parallel calls.
+   * Diagnostics: parallel calls (GEMMs and convolutions), GEMMs by tiling mode
+   * ([shared packed B, self-packing tiles]), their tiles, how many of those the
+   * workers computed, and how often CPU contention paused parallel calls.
    */
   readonly stats: {
     readonly parallelCalls: number; readonly tiles: number; readonly workerTiles: number;
@@ -376,71 +376,93 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     i32.set([g.n, g.c, g.h, g.w, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, g.oh, g.ow]);
   }
 
-  function conv2dForward(g: ConvKernelGeometry, x: FloatArray, weight: FloatArray, bias: FloatArray | null, out: FloatArray, relu = false): boolean {
+  /** Geometry record of a fused pool, just after the conv's. */
+  const POOL_GEOM_BYTE = GEOM_BYTE + 64;
+
+  /** Whether a pool fused after a conv fits the kernels: shapes agree; 2×2/2 windows inside the input use the fast path. */
+  function poolPlan(g: ConvKernelGeometry, pool: ConvMaxPool | null | undefined, pooledLength: number): { fast2x2: boolean } | null | false {
+    if (!pool) return null;
+    const p = pool.g;
+    if (p.n !== g.n || p.c !== g.o || p.h !== g.oh || p.w !== g.ow || pool.arg.length !== pooledLength || pooledLength !== g.n * g.o * p.oh * p.ow) return false;
+    const inside = p.ph === 0 && p.pw === 0 && p.dh === 1 && p.dw === 1 && (p.oh - 1) * p.sh + p.kh <= p.h && (p.ow - 1) * p.sw + p.kw <= p.w;
+    return { fast2x2: inside && p.kh === 2 && p.kw === 2 && p.sh === 2 && p.sw === 2 };
+  }
+
+  function writePoolGeometry(p: PoolKernelGeometry): void {
+    new Int32Array(rt!.memory.buffer, POOL_GEOM_BYTE, 14).set([p.n, p.c, p.h, p.w, p.kh, p.kw, p.sh, p.sw, p.ph, p.pw, p.dh, p.dw, p.oh, p.ow]);
+  }
+
+  function conv2dForward(g: ConvKernelGeometry, x: FloatArray, weight: FloatArray, bias: FloatArray | null, out: FloatArray, relu = false, pool: ConvMaxPool | null = null): boolean {
     if (!(x instanceof Float32Array) || !(weight instanceof Float32Array) || !(out instanceof Float32Array) || (bias && !(bias instanceof Float32Array))) return false;
+    const pp = poolPlan(g, pool, out.length);
+    if (pp === false) return false;
     const L = g.oh * g.ow;
-    const cols = g.n * L;
     const ckk = g.c * g.kh * g.kw;
-    const plan = planGemm(g.o, cols, ckk);
-    const at = regions([x.length * 4, weight.length * 4, (bias ? bias.length : 1) * 4, ckk * cols * 4, g.o * cols * 4, out.length * 4, plan ? plan.scratchBytes : 0]);
+    const slices = rt!.convSlices(g.n, g.o, ckk, L, pp !== null);
+    const at = regions([x.length * 4, weight.length * 4, (bias ? bias.length : 1) * 4, out.length * 4, pp ? out.length * 4 : 4, slices.scratchBytes]);
     if (!at) return false;
-    const [xAt, wAt, bAt, colAt, tmpAt, outAt, scratchAt] = at;
+    const [xAt, wAt, bAt, outAt, argAt, scratchAt] = at;
+    rt!.prewake(rt!.maxThreads);
     const f = rt!.f32;
     f.set(x, xAt >> 2);
     f.set(weight, wAt >> 2);
     if (bias) f.set(bias, bAt >> 2);
     writeGeometry(g);
-    rt!.k.im2colF32(GEOM_BYTE, xAt, colAt);
-    gemmInPlace(plan, g.o, cols, ckk, wAt, ckk, 1, colAt, cols, 1, tmpAt, cols, scratchAt);
-    rt!.k.gemmToNchwF32(tmpAt, g.o, g.n, L, bAt, bias ? 1 : 0, outAt);
-    if (relu) rt!.k.unaryF32(UNARY_OPS.relu!, outAt, outAt, out.length);
-    out.set(rt!.f32.subarray(outAt >> 2, (outAt >> 2) + out.length));
+    if (pp) writePoolGeometry(pool!.g);
+    rt!.convolution({
+      backward: false, geom: GEOM_BYTE, o: g.o, x: xAt, w: wAt, bias: bias ? bAt : 0, relu: relu ? 1 : 0,
+      out: outAt, gy: 0, dwSlots: 0, scratch: scratchAt, slices, parallel: 2 * g.n * L * g.o * ckk >= parallelMinFlops,
+      pool: pp ? { geom: POOL_GEOM_BYTE, arg: argAt, fast2x2: pp.fast2x2 } : null,
+    });
+    take(out, outAt);
+    if (pp) pool!.arg.set(new Int32Array(rt!.memory.buffer, argAt, out.length));
     return true;
   }
 
-  function conv2dBackward(g: ConvKernelGeometry, x: FloatArray, weight: FloatArray, gy: FloatArray, dx: FloatArray | null, dw: FloatArray | null, db: FloatArray | null, reluOut: FloatArray | null = null): boolean {
+  function conv2dBackward(g: ConvKernelGeometry, x: FloatArray, weight: FloatArray, gy: FloatArray, dx: FloatArray | null, dw: FloatArray | null, db: FloatArray | null, reluOut: FloatArray | null = null, pool: ConvMaxPool | null = null): boolean {
     if (!(x instanceof Float32Array) || !(weight instanceof Float32Array) || !(gy instanceof Float32Array)) return false;
-    if (reluOut && (!(reluOut instanceof Float32Array) || reluOut.length !== gy.length || typeof rt!.k.reluGradF32 !== 'function')) return false;
+    if (reluOut && (!(reluOut instanceof Float32Array) || reluOut.length !== gy.length)) return false;
     if ((dx && !(dx instanceof Float32Array)) || (dw && !(dw instanceof Float32Array)) || (db && !(db instanceof Float32Array))) return false;
+    const pp = poolPlan(g, pool, gy.length);
+    if (pp === false) return false;
     if (!dx && !dw && !db) return true;
     const L = g.oh * g.ow;
-    const cols = g.n * L;
+    const OL = pp ? pool!.g.oh * pool!.g.ow : L;
     const ckk = g.c * g.kh * g.kw;
-    const dwPlan = dw ? planGemm(g.o, ckk, cols) : null;
-    const dxPlan = dx ? planGemm(ckk, cols, g.o) : null;
-    const scratchBytes = Math.max(dwPlan ? dwPlan.scratchBytes : 0, dxPlan ? dxPlan.scratchBytes : 0);
-    // The column matrix region serves im2col for dW, then the column gradient for dx.
-    // The column matrix region first holds the ReLU output (when masking), then im2col, then the column gradient.
-    const at = regions([x.length * 4, weight.length * 4, gy.length * 4, g.o * cols * 4, Math.max(ckk * cols, reluOut ? gy.length : 0) * 4, weight.length * 4, x.length * 4, g.o * 4, scratchBytes]);
+    const slices = rt!.convSlices(g.n, g.o, ckk, L, pp !== null);
+    const at = regions([x.length * 4, weight.length * 4, gy.length * 4, reluOut ? gy.length * 4 : 4, pp ? gy.length * 4 : 4, dw ? slices.tiles * weight.length * 4 : 4, x.length * 4, g.o * 4, slices.scratchBytes]);
     if (!at) return false;
-    const [xAt, wAt, gyAt, ggAt, colAt, dwAt, dxAt, dbAt, scratchAt] = at;
+    const [xAt, wAt, gyAt, reluAt, argAt, dwAt, dxAt, dbAt, scratchAt] = at;
+    rt!.prewake(rt!.maxThreads);
     const f = rt!.f32;
     f.set(gy, gyAt >> 2);
-    if (reluOut) {
-      f.set(reluOut, colAt >> 2);
-      rt!.k.reluGradF32(colAt, gyAt, gyAt, gy.length);
-    }
+    if (reluOut) f.set(reluOut, reluAt >> 2);
+    if (pp) new Int32Array(rt!.memory.buffer, argAt, gy.length).set(pool!.arg);
+    if (dw) f.set(x, xAt >> 2);
+    if (dx) f.set(weight, wAt >> 2);
     writeGeometry(g);
+    if (pp) writePoolGeometry(pool!.g);
+    if (dw || dx || reluOut) {
+      rt!.convolution({
+        backward: true, geom: GEOM_BYTE, o: g.o, x: xAt, w: wAt, bias: 0, relu: reluOut ? reluAt : 0,
+        out: dx ? dxAt : 0, gy: gyAt, dwSlots: dw ? dwAt : 0, scratch: scratchAt, slices,
+        parallel: 2 * g.n * L * g.o * ckk * ((dw ? 1 : 0) + (dx ? 1 : 0)) >= parallelMinFlops,
+        pool: pp ? { geom: POOL_GEOM_BYTE, arg: argAt, fast2x2: pp.fast2x2 } : null,
+      });
+    }
     if (db) {
-      rt!.k.biasGradF32(gyAt, g.o, g.n, L, dbAt);
-      db.set(f.subarray(dbAt >> 2, (dbAt >> 2) + g.o));
+      // gy is masked by now (the slices mask it in place); with a pool, each
+      // pooled gradient lands on exactly one unpooled output, so the sums agree.
+      rt!.k.biasGradF32(gyAt, g.o, g.n, OL, dbAt);
+      take(db, dbAt);
     }
-    rt!.k.nchwToGemmF32(gyAt, g.o, g.n, L, ggAt);
     if (dw) {
-      f.set(x, xAt >> 2);
-      rt!.k.im2colF32(GEOM_BYTE, xAt, colAt);
-      // dW [O, ckk] = gg [O, cols] · colᵀ
-      gemmInPlace(dwPlan, g.o, ckk, cols, ggAt, cols, 1, colAt, 1, cols, dwAt, ckk, scratchAt);
-      dw.set(rt!.f32.subarray(dwAt >> 2, (dwAt >> 2) + dw.length));
+      // Slice partial sums, added in slice order.
+      const size = weight.length;
+      for (let t = 1; t < slices.tiles; t++) rt!.k.addInto(1, size, dwAt + t * size * 4, dwAt, size);
+      take(dw, dwAt);
     }
-    if (dx) {
-      rt!.f32.set(weight, wAt >> 2);
-      // dcol [ckk, cols] = Wᵀ · gg, then scattered back into the image.
-      gemmInPlace(dxPlan, ckk, cols, g.o, wAt, 1, ckk, ggAt, cols, 1, colAt, cols, scratchAt);
-      new Uint8Array(rt!.memory.buffer, dxAt, dx.length * 4).fill(0);
-      rt!.k.col2imF32(GEOM_BYTE, colAt, dxAt);
-      dx.set(rt!.f32.subarray(dxAt >> 2, (dxAt >> 2) + dx.length));
-    }
+    if (dx) take(dx, dxAt);
     return true;
   }
 

@@ -69,12 +69,31 @@ const J_B = 23;
 const J_BRS = 24;
 const J_BCS = 25;
 const J_NC = 26;
-const J_ACC = 27;
-const J_ACCSTRIDE = 28;
-const J_USED = 32;
 const MODE_SHARED_B = 0;
 const MODE_SELF = 1;
+const MODE_CONV_FORWARD = 3;
+const MODE_CONV_BACKWARD = 4;
+// Conv job words (see wasm/assembly/conv-tasks.ts).
+const CV_GEOM = 48;
+const CV_O = 49;
+const CV_X = 50;
+const CV_W = 51;
+const CV_BIAS = 52;
+const CV_RELU = 53;
+const CV_OUT = 54;
+const CV_GY = 55;
+const CV_DW = 56;
+const CV_SCRATCH = 57;
+const CV_STRIDE = 58;
+const CV_NB = 59;
+const CV_POOL = 60;
+const CV_ARG = 61;
+const CV_POOL2 = 62;
 const CLAIM_CLOSED = 0xfff;
+
+/** A conv job is cut into at most this many batch slices, of at most this much scratch each. */
+const CONV_MAX_SLICES = 16;
+const CONV_SLICE_BYTES = 8 << 20;
 
 /** How long the calling thread spins for the last claimed tiles before sleeping. */
 const MAIN_SPIN_MS = 0.2;
@@ -93,7 +112,7 @@ interface KernelExports {
     work: number, mc: number, kc: number, nc: number,
   ): void;
   packBFull(k: number, n: number, b: number, brs: number, bcs: number, dst: number, kc: number): void;
-  gemmTasks(job: number, work: number, thread: number): number;
+  runTasks(job: number, work: number, thread: number): number;
   addInto(m: number, n: number, src: number, c: number, ldc: number): void;
   binaryF32(op: number, a: number, b: number, out: number, n: number): void;
   unaryF32(op: number, x: number, out: number, n: number): void;
@@ -192,15 +211,40 @@ export function defaultThreads(): number {
 export interface ParallelPlan {
   mode: number;
   threads: number;
-  /** Rows per tile (K per slice in MODE_KSPLIT), columns per tile, tiles per row of tiles, tiles. */
+  /** Rows per tile, columns per tile, tiles per row of tiles, tiles. */
   tm: number;
   tn: number;
   colTiles: number;
   tiles: number;
-  /** Bytes of scratch the call needs (packed B, or the workers' K-split buffers). */
+  /** Bytes of scratch the call needs (all of B packed, in MODE_SHARED_B). */
   scratchBytes: number;
   /** Estimated packing work (elements), used to choose the mode. */
   cost: number;
+}
+
+/** A conv job for WasmRuntime.convolution: byte offsets in wasm memory (0 = absent). */
+export interface ConvJob {
+  backward: boolean;
+  geom: number;
+  o: number;
+  x: number;
+  w: number;
+  /** Forward: bias or 0. */
+  bias: number;
+  /** Forward: 1 to fuse a ReLU. Backward: the ReLU output to mask gy with, or 0. */
+  relu: number;
+  /** Forward: output [N, O, OH, OW]. Backward: dx or 0. */
+  out: number;
+  /** Backward: output gradient (masked in place). */
+  gy: number;
+  /** Backward: weight-gradient slots (slices × O × C·KH·KW floats) or 0. */
+  dwSlots: number;
+  scratch: number;
+  slices: { nb: number; tiles: number; stride: number };
+  /** A fused max-pool: its geometry record, the argmax array, and whether it is 2×2/2 with all windows inside. */
+  pool?: { geom: number; arg: number; fast2x2: boolean } | null;
+  /** Share the slices with the workers (small jobs stay on the calling thread: waking a worker costs up to ~0.25 ms). */
+  parallel: boolean;
 }
 
 interface WorkerHandle {
@@ -234,8 +278,8 @@ export class WasmRuntime {
   private backoffMs = 0;
   private backoffUntil = 0;
   private readonly adaptive: boolean;
-  /** Diagnostics: parallel GEMM calls (per mode: shared B, self-packing tiles, K split), their tiles, and how many of those workers computed. */
-  readonly stats = { parallelCalls: 0, tiles: 0, workerTiles: 0, byMode: [0, 0, 0], backoffs: 0 };
+  /** Diagnostics: parallel calls (GEMMs and convolutions; GEMMs per mode: shared B, self-packing tiles), their tiles, and how many of those workers computed. */
+  readonly stats = { parallelCalls: 0, tiles: 0, workerTiles: 0, byMode: [0, 0], backoffs: 0 };
 
   private constructor(module: WebAssembly.Module, relaxed: boolean, threads: number, dir: URL, adaptive: boolean) {
     this.relaxed = relaxed;
@@ -452,13 +496,7 @@ export class WasmRuntime {
     c: number, ldc: number, alpha: number, beta: number,
     plan: ParallelPlan | null, scratch: number,
   ): void {
-    const helpers: WorkerHandle[] = [];
-    if (plan && alpha !== 0) {
-      for (const w of this.workers) {
-        if (helpers.length >= plan.threads - 1) break;
-        if (this.workerReady(w)) helpers.push(w);
-      }
-    }
+    const helpers = plan && alpha !== 0 ? this.readyHelpers(plan.threads - 1) : [];
     if (!plan || helpers.length === 0) {
       this.k.gemm(m, n, k, a, ars, acs, b, brs, bcs, c, ldc, alpha, beta, WORK_BASE, MC, KC, NC);
       return;
@@ -467,17 +505,39 @@ export class WasmRuntime {
     if (mode === MODE_SHARED_B) this.k.packBFull(k, n, b, brs, bcs, scratch, KC);
     const i32 = this.i32;
     const j = JOB_BYTE >> 2;
-    i32[j + J_MODE] = mode;
     i32[j + J_M] = m; i32[j + J_N] = n; i32[j + J_K] = k;
     i32[j + J_A] = a; i32[j + J_ARS] = ars; i32[j + J_ACS] = acs;
     i32[j + J_B] = b; i32[j + J_BRS] = brs; i32[j + J_BCS] = bcs;
     i32[j + J_PB] = scratch; i32[j + J_NPAD] = align(n, NR);
-    i32[j + J_ACC] = scratch; i32[j + J_ACCSTRIDE] = align(m * n * 4, 64);
     i32[j + J_C] = c; i32[j + J_LDC] = ldc;
     this.f32[j + J_ALPHA] = alpha; this.f32[j + J_BETA] = beta;
+    i32[j + J_TM] = plan.tm; i32[j + J_TN] = plan.tn; i32[j + J_COLTILES] = plan.colTiles;
+    this.runJob(mode, tiles, helpers);
+    this.stats.byMode[mode]++;
+  }
+
+  /** Up to `count` ready workers, none while parallel calls are paused (contention back-off). */
+  private readyHelpers(count: number): WorkerHandle[] {
+    const helpers: WorkerHandle[] = [];
+    if (count < 1 || (this.backoffUntil > 0 && performance.now() < this.backoffUntil)) return helpers;
+    this.spawnWorkers();
+    for (const w of this.workers) {
+      if (helpers.length >= count) break;
+      if (this.workerReady(w)) helpers.push(w);
+    }
+    return helpers;
+  }
+
+  /**
+   * Opens the job whose mode-specific words are already in the record, runs
+   * tiles on this thread while `helpers` run others, and waits for all of them.
+   */
+  private runJob(mode: number, tiles: number, helpers: WorkerHandle[]): void {
+    const i32 = this.i32;
+    const j = JOB_BYTE >> 2;
+    i32[j + J_MODE] = mode;
+    i32[j + J_TILES] = tiles;
     i32[j + J_MC] = MC; i32[j + J_KC] = KC; i32[j + J_NC] = NC;
-    i32[j + J_TM] = plan.tm; i32[j + J_TN] = plan.tn; i32[j + J_COLTILES] = plan.colTiles; i32[j + J_TILES] = tiles;
-    for (let w = 0; w <= this.workers.length; w++) i32[j + J_USED + w] = 0;
     Atomics.store(i32, j + J_COMPLETED, 0);
     Atomics.store(i32, j + J_FAILED, 0);
     this.gen = this.gen >= 0xfffff ? 1 : this.gen + 1;
@@ -490,18 +550,49 @@ export class WasmRuntime {
     }
     let mine = 0;
     try {
-      mine = this.k.gemmTasks(JOB_BYTE, WORK_BASE, 0);
+      mine = this.k.runTasks(JOB_BYTE, WORK_BASE, 0);
     } finally {
       // Always wait for tiles claimed by workers: they are still writing.
-      this.waitCompleted(tiles);
+      if (helpers.length > 0) this.waitCompleted(tiles);
       Atomics.store(i32, j + J_CLAIM, CLAIM_CLOSED);
     }
-    if (Atomics.load(i32, j + J_FAILED) !== 0) throw new Error('tensorkit wasm backend: a worker thread failed during gemm');
+    if (Atomics.load(i32, j + J_FAILED) !== 0) throw new Error('tensorkit wasm backend: a worker thread failed during a parallel kernel');
+    if (helpers.length === 0) return;
     this.noteBalance(mine, tiles);
     this.stats.parallelCalls++;
-    this.stats.byMode[mode]++;
     this.stats.tiles += tiles;
     this.stats.workerTiles += tiles - mine;
+  }
+
+  /**
+   * Bytes of slice scratch and samples per slice for a conv job over a batch of
+   * `n` (see convolution()). Depends on the shapes only, never on the thread
+   * count, so that results do not either.
+   */
+  convSlices(n: number, o: number, ckk: number, L: number, pooled: boolean): { nb: number; tiles: number; stride: number; scratchBytes: number } {
+    const perSample = (pooled ? 2 * o : o) + ckk;
+    let nb = Math.ceil(n / CONV_MAX_SLICES);
+    while (nb > 1 && perSample * nb * L * 4 > CONV_SLICE_BYTES) nb = Math.ceil(nb / 2);
+    const tiles = Math.ceil(n / nb);
+    const stride = align((align(o * nb * L, 16) + align(ckk * nb * L, 16) + (pooled ? o * nb * L : 0)) * 4, 64);
+    return { nb, tiles, stride, scratchBytes: stride * this.maxThreads };
+  }
+
+  /**
+   * One conv2d forward or backward (wasm/assembly/conv-tasks.ts) over operands
+   * in wasm memory, its batch slices shared out between this thread and the
+   * workers. The geometry record must be at `geom`; slices from convSlices().
+   */
+  convolution(job: ConvJob): void {
+    const i32 = this.i32;
+    const j = JOB_BYTE >> 2;
+    const s = job.slices;
+    i32[j + CV_GEOM] = job.geom; i32[j + CV_O] = job.o; i32[j + CV_X] = job.x; i32[j + CV_W] = job.w;
+    i32[j + CV_BIAS] = job.bias; i32[j + CV_RELU] = job.relu; i32[j + CV_OUT] = job.out; i32[j + CV_GY] = job.gy;
+    i32[j + CV_DW] = job.dwSlots; i32[j + CV_SCRATCH] = job.scratch; i32[j + CV_STRIDE] = s.stride; i32[j + CV_NB] = s.nb;
+    i32[j + CV_POOL] = job.pool?.geom ?? 0; i32[j + CV_ARG] = job.pool?.arg ?? 0; i32[j + CV_POOL2] = job.pool?.fast2x2 ? 1 : 0;
+    const helpers = s.tiles > 1 && job.parallel ? this.readyHelpers(this.maxThreads - 1) : [];
+    this.runJob(job.backward ? MODE_CONV_BACKWARD : MODE_CONV_FORWARD, s.tiles, helpers);
   }
 
   /**

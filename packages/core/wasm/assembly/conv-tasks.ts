@@ -1,0 +1,140 @@
+// Whole convolutions as parallel jobs: a tile is a slice of the batch that one
+// thread takes through every step of the layer — im2col, GEMM, layout change
+// (forward) or ReLU mask, layout change, weight-gradient GEMM, column-gradient
+// GEMM, col2im (backward) — so the data movement around the GEMMs is shared out
+// too, and each slice's columns stay in that core's cache.
+//
+// Slices are fixed by the batch size alone and each writes its own output rows
+// and its own weight-gradient slot; the caller sums the slots in slice order.
+// Results are therefore identical whatever the thread count or scheduling.
+//
+// With a max-pool fused after the convolution (POOL ≠ 0), OUT and GY are the
+// pooled output and its gradient; the unpooled output never leaves the slice's
+// scratch, and ARG holds each maximum's index into its slice's [nb, O, L] block.
+//
+// Job record: the GEMM job record of gemm.ts (CLAIM, COMPLETED, MODE, TILES,
+// MC/KC/NC) plus the words below. Per-thread slice scratch: thread i uses
+// [SCRATCH + i·STRIDE, +STRIDE): the GEMM's [O, nb·L] operand, the
+// [C·KH·KW, nb·L] column matrix, and with a pool the slice's [nb, O, L]
+// unpooled output (forward) or its gradient (backward).
+
+import { gemm, JOB_KC, JOB_MC, JOB_MODE, JOB_NC } from './gemm';
+import { col2imN, gemmToNchwRelu, im2colN, nchwToGemmF32 } from './conv';
+import { reluGradF32 } from './elementwise';
+import { maxPool2x2F32, maxPoolGradF32, maxPoolPlanes } from './pool';
+
+export const MODE_CONV_FORWARD: i32 = 3;
+export const MODE_CONV_BACKWARD: i32 = 4;
+
+const CV_GEOM: usize = 192; // conv geometry record (see conv.ts)
+const CV_O: usize = 196; // output channels
+const CV_X: usize = 200; // input [N, C, H, W]
+const CV_W: usize = 204; // weight [O, C·KH·KW]
+const CV_BIAS: usize = 208; // forward: bias [O] or 0
+const CV_RELU: usize = 212; // forward: 1 = fused ReLU; backward: ReLU output [N, O, L] to mask gy with, or 0
+const CV_OUT: usize = 216; // forward: output [N, O, L]; backward: dx [N, C, H, W] or 0
+const CV_GY: usize = 220; // backward: output gradient [N, O, L], masked in place
+const CV_DW: usize = 224; // backward: weight-gradient slots, [tiles][O, C·KH·KW], or 0
+const CV_SCRATCH: usize = 228;
+const CV_STRIDE: usize = 232;
+const CV_NB: usize = 236; // samples per slice
+const CV_POOL: usize = 240; // pool geometry record (as maxPoolF32's), or 0 for no pool
+const CV_ARG: usize = 244; // pool: argmax per pooled output [N, O, PH, PW]
+const CV_POOL2: usize = 248; // pool: 1 when it is 2×2 / stride 2 with every window inside
+
+/** Offsets of a slice's scratch regions. */
+@inline function colRegion(base: usize, o: i32, nb: i32, L: i32): usize {
+  return base + <usize>(((o * nb * L + 15) & ~15) << 2);
+}
+@inline function unpooledRegion(base: usize, o: i32, nb: i32, L: i32, ckk: i32): usize {
+  return colRegion(base, o, nb, L) + <usize>(((ckk * nb * L + 15) & ~15) << 2);
+}
+
+@inline function word(job: usize, at: usize): i32 {
+  return load<i32>(job + at);
+}
+
+@inline function geo(g: usize, i: i32): i32 {
+  return load<i32>(g + (<usize>i << 2));
+}
+
+function forwardSlice(job: usize, work: usize, thread: i32, t: i32): void {
+  const g = <usize>word(job, CV_GEOM);
+  const n = geo(g, 0), c = geo(g, 1), hw = geo(g, 2) * geo(g, 3), ckk = c * geo(g, 4) * geo(g, 5);
+  const L = geo(g, 12) * geo(g, 13);
+  const o = word(job, CV_O);
+  const nb = word(job, CV_NB);
+  const b0 = t * nb;
+  const bn = min(nb, n - b0);
+  const cols = bn * L;
+  const tmp = <usize>word(job, CV_SCRATCH) + <usize>thread * <usize>word(job, CV_STRIDE);
+  const col = colRegion(tmp, o, nb, L);
+  im2colN(g, <usize>word(job, CV_X) + <usize>((b0 * c * hw) << 2), col, bn);
+  gemm(o, cols, ckk, <usize>word(job, CV_W), ckk, 1, col, cols, 1, tmp, cols, 1, 0,
+    work, word(job, JOB_MC), word(job, JOB_KC), word(job, JOB_NC));
+  const bias = <usize>word(job, CV_BIAS);
+  const pool = <usize>word(job, CV_POOL);
+  if (pool == 0) {
+    gemmToNchwRelu(tmp, o, bn, L, bias, bias != 0 ? 1 : 0, word(job, CV_RELU),
+      <usize>word(job, CV_OUT) + <usize>((b0 * o * L) << 2));
+    return;
+  }
+  const conv = unpooledRegion(tmp, o, nb, L, ckk);
+  gemmToNchwRelu(tmp, o, bn, L, bias, bias != 0 ? 1 : 0, word(job, CV_RELU), conv);
+  const PL = geo(pool, 12) * geo(pool, 13);
+  const at = <usize>((b0 * o * PL) << 2);
+  const out = <usize>word(job, CV_OUT) + at;
+  const arg = <usize>word(job, CV_ARG) + at;
+  if (word(job, CV_POOL2) != 0) {
+    maxPool2x2F32(conv, bn * o, geo(pool, 2), geo(pool, 3), geo(pool, 12), geo(pool, 13), out, arg);
+  } else {
+    maxPoolPlanes(pool, bn * o, conv, out, arg);
+  }
+}
+
+function backwardSlice(job: usize, work: usize, thread: i32, t: i32): void {
+  const g = <usize>word(job, CV_GEOM);
+  const n = geo(g, 0), c = geo(g, 1), hw = geo(g, 2) * geo(g, 3), ckk = c * geo(g, 4) * geo(g, 5);
+  const L = geo(g, 12) * geo(g, 13);
+  const o = word(job, CV_O);
+  const nb = word(job, CV_NB);
+  const b0 = t * nb;
+  const bn = min(nb, n - b0);
+  const cols = bn * L;
+  const mc = word(job, JOB_MC), kc = word(job, JOB_KC), nc = word(job, JOB_NC);
+  const gg = <usize>word(job, CV_SCRATCH) + <usize>thread * <usize>word(job, CV_STRIDE);
+  const col = colRegion(gg, o, nb, L);
+  const pool = <usize>word(job, CV_POOL);
+  // Per sample: the (pooled) output size, where this slice's gradient starts.
+  const OL = pool == 0 ? L : geo(pool, 12) * geo(pool, 13);
+  let gy = <usize>word(job, CV_GY) + <usize>((b0 * o * OL) << 2);
+  const reluOut = <usize>word(job, CV_RELU);
+  // A ReLU before the pool: the pooled output is the ReLU output at each maximum.
+  if (reluOut != 0) reluGradF32(reluOut + <usize>((b0 * o * OL) << 2), gy, gy, bn * o * OL);
+  if (pool != 0) {
+    const conv = unpooledRegion(gg, o, nb, L, ckk);
+    maxPoolGradF32(<usize>word(job, CV_ARG) + <usize>((b0 * o * OL) << 2), gy, bn * o * OL, conv, bn * o * L);
+    gy = conv;
+  }
+  nchwToGemmF32(gy, o, bn, L, gg);
+  const dw = <usize>word(job, CV_DW);
+  if (dw != 0) {
+    im2colN(g, <usize>word(job, CV_X) + <usize>((b0 * c * hw) << 2), col, bn);
+    // dW slot [O, ckk] = gg [O, cols] · colᵀ
+    gemm(o, ckk, cols, gg, cols, 1, col, 1, cols, dw + <usize>((t * o * ckk) << 2), ckk, 1, 0, work, mc, kc, nc);
+  }
+  const dx = <usize>word(job, CV_OUT);
+  if (dx != 0) {
+    // dcol [ckk, cols] = Wᵀ · gg, then scattered back into this slice's images.
+    gemm(ckk, cols, o, <usize>word(job, CV_W), 1, ckk, gg, cols, 1, col, cols, 1, 0, work, mc, kc, nc);
+    const dxs = dx + <usize>((b0 * c * hw) << 2);
+    memory.fill(dxs, 0, <usize>(bn * c * hw) << 2);
+    col2imN(g, col, dxs, bn);
+  }
+}
+
+/** Runs slice `t` of the conv job at `job` (claimed by the caller with claimTile; see tasks.ts). */
+export function convTile(job: usize, work: usize, thread: i32, t: i32): void {
+  if (word(job, JOB_MODE) == MODE_CONV_FORWARD) forwardSlice(job, work, thread, t);
+  else backwardSlice(job, work, thread, t);
+}
