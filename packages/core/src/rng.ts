@@ -85,6 +85,26 @@ export class Generator {
     return (hi * 67108864 + lo) / 9007199254740992;
   }
 
+  /**
+   * Fills `out` with uniform draws in [0, 1): the same values, in the same order, as
+   * out.length calls of uniform(), with the state kept in locals (a dropout mask's
+   * hundreds of thousands of draws per step). Stored in out's precision.
+   */
+  fillUniform(out: Float32Array | Float64Array): void {
+    const st = this.st;
+    let s0 = st[0], s1 = st[1], s2 = st[2], s3 = st[3];
+    for (let i = 0; i < out.length; i++) {
+      const hi = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 5;
+      let t = s1 << 9;
+      s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = rotl(s3, 11);
+      const lo = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 6;
+      t = s1 << 9;
+      s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = rotl(s3, 11);
+      out[i] = (hi * 67108864 + lo) / 9007199254740992;
+    }
+    st[0] = s0; st[1] = s1; st[2] = s2; st[3] = s3;
+  }
+
   /** Uniform in [low, high). */
   uniformRange(low: number, high: number): number {
     return low + (high - low) * this.uniform();

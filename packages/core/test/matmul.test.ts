@@ -98,6 +98,15 @@ describe('matmul gradients (float64 gradcheck)', () => {
     expectGrad((a, b) => a.matmul(b), [rnd([2, 3], 11), rnd([2, 3, 2], 12)]);
   });
   it('transposed inputs', () => expectGrad((a, b) => a.T.matmul(b.T), [rnd([3, 2], 13), rnd([2, 3], 14)]));
+  it('a weight used transposed (x · wᵀ, as in a linear layer) gets a dense gradient, equal to the plain formula', () => {
+    const x = rnd([4, 3], 15);
+    const w = rnd([5, 3], 16);
+    x.matmul(w.T).sum().backward();
+    expect(w.grad!.isContiguous()).toBe(true);
+    // d/dw Σ x·wᵀ = 1ᵀ·x for every row of w
+    const colSums = x.detach().sum(0).toArray() as number[];
+    expectClose(w.grad!, Array.from({ length: 5 }, () => colSums));
+  });
   it('hand-checked: d(sum(AB))/dA = rowsum(B) broadcast', () => {
     const a = tensor([[1, 2, 3], [4, 5, 6]], { requiresGrad: true });
     const b = tensor([[7, 8], [9, 10], [11, 12]], { requiresGrad: true });

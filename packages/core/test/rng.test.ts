@@ -21,6 +21,19 @@ describe('Generator (xoshiro128**)', () => {
     expect(() => new Generator(NaN)).toThrow(/manualSeed: seed must be a finite number/);
   });
 
+  it('fillUniform gives the values of repeated uniform() calls and leaves the generator where they would', () => {
+    const a = new Generator(42);
+    const b = new Generator(42);
+    const filled = new Float64Array(1001);
+    a.fillUniform(filled);
+    const one = Array.from({ length: 1001 }, () => b.uniform());
+    expect(Array.from(filled)).toEqual(one);
+    expect(a.nextUint32()).toBe(b.nextUint32());
+    const f32 = new Float32Array(3);
+    a.fillUniform(f32);
+    expect(Array.from(f32)).toEqual([b.uniform(), b.uniform(), b.uniform()].map(Math.fround));
+  });
+
   it('uniform is in [0, 1) with mean 1/2; normal has mean 0 and std 1', () => {
     const g = new Generator(5);
     const u = Array.from({ length: 20000 }, () => g.uniform());

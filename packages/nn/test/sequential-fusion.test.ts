@@ -33,7 +33,7 @@ describe('Sequential: Conv2d → MaxPool2d runs fused', () => {
     const g = new Generator(4);
     let calls = 0;
     class Counting extends Conv2d {
-      forward(x: Tensor): Tensor {
+      override forward(x: Tensor): Tensor {
         calls++;
         return super.forward(x);
       }

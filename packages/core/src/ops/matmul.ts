@@ -49,9 +49,18 @@ function matmulND(a: Tensor, b: Tensor): Tensor {
   }
   const y = new Tensor(out, [...batch, m, n], a.dtype);
   return record(y, 'matmul', [a, b], (g) => [
-    a.requiresGrad ? sumToShape(matmulND(g, transpose(b.detach(), -2, -1)), a.shape) : null,
-    b.requiresGrad ? sumToShape(matmulND(transpose(a.detach(), -2, -1), g), b.shape) : null,
+    a.requiresGrad ? (isTransposed(a) && g.rank === 2 ? transpose(matmulND(b.detach(), transpose(g, 0, 1)), 0, 1) : sumToShape(matmulND(g, transpose(b.detach(), -2, -1)), a.shape)) : null,
+    b.requiresGrad ? (isTransposed(b) && g.rank === 2 ? transpose(matmulND(transpose(g, 0, 1), a.detach()), 0, 1) : sumToShape(matmulND(transpose(a.detach(), -2, -1), g), b.shape)) : null,
   ]);
+}
+
+/**
+ * A 2-D operand that is the transpose of a dense matrix (as `weight.T` in a linear
+ * layer): its gradient is computed transposed, so that it too is a transposed view of
+ * a dense matrix and the weight's own gradient comes out dense (no strided copy).
+ */
+function isTransposed(t: Tensor): boolean {
+  return t.rank === 2 && t.shape[0] > 1 && t.shape[1] > 1 && t.strides[0] === 1 && t.strides[1] === t.shape[0];
 }
 
 /**

@@ -15,6 +15,9 @@ export interface DropoutConfig extends ModuleConfig {
   p?: number;
 }
 
+/** Scratch for the mask's uniform draws, reused across calls. */
+let uniforms = new Float64Array(0);
+
 /** Functional dropout; `training` false (or p = 0) returns x unchanged. */
 export function dropout(x: Tensor, p: number, training: boolean, generator?: Generator): Tensor {
   if (!training || p === 0) return x;
@@ -22,7 +25,11 @@ export function dropout(x: Tensor, p: number, training: boolean, generator?: Gen
   const g = generator ?? getDefaultGenerator();
   const keep = 1 / (1 - p);
   const mask = x.dtype === 'float64' ? new Float64Array(x.size) : new Float32Array(x.size);
-  for (let i = 0; i < mask.length; i++) mask[i] = g.uniform() < p ? 0 : keep;
+  // One draw per element, as g.uniform() would give them, compared in float64.
+  if (uniforms.length < mask.length) uniforms = new Float64Array(mask.length);
+  const u = uniforms.subarray(0, mask.length);
+  g.fillUniform(u);
+  for (let i = 0; i < mask.length; i++) mask[i] = u[i] < p ? 0 : keep;
   return x.mul(new Tensor(mask, x.shape, mask instanceof Float64Array ? 'float64' : 'float32'));
 }
 
