@@ -2,17 +2,9 @@
  * tensorkit training steps for the four benchmark models, mirroring the tfjs
  * models in tfjs.ts: forward, cross-entropy, backward, Adam (lr 1e-3).
  */
-import { conv2d, Generator, rand, randint, type Tensor } from '@tensorkit/core';
+import { Generator, rand, randint, type Tensor } from '@tensorkit/core';
 import { Adam, Conv2d, crossEntropy, EmbeddingBag, Flatten, GRU, Linear, MaxPool2d, Module, ReLU, Sequential, type TensorModule } from '@tensorkit/nn';
 import type { TrainCase } from './types.js';
-
-/** Conv2d followed by ReLU as one fused op (as tfjs layers fuse a conv's activation). */
-class Conv2dReLU extends Conv2d {
-  override forward(x: Tensor): Tensor {
-    const c = this.config;
-    return conv2d(x, this.weight, this.bias, { stride: c.stride, padding: c.padding, dilation: c.dilation, groups: c.groups, activation: 'relu' });
-  }
-}
 
 class TextModel extends Module {
   readonly config = { type: 'BenchText' };
@@ -78,8 +70,8 @@ export function buildTrainStep(which: TrainCase): { step: () => void; batch: num
     which === 'train-mlp'
       ? [new Flatten(), new Linear({ inFeatures: 784, outFeatures: 128, generator: g }), new ReLU(), new Linear({ inFeatures: 128, outFeatures: 10, generator: g })]
       : [
-          new Conv2dReLU({ inChannels: 1, outChannels: 32, kernelSize: 3, padding: 'same', generator: g }), new MaxPool2d({ kernelSize: 2 }),
-          new Conv2dReLU({ inChannels: 32, outChannels: 64, kernelSize: 3, padding: 'same', generator: g }), new MaxPool2d({ kernelSize: 2 }),
+          new Conv2d({ inChannels: 1, outChannels: 32, kernelSize: 3, padding: 'same', generator: g }), new ReLU(), new MaxPool2d({ kernelSize: 2 }),
+          new Conv2d({ inChannels: 32, outChannels: 64, kernelSize: 3, padding: 'same', generator: g }), new ReLU(), new MaxPool2d({ kernelSize: 2 }),
           new Flatten(), new Linear({ inFeatures: 64 * 7 * 7, outFeatures: 128, generator: g }), new ReLU(), new Linear({ inFeatures: 128, outFeatures: 10, generator: g }),
         ];
   const model = new Sequential(...layers);

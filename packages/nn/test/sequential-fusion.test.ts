@@ -29,6 +29,22 @@ describe('Sequential: Conv2d → MaxPool2d runs fused', () => {
     });
   });
 
+  it('fuses Conv2d → ReLU → MaxPool2d too, with the ReLU before the pool', () => {
+    const g = new Generator(5);
+    const conv = new Conv2d({ inChannels: 3, outChannels: 6, kernelSize: 3, padding: 1, generator: g });
+    const pool = new MaxPool2d({ kernelSize: 2 });
+    const seq = new Sequential(conv, new ReLU(), pool);
+    const x = randn([20, 3, 8, 8], { generator: g });
+    const up = randn([20, 6, 4, 4], { generator: g });
+    const params = [conv.weight, conv.bias!];
+    const fused = run((t) => seq.forward(t), params, x, up);
+    const apart = run((t) => pool.forward(conv.forward(t).relu()), params, x, up);
+    fused.forEach((a, k) => {
+      for (let i = 0; i < a.length; i++) expect(Math.abs(a[i] - apart[k][i])).toBeLessThan(1e-5 * (1 + Math.abs(apart[k][i])));
+    });
+    expect(fused[0].some((v) => v === 0)).toBe(true);
+  });
+
   it('leaves a Conv2d subclass with its own forward alone', () => {
     const g = new Generator(4);
     let calls = 0;

@@ -110,9 +110,10 @@ export class Conv2d extends ConvBase {
     return conv2d(x, this.weight, this.bias, { stride: c.stride, padding: c.padding, dilation: c.dilation, groups: c.groups });
   }
 
-  /** maxPool2d(forward(x), kernel, pool) as one fused op (see conv2dMaxPool in core); Sequential uses it for a Conv2d → MaxPool2d pair. */
-  forwardMaxPool(x: Tensor, kernel: Pair, pool: Pool2dOptions): Tensor {
+  /** maxPool2d(forward(x), kernel, pool) as one fused op, with a ReLU before the pool when `relu` (see conv2dMaxPool in core); Sequential uses it for Conv2d → [ReLU →] MaxPool2d. */
+  forwardMaxPool(x: Tensor, kernel: Pair, pool: Pool2dOptions, relu = false): Tensor {
     const c = this.config;
-    return conv2dMaxPool(x, this.weight, this.bias, { stride: c.stride, padding: c.padding, dilation: c.dilation, groups: c.groups }, kernel, pool);
+    const opts = { stride: c.stride, padding: c.padding, dilation: c.dilation, groups: c.groups, activation: relu ? ('relu' as const) : null };
+    return conv2dMaxPool(x, this.weight, this.bias, opts, kernel, pool);
   }
 }

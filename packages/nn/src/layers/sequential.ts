@@ -4,6 +4,7 @@ import type { AnyModuleConfig, ModuleConfig } from '../config.js';
 import { Module, type TensorModule } from '../module.js';
 import { Conv2d } from './conv.js';
 import { MaxPool2d } from './pool.js';
+import { ReLU } from './activation.js';
 
 export interface SequentialConfig extends ModuleConfig {
   type: 'Sequential';
@@ -49,14 +50,18 @@ export class Sequential extends Module {
     let y = x;
     for (let i = 0; i < kids.length; i++) {
       const m = kids[i];
-      const next = kids[i + 1];
-      // A plain Conv2d directly followed by a plain MaxPool2d runs as one fused op (same
-      // result; the unpooled activation is never materialised). Subclasses keep their own forward.
-      if (m.constructor === Conv2d && next?.constructor === MaxPool2d) {
-        const p = (next as MaxPool2d).config;
-        y = (m as Conv2d).forwardMaxPool(y, p.kernelSize, { stride: p.stride, padding: p.padding, dilation: p.dilation, ceilMode: p.ceilMode });
-        i++;
-        continue;
+      // A plain Conv2d followed by a plain MaxPool2d, with or without a ReLU between them,
+      // runs as one fused op (same result; the unpooled activation is never materialised).
+      // Subclasses keep their own forward.
+      if (m.constructor === Conv2d) {
+        const relu = kids[i + 1]?.constructor === ReLU;
+        const pool = kids[i + (relu ? 2 : 1)];
+        if (pool?.constructor === MaxPool2d) {
+          const p = (pool as MaxPool2d).config;
+          y = (m as Conv2d).forwardMaxPool(y, p.kernelSize, { stride: p.stride, padding: p.padding, dilation: p.dilation, ceilMode: p.ceilMode }, relu);
+          i += relu ? 2 : 1;
+          continue;
+        }
       }
       y = m.forward(y);
     }
