@@ -69,3 +69,34 @@ describe.skipIf(!multi || !single)('wasm conv2d determinism', () => {
     one.dispose();
   });
 });
+
+describe.skipIf(!multi || !single)('wasm jobs without helpers', () => {
+  it('wait for slices claimed by a worker that woke late for an earlier job', async () => {
+    // The conv job is below the parallel threshold, so it runs without helpers, but it stays
+    // claimable: a worker woken for the GEMM before it, too late to help there, takes slices
+    // of the conv instead, and the caller must not read the output before they are done.
+    const b = createWasmBackend({ fallback: jsBackend, threads: 2, adaptiveThreads: false, parallelMinFlops: 2 ** 24 })!;
+    await b.ready();
+    const one = createWasmBackend({ fallback: jsBackend, threads: 1 })!;
+    const g = { n: 64, c: 8, h: 14, w: 14, o: 8, kh: 3, kw: 3, sh: 1, sw: 1, ph: 1, pw: 1, dh: 1, dw: 1, oh: 14, ow: 14 };
+    const x = new Float32Array(g.n * g.c * 196).map((_, i) => Math.sin(i * 0.3));
+    const w = new Float32Array(g.o * g.c * 9).map((_, i) => Math.cos(i * 0.7));
+    const want = new Float32Array(g.n * g.o * 196);
+    one.conv2dForward!(g, x, w, null, want);
+    const [m, n, k] = [256, 256, 256]; // 34 MFLOP: parallel
+    const A = { data: new Float32Array(m * k).fill(0.5), offset: 0, rowStride: k, colStride: 1 };
+    const B = { data: new Float32Array(k * n).fill(0.25), offset: 0, rowStride: n, colStride: 1 };
+    const c = new Float32Array(m * n);
+    const nap = new Int32Array(new SharedArrayBuffer(4));
+    for (let r = 0; r < 400; r++) {
+      Atomics.wait(nap, 0, 0, 1); // long enough for the worker to go back to sleep
+      b.gemm(m, n, k, 1, A, B, 0, c, 0, n);
+      const y = new Float32Array(want.length);
+      b.conv2dForward!(g, x, w, null, y);
+      expect(Buffer.from(y.buffer).equals(Buffer.from(want.buffer))).toBe(true);
+    }
+    expect(b.stats.parallelCalls).toBeGreaterThan(0);
+    b.dispose();
+    one.dispose();
+  });
+});

@@ -552,8 +552,9 @@ export class WasmRuntime {
     try {
       mine = this.k.runTasks(JOB_BYTE, WORK_BASE, 0);
     } finally {
-      // Always wait for tiles claimed by workers: they are still writing.
-      if (helpers.length > 0) this.waitCompleted(tiles);
+      // Always wait for tiles claimed by workers: they are still writing. Even with no
+      // helpers: a worker still looping after an earlier job can claim tiles of this one.
+      this.waitCompleted(tiles);
       Atomics.store(i32, j + J_CLAIM, CLAIM_CLOSED);
     }
     if (Atomics.load(i32, j + J_FAILED) !== 0) throw new Error('tensorkit wasm backend: a worker thread failed during a parallel kernel');
