@@ -618,18 +618,22 @@ export class WasmRuntime {
     this.stats.backoffs++;
   }
 
+  private finished(tiles: number): boolean {
+    const j = JOB_BYTE >> 2;
+    return Atomics.load(this.i32, j + J_COMPLETED) >= tiles || Atomics.load(this.i32, j + J_FAILED) !== 0;
+  }
+
   /** Waits until `tiles` tiles are completed (or a worker failed): spins briefly, then sleeps. */
   private waitCompleted(tiles: number): void {
     const i32 = this.i32;
     const j = JOB_BYTE >> 2;
-    const finished = (): boolean => Atomics.load(i32, j + J_COMPLETED) >= tiles || Atomics.load(i32, j + J_FAILED) !== 0;
-    if (finished()) return;
+    if (this.finished(tiles)) return;
     const until = performance.now() + MAIN_SPIN_MS;
     let spins = 0;
-    while (!finished()) {
+    while (!this.finished(tiles)) {
       if ((++spins & 63) !== 0 || performance.now() < until) continue;
       Atomics.store(i32, j + J_MSLEEP, 1);
-      while (!finished()) {
+      while (!this.finished(tiles)) {
         // A worker killed from outside cannot be detected here (its 'exit' event
         // needs the event loop); a worker that throws sets FAILED.
         Atomics.wait(i32, j + J_COMPLETED, Atomics.load(i32, j + J_COMPLETED), 1000);
