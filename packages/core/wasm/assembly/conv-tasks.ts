@@ -58,18 +58,13 @@ const CV_POOL2: usize = 248; // pool: 1 when it is 2×2 / stride 2 with every wi
   return load<i32>(g + (<usize>i << 2));
 }
 
-function forwardSlice(job: usize, work: usize, thread: i32, t: i32): void {
-  const g = <usize>word(job, CV_GEOM);
-  const n = geo(g, 0), c = geo(g, 1), hw = geo(g, 2) * geo(g, 3), ckk = c * geo(g, 4) * geo(g, 5);
-  const L = geo(g, 12) * geo(g, 13);
-  const o = word(job, CV_O);
-  const nb = word(job, CV_NB);
-  const b0 = t * nb;
-  const bn = min(nb, n - b0);
+// Slice geometry: samples [b0, b0 + bn) of a batch cut into slices of nb; per sample C·H·W
+// inputs (chw) and L outputs per channel; ckk rows of the column matrix.
+function forwardSlice(job: usize, work: usize, thread: i32, g: usize, chw: i32, ckk: i32, L: i32, o: i32, nb: i32, b0: i32, bn: i32): void {
   const cols = bn * L;
   const tmp = <usize>word(job, CV_SCRATCH) + <usize>thread * <usize>word(job, CV_STRIDE);
   const col = colRegion(tmp, o, nb, L);
-  im2colN(g, <usize>word(job, CV_X) + <usize>((b0 * c * hw) << 2), col, bn);
+  im2colN(g, <usize>word(job, CV_X) + <usize>((b0 * chw) << 2), col, bn);
   gemm(o, cols, ckk, <usize>word(job, CV_W), ckk, 1, col, cols, 1, tmp, cols, 1, 0,
     work, word(job, JOB_MC), word(job, JOB_KC), word(job, JOB_NC));
   const bias = <usize>word(job, CV_BIAS);
@@ -92,14 +87,8 @@ function forwardSlice(job: usize, work: usize, thread: i32, t: i32): void {
   }
 }
 
-function backwardSlice(job: usize, work: usize, thread: i32, t: i32): void {
-  const g = <usize>word(job, CV_GEOM);
-  const n = geo(g, 0), c = geo(g, 1), hw = geo(g, 2) * geo(g, 3), ckk = c * geo(g, 4) * geo(g, 5);
-  const L = geo(g, 12) * geo(g, 13);
-  const o = word(job, CV_O);
-  const nb = word(job, CV_NB);
-  const b0 = t * nb;
-  const bn = min(nb, n - b0);
+function backwardSlice(job: usize, work: usize, thread: i32, g: usize, chw: i32, ckk: i32, L: i32, o: i32, nb: i32, b0: i32, bn: i32): void {
+  const t = b0 / nb;
   const cols = bn * L;
   const mc = word(job, JOB_MC), kc = word(job, JOB_KC), nc = word(job, JOB_NC);
   const gg = <usize>word(job, CV_SCRATCH) + <usize>thread * <usize>word(job, CV_STRIDE);
@@ -119,7 +108,7 @@ function backwardSlice(job: usize, work: usize, thread: i32, t: i32): void {
   nchwToGemmF32(gy, o, bn, L, gg);
   const dw = <usize>word(job, CV_DW);
   if (dw != 0) {
-    im2colN(g, <usize>word(job, CV_X) + <usize>((b0 * c * hw) << 2), col, bn);
+    im2colN(g, <usize>word(job, CV_X) + <usize>((b0 * chw) << 2), col, bn);
     // dW slot [O, ckk] = gg [O, cols] · colᵀ
     gemm(o, ckk, cols, gg, cols, 1, col, 1, cols, dw + <usize>((t * o * ckk) << 2), ckk, 1, 0, work, mc, kc, nc);
   }
@@ -127,14 +116,21 @@ function backwardSlice(job: usize, work: usize, thread: i32, t: i32): void {
   if (dx != 0) {
     // dcol [ckk, cols] = Wᵀ · gg, then scattered back into this slice's images.
     gemm(ckk, cols, o, <usize>word(job, CV_W), 1, ckk, gg, cols, 1, col, cols, 1, 0, work, mc, kc, nc);
-    const dxs = dx + <usize>((b0 * c * hw) << 2);
-    memory.fill(dxs, 0, <usize>(bn * c * hw) << 2);
+    const dxs = dx + <usize>((b0 * chw) << 2);
+    memory.fill(dxs, 0, <usize>(bn * chw) << 2);
     col2imN(g, col, dxs, bn);
   }
 }
 
 /** Runs slice `t` of the conv job at `job` (claimed by the caller with claimTile; see tasks.ts). */
 export function convTile(job: usize, work: usize, thread: i32, t: i32): void {
-  if (word(job, JOB_MODE) == MODE_CONV_FORWARD) forwardSlice(job, work, thread, t);
-  else backwardSlice(job, work, thread, t);
+  const g = <usize>word(job, CV_GEOM);
+  const n = geo(g, 0), c = geo(g, 1);
+  const chw = c * geo(g, 2) * geo(g, 3), ckk = c * geo(g, 4) * geo(g, 5);
+  const L = geo(g, 12) * geo(g, 13);
+  const nb = word(job, CV_NB);
+  const b0 = t * nb;
+  const bn = min(nb, n - b0);
+  if (word(job, JOB_MODE) == MODE_CONV_FORWARD) forwardSlice(job, work, thread, g, chw, ckk, L, word(job, CV_O), nb, b0, bn);
+  else backwardSlice(job, work, thread, g, chw, ckk, L, word(job, CV_O), nb, b0, bn);
 }
