@@ -26,47 +26,54 @@ function window2(src: usize, i0: i32, w: i32, out: usize, arg: usize, p: i32): v
 }
 
 export function maxPool2x2F32(src: usize, planes: i32, h: i32, w: i32, oh: i32, ow: i32, out: usize, arg: usize): void {
-  const ow4 = ow & ~3;
-  const lane2 = i32x4(0, 2, 4, 6);
-  const wv = i32x4.splat(w);
   let p: i32 = 0;
   for (let pl: i32 = 0; pl < planes; pl++) {
     const base = pl * h * w;
-    for (let oy: i32 = 0; oy < oh; oy++) {
+    for (let oy: i32 = 0; oy < oh; oy++, p += ow) {
       const rowStart = base + 2 * oy * w;
-      let ox: i32 = 0;
-      for (; ox < ow4; ox += 4, p += 4) {
-        const i0 = rowStart + 2 * ox;
-        const top = src + (<usize>i0 << 2);
-        const bot = src + (<usize>(i0 + w) << 2);
-        const t0 = v128.load(top);
-        const t1 = v128.load(top, 16);
-        const b0 = v128.load(bot);
-        const b1 = v128.load(bot, 16);
-        const A = v128.shuffle<f32>(t0, t1, 0, 2, 4, 6);
-        const B = v128.shuffle<f32>(t0, t1, 1, 3, 5, 7);
-        const C = v128.shuffle<f32>(b0, b1, 0, 2, 4, 6);
-        const D = v128.shuffle<f32>(b0, b1, 1, 3, 5, 7);
-        const nan = v128.or(v128.or(f32x4.ne(A, A), f32x4.ne(B, B)), v128.or(f32x4.ne(C, C), f32x4.ne(D, D)));
-        if (v128.any_true(nan)) {
-          for (let q: i32 = 0; q < 4; q++) window2(src, i0 + 2 * q, w, out, arg, p + q);
-          continue;
-        }
-        const s1 = f32x4.gt(B, A);
-        const AB = v128.bitselect(B, A, s1);
-        const s2 = f32x4.gt(D, C);
-        const CD = v128.bitselect(D, C, s2);
-        const s3 = f32x4.gt(CD, AB);
-        const M = v128.bitselect(CD, AB, s3);
-        const offTop = i32x4.neg(s1);
-        const offBot = i32x4.sub(wv, s2);
-        const off = v128.bitselect(offBot, offTop, s3);
-        v128.store(out + (<usize>p << 2), M);
-        v128.store(arg + (<usize>p << 2), i32x4.add(i32x4.add(i32x4.splat(i0), lane2), off));
+      if (ow < 4) {
+        for (let ox: i32 = 0; ox < ow; ox++) window2(src, rowStart + 2 * ox, w, out, arg, p + ox);
+        continue;
       }
-      for (; ox < ow; ox++, p++) window2(src, rowStart + 2 * ox, w, out, arg, p);
+      let ox: i32 = 0;
+      for (; ox + 4 <= ow; ox += 4) window4(src, rowStart, ox, w, out, arg, p);
+      // The last windows as one more group of four, overlapping the previous one (it writes
+      // the same values there), rather than one at a time.
+      if (ox < ow) window4(src, rowStart, ow - 4, w, out, arg, p);
     }
   }
+}
+
+/** Windows ox … ox+3 of the output row starting at p, whose input rows start at rowStart. */
+@inline function window4(src: usize, rowStart: i32, ox: i32, w: i32, out: usize, arg: usize, p: i32): void {
+  const i0 = rowStart + 2 * ox;
+  const top = src + (<usize>i0 << 2);
+  const bot = src + (<usize>(i0 + w) << 2);
+  const t0 = v128.load(top);
+  const t1 = v128.load(top, 16);
+  const b0 = v128.load(bot);
+  const b1 = v128.load(bot, 16);
+  const A = v128.shuffle<f32>(t0, t1, 0, 2, 4, 6);
+  const B = v128.shuffle<f32>(t0, t1, 1, 3, 5, 7);
+  const C = v128.shuffle<f32>(b0, b1, 0, 2, 4, 6);
+  const D = v128.shuffle<f32>(b0, b1, 1, 3, 5, 7);
+  const nan = v128.or(v128.or(f32x4.ne(A, A), f32x4.ne(B, B)), v128.or(f32x4.ne(C, C), f32x4.ne(D, D)));
+  const q = p + ox;
+  if (v128.any_true(nan)) {
+    for (let k: i32 = 0; k < 4; k++) window2(src, i0 + 2 * k, w, out, arg, q + k);
+    return;
+  }
+  const s1 = f32x4.gt(B, A);
+  const AB = v128.bitselect(B, A, s1);
+  const s2 = f32x4.gt(D, C);
+  const CD = v128.bitselect(D, C, s2);
+  const s3 = f32x4.gt(CD, AB);
+  const M = v128.bitselect(CD, AB, s3);
+  const offTop = i32x4.neg(s1);
+  const offBot = i32x4.sub(i32x4.splat(w), s2);
+  const off = v128.bitselect(offBot, offTop, s3);
+  v128.store(out + (<usize>q << 2), M);
+  v128.store(arg + (<usize>q << 2), i32x4.add(i32x4.add(i32x4.splat(i0), i32x4(0, 2, 4, 6)), off));
 }
 
 /**
