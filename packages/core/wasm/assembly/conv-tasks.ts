@@ -10,13 +10,14 @@
 //
 // With a max-pool fused after the convolution (POOL ≠ 0), OUT and GY are the
 // pooled output and its gradient; the unpooled output never leaves the slice's
-// scratch, and ARG holds each maximum's index into its slice's [nb, O, L] block.
+// scratch (it is pooled from the GEMM's [O, nb, L] result, and the gradient is
+// scattered back into that layout), and ARG holds each maximum's index within
+// its (channel, sample) plane.
 //
 // Job record: the GEMM job record of gemm.ts (CLAIM, COMPLETED, MODE, TILES,
 // MC/KC/NC) plus the words below. Per-thread slice scratch: thread i uses
-// [SCRATCH + i·STRIDE, +STRIDE): the GEMM's [O, nb·L] operand, the
-// [C·KH·KW, nb·L] column matrix, and with a pool the slice's [nb, O, L]
-// unpooled output (forward) or its gradient (backward).
+// [SCRATCH + i·STRIDE, +STRIDE): the GEMM's [O, nb·L] operand, then the
+// [C·KH·KW, nb·L] column matrix.
 
 import { gemm, JOB_KC, JOB_MC, JOB_MODE, JOB_NC } from './gemm';
 import { col2imN, gemmToNchwRelu, im2colN, nchwToGemmF32 } from './conv';
@@ -46,9 +47,6 @@ const CV_POOL2: usize = 248; // pool: 1 when it is 2×2 / stride 2 with every wi
 @inline function colRegion(base: usize, o: i32, nb: i32, L: i32): usize {
   return base + <usize>(((o * nb * L + 15) & ~15) << 2);
 }
-@inline function unpooledRegion(base: usize, o: i32, nb: i32, L: i32, ckk: i32): usize {
-  return colRegion(base, o, nb, L) + <usize>(((ckk * nb * L + 15) & ~15) << 2);
-}
 
 @inline function word(job: usize, at: usize): i32 {
   return load<i32>(job + at);
@@ -68,22 +66,49 @@ function forwardSlice(job: usize, work: usize, thread: i32, g: usize, chw: i32, 
   gemm(o, cols, ckk, <usize>word(job, CV_W), ckk, 1, col, cols, 1, tmp, cols, 1, 0,
     work, word(job, JOB_MC), word(job, JOB_KC), word(job, JOB_NC));
   const bias = <usize>word(job, CV_BIAS);
+  const relu = word(job, CV_RELU);
   const pool = <usize>word(job, CV_POOL);
   if (pool == 0) {
-    gemmToNchwRelu(tmp, o, bn, L, bias, bias != 0 ? 1 : 0, word(job, CV_RELU),
-      <usize>word(job, CV_OUT) + <usize>((b0 * o * L) << 2));
+    gemmToNchwRelu(tmp, o, bn, L, bias, bias != 0 ? 1 : 0, relu, <usize>word(job, CV_OUT) + <usize>((b0 * o * L) << 2));
     return;
   }
-  const conv = unpooledRegion(tmp, o, nb, L, ckk);
-  gemmToNchwRelu(tmp, o, bn, L, bias, bias != 0 ? 1 : 0, word(job, CV_RELU), conv);
+  // Pooled straight from the GEMM's [O, nb, L] layout: each (channel, sample) plane is
+  // contiguous there too, so the unpooled output is never rearranged or copied.
+  if (bias != 0 || relu != 0) biasReluRows(tmp, o, cols, bias, relu);
   const PL = geo(pool, 12) * geo(pool, 13);
-  const at = <usize>((b0 * o * PL) << 2);
-  const out = <usize>word(job, CV_OUT) + at;
-  const arg = <usize>word(job, CV_ARG) + at;
-  if (word(job, CV_POOL2) != 0) {
-    maxPool2x2F32(conv, bn * o, geo(pool, 2), geo(pool, 3), geo(pool, 12), geo(pool, 13), out, arg);
-  } else {
-    maxPoolPlanes(pool, bn * o, conv, out, arg);
+  const out = <usize>word(job, CV_OUT) + <usize>((b0 * o * PL) << 2);
+  const arg = <usize>word(job, CV_ARG) + <usize>((b0 * o * PL) << 2);
+  const fast = word(job, CV_POOL2) != 0;
+  const h = geo(pool, 2), w = geo(pool, 3), oh = geo(pool, 12), ow = geo(pool, 13);
+  for (let oc: i32 = 0; oc < o; oc++) {
+    for (let b: i32 = 0; b < bn; b++) {
+      const src = tmp + (<usize>((oc * bn + b) * L) << 2);
+      const at = <usize>((b * o + oc) * PL) << 2;
+      // arg: the index of each maximum within its own plane
+      if (fast) maxPool2x2F32(src, 1, h, w, oh, ow, out + at, arg + at);
+      else maxPoolPlanes(pool, 1, src, out + at, arg + at);
+    }
+  }
+}
+
+/** rows[oc, :] = relu?(rows[oc, :] + bias[oc]) over o rows of n values, in place (bias 0: none). */
+function biasReluRows(rows: usize, o: i32, n: i32, bias: usize, relu: i32): void {
+  const zero = f32x4.splat(0);
+  for (let oc: i32 = 0; oc < o; oc++) {
+    const bv = bias != 0 ? load<f32>(bias + (<usize>oc << 2)) : <f32>0;
+    const vb = f32x4.splat(bv);
+    const row = rows + (<usize>(oc * n) << 2);
+    let i: i32 = 0;
+    for (; i + 4 <= n; i += 4) {
+      const a = row + (<usize>i << 2);
+      const v = f32x4.add(v128.load(a), vb);
+      v128.store(a, relu != 0 ? v128.and(v, f32x4.gt(v, zero)) : v);
+    }
+    for (; i < n; i++) {
+      const a = row + (<usize>i << 2);
+      const v = load<f32>(a) + bv;
+      store<f32>(a, relu != 0 ? (v > 0 ? v : <f32>0) : v);
+    }
   }
 }
 
@@ -96,16 +121,22 @@ function backwardSlice(job: usize, work: usize, thread: i32, g: usize, chw: i32,
   const pool = <usize>word(job, CV_POOL);
   // Per sample: the (pooled) output size, where this slice's gradient starts.
   const OL = pool == 0 ? L : geo(pool, 12) * geo(pool, 13);
-  let gy = <usize>word(job, CV_GY) + <usize>((b0 * o * OL) << 2);
+  const gy = <usize>word(job, CV_GY) + <usize>((b0 * o * OL) << 2);
   const reluOut = <usize>word(job, CV_RELU);
   // A ReLU before the pool: the pooled output is the ReLU output at each maximum.
   if (reluOut != 0) reluGradF32(reluOut + <usize>((b0 * o * OL) << 2), gy, gy, bn * o * OL);
   if (pool != 0) {
-    const conv = unpooledRegion(gg, o, nb, L, ckk);
-    maxPoolGradF32(<usize>word(job, CV_ARG) + <usize>((b0 * o * OL) << 2), gy, bn * o * OL, conv, bn * o * L);
-    gy = conv;
+    // Each pooled gradient plane scattered straight into its plane of gg [O, nb, L].
+    const arg = <usize>word(job, CV_ARG) + <usize>((b0 * o * OL) << 2);
+    for (let oc: i32 = 0; oc < o; oc++) {
+      for (let b: i32 = 0; b < bn; b++) {
+        const at = <usize>((b * o + oc) * OL) << 2;
+        maxPoolGradF32(arg + at, gy + at, OL, gg + (<usize>((oc * bn + b) * L) << 2), L);
+      }
+    }
+  } else {
+    nchwToGemmF32(gy, o, bn, L, gg);
   }
-  nchwToGemmF32(gy, o, bn, L, gg);
   const dw = <usize>word(job, CV_DW);
   if (dw != 0) {
     im2colN(g, <usize>word(job, CV_X) + <usize>((b0 * chw) << 2), col, bn);

@@ -398,7 +398,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     if (pp === false) return false;
     const L = g.oh * g.ow;
     const ckk = g.c * g.kh * g.kw;
-    const slices = rt!.convSlices(g.n, g.o, ckk, L, pp !== null);
+    const slices = rt!.convSlices(g.n, g.o, ckk, L);
     const at = regions([x.length * 4, weight.length * 4, (bias ? bias.length : 1) * 4, out.length * 4, pp ? out.length * 4 : 4, slices.scratchBytes]);
     if (!at) return false;
     const [xAt, wAt, bAt, outAt, argAt, scratchAt] = at;
@@ -429,7 +429,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     const L = g.oh * g.ow;
     const OL = pp ? pool!.g.oh * pool!.g.ow : L;
     const ckk = g.c * g.kh * g.kw;
-    const slices = rt!.convSlices(g.n, g.o, ckk, L, pp !== null);
+    const slices = rt!.convSlices(g.n, g.o, ckk, L);
     const at = regions([x.length * 4, weight.length * 4, gy.length * 4, reluOut ? gy.length * 4 : 4, pp ? gy.length * 4 : 4, dw ? slices.tiles * weight.length * 4 : 4, x.length * 4, g.o * 4, slices.scratchBytes]);
     if (!at) return false;
     const [xAt, wAt, gyAt, reluAt, argAt, dwAt, dxAt, dbAt, scratchAt] = at;

@@ -570,12 +570,11 @@ export class WasmRuntime {
    * `n` (see convolution()). Depends on the shapes only, never on the thread
    * count, so that results do not either.
    */
-  convSlices(n: number, o: number, ckk: number, L: number, pooled: boolean): { nb: number; tiles: number; stride: number; scratchBytes: number } {
-    const perSample = (pooled ? 2 * o : o) + ckk;
+  convSlices(n: number, o: number, ckk: number, L: number): { nb: number; tiles: number; stride: number; scratchBytes: number } {
     let nb = Math.ceil(n / CONV_MAX_SLICES);
-    while (nb > 1 && perSample * nb * L * 4 > CONV_SLICE_BYTES) nb = Math.ceil(nb / 2);
+    while (nb > 1 && (o + ckk) * nb * L * 4 > CONV_SLICE_BYTES) nb = Math.ceil(nb / 2);
     const tiles = Math.ceil(n / nb);
-    const stride = align((align(o * nb * L, 16) + align(ckk * nb * L, 16) + (pooled ? o * nb * L : 0)) * 4, 64);
+    const stride = align((align(o * nb * L, 16) + ckk * nb * L) * 4, 64);
     return { nb, tiles, stride, scratchBytes: stride * this.maxThreads };
   }
 
