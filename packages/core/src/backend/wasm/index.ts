@@ -279,7 +279,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
   // Batch norm + ReLU: the per-channel sums run in wasm (float64), the per-channel
   // coefficients in between are a few hundred scalars computed here.
   function bnShapeOk(arrays: FloatArray[], len: number, n: number, c: number, s: number): boolean {
-    return s >= 4 && len === n * c * s && len >= elementwiseMin && arrays.every((a) => a instanceof Float32Array) && typeof rt!.k.bnSumsF32 === 'function';
+    return s >= 1 && len === n * c * s && len >= elementwiseMin && arrays.every((a) => a instanceof Float32Array) && typeof rt!.k.bnSumsF32 === 'function';
   }
 
   function batchNormReluForward(x: FloatArray, n: number, c: number, s: number, gamma: FloatArray, beta: FloatArray, eps: number, out: FloatArray, mean: Float64Array, variance: Float64Array): boolean {
