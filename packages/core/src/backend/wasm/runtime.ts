@@ -94,6 +94,9 @@ const CLAIM_CLOSED = 0xfff;
 /** A conv job is cut into at most this many batch slices, of at most this much scratch each. */
 const CONV_MAX_SLICES = 16;
 const CONV_SLICE_BYTES = 8 << 20;
+/** Hard limits: the claim word holds 12 bits of tile index, and each slice has its own weight-gradient slot. */
+const CONV_SLICE_LIMIT = 256;
+const CONV_SLOT_BYTES = 64 << 20;
 
 /** How long the calling thread spins for the last claimed tiles before sleeping. */
 const MAIN_SPIN_MS = 0.2;
@@ -571,8 +574,11 @@ export class WasmRuntime {
    * count, so that results do not either.
    */
   convSlices(n: number, o: number, ckk: number, L: number): { nb: number; tiles: number; stride: number; scratchBytes: number } {
-    let nb = Math.ceil(n / CONV_MAX_SLICES);
-    while (nb > 1 && (o + ckk) * nb * L * 4 > CONV_SLICE_BYTES) nb = Math.ceil(nb / 2);
+    // Smaller slices for large images (a slice's columns should stay in cache), but never so
+    // many that the tile count or the weight-gradient slots (tiles × O·C·KH·KW) outgrow their limits.
+    const minNb = Math.max(Math.ceil(n / CONV_SLICE_LIMIT), Math.ceil(n / Math.max(1, Math.floor(CONV_SLOT_BYTES / (o * ckk * 4)))));
+    let nb = Math.max(minNb, Math.ceil(n / CONV_MAX_SLICES));
+    while (nb > minNb && (o + ckk) * nb * L * 4 > CONV_SLICE_BYTES) nb = Math.max(minNb, Math.ceil(nb / 2));
     const tiles = Math.ceil(n / nb);
     const stride = align((align(o * nb * L, 16) + ckk * nb * L) * 4, 64);
     return { nb, tiles, stride, scratchBytes: stride * this.maxThreads };
