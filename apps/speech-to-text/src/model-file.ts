@@ -6,6 +6,7 @@
  * confident garbage.
  */
 import { existsSync } from 'node:fs';
+import type { Tensor } from '@tensorkit/core';
 import { loadSafetensors, saveSafetensors } from '@tensorkit/nn';
 import { validateFeatureConfig, type FeatureConfig } from '@tensorkit/data';
 import { UserError } from '@tensorkit/train';
@@ -18,7 +19,13 @@ export const FORMAT = 'tensorkit-speech-ctc';
 export const FORMAT_VERSION = 1;
 
 export interface ModelInfo {
+  /** The model (for an ensemble: its first member). */
   model: SpeechModel;
+  /**
+   * An ensemble's members (same config, front end and word list), whose per-frame
+   * probabilities are averaged when decoding; absent for a single model.
+   */
+  members?: SpeechModel[];
   features: FeatureConfig;
   /** The feature config plus the input normalisation. */
   frontEnd: FrontEnd;
@@ -40,7 +47,29 @@ export async function saveModel(path: string, info: ModelInfo, opts: { half?: bo
     lexicon: JSON.stringify(info.lexicon),
     training: JSON.stringify(info.training),
   };
-  await saveSafetensors(path, info.model.stateDict(), { metadata, ...(opts.half ? { storeAs: 'F16' as const } : {}) });
+  let tensors = info.model.stateDict();
+  if (info.members && info.members.length > 1) {
+    metadata.ensemble = String(info.members.length);
+    tensors = {};
+    info.members.forEach((m, i) => {
+      for (const [k, t] of Object.entries(m.stateDict())) tensors[`${MEMBER}${i}.${k}`] = t;
+    });
+  }
+  await saveSafetensors(path, tensors, { metadata, ...(opts.half ? { storeAs: 'F16' as const } : {}) });
+}
+
+/** Key prefix of an ensemble member's weights: `member0.…`, `member1.…`. */
+const MEMBER = 'member';
+
+function buildModel(path: string, cfg: SpeechModelConfig, tensors: Record<string, Tensor>, what: string): SpeechModel {
+  const model = new SpeechModel(cfg);
+  try {
+    model.loadStateDict(tensors);
+  } catch (err) {
+    throw new UserError(`${path}: ${what} weights do not fit the model config: ${(err as Error).message.replace(/\n\s*/g, ' ')}`);
+  }
+  model.eval();
+  return model;
 }
 
 function parseField(path: string, meta: Record<string, string>, key: string): unknown {
@@ -89,12 +118,16 @@ export async function loadModel(path: string): Promise<ModelInfo> {
   const lexicon = parseField(path, meta, 'lexicon');
   if (!Array.isArray(lexicon) || lexicon.some((w) => typeof w !== 'string')) throw new UserError(`${path}: metadata 'lexicon' must be a list of words`);
   const training = (meta.training ? JSON.parse(meta.training) : {}) as Record<string, unknown>;
-  const model = new SpeechModel(cfg);
-  try {
-    model.loadStateDict(contents.tensors);
-  } catch (err) {
-    throw new UserError(`${path}: weights do not fit the model config: ${(err as Error).message.replace(/\n\s*/g, ' ')}`);
+  const base = { features, frontEnd: { config: features, norm }, lexicon: lexicon as string[], training };
+  if (meta.ensemble === undefined) return { model: buildModel(path, cfg, contents.tensors, 'the'), ...base };
+  const n = Number(meta.ensemble);
+  if (!Number.isInteger(n) || n < 2 || n > 16) throw new UserError(`${path}: metadata 'ensemble' must be a member count from 2 to 16, got ${JSON.stringify(meta.ensemble)}`);
+  const parts: Record<string, Tensor>[] = Array.from({ length: n }, () => ({}));
+  for (const [k, t] of Object.entries(contents.tensors)) {
+    const m = /^member(\d+)\.(.+)$/.exec(k);
+    if (!m || Number(m[1]) >= n) throw new UserError(`${path}: tensor '${k}' belongs to no member of this ${n}-model ensemble`);
+    parts[Number(m[1])][m[2]] = t;
   }
-  model.eval();
-  return { model, features, frontEnd: { config: features, norm }, lexicon: lexicon as string[], training };
+  const members = parts.map((p, i) => buildModel(path, cfg, p, `member ${i}'s`));
+  return { model: members[0], members, ...base };
 }

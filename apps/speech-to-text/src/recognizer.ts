@@ -55,6 +55,24 @@ export function computeLogProbs(model: SpeechModel, items: readonly Features[], 
   return out;
 }
 
+/**
+ * An ensemble's output: per input, the members' per-frame probabilities averaged (members
+ * share the front end and the subsampling, so their frames line up).
+ */
+export function averageProbs(perMember: readonly LogProbMatrix[][]): LogProbMatrix[] {
+  return perMember[0].map((first, i) => {
+    const { T, C } = first;
+    const probs = new Float64Array(T * C);
+    for (const lps of perMember) {
+      const lp = lps[i];
+      if (lp.T !== T || lp.C !== C) throw new Error(`ensemble members disagree on input ${i}: ${lp.T}×${lp.C} vs ${T}×${C} frames × classes`);
+      for (let k = 0; k < probs.length; k++) probs[k] += Math.exp(lp.data[k]);
+    }
+    for (let k = 0; k < probs.length; k++) probs[k] /= perMember.length;
+    return LogProbMatrix.fromProbs(probs, T, C);
+  });
+}
+
 /** Prefix-beam width used unless the caller asks for another (1 = greedy). */
 export const DEFAULT_BEAM = 16;
 
@@ -73,7 +91,9 @@ export class Recognizer {
   }
 
   recognize(items: readonly Features[], opts: { timestamps?: boolean; durations?: readonly number[] } = {}): Recognition[] {
-    const lps = computeLogProbs(this.info.model, items);
+    const lps = this.info.members && this.info.members.length > 1
+      ? averageProbs(this.info.members.map((m) => computeLogProbs(m, items)))
+      : computeLogProbs(this.info.model, items);
     return lps.map((lp, i) => {
       const d = decode(lp, { beam: this.beam, lexicon: this.lexicon });
       const r: Recognition = { ...d, lp };

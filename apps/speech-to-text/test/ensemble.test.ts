@@ -1,0 +1,80 @@
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Generator } from '@tensorkit/core';
+import { loadSafetensors, saveSafetensors } from '@tensorkit/nn';
+import { NUM_CLASSES } from '../src/alphabet.js';
+import { makeEnsemble } from '../src/ensemble.js';
+import { defaultFrontEnd, featuresFromSamples } from '../src/features.js';
+import { loadModel, saveModel } from '../src/model-file.js';
+import { DEFAULT_MODEL, SpeechModel } from '../src/model.js';
+import { computeLogProbs, Recognizer } from '../src/recognizer.js';
+import { tempDir, toneWord } from './helpers.js';
+
+const tmp = tempDir();
+afterAll(tmp.cleanup);
+const fe = defaultFrontEnd(8000, 'loudness');
+const CONFIG = { ...DEFAULT_MODEL, inputDim: 40, numClasses: NUM_CLASSES, hiddenSize: 4, numLayers: 1, convChannels: 2 };
+
+async function saved(name: string, seed: number, lexicon = ['one', 'two']): Promise<string> {
+  const path = join(tmp.dir, name);
+  const model = new SpeechModel(CONFIG, { generator: new Generator(seed) });
+  await saveModel(path, { model, features: fe.config, frontEnd: fe, lexicon, training: { seed } });
+  return path;
+}
+
+const inputs = [featuresFromSamples(toneWord(200, 0.4, 8000), fe), featuresFromSamples(toneWord(700, 0.7, 8000), fe)];
+
+describe('speech model ensembles', () => {
+  it('average their members’ per-frame probabilities, and survive a save/load round trip', async () => {
+    const [a, b] = [await saved('a.safetensors', 1), await saved('b.safetensors', 2)];
+    const out = join(tmp.dir, 'ab.safetensors');
+    await saveModel(out, await makeEnsemble([a, b]));
+    const ens = await loadModel(out);
+    expect(ens.members).toHaveLength(2);
+    expect((ens.training.ensemble as { seed: number }[]).map((m) => m.seed)).toEqual([1, 2]);
+    const [la, lb] = [computeLogProbs((await loadModel(a)).model, inputs), computeLogProbs((await loadModel(b)).model, inputs)];
+    const got = new Recognizer(ens, { beam: 1 }).recognize(inputs);
+    got.forEach((r, i) => {
+      expect(r.lp.T).toBe(la[i].T);
+      for (let k = 0; k < r.lp.data.length; k++) {
+        expect(r.lp.data[k]).toBeCloseTo(Math.log((Math.exp(la[i].data[k]) + Math.exp(lb[i].data[k])) / 2), 9);
+      }
+    });
+    // Different seeds: the average is not just one of the members.
+    expect(Math.max(...Array.from(got[0].lp.data, (v, k) => Math.abs(v - la[0].data[k])))).toBeGreaterThan(1e-6);
+  });
+
+  it('of two copies of one model decode exactly like the model', async () => {
+    const a = await saved('c.safetensors', 3);
+    const out = join(tmp.dir, 'cc.safetensors');
+    await saveModel(out, await makeEnsemble([a, a]));
+    const single = new Recognizer(await loadModel(a)).recognize(inputs);
+    const twice = new Recognizer(await loadModel(out)).recognize(inputs);
+    twice.forEach((r, i) => {
+      expect(r.text).toBe(single[i].text);
+      for (let k = 0; k < r.lp.data.length; k++) expect(r.lp.data[k]).toBeCloseTo(single[i].lp.data[k], 9);
+    });
+  });
+
+  it('refuse members that differ in more than their weights, and fewer than two files', async () => {
+    const a = await saved('d.safetensors', 4);
+    const other = await saved('e.safetensors', 5, ['yes', 'no']);
+    await expect(makeEnsemble([a, other])).rejects.toThrow(/e\.safetensors: its word list differs from .*d\.safetensors's/);
+    await expect(makeEnsemble([a])).rejects.toThrow('an ensemble needs at least two model files, got 1');
+    const ens = join(tmp.dir, 'dd.safetensors');
+    await saveModel(ens, await makeEnsemble([a, a]));
+    await expect(makeEnsemble([ens, a])).rejects.toThrow(/dd\.safetensors: is an ensemble already/);
+  });
+
+  it('with a broken member count or stray tensors are refused at load', async () => {
+    const ens = join(tmp.dir, 'ff.safetensors');
+    await saveModel(ens, await makeEnsemble([await saved('f.safetensors', 6), await saved('g.safetensors', 7)]));
+    const { tensors, metadata } = await loadSafetensors(ens);
+    const one = join(tmp.dir, 'one.safetensors');
+    await saveSafetensors(one, tensors, { metadata: { ...metadata, ensemble: '1' } });
+    await expect(loadModel(one)).rejects.toThrow(/one\.safetensors: metadata 'ensemble' must be a member count from 2 to 16, got "1"/);
+    const stray = join(tmp.dir, 'stray.safetensors');
+    await saveSafetensors(stray, { ...tensors, 'member2.head.weight': tensors['member0.head.weight'] ?? Object.values(tensors)[0] }, { metadata });
+    await expect(loadModel(stray)).rejects.toThrow(/stray\.safetensors: tensor 'member2\.[^']+' belongs to no member of this 2-model ensemble/);
+  });
+});
