@@ -4,7 +4,7 @@
 // GEMM, col2im (backward) — so the data movement around the GEMMs is shared out
 // too, and each slice's columns stay in that core's cache.
 //
-// Slices are fixed by the batch size alone and each writes its own output rows
+// Slices are fixed by the shapes alone and each writes its own output rows
 // and its own weight-gradient slot; the caller sums the slots in slice order.
 // Results are therefore identical whatever the thread count or scheduling.
 //
@@ -43,7 +43,7 @@ const CV_POOL: usize = 240; // pool geometry record (as maxPoolF32's), or 0 for 
 const CV_ARG: usize = 244; // pool: argmax per pooled output [N, O, PH, PW]
 const CV_POOL2: usize = 248; // pool: 1 when it is 2×2 / stride 2 with every window inside
 
-/** Offsets of a slice's scratch regions. */
+/** Where a slice's column matrix starts in its thread's scratch (after the GEMM's [O, nb·L] operand). */
 @inline function colRegion(base: usize, o: i32, nb: i32, L: i32): usize {
   return base + <usize>(((o * nb * L + 15) & ~15) << 2);
 }
