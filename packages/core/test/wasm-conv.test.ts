@@ -22,14 +22,11 @@ const CASES: Case[] = [
   { name: 'batch 37 (uneven batch slices)', x: [37, 3, 6, 6], w: [4, 3, 3, 3], opts: { padding: 1 }, bias: true },
 ];
 
-interface PoolCase {
-  name: string;
-  x: [number, number, number, number];
-  w: [number, number, number, number];
+/** A conv case whose output is max-pooled: conv2dMaxPool's convolution options, pool kernel and options. */
+interface PoolCase extends Omit<Case, 'opts'> {
   conv: Conv2dOptions;
   kernel: number;
   pool: Pool2dOptions;
-  bias: boolean;
 }
 
 const POOL_CASES: PoolCase[] = [
