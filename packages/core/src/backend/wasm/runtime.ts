@@ -1,12 +1,15 @@
 /**
  * Low-level runtime of the wasm backend: finds and compiles the kernel module
  * (relaxed-SIMD build when the engine accepts it, else portable SIMD), owns the
- * shared `WebAssembly.Memory`, and runs GEMMs on data already in that memory,
- * on the calling thread alone or together with a small pool of worker threads.
+ * shared `WebAssembly.Memory`, and runs GEMMs and whole convolutions on data
+ * already in that memory, on the calling thread alone or together with a small
+ * pool of worker threads.
  *
  * Memory map (bytes):
- *   [0, 4096)                 unused (the kernels have no static data)
- *   [4096, 4352)              the parallel GEMM job record (see wasm/assembly/gemm.ts)
+ *   [0, 4096)                 no static data; index.ts keeps the conv and pool geometry
+ *                             records of the current call at 1024 and 1088
+ *   [4096, 4352)              the parallel job record: GEMM tiles or conv batch slices
+ *                             (see wasm/assembly/gemm.ts, conv-tasks.ts, tasks.ts)
  *   [4352 + 256·w, ...)       control slot of worker w (see wasm/worker.mjs)
  *   [WORK_BASE, ...)          per-thread packing scratch, `workStride` bytes each
  *   [operandBase, ...)        operand staging area, grown on demand by the caller
