@@ -1,6 +1,7 @@
 /** The wasm backend's fused conv2d kernels against the pure-TypeScript path, forward and backward. */
 import { describe, expect, it } from 'vitest';
 import { conv2d, conv2dMaxPool, Generator, randn, withBackend, type Conv2dOptions, type Pool2dOptions, type Tensor } from '@tensorkit/core';
+import { createWasmBackend, jsBackend } from '@tensorkit/core';
 import { useCountedWasmBackend } from './wasm-harness.js';
 
 interface Case {
@@ -18,6 +19,10 @@ const CASES: Case[] = [
   { name: 'stride 2, asymmetric padding', x: [2, 3, 11, 8], w: [4, 3, 3, 2], opts: { stride: 2, padding: [1, 0] }, bias: true },
   { name: 'dilation 2, stride [1, 2]', x: [2, 2, 10, 11], w: [3, 2, 3, 3], opts: { dilation: 2, stride: [1, 2], padding: 2 }, bias: false },
   { name: '1x1 kernel', x: [2, 5, 4, 4], w: [3, 5, 1, 1], opts: {}, bias: true },
+  // 16 input channels, 3×3, stride 1, padding 1: the forward runs as Winograd F(2×2, 3×3); an odd size gives partial tiles.
+  { name: 'Winograd forward (16 channels, 10×9, bias)', x: [5, 16, 10, 9], w: [6, 16, 3, 3], opts: { padding: 1 }, bias: true },
+  // 16 output channels: the input gradient runs as Winograd (the flipped kernels over the output gradient).
+  { name: 'Winograd input gradient (16 output channels, 9×10)', x: [4, 5, 9, 10], w: [16, 5, 3, 3], opts: { padding: 1 }, bias: true },
   // 37 samples: slices of 3 (at most 16 per job), the last one holding a single sample.
   { name: 'batch 37 (uneven batch slices)', x: [37, 3, 6, 6], w: [4, 3, 3, 3], opts: { padding: 1 }, bias: true },
 ];
@@ -32,6 +37,7 @@ interface PoolCase extends Omit<Case, 'opts'> {
 const POOL_CASES: PoolCase[] = [
   { name: '2×2 pool inside, bias', x: [5, 3, 8, 8], w: [4, 3, 3, 3], conv: { padding: 1 }, kernel: 2, pool: {}, bias: true },
   { name: 'ceil-mode 2×2 pool (7 → 4), batch 37', x: [37, 2, 7, 7], w: [3, 2, 3, 3], conv: { padding: 1 }, kernel: 2, pool: { ceilMode: true }, bias: false },
+  { name: 'Winograd forward (16 channels) + ceil-mode 2×2 pool (12×11)', x: [9, 16, 12, 11], w: [12, 16, 3, 3], conv: { padding: 'same' }, kernel: 2, pool: { ceilMode: true }, bias: false },
   { name: 'fused ReLU, 3×3 pool stride 2 padding 1', x: [3, 2, 9, 9], w: [4, 2, 3, 3], conv: { activation: 'relu' }, kernel: 3, pool: { stride: 2, padding: 1 }, bias: true },
 ];
 
@@ -129,3 +135,41 @@ for (const threads of [1, 2]) {
     }
   });
 }
+
+describe('wasm conv2d forward: Winograd F(2×2, 3×3)', () => {
+  it('agrees with the im2col path to float32 rounding, forward and for the input gradient, and is a different computation', async () => {
+    const wino = createWasmBackend({ fallback: jsBackend, threads: 1, winogradMinChannels: 16 });
+    const direct = createWasmBackend({ fallback: jsBackend, threads: 1, winogradMinChannels: Infinity });
+    if (!wino || !direct) return;
+    const g = { n: 6, c: 24, h: 11, w: 10, o: 20, kh: 3, kw: 3, sh: 1, sw: 1, ph: 1, pw: 1, dh: 1, dw: 1, oh: 11, ow: 10 };
+    const x = new Float32Array(g.n * g.c * g.h * g.w).map((_, i) => Math.sin(i * 0.37));
+    const w = new Float32Array(g.o * g.c * 9).map((_, i) => Math.cos(i * 0.11) * 0.3);
+    const b = new Float32Array(g.o).map((_, i) => i * 0.1 - 1);
+    const [yw, yd] = [new Float32Array(g.n * g.o * g.oh * g.ow), new Float32Array(g.n * g.o * g.oh * g.ow)];
+    expect(wino.conv2dForward!(g, x, w, b, yw, true)).toBe(true);
+    expect(direct.conv2dForward!(g, x, w, b, yd, true)).toBe(true);
+    let worst = 0;
+    let differ = 0;
+    for (let i = 0; i < yd.length; i++) {
+      worst = Math.max(worst, Math.abs(yw[i] - yd[i]) / (1 + Math.abs(yd[i])));
+      if (yw[i] !== yd[i]) differ++;
+    }
+    expect(worst).toBeLessThan(2e-5);
+    expect(differ).toBeGreaterThan(0);
+    // The input gradient (20 output channels ≥ 16): Winograd over the flipped kernels vs im2col + col2im.
+    const gy = new Float32Array(yd.length).map((_, i) => Math.sin(i * 0.05));
+    const [dxw, dxd] = [new Float32Array(x.length), new Float32Array(x.length)];
+    expect(wino.conv2dBackward!(g, x, w, gy, dxw, null, null)).toBe(true);
+    expect(direct.conv2dBackward!(g, x, w, gy, dxd, null, null)).toBe(true);
+    worst = 0;
+    differ = 0;
+    for (let i = 0; i < dxd.length; i++) {
+      worst = Math.max(worst, Math.abs(dxw[i] - dxd[i]) / (1 + Math.abs(dxd[i])));
+      if (dxw[i] !== dxd[i]) differ++;
+    }
+    expect(worst).toBeLessThan(2e-5);
+    expect(differ).toBeGreaterThan(0);
+    wino.dispose();
+    direct.dispose();
+  });
+});

@@ -23,6 +23,7 @@ import { gemm, JOB_KC, JOB_MC, JOB_MODE, JOB_NC } from './gemm';
 import { col2imN, gemmToNchwRelu, im2colN, nchwToGemmF32 } from './conv';
 import { reluGradF32 } from './elementwise';
 import { maxPool2x2F32, maxPoolGradF32, maxPoolPlanes } from './pool';
+import { winogradInput, winogradOutput } from './winograd';
 
 export const MODE_CONV_FORWARD: i32 = 3;
 export const MODE_CONV_BACKWARD: i32 = 4;
@@ -42,6 +43,7 @@ const CV_NB: usize = 236; // samples per slice
 const CV_POOL: usize = 240; // pool geometry record (as maxPoolF32's), or 0 for no pool
 const CV_ARG: usize = 244; // pool: argmax per pooled output [N, O, PH, PW]
 const CV_POOL2: usize = 248; // pool: 1 when it is 2×2 / stride 2 with every window inside
+const CV_WINO: usize = 252; // Winograd-transformed weights (3×3, stride 1, padding 1), or 0: forward U[16][O, C]; backward the flipped U[16][C, O] for dx
 
 /** Where a slice's column matrix starts in its thread's scratch (after the GEMM's [O, nb·L] operand). */
 @inline function colRegion(base: usize, o: i32, nb: i32, L: i32): usize {
@@ -62,9 +64,27 @@ function forwardSlice(job: usize, work: usize, thread: i32, g: usize, chw: i32, 
   const cols = bn * L;
   const tmp = <usize>word(job, CV_SCRATCH) + <usize>thread * <usize>word(job, CV_STRIDE);
   const col = colRegion(tmp, o, nb, L);
-  im2colN(g, <usize>word(job, CV_X) + <usize>((b0 * chw) << 2), col, bn);
-  gemm(o, cols, ckk, <usize>word(job, CV_W), ckk, 1, col, cols, 1, tmp, cols, 1, 0,
-    work, word(job, JOB_MC), word(job, JOB_KC), word(job, JOB_NC));
+  const x = <usize>word(job, CV_X) + <usize>((b0 * chw) << 2);
+  const u = <usize>word(job, CV_WINO);
+  if (u != 0) {
+    // Winograd F(2×2, 3×3): 16 GEMMs [O, C]·[C, T] over the slice's 2×2 output tiles.
+    const c = ckk / 9, h = geo(g, 2), w = geo(g, 3);
+    const T = bn * ((h + 1) >> 1) * ((w + 1) >> 1);
+    const TS = nb * ((h + 1) >> 1) * ((w + 1) >> 1);
+    const v = col;
+    const m = v + (<usize>(((16 * c * TS) + 15) & ~15) << 2);
+    winogradInput(x, bn, c, h, w, c * h * w, h * w, v, c * T);
+    const mc = word(job, JOB_MC), kc = word(job, JOB_KC), nc = word(job, JOB_NC);
+    for (let xi: i32 = 0; xi < 16; xi++) {
+      gemm(o, T, c, u + (<usize>(xi * o * c) << 2), c, 1, v + (<usize>(xi * c * T) << 2), T, 1,
+        m + (<usize>(xi * o * T) << 2), T, 1, 0, work, mc, kc, nc);
+    }
+    winogradOutput(m, o * T, o, bn, h, w, tmp, L, bn * L);
+  } else {
+    im2colN(g, x, col, bn);
+    gemm(o, cols, ckk, <usize>word(job, CV_W), ckk, 1, col, cols, 1, tmp, cols, 1, 0,
+      work, word(job, JOB_MC), word(job, JOB_KC), word(job, JOB_NC));
+  }
   const bias = <usize>word(job, CV_BIAS);
   const relu = word(job, CV_RELU);
   const pool = <usize>word(job, CV_POOL);
@@ -144,7 +164,22 @@ function backwardSlice(job: usize, work: usize, thread: i32, g: usize, chw: i32,
     gemm(o, ckk, cols, gg, cols, 1, col, 1, cols, dw + <usize>((t * o * ckk) << 2), ckk, 1, 0, work, mc, kc, nc);
   }
   const dx = <usize>word(job, CV_OUT);
-  if (dx != 0) {
+  const u = <usize>word(job, CV_WINO);
+  if (dx != 0 && u != 0) {
+    // dx = the 3×3 / padding 1 convolution of gg with the flipped kernels, as Winograd
+    // F(2×2, 3×3) from gg's [O, nb, L] planes straight into the slice's [bn, C, h, w] images.
+    const c = ckk / 9, h = geo(g, 2), w = geo(g, 3);
+    const T = bn * ((h + 1) >> 1) * ((w + 1) >> 1);
+    const TS = nb * ((h + 1) >> 1) * ((w + 1) >> 1);
+    const v = col;
+    const m = v + (<usize>(((16 * o * TS) + 15) & ~15) << 2);
+    winogradInput(gg, bn, o, h, w, L, bn * L, v, o * T);
+    for (let xi: i32 = 0; xi < 16; xi++) {
+      gemm(c, T, o, u + (<usize>(xi * c * o) << 2), o, 1, v + (<usize>(xi * o * T) << 2), T, 1,
+        m + (<usize>(xi * c * T) << 2), T, 1, 0, work, mc, kc, nc);
+    }
+    winogradOutput(m, c * T, c, bn, h, w, dx + <usize>((b0 * chw) << 2), chw, h * w);
+  } else if (dx != 0) {
     // dcol [ckk, cols] = Wᵀ · gg, then scattered back into this slice's images.
     gemm(ckk, cols, o, <usize>word(job, CV_W), 1, ckk, gg, cols, 1, col, cols, 1, 0, work, mc, kc, nc);
     const dxs = dx + <usize>((b0 * chw) << 2);

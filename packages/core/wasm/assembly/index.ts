@@ -6,3 +6,4 @@ export { im2colF32, col2imF32, gemmToNchwF32, nchwToGemmF32, biasGradF32 } from 
 export { gruStepF32, gruStepGradF32, columnSumsF32 } from './gru';
 export { bnSumsF32, bnReluApplyF32, bnReluGradSumsF32, bnReluGradApplyF32 } from './batchnorm';
 export { runTasks } from './tasks';
+export { winogradWeights } from './winograd';

@@ -33,6 +33,12 @@ export interface WasmBackendOptions {
   persistentMaxBytes?: number;
   /** Folder with kernels-*.wasm and worker.mjs (default: packages/core/wasm/build/). */
   wasmDir?: URL;
+  /**
+   * 3×3 / stride 1 / padding 1 convolutions run their forward as Winograd F(2×2, 3×3) (2.25×
+   * fewer multiplies) when they have at least this many input channels, and their input
+   * gradient so when they have this many output channels; Infinity = never. Default 16.
+   */
+  winogradMinChannels?: number;
 }
 
 export interface WasmBackend extends Backend {
@@ -80,6 +86,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
   if (!rt) return null;
   const fallback = options.fallback;
   const parallelMinFlops = options.parallelMinFlops ?? 2 ** 22;
+  const winogradMinChannels = options.winogradMinChannels ?? 16;
   const elementwiseMin = options.elementwiseMinLength ?? DEFAULT_ELEMENTWISE_MIN;
   const persistentMin = options.persistentMinLength ?? 65536;
   const persistentMax = options.persistentMaxBytes ?? 256 * 2 ** 20;
@@ -392,27 +399,40 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     new Int32Array(rt!.memory.buffer, POOL_GEOM_BYTE, 14).set([p.n, p.c, p.h, p.w, p.kh, p.kw, p.sh, p.sw, p.ph, p.pw, p.dh, p.dw, p.oh, p.ow]);
   }
 
+  /**
+   * 3×3, stride 1, padding 1 ('same'), no dilation: the shape Winograd F(2×2, 3×3) serves,
+   * forward and for dx — when its 2×2 tiles cover the image with little waste (7×7 needs
+   * 4×4 tiles for 49 outputs, 31% wasted, and measured no faster than im2col).
+   */
+  function winogradShape(g: ConvKernelGeometry): boolean {
+    const tiles = Math.ceil(g.h / 2) * Math.ceil(g.w / 2);
+    return g.kh === 3 && g.kw === 3 && g.sh === 1 && g.sw === 1 && g.dh === 1 && g.dw === 1 && g.ph === 1 && g.pw === 1 &&
+      g.oh === g.h && g.ow === g.w && g.h * g.w >= 0.85 * 4 * tiles;
+  }
+
   function conv2dForward(g: ConvKernelGeometry, x: FloatArray, weight: FloatArray, bias: FloatArray | null, out: FloatArray, relu = false, pool: ConvMaxPool | null = null): boolean {
     if (!(x instanceof Float32Array) || !(weight instanceof Float32Array) || !(out instanceof Float32Array) || (bias && !(bias instanceof Float32Array))) return false;
     const pp = poolPlan(g, pool, out.length);
     if (pp === false) return false;
     const L = g.oh * g.ow;
     const ckk = g.c * g.kh * g.kw;
-    const slices = rt!.convSlices(g.n, g.o, ckk, L);
-    const at = regions([x.length * 4, weight.length * 4, (bias ? bias.length : 1) * 4, out.length * 4, pp ? out.length * 4 : 4, slices.scratchBytes]);
+    const wino = g.c >= winogradMinChannels && winogradShape(g);
+    const slices = rt!.convSlices(g.n, g.o, ckk, L, wino ? { h: g.h, w: g.w } : null);
+    const at = regions([x.length * 4, weight.length * 4, (bias ? bias.length : 1) * 4, out.length * 4, pp ? out.length * 4 : 4, wino ? 16 * weight.length / 9 * 4 : 4, slices.scratchBytes]);
     if (!at) return false;
-    const [xAt, wAt, bAt, outAt, argAt, scratchAt] = at;
+    const [xAt, wAt, bAt, outAt, argAt, uAt, scratchAt] = at;
     rt!.prewake(rt!.maxThreads);
     const f = rt!.f32;
     f.set(x, xAt >> 2);
     f.set(weight, wAt >> 2);
     if (bias) f.set(bias, bAt >> 2);
+    if (wino) rt!.k.winogradWeights(wAt, g.o, g.c, uAt, 0);
     writeGeometry(g);
     if (pp) writePoolGeometry(pool!.g);
     rt!.convolution({
       backward: false, geom: GEOM_BYTE, o: g.o, x: xAt, w: wAt, bias: bias ? bAt : 0, relu: relu ? 1 : 0,
       out: outAt, gy: 0, dwSlots: 0, scratch: scratchAt, slices, parallel: 2 * g.n * L * g.o * ckk >= parallelMinFlops,
-      pool: pp ? { geom: POOL_GEOM_BYTE, arg: argAt, fast2x2: pp.fast2x2 } : null,
+      pool: pp ? { geom: POOL_GEOM_BYTE, arg: argAt, fast2x2: pp.fast2x2 } : null, winograd: wino ? uAt : 0,
     });
     take(out, outAt);
     if (pp) pool!.arg.set(new Int32Array(rt!.memory.buffer, argAt, out.length));
@@ -429,10 +449,12 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     const L = g.oh * g.ow;
     const OL = pp ? pool!.g.oh * pool!.g.ow : L;
     const ckk = g.c * g.kh * g.kw;
-    const slices = rt!.convSlices(g.n, g.o, ckk, L);
-    const at = regions([x.length * 4, weight.length * 4, gy.length * 4, reluOut ? gy.length * 4 : 4, pp ? gy.length * 4 : 4, dw ? slices.tiles * weight.length * 4 : 4, x.length * 4, g.o * 4, slices.scratchBytes]);
+    // dx as Winograd when its input (the output gradient) has enough channels.
+    const wino = dx !== null && g.o >= winogradMinChannels && winogradShape(g);
+    const slices = rt!.convSlices(g.n, g.o, ckk, L, wino ? { h: g.h, w: g.w } : null);
+    const at = regions([x.length * 4, weight.length * 4, gy.length * 4, reluOut ? gy.length * 4 : 4, pp ? gy.length * 4 : 4, dw ? slices.tiles * weight.length * 4 : 4, x.length * 4, g.o * 4, wino ? 16 * weight.length / 9 * 4 : 4, slices.scratchBytes]);
     if (!at) return false;
-    const [xAt, wAt, gyAt, reluAt, argAt, dwAt, dxAt, dbAt, scratchAt] = at;
+    const [xAt, wAt, gyAt, reluAt, argAt, dwAt, dxAt, dbAt, uAt, scratchAt] = at;
     rt!.prewake(rt!.maxThreads);
     const f = rt!.f32;
     f.set(gy, gyAt >> 2);
@@ -440,6 +462,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     if (pp) new Int32Array(rt!.memory.buffer, argAt, gy.length).set(pool!.arg);
     if (dw) f.set(x, xAt >> 2);
     if (dx) f.set(weight, wAt >> 2);
+    if (wino) rt!.k.winogradWeights(wAt, g.o, g.c, uAt, 1);
     writeGeometry(g);
     if (pp) writePoolGeometry(pool!.g);
     if (dw || dx || reluOut) {
@@ -447,7 +470,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
         backward: true, geom: GEOM_BYTE, o: g.o, x: xAt, w: wAt, bias: 0, relu: reluOut ? reluAt : 0,
         out: dx ? dxAt : 0, gy: gyAt, dwSlots: dw ? dwAt : 0, scratch: scratchAt, slices,
         parallel: 2 * g.n * L * g.o * ckk * ((dw ? 1 : 0) + (dx ? 1 : 0)) >= parallelMinFlops,
-        pool: pp ? { geom: POOL_GEOM_BYTE, arg: argAt, fast2x2: pp.fast2x2 } : null,
+        pool: pp ? { geom: POOL_GEOM_BYTE, arg: argAt, fast2x2: pp.fast2x2 } : null, winograd: wino ? uAt : 0,
       });
     }
     if (db) {

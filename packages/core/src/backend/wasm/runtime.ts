@@ -92,6 +92,7 @@ const CV_NB = 59;
 const CV_POOL = 60;
 const CV_ARG = 61;
 const CV_POOL2 = 62;
+const CV_WINO = 63;
 const CLAIM_CLOSED = 0xfff;
 
 /** A conv job is cut into at most this many batch slices, of at most this much scratch each. */
@@ -131,6 +132,7 @@ interface KernelExports {
   maxPool2x2F32(src: number, planes: number, h: number, w: number, oh: number, ow: number, out: number, arg: number): void;
   maxPoolGradF32(arg: number, g: number, m: number, dx: number, n: number): void;
   im2colF32(geom: number, src: number, col: number): void;
+  winogradWeights(w: number, o: number, c: number, u: number, backward: number): void;
   col2imF32(geom: number, col: number, dst: number): void;
   gemmToNchwF32(tmp: number, o: number, n: number, l: number, bias: number, hasBias: number, out: number): void;
   nchwToGemmF32(gd: number, o: number, n: number, l: number, gg: number): void;
@@ -249,6 +251,8 @@ export interface ConvJob {
   slices: { nb: number; tiles: number; stride: number };
   /** A fused max-pool: its geometry record, the argmax array, and whether it is 2×2/2 with all windows inside. */
   pool?: { geom: number; arg: number; fast2x2: boolean } | null;
+  /** Winograd-transformed weights (winogradWeights; backward: the flipped ones, for dx), for 3×3 / stride 1 / padding 1; 0 or absent = im2col. */
+  winograd?: number;
   /** Share the slices with the workers (small jobs stay on the calling thread: waking a worker costs up to ~0.25 ms). */
   parallel: boolean;
 }
@@ -576,14 +580,17 @@ export class WasmRuntime {
    * `n` (see convolution()). Depends on the shapes only, never on the thread
    * count, so that results do not either.
    */
-  convSlices(n: number, o: number, ckk: number, L: number): { nb: number; tiles: number; stride: number; scratchBytes: number } {
+  convSlices(n: number, o: number, ckk: number, L: number, wino: { h: number; w: number } | null = null): { nb: number; tiles: number; stride: number; scratchBytes: number } {
     // Smaller slices for large images (a slice's columns should stay in cache), but never so
     // many that the tile count or the weight-gradient slots (tiles × O·C·KH·KW) outgrow their limits.
     const minNb = Math.max(Math.ceil(n / CONV_SLICE_LIMIT), Math.ceil(n / Math.max(1, Math.floor(CONV_SLOT_BYTES / (o * ckk * 4)))));
     let nb = Math.max(minNb, Math.ceil(n / CONV_MAX_SLICES));
     while (nb > minNb && (o + ckk) * nb * L * 4 > CONV_SLICE_BYTES) nb = Math.max(minNb, Math.ceil(nb / 2));
     const tiles = Math.ceil(n / nb);
-    const stride = align((align(o * nb * L, 16) + ckk * nb * L) * 4, 64);
+    // After the GEMM result: the column matrix, or for Winograd the transformed input and product tiles.
+    const tiles2 = wino ? nb * Math.ceil(wino.h / 2) * Math.ceil(wino.w / 2) : 0;
+    const work = wino ? Math.max(ckk * nb * L, align(16 * (ckk / 9) * tiles2, 16) + align(16 * o * tiles2, 16)) : ckk * nb * L;
+    const stride = align((align(o * nb * L, 16) + work) * 4, 64);
     return { nb, tiles, stride, scratchBytes: stride * this.maxThreads };
   }
 
@@ -600,6 +607,7 @@ export class WasmRuntime {
     i32[j + CV_BIAS] = job.bias; i32[j + CV_RELU] = job.relu; i32[j + CV_OUT] = job.out; i32[j + CV_GY] = job.gy;
     i32[j + CV_DW] = job.dwSlots; i32[j + CV_SCRATCH] = job.scratch; i32[j + CV_STRIDE] = s.stride; i32[j + CV_NB] = s.nb;
     i32[j + CV_POOL] = job.pool?.geom ?? 0; i32[j + CV_ARG] = job.pool?.arg ?? 0; i32[j + CV_POOL2] = job.pool?.fast2x2 ? 1 : 0;
+    i32[j + CV_WINO] = job.winograd ?? 0;
     const helpers = s.tiles > 1 && job.parallel ? this.readyHelpers(this.maxThreads - 1) : [];
     this.runJob(job.backward ? MODE_CONV_BACKWARD : MODE_CONV_FORWARD, s.tiles, helpers);
   }
