@@ -61,12 +61,10 @@ function blockRows(src: usize, col: usize, p: i32, plane: i32, h: i32, w: i32, o
   memory.fill(col + (<usize>(p + yhi * ow) << 2), 0, <usize>((oh - yhi) * ow) << 2);
 }
 
-/** col[(ci*kh + i)*kw + j][b*L + y*ow + x] = x[b, ci, y*sh + i*dh - ph, x*sw + j*dw - pw] (0 outside). */
-export function im2colF32(geom: usize, src: usize, col: usize): void {
-  im2colN(geom, src, col, geo(geom, GEO_N));
-}
-
-/** im2colF32 over `n` samples starting at `src` (a slice of the batch; geometry otherwise from `geom`). */
+/**
+ * col[(ci*kh + i)*kw + j][b*L + y*ow + x] = x[b, ci, y*sh + i*dh - ph, x*sw + j*dw - pw] (0 outside)
+ * for the `n` samples starting at `src` (a slice of the batch; the rest of the geometry from `geom`).
+ */
 export function im2colN(geom: usize, src: usize, col: usize, n: i32): void {
   const c = geo(geom, GEO_C), h = geo(geom, GEO_H), w = geo(geom, GEO_W);
   const kh = geo(geom, GEO_KH), kw = geo(geom, GEO_KW), sh = geo(geom, GEO_SH), sw = geo(geom, GEO_SW);
@@ -112,12 +110,10 @@ export function im2colN(geom: usize, src: usize, col: usize, n: i32): void {
   }
 }
 
-/** dst[b, ci, iy, ix] += col[...] for every column entry that im2col read from there (dst pre-zeroed by the caller). */
-export function col2imF32(geom: usize, col: usize, dst: usize): void {
-  col2imN(geom, col, dst, geo(geom, GEO_N));
-}
-
-/** col2imF32 over `n` samples starting at `dst`. */
+/**
+ * dst[b, ci, iy, ix] += col[...] for every column entry that im2col read from there, over the `n`
+ * samples starting at `dst` (pre-zeroed by the caller).
+ */
 export function col2imN(geom: usize, col: usize, dst: usize, n: i32): void {
   const c = geo(geom, GEO_C), h = geo(geom, GEO_H), w = geo(geom, GEO_W);
   const kh = geo(geom, GEO_KH), kw = geo(geom, GEO_KW), sh = geo(geom, GEO_SH), sw = geo(geom, GEO_SW);
@@ -167,12 +163,7 @@ export function col2imN(geom: usize, col: usize, dst: usize, n: i32): void {
   }
 }
 
-/** out[b, oc, l] = tmp[oc, b, l] + bias[oc] (hasBias = 0: no bias). */
-export function gemmToNchwF32(tmp: usize, o: i32, n: i32, L: i32, bias: usize, hasBias: i32, out: usize): void {
-  gemmToNchwRelu(tmp, o, n, L, bias, hasBias, 0, out);
-}
-
-/** gemmToNchwF32, then the ReLU of unaryF32 when relu ≠ 0 (v > 0 ? v : 0). */
+/** out[b, oc, l] = tmp[oc, b, l] + bias[oc] (hasBias = 0: no bias), then the ReLU of unaryF32 when relu ≠ 0 (v > 0 ? v : 0). */
 export function gemmToNchwRelu(tmp: usize, o: i32, n: i32, L: i32, bias: usize, hasBias: i32, relu: i32, out: usize): void {
   const zero = f32x4.splat(0);
   for (let oc: i32 = 0; oc < o; oc++) {

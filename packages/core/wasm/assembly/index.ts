@@ -2,7 +2,7 @@
 export { relaxed, workBytes, gemm, packBFull, addInto } from './gemm';
 export { binaryF32, unaryF32, adamF32, adamRowsF32, rowScatterAddF32, bagSumF32, reluGradF32 } from './elementwise';
 export { maxPool2x2F32, maxPoolGradF32, maxPoolF32 } from './pool';
-export { im2colF32, col2imF32, gemmToNchwF32, nchwToGemmF32, biasGradF32 } from './conv';
+export { biasGradF32 } from './conv';
 export { gruStepF32, gruStepGradF32, columnSumsF32 } from './gru';
 export { bnSumsF32, bnReluApplyF32, bnReluGradSumsF32, bnReluGradApplyF32 } from './batchnorm';
 export { runTasks } from './tasks';

@@ -131,11 +131,7 @@ interface KernelExports {
   maxPoolF32(geom: number, src: number, out: number, arg: number): void;
   maxPool2x2F32(src: number, planes: number, h: number, w: number, oh: number, ow: number, out: number, arg: number): void;
   maxPoolGradF32(arg: number, g: number, m: number, dx: number, n: number): void;
-  im2colF32(geom: number, src: number, col: number): void;
   winogradWeights(w: number, o: number, c: number, u: number, backward: number): void;
-  col2imF32(geom: number, col: number, dst: number): void;
-  gemmToNchwF32(tmp: number, o: number, n: number, l: number, bias: number, hasBias: number, out: number): void;
-  nchwToGemmF32(gd: number, o: number, n: number, l: number, gg: number): void;
   biasGradF32(gd: number, o: number, n: number, l: number, db: number): void;
   gruStepF32(
     xp: number, gh: number, bih: number, bhh: number, hasBias: number,
