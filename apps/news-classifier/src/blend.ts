@@ -106,6 +106,8 @@ function writeBlend(net: LinearBagNet, nb: Float64Array | null, factor: number, 
   for (let i = 0; i < W.length; i++) W[i] = (W[i] + (nb ? factor * nb[i] : 0)) / temperature;
   const b = net.bias.storage as Float32Array;
   for (let c = 0; c < b.length; c++) b[c] /= temperature;
+  const v = net.vectors?.storage as Float32Array | undefined;
+  if (v) for (let i = 0; i < v.length; i++) v[i] /= temperature;
 }
 
 export interface BlendChoice {

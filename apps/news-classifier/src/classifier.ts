@@ -81,7 +81,7 @@ export class NewsClassifier {
     const net = this.model.net;
     if (!(net instanceof LinearBagNet)) return { ids };
     const bag = documentBag(ids, tokens.length, this.model.info.features);
-    return { ids: bag.ids, weights: tfidfValues(bag, net.idf) };
+    return { ids: bag.ids, weights: tfidfValues(bag, net.idf), vecIds: net.vectorIds(tokens) };
   }
 
   encode(text: string): EncodedDoc {
@@ -121,10 +121,26 @@ export class NewsClassifier {
     return { occ, weights: Float64Array.from(occ, weightOf) };
   }
 
+  /** A linear model's word-vector shares: one per known word, each weighted 1/#known words (their mean). */
+  vectorOccurrences(tokens: readonly string[]): { occ: FeatureOccurrence[]; weights: Float64Array } {
+    const net = this.model.net;
+    const occ: FeatureOccurrence[] = [];
+    if (net instanceof LinearBagNet && net.vectorIndex) {
+      tokens.forEach((t, i) => {
+        const row = net.vectorIndex!.get(t);
+        if (row !== undefined) occ.push({ bucket: row, kind: 'vector', key: t, start: i, end: i + 1 });
+      });
+    }
+    return { occ, weights: new Float64Array(occ.length).fill(occ.length ? 1 / occ.length : 0) };
+  }
+
   /** Every feature occurrence of a text with the logit vector it adds. */
   contributions(tokens: readonly string[]): Contribution[] {
     const { occ, weights } = this.occurrences(tokens);
-    return occ.map((o, i) => ({ ...o, logits: this.model.net.featureLogits(o.bucket, weights[i]) }));
+    const net = this.model.net;
+    const bag = occ.map((o, i) => ({ ...o, logits: net.featureLogits(o.bucket, weights[i]) }));
+    const vec = this.vectorOccurrences(tokens);
+    return bag.concat(vec.occ.map((o, i) => ({ ...o, logits: (net as LinearBagNet).vectorLogits(o.bucket, vec.weights[i]) })));
   }
 
   /**
@@ -192,6 +208,11 @@ export class NewsClassifier {
     if (opts.method === 'ig') {
       logits = this.netLogits(text);
       occ = describeFeatures(tokens, this.model.info.features);
+      // The word-vector shares are linear and outside the bag: their exact values join the IG ones.
+      const vec = this.vectorOccurrences(tokens);
+      const net = this.model.net as LinearBagNet;
+      contribs = vec.occ.map((o, i) => ({ ...o, logits: net.vectorLogits(o.bucket, vec.weights[i]) }));
+      occ = occ.concat(contribs);
     } else {
       contribs = this.contributions(tokens);
       occ = contribs;
@@ -203,7 +224,8 @@ export class NewsClassifier {
     const reference = opts.reference ?? (order[0] === target ? order[1] : order[0]);
     if (opts.method === 'ig') {
       const ig = this.integratedGradients(tokens, target, reference, opts.steps);
-      perOcc = (i) => ig.values[i];
+      const nBag = ig.values.length;
+      perOcc = (i, t, r) => (i < nBag ? ig.values[i] : contribs[i - nBag].logits[t] - contribs[i - nBag].logits[r]);
     } else {
       perOcc = (i, t, r) => contribs[i].logits[t] - contribs[i].logits[r];
     }

@@ -109,8 +109,10 @@ export function encodeTokens(tokens: readonly string[], c: FeatureConfig, enc = 
 
 /** One feature occurrence with a readable name, for explanations. */
 export interface FeatureOccurrence {
+  /** Bucket in the bag; for 'vector' the word's row in the model's word-vector table. */
   bucket: number;
-  kind: 'word' | 'ngram' | 'char';
+  /** 'vector': a known word's share of the word-vector model (word-vectors.ts). */
+  kind: 'word' | 'ngram' | 'char' | 'vector';
   /** The word, the n-gram ("new york") or the character n-gram. */
   key: string;
   /** Token span [start, end) this feature covers. */

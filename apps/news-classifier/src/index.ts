@@ -16,3 +16,7 @@ export { validationSplit } from './split.js';
 export { writeReport, REPORT_FILES } from './report.js';
 export { runDemo, SAMPLES_FILE } from './demo.js';
 export { buildProgram, main } from './program.js';
+export {
+  readWordVectors, vocabularyIds, meanVector, fitVectorClassifier, foldVectorClassifier, DEFAULT_VECTOR_WORDS,
+  type WordVectors, type VectorClassifier, type VectorFitOptions,
+} from './word-vectors.js';

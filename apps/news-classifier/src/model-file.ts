@@ -22,6 +22,8 @@ export interface ModelInfo {
   features: FeatureConfig;
   dataset: Record<string, unknown>;
   training: Record<string, unknown> & { dim: number };
+  /** Linear model with a folded word-vector table: where the vectors came from (word-vectors.ts). */
+  wordVectors?: { source: string; dim: number; words: number; scale: number; l2: number };
 }
 
 export interface LoadedModel {
@@ -39,6 +41,7 @@ export async function saveModel(path: string, net: NewsNet, info: ModelInfo): Pr
     features: JSON.stringify(info.features),
     dataset: JSON.stringify(info.dataset),
     training: JSON.stringify(info.training),
+    ...(net instanceof LinearBagNet && net.vectorIndex ? { word_vectors: JSON.stringify(info.wordVectors ?? {}), vector_words: JSON.stringify([...net.vectorIndex.keys()]) } : {}),
   };
   await saveSafetensors(path, net.stateDict(), { metadata, storeAs: 'F16' });
 }
@@ -77,15 +80,28 @@ export async function loadModel(path: string): Promise<LoadedModel> {
   }
   const training = parseJson<ModelInfo['training']>(path, 'training', meta.training);
   const dataset = parseJson<Record<string, unknown>>(path, 'dataset', meta.dataset);
-  const net = createNet(modelType, features.buckets, labels.length, training.dim ?? 16);
+  let vectorWords: string[] | undefined;
+  let wordVectors: ModelInfo['wordVectors'];
+  if (meta.vector_words !== undefined) {
+    vectorWords = parseJson<string[]>(path, 'vector_words', meta.vector_words);
+    if (modelType !== 'linear' || !Array.isArray(vectorWords) || vectorWords.length === 0 || vectorWords.some((w) => typeof w !== 'string')) {
+      throw new UserError(`${path}: 'vector_words' must be a non-empty list of words, on a linear model`);
+    }
+    wordVectors = parseJson<ModelInfo['wordVectors']>(path, 'word_vectors', meta.word_vectors);
+  }
+  const net = createNet(modelType, features.buckets, labels.length, training.dim ?? 16, undefined, vectorWords?.length);
   try {
     net.loadStateDict(contents.tensors);
   } catch (e) {
     throw new UserError(`${path}: weights do not match the model described in its metadata (${(e as Error).message})`);
   }
+  if (vectorWords) {
+    const lin = net as LinearBagNet;
+    lin.setVectors(vectorWords, Float32Array.from(lin.vectors!.storage as Float32Array));
+  }
   if (net instanceof LinearBagNet && !net.idf.every((v) => v >= 1)) throw new UserError(`${path}: idf table holds invalid values`);
   net.eval();
-  return { path, net, info: { modelType, labels, features, dataset, training } };
+  return { path, net, info: { modelType, labels, features, dataset, training, ...(wordVectors ? { wordVectors } : {}) } };
 }
 
 let halfTable: Float32Array | null = null;

@@ -12,6 +12,7 @@
 import { getDefaultGenerator, noGrad, Tensor, tensor, zeros, type Generator } from '@tensorkit/core';
 import { EmbeddingBag, embeddingBag, Linear, Module, type ModuleConfig } from '@tensorkit/nn';
 import { documentBag, encodeTokens, textTokens, tfidfValues, wordEncoder, type FeatureConfig } from './features.js';
+import { vocabularyIds } from './word-vectors.js';
 
 export type ModelType = 'fasttext' | 'linear';
 export const MODEL_TYPES: readonly ModelType[] = ['fasttext', 'linear'];
@@ -22,6 +23,8 @@ export interface NetConfig extends ModuleConfig {
   numClasses: number;
   /** Embedding size (fasttext only). */
   dim?: number;
+  /** Linear model: rows of the folded word-vector table (word-vectors.ts), absent without one. */
+  vectorWords?: number;
 }
 
 /** A batch of documents as one EmbeddingBag input. */
@@ -30,6 +33,9 @@ export interface Batch {
   offsets: Int32Array;
   /** Per-id weights (linear model: tf-idf values). */
   weights?: Float32Array;
+  /** Linear model with a word-vector table: its rows per document, averaged. */
+  vecIds?: Int32Array;
+  vecOffsets?: Int32Array;
 }
 
 export abstract class NewsNet extends Module {
@@ -96,16 +102,49 @@ export class FastTextNet extends NewsNet {
 export class LinearBagNet extends NewsNet {
   readonly config: NetConfig;
   readonly bag: EmbeddingBag;
+  /** Vocabulary of the word-vector table (row of each word), or null without one. */
+  vectorIndex: Map<string, number> | null = null;
 
-  constructor(cfg: { buckets: number; numClasses: number }, generator?: Generator) {
+  constructor(cfg: { buckets: number; numClasses: number; vectorWords?: number }, generator?: Generator) {
     super();
-    this.config = { type: 'NewsLinear', buckets: cfg.buckets, numClasses: cfg.numClasses };
+    this.config = { type: 'NewsLinear', buckets: cfg.buckets, numClasses: cfg.numClasses, ...(cfg.vectorWords ? { vectorWords: cfg.vectorWords } : {}) };
     this.bag = this.addModule('bag', new EmbeddingBag({ numEmbeddings: cfg.buckets, embeddingDim: cfg.numClasses, mode: 'sum', sparse: true, generator }));
     // A convex model: start from zero so the result depends on data and schedule only.
     this.bag.weight.storage.fill(0);
     this.registerParameter('bias', zeros([cfg.numClasses]));
     // idf is part of the feature pipeline, not trained: a persistent buffer saved with the weights.
     this.registerBuffer('idf', zeros([cfg.buckets]));
+    // The folded word-vector model (fixed while the bag trains): per-word logits, averaged over a document's known words.
+    if (cfg.vectorWords) this.registerBuffer('vectors', zeros([cfg.vectorWords, cfg.numClasses]));
+  }
+
+  /** The [vectorWords × C] table, or null. */
+  get vectors(): Tensor | null {
+    return this.buffer('vectors') ?? null;
+  }
+
+  /** Installs a folded word-vector table (word-vectors.ts) and its vocabulary. */
+  setVectors(words: readonly string[], table: Float32Array): void {
+    const C = this.config.numClasses;
+    if (this.config.vectorWords !== words.length || table.length !== words.length * C) {
+      throw new Error(`LinearBagNet: vector table for ${words.length} words does not match the net's ${this.config.vectorWords ?? 0} × ${C}`);
+    }
+    (this.vectors!.storage as Float32Array).set(table);
+    this.vectorIndex = new Map(words.map((w, i) => [w, i]));
+  }
+
+  /** A document's rows in the word-vector table (empty without one). */
+  vectorIds(tokens: readonly string[]): Int32Array | undefined {
+    return this.vectorIndex ? vocabularyIds(tokens, this.vectorIndex) : undefined;
+  }
+
+  /** The logits one known word adds with weight w (1/#known words of its document). */
+  vectorLogits(row: number, w: number): Float64Array {
+    const C = this.config.numClasses;
+    const V = this.vectors!.storage;
+    const out = new Float64Array(C);
+    for (let c = 0; c < C; c++) out[c] = V[row * C + c] * w;
+    return out;
   }
 
   get bias(): Tensor {
@@ -123,7 +162,10 @@ export class LinearBagNet extends NewsNet {
   forward(batch: Batch): Tensor {
     if (!batch.weights) throw new Error('LinearBagNet: batch needs tf-idf weights');
     const psw = new Tensor(batch.weights, [batch.weights.length], 'float32');
-    return this.bag.forward(batch.ids, batch.offsets, psw).add(this.bias);
+    const logits = this.bag.forward(batch.ids, batch.offsets, psw).add(this.bias);
+    const vectors = this.vectors;
+    if (!vectors || !batch.vecIds) return logits;
+    return logits.add(embeddingBag(vectors, batch.vecIds, batch.vecOffsets!, { mode: 'mean' }));
   }
 
   forwardWeighted(ids: Int32Array, offsets: Int32Array, weights: Tensor): Tensor {
@@ -143,14 +185,16 @@ export class LinearBagNet extends NewsNet {
   }
 }
 
-export function createNet(type: ModelType, buckets: number, numClasses: number, dim: number, generator?: Generator): NewsNet {
-  return type === 'fasttext' ? new FastTextNet({ buckets, numClasses, dim }, generator) : new LinearBagNet({ buckets, numClasses }, generator);
+export function createNet(type: ModelType, buckets: number, numClasses: number, dim: number, generator?: Generator, vectorWords?: number): NewsNet {
+  return type === 'fasttext' ? new FastTextNet({ buckets, numClasses, dim }, generator) : new LinearBagNet({ buckets, numClasses, vectorWords }, generator);
 }
 
 /** A document ready for the net: bucket ids (and tf-idf weights for the linear model). */
 export interface EncodedDoc {
   ids: Int32Array;
   weights?: Float32Array;
+  /** Rows of the linear model's word-vector table (its known words), when it has one. */
+  vecIds?: Int32Array;
 }
 
 /** Encodes token lists for a net; the linear model needs its idf (set before calling). */
@@ -158,7 +202,8 @@ export function encodeDoc(tokens: readonly string[], features: FeatureConfig, ne
   const ids = encodeTokens(tokens, features, enc);
   if (net instanceof FastTextNet) return { ids };
   const bag = documentBag(ids, tokens.length, features);
-  return { ids: bag.ids, weights: tfidfValues(bag, (net as LinearBagNet).idf) };
+  const lin = net as LinearBagNet;
+  return { ids: bag.ids, weights: tfidfValues(bag, lin.idf), vecIds: lin.vectorIds(tokens) };
 }
 
 export function encodeText(text: string, features: FeatureConfig, net: NewsNet): EncodedDoc {
@@ -180,7 +225,16 @@ export function makeBatch(docs: readonly EncodedDoc[]): Batch {
     if (weights) weights.set(d.weights!, pos);
     pos += d.ids.length;
   });
-  return { ids, offsets, weights };
+  if (docs.length === 0 || !docs[0].vecIds) return { ids, offsets, weights };
+  const vecOffsets = new Int32Array(docs.length);
+  let nv = 0;
+  docs.forEach((d, i) => {
+    vecOffsets[i] = nv;
+    nv += d.vecIds!.length;
+  });
+  const vecIds = new Int32Array(nv);
+  docs.forEach((d, i) => vecIds.set(d.vecIds!, vecOffsets[i]));
+  return { ids, offsets, weights, vecIds, vecOffsets };
 }
 
 /** Logits of every document, computed in batches without gradients. */

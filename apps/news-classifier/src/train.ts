@@ -19,6 +19,7 @@ import { applyBlend, chooseBlend, NB_ALPHA } from './blend.js';
 import { nbPriorWeights, priorLogits } from './nb-prior.js';
 import { saveModel, type ModelInfo } from './model-file.js';
 import { validationSplit } from './split.js';
+import { DEFAULT_VECTOR_WORDS, fitVectorClassifier, foldVectorClassifier, meanVector, readWordVectors, vocabularyIds, type WordVectors } from './word-vectors.js';
 
 /** One line of the run folder's metrics.jsonl. */
 export type EpochRecord = ClassifierEpochRecord;
@@ -48,6 +49,14 @@ export interface TrainOptions {
   /** Linear model: strength of the naive-Bayes prior the weights are regularised towards (0 = none; see nb-prior.ts). */
   nbPrior?: number;
   refit?: boolean;
+  /** Linear model: pretrained word vectors (GloVe text or wink JSON) for the word-vector offset (word-vectors.ts). */
+  wordVectors?: string;
+  /** How many of the file's words to keep (its first, i.e. commonest). */
+  vectorWords?: number;
+  /** Factor on the word-vector model's logits. */
+  vectorScale?: number;
+  /** L2 penalty of the word-vector logistic regression. */
+  vectorL2?: number;
   runDir?: string;
   quiet?: boolean;
   /** Use only the first N training documents (quick experiments). */
@@ -118,7 +127,12 @@ export function recipeFor(kind: LayoutKind, numClasses: number, o: TrainOptions)
   const prior = linear ? PRIOR_RECIPES[kind] : undefined;
   const dim = o.dim ?? 16;
   const perBucket = linear ? (numClasses + 1) * 2 : dim * 2;
-  const buckets = o.buckets ?? Math.min(linear ? 2 ** 20 : 2 ** 19, Math.floor(MAX_MODEL_BYTES / perBucket));
+  // A folded word-vector table takes C F16 values per word plus the word itself in the metadata (≈ 10 bytes as JSON).
+  const vectorBytes = linear && o.wordVectors ? (o.vectorWords ?? DEFAULT_VECTOR_WORDS) * (numClasses * 2 + 12) : 0;
+  const buckets = o.buckets ?? Math.min(linear ? 2 ** 20 : 2 ** 19, Math.floor((MAX_MODEL_BYTES - vectorBytes) / perBucket));
+  if (buckets < 1024 && o.buckets === undefined) {
+    throw new UserError(`--vector-words ${o.vectorWords}: a table that large leaves no room for n-gram buckets in a ${MAX_MODEL_BYTES / MIB} MiB model (pass --buckets to override)`);
+  }
   const wordWeight = linear ? o.wordWeight ?? prior?.wordWeight : undefined;
   const features = checkFeatureConfig({
     preprocess: kind === '20news' ? 'newsgroup' : 'plain',
@@ -308,9 +322,20 @@ export async function trainCommand(o: TrainOptions): Promise<TrainResult> {
   log(`model: ${o.modelType}  buckets ${recipe.features.buckets}  word n-grams 1-${recipe.features.wordNgrams}  char n-grams ${recipe.features.charNgrams ? recipe.features.charNgrams.join('-') : 'none'}` +
     (o.modelType === 'fasttext' ? `  dim ${recipe.dim}` : `  NB prior ${recipe.nbPrior}  NB blend ${recipe.nbBlend}`) + `  weight decay ${recipe.weightDecay}  epochs ${recipe.epochs}  lr ${recipe.lr}  batch ${recipe.batchSize}  seed ${o.seed}`);
 
+  let wv: WordVectors | null = null;
+  const vectorScale = o.vectorScale ?? 1;
+  const vectorL2 = o.vectorL2 ?? 1e-2;
+  if (o.wordVectors) {
+    if (o.modelType !== 'linear') throw new UserError(`--word-vectors: only the linear model takes word vectors (got --model-type ${o.modelType})`);
+    wv = await readWordVectors(o.wordVectors, o.vectorWords ?? DEFAULT_VECTOR_WORDS);
+    log(`word vectors: ${o.wordVectors} (${wv.words.length} words × ${wv.dim}; scale ${vectorScale}, L2 ${vectorL2})`);
+  }
+
   const all = [...split.train, ...split.val];
   const tokens = encodeAll(ds, all, recipe, opts);
   const tokensOf = new Map(all.map((i, k) => [i, tokens[k]]));
+  const vecIdsOf = new Map<number, Int32Array>();
+  if (wv) for (const i of all) vecIdsOf.set(i, vocabularyIds(tokensOf.get(i)!, wv.index));
   const labelsOf = (idx: readonly number[]) => idx.map((i) => ds.items[i].label);
 
   const root = new Generator(o.seed);
@@ -324,13 +349,34 @@ export async function trainCommand(o: TrainOptions): Promise<TrainResult> {
     else rawIds.set(i, ids);
   }
   tokensOf.clear();
+  const vectorModels = new Map<NewsNet, { table: Float32Array; bias: Float64Array }>();
+  /**
+   * Adds the word-vector model fitted by build() to the trained n-gram model (a product of the two
+   * experts; the NB blend and the temperature are then chosen on the sum). Installing it before
+   * training instead, as a fixed offset the n-gram model corrects, was no better on validation.
+   */
+  const installVectors = (target: NewsNet) => {
+    const folded = vectorModels.get(target);
+    if (!folded || !(target instanceof LinearBagNet)) return;
+    target.setVectors(wv!.words, folded.table);
+    const b = target.bias.storage as Float32Array;
+    for (let c = 0; c < C; c++) b[c] += folded.bias[c];
+  };
   const build = (trainIdx: readonly number[]): { net: NewsNet; encode: (idx: readonly number[]) => EncodedDoc[] } => {
-    const net = createNet(o.modelType, recipe.features.buckets, C, recipe.dim, root.split(1));
+    const net = createNet(o.modelType, recipe.features.buckets, C, recipe.dim, root.split(1), wv?.words.length);
     if (net instanceof LinearBagNet) {
       // idf comes from the documents the model is fitted on, never from validation.
       net.setIdf(fitIdf(trainIdx.map((i) => bags.get(i)!), recipe.features.buckets));
       const idf = net.idf;
-      return { net, encode: (idx) => idx.map((i) => ({ ids: bags.get(i)!.ids, weights: tfidfValues(bags.get(i)!, idf) })) };
+      if (wv) {
+        // The word-vector model, like idf and the NB prior, sees only the documents being fitted.
+        const vm = fitVectorClassifier(trainIdx.map((i) => meanVector(vecIdsOf.get(i)!, wv!)), labelsOf(trainIdx), C, { l2: vectorL2 });
+        const folded = foldVectorClassifier(vm, wv);
+        for (let k = 0; k < folded.table.length; k++) folded.table[k] *= vectorScale;
+        for (let c = 0; c < C; c++) folded.bias[c] *= vectorScale;
+        vectorModels.set(net, folded);
+      }
+      return { net, encode: (idx) => idx.map((i) => ({ ids: bags.get(i)!.ids, weights: tfidfValues(bags.get(i)!, idf), vecIds: vecIdsOf.get(i) })) };
     }
     return { net, encode: (idx) => idx.map((i) => ({ ids: rawIds.get(i)! })) };
   };
@@ -349,6 +395,7 @@ export async function trainCommand(o: TrainOptions): Promise<TrainResult> {
     split.val.length ? { docs: valDocs, labels: valLabels, prior: prior ? priorLogits(valDocs, prior, C) : undefined } : null, root.split(2), opts, run, 'train',
   );
   if (prior) addPrior(net as LinearBagNet, prior);
+  installVectors(net);
   let nbBlend = typeof recipe.nbBlend === 'number' ? recipe.nbBlend : 0;
   let temperature = 1;
   let valAccuracy = outcome.bestValAcc;
@@ -370,6 +417,7 @@ export async function trainCommand(o: TrainOptions): Promise<TrainResult> {
     const refitPrior = net instanceof LinearBagNet && recipe.nbPrior > 0 ? nbPriorWeights(docs, labels, C, recipe.features.buckets, recipe.nbPrior, nbAlpha) : null;
     await fit(net, recipe, { docs, labels, prior: refitPrior ? priorLogits(docs, refitPrior, C) : undefined }, null, root.split(3), opts, null, 'refit', outcome.bestEpoch);
     if (refitPrior) addPrior(net as LinearBagNet, refitPrior);
+    installVectors(net);
     if (net instanceof LinearBagNet) applyBlend(net, docs, labels, nbBlend, temperature, nbAlpha);
     trainSize = everything.length;
   }
@@ -384,6 +432,7 @@ export async function trainCommand(o: TrainOptions): Promise<TrainResult> {
       seed: o.seed, epochs: recipe.epochs, bestEpoch: outcome.bestEpoch, lr: recipe.lr, batchSize: recipe.batchSize, dim: recipe.dim,
       labelSmoothing: recipe.labelSmoothing, weightDecay: recipe.weightDecay, nbPrior: recipe.nbPrior, nbBlend, nbAlpha, temperature, valAccuracy, seconds,
     },
+    ...(wv ? { wordVectors: { source: basename(o.wordVectors!), dim: wv.dim, words: wv.words.length, scale: vectorScale, l2: vectorL2 } } : {}),
   };
   await saveModel(out, net, info);
   log(`saved ${out}  (validation accuracy ${valAccuracy === null ? 'n/a' : (valAccuracy * 100).toFixed(2) + '%'}, best epoch ${outcome.bestEpoch}, ${formatDuration(seconds)})`);
