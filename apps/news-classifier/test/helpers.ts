@@ -1,11 +1,20 @@
 /** Fixtures built in temp folders: synthetic topic texts in every supported layout. */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { afterAll } from 'vitest';
+
+const created: string[] = [];
+// Registered by every test file that imports the helpers: its temp folders go when it ends.
+afterAll(() => {
+  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
 
 export function tempDir(prefix = 'news-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  created.push(dir);
+  return dir;
 }
 
 /** Small deterministic PRNG (mulberry32) so fixtures are identical on every run. */

@@ -34,12 +34,14 @@ describe('end to end on a synthetic fixture', () => {
   let linear: TrainResult;
   let fast: TrainResult;
   let folder: string;
+  let outDir: string;
   let ag: string;
 
   beforeAll(async () => {
     folder = writeClassFolder(tempDir(), 60, 11);
+    outDir = tempDir();
     linear = await trainCommand({
-      data: folder, modelType: 'linear', seed: 3, out: join(folder, '..', `lin-${Date.now()}.safetensors`), buckets: 4096, epochs: 3,
+      data: folder, modelType: 'linear', seed: 3, out: join(outDir, 'lin.safetensors'), buckets: 4096, epochs: 3,
       charNgrams: '3-4', valFraction: 0.2, refit: true, ...quiet,
     });
     ag = writeAgNews(tempDir(), 60, 12, { test: 20 });
@@ -63,7 +65,7 @@ describe('end to end on a synthetic fixture', () => {
     const m = await loadModel(linear.out);
     expect(m.info.labels).toEqual(['money', 'sport', 'tech']);
     expect(m.info.features).toEqual({ preprocess: 'plain', buckets: 4096, wordNgrams: 2, charNgrams: [3, 4], wordWeight: 0.75 });
-    const runDir = join(folder, '..', 'runs', linear.out.split('/').pop()!.replace('.safetensors', ''));
+    const runDir = join(outDir, 'runs', linear.out.split('/').pop()!.replace('.safetensors', ''));
     const lines = readFileSync(join(runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(lines).toHaveLength(3);
     for (const k of ['loss', 'accuracy', 'val_accuracy', 'lr', 'samples_per_sec']) expect(typeof lines[0][k]).toBe('number');
