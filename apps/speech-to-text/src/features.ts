@@ -25,11 +25,13 @@ export interface Features {
 /**
  * 'loudness': level-normalised log-mel (see above); 'speech-mean': each band's mean over the
  * utterance's speech frames only is subtracted (a speaker/channel normalisation that, unlike
- * plain CMVN, does not change with the amount of silence around the words); 'config': whatever
- * the FeatureConfig does (its cmvn).
+ * plain CMVN, does not change with the amount of silence around the words); 'speech-envelope':
+ * only the smooth part of those band means (their first ENVELOPE_TERMS cosine terms along
+ * frequency: a speaker's level and spectral tilt) is subtracted, so a word's own spectral shape
+ * stays; 'config': whatever the FeatureConfig does (its cmvn).
  */
-export type InputNorm = 'loudness' | 'speech-mean' | 'config';
-export const INPUT_NORMS: readonly InputNorm[] = ['loudness', 'speech-mean', 'config'];
+export type InputNorm = 'loudness' | 'speech-mean' | 'speech-envelope' | 'config';
+export const INPUT_NORMS: readonly InputNorm[] = ['loudness', 'speech-mean', 'speech-envelope', 'config'];
 
 export interface FrontEnd {
   config: FeatureConfig;
@@ -94,8 +96,50 @@ export function speechBandMeans(data: Float32Array, frames: number, dim: number)
   return sum;
 }
 
+/** Cepstral terms of the speech-frame band means that 'speech-envelope' subtracts (level, tilt, broad shape). */
+export const ENVELOPE_TERMS = 4;
+
+const smoothers = new Map<string, Float64Array>();
+/** dim × dim projection onto the first `terms` orthonormal DCT-II basis vectors (a low-pass along frequency). */
+function cepstralSmoother(dim: number, terms: number): Float64Array {
+  const key = `${dim}:${terms}`;
+  let p = smoothers.get(key);
+  if (p) return p;
+  p = new Float64Array(dim * dim);
+  for (let k = 0; k < Math.min(terms, dim); k++) {
+    const scale = Math.sqrt((k === 0 ? 1 : 2) / dim);
+    const basis = new Float64Array(dim);
+    for (let d = 0; d < dim; d++) basis[d] = scale * Math.cos((Math.PI * k * (d + 0.5)) / dim);
+    for (let i = 0; i < dim; i++) for (let j = 0; j < dim; j++) p[i * dim + j] += basis[i] * basis[j];
+  }
+  smoothers.set(key, p);
+  return p;
+}
+
+/** Each row projected onto the first `terms` DCT basis vectors (its smooth part along frequency). */
+function smoothRows(data: Float32Array | Float64Array, rows: number, dim: number, terms: number): Float64Array {
+  const p = cepstralSmoother(dim, terms);
+  const out = new Float64Array(rows * dim);
+  for (let t = 0; t < rows; t++) {
+    for (let i = 0; i < dim; i++) {
+      let s = 0;
+      for (let j = 0; j < dim; j++) s += p[i * dim + j] * data[t * dim + j];
+      out[t * dim + i] = s;
+    }
+  }
+  return out;
+}
+
 /** Applies the front end's normalisation to a raw log-mel matrix (returns a new array). */
 export function normalizeLogMel(data: Float32Array, frames: number, dim: number, fe: FrontEnd): Float32Array {
+  if (fe.norm === 'speech-envelope') {
+    // Only the smooth part of the speech-frame band means (a speaker's level and spectral tilt);
+    // subtracting the whole mean removed part of what identifies a single word.
+    const envelope = smoothRows(speechBandMeans(data, frames, dim), 1, dim, ENVELOPE_TERMS);
+    const out = new Float32Array(data.length);
+    for (let t = 0; t < frames; t++) for (let d = 0; d < dim; d++) out[t * dim + d] = (data[t * dim + d] - envelope[d] + LEVEL_OFFSET) * SCALE;
+    return out;
+  }
   if (fe.norm === 'speech-mean') {
     const mean = speechBandMeans(data, frames, dim);
     const out = new Float32Array(data.length);

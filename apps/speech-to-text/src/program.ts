@@ -48,8 +48,8 @@ export function buildProgram(): Command {
     .option('--resume <ckpt>', 'continue from a training checkpoint (run folder/checkpoint.safetensors)')
     .option('--run-dir <dir>', 'run folder for metrics.jsonl, training curve and checkpoint (default <out dir>/runs/<out name>)')
     .option('--val-speaker <name>', 'FSDD: leave this speaker out of training and report its WER (unseen speaker)')
-    .option('--input-norm <kind>', 'log-mel normalisation: loudness (speech level subtracted) or speech-mean (each band\'s mean over speech frames subtracted); default loudness, or the resumed checkpoint\'s', (v: string) => {
-      if (v !== 'loudness' && v !== 'speech-mean') throw new InvalidArgumentError('expected loudness or speech-mean');
+    .option('--input-norm <kind>', 'log-mel normalisation: loudness (speech level subtracted), speech-mean (each band\'s mean over speech frames subtracted) or speech-envelope (only the smooth part of those means: level and spectral tilt); default loudness, or the resumed checkpoint\'s', (v: string) => {
+      if (v !== 'loudness' && v !== 'speech-mean' && v !== 'speech-envelope') throw new InvalidArgumentError('expected loudness, speech-mean or speech-envelope');
       return v;
     })
     .option('--extra-data <dirs>', 'FSDD-style folder(s) whose speakers are only trained on, never validated on (e.g. scripts/synth-voices.ts output); repeatable or comma-separated', (v: string, prev: string[] = []) => [...prev, ...v.split(',').filter(Boolean)])

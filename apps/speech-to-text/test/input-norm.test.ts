@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { encodeWav } from '@tensorkit/data';
 import { NUM_CLASSES } from '../src/alphabet.js';
-import { defaultFrontEnd, featuresFromSamples, type InputNorm } from '../src/features.js';
+import { defaultFrontEnd, ENVELOPE_TERMS, featuresFromSamples, normalizeLogMel, type InputNorm } from '../src/features.js';
 import { loadModel, saveModel } from '../src/model-file.js';
 import { DEFAULT_MODEL, SpeechModel } from '../src/model.js';
 import { train } from '../src/train.js';
@@ -52,7 +52,7 @@ describe("--input-norm speech-mean", () => {
     expect((await loadModel(path)).frontEnd.norm).toBe('speech-mean');
     const bad = join(tmp.dir, 'bad.safetensors');
     await saveModel(bad, { model, features: fe.config, frontEnd: { ...fe, norm: 'cepstral' as InputNorm }, lexicon: ['one'], training: {} });
-    await expect(loadModel(bad)).rejects.toThrow(/bad\.safetensors: unknown input normalisation "cepstral" \(expected loudness, speech-mean, config\)/);
+    await expect(loadModel(bad)).rejects.toThrow(/bad\.safetensors: unknown input normalisation "cepstral" \(expected loudness, speech-mean, speech-envelope, config\)/);
   });
 
   it('train writes it into the model, and --resume refuses another normalisation', async () => {
@@ -69,5 +69,59 @@ describe("--input-norm speech-mean", () => {
     expect((await loadModel(out)).frontEnd.norm).toBe('speech-mean');
     await expect(train({ ...opts, epochs: 2, resume: join(runDir, 'checkpoint.safetensors'), inputNorm: 'loudness' }))
       .rejects.toThrow(/trained with --input-norm speech-mean, not loudness/);
+  });
+});
+
+describe('--input-norm speech-envelope', () => {
+  const dim = 40;
+  const frames = 30;
+  /** Speech frames with a narrow peak at band 20 over a level, and quiet frames around them. */
+  function logMel(envelope: (d: number) => number): Float32Array {
+    const m = new Float32Array(frames * dim);
+    for (let t = 0; t < frames; t++) {
+      const speech = t >= 5 && t < 25;
+      for (let d = 0; d < dim; d++) m[t * dim + d] = (speech ? -2 + (d === 20 ? 3 : 0) + 0.1 * Math.sin(t + d) : -9) + envelope(d);
+    }
+    return m;
+  }
+  const fe = defaultFrontEnd(sr, 'speech-envelope');
+  const cosine = (k: number) => (d: number) => Math.cos((Math.PI * k * (d + 0.5)) / dim);
+
+  it('removes any smooth spectral envelope (level and tilt) added to every frame, exactly', () => {
+    const base = normalizeLogMel(logMel(() => 0), frames, dim, fe);
+    const tilt = (d: number) => 1.5 + 0.8 * cosine(1)(d) - 0.5 * cosine(2)(d) + 0.3 * cosine(ENVELOPE_TERMS - 1)(d);
+    const shifted = normalizeLogMel(logMel(tilt), frames, dim, fe);
+    let maxDiff = 0;
+    for (let i = 0; i < base.length; i++) maxDiff = Math.max(maxDiff, Math.abs(base[i] - shifted[i]));
+    expect(maxDiff).toBeLessThan(1e-4);
+    // A finer shape (the next cosine term) is the word's, not the speaker's: it stays.
+    const finer = normalizeLogMel(logMel(cosine(ENVELOPE_TERMS)), frames, dim, fe);
+    let moved = 0;
+    for (let i = 0; i < base.length; i++) moved = Math.max(moved, Math.abs(base[i] - finer[i]));
+    expect(moved).toBeGreaterThan(0.1);
+  });
+
+  it('keeps a narrow spectral peak that speech-mean would centre away', () => {
+    const m = logMel(() => 0);
+    const t = 15;
+    const env = normalizeLogMel(m, frames, dim, fe);
+    const mean = normalizeLogMel(m, frames, dim, defaultFrontEnd(sr, 'speech-mean'));
+    // Peak height over its neighbours, in the normalised units.
+    const peak = (f: Float32Array) => f[t * dim + 20] - (f[t * dim + 10] + f[t * dim + 30]) / 2;
+    expect(peak(env)).toBeGreaterThan(0.5);
+    expect(Math.abs(peak(mean))).toBeLessThan(0.1);
+  });
+
+  it('a word\'s features do not change with the silence around it', () => {
+    const a = padded(0.05, 0.05);
+    const b = padded(0.6, 0.9);
+    const fa = featuresFromSamples(a.samples, fe);
+    const fb = featuresFromSamples(b.samples, fe);
+    const mid = (f: typeof fa, lead: number) => f.data.subarray((Math.round(lead / 80) + 10) * f.dim, (Math.round(lead / 80) + 20) * f.dim);
+    const ma = mid(fa, a.lead);
+    const mb = mid(fb, b.lead);
+    let maxDiff = 0;
+    for (let i = 0; i < ma.length; i++) maxDiff = Math.max(maxDiff, Math.abs(ma[i] - mb[i]));
+    expect(maxDiff).toBeLessThan(0.05);
   });
 });
