@@ -48,7 +48,7 @@ export function buildProgram(): Command {
     .option('--resume <ckpt>', 'continue from a training checkpoint (run folder/checkpoint.safetensors)')
     .option('--run-dir <dir>', 'run folder for metrics.jsonl, training curve and checkpoint (default <out dir>/runs/<out name>)')
     .option('--val-speaker <name>', 'FSDD: leave this speaker out of training and report its WER (unseen speaker)')
-    .option('--input-norm <kind>', 'log-mel normalisation: loudness (speech level subtracted), speech-mean (each band\'s mean over speech frames subtracted) or speech-envelope (only the smooth part of those means: level and spectral tilt); default loudness, or the resumed checkpoint\'s', (v: string) => {
+    .option('--input-norm <kind>', 'log-mel normalisation: loudness (speech level subtracted), speech-mean (each band\'s mean over speech frames subtracted) or speech-envelope (only the smooth part of those means: level and spectral tilt); default speech-envelope for FSDD folders, loudness otherwise, or the resumed checkpoint\'s', (v: string) => {
       if (v !== 'loudness' && v !== 'speech-mean' && v !== 'speech-envelope') throw new InvalidArgumentError('expected loudness, speech-mean or speech-envelope');
       return v;
     })

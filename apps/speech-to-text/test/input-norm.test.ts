@@ -69,6 +69,10 @@ describe("--input-norm speech-mean", () => {
     expect((await loadModel(out)).frontEnd.norm).toBe('speech-mean');
     await expect(train({ ...opts, epochs: 2, resume: join(runDir, 'checkpoint.safetensors'), inputNorm: 'loudness' }))
       .rejects.toThrow(/trained with --input-norm speech-mean, not loudness/);
+    // Without --input-norm an FSDD folder gets the recipe's default, speech-envelope.
+    const plain = join(tmp.dir, 'plain.safetensors');
+    await train({ ...opts, out: plain, runDir: join(tmp.dir, 'run2'), inputNorm: undefined });
+    expect((await loadModel(plain)).frontEnd.norm).toBe('speech-envelope');
   });
 });
 
