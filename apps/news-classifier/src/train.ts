@@ -49,7 +49,7 @@ export interface TrainOptions {
   /** Linear model: strength of the naive-Bayes prior the weights are regularised towards (0 = none; see nb-prior.ts). */
   nbPrior?: number;
   refit?: boolean;
-  /** Linear model: pretrained word vectors (GloVe text or wink JSON) for the word-vector offset (word-vectors.ts). */
+  /** Linear model: pretrained word vectors (GloVe text or wink JSON) for the word-vector model added to it (word-vectors.ts). */
   wordVectors?: string;
   /** How many of the file's words to keep (its first, i.e. commonest). */
   vectorWords?: number;
@@ -131,7 +131,7 @@ export function recipeFor(kind: LayoutKind, numClasses: number, o: TrainOptions)
   const vectorBytes = linear && o.wordVectors ? (o.vectorWords ?? DEFAULT_VECTOR_WORDS) * (numClasses * 2 + 12) : 0;
   const buckets = o.buckets ?? Math.min(linear ? 2 ** 20 : 2 ** 19, Math.floor((MAX_MODEL_BYTES - vectorBytes) / perBucket));
   if (buckets < 1024 && o.buckets === undefined) {
-    throw new UserError(`--vector-words ${o.vectorWords}: a table that large leaves no room for n-gram buckets in a ${MAX_MODEL_BYTES / MIB} MiB model (pass --buckets to override)`);
+    throw new UserError(`--vector-words ${o.vectorWords ?? DEFAULT_VECTOR_WORDS}: a table that large leaves no room for n-gram buckets in a ${MAX_MODEL_BYTES / MIB} MiB model (pass --buckets to override)`);
   }
   const wordWeight = linear ? o.wordWeight ?? prior?.wordWeight : undefined;
   const features = checkFeatureConfig({
