@@ -1,5 +1,5 @@
 /**
- * Combines speech models trained by the same recipe (different seeds) into one model file
+ * Combines speech models (different seeds, or different --input-norm) into one model file
  * whose members' probabilities are averaged when decoding:
  *   tsx --conditions=@tensorkit/source apps/speech-to-text/scripts/make-ensemble.ts OUT.safetensors A.safetensors B.safetensors [C …]
  */

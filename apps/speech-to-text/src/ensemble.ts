@@ -1,10 +1,13 @@
 /**
- * Ensembles of speech models: models trained by the same recipe with different seeds, whose
- * per-frame probabilities are averaged at decoding time (see averageProbs in recognizer.ts).
- * Averaging needs the members to agree on everything but their weights: architecture, front
- * end, normalisation and word list — checked here, with the first disagreement named.
+ * Ensembles of speech models, whose per-frame probabilities are averaged at decoding time (see
+ * averageProbs in recognizer.ts): models trained with different seeds, or with different input
+ * normalisations — those make different mistakes on a speaker none of them heard. Averaging
+ * needs the frames to line up, so members must agree on architecture, feature config and word
+ * list — checked here, with the first disagreement named. Members that normalise differently
+ * make an ensemble with a 'raw' front end whose members each normalise their own copy.
  */
 import { UserError } from '@tensorkit/train';
+import { TRAINABLE_NORMS } from './features.js';
 import { loadModel, type ModelInfo } from './model-file.js';
 
 /** Loads the model files and combines them into one ensemble ModelInfo (save it with saveModel). */
@@ -16,7 +19,6 @@ export async function makeEnsemble(paths: readonly string[]): Promise<ModelInfo>
   const facts = (i: ModelInfo): [string, string][] => [
     ['model config', JSON.stringify(i.model.config)],
     ['feature config', JSON.stringify(i.features)],
-    ['input normalisation', i.frontEnd.norm],
     ['word list', JSON.stringify(i.lexicon)],
   ];
   infos.forEach((info, k) => {
@@ -26,8 +28,16 @@ export async function makeEnsemble(paths: readonly string[]): Promise<ModelInfo>
       if (v !== want[j][1]) throw new UserError(`${paths[k]}: its ${what} differs from ${paths[0]}'s (${v} vs ${want[j][1]}); ensemble members must differ only in their weights`);
     });
   });
+  const norms = infos.map((i) => i.frontEnd.norm);
+  const mixed = norms.some((n) => n !== norms[0]);
+  norms.forEach((n, k) => {
+    if (mixed && !TRAINABLE_NORMS.includes(n)) {
+      throw new UserError(`${paths[k]}: its input normalisation '${n}' cannot be mixed with others in an ensemble (expected ${TRAINABLE_NORMS.join(', ')})`);
+    }
+  });
   return {
     ...first,
+    ...(mixed ? { frontEnd: { config: first.features, norm: 'raw' as const }, memberNorms: norms } : {}),
     members: infos.map((i) => i.model),
     training: { ensemble: infos.map((i, k) => ({ file: paths[k], ...i.training })) },
   };

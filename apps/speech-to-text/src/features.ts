@@ -28,10 +28,13 @@ export interface Features {
  * plain CMVN, does not change with the amount of silence around the words); 'speech-envelope':
  * only the smooth part of those band means (their first ENVELOPE_TERMS cosine terms along
  * frequency: a speaker's level and spectral tilt) is subtracted, so a word's own spectral shape
- * stays; 'config': whatever the FeatureConfig does (its cmvn).
+ * stays; 'config': whatever the FeatureConfig does (its cmvn); 'raw': the log-mel as it is — the
+ * front end of an ensemble whose members normalise differently (each normalises its own copy).
  */
-export type InputNorm = 'loudness' | 'speech-mean' | 'speech-envelope' | 'config';
-export const INPUT_NORMS: readonly InputNorm[] = ['loudness', 'speech-mean', 'speech-envelope', 'config'];
+export type InputNorm = 'loudness' | 'speech-mean' | 'speech-envelope' | 'config' | 'raw';
+export const INPUT_NORMS: readonly InputNorm[] = ['loudness', 'speech-mean', 'speech-envelope', 'config', 'raw'];
+/** Normalisations a model can be trained with ('raw' is an ensemble's: its members normalise their own copies). */
+export const TRAINABLE_NORMS: readonly InputNorm[] = ['loudness', 'speech-mean', 'speech-envelope'];
 
 export interface FrontEnd {
   config: FeatureConfig;
@@ -146,6 +149,7 @@ export function normalizeLogMel(data: Float32Array, frames: number, dim: number,
     for (let t = 0; t < frames; t++) for (let d = 0; d < dim; d++) out[t * dim + d] = (data[t * dim + d] - mean[d]) * SCALE;
     return out;
   }
+  if (fe.norm === 'raw') return Float32Array.from(data);
   if (fe.norm === 'loudness') {
     const shift = LEVEL_OFFSET - speechLevel(data, frames, dim);
     const out = new Float32Array(data.length);

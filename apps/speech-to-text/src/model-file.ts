@@ -11,7 +11,7 @@ import { loadSafetensors, saveSafetensors } from '@tensorkit/nn';
 import { validateFeatureConfig, type FeatureConfig } from '@tensorkit/data';
 import { UserError } from '@tensorkit/train';
 import { LABELS, NUM_CLASSES } from './alphabet.js';
-import { INPUT_NORMS, type FrontEnd, type InputNorm } from './features.js';
+import { INPUT_NORMS, TRAINABLE_NORMS, type FrontEnd, type InputNorm } from './features.js';
 import { SpeechModel, type SpeechModelConfig } from './model.js';
 
 export const APP = 'speech-to-text';
@@ -26,6 +26,11 @@ export interface ModelInfo {
    * probabilities are averaged when decoding; absent for a single model.
    */
   members?: SpeechModel[];
+  /**
+   * An ensemble whose members were trained with different input normalisations: each member's,
+   * in order. The ensemble's own front end is then 'raw' and every member normalises its copy.
+   */
+  memberNorms?: InputNorm[];
   features: FeatureConfig;
   /** The feature config plus the input normalisation. */
   frontEnd: FrontEnd;
@@ -50,6 +55,7 @@ export async function saveModel(path: string, info: ModelInfo, opts: { half?: bo
   let tensors = info.model.stateDict();
   if (info.members && info.members.length > 1) {
     metadata.ensemble = String(info.members.length);
+    if (info.memberNorms) metadata.member_norms = JSON.stringify(info.memberNorms);
     tensors = {};
     info.members.forEach((m, i) => {
       for (const [k, t] of Object.entries(m.stateDict())) tensors[`${MEMBER}${i}.${k}`] = t;
@@ -129,5 +135,11 @@ export async function loadModel(path: string): Promise<ModelInfo> {
     parts[Number(m[1])][m[2]] = t;
   }
   const members = parts.map((p, i) => buildModel(path, cfg, p, `member ${i}'s`));
-  return { model: members[0], members, ...base };
+  if (meta.member_norms === undefined) return { model: members[0], members, ...base };
+  const memberNorms = parseField(path, meta, 'member_norms') as InputNorm[];
+  if (!Array.isArray(memberNorms) || memberNorms.length !== n || memberNorms.some((m) => !TRAINABLE_NORMS.includes(m))) {
+    throw new UserError(`${path}: metadata 'member_norms' must list one of ${TRAINABLE_NORMS.join(', ')} for each of the ${n} members, got ${meta.member_norms}`);
+  }
+  if (norm !== 'raw') throw new UserError(`${path}: an ensemble with per-member normalisations needs input_norm "raw", got ${JSON.stringify(norm)}`);
+  return { model: members[0], members, memberNorms, ...base };
 }

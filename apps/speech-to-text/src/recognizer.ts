@@ -6,7 +6,7 @@ import { noGrad } from '@tensorkit/core';
 import { LogProbMatrix } from '@tensorkit/nn';
 import { lengthBatches, padBatch } from './batch.js';
 import { decode, wordTimings, type Decoded, type WordTiming } from './decode.js';
-import type { Features } from './features.js';
+import { normalizeLogMel, type Features } from './features.js';
 import { Lexicon } from './lexicon.js';
 import type { ModelInfo } from './model-file.js';
 import { frameEnergy, refineWordTimes, speechSegments } from './timing.js';
@@ -90,9 +90,17 @@ export class Recognizer {
     this.frameSeconds = (info.model.config.subsample * f.hopLength) / f.sampleRate;
   }
 
+  /** Member k's inputs: its own normalisation of the raw log-mel when members normalise differently. */
+  private memberInputs(items: readonly Features[], k: number): readonly Features[] {
+    const norms = this.info.memberNorms;
+    if (!norms) return items;
+    const fe = { config: this.info.features, norm: norms[k] };
+    return items.map((f) => ({ ...f, data: normalizeLogMel(f.data, f.frames, f.dim, fe) }));
+  }
+
   recognize(items: readonly Features[], opts: { timestamps?: boolean; durations?: readonly number[] } = {}): Recognition[] {
     const lps = this.info.members && this.info.members.length > 1
-      ? averageProbs(this.info.members.map((m) => computeLogProbs(m, items)))
+      ? averageProbs(this.info.members.map((m, k) => computeLogProbs(m, this.memberInputs(items, k))))
       : computeLogProbs(this.info.model, items);
     return lps.map((lp, i) => {
       const d = decode(lp, { beam: this.beam, lexicon: this.lexicon });

@@ -4,7 +4,7 @@ import { Generator } from '@tensorkit/core';
 import { loadSafetensors, saveSafetensors } from '@tensorkit/nn';
 import { NUM_CLASSES } from '../src/alphabet.js';
 import { makeEnsemble } from '../src/ensemble.js';
-import { defaultFrontEnd, featuresFromSamples } from '../src/features.js';
+import { defaultFrontEnd, featuresFromSamples, type InputNorm } from '../src/features.js';
 import { loadModel, saveModel } from '../src/model-file.js';
 import { DEFAULT_MODEL, SpeechModel } from '../src/model.js';
 import { computeLogProbs, Recognizer } from '../src/recognizer.js';
@@ -15,10 +15,10 @@ afterAll(tmp.cleanup);
 const fe = defaultFrontEnd(8000, 'loudness');
 const CONFIG = { ...DEFAULT_MODEL, inputDim: 40, numClasses: NUM_CLASSES, hiddenSize: 4, numLayers: 1, convChannels: 2 };
 
-async function saved(name: string, seed: number, lexicon = ['one', 'two']): Promise<string> {
+async function saved(name: string, seed: number, lexicon = ['one', 'two'], norm: InputNorm = 'loudness'): Promise<string> {
   const path = join(tmp.dir, name);
   const model = new SpeechModel(CONFIG, { generator: new Generator(seed) });
-  await saveModel(path, { model, features: fe.config, frontEnd: fe, lexicon, training: { seed } });
+  await saveModel(path, { model, features: fe.config, frontEnd: { ...fe, norm }, lexicon, training: { seed } });
   return path;
 }
 
@@ -64,6 +64,39 @@ describe('speech model ensembles', () => {
     const ens = join(tmp.dir, 'dd.safetensors');
     await saveModel(ens, await makeEnsemble([a, a]));
     await expect(makeEnsemble([ens, a])).rejects.toThrow(/dd\.safetensors: is an ensemble already/);
+  });
+
+  it('of members with different input normalisations feed each member its own normalisation of the raw log-mel', async () => {
+    const [a, b] = [await saved('na.safetensors', 8, ['one', 'two'], 'loudness'), await saved('nb.safetensors', 9, ['one', 'two'], 'speech-envelope')];
+    const out = join(tmp.dir, 'nab.safetensors');
+    await saveModel(out, await makeEnsemble([a, b]));
+    const ens = await loadModel(out);
+    expect(ens.frontEnd.norm).toBe('raw');
+    expect(ens.memberNorms).toEqual(['loudness', 'speech-envelope']);
+    const waves = [toneWord(200, 0.4, 8000), toneWord(700, 0.7, 8000)];
+    // Each member alone, on features computed with its own front end, exactly as it was trained.
+    const own = async (path: string) => {
+      const m = await loadModel(path);
+      return computeLogProbs(m.model, waves.map((w) => featuresFromSamples(w, m.frontEnd)));
+    };
+    const [la, lb] = [await own(a), await own(b)];
+    const got = new Recognizer(ens, { beam: 1 }).recognize(waves.map((w) => featuresFromSamples(w, ens.frontEnd)));
+    got.forEach((r, i) => {
+      for (let k = 0; k < r.lp.data.length; k++) {
+        expect(r.lp.data[k]).toBeCloseTo(Math.log((Math.exp(la[i].data[k]) + Math.exp(lb[i].data[k])) / 2), 6);
+      }
+    });
+    // Members that cannot be renormalised from the raw log-mel are not mixed.
+    const cfg = await saved('nc.safetensors', 10, ['one', 'two'], 'config');
+    await expect(makeEnsemble([a, cfg])).rejects.toThrow(/nc\.safetensors: its input normalisation 'config' cannot be mixed with others/);
+    // Broken per-member normalisations are refused at load.
+    const { tensors, metadata } = await loadSafetensors(out);
+    const short = join(tmp.dir, 'short.safetensors');
+    await saveSafetensors(short, tensors, { metadata: { ...metadata, member_norms: '["loudness"]' } });
+    await expect(loadModel(short)).rejects.toThrow(/short\.safetensors: metadata 'member_norms' must list one of loudness, speech-mean, speech-envelope for each of the 2 members/);
+    const notRaw = join(tmp.dir, 'notraw.safetensors');
+    await saveSafetensors(notRaw, tensors, { metadata: { ...metadata, input_norm: 'loudness' } });
+    await expect(loadModel(notRaw)).rejects.toThrow(/notraw\.safetensors: an ensemble with per-member normalisations needs input_norm "raw"/);
   });
 
   it('with a broken member count or stray tensors are refused at load', async () => {

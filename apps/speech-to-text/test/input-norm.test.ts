@@ -52,7 +52,7 @@ describe("--input-norm speech-mean", () => {
     expect((await loadModel(path)).frontEnd.norm).toBe('speech-mean');
     const bad = join(tmp.dir, 'bad.safetensors');
     await saveModel(bad, { model, features: fe.config, frontEnd: { ...fe, norm: 'cepstral' as InputNorm }, lexicon: ['one'], training: {} });
-    await expect(loadModel(bad)).rejects.toThrow(/bad\.safetensors: unknown input normalisation "cepstral" \(expected loudness, speech-mean, speech-envelope, config\)/);
+    await expect(loadModel(bad)).rejects.toThrow(/bad\.safetensors: unknown input normalisation "cepstral" \(expected loudness, speech-mean, speech-envelope, config, raw\)/);
   });
 
   it('train writes it into the model, and --resume refuses another normalisation', async () => {
