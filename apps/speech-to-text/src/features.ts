@@ -102,33 +102,16 @@ export function speechBandMeans(data: Float32Array, frames: number, dim: number)
 /** Cepstral terms of the speech-frame band means that 'speech-envelope' subtracts (level, tilt, broad shape). */
 export const ENVELOPE_TERMS = 4;
 
-const smoothers = new Map<string, Float64Array>();
-/** dim × dim projection onto the first `terms` orthonormal DCT-II basis vectors (a low-pass along frequency). */
-function cepstralSmoother(dim: number, terms: number): Float64Array {
-  const key = `${dim}:${terms}`;
-  let p = smoothers.get(key);
-  if (p) return p;
-  p = new Float64Array(dim * dim);
+/** The projection of `x` onto the first `terms` orthonormal DCT-II basis vectors: its smooth part along frequency. */
+function cosineSmooth(x: Float64Array, terms: number): Float64Array {
+  const dim = x.length;
+  const out = new Float64Array(dim);
   for (let k = 0; k < Math.min(terms, dim); k++) {
     const scale = Math.sqrt((k === 0 ? 1 : 2) / dim);
-    const basis = new Float64Array(dim);
-    for (let d = 0; d < dim; d++) basis[d] = scale * Math.cos((Math.PI * k * (d + 0.5)) / dim);
-    for (let i = 0; i < dim; i++) for (let j = 0; j < dim; j++) p[i * dim + j] += basis[i] * basis[j];
-  }
-  smoothers.set(key, p);
-  return p;
-}
-
-/** Each row projected onto the first `terms` DCT basis vectors (its smooth part along frequency). */
-function smoothRows(data: Float32Array | Float64Array, rows: number, dim: number, terms: number): Float64Array {
-  const p = cepstralSmoother(dim, terms);
-  const out = new Float64Array(rows * dim);
-  for (let t = 0; t < rows; t++) {
-    for (let i = 0; i < dim; i++) {
-      let s = 0;
-      for (let j = 0; j < dim; j++) s += p[i * dim + j] * data[t * dim + j];
-      out[t * dim + i] = s;
-    }
+    const basis = (d: number) => scale * Math.cos((Math.PI * k * (d + 0.5)) / dim);
+    let c = 0;
+    for (let d = 0; d < dim; d++) c += basis(d) * x[d];
+    for (let d = 0; d < dim; d++) out[d] += c * basis(d);
   }
   return out;
 }
@@ -138,7 +121,7 @@ export function normalizeLogMel(data: Float32Array, frames: number, dim: number,
   if (fe.norm === 'speech-envelope') {
     // Only the smooth part of the speech-frame band means (a speaker's level and spectral tilt);
     // subtracting the whole mean removed part of what identifies a single word.
-    const envelope = smoothRows(speechBandMeans(data, frames, dim), 1, dim, ENVELOPE_TERMS);
+    const envelope = cosineSmooth(speechBandMeans(data, frames, dim), ENVELOPE_TERMS);
     const out = new Float32Array(data.length);
     for (let t = 0; t < frames; t++) for (let d = 0; d < dim; d++) out[t * dim + d] = (data[t * dim + d] - envelope[d] + LEVEL_OFFSET) * SCALE;
     return out;

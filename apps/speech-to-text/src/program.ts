@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { printJsonLine, runCli } from '@tensorkit/train';
 import { evaluate, formatEval } from './evaluate.js';
 import { explain } from './explain.js';
+import { TRAINABLE_NORMS, type InputNorm } from './features.js';
 import { DEFAULT_MODEL_PATH } from './paths.js';
 import { DEFAULT_BEAM } from './recognizer.js';
 import { writeEvalReport } from './report.js';
@@ -49,7 +50,7 @@ export function buildProgram(): Command {
     .option('--run-dir <dir>', 'run folder for metrics.jsonl, training curve and checkpoint (default <out dir>/runs/<out name>)')
     .option('--val-speaker <name>', 'FSDD: leave this speaker out of training and report its WER (unseen speaker)')
     .option('--input-norm <kind>', 'log-mel normalisation: loudness (speech level subtracted), speech-mean (each band\'s mean over speech frames subtracted) or speech-envelope (only the smooth part of those means: level and spectral tilt); default speech-envelope for FSDD folders, loudness otherwise, or the resumed checkpoint\'s', (v: string) => {
-      if (v !== 'loudness' && v !== 'speech-mean' && v !== 'speech-envelope') throw new InvalidArgumentError('expected loudness, speech-mean or speech-envelope');
+      if (!TRAINABLE_NORMS.includes(v as InputNorm)) throw new InvalidArgumentError(`expected one of ${TRAINABLE_NORMS.join(', ')}`);
       return v;
     })
     .option('--extra-data <dirs>', 'FSDD-style folder(s) whose speakers are only trained on, never validated on (e.g. scripts/synth-voices.ts output); repeatable or comma-separated', (v: string, prev: string[] = []) => [...prev, ...v.split(',').filter(Boolean)])
