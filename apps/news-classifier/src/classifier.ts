@@ -4,8 +4,8 @@
  * logit[c] = bias[c] + Σ_occurrences w_i · v_i[c] with no approximation).
  */
 import { fileURLToPath } from 'node:url';
-import { describeFeatures, documentBag, encodeTokens, textTokens, tfidfValues, wordEncoder, type FeatureOccurrence } from './features.js';
-import { LinearBagNet, makeBatch, predictLogits, type EncodedDoc } from './model.js';
+import { describeFeatures, documentBag, textTokens, tfidfValues, wordEncoder, type FeatureOccurrence } from './features.js';
+import { encodeDoc, LinearBagNet, makeBatch, predictLogits, type EncodedDoc } from './model.js';
 import { loadModel, type LoadedModel } from './model-file.js';
 import { noGrad, Tensor } from '@tensorkit/core';
 
@@ -77,11 +77,7 @@ export class NewsClassifier {
   }
 
   encodeTokens(tokens: readonly string[]): EncodedDoc {
-    const ids = encodeTokens(tokens, this.model.info.features, this.enc);
-    const net = this.model.net;
-    if (!(net instanceof LinearBagNet)) return { ids };
-    const bag = documentBag(ids, tokens.length, this.model.info.features);
-    return { ids: bag.ids, weights: tfidfValues(bag, net.idf), vecIds: net.vectorIds(tokens) };
+    return encodeDoc(tokens, this.model.info.features, this.model.net, this.enc);
   }
 
   encode(text: string): EncodedDoc {
@@ -121,17 +117,16 @@ export class NewsClassifier {
     return { occ, weights: Float64Array.from(occ, weightOf) };
   }
 
-  /** A linear model's word-vector shares: one per known word, each weighted 1/#known words (their mean). */
-  vectorOccurrences(tokens: readonly string[]): { occ: FeatureOccurrence[]; weights: Float64Array } {
+  /** A linear model's word-vector shares: one per known word, each with 1/#known words of its table row (their mean). */
+  vectorContributions(tokens: readonly string[]): Contribution[] {
     const net = this.model.net;
+    if (!(net instanceof LinearBagNet) || !net.vectorIndex) return [];
     const occ: FeatureOccurrence[] = [];
-    if (net instanceof LinearBagNet && net.vectorIndex) {
-      tokens.forEach((t, i) => {
-        const row = net.vectorIndex!.get(t);
-        if (row !== undefined) occ.push({ bucket: row, kind: 'vector', key: t, start: i, end: i + 1 });
-      });
-    }
-    return { occ, weights: new Float64Array(occ.length).fill(occ.length ? 1 / occ.length : 0) };
+    tokens.forEach((t, i) => {
+      const row = net.vectorIndex!.get(t);
+      if (row !== undefined) occ.push({ bucket: row, kind: 'vector', key: t, start: i, end: i + 1 });
+    });
+    return occ.map((o) => ({ ...o, logits: net.vectorLogits(o.bucket, 1 / occ.length) }));
   }
 
   /** Every feature occurrence of a text with the logit vector it adds. */
@@ -139,8 +134,7 @@ export class NewsClassifier {
     const { occ, weights } = this.occurrences(tokens);
     const net = this.model.net;
     const bag = occ.map((o, i) => ({ ...o, logits: net.featureLogits(o.bucket, weights[i]) }));
-    const vec = this.vectorOccurrences(tokens);
-    return bag.concat(vec.occ.map((o, i) => ({ ...o, logits: (net as LinearBagNet).vectorLogits(o.bucket, vec.weights[i]) })));
+    return bag.concat(this.vectorContributions(tokens));
   }
 
   /**
@@ -209,9 +203,7 @@ export class NewsClassifier {
       logits = this.netLogits(text);
       occ = describeFeatures(tokens, this.model.info.features);
       // The word-vector shares are linear and outside the bag: their exact values join the IG ones.
-      const vec = this.vectorOccurrences(tokens);
-      const net = this.model.net as LinearBagNet;
-      contribs = vec.occ.map((o, i) => ({ ...o, logits: net.vectorLogits(o.bucket, vec.weights[i]) }));
+      contribs = this.vectorContributions(tokens);
       occ = occ.concat(contribs);
     } else {
       contribs = this.contributions(tokens);

@@ -95,10 +95,7 @@ export async function loadModel(path: string): Promise<LoadedModel> {
   } catch (e) {
     throw new UserError(`${path}: weights do not match the model described in its metadata (${(e as Error).message})`);
   }
-  if (vectorWords) {
-    const lin = net as LinearBagNet;
-    lin.setVectors(vectorWords, Float32Array.from(lin.vectors!.storage as Float32Array));
-  }
+  if (vectorWords) (net as LinearBagNet).setVectorWords(vectorWords);
   if (net instanceof LinearBagNet && !net.idf.every((v) => v >= 1)) throw new UserError(`${path}: idf table holds invalid values`);
   net.eval();
   return { path, net, info: { modelType, labels, features, dataset, training, ...(wordVectors ? { wordVectors } : {}) } };

@@ -130,6 +130,12 @@ export class LinearBagNet extends NewsNet {
       throw new Error(`LinearBagNet: vector table for ${words.length} words does not match the net's ${this.config.vectorWords ?? 0} × ${C}`);
     }
     (this.vectors!.storage as Float32Array).set(table);
+    this.setVectorWords(words);
+  }
+
+  /** The vocabulary of a table already in place (a loaded model's buffer); the table takes part from now on. */
+  setVectorWords(words: readonly string[]): void {
+    if (this.config.vectorWords !== words.length) throw new Error(`LinearBagNet: ${words.length} vector words for a ${this.config.vectorWords ?? 0}-row table`);
     this.vectorIndex = new Map(words.map((w, i) => [w, i]));
   }
 
@@ -163,9 +169,9 @@ export class LinearBagNet extends NewsNet {
     if (!batch.weights) throw new Error('LinearBagNet: batch needs tf-idf weights');
     const psw = new Tensor(batch.weights, [batch.weights.length], 'float32');
     const logits = this.bag.forward(batch.ids, batch.offsets, psw).add(this.bias);
-    const vectors = this.vectors;
-    if (!vectors || !batch.vecIds) return logits;
-    return logits.add(embeddingBag(vectors, batch.vecIds, batch.vecOffsets!, { mode: 'mean' }));
+    // The table joins once it is installed: not while the n-gram weights train beside a still-empty one.
+    if (!this.vectorIndex || !batch.vecIds) return logits;
+    return logits.add(embeddingBag(this.vectors!, batch.vecIds, batch.vecOffsets!, { mode: 'mean' }));
   }
 
   forwardWeighted(ids: Int32Array, offsets: Int32Array, weights: Tensor): Tensor {

@@ -60,7 +60,7 @@ export function buildProgram(): Command {
     .option('--nb-alpha <x>', 'linear model: naive-Bayes smoothing α', num('--nb-alpha', 1e-6), 0.3)
     .option('--nb-prior <x>', 'linear model: strength of the naive-Bayes prior the weights are regularised towards, 0 = none (default: AG/BBC 1, 20NG 0)', num('--nb-prior', 0))
     .option('--refit', 'after choosing epochs/blend on validation, retrain on train + validation')
-    .option('--word-vectors <file>', 'linear model: pretrained word vectors (GloVe text `word v1 … vD` per line, or wink-embeddings JSON); a logistic regression on the mean vector becomes a fixed offset the n-gram model corrects, folded into the model file as per-word logits')
+    .option('--word-vectors <file>', 'linear model: pretrained word vectors (GloVe text `word v1 … vD` per line, or wink-embeddings JSON); a logistic regression on the mean vector is added to the trained n-gram model, folded into the model file as per-word logits')
     .option('--vector-words <n>', 'with --word-vectors: how many of the file\'s (commonest, first) words to keep', int('--vector-words', 1))
     .option('--vector-scale <x>', 'with --word-vectors: factor on the word-vector model\'s logits (default 1)', num('--vector-scale', 0))
     .option('--vector-l2 <x>', 'with --word-vectors: L2 penalty of the word-vector logistic regression (default 0.01)', num('--vector-l2', 0))

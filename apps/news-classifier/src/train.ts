@@ -349,21 +349,15 @@ export async function trainCommand(o: TrainOptions): Promise<TrainResult> {
     else rawIds.set(i, ids);
   }
   tokensOf.clear();
-  const vectorModels = new Map<NewsNet, { table: Float32Array; bias: Float64Array }>();
   /**
-   * Adds the word-vector model fitted by build() to the trained n-gram model (a product of the two
-   * experts; the NB blend and the temperature are then chosen on the sum). Installing it before
-   * training instead, as a fixed offset the n-gram model corrects, was no better on validation.
+   * A net for `trainIdx`, its document encoder, and `addVectors`: it adds the word-vector model
+   * fitted here to the trained n-gram model (a product of the two experts; the NB blend and the
+   * temperature are then chosen on the sum). Installing it before training instead, as a fixed
+   * offset the n-gram model corrects, was no better on validation.
    */
-  const installVectors = (target: NewsNet) => {
-    const folded = vectorModels.get(target);
-    if (!folded || !(target instanceof LinearBagNet)) return;
-    target.setVectors(wv!.words, folded.table);
-    const b = target.bias.storage as Float32Array;
-    for (let c = 0; c < C; c++) b[c] += folded.bias[c];
-  };
-  const build = (trainIdx: readonly number[]): { net: NewsNet; encode: (idx: readonly number[]) => EncodedDoc[] } => {
+  const build = (trainIdx: readonly number[]): { net: NewsNet; encode: (idx: readonly number[]) => EncodedDoc[]; addVectors: () => void } => {
     const net = createNet(o.modelType, recipe.features.buckets, C, recipe.dim, root.split(1), wv?.words.length);
+    let addVectors = () => {};
     if (net instanceof LinearBagNet) {
       // idf comes from the documents the model is fitted on, never from validation.
       net.setIdf(fitIdf(trainIdx.map((i) => bags.get(i)!), recipe.features.buckets));
@@ -373,16 +367,19 @@ export async function trainCommand(o: TrainOptions): Promise<TrainResult> {
         const vm = fitVectorClassifier(trainIdx.map((i) => meanVector(vecIdsOf.get(i)!, wv!)), labelsOf(trainIdx), C, { l2: vectorL2 });
         const folded = foldVectorClassifier(vm, wv);
         for (let k = 0; k < folded.table.length; k++) folded.table[k] *= vectorScale;
-        for (let c = 0; c < C; c++) folded.bias[c] *= vectorScale;
-        vectorModels.set(net, folded);
+        addVectors = () => {
+          net.setVectors(wv!.words, folded.table);
+          const b = net.bias.storage as Float32Array;
+          for (let c = 0; c < C; c++) b[c] += folded.bias[c] * vectorScale;
+        };
       }
-      return { net, encode: (idx) => idx.map((i) => ({ ids: bags.get(i)!.ids, weights: tfidfValues(bags.get(i)!, idf), vecIds: vecIdsOf.get(i) })) };
+      return { net, addVectors, encode: (idx) => idx.map((i) => ({ ids: bags.get(i)!.ids, weights: tfidfValues(bags.get(i)!, idf), vecIds: vecIdsOf.get(i) })) };
     }
-    return { net, encode: (idx) => idx.map((i) => ({ ids: rawIds.get(i)! })) };
+    return { net, addVectors, encode: (idx) => idx.map((i) => ({ ids: rawIds.get(i)! })) };
   };
 
   // 1) train on the train part, choose epochs / blend / temperature on validation.
-  let { net, encode } = build(split.train);
+  let { net, encode, addVectors } = build(split.train);
   const trainDocs = encode(split.train);
   const valDocs = encode(split.val);
   const trainLabels = labelsOf(split.train);
@@ -395,7 +392,7 @@ export async function trainCommand(o: TrainOptions): Promise<TrainResult> {
     split.val.length ? { docs: valDocs, labels: valLabels, prior: prior ? priorLogits(valDocs, prior, C) : undefined } : null, root.split(2), opts, run, 'train',
   );
   if (prior) addPrior(net as LinearBagNet, prior);
-  installVectors(net);
+  addVectors();
   let nbBlend = typeof recipe.nbBlend === 'number' ? recipe.nbBlend : 0;
   let temperature = 1;
   let valAccuracy = outcome.bestValAcc;
@@ -411,13 +408,13 @@ export async function trainCommand(o: TrainOptions): Promise<TrainResult> {
   if (o.refit && split.val.length) {
     const everything = [...split.train, ...split.val];
     log(`refit: ${everything.length} documents, ${outcome.bestEpoch} of ${recipe.epochs} epochs of the schedule` + (net instanceof LinearBagNet ? `, blend ${nbBlend}, temperature ${temperature.toFixed(3)}` : ''));
-    ({ net, encode } = build(everything));
+    ({ net, encode, addVectors } = build(everything));
     const docs = encode(everything);
     const labels = labelsOf(everything);
     const refitPrior = net instanceof LinearBagNet && recipe.nbPrior > 0 ? nbPriorWeights(docs, labels, C, recipe.features.buckets, recipe.nbPrior, nbAlpha) : null;
     await fit(net, recipe, { docs, labels, prior: refitPrior ? priorLogits(docs, refitPrior, C) : undefined }, null, root.split(3), opts, null, 'refit', outcome.bestEpoch);
     if (refitPrior) addPrior(net as LinearBagNet, refitPrior);
-    installVectors(net);
+    addVectors();
     if (net instanceof LinearBagNet) applyBlend(net, docs, labels, nbBlend, temperature, nbAlpha);
     trainSize = everything.length;
   }

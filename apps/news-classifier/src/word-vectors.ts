@@ -4,8 +4,8 @@
  * handful of times or never; their n-gram weights are noise or zero, while a
  * word vector trained on billions of words still places "quarterback" near
  * "touchdown". A multinomial logistic regression on the document's mean word
- * vector is fitted first and its logits are a fixed offset while the n-gram
- * model trains (it learns a correction on top, as with the NB prior).
+ * vector is fitted on the same documents and its logits are added to the
+ * trained n-gram model's (train.ts), before the NB blend and temperature.
  *
  * The result stays linear in the words: the vector model's logits are
  * mean_t(W·(e_t − μ)/σ) + b, so each vocabulary word's share W·e_t/σ is folded
