@@ -32,6 +32,15 @@ export interface CtcLossOptions {
    * with zeroInfinity), as in PyTorch.
    */
   checkLengths?: boolean;
+  /**
+   * Alignment constraint, per sample: 2·S frame indices [first0, last0, first1, last1, …] —
+   * label j may only be emitted at frames first_j … last_j (inclusive; blanks are free), as
+   * in constrained CTC (Senior et al., 2015). Known word timings keep the model from
+   * emitting a word far from its sound. null/undefined entries (or omitting the option)
+   * leave a sample unconstrained; a sample whose windows admit no alignment gets
+   * +Infinity (0 with zeroInfinity).
+   */
+  labelWindows?: readonly (ArrayLike<number> | null | undefined)[];
 }
 
 const OP = 'ctcLoss';
@@ -52,6 +61,7 @@ export function ctcLoss(logProbs: Tensor, targets: IndexLike, inputLengths: Inde
   const wantGrad = isGradEnabled() && logProbs.requiresGrad;
   const grad = wantGrad ? new Float64Array(lp.length) : null;
   const losses = new Float64Array(B);
+  const windows = readLabelWindows(opts.labelWindows, batch.targetLengths);
   const ws = new CtcWorkspace();
   for (let b = 0; b < B; b++) {
     const T = batch.inputLengths[b];
@@ -67,7 +77,11 @@ export function ctcLoss(logProbs: Tensor, targets: IndexLike, inputLengths: Inde
       losses[b] = zeroInfinity ? 0 : Infinity;
       continue;
     }
-    const nll = ctcSample({ lp, base: b * strideB, strideT, T, labels, labelStart: labelStart[b], S, blank }, ws, grad);
+    const w = windows?.start[b] ?? -1;
+    const nll = ctcSample(
+      { lp, base: b * strideB, strideT, T, labels, labelStart: labelStart[b], S, blank, windows: w < 0 ? undefined : windows!.data, windowStart: w },
+      ws, grad,
+    );
     losses[b] = zeroInfinity && nll === Infinity ? 0 : nll;
   }
 
@@ -94,4 +108,34 @@ export function ctcLoss(logProbs: Tensor, targets: IndexLike, inputLengths: Inde
   const lengths = new Float64Array(B);
   for (let b = 0; b < B; b++) lengths[b] = Math.max(1, batch.targetLengths[b]);
   return perSample.div(new Tensor(dtype === 'float32' ? Float32Array.from(lengths) : lengths, [B], dtype)).mean();
+}
+
+/** Flattens per-sample label windows (start = -1 for an unconstrained sample), checking each. */
+function readLabelWindows(arg: CtcLossOptions['labelWindows'], targetLengths: Int32Array): { data: Int32Array; start: Int32Array } | null {
+  if (arg === undefined) return null;
+  const B = targetLengths.length;
+  if (arg.length !== B) throw new Error(`${OP}: labelWindows has ${arg.length} entries but the batch has ${B} samples`);
+  const start = new Int32Array(B).fill(-1);
+  let total = 0;
+  for (let b = 0; b < B; b++) if (arg[b] != null) total += 2 * targetLengths[b];
+  const data = new Int32Array(total);
+  let off = 0;
+  for (let b = 0; b < B; b++) {
+    const w = arg[b];
+    if (w == null) continue;
+    const S = targetLengths[b];
+    if (w.length !== 2 * S) throw new Error(`${OP}: sample ${b}: labelWindows needs 2 × ${S} frame indices (first, last per label), got ${w.length}`);
+    for (let j = 0; j < S; j++) {
+      const lo = w[2 * j];
+      const hi = w[2 * j + 1];
+      if (!Number.isInteger(lo) || !Number.isInteger(hi) || lo < 0 || hi < lo) {
+        throw new Error(`${OP}: sample ${b}: label ${j} window [${lo}, ${hi}] must be integers with 0 <= first <= last`);
+      }
+      data[off + 2 * j] = lo;
+      data[off + 2 * j + 1] = hi;
+    }
+    start[b] = off;
+    off += 2 * S;
+  }
+  return { data, start };
 }
