@@ -116,16 +116,21 @@ export function frameEnergy(data: Float32Array, frames: number, dim: number): Fl
 
 /**
  * Cuts a recording into one clip per word when its pauses allow: searches energy thresholds
- * (and minimum gap / speech lengths) until exactly `words` segments appear; null otherwise.
- * Each clip extends half-way into the neighbouring pauses (at most 50 ms).
+ * (and minimum gap / speech lengths) until exactly `words` segments of plausible lengths appear;
+ * null otherwise. Each clip extends half-way into the neighbouring pauses (at most 50 ms).
+ *
+ * The right count alone is not enough: a threshold that merges two words and lets a burst of
+ * noise through also gives `words` segments, and then every piece after the merge carries the
+ * wrong word (5 of yesno's 31 training files were cut like that). Each segment must last
+ * between MIN_SHARE and MAX_SHARE of the median segment.
  */
 export function splitWords(energy: Float32Array, frameSeconds: number, duration: number, words: number): Segment[] | null {
   if (words < 2) return null;
   for (const minSpeech of [0.1, 0.15, 0.2]) {
-    for (let level = 0.1; level <= 0.7 + 1e-9; level += 0.05) {
+    for (let level = 0.1; level <= 0.8 + 1e-9; level += 0.05) {
       for (const minGap of [0.05, 0.08, 0.12]) {
         const segs = speechSegments(energy, frameSeconds, { level, minGap, minSpeech });
-        if (segs.length !== words) continue;
+        if (segs.length !== words || !plausibleLengths(segs)) continue;
         return segs.map((sg, i) => ({
           start: Math.max(0, sg.start - Math.min(0.05, i > 0 ? (sg.start - segs[i - 1].end) / 2 : 0.05)),
           end: Math.min(duration, sg.end + Math.min(0.05, i + 1 < segs.length ? (segs[i + 1].start - sg.end) / 2 : 0.05)),
@@ -134,6 +139,15 @@ export function splitWords(energy: Float32Array, frameSeconds: number, duration:
     }
   }
   return null;
+}
+
+const MIN_SHARE = 0.5;
+const MAX_SHARE = 1.7;
+
+function plausibleLengths(segs: readonly Segment[]): boolean {
+  const lengths = segs.map((sg) => sg.end - sg.start).sort((a, b) => a - b);
+  const median = lengths[lengths.length >> 1];
+  return lengths[0] >= MIN_SHARE * median && lengths[lengths.length - 1] <= MAX_SHARE * median;
 }
 
 /**

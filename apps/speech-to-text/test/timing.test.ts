@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { WordTiming } from '../src/decode.js';
-import { assignSegments, cutAtPauses, refineWordTimes, speechSegments } from '../src/timing.js';
+import { assignSegments, cutAtPauses, refineWordTimes, speechSegments, splitWords } from '../src/timing.js';
 
 const word = (w: string, start: number, end: number): WordTiming => ({ word: w, start, end, firstFrame: 0, lastFrame: 0 });
 
@@ -36,5 +36,34 @@ describe('speech segments and word-time refinement', () => {
     const pieces = cutAtPauses([{ start: 0.5, end: 1.0 }, { start: 1.4, end: 2.0 }, { start: 3.0, end: 3.5 }], 4);
     expect(pieces.map((p) => [p.start, p.end])).toEqual([[0, 1.2], [1.2, 2.5], [2.5, 4]]);
     expect(cutAtPauses([{ start: 0.2, end: 0.4 }], 1)).toEqual([{ start: 0, end: 1 }]);
+  });
+});
+
+describe('splitWords (cutting a recording into one piece per word)', () => {
+  /** 10 ms frames of energy: -10 in pauses, `level` over each [start, end) run (frames). */
+  function energyOf(n: number, runs: [number, number, number][]): Float32Array {
+    const e = new Float32Array(n).fill(-10);
+    for (const [a, b, level] of runs) for (let t = a; t < b; t++) e[t] = level;
+    return e;
+  }
+  const rounded = (segs: { start: number; end: number }[] | null) => segs?.map((s) => [+s.start.toFixed(2), +s.end.toFixed(2)]);
+
+  it('finds one segment per word, padded half-way into the pauses (at most 50 ms)', () => {
+    const e = energyOf(200, [[20, 60, 0], [80, 120, 0], [140, 180, 0]]);
+    expect(rounded(splitWords(e, 0.01, 2, 3))).toEqual([[0.15, 0.65], [0.75, 1.25], [1.35, 1.85]]);
+  });
+
+  it('does not accept a threshold that merges two words and counts a noise burst as the third', () => {
+    // Words 1 and 2 are separated by an 80 ms pause that is only a little quieter than speech, and
+    // a 150 ms noise burst sits at the end. A low threshold sees 3 segments: the merged pair (0.88 s),
+    // word 3 and the burst. A higher one sees the three words (0.4 s each) and drops the burst.
+    const e = energyOf(300, [[20, 60, 0], [60, 68, -4], [68, 108, 0], [140, 180, 0], [240, 255, -6]]);
+    expect(rounded(splitWords(e, 0.01, 3, 3))).toEqual([[0.15, 0.64], [0.64, 1.13], [1.35, 1.85]]);
+  });
+
+  it('gives up (null) when no threshold gives plausible word lengths', () => {
+    // Two words, one ten times longer than the other: not two comparable words.
+    const e = energyOf(300, [[10, 30, 0], [60, 260, 0]]);
+    expect(splitWords(e, 0.01, 3, 2)).toBeNull();
   });
 });
