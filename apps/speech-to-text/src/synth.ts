@@ -31,12 +31,20 @@ function uniform(rng: Generator, lo: number, hi: number): number {
   return lo + (hi - lo) * rng.uniform();
 }
 
+/** A clip to join; `speech` is where its word sounds within it ([start, end) samples; default: all of it). */
+export interface JoinableClip {
+  samples: Float32Array;
+  text: string;
+  name?: string;
+  speech?: readonly [number, number];
+}
+
 /**
  * Joins `clips` with pauses of digital silence. `pauses` (seconds, one fewer than clips) and
  * `edges` may be given to build a known layout (tests); otherwise they are drawn from rng.
  */
 export function joinClips(
-  clips: readonly { samples: Float32Array; text: string; name?: string }[],
+  clips: readonly JoinableClip[],
   sampleRate: number,
   pauses: readonly number[],
   edges: readonly [number, number] = [0, 0],
@@ -51,7 +59,8 @@ export function joinClips(
   let pos = lead;
   clips.forEach((c, i) => {
     out.set(c.samples, pos);
-    words.push({ word: c.text, start: pos, end: pos + c.samples.length });
+    const [a, b] = c.speech ?? [0, c.samples.length];
+    words.push({ word: c.text, start: pos + a, end: pos + b });
     pos += c.samples.length + (i < clips.length - 1 ? gapSamples[i] : 0);
   });
   return { samples: out, text: clips.map((c) => c.text).join(' '), words, name: clips.map((c) => c.name ?? c.text).join('+') };
@@ -69,14 +78,17 @@ export function bySpeaker(clips: readonly LoadedRecording[]): Map<string, Loaded
 }
 
 /** One connected-digit utterance: a random speaker, 1–5 of their clips, random pauses. */
-export function connectedUtterance(speakers: readonly LoadedRecording[][], rng: Generator, opts: ConnectOptions, perClip?: (s: Float32Array) => Float32Array): Utterance {
+export function connectedUtterance(
+  speakers: readonly (LoadedRecording & { speech?: readonly [number, number] })[][], rng: Generator, opts: ConnectOptions, perClip?: (s: Float32Array) => Float32Array,
+): Utterance {
   const { minWords = 1, maxWords = 5, pauseMin = 0.1, pauseMax = 0.3, edgeMax = 0, sampleRate } = opts;
   const pool = speakers[rng.randint(0, speakers.length)];
   const n = rng.randint(minWords, maxWords + 1);
-  const clips = [];
+  const clips: JoinableClip[] = [];
   for (let i = 0; i < n; i++) {
     const c = pool[rng.randint(0, pool.length)];
-    clips.push({ samples: perClip ? perClip(c.samples) : c.samples, text: c.text, name: basenameOf(c.path) });
+    const samples = perClip ? perClip(c.samples) : c.samples;
+    clips.push({ samples, text: c.text, name: basenameOf(c.path), speech: c.speech && scaleSpan(c.speech, samples.length / c.samples.length) });
   }
   const pauses = Array.from({ length: n - 1 }, () => uniform(rng, pauseMin, pauseMax));
   const edges: [number, number] = [uniform(rng, 0, edgeMax), uniform(rng, 0, edgeMax)];
@@ -119,6 +131,17 @@ export function drawSpeed(rng: Generator, a: AugmentOptions): number {
 
 export function perturbSpeed(samples: Float32Array, factor: number): Float32Array {
   return factor === 1 ? samples : speedPerturb(samples, factor);
+}
+
+function scaleSpan([a, b]: readonly [number, number], k: number): [number, number] {
+  return [Math.round(a * k), Math.round(b * k)];
+}
+
+/** An utterance at another speed, its word positions moved with it. */
+export function perturbUtterance(u: Utterance, factor: number): Utterance {
+  const samples = perturbSpeed(u.samples, factor);
+  const k = samples.length / Math.max(1, u.samples.length);
+  return { ...u, samples, words: u.words?.map((w) => ({ word: w.word, start: Math.round(w.start * k), end: Math.round(w.end * k) })) };
 }
 
 /**

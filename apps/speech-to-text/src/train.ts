@@ -10,6 +10,7 @@ import {
 } from '@tensorkit/nn';
 import { createProgress, errorRates, formatDuration, RunLog, UserError } from '@tensorkit/train';
 import { BLANK, decodeIds, NUM_CLASSES } from './alphabet.js';
+import { alignmentWindows } from './align-windows.js';
 import { lengthBatches, padBatch } from './batch.js';
 import { openCorpus, type CorpusKind } from './corpus.js';
 import { defaultFrontEnd, type InputNorm } from './features.js';
@@ -51,6 +52,12 @@ export interface TrainOptions {
   valUtterances: number;
   /** yesno/manifest: recordings held back for validation (default yesno 3, manifest 200). */
   valRecordings?: number;
+  /**
+   * Constrained CTC: each word of a training utterance whose word positions are known must be
+   * emitted within its sound ± this many seconds (0: plain CTC; default YESNO_ALIGN_SLACK for
+   * yesno folders, 0 otherwise).
+   */
+  alignSlack?: number;
   /** Store weights as float16. */
   half: boolean;
   /** Stop after the epoch that would otherwise end past this many minutes of wall time. */
@@ -91,6 +98,11 @@ const CLIP_NORM = 5;
 const EMA_DECAY = 0.998;
 const BUCKET_BATCHES = 4;
 export const DEFAULT_EXTRA_WEIGHT = 0.3;
+/**
+ * yesno trains with constrained CTC: plain CTC let the model emit a file's first word on the
+ * opening background and each word's edges in the pauses around it (see README).
+ */
+export const YESNO_ALIGN_SLACK = 0.04;
 
 export interface ValidationScores {
   /** Greedy decoding. */
@@ -192,6 +204,8 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   if (!Number.isInteger(epochs) || epochs < 1) throw new UserError(`--epochs must be a positive integer, got ${opts.epochs}`);
   const epochSize = opts.epochSize ?? (ts.kind === 'fsdd' ? 1600 : Math.max(256, 8 * ts.trainCount));
   const stepsPerEpoch = Math.max(1, Math.ceil(epochSize / opts.batchSize));
+  const alignSlack = opts.alignSlack ?? (ts.kind === 'yesno' ? YESNO_ALIGN_SLACK : 0);
+  if (!(alignSlack >= 0)) throw new UserError(`--align-slack must be a number of seconds >= 0, got ${opts.alignSlack}`);
   const totalSteps = epochs * stepsPerEpoch;
   const warmup = Math.min(WARMUP_STEPS, Math.floor(totalSteps / 4));
   const curriculum = Math.min(CURRICULUM_UTTERANCES, Math.floor(0.3 * totalSteps * opts.batchSize));
@@ -247,7 +261,10 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       throw new UserError(`--resume: cannot read the weight average ${savedPath} saved next to the checkpoint (${(err as Error).message})`);
     }
   }
+  // Output frames are hop × subsample apart.
+  const slackFrames = alignSlack > 0 ? Math.round((alignSlack * frontEnd.config.sampleRate) / (frontEnd.config.hopLength * model.config.subsample)) : null;
   log(`model: ${model.numParameters()} parameters, ${model.config.convLayers}×${model.config.frontEnd ?? 'conv1d'}(${model.config.convChannels}) → ${model.config.numLayers}×BiGRU(${model.config.hiddenSize}), subsample ${model.config.subsample}; ${epochs} epochs × ${stepsPerEpoch} steps of ${opts.batchSize}`);
+  if (slackFrames !== null) log(`constrained CTC: each word emitted within its known position ± ${alignSlack} s (${slackFrames} output frames)`);
   const runLog = new RunLog(runDir);
   if (opts.resume === undefined) log(`run folder: ${runDir}`);
 
@@ -290,7 +307,9 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
           flat.set(e.labels, off);
           off += e.labels.length;
         }
-        const loss = ctcLoss(lp, new Tensor(flat, [flat.length], 'int32'), outLengths, items.map((e) => e.labels.length), { zeroInfinity: true, blank: BLANK });
+        const labelWindows = slackFrames === null ? undefined
+          : items.map((e, b) => (e.wordFrames ? alignmentWindows(e.text, e.wordFrames, outLengths[b], model.config.subsample, slackFrames) : null));
+        const loss = ctcLoss(lp, new Tensor(flat, [flat.length], 'int32'), outLengths, items.map((e) => e.labels.length), { zeroInfinity: true, blank: BLANK, labelWindows });
         const lv = loss.item();
         loss.backward();
         const norm = clipGradNorm(model.parameters(), CLIP_NORM);
@@ -339,7 +358,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     const score = selectionScore(val);
     const training = {
       data: opts.data, kind: ts.kind, seed: opts.seed, epochs, epochSize, batchSize: opts.batchSize, lr: opts.lr,
-      valSpeaker: opts.valSpeaker ?? null, holdOut: opts.holdOut,
+      valSpeaker: opts.valSpeaker ?? null, holdOut: opts.holdOut, alignSlack,
       ...(extraData.length ? { extraData, extraWeight } : {}), bestEpoch: epoch, validation: val, split: ts.summary,
     };
     if (score <= best.score) {

@@ -20,7 +20,7 @@ import { loadRecordings, type Corpus, type LoadedRecording } from './corpus.js';
 import { featuresFromSamples, normalizeLogMel, type Features, type FrontEnd } from './features.js';
 import { cutAtPauses, frameEnergy, splitWords } from './timing.js';
 import {
-  augmentWaveform, bySpeaker, connectedUtterance, DEFAULT_AUGMENT, drawSpeed, perturbSpeed, type AugmentOptions, type Utterance,
+  augmentWaveform, bySpeaker, connectedUtterance, DEFAULT_AUGMENT, drawSpeed, perturbSpeed, perturbUtterance, type AugmentOptions, type Utterance,
 } from './synth.js';
 
 export interface LabeledExample {
@@ -28,6 +28,8 @@ export interface LabeledExample {
   labels: Int32Array;
   text: string;
   name: string;
+  /** Training examples built from known word positions: each word's [first, last] feature frame. */
+  wordFrames?: [number, number][];
 }
 
 export interface ValidationSet {
@@ -113,7 +115,9 @@ function finishTraining(u: Utterance, fe: FrontEnd, rng: Generator, opts: TrainS
     f = featuresFromSamples(samples, fe);
   }
   if (opts.specAugment ?? true) f.data = specAugment(f.data, f.frames, f.dim, rng, SPEC_AUG);
-  return { features: f, labels: encodeText(u.text), text: u.text, name: u.name };
+  // Frames are centred on multiples of the hop, so sample n falls in frame n / hop.
+  const wordFrames = u.words?.map((w): [number, number] => [Math.floor(w.start / cfg.hopLength), Math.min(f.frames - 1, Math.ceil(w.end / cfg.hopLength))]);
+  return { features: f, labels: encodeText(u.text), text: u.text, name: u.name, wordFrames };
 }
 
 /** Loads the extra corpora's clips grouped by speaker; their speakers must not also be real ones. */
@@ -216,14 +220,16 @@ export async function buildTrainSet(corpus: Corpus, fe: FrontEnd, opts: TrainSet
   // around its word. (Tight clips joined by digital silence looked like nothing in the real
   // recordings, whose pauses hold room noise: the model never learned to call that noise blank
   // and stayed near chance on whole files for hundreds of steps.)
-  type Pieces = { words: string[]; cuts: number[]; lead: number };
+  /** cuts: piece boundaries; speech: each word's [start, end) in the recording (samples). */
+  type Pieces = { words: string[]; cuts: number[]; lead: number; speech: [number, number][] };
   const piecesOf = (r: LoadedRecording): Pieces | null => {
     const ws = r.text.split(' ').filter(Boolean);
     const f = featuresFromSamples(r.samples, fe);
     const segs = splitWords(frameEnergy(f.data, f.frames, f.dim), cfg.hopLength / sr, r.samples.length / sr, ws.length);
     if (!segs) return null;
     const pieces = cutAtPauses(segs, r.samples.length / sr);
-    return { words: ws, cuts: [...pieces.map((p) => Math.round(p.start * sr)), r.samples.length], lead: Math.round(segs[0].start * sr) };
+    const speech = segs.map((sg): [number, number] => [Math.round(sg.start * sr), Math.round(sg.end * sr)]);
+    return { words: ws, cuts: [...pieces.map((p) => Math.round(p.start * sr)), r.samples.length], lead: speech[0][0], speech };
   };
   /**
    * Words [from, to) of a split recording with the audio between their cuts; with `lead`, the
@@ -235,7 +241,9 @@ export async function buildTrainSet(corpus: Corpus, fe: FrontEnd, opts: TrainSet
     const samples = new Float32Array((lead && from > 0 ? p.lead : 0) + body.length);
     if (lead && from > 0) samples.set(r.samples.subarray(0, p.lead));
     samples.set(body, samples.length - body.length);
-    return { samples, text: p.words.slice(from, to).join(' '), name: `${base(r)}[${lead && from > 0 ? 'lead+' : ''}${from}:${to}]` };
+    const shift = samples.length - body.length - p.cuts[from];
+    const words = p.words.slice(from, to).map((word, i) => ({ word, start: p.speech[from + i][0] + shift, end: p.speech[from + i][1] + shift }));
+    return { samples, text: p.words.slice(from, to).join(' '), words, name: `${base(r)}[${lead && from > 0 ? 'lead+' : ''}${from}:${to}]` };
   };
   const validation: ValidationSet[] = [];
   if (nVal) {
@@ -255,7 +263,7 @@ export async function buildTrainSet(corpus: Corpus, fe: FrontEnd, opts: TrainSet
   }
   const words = new Set<string>();
   for (const r of train) for (const w of r.text.split(' ')) if (w) words.add(w);
-  const clipGroups = new Map<string, LoadedRecording[]>();
+  const clipGroups = new Map<string, (LoadedRecording & { speech: [number, number] })[]>();
   const splitRecs: { r: LoadedRecording; p: Pieces }[] = [];
   for (const r of train) {
     const p = piecesOf(r);
@@ -264,10 +272,13 @@ export async function buildTrainSet(corpus: Corpus, fe: FrontEnd, opts: TrainSet
     // yesno is one speaker throughout; other corpora keep each recording's words together.
     const key = corpus.kind === 'yesno' ? 'yesno' : r.path;
     if (!clipGroups.has(key)) clipGroups.set(key, []);
-    p.words.forEach((w, i) => clipGroups.get(key)!.push({ ...r, samples: r.samples.slice(p.cuts[i], p.cuts[i + 1]), text: w, labels: encodeText(w) }));
+    p.words.forEach((w, i) => clipGroups.get(key)!.push({
+      ...r, samples: r.samples.slice(p.cuts[i], p.cuts[i + 1]), text: w, labels: encodeText(w), speech: [p.speech[i][0] - p.cuts[i], p.speech[i][1] - p.cuts[i]],
+    }));
   }
   const groups = [...clipGroups.values()];
   const split = splitRecs.length;
+  const piecesByRecording = new Map(splitRecs.map(({ r, p }) => [r, p]));
   return {
     kind: corpus.kind,
     lexicon: [...words].sort(),
@@ -291,11 +302,12 @@ export async function buildTrainSet(corpus: Corpus, fe: FrontEnd, opts: TrainSet
         const from = rng.randint(0, n);
         const to = rng.uniform() < 0.5 ? n : rng.randint(from + 1, n + 1);
         const u = span(r, p, from, to, rng.uniform() < 0.5);
-        return finishTraining({ ...u, samples: perturbSpeed(u.samples, drawSpeed(rng, aug)) }, fe, rng, opts, aug);
+        return finishTraining(perturbUtterance(u, drawSpeed(rng, aug)), fe, rng, opts, aug);
       }
       const r = train[rng.randint(0, train.length)];
-      const u: Utterance = { samples: perturbSpeed(r.samples, drawSpeed(rng, aug)), text: r.text, name: base(r) };
-      return finishTraining(u, fe, rng, opts, aug);
+      const p = piecesByRecording.get(r);
+      const u: Utterance = p ? span(r, p, 0, p.words.length) : { samples: r.samples, text: r.text, name: base(r) };
+      return finishTraining(perturbUtterance(u, drawSpeed(rng, aug)), fe, rng, opts, aug);
     },
   };
 }

@@ -67,4 +67,15 @@ describe('train on a manifest', () => {
     expect(r2.epochs.map((e) => e.epoch)).toEqual([1, 2]);
     expect(readFileSync(join(runDir, 'metrics.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2);
   });
+
+  it('trains with constrained CTC where word positions are known (finite loss; recorded in the model) and refuses a negative slack', async () => {
+    const out = join(tmp.dir, 'aligned.safetensors');
+    const r = await train(options({ data: manifest, out, runDir: join(tmp.dir, 'run-aligned'), epochs: 1, alignSlack: 0.04 }));
+    // The two-word recordings split at their pause, so their pieces and runs carry word positions.
+    expect(r.trainSet.summary).toMatch(/8 training recordings.*; 8 split into word pieces/);
+    expect(Number.isFinite(r.epochs[0].loss)).toBe(true);
+    expect(r.epochs[0].loss).toBeGreaterThan(0);
+    expect((await loadModel(out)).training).toMatchObject({ alignSlack: 0.04 });
+    await expect(train(options({ data: manifest, out: join(tmp.dir, 'x.safetensors'), epochs: 1, alignSlack: -1 }))).rejects.toThrow('--align-slack must be a number of seconds >= 0, got -1');
+  });
 });
