@@ -9,10 +9,12 @@ import { loadRecordings, openCorpus, type Corpus } from './corpus.js';
 import { featuresFromSamples } from './features.js';
 import { loadModel } from './model-file.js';
 import { Recognizer } from './recognizer.js';
+import { DEFAULT_MODEL_PATH, YESNO_MODEL_PATH } from './paths.js';
 
 export interface EvalOptions {
   data: string;
-  model: string;
+  /** Model file (default: the shipped yesno model for a yesno folder, the digits model otherwise). */
+  model?: string;
   beam: number;
   useLexicon: boolean;
   /** Only files whose name matches this regular expression. */
@@ -39,8 +41,9 @@ export interface EvalResult extends ErrorRates {
 
 export async function evaluate(opts: EvalOptions): Promise<EvalResult> {
   const t0 = performance.now();
-  const info = await loadModel(opts.model);
   const corpus = await openCorpus(opts.data);
+  const model = opts.model ?? (corpus.kind === 'yesno' ? YESNO_MODEL_PATH : DEFAULT_MODEL_PATH);
+  const info = await loadModel(model);
   let recs = corpus.recordings;
   if (opts.match) {
     let re: RegExp;
@@ -65,7 +68,7 @@ export async function evaluate(opts: EvalOptions): Promise<EvalResult> {
     return { file: r.path, ref: refs[i], hyp: hyps[i], errors: a.distance, ops: a.ops };
   });
   return {
-    ...rates, items, corpus: corpus.kind, model: opts.model, beam: rec.beam, lexicon: rec.lexicon !== null,
+    ...rates, items, corpus: corpus.kind, model, beam: rec.beam, lexicon: rec.lexicon !== null,
     seconds: (performance.now() - t0) / 1000,
   };
 }

@@ -35,9 +35,9 @@ function num(name: string) {
 }
 
 /** The model and decoding flags shared by eval, transcribe and explain. */
-function withDecoding(cmd: Command): Command {
+function withDecoding(cmd: Command, model: { help: string; default?: string } = { help: 'model file', default: DEFAULT_MODEL_PATH }): Command {
   return cmd
-    .option('--model <file>', 'model file', DEFAULT_MODEL_PATH)
+    .option('--model <file>', model.help, model.default)
     .option('--beam <n>', 'beam width (1 = greedy)', int('--beam', 1), DEFAULT_BEAM)
     .option('--no-lexicon', 'do not restrict output words to the model\'s word list');
 }
@@ -99,7 +99,7 @@ export function buildProgram(): Command {
       console.log(`trained in ${(r.seconds / 60).toFixed(1)} min; best epoch ${r.best.epoch} (${val}) saved to ${r.out}; run folder ${r.runDir}`);
     });
 
-  withDecoding(program.command('eval'))
+  withDecoding(program.command('eval'), { help: 'model file (default: models/yesno.safetensors for a yesno folder, models/digits.safetensors otherwise)' })
     .description('word/character error rates on a manifest, FSDD folder or yesno folder')
     .requiredOption('--data <path>', '.jsonl manifest (audio_filepath, duration, text) or a folder of FSDD/yesno clips')
     .option('--match <regex>', 'only files whose name matches (e.g. "^1_" for the yesno test side)')

@@ -1,8 +1,14 @@
 import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { APP_DIR, SAMPLES_DIR } from '../src/paths.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { evaluate } from '../src/evaluate.js';
+import { APP_DIR, SAMPLES_DIR, YESNO_MODEL_PATH } from '../src/paths.js';
 import { buildProgram } from '../src/program.js';
+import { tempDir } from './helpers.js';
+
+const tmp = tempDir();
+afterAll(tmp.cleanup);
 
 const ROOT = join(APP_DIR, '..', '..');
 
@@ -26,5 +32,14 @@ describe('speech CLI', () => {
     expect(opts('transcribe')).toEqual(expect.arrayContaining(['--model', '--json', '--timestamps', '--beam']));
     expect(opts('explain')).toEqual(expect.arrayContaining(['--out', '--model']));
     for (const c of program.commands) expect(c.helpInformation()).toMatch(/Usage: speech /);
+  });
+
+  it('eval picks the shipped yesno model for a yesno folder when no --model is given', async () => {
+    const dir = join(tmp.dir, 'yesno');
+    mkdirSync(dir);
+    copyFileSync(join(SAMPLES_DIR, 'yesno-1_0_1_1_0_1_1_1.wav'), join(dir, '1_0_1_1_0_1_1_1.wav'));
+    const r = await evaluate({ data: dir, beam: 16, useLexicon: true, quiet: true });
+    expect(r.model).toBe(YESNO_MODEL_PATH);
+    expect(r.items[0].hyp).toBe('yes no yes yes no yes yes yes');
   });
 });
