@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Generator, gradcheck, randn, Tensor, tensor } from '@tensorkit/core';
 import { ctcAlignable, ctcLoss, ctcMinInputLength } from '../src/losses/index.js';
-import { bruteForceCtcNll } from './ctc-brute-force.js';
-
-/** Deterministic [T, B, C] log-probs from seeded normal logits. */
-function randomLogProbs(T: number, B: number, C: number, seed: number): Tensor {
-  return randn([T, B, C], { dtype: 'float64', generator: new Generator(seed) }).logSoftmax(-1);
-}
+import { bruteForceCtcNll, randomLogProbs } from './ctc-reference.js';
 
 describe('ctcLoss forward', () => {
   it('matches brute-force path enumeration on every tiny case (T ≤ 5, C ≤ 3, S ≤ 2)', () => {

@@ -1,4 +1,9 @@
-import type { Tensor } from '@tensorkit/core';
+import { Generator, randn, type Tensor } from '@tensorkit/core';
+
+/** Deterministic [T, B, C] float64 log-probs from seeded normal logits. */
+export function randomLogProbs(T: number, B: number, C: number, seed: number): Tensor {
+  return randn([T, B, C], { dtype: 'float64', generator: new Generator(seed) }).logSoftmax(-1);
+}
 
 /**
  * -log p(target) for sample b by enumerating every one of the C^T paths (blank 0) and
