@@ -10,7 +10,7 @@ import type { LoadedRecording } from './corpus.js';
 export interface Utterance {
   samples: Float32Array;
   text: string;
-  /** Sample range [start, end) of each word in `samples` (for connected digits). */
+  /** Sample range [start, end) of each word in `samples`, where known (joined clips, split recordings). */
   words?: { word: string; start: number; end: number }[];
   /** Where it came from (file names), for reports. */
   name: string;
