@@ -33,8 +33,8 @@ export class CtcWorkspace {
   /** skip[s] = 1 when the transition s-2 → s is allowed (distinct non-blank labels). */
   skip = new Uint8Array(0);
   /** First and last frame at which state s may be occupied (label windows; blanks: every frame). */
-  first = new Int32Array(0);
-  last = new Int32Array(0);
+  firstFrame = new Int32Array(0);
+  lastFrame = new Int32Array(0);
 
   reserve(T: number, L: number): void {
     if (this.alpha.length < T * L) this.alpha = new Float64Array(T * L);
@@ -44,8 +44,8 @@ export class CtcWorkspace {
       this.emit = new Float64Array(L);
       this.ext = new Int32Array(L);
       this.skip = new Uint8Array(L);
-      this.first = new Int32Array(L);
-      this.last = new Int32Array(L);
+      this.firstFrame = new Int32Array(L);
+      this.lastFrame = new Int32Array(L);
     }
   }
 }
@@ -92,20 +92,20 @@ export function ctcSample(a: CtcSampleArgs, ws: CtcWorkspace, grad: Float64Array
   if (T === 0) return S === 0 ? 0 : Infinity;
   const L = 2 * S + 1;
   ws.reserve(T, L);
-  const { alpha, ext, skip, first, last: lastFrame } = ws;
+  const { alpha, ext, skip, firstFrame, lastFrame } = ws;
   for (let s = 0; s < L; s++) {
     ext[s] = s & 1 ? labels[labelStart + (s >> 1)] : blank;
     skip[s] = s >= 2 && ext[s] !== blank && ext[s] !== ext[s - 2] ? 1 : 0;
     const w = a.windows && s & 1 ? (a.windowStart ?? 0) + 2 * (s >> 1) : -1;
-    first[s] = w < 0 ? 0 : a.windows![w];
+    firstFrame[s] = w < 0 ? 0 : a.windows![w];
     lastFrame[s] = w < 0 ? T - 1 : a.windows![w + 1];
   }
 
   // Forward. States outside [lo, hi] either cannot be reached yet or can no
   // longer reach the end, so they stay at -inf and are skipped.
   alpha.fill(-Infinity, 0, L);
-  if (first[0] <= 0) alpha[0] = lp[base + blank];
-  if (L > 1 && first[1] <= 0) alpha[1] = lp[base + ext[1]];
+  if (firstFrame[0] <= 0) alpha[0] = lp[base + blank];
+  if (L > 1 && firstFrame[1] <= 0) alpha[1] = lp[base + ext[1]];
   for (let t = 1; t < T; t++) {
     const prev = (t - 1) * L;
     const cur = t * L;
@@ -114,7 +114,7 @@ export function ctcSample(a: CtcSampleArgs, ws: CtcWorkspace, grad: Float64Array
     const hi = Math.min(L - 1, 2 * t + 1);
     alpha.fill(-Infinity, cur, cur + L);
     for (let s = lo; s <= hi; s++) {
-      if (t < first[s] || t > lastFrame[s]) continue;
+      if (t < firstFrame[s] || t > lastFrame[s]) continue;
       const x = alpha[prev + s];
       const y = s > 0 ? alpha[prev + s - 1] : -Infinity;
       const z = skip[s] ? alpha[prev + s - 2] : -Infinity;
@@ -131,7 +131,7 @@ export function ctcSample(a: CtcSampleArgs, ws: CtcWorkspace, grad: Float64Array
 
 function backwardPass(a: CtcSampleArgs, ws: CtcWorkspace, L: number, logp: number, grad: Float64Array): void {
   const { lp, base, strideT, T } = a;
-  const { alpha, ext, skip, emit, first, last } = ws;
+  const { alpha, ext, skip, emit, firstFrame, lastFrame } = ws;
   let cur = ws.betaCur;
   let next = ws.betaNext;
   next.fill(-Infinity, 0, L);
@@ -141,7 +141,7 @@ function backwardPass(a: CtcSampleArgs, ws: CtcWorkspace, L: number, logp: numbe
   for (let t = T - 2; t >= 0; t--) {
     const rowNext = base + (t + 1) * strideT;
     // β_t(s) only continues through states allowed at frame t + 1.
-    for (let s = 0; s < L; s++) emit[s] = t + 1 < first[s] || t + 1 > last[s] ? -Infinity : next[s] + lp[rowNext + ext[s]];
+    for (let s = 0; s < L; s++) emit[s] = t + 1 < firstFrame[s] || t + 1 > lastFrame[s] ? -Infinity : next[s] + lp[rowNext + ext[s]];
     const lo = Math.max(0, L - 2 * (T - t));
     const hi = Math.min(L - 1, 2 * t + 1);
     cur.fill(-Infinity, 0, L);
