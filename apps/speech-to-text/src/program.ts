@@ -84,6 +84,7 @@ export function buildProgram(): Command {
     .option('--subsample <n>', 'time subsampling of the first convolution (1-3)', int('--subsample', 1), 2)
     .option('--dropout <p>', 'dropout', Number, 0.1)
     .option('--align-slack <s>', 'constrained CTC: each word of a training utterance with known word positions (FSDD joins, yesno pieces) must be emitted within its sound ± this many seconds; 0 = plain CTC (default 0.04 for yesno folders, 0 otherwise)', nonNegative('--align-slack'))
+    .option('--align-epochs <n>', 'with --align-slack: constrain only the first n epochs, then train with plain CTC (default: every epoch)', int('--align-epochs', 0))
     .option('--half', 'store weights as float16', false)
     .option('--max-minutes <m>', 'stop after the epoch that would end past this wall time', num('--max-minutes'))
     .action(async (o) => {
@@ -92,7 +93,7 @@ export function buildProgram(): Command {
         batchSize: o.batchSize, lr: o.lr, epochSize: o.epochSize, hidden: o.hidden, layers: o.layers,
         convChannels: o.convChannels, convLayers: o.convLayers, frontEnd: o.frontEnd, subsample: o.subsample, dropout: o.dropout, valSpeaker: o.valSpeaker,
         inputNorm: o.inputNorm, extraData: o.extraData, extraWeight: o.extraWeight, holdOut: o.holdOut, valUtterances: o.valUtterances, valRecordings: o.valRecordings, half: o.half, maxMinutes: o.maxMinutes,
-        alignSlack: o.alignSlack,
+        alignSlack: o.alignSlack, alignEpochs: o.alignEpochs,
       });
       const best = r.epochs.find((e) => e.epoch === r.best.epoch);
       const val = best ? Object.entries(best.val).map(([k, v]) => `${k}: word-list WER ${(v.lexWer * 100).toFixed(2)}%, greedy WER ${(v.wer * 100).toFixed(2)}%, CER ${(v.cer * 100).toFixed(2)}%`).join('; ') : 'n/a';

@@ -58,6 +58,8 @@ export interface TrainOptions {
    * yesno folders, 0 otherwise).
    */
   alignSlack?: number;
+  /** With alignSlack: constrain only the first this-many epochs, then plain CTC (default: every epoch). */
+  alignEpochs?: number;
   /** Store weights as float16. */
   half: boolean;
   /** Stop after the epoch that would otherwise end past this many minutes of wall time. */
@@ -206,6 +208,8 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const stepsPerEpoch = Math.max(1, Math.ceil(epochSize / opts.batchSize));
   const alignSlack = opts.alignSlack ?? (ts.kind === 'yesno' ? YESNO_ALIGN_SLACK : 0);
   if (!(alignSlack >= 0)) throw new UserError(`--align-slack must be a number of seconds >= 0, got ${opts.alignSlack}`);
+  const alignEpochs = opts.alignEpochs ?? epochs;
+  if (!Number.isInteger(alignEpochs) || alignEpochs < 0) throw new UserError(`--align-epochs must be an integer >= 0, got ${opts.alignEpochs}`);
   const totalSteps = epochs * stepsPerEpoch;
   const warmup = Math.min(WARMUP_STEPS, Math.floor(totalSteps / 4));
   const curriculum = Math.min(CURRICULUM_UTTERANCES, Math.floor(0.3 * totalSteps * opts.batchSize));
@@ -264,7 +268,9 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   // Output frames are hop × subsample apart.
   const slackFrames = alignSlack > 0 ? Math.round((alignSlack * frontEnd.config.sampleRate) / (frontEnd.config.hopLength * model.config.subsample)) : null;
   log(`model: ${model.numParameters()} parameters, ${model.config.convLayers}×${model.config.frontEnd ?? 'conv1d'}(${model.config.convChannels}) → ${model.config.numLayers}×BiGRU(${model.config.hiddenSize}), subsample ${model.config.subsample}; ${epochs} epochs × ${stepsPerEpoch} steps of ${opts.batchSize}`);
-  if (slackFrames !== null) log(`constrained CTC: each word emitted within its known position ± ${alignSlack} s (${slackFrames} output frames)`);
+  if (slackFrames !== null) {
+    log(`constrained CTC: each word emitted within its known position ± ${alignSlack} s (${slackFrames} output frames)${alignEpochs < epochs ? ` for epochs 1-${alignEpochs}, then plain CTC` : ''}`);
+  }
   const runLog = new RunLog(runDir);
   if (opts.resume === undefined) log(`run folder: ${runDir}`);
 
@@ -307,7 +313,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
           flat.set(e.labels, off);
           off += e.labels.length;
         }
-        const labelWindows = slackFrames === null ? undefined
+        const labelWindows = slackFrames === null || epoch > alignEpochs ? undefined
           : items.map((e, b) => (e.wordFrames ? alignmentWindows(e.text, e.wordFrames, outLengths[b], model.config.subsample, slackFrames) : null));
         const loss = ctcLoss(lp, new Tensor(flat, [flat.length], 'int32'), outLengths, items.map((e) => e.labels.length), { zeroInfinity: true, blank: BLANK, labelWindows });
         const lv = loss.item();
@@ -358,7 +364,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     const score = selectionScore(val);
     const training = {
       data: opts.data, kind: ts.kind, seed: opts.seed, epochs, epochSize, batchSize: opts.batchSize, lr: opts.lr,
-      valSpeaker: opts.valSpeaker ?? null, holdOut: opts.holdOut, alignSlack,
+      valSpeaker: opts.valSpeaker ?? null, holdOut: opts.holdOut, alignSlack, ...(alignSlack > 0 && alignEpochs < epochs ? { alignEpochs } : {}),
       ...(extraData.length ? { extraData, extraWeight } : {}), bestEpoch: epoch, validation: val, split: ts.summary,
     };
     if (score <= best.score) {

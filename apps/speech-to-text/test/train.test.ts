@@ -77,5 +77,12 @@ describe('train on a manifest', () => {
     expect(r.epochs[0].loss).toBeGreaterThan(0);
     expect((await loadModel(out)).training).toMatchObject({ alignSlack: 0.04 });
     await expect(train(options({ data: manifest, out: join(tmp.dir, 'x.safetensors'), epochs: 1, alignSlack: -1 }))).rejects.toThrow('--align-slack must be a number of seconds >= 0, got -1');
+    // Constrained for the first epoch only, then plain CTC: recorded with the model.
+    const logs: string[] = [];
+    const out2 = join(tmp.dir, 'aligned-first.safetensors');
+    const r2 = await train(options({ data: manifest, out: out2, runDir: join(tmp.dir, 'run-aligned-first'), epochs: 2, alignSlack: 0.04, alignEpochs: 1, log: (l) => logs.push(l) }));
+    expect(r2.epochs.every((e) => Number.isFinite(e.loss))).toBe(true);
+    expect(logs.join('\n')).toContain('for epochs 1-1, then plain CTC');
+    expect((await loadModel(out2)).training).toMatchObject({ alignSlack: 0.04, alignEpochs: 1 });
   });
 });
