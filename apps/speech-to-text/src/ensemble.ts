@@ -30,11 +30,11 @@ export async function makeEnsemble(paths: readonly string[]): Promise<ModelInfo>
   });
   const norms = infos.map((i) => i.frontEnd.norm);
   const mixed = norms.some((n) => n !== norms[0]);
-  norms.forEach((n, k) => {
-    if (mixed && !TRAINABLE_NORMS.includes(n)) {
-      throw new UserError(`${paths[k]}: its input normalisation '${n}' cannot be mixed with others in an ensemble (expected ${TRAINABLE_NORMS.join(', ')})`);
-    }
-  });
+  if (mixed) {
+    norms.forEach((n, k) => {
+      if (!TRAINABLE_NORMS.includes(n)) throw new UserError(`${paths[k]}: its input normalisation '${n}' cannot be mixed with others in an ensemble (expected ${TRAINABLE_NORMS.join(', ')})`);
+    });
+  }
   return {
     ...first,
     ...(mixed ? { frontEnd: { config: first.features, norm: 'raw' as const }, memberNorms: norms } : {}),

@@ -118,18 +118,16 @@ function cosineSmooth(x: Float64Array, terms: number): Float64Array {
 
 /** Applies the front end's normalisation to a raw log-mel matrix (returns a new array). */
 export function normalizeLogMel(data: Float32Array, frames: number, dim: number, fe: FrontEnd): Float32Array {
-  if (fe.norm === 'speech-envelope') {
-    // Only the smooth part of the speech-frame band means (a speaker's level and spectral tilt);
-    // subtracting the whole mean removed part of what identifies a single word.
-    const envelope = cosineSmooth(speechBandMeans(data, frames, dim), ENVELOPE_TERMS);
-    const out = new Float32Array(data.length);
-    for (let t = 0; t < frames; t++) for (let d = 0; d < dim; d++) out[t * dim + d] = (data[t * dim + d] - envelope[d] + LEVEL_OFFSET) * SCALE;
-    return out;
-  }
-  if (fe.norm === 'speech-mean') {
+  if (fe.norm === 'speech-envelope' || fe.norm === 'speech-mean') {
+    // 'speech-envelope' subtracts only the smooth part of the speech-frame band means (a
+    // speaker's level and spectral tilt); subtracting the whole mean removed part of what
+    // identifies a single word.
     const mean = speechBandMeans(data, frames, dim);
+    const envelope = fe.norm === 'speech-envelope';
+    const sub = envelope ? cosineSmooth(mean, ENVELOPE_TERMS) : mean;
+    const offset = envelope ? LEVEL_OFFSET : 0;
     const out = new Float32Array(data.length);
-    for (let t = 0; t < frames; t++) for (let d = 0; d < dim; d++) out[t * dim + d] = (data[t * dim + d] - mean[d]) * SCALE;
+    for (let t = 0; t < frames; t++) for (let d = 0; d < dim; d++) out[t * dim + d] = (data[t * dim + d] - sub[d] + offset) * SCALE;
     return out;
   }
   if (fe.norm === 'raw') return Float32Array.from(data);

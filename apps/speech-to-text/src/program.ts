@@ -18,18 +18,11 @@ function int(name: string, min = 0) {
   };
 }
 
-function nonNegative(name: string) {
+/** A finite number > 0 (or >= 0 with allowZero). */
+function num(name: string, opts: { allowZero?: boolean } = {}) {
   return (v: string): number => {
     const n = Number(v);
-    if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`${name} must be a number >= 0`);
-    return n;
-  };
-}
-
-function num(name: string) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive number`);
+    if (!Number.isFinite(n) || n < 0 || (n === 0 && !opts.allowZero)) throw new InvalidArgumentError(`${name} must be a ${opts.allowZero ? 'number >= 0' : 'positive number'}`);
     return n;
   };
 }
@@ -83,7 +76,7 @@ export function buildProgram(): Command {
     .option('--conv-layers <n>', 'convolution layers', int('--conv-layers', 1), 2)
     .option('--subsample <n>', 'time subsampling of the first convolution (1-3)', int('--subsample', 1), 2)
     .option('--dropout <p>', 'dropout', Number, 0.1)
-    .option('--align-slack <s>', 'constrained CTC: each word of a training utterance with known word positions (FSDD joins, yesno pieces) must be emitted within its sound ± this many seconds; 0 = plain CTC (default 0.04 for yesno folders, 0 otherwise)', nonNegative('--align-slack'))
+    .option('--align-slack <s>', 'constrained CTC: each word of a training utterance with known word positions (FSDD joins, yesno pieces) must be emitted within its sound ± this many seconds; 0 = plain CTC (default 0.04 for yesno folders, 0 otherwise)', num('--align-slack', { allowZero: true }))
     .option('--align-epochs <n>', 'with --align-slack: constrain only the first n epochs, then train with plain CTC (default: every epoch)', int('--align-epochs', 0))
     .option('--half', 'store weights as float16', false)
     .option('--max-minutes <m>', 'stop after the epoch that would end past this wall time', num('--max-minutes'))
