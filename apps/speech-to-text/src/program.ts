@@ -78,6 +78,7 @@ export function buildProgram(): Command {
     .option('--dropout <p>', 'dropout', Number, 0.1)
     .option('--align-slack <s>', 'constrained CTC: each word of a training utterance with known word positions (FSDD joins, yesno pieces) must be emitted within its sound ± this many seconds; 0 = plain CTC (default 0.04 for yesno folders, 0 otherwise)', num('--align-slack', { allowZero: true }))
     .option('--align-epochs <n>', 'with --align-slack: constrain only the first n epochs, then train with plain CTC (default: every epoch)', int('--align-epochs', 0))
+    .option('--tight-edges <p>', 'FSDD: probability that a training utterance\'s first word starts at its first sample (and, drawn apart, its last word ends at its last), as in tightly cut utterances; otherwise 0-0.25 s of silence (default 0)', num('--tight-edges', { allowZero: true }))
     .option('--half', 'store weights as float16', false)
     .option('--max-minutes <m>', 'stop after the epoch that would end past this wall time', num('--max-minutes'))
     .action(async (o) => {
@@ -86,7 +87,7 @@ export function buildProgram(): Command {
         batchSize: o.batchSize, lr: o.lr, epochSize: o.epochSize, hidden: o.hidden, layers: o.layers,
         convChannels: o.convChannels, convLayers: o.convLayers, frontEnd: o.frontEnd, subsample: o.subsample, dropout: o.dropout, valSpeaker: o.valSpeaker,
         inputNorm: o.inputNorm, extraData: o.extraData, extraWeight: o.extraWeight, holdOut: o.holdOut, valUtterances: o.valUtterances, valRecordings: o.valRecordings, half: o.half, maxMinutes: o.maxMinutes,
-        alignSlack: o.alignSlack, alignEpochs: o.alignEpochs,
+        alignSlack: o.alignSlack, alignEpochs: o.alignEpochs, tightEdges: o.tightEdges,
       });
       const best = r.epochs.find((e) => e.epoch === r.best.epoch);
       const val = best ? Object.entries(best.val).map(([k, v]) => `${k}: word-list WER ${(v.lexWer * 100).toFixed(2)}%, greedy WER ${(v.wer * 100).toFixed(2)}%, CER ${(v.cer * 100).toFixed(2)}%`).join('; ') : 'n/a';

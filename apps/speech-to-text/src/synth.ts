@@ -24,6 +24,11 @@ export interface ConnectOptions {
   pauseMax?: number;
   /** Silence before the first / after the last word, seconds (uniform in [0, edgeMax]). */
   edgeMax?: number;
+  /**
+   * Probability that an edge is no silence at all — the first word starting at sample 0 or the
+   * last one ending at the last sample, as in tightly cut utterances. Drawn only when > 0.
+   */
+  tightEdgeProb?: number;
   sampleRate: number;
 }
 
@@ -81,7 +86,7 @@ export function bySpeaker(clips: readonly LoadedRecording[]): Map<string, Loaded
 export function connectedUtterance(
   speakers: readonly (LoadedRecording & { speech?: readonly [number, number] })[][], rng: Generator, opts: ConnectOptions, perClip?: (s: Float32Array) => Float32Array,
 ): Utterance {
-  const { minWords = 1, maxWords = 5, pauseMin = 0.1, pauseMax = 0.3, edgeMax = 0, sampleRate } = opts;
+  const { minWords = 1, maxWords = 5, pauseMin = 0.1, pauseMax = 0.3, edgeMax = 0, tightEdgeProb = 0, sampleRate } = opts;
   const pool = speakers[rng.randint(0, speakers.length)];
   const n = rng.randint(minWords, maxWords + 1);
   const clips: JoinableClip[] = [];
@@ -91,7 +96,11 @@ export function connectedUtterance(
     clips.push({ samples, text: c.text, name: basenameOf(c.path), speech: c.speech && scaleSpan(c.speech, samples.length / c.samples.length) });
   }
   const pauses = Array.from({ length: n - 1 }, () => uniform(rng, pauseMin, pauseMax));
-  const edges: [number, number] = [uniform(rng, 0, edgeMax), uniform(rng, 0, edgeMax)];
+  const edge = (): number => {
+    const loose = uniform(rng, 0, edgeMax);
+    return tightEdgeProb > 0 && rng.uniform() < tightEdgeProb ? 0 : loose;
+  };
+  const edges: [number, number] = [edge(), edge()];
   return joinClips(clips, sampleRate, pauses, edges);
 }
 

@@ -59,6 +59,8 @@ export interface TrainOptions {
   alignSlack?: number;
   /** With alignSlack: constrain only the first this-many epochs, then plain CTC (default: every epoch). */
   alignEpochs?: number;
+  /** FSDD: probability that a training utterance's edge has no silence (default 0). */
+  tightEdges?: number;
   /** Store weights as float16. */
   half: boolean;
   /** Stop after the epoch that would otherwise end past this many minutes of wall time. */
@@ -184,6 +186,9 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const extraWeight = opts.extraWeight ?? DEFAULT_EXTRA_WEIGHT;
   if (extraData.length && corpus.kind !== 'fsdd') throw new UserError(`--extra-data works with FSDD-style training data only; ${opts.data} is a ${corpus.kind} dataset`);
   if (!(extraWeight > 0 && extraWeight < 1)) throw new UserError(`--extra-weight must be between 0 and 1 (exclusive), got ${extraWeight}`);
+  const tightEdges = opts.tightEdges ?? 0;
+  if (!(tightEdges >= 0 && tightEdges <= 1)) throw new UserError(`--tight-edges must be a probability between 0 and 1, got ${opts.tightEdges}`);
+  if (tightEdges > 0 && corpus.kind !== 'fsdd') throw new UserError(`--tight-edges works with FSDD-style training data only; ${opts.data} is a ${corpus.kind} dataset`);
   const extraCorpora = [];
   for (const d of extraData) extraCorpora.push(await openCorpus(d));
   const loadBar = createProgress({ total: corpus.recordings.length, label: 'loading audio', unit: 'files', silent: opts.quiet });
@@ -195,6 +200,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     onLoad: (d) => loadBar.update(d),
     outputLength: (frames) => modelOutputLength(subsample, frames),
     extra: extraCorpora.length ? { corpora: extraCorpora, weight: extraWeight } : undefined,
+    tightEdges,
   });
   loadBar.stop();
   log(ts.summary);
@@ -368,7 +374,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     const training = {
       data: opts.data, kind: ts.kind, seed: opts.seed, epochs, epochSize, batchSize: opts.batchSize, lr: opts.lr,
       valSpeaker: opts.valSpeaker ?? null, holdOut: opts.holdOut, alignSlack, ...(alignSlack > 0 && alignEpochs < epochs ? { alignEpochs } : {}),
-      ...(extraData.length ? { extraData, extraWeight } : {}), bestEpoch: epoch, validation: val, split: ts.summary,
+      ...(extraData.length ? { extraData, extraWeight } : {}), ...(tightEdges > 0 ? { tightEdges } : {}), bestEpoch: epoch, validation: val, split: ts.summary,
     };
     if (score <= best.score) {
       best = { epoch, score };

@@ -55,6 +55,11 @@ export interface TrainSetOptions {
    * validated on; `weight` is the fraction of training utterances drawn from them.
    */
   extra?: { corpora: Corpus[]; weight: number };
+  /**
+   * FSDD: probability that a training utterance's edge (before the first / after the last word)
+   * has no silence, as in tightly cut evaluation utterances (default 0: 0–0.25 s of silence).
+   */
+  tightEdges?: number;
   /** Model output frames for an input of n frames: recordings too short for their transcript are set aside. */
   outputLength?: (frames: number) => number;
 }
@@ -180,7 +185,7 @@ export async function buildTrainSet(corpus: Corpus, fe: FrontEnd, opts: TrainSet
         const pool = extra && rng.uniform() < extra.weight ? extra.groups : groups;
         // Each clip gets its own speed factor around a shared one: speakers do not keep a constant rate.
         const base = drawSpeed(rng, aug);
-        const u = connectedUtterance(pool, rng, { sampleRate: sr, pauseMin: 0.05, pauseMax: 0.4, edgeMax: 0.25, maxWords: so?.maxWords ?? 5 }, (s) => {
+        const u = connectedUtterance(pool, rng, { sampleRate: sr, pauseMin: 0.05, pauseMax: 0.4, edgeMax: 0.25, tightEdgeProb: opts.tightEdges, maxWords: so?.maxWords ?? 5 }, (s) => {
           const f = base === 1 ? 1 : base * (1 + 0.04 * (rng.uniform() * 2 - 1));
           return perturbSpeed(s, f);
         });

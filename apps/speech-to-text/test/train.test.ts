@@ -85,4 +85,11 @@ describe('train on a manifest', () => {
     expect(logs.join('\n')).toContain('for epochs 1-1, then plain CTC');
     expect((await loadModel(out2)).training).toMatchObject({ alignSlack: 0.04, alignEpochs: 1 });
   });
+
+  it('refuses --tight-edges outside [0, 1] and for data that is not FSDD clips', async () => {
+    const out = join(tmp.dir, 'tight.safetensors');
+    await expect(train(options({ data: manifest, out, epochs: 1, tightEdges: 1.5 }))).rejects.toThrow('--tight-edges must be a probability between 0 and 1, got 1.5');
+    await expect(train(options({ data: manifest, out, epochs: 1, tightEdges: 0.3 }))).rejects.toThrow(/--tight-edges works with FSDD-style training data only; .*train\.jsonl is a manifest dataset/);
+    expect(existsSync(out)).toBe(false);
+  });
 });
