@@ -158,6 +158,9 @@ export function defaultAlignSlack(kind: CorpusKind): number {
   return kind === 'yesno' ? 0.04 : 0;
 }
 
+/** Training-stream options a checkpoint records, so that --resume continues with them. */
+type DataOptions = Pick<TrainOptions, 'alignSlack' | 'alignEpochs' | 'tightEdges'>;
+
 export async function train(opts: TrainOptions): Promise<TrainResult> {
   const log = opts.log ?? ((s: string) => process.stderr.write(s + '\n'));
   const t0 = performance.now();
@@ -176,6 +179,15 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   if (resumedNorm && opts.inputNorm && opts.inputNorm !== resumedNorm) {
     throw new UserError(`--resume ${opts.resume}: the checkpoint was trained with --input-norm ${resumedNorm}, not ${opts.inputNorm}`);
   }
+  // Data options that shape the training stream: a resumed run takes the checkpoint's (a flag that
+  // contradicts it is refused), so --resume continues the same run even when flags are left off.
+  const saved = ckpt ? ((ckpt.extra as { dataOptions?: DataOptions } | undefined)?.dataOptions ?? {}) : {};
+  const resumed = <K extends keyof DataOptions>(key: K, flag: string): DataOptions[K] => {
+    const given = opts[key];
+    if (saved[key] === undefined) return given;
+    if (given !== undefined && given !== saved[key]) throw new UserError(`--resume ${opts.resume}: the checkpoint was trained with ${flag} ${saved[key]}, not ${given}`);
+    return saved[key];
+  };
   const corpus = await openCorpus(opts.data);
   const frontEnd = defaultFrontEnd(8000, resumedNorm ?? opts.inputNorm ?? defaultInputNorm(corpus.kind));
   const features = frontEnd.config;
@@ -186,8 +198,8 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const extraWeight = opts.extraWeight ?? DEFAULT_EXTRA_WEIGHT;
   if (extraData.length && corpus.kind !== 'fsdd') throw new UserError(`--extra-data works with FSDD-style training data only; ${opts.data} is a ${corpus.kind} dataset`);
   if (!(extraWeight > 0 && extraWeight < 1)) throw new UserError(`--extra-weight must be between 0 and 1 (exclusive), got ${extraWeight}`);
-  const tightEdges = opts.tightEdges ?? 0;
-  if (!(tightEdges >= 0 && tightEdges <= 1)) throw new UserError(`--tight-edges must be a probability between 0 and 1, got ${opts.tightEdges}`);
+  const tightEdges = resumed('tightEdges', '--tight-edges') ?? 0;
+  if (!(tightEdges >= 0 && tightEdges <= 1)) throw new UserError(`--tight-edges must be a probability between 0 and 1, got ${tightEdges}`);
   if (tightEdges > 0 && corpus.kind !== 'fsdd') throw new UserError(`--tight-edges works with FSDD-style training data only; ${opts.data} is a ${corpus.kind} dataset`);
   const extraCorpora = [];
   for (const d of extraData) extraCorpora.push(await openCorpus(d));
@@ -215,10 +227,11 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   if (!Number.isInteger(epochs) || epochs < 1) throw new UserError(`--epochs must be a positive integer, got ${opts.epochs}`);
   const epochSize = opts.epochSize ?? (ts.kind === 'fsdd' ? 1600 : Math.max(256, 8 * ts.trainCount));
   const stepsPerEpoch = Math.max(1, Math.ceil(epochSize / opts.batchSize));
-  const alignSlack = opts.alignSlack ?? defaultAlignSlack(ts.kind);
-  if (!(alignSlack >= 0)) throw new UserError(`--align-slack must be a number of seconds >= 0, got ${opts.alignSlack}`);
-  const alignEpochs = opts.alignEpochs ?? epochs;
-  if (!Number.isInteger(alignEpochs) || alignEpochs < 0) throw new UserError(`--align-epochs must be an integer >= 0, got ${opts.alignEpochs}`);
+  const alignSlack = resumed('alignSlack', '--align-slack') ?? defaultAlignSlack(ts.kind);
+  if (!(alignSlack >= 0)) throw new UserError(`--align-slack must be a number of seconds >= 0, got ${alignSlack}`);
+  const alignEpochs = resumed('alignEpochs', '--align-epochs') ?? epochs;
+  if (!Number.isInteger(alignEpochs) || alignEpochs < 0) throw new UserError(`--align-epochs must be an integer >= 0, got ${alignEpochs}`);
+  const dataOptions: DataOptions = { alignSlack, alignEpochs, tightEdges };
   const totalSteps = epochs * stepsPerEpoch;
   const warmup = Math.min(WARMUP_STEPS, Math.floor(totalSteps / 4));
   const curriculum = Math.min(CURRICULUM_UTTERANCES, Math.floor(0.3 * totalSteps * opts.batchSize));
@@ -384,7 +397,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     await saveSafetensors(emaPath, ema.tensors(), { metadata: { updates: String(ema.updates) } });
     await saveCheckpoint(ckptPath, {
       model, optimizer, scheduler, rng: modelRng, epoch, step,
-      extra: { app: 'speech-to-text', seed: opts.seed, best, history, data: opts.data, epochs, inputNorm: frontEnd.norm },
+      extra: { app: 'speech-to-text', seed: opts.seed, best, history, data: opts.data, epochs, inputNorm: frontEnd.norm, dataOptions },
     });
     try {
       await writeTrainingCurve(join(runDir, 'training-curve.png'), history);

@@ -86,6 +86,19 @@ describe('train on a manifest', () => {
     expect((await loadModel(out2)).training).toMatchObject({ alignSlack: 0.04, alignEpochs: 1 });
   });
 
+  it('resumes with the checkpoint\'s constrained-CTC options when the flags are left off, and refuses contradicting ones', async () => {
+    const runDir = join(tmp.dir, 'run-resume-aligned');
+    const out = join(tmp.dir, 'resume-aligned.safetensors');
+    await train(options({ data: manifest, out, runDir, epochs: 1, alignSlack: 0.1, alignEpochs: 2 }));
+    const ckpt = join(runDir, 'checkpoint.safetensors');
+    const logs: string[] = [];
+    const r = await train(options({ data: manifest, out, runDir, epochs: 3, resume: ckpt, log: (l) => logs.push(l) }));
+    expect(r.epochs.map((e) => e.epoch)).toEqual([1, 2, 3]);
+    expect(logs.join('\n')).toContain('± 0.1 s (5 output frames) for epochs 1-2, then plain CTC');
+    expect((await loadModel(out)).training).toMatchObject({ alignSlack: 0.1, alignEpochs: 2 });
+    await expect(train(options({ data: manifest, out, runDir, epochs: 3, resume: ckpt, alignSlack: 0.04 }))).rejects.toThrow(`the checkpoint was trained with --align-slack 0.1, not 0.04`);
+  });
+
   it('refuses --tight-edges outside [0, 1] and for data that is not FSDD clips', async () => {
     const out = join(tmp.dir, 'tight.safetensors');
     await expect(train(options({ data: manifest, out, epochs: 1, tightEdges: 1.5 }))).rejects.toThrow('--tight-edges must be a probability between 0 and 1, got 1.5');
