@@ -229,9 +229,11 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const stepsPerEpoch = Math.max(1, Math.ceil(epochSize / opts.batchSize));
   const alignSlack = resumed('alignSlack', '--align-slack') ?? defaultAlignSlack(ts.kind);
   if (!(alignSlack >= 0)) throw new UserError(`--align-slack must be a number of seconds >= 0, got ${alignSlack}`);
-  const alignEpochs = resumed('alignEpochs', '--align-epochs') ?? epochs;
+  // Kept as given: without the flag, every epoch (of a run later extended by --resume too) is constrained.
+  const alignEpochsFlag = resumed('alignEpochs', '--align-epochs');
+  const alignEpochs = alignEpochsFlag ?? epochs;
   if (!Number.isInteger(alignEpochs) || alignEpochs < 0) throw new UserError(`--align-epochs must be an integer >= 0, got ${alignEpochs}`);
-  const dataOptions: DataOptions = { alignSlack, alignEpochs, tightEdges };
+  const dataOptions: DataOptions = { alignSlack, tightEdges, ...(alignEpochsFlag !== undefined ? { alignEpochs: alignEpochsFlag } : {}) };
   const totalSteps = epochs * stepsPerEpoch;
   const warmup = Math.min(WARMUP_STEPS, Math.floor(totalSteps / 4));
   const curriculum = Math.min(CURRICULUM_UTTERANCES, Math.floor(0.3 * totalSteps * opts.batchSize));

@@ -97,6 +97,12 @@ describe('train on a manifest', () => {
     expect(logs.join('\n')).toContain('± 0.1 s (5 output frames) for epochs 1-2, then plain CTC');
     expect((await loadModel(out)).training).toMatchObject({ alignSlack: 0.1, alignEpochs: 2 });
     await expect(train(options({ data: manifest, out, runDir, epochs: 3, resume: ckpt, alignSlack: 0.04 }))).rejects.toThrow(`the checkpoint was trained with --align-slack 0.1, not 0.04`);
+    // Without --align-epochs every epoch is constrained, also those a resume adds.
+    const runDir2 = join(tmp.dir, 'run-resume-aligned-all');
+    await train(options({ data: manifest, out, runDir: runDir2, epochs: 1, alignSlack: 0.1 }));
+    const logs2: string[] = [];
+    await train(options({ data: manifest, out, runDir: runDir2, epochs: 2, resume: join(runDir2, 'checkpoint.safetensors'), log: (l) => logs2.push(l) }));
+    expect(logs2.join('\n')).toMatch(/± 0\.1 s \(5 output frames\)\n/);
   });
 
   it('refuses --tight-edges outside [0, 1] and for data that is not FSDD clips', async () => {
