@@ -151,8 +151,9 @@ export function defaultInputNorm(kind: CorpusKind): InputNorm {
 
 /**
  * yesno trains with constrained CTC (0.04 s): plain CTC let the model emit a file's first word on
- * the opening background and each word's edges in the pauses around it. FSDD stays plain: its
- * constrained models lost on the held-back recordings (README).
+ * the opening background and each word's edges in the pauses around it. Other data default to
+ * plain CTC; the shipped FSDD recipe passes its own flags (constrained for the first third, with
+ * --tight-edges, without which constrained models lost on the held-back recordings; README).
  */
 export function defaultAlignSlack(kind: CorpusKind): number {
   return kind === 'yesno' ? 0.04 : 0;
@@ -174,22 +175,20 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       throw new UserError(`--resume ${opts.resume}: ${(err as Error).message}`);
     }
   }
-  // Checkpoints from before --input-norm existed were all trained with 'loudness'.
-  const resumedNorm = ckpt ? ((ckpt.extra as { inputNorm?: InputNorm } | undefined)?.inputNorm ?? 'loudness') : null;
-  if (resumedNorm && opts.inputNorm && opts.inputNorm !== resumedNorm) {
-    throw new UserError(`--resume ${opts.resume}: the checkpoint was trained with --input-norm ${resumedNorm}, not ${opts.inputNorm}`);
-  }
-  // Data options that shape the training stream: a resumed run takes the checkpoint's (a flag that
+  // Options that shape the training run: a resumed run takes the checkpoint's (a flag that
   // contradicts it is refused), so --resume continues the same run even when flags are left off.
-  const saved = ckpt ? ((ckpt.extra as { dataOptions?: DataOptions } | undefined)?.dataOptions ?? {}) : {};
-  const resumed = <K extends keyof DataOptions>(key: K, flag: string): DataOptions[K] => {
-    const given = opts[key];
-    if (saved[key] === undefined) return given;
-    if (given !== undefined && given !== saved[key]) throw new UserError(`--resume ${opts.resume}: the checkpoint was trained with ${flag} ${saved[key]}, not ${given}`);
-    return saved[key];
+  const extra = (ckpt?.extra ?? {}) as { inputNorm?: InputNorm; dataOptions?: DataOptions };
+  const fromCheckpoint = <T>(flag: string, given: T | undefined, saved: T | undefined): T | undefined => {
+    if (saved === undefined) return given;
+    if (given !== undefined && given !== saved) throw new UserError(`--resume ${opts.resume}: the checkpoint was trained with ${flag} ${saved}, not ${given}`);
+    return saved;
   };
+  const saved = extra.dataOptions ?? {};
+  const resumed = <K extends keyof DataOptions>(key: K, flag: string): DataOptions[K] => fromCheckpoint(flag, opts[key], saved[key]);
+  // Checkpoints from before --input-norm existed were all trained with 'loudness'.
+  const inputNorm = fromCheckpoint('--input-norm', opts.inputNorm, ckpt ? (extra.inputNorm ?? 'loudness') : undefined);
   const corpus = await openCorpus(opts.data);
-  const frontEnd = defaultFrontEnd(8000, resumedNorm ?? opts.inputNorm ?? defaultInputNorm(corpus.kind));
+  const frontEnd = defaultFrontEnd(8000, inputNorm ?? defaultInputNorm(corpus.kind));
   const features = frontEnd.config;
   const resumedConfig = ckpt ? (ckpt.modelConfig as SpeechModelConfig) : null;
   const subsample = resumedConfig?.subsample ?? opts.subsample;
