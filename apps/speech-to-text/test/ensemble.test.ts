@@ -66,24 +66,29 @@ describe('speech model ensembles', () => {
     await expect(makeEnsemble([ens, a])).rejects.toThrow(/dd\.safetensors: is an ensemble already/);
   });
 
+  // Three members, one per normalisation, as the shipped digits model is built.
   it('of members with different input normalisations feed each member its own normalisation of the raw log-mel', async () => {
-    const [a, b] = [await saved('na.safetensors', 8, ['one', 'two'], 'loudness'), await saved('nb.safetensors', 9, ['one', 'two'], 'speech-envelope')];
-    const out = join(tmp.dir, 'nab.safetensors');
-    await saveModel(out, await makeEnsemble([a, b]));
+    const [a, b, c] = [
+      await saved('na.safetensors', 8, ['one', 'two'], 'loudness'),
+      await saved('nb.safetensors', 9, ['one', 'two'], 'speech-envelope'),
+      await saved('nm.safetensors', 11, ['one', 'two'], 'speech-mean'),
+    ];
+    const out = join(tmp.dir, 'nabm.safetensors');
+    await saveModel(out, await makeEnsemble([a, b, c]));
     const ens = await loadModel(out);
     expect(ens.frontEnd.norm).toBe('raw');
-    expect(ens.memberNorms).toEqual(['loudness', 'speech-envelope']);
+    expect(ens.memberNorms).toEqual(['loudness', 'speech-envelope', 'speech-mean']);
     const waves = [toneWord(200, 0.4, 8000), toneWord(700, 0.7, 8000)];
     // Each member alone, on features computed with its own front end, exactly as it was trained.
     const own = async (path: string) => {
       const m = await loadModel(path);
       return computeLogProbs(m.model, waves.map((w) => featuresFromSamples(w, m.frontEnd)));
     };
-    const [la, lb] = [await own(a), await own(b)];
+    const [la, lb, lc] = [await own(a), await own(b), await own(c)];
     const got = new Recognizer(ens, { beam: 1 }).recognize(waves.map((w) => featuresFromSamples(w, ens.frontEnd)));
     got.forEach((r, i) => {
       for (let k = 0; k < r.lp.data.length; k++) {
-        expect(r.lp.data[k]).toBeCloseTo(Math.log((Math.exp(la[i].data[k]) + Math.exp(lb[i].data[k])) / 2), 6);
+        expect(r.lp.data[k]).toBeCloseTo(Math.log((Math.exp(la[i].data[k]) + Math.exp(lb[i].data[k]) + Math.exp(lc[i].data[k])) / 3), 6);
       }
     });
     // Members that cannot be renormalised from the raw log-mel are not mixed.
@@ -93,7 +98,7 @@ describe('speech model ensembles', () => {
     const { tensors, metadata } = await loadSafetensors(out);
     const short = join(tmp.dir, 'short.safetensors');
     await saveSafetensors(short, tensors, { metadata: { ...metadata, member_norms: '["loudness"]' } });
-    await expect(loadModel(short)).rejects.toThrow(/short\.safetensors: metadata 'member_norms' must list one of loudness, speech-mean, speech-envelope for each of the 2 members/);
+    await expect(loadModel(short)).rejects.toThrow(/short\.safetensors: metadata 'member_norms' must list one of loudness, speech-mean, speech-envelope for each of the 3 members/);
     const notRaw = join(tmp.dir, 'notraw.safetensors');
     await saveSafetensors(notRaw, tensors, { metadata: { ...metadata, input_norm: 'loudness' } });
     await expect(loadModel(notRaw)).rejects.toThrow(/notraw\.safetensors: an ensemble with per-member normalisations needs input_norm "raw"/);
