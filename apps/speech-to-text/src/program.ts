@@ -7,6 +7,7 @@ import { TRAINABLE_NORMS, type InputNorm } from './features.js';
 import { DEFAULT_MODEL_PATH } from './paths.js';
 import { DEFAULT_BEAM } from './recognizer.js';
 import { writeEvalReport } from './report.js';
+import { NOISE_PROFILES } from './synth.js';
 import { DEFAULT_EXTRA_WEIGHT, train } from './train.js';
 import { formatTranscripts, transcribe } from './transcribe.js';
 
@@ -79,6 +80,10 @@ export function buildProgram(): Command {
     .option('--align-slack <s>', 'constrained CTC: each word of a training utterance with known word positions (FSDD joins, yesno pieces) must be emitted within its sound ± this many seconds; 0 = plain CTC (default 0.04 for yesno folders, 0 otherwise)', num('--align-slack', { allowZero: true }))
     .option('--align-epochs <n>', 'with --align-slack: constrain only the first n epochs, then train with plain CTC (default: every epoch)', int('--align-epochs', 0))
     .option('--tight-edges <p>', 'FSDD: probability that a training utterance\'s first word starts at its first sample (and, drawn apart, its last word ends at its last), as in tightly cut utterances; otherwise 0-0.25 s of silence (default 0)', num('--tight-edges', { allowZero: true }))
+    .option('--noise <profile>', 'waveform noise augmentation: default (30% of utterances, SNR 8-35 dB, white or rumble) or wide (50%, 5-35 dB, hiss too); default: default, or the resumed checkpoint\'s', (v: string) => {
+      if (!(NOISE_PROFILES as readonly string[]).includes(v)) throw new InvalidArgumentError(`expected one of ${NOISE_PROFILES.join(', ')}`);
+      return v;
+    })
     .option('--half', 'store weights as float16', false)
     .option('--max-minutes <m>', 'stop after the epoch that would end past this wall time', num('--max-minutes'))
     .action(async (o) => {
@@ -87,7 +92,7 @@ export function buildProgram(): Command {
         batchSize: o.batchSize, lr: o.lr, epochSize: o.epochSize, hidden: o.hidden, layers: o.layers,
         convChannels: o.convChannels, convLayers: o.convLayers, frontEnd: o.frontEnd, subsample: o.subsample, dropout: o.dropout, valSpeaker: o.valSpeaker,
         inputNorm: o.inputNorm, extraData: o.extraData, extraWeight: o.extraWeight, holdOut: o.holdOut, valUtterances: o.valUtterances, valRecordings: o.valRecordings, half: o.half, maxMinutes: o.maxMinutes,
-        alignSlack: o.alignSlack, alignEpochs: o.alignEpochs, tightEdges: o.tightEdges,
+        alignSlack: o.alignSlack, alignEpochs: o.alignEpochs, tightEdges: o.tightEdges, noise: o.noise,
       });
       const best = r.epochs.find((e) => e.epoch === r.best.epoch);
       const val = best ? Object.entries(best.val).map(([k, v]) => `${k}: word-list WER ${(v.lexWer * 100).toFixed(2)}%, greedy WER ${(v.wer * 100).toFixed(2)}%, CER ${(v.cer * 100).toFixed(2)}%`).join('; ') : 'n/a';

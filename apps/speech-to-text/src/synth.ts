@@ -124,7 +124,17 @@ export interface AugmentOptions {
   vtlpProb: number;
   vtlpMin: number;
   vtlpMax: number;
+  /**
+   * Noise spectra drawn from: 'low' — white or low-pass (rumble); 'wide' — also high-pass (hiss,
+   * rising towards Nyquist, as in recordings whose upper bands sit a few dB above their noise).
+   */
+  noiseColours?: NoiseColours;
 }
+
+export type NoiseColours = 'low' | 'wide';
+/** Named augmentation profiles for `train --noise`. */
+export type NoiseProfile = 'default' | 'wide';
+export const NOISE_PROFILES: readonly NoiseProfile[] = ['default', 'wide'];
 
 export const DEFAULT_AUGMENT: AugmentOptions = {
   speedMin: 0.85, speedMax: 1.15, speedKeep: 0.2,
@@ -132,6 +142,14 @@ export const DEFAULT_AUGMENT: AugmentOptions = {
   noiseProb: 0.3, snrMin: 8, snrMax: 35,
   vtlpProb: 0.6, vtlpMin: 0.85, vtlpMax: 1.15,
 };
+
+/**
+ * `--noise wide`: noise on half the utterances (not 30%), down to 5 dB SNR, and hiss as well as
+ * rumble — a left-out speaker's recordings were misheard where their own noise floor was.
+ */
+export function augmentFor(profile: NoiseProfile): AugmentOptions {
+  return profile === 'wide' ? { ...DEFAULT_AUGMENT, noiseProb: 0.5, snrMin: 5, noiseColours: 'wide' } : DEFAULT_AUGMENT;
+}
 
 /** Draws a speed factor (1 with probability speedKeep). */
 export function drawSpeed(rng: Generator, a: AugmentOptions): number {
@@ -156,14 +174,25 @@ export function perturbUtterance(u: Utterance, factor: number): Utterance {
 /**
  * Coloured noise: white noise through a one-pole low-pass whose coefficient is drawn per call,
  * from white (0) to strongly rumbling (0.95) — closer to room and fan noise than white alone.
+ * 'wide' also draws hiss: white noise minus a fraction of its previous sample, whose power rises
+ * towards Nyquist. ('low' draws exactly as before 'wide' existed, so old runs reproduce.)
  */
-function colouredNoise(n: number, rng: Generator): Float32Array {
-  const a = rng.uniform() < 0.4 ? 0 : uniform(rng, 0.5, 0.97);
+export function colouredNoise(n: number, rng: Generator, colours: NoiseColours = 'low'): Float32Array {
+  const pick = rng.uniform();
+  const hiss = colours === 'wide' && pick >= 0.7;
+  const a = hiss ? uniform(rng, 0.5, 0.95) : pick < (colours === 'wide' ? 0.3 : 0.4) ? 0 : uniform(rng, 0.5, 0.97);
   const out = new Float32Array(n);
   let y = 0;
+  let prev = 0;
   for (let i = 0; i < n; i++) {
-    y = a * y + rng.normal();
-    out[i] = y;
+    const w = rng.normal();
+    if (hiss) {
+      out[i] = w - a * prev;
+      prev = w;
+    } else {
+      y = a * y + w;
+      out[i] = y;
+    }
   }
   return out;
 }
@@ -172,7 +201,7 @@ function colouredNoise(n: number, rng: Generator): Float32Array {
 export function augmentWaveform(samples: Float32Array, rng: Generator, a: AugmentOptions): Float32Array {
   let x = applyGain(samples, uniform(rng, a.gainDbMin, a.gainDbMax));
   if (rng.uniform() < a.noiseProb && x.length > 0) {
-    x = addNoise(x, uniform(rng, a.snrMin, a.snrMax), rng, { noise: colouredNoise(x.length, rng) });
+    x = addNoise(x, uniform(rng, a.snrMin, a.snrMax), rng, { noise: colouredNoise(x.length, rng, a.noiseColours) });
   }
   return x;
 }

@@ -21,6 +21,7 @@ import { writeTrainingCurve } from './plots.js';
 import { Lexicon } from './lexicon.js';
 import { WeightAverage } from './ema.js';
 import { decode } from './decode.js';
+import { augmentFor, NOISE_PROFILES, type NoiseProfile } from './synth.js';
 import { buildTrainSet, parseRange, type LabeledExample, type TrainSet, type ValidationSet } from './trainset.js';
 
 export interface TrainOptions {
@@ -61,6 +62,8 @@ export interface TrainOptions {
   alignEpochs?: number;
   /** FSDD: probability that a training utterance's edge has no silence (default 0). */
   tightEdges?: number;
+  /** Waveform augmentation profile (default 'default'; 'wide': more, louder and hissier noise — augmentFor). */
+  noise?: NoiseProfile;
   /** Store weights as float16. */
   half: boolean;
   /** Stop after the epoch that would otherwise end past this many minutes of wall time. */
@@ -160,7 +163,7 @@ export function defaultAlignSlack(kind: CorpusKind): number {
 }
 
 /** Training-stream options a checkpoint records, so that --resume continues with them. */
-type DataOptions = Pick<TrainOptions, 'alignSlack' | 'alignEpochs' | 'tightEdges'>;
+type DataOptions = Pick<TrainOptions, 'alignSlack' | 'alignEpochs' | 'tightEdges' | 'noise'>;
 
 export async function train(opts: TrainOptions): Promise<TrainResult> {
   const log = opts.log ?? ((s: string) => process.stderr.write(s + '\n'));
@@ -200,6 +203,8 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const tightEdges = resumed('tightEdges', '--tight-edges') ?? 0;
   if (!(tightEdges >= 0 && tightEdges <= 1)) throw new UserError(`--tight-edges must be a probability between 0 and 1, got ${tightEdges}`);
   if (tightEdges > 0 && corpus.kind !== 'fsdd') throw new UserError(`--tight-edges works with FSDD-style training data only; ${opts.data} is a ${corpus.kind} dataset`);
+  const noise = resumed('noise', '--noise') ?? 'default';
+  if (!NOISE_PROFILES.includes(noise)) throw new UserError(`--noise must be one of ${NOISE_PROFILES.join(', ')}, got ${noise}`);
   const extraCorpora = [];
   for (const d of extraData) extraCorpora.push(await openCorpus(d));
   const loadBar = createProgress({ total: corpus.recordings.length, label: 'loading audio', unit: 'files', silent: opts.quiet });
@@ -212,6 +217,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     outputLength: (frames) => modelOutputLength(subsample, frames),
     extra: extraCorpora.length ? { corpora: extraCorpora, weight: extraWeight } : undefined,
     tightEdges,
+    augment: augmentFor(noise),
   });
   loadBar.stop();
   log(ts.summary);
@@ -232,7 +238,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const alignEpochsFlag = resumed('alignEpochs', '--align-epochs');
   const alignEpochs = alignEpochsFlag ?? epochs;
   if (!Number.isInteger(alignEpochs) || alignEpochs < 0) throw new UserError(`--align-epochs must be an integer >= 0, got ${alignEpochs}`);
-  const dataOptions: DataOptions = { alignSlack, tightEdges, ...(alignEpochsFlag !== undefined ? { alignEpochs: alignEpochsFlag } : {}) };
+  const dataOptions: DataOptions = { alignSlack, tightEdges, ...(noise !== 'default' ? { noise } : {}), ...(alignEpochsFlag !== undefined ? { alignEpochs: alignEpochsFlag } : {}) };
   const totalSteps = epochs * stepsPerEpoch;
   const warmup = Math.min(WARMUP_STEPS, Math.floor(totalSteps / 4));
   const curriculum = Math.min(CURRICULUM_UTTERANCES, Math.floor(0.3 * totalSteps * opts.batchSize));
@@ -388,7 +394,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     const training = {
       data: opts.data, kind: ts.kind, seed: opts.seed, epochs, epochSize, batchSize: opts.batchSize, lr: opts.lr,
       valSpeaker: opts.valSpeaker ?? null, holdOut: opts.holdOut, alignSlack, ...(alignSlack > 0 && alignEpochs < epochs ? { alignEpochs } : {}),
-      ...(extraData.length ? { extraData, extraWeight } : {}), ...(tightEdges > 0 ? { tightEdges } : {}), bestEpoch: epoch, validation: val, split: ts.summary,
+      ...(extraData.length ? { extraData, extraWeight } : {}), ...(tightEdges > 0 ? { tightEdges } : {}), ...(noise !== 'default' ? { noise } : {}), bestEpoch: epoch, validation: val, split: ts.summary,
     };
     if (score <= best.score) {
       best = { epoch, score };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Generator } from '@tensorkit/core';
-import { connectedUtterance, type ConnectOptions } from '../src/synth.js';
+import { augmentFor, colouredNoise, connectedUtterance, DEFAULT_AUGMENT, type ConnectOptions } from '../src/synth.js';
 import type { LoadedRecording } from '../src/corpus.js';
 
 // One speaker, two clips of different lengths that are sound from their first to their last sample.
@@ -50,5 +50,55 @@ describe('connectedUtterance edges', () => {
       expect(b.samples).toEqual(a.samples);
       expect(b.text).toBe(a.text);
     }
+  });
+});
+
+/** Power in the upper quarter of the spectrum over power in the lower quarter (two DFT bands). */
+function highOverLow(x: Float32Array): number {
+  const band = (lo: number, hi: number): number => {
+    let p = 0;
+    for (let k = lo; k < hi; k++) {
+      let re = 0;
+      let im = 0;
+      for (let i = 0; i < x.length; i++) {
+        re += x[i] * Math.cos((2 * Math.PI * k * i) / x.length);
+        im -= x[i] * Math.sin((2 * Math.PI * k * i) / x.length);
+      }
+      p += re * re + im * im;
+    }
+    return p;
+  };
+  const n = x.length / 2;
+  return band(Math.floor(0.75 * n), n) / band(1, Math.floor(0.25 * n));
+}
+
+describe('background noise colours', () => {
+  // The generator before 'wide' existed: runs trained without --noise must see the same noise.
+  function legacyNoise(n: number, rng: Generator): Float32Array {
+    const a = rng.uniform() < 0.4 ? 0 : 0.5 + (0.97 - 0.5) * rng.uniform();
+    const out = new Float32Array(n);
+    let y = 0;
+    for (let i = 0; i < n; i++) out[i] = y = a * y + rng.normal();
+    return out;
+  }
+
+  it("'low' draws exactly the noise of the original generator", () => {
+    for (let seed = 0; seed < 10; seed++) expect(colouredNoise(64, new Generator(seed), 'low')).toEqual(legacyNoise(64, new Generator(seed)));
+  });
+
+  it("'low' never rises towards Nyquist; 'wide' sometimes does (hiss), and otherwise draws white or rumble", () => {
+    const ratios = (colours: 'low' | 'wide') => Array.from({ length: 40 }, (_, seed) => highOverLow(colouredNoise(256, new Generator(seed), colours)));
+    const low = ratios('low');
+    const wide = ratios('wide');
+    expect(Math.max(...low)).toBeLessThan(2);
+    const hiss = wide.filter((r) => r > 3).length;
+    expect(hiss).toBeGreaterThan(5);
+    expect(hiss).toBeLessThan(25);
+    expect(wide.filter((r) => r < 0.5).length).toBeGreaterThan(5);
+  });
+
+  it("augmentFor('wide') adds noise more often and louder, with hiss; 'default' is the default", () => {
+    expect(augmentFor('default')).toBe(DEFAULT_AUGMENT);
+    expect(augmentFor('wide')).toMatchObject({ noiseProb: 0.5, snrMin: 5, snrMax: DEFAULT_AUGMENT.snrMax, noiseColours: 'wide' });
   });
 });

@@ -105,6 +105,18 @@ describe('train on a manifest', () => {
     expect(logs2.join('\n')).toMatch(/± 0\.1 s \(5 output frames\)\n/);
   });
 
+  it('records --noise wide in the model, keeps it on --resume and refuses a contradicting flag', async () => {
+    const runDir = join(tmp.dir, 'run-noise');
+    const out = join(tmp.dir, 'noise.safetensors');
+    await train(options({ data: manifest, out, runDir, epochs: 1, noise: 'wide' }));
+    expect((await loadModel(out)).training).toMatchObject({ noise: 'wide' });
+    const ckpt = join(runDir, 'checkpoint.safetensors');
+    await train(options({ data: manifest, out, runDir, epochs: 2, resume: ckpt }));
+    expect((await loadModel(out)).training).toMatchObject({ noise: 'wide' });
+    await expect(train(options({ data: manifest, out, runDir, epochs: 2, resume: ckpt, noise: 'default' }))).rejects.toThrow('the checkpoint was trained with --noise wide, not default');
+    await expect(train(options({ data: manifest, out: join(tmp.dir, 'y.safetensors'), epochs: 1, noise: 'loud' as never }))).rejects.toThrow('--noise must be one of default, wide, got loud');
+  });
+
   it('refuses --tight-edges outside [0, 1] and for data that is not FSDD clips', async () => {
     const out = join(tmp.dir, 'tight.safetensors');
     await expect(train(options({ data: manifest, out, epochs: 1, tightEdges: 1.5 }))).rejects.toThrow('--tight-edges must be a probability between 0 and 1, got 1.5');
