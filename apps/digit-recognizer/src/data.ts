@@ -4,8 +4,8 @@
  * DigitSet of 28×28 bytes (0 = background), MNIST's own representation, so
  * training, evaluation and the report treat both alike.
  */
-import { readdir, stat } from 'node:fs/promises';
-import { DataFormatError, findMnistFiles, readImage, readImageFolder, readMnist, type MnistSplit } from '@tensorkit/data';
+import { stat } from 'node:fs/promises';
+import { DataFormatError, findMnistFiles, listDir, readImage, readImageFolder, readMnist, type MnistSplit } from '@tensorkit/data';
 import { UserError } from '@tensorkit/train';
 import { IMAGE_SIZE, NUM_CLASSES } from './model.js';
 import { PIXELS, prepareImage } from './preprocess.js';
@@ -38,9 +38,9 @@ async function assertFolder(dir: string): Promise<void> {
 /** Decides whether `dir` holds IDX files or digit subfolders. */
 export async function detectSource(dir: string): Promise<SourceKind> {
   await assertFolder(dir);
-  const entries = await readdir(dir, { withFileTypes: true });
-  if (entries.some((e) => e.isFile() && IDX_NAME.test(e.name))) return 'idx';
-  if (entries.some((e) => e.isDirectory() && /^\d$/.test(e.name))) return 'folder';
+  const { files, dirs } = await listDir(dir);
+  if (files.some((f) => IDX_NAME.test(f))) return 'idx';
+  if (dirs.some((d) => /^\d$/.test(d))) return 'folder';
   throw new UserError(
     `--data ${dir}: found neither MNIST IDX files (train-images-idx3-ubyte[.gz], t10k-images-idx3-ubyte[.gz], …) nor digit subfolders 0…9 holding images`,
   );

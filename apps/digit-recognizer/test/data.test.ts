@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { encodeIdx } from '@tensorkit/data';
@@ -27,6 +27,14 @@ describe('dataset sources', () => {
     const empty = join(tmp.dir, 'empty');
     mkdirSync(empty);
     await expect(detectSource(empty)).rejects.toThrow(/neither MNIST IDX files .* nor digit subfolders 0…9/);
+  });
+
+  it('follows symbolic links: a folder of links to IDX files reads like the files themselves', async () => {
+    const linked = join(tmp.dir, 'linked-idx');
+    mkdirSync(linked);
+    for (const f of readdirSync(FIXTURE_DIR).filter((n) => n.startsWith('train-'))) symlinkSync(join(FIXTURE_DIR, f), join(linked, f));
+    expect(await detectSource(linked)).toBe('idx');
+    expect((await loadDigitSet(linked, 'train')).n).toBe(100);
   });
 
   it('names the file and the magic number when an IDX file is not what it claims', async () => {

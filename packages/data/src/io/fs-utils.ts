@@ -1,4 +1,5 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, readlink, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { DataFormatError, errorCode } from './errors.js';
 
 /** Reads a whole file, turning "no such file" and friends into errors that name it. */
@@ -36,6 +37,9 @@ export interface DirEntries {
  * Lists a directory split into subdirectories and files, each sorted by code
  * unit so class indices never depend on the file system's enumeration order
  * or the machine's locale. Hidden entries (".DS_Store", ".git") are skipped.
+ * Symbolic links count as what they point to (datasets are often assembled
+ * from links, e.g. git-annex or a subset of another folder); a link to
+ * nothing is an error that names it rather than a silently smaller dataset.
  */
 export async function listDir(dir: string): Promise<DirEntries> {
   let entries;
@@ -48,10 +52,26 @@ export async function listDir(dir: string): Promise<DirEntries> {
   const files: string[] = [];
   for (const e of entries) {
     if (e.name.startsWith('.')) continue;
-    if (e.isDirectory()) dirs.push(e.name);
-    else if (e.isFile()) files.push(e.name);
+    const kind = e.isSymbolicLink() ? await linkTargetKind(join(dir, e.name)) : e.isDirectory() ? 'dir' : e.isFile() ? 'file' : null;
+    if (kind === 'dir') dirs.push(e.name);
+    else if (kind === 'file') files.push(e.name);
   }
   return { dirs: dirs.sort(compareNames), files: files.sort(compareNames) };
+}
+
+/** What a symbolic link points to: a directory, a file, or something else (a device, a socket). */
+export async function linkTargetKind(path: string): Promise<'dir' | 'file' | null> {
+  let st;
+  try {
+    st = await stat(path);
+  } catch (err) {
+    if (errorCode(err) === 'ENOENT') {
+      const target = await readlink(path).catch(() => '?');
+      throw new DataFormatError(path, `symbolic link to ${target}, which does not exist`, { cause: err });
+    }
+    throw fsError(path, err);
+  }
+  return st.isDirectory() ? 'dir' : st.isFile() ? 'file' : null;
 }
 
 /** Plain code-unit order (not localeCompare), so results are identical on every machine. */

@@ -1,4 +1,5 @@
 export { DataFormatError } from './errors.js';
+export { listDir, type DirEntries } from './fs-utils.js';
 export { decodeText, type DecodedText, type TextEncodingName } from './text-decode.js';
 export { isGzip } from './gzip.js';
 export { readIdx, parseIdx } from './idx.js';
