@@ -145,7 +145,8 @@ export const DEFAULT_AUGMENT: AugmentOptions = {
 
 /**
  * `--noise wide`: noise on half the utterances (not 30%), down to 5 dB SNR, and hiss as well as
- * rumble — a left-out speaker's recordings were misheard where their own noise floor was.
+ * rumble. Tried for a left-out speaker whose upper bands sit only a few dB above his recordings'
+ * noise; it did not help him (README, unseen-speaker experiments), so it is not the default.
  */
 export function augmentFor(profile: NoiseProfile): AugmentOptions {
   return profile === 'wide' ? { ...DEFAULT_AUGMENT, noiseProb: 0.5, snrMin: 5, noiseColours: 'wide' } : DEFAULT_AUGMENT;

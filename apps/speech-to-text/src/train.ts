@@ -203,7 +203,8 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const tightEdges = resumed('tightEdges', '--tight-edges') ?? 0;
   if (!(tightEdges >= 0 && tightEdges <= 1)) throw new UserError(`--tight-edges must be a probability between 0 and 1, got ${tightEdges}`);
   if (tightEdges > 0 && corpus.kind !== 'fsdd') throw new UserError(`--tight-edges works with FSDD-style training data only; ${opts.data} is a ${corpus.kind} dataset`);
-  const noise = resumed('noise', '--noise') ?? 'default';
+  // Checkpoints from before --noise existed were all trained with the default profile.
+  const noise = fromCheckpoint('--noise', opts.noise, ckpt ? (saved.noise ?? 'default') : undefined) ?? 'default';
   if (!NOISE_PROFILES.includes(noise)) throw new UserError(`--noise must be one of ${NOISE_PROFILES.join(', ')}, got ${noise}`);
   const extraCorpora = [];
   for (const d of extraData) extraCorpora.push(await openCorpus(d));
@@ -238,7 +239,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const alignEpochsFlag = resumed('alignEpochs', '--align-epochs');
   const alignEpochs = alignEpochsFlag ?? epochs;
   if (!Number.isInteger(alignEpochs) || alignEpochs < 0) throw new UserError(`--align-epochs must be an integer >= 0, got ${alignEpochs}`);
-  const dataOptions: DataOptions = { alignSlack, tightEdges, ...(noise !== 'default' ? { noise } : {}), ...(alignEpochsFlag !== undefined ? { alignEpochs: alignEpochsFlag } : {}) };
+  const dataOptions: DataOptions = { alignSlack, tightEdges, noise, ...(alignEpochsFlag !== undefined ? { alignEpochs: alignEpochsFlag } : {}) };
   const totalSteps = epochs * stepsPerEpoch;
   const warmup = Math.min(WARMUP_STEPS, Math.floor(totalSteps / 4));
   const curriculum = Math.min(CURRICULUM_UTTERANCES, Math.floor(0.3 * totalSteps * opts.batchSize));

@@ -115,6 +115,10 @@ describe('train on a manifest', () => {
     expect((await loadModel(out)).training).toMatchObject({ noise: 'wide' });
     await expect(train(options({ data: manifest, out, runDir, epochs: 2, resume: ckpt, noise: 'default' }))).rejects.toThrow('the checkpoint was trained with --noise wide, not default');
     await expect(train(options({ data: manifest, out: join(tmp.dir, 'y.safetensors'), epochs: 1, noise: 'loud' as never }))).rejects.toThrow('--noise must be one of default, wide, got loud');
+    // A run trained with the default profile is not continued with another one either.
+    const runDir2 = join(tmp.dir, 'run-noise-default');
+    await train(options({ data: manifest, out, runDir: runDir2, epochs: 1 }));
+    await expect(train(options({ data: manifest, out, runDir: runDir2, epochs: 2, resume: join(runDir2, 'checkpoint.safetensors'), noise: 'wide' }))).rejects.toThrow('the checkpoint was trained with --noise default, not wide');
   });
 
   it('refuses --tight-edges outside [0, 1] and for data that is not FSDD clips', async () => {
