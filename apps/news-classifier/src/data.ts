@@ -8,7 +8,7 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { readAgNews, readNewsgroups, readTextFolder } from '@tensorkit/data';
+import { listDir, readAgNews, readNewsgroups, readTextFolder } from '@tensorkit/data';
 import { UserError } from '@tensorkit/train';
 
 export type LayoutKind = 'ag_news' | '20news' | 'folder';
@@ -56,15 +56,14 @@ export async function detectLayout(dir: string): Promise<Layout> {
   const k = await kindOf(dir);
   if (k === null) throw new UserError(`${dir}: no such folder`);
   if (k !== 'dir') return fileLayout(dir);
-  const entries = (await readdir(dir, { withFileTypes: true })).filter((e) => !e.name.startsWith('.'));
-  if (entries.length === 0) {
+  // listDir counts symbolic links as what they point to (datasets are often linked in).
+  const listing = await listDir(dir);
+  const files = new Set(listing.files);
+  const dirs = listing.dirs;
+  const names = new Set([...listing.dirs, ...listing.files]);
+  if (names.size === 0) {
     throw new UserError(`${dir}: empty folder (expected AG News train.csv/test.csv, 20news-bydate-*.tar.gz, or class subfolders of .txt files)`);
   }
-  const names = new Set(entries.map((e) => e.name));
-  // Symbolic links count as what they point to (datasets are often linked in).
-  const kinds = await Promise.all(entries.map(async (e) => (e.isSymbolicLink() ? kindOf(join(dir, e.name)) : e.isDirectory() ? 'dir' : e.isFile() ? 'file' : null)));
-  const files = new Set(entries.filter((_, i) => kinds[i] === 'file').map((e) => e.name));
-  const dirs = entries.filter((_, i) => kinds[i] === 'dir').map((e) => e.name).sort();
 
   if (files.has('train.csv') || files.has('test.csv')) {
     return {

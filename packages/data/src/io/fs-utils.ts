@@ -60,7 +60,7 @@ export async function listDir(dir: string): Promise<DirEntries> {
 }
 
 /** What a symbolic link points to: a directory, a file, or something else (a device, a socket). */
-export async function linkTargetKind(path: string): Promise<'dir' | 'file' | null> {
+async function linkTargetKind(path: string): Promise<'dir' | 'file' | null> {
   let st;
   try {
     st = await stat(path);
