@@ -40,6 +40,15 @@ describe('decodeWav: encodings', () => {
     }
   });
 
+  it('rejects float samples that are NaN or infinite, naming where', () => {
+    const nan = buildWav({ formatTag: FLOAT, channels: 1, sampleRate: 8000, bitsPerSample: 32, data: floatBytes([0, 0.5, NaN, 0.1], 32) });
+    expect(() => decodeWav(nan, 'nan.wav')).toThrow('nan.wav: sample 2 is NaN; float WAV samples must be finite numbers');
+    const inf = buildWav({ formatTag: FLOAT, channels: 2, sampleRate: 8000, bitsPerSample: 64, data: floatBytes([0, 0, 0.2, -Infinity], 64) });
+    expect(() => decodeWav(inf, 'inf.wav')).toThrow('inf.wav: frame 1, channel 2 is -Infinity; float WAV samples must be finite numbers');
+    // Loud but finite float audio (beyond ±1) is valid and kept as it is.
+    expect(Array.from(decodeWav(buildWav({ formatTag: FLOAT, channels: 1, sampleRate: 8000, bitsPerSample: 32, data: floatBytes([2, -3], 32) }), 'loud.wav').samples)).toEqual([2, -3]);
+  });
+
   it('averages stereo (and more channels) to mono', () => {
     // Interleaved L/R: (16384, -16384) → 0, (32767, 32767) → 32767/32768, (-32768, 0) → -0.5
     const stereo = buildWav({ formatTag: PCM, channels: 2, sampleRate: 22050, bitsPerSample: 16, data: pcmBytes([16384, -16384, 32767, 32767, -32768, 0], 16) });

@@ -38,6 +38,7 @@ export function decodeWav(bytes: Buffer, name: string, opts: WavReadOptions = {}
     throw new DataFormatError(name, `cannot decode WAV samples (${err instanceof Error ? err.message : String(err)})`, { cause: err });
   }
   if (format.encoding === 'pcm') fixPcmScaling(channelData, format.bitsPerSample);
+  else checkFinite(channelData, format.channels, name);
   let samples = mixDown(channelData);
   let sampleRate = format.sampleRate;
   if (opts.targetRate !== undefined && opts.targetRate !== sampleRate) {
@@ -63,6 +64,20 @@ function fixPcmScaling(channels: Float32Array[], bits: number): void {
   } else if (bits === 24) {
     for (const ch of channels) for (let i = 0; i < ch.length; i++) if (ch[i] === 1) ch[i] = -1;
   }
+}
+
+/**
+ * Float WAVs can carry NaN or ±Infinity (PCM cannot); one such sample would turn every
+ * spectrogram frame it touches into NaN and the transcript into silent garbage.
+ */
+function checkFinite(channels: Float32Array[], count: number, name: string): void {
+  channels.forEach((ch, c) => {
+    const i = ch.findIndex((v) => !Number.isFinite(v));
+    if (i >= 0) {
+      const where = count > 1 ? `frame ${i}, channel ${c + 1}` : `sample ${i}`;
+      throw new DataFormatError(name, `${where} is ${ch[i]}; float WAV samples must be finite numbers`);
+    }
+  });
 }
 
 function mixDown(channels: Float32Array[]): Float32Array {
