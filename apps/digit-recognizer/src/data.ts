@@ -5,7 +5,7 @@
  * training, evaluation and the report treat both alike.
  */
 import { stat } from 'node:fs/promises';
-import { DataFormatError, findMnistFiles, listDir, readImage, readImageFolder, readMnist, type MnistSplit } from '@tensorkit/data';
+import { DataFormatError, findMnistFiles, listDir, mapLimit, readImage, readImageFolder, readMnist, type MnistSplit } from '@tensorkit/data';
 import { UserError } from '@tensorkit/train';
 import { IMAGE_SIZE, NUM_CLASSES } from './model.js';
 import { PIXELS, prepareImage } from './preprocess.js';
@@ -60,20 +60,6 @@ async function readIdxSet(dir: string, split: MnistSplit): Promise<DigitSet> {
     if (m.labels[i] >= NUM_CLASSES) throw new DataFormatError(files.labels, `label ${m.labels[i]} at index ${i} is not a digit 0…9`);
   }
   return { images: m.images, labels: m.labels, n: m.count, source: files.images };
-}
-
-/** Runs `fn` over items with at most `limit` in flight, keeping order. */
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i], i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 }
 
 /** Decodes one image file and turns it into an MNIST-style 28×28 byte image. */

@@ -1,5 +1,6 @@
 export { DataFormatError } from './errors.js';
 export { listDir, type DirEntries } from './fs-utils.js';
+export { mapLimit } from './concurrency.js';
 export { decodeText, type DecodedText, type TextEncodingName } from './text-decode.js';
 export { isGzip } from './gzip.js';
 export { readIdx, parseIdx } from './idx.js';
