@@ -120,6 +120,12 @@ describe('decodeWav: errors name the file', () => {
     const noChannels = buildWav(ok);
     noChannels.writeUInt16LE(0, 22);
     expect(() => decodeWav(noChannels, 'zero.wav')).toThrow(/zero\.wav: (channel count is 0|block align)/);
+    const hugeRate = buildWav(ok);
+    hugeRate.writeUInt32LE(4_000_000_000, 24);
+    expect(() => decodeWav(hugeRate, 'rate.wav')).toThrow('rate.wav: sample rate is 4000000000 Hz, more than a WAV header can describe for 2-byte frames (at most 2147483647 Hz): the header is corrupt');
+    const maxRate = buildWav(ok);
+    maxRate.writeUInt32LE(2_147_483_647, 24);
+    expect(decodeWav(maxRate, 'max.wav').sampleRate).toBe(2_147_483_647);
   });
 });
 

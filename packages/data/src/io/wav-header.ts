@@ -101,6 +101,11 @@ function parseFmt(view: DataView, at: number, size: number, name: string): WavFo
   if (blockAlign !== channels * (bitsPerSample / 8)) {
     throw new DataFormatError(name, `block align is ${blockAlign}, expected channels × bytes per sample = ${channels * (bitsPerSample / 8)}`);
   }
+  // The header's byte-rate field is rate × block align in 32 bits, so no real file can exceed this.
+  const maxRate = Math.floor(0xffffffff / blockAlign);
+  if (sampleRate > maxRate) {
+    throw new DataFormatError(name, `sample rate is ${sampleRate} Hz, more than a WAV header can describe for ${blockAlign}-byte frames (at most ${maxRate} Hz): the header is corrupt`);
+  }
   return { encoding, channels, sampleRate, bitsPerSample, blockAlign, extensible };
 }
 
