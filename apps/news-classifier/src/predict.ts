@@ -17,6 +17,8 @@ export interface PredictOptions {
   explain?: boolean;
   json?: boolean;
   print?: (s: string) => void;
+  /** Where warnings go (default stderr). */
+  warn?: (s: string) => void;
 }
 
 export interface Prediction {
@@ -27,6 +29,8 @@ export interface Prediction {
   /** With --explain: the strongest terms for the predicted class against the runner-up. */
   explanation?: { term: string; contribution: number }[];
   versus?: string;
+  /** Set when the text holds no word the tokenizer keeps: the prediction is then the model's bias alone. */
+  warning?: string;
 }
 
 export interface PredictResult {
@@ -51,6 +55,7 @@ function clip(s: string, n: number): string {
 
 export async function predictCommand(o: PredictOptions): Promise<PredictResult> {
   const print = o.print ?? ((s: string) => process.stdout.write(s + '\n'));
+  const warn = o.warn ?? ((s: string) => process.stderr.write(s + '\n'));
   const texts = [...o.texts];
   if (o.file) texts.push(...(await readTexts(o.file)));
   if (texts.length === 0) throw new UserError(o.file ? `${o.file}: no text lines to classify` : 'nothing to classify: give texts as arguments or --file FILE');
@@ -68,6 +73,11 @@ export async function predictCommand(o: PredictOptions): Promise<PredictResult> 
       text, label: labels[order[0]], probability: p[order[0]],
       probabilities: Object.fromEntries(labels.map((l, k) => [l, p[k]])),
     };
+    if (clf.tokens(text).length === 0) {
+      // Punctuation or symbols only: nothing reaches the model, so the "prediction" is its class prior.
+      pr.warning = 'no words in this text (only punctuation or symbols): the prediction is the model\'s prior, not a reading of the text';
+      warn(`warning: text ${i + 1} (${JSON.stringify(clip(text, 40))}): ${pr.warning}`);
+    }
     if (o.explain) {
       const ex = clf.explain(text);
       pr.versus = labels[ex.reference];

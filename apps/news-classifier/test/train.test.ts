@@ -123,6 +123,14 @@ describe('end to end on a synthetic fixture', () => {
     expect(p.explanation!.map((e) => e.term)).toContain('striker');
   });
 
+  it('warns when a text has no words, and says its prediction is only the prior', async () => {
+    const warnings: string[] = [];
+    const r = await predictCommand({ texts: ['!!! ???', 'the striker scored a goal'], model: linear.out, json: true, print: silent, warn: (s) => warnings.push(s) });
+    expect(r.predictions[0].warning).toMatch(/no words in this text .*the model's prior/);
+    expect(r.predictions[1].warning).toBeUndefined();
+    expect(warnings).toEqual([`warning: text 1 ("!!! ???"): ${r.predictions[0].warning}`]);
+  });
+
   for (const which of ['linear', 'fasttext'] as const) {
     it(`${which}: contributions sum exactly to the logit difference`, async () => {
       const clf = await NewsClassifier.load(which === 'linear' ? linear.out : fast.out);
