@@ -61,11 +61,15 @@ describe('readImage', () => {
     }
   });
 
-  it('flattens transparency onto white', async () => {
+  it('flattens transparency onto white, or onto the background asked for', async () => {
     const rgba = Buffer.from([0, 0, 0, 0, 0, 0, 0, 255]); // transparent black, opaque black
     const png = await sharp(rgba, { raw: { width: 2, height: 1, channels: 4 } }).png().toBuffer();
     const img = await decodeImage(png, 'alpha.png', { dtype: 'uint8' });
     expect(Array.from(img.data)).toEqual([255, 0]);
+    // White ink on a transparent canvas vanishes on white; on a black background it is the only thing left.
+    const light = await sharp(Buffer.from([255, 255, 255, 0, 255, 255, 255, 255]), { raw: { width: 2, height: 1, channels: 4 } }).png().toBuffer();
+    expect(Array.from((await decodeImage(light, 'light.png', { dtype: 'uint8' })).data)).toEqual([255, 255]);
+    expect(Array.from((await decodeImage(light, 'light.png', { dtype: 'uint8', background: '#000000' })).data)).toEqual([0, 255]);
   });
 
   it('rejects corrupt and empty files, naming them', async () => {

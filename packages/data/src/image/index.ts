@@ -12,4 +12,4 @@ export {
   type AffineMatrix, type AffineParams, type RandomAffineOptions,
 } from './affine.js';
 export { elasticDistort, type ElasticOptions } from './elastic.js';
-export { loadImageGray, encodePng, svgToPng, encodeRgbPng, imageInfo } from './sharp-io.js';
+export { loadImageGray, encodePng, svgToPng, encodeRgbPng, encodeRgbaPng, imageInfo } from './sharp-io.js';

@@ -32,8 +32,18 @@ export async function svgToPng(svg: string): Promise<Buffer> {
 
 /** Encodes interleaved 8-bit RGB pixels as PNG. */
 export async function encodeRgbPng(rgb: Uint8Array, width: number, height: number): Promise<Buffer> {
-  if (rgb.length !== width * height * 3) throw new Error(`encodeRgbPng: ${rgb.length} bytes for a ${width}x${height} RGB image (expected ${width * height * 3})`);
-  return sharp(rgb, { raw: { width, height, channels: 3 } }).png().toBuffer();
+  return encodeInterleaved('encodeRgbPng', rgb, width, height, 3);
+}
+
+/** Interleaved RGBA bytes → PNG with an alpha channel (e.g. a drawing on a transparent canvas). */
+export async function encodeRgbaPng(rgba: Uint8Array, width: number, height: number): Promise<Buffer> {
+  return encodeInterleaved('encodeRgbaPng', rgba, width, height, 4);
+}
+
+function encodeInterleaved(op: string, bytes: Uint8Array, width: number, height: number, channels: 3 | 4): Promise<Buffer> {
+  const want = width * height * channels;
+  if (bytes.length !== want) throw new Error(`${op}: ${bytes.length} bytes for a ${width}x${height} ${channels === 3 ? 'RGB' : 'RGBA'} image (expected ${want})`);
+  return sharp(bytes, { raw: { width, height, channels } }).png().toBuffer();
 }
 
 /** Width, height and channel count of an encoded image (to check rendered output). */

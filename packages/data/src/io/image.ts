@@ -11,6 +11,8 @@ export interface ImageReadOptions {
   resize?: { width: number; height: number };
   /** Invert intensities (MNIST has white digits on black; photos of ink are the opposite). */
   invert?: boolean;
+  /** Colour that transparent pixels are flattened onto (default white: ink on paper). */
+  background?: string;
 }
 
 export interface DecodedImage<D extends Float32Array | Uint8Array = Float32Array | Uint8Array> {
@@ -22,8 +24,8 @@ export interface DecodedImage<D extends Float32Array | Uint8Array = Float32Array
 
 /**
  * Decodes any format sharp understands (PNG, JPEG, WebP, GIF, TIFF, AVIF…) to
- * raw pixels. Transparency is flattened onto white, so a transparent-background
- * PNG drawing reads like ink on paper rather than as black.
+ * raw pixels. Transparency is flattened onto white (or `background`), so a
+ * transparent-background PNG drawing reads like ink on paper rather than as black.
  */
 export function decodeImage(bytes: Buffer, name: string, opts: ImageReadOptions & { dtype: 'uint8' }): Promise<DecodedImage<Uint8Array>>;
 export function decodeImage(bytes: Buffer, name: string, opts?: ImageReadOptions & { dtype?: 'float32' }): Promise<DecodedImage<Float32Array>>;
@@ -34,7 +36,7 @@ export async function decodeImage(bytes: Buffer, name: string, opts: ImageReadOp
   if (bytes.length === 0) throw new DataFormatError(name, 'empty file, expected an image');
   let raw: { data: Buffer; info: OutputInfo };
   try {
-    let img = sharp(bytes, { failOn: 'error' }).autoOrient().flatten({ background: '#ffffff' });
+    let img = sharp(bytes, { failOn: 'error' }).autoOrient().flatten({ background: opts.background ?? '#ffffff' });
     if (opts.resize) img = img.resize(opts.resize.width, opts.resize.height, { fit: 'fill' });
     img = mode === 'gray' ? img.toColourspace('b-w') : img.toColourspace('srgb');
     if (opts.invert) img = img.negate({ alpha: false });
