@@ -5,10 +5,10 @@
  * training, evaluation and the report treat both alike.
  */
 import { stat } from 'node:fs/promises';
-import { DataFormatError, findMnistFiles, listDir, mapLimit, readImage, readImageFolder, readMnist, type MnistSplit } from '@tensorkit/data';
+import { DataFormatError, findMnistFiles, listDir, mapLimit, readImageFolder, readMnist, type MnistSplit } from '@tensorkit/data';
 import { UserError } from '@tensorkit/train';
 import { IMAGE_SIZE, NUM_CLASSES } from './model.js';
-import { PIXELS, prepareImage } from './preprocess.js';
+import { PIXELS, readDigitImage } from './preprocess.js';
 
 export interface DigitSet {
   /** n × 28 × 28 bytes, ink bright on black. */
@@ -64,8 +64,7 @@ async function readIdxSet(dir: string, split: MnistSplit): Promise<DigitSet> {
 
 /** Decodes one image file and turns it into an MNIST-style 28×28 byte image. */
 export async function loadDigitImage(path: string): Promise<{ bytes: Uint8Array; unit: Float32Array; polarity: string; empty: boolean }> {
-  const img = await readImage(path, { dtype: 'uint8' });
-  const p = prepareImage(img);
+  const p = await readDigitImage(path);
   const bytes = new Uint8Array(PIXELS);
   for (let i = 0; i < PIXELS; i++) bytes[i] = Math.round(p.unit[i] * 255);
   return { bytes, unit: p.unit, polarity: p.polarity, empty: p.empty };

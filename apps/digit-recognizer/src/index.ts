@@ -7,6 +7,6 @@ export { runDemo, sampleFiles, SAMPLES_DIR } from './demo.js';
 export { loadModel, decodeModel, encodeModel, saveModel, DEFAULT_MODEL_PATH, APP, LABELS, type LoadedModel, type ModelMeta } from './model-file.js';
 export { createModel, modelFromConfig, DEFAULT_CNN, type Arch, type CnnSpec } from './model.js';
 export { loadDigitSet, detectSource, type DigitSet } from './data.js';
-export { PREPROCESS, prepareImage, type PreprocessConfig } from './preprocess.js';
+export { PREPROCESS, prepareImage, readDigitImage, type PreprocessConfig } from './preprocess.js';
 export { BatchNormReLU } from './bn-relu.js';
 export { buildProgram, main } from './program.js';

@@ -3,12 +3,11 @@
  * class probabilities. A file that cannot be read or holds no ink gets an
  * error line naming it (and exit code 1) without stopping the other files.
  */
-import { readImage } from '@tensorkit/data';
 import { printJsonLine, UserError } from '@tensorkit/train';
 import { argmaxRow, predictStandardised } from './infer.js';
 import { loadModel, type LoadedModel } from './model-file.js';
 import { NUM_CLASSES } from './model.js';
-import { PIXELS, prepareImage, standardiseUnit } from './preprocess.js';
+import { PIXELS, readDigitImage, standardiseUnit } from './preprocess.js';
 
 export interface PredictOptions {
   files: string[];
@@ -41,8 +40,7 @@ export interface PreparedInput {
 
 /** Reads and prepares one image; throws a message naming the file when that is impossible. */
 export async function prepareFile(file: string, loaded: LoadedModel): Promise<PreparedInput> {
-  const img = await readImage(file, { dtype: 'uint8' });
-  const p = prepareImage(img, loaded.meta.preprocess);
+  const p = await readDigitImage(file, loaded.meta.preprocess);
   if (p.empty) throw new UserError(`${file}: no digit found (the image is blank or has too little contrast)`);
   return { file, unit: p.unit, polarity: p.polarity };
 }

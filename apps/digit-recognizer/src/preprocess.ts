@@ -6,7 +6,7 @@
  * mass at the middle of 28×28) and then gets the same standardisation. The
  * constants are stored in every model file and checked when it is loaded.
  */
-import { MNIST_MEAN, MNIST_STD, prepareMnistDigitDetailed, type GrayInput, type Polarity } from '@tensorkit/data';
+import { MNIST_MEAN, MNIST_STD, prepareMnistDigitDetailed, readImage, type GrayInput, type Polarity } from '@tensorkit/data';
 import { IMAGE_SIZE } from './model.js';
 
 export interface PreprocessConfig {
@@ -46,4 +46,16 @@ export interface PreparedImage {
 export function prepareImage(img: GrayInput, cfg: PreprocessConfig = PREPROCESS): PreparedImage {
   const p = prepareMnistDigitDetailed(img, { canvasSize: cfg.canvasSize, boxSize: cfg.boxSize });
   return { unit: p.data, polarity: p.polarity, empty: p.empty };
+}
+
+/**
+ * Reads an image file and prepares it. Transparency is flattened onto white (ink on paper);
+ * when that leaves nothing — light ink on a transparent canvas, as dark-mode drawing apps
+ * export it — the file is read again flattened onto black.
+ */
+export async function readDigitImage(path: string, cfg: PreprocessConfig = PREPROCESS): Promise<PreparedImage> {
+  const onWhite = prepareImage(await readImage(path, { dtype: 'uint8' }), cfg);
+  if (!onWhite.empty) return onWhite;
+  const onBlack = prepareImage(await readImage(path, { dtype: 'uint8', background: '#000000' }), cfg);
+  return onBlack.empty ? onWhite : onBlack;
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { zeros } from '@tensorkit/core';
 import { encodeSafetensors, saveCheckpoint, Sequential, Linear } from '@tensorkit/nn';
-import { encodePng } from '@tensorkit/data';
+import { encodePng, encodeRgbaPng } from '@tensorkit/data';
 import { predict, predictFiles } from '../src/predict.js';
 import { decodeModel, loadModel, type LoadedModel } from '../src/model-file.js';
 import { captureStdout, digitBytes, digitPng, fixture, JPEG_DIR, SHIPPED_MODEL, tmpDir, type Variant } from './helpers.js';
@@ -50,6 +50,29 @@ describe('predict', () => {
     const light = predictions.filter((p) => p.file.includes('light'));
     expect(light.every((p) => p.polarity === 'light-on-dark')).toBe(true);
     expect(predictions.filter((p) => p.file.includes('dark')).every((p) => p.polarity === 'dark-on-light')).toBe(true);
+  });
+
+  it('reads drawings on a transparent canvas, dark ink and light ink alike', async () => {
+    const m = await fixture();
+    const files: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      // The digit lives only in the alpha channel; the colour is uniform (black ink, or white ink as dark-mode apps export).
+      const digit = digitBytes(m, i);
+      for (const ink of [0, 255]) {
+        const rgba = new Uint8Array(28 * 28 * 4);
+        for (let k = 0; k < 28 * 28; k++) rgba.set([ink, ink, ink, digit[k]], 4 * k);
+        const f = join(tmp.dir, `transparent-${ink}-${i}.png`);
+        writeFileSync(f, await encodeRgbaPng(rgba, 28, 28));
+        files.push(f);
+      }
+    }
+    const { predictions, errors } = await predictFiles(shipped, files);
+    // Before light ink was re-read on black, every white-ink file was 'no digit found'.
+    expect(errors).toEqual([]);
+    const wrong = predictions.filter((p, k) => p.digit !== m.labels[Math.floor(k / 2)]);
+    expect(wrong.map((p) => p.file.slice(tmp.dir.length + 1))).toEqual([]);
+    expect(predictions.filter((p) => p.file.includes('transparent-0-')).every((p) => p.polarity === 'dark-on-light')).toBe(true);
+    expect(predictions.filter((p) => p.file.includes('transparent-255-')).every((p) => p.polarity === 'light-on-dark')).toBe(true);
   });
 
   it('recognises JPEGs of both polarities at odd sizes (16×16 up to 300×300)', async () => {
