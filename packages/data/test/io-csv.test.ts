@@ -74,6 +74,16 @@ describe('readAgNews', () => {
     expect(raw.items[0].title).toBe('Fed #39;s move');
   });
 
+  it("skips the Kaggle copy's header line, and only a header on the first line", async () => {
+    const path = await put('agk/train.csv', 'Class Index,Title,Description\n3,"Wall St. Bears","Short-sellers"\n');
+    const { items } = await readAgNews(path);
+    expect(items.map((i) => [i.label, i.title, i.line])).toEqual([[2, 'Wall St. Bears', 2]]);
+    const later = await put('agk/later.csv', '3,"t","d"\nClass Index,Title,Description\n');
+    await expect(readAgNews(later)).rejects.toThrow(/later\.csv: line 2: class id 'Class Index' is not an integer/);
+    const onlyHeader = await put('agk/only.csv', '"Class Index","Title","Description"\n');
+    await expect(readAgNews(onlyHeader)).rejects.toThrow(/only\.csv: no rows after the header line: expected rows/);
+  });
+
   it('rejects a class id outside 1..N, naming file and line', async () => {
     await put('ag2/classes.txt', 'A\nB\n');
     const path = await put('ag2/train.csv', '"1","t","d"\n"2","t","d"\n"3","t","d"\n');

@@ -32,15 +32,29 @@ export interface AgNewsOptions {
 
 export const AG_NEWS_CLASSES = ['World', 'Sports', 'Business', 'Sci/Tech'] as const;
 
-/** Reads AG News `"class","title","description"` rows (the official train.csv/test.csv format). */
+/** The header row of the widespread Kaggle copy of AG News: `Class Index,Title,Description`. */
+function isHeaderRow(fields: readonly string[]): boolean {
+  const [c, t, d] = fields.map((f) => f.trim());
+  return /^(class( ?index)?|label)$/i.test(c) && /^title$/i.test(t) && /^description$/i.test(d);
+}
+
+/**
+ * Reads AG News `"class","title","description"` rows (the official train.csv/test.csv format;
+ * a first line `Class Index,Title,Description`, as in the Kaggle copy, is skipped as a header).
+ */
 export async function readAgNews(csvPath: string, opts: AgNewsOptions = {}): Promise<AgNewsData> {
   const classes = opts.classes ?? (await readClassesBeside(csvPath)) ?? [...AG_NEWS_CLASSES];
   const normalize = opts.normalize ?? true;
   const clean = (s: string): string => (normalize ? normalizeAgNewsText(s, { lineBreak: opts.lineBreak }) : s);
   const items: AgNewsItem[] = [];
+  let header = false;
   for await (const { fields, line } of iterateCsv(csvPath)) {
     if (fields.length !== 3) {
       throw new DataFormatError(csvPath, `line ${line}: expected 3 fields "class","title","description", found ${fields.length}`);
+    }
+    if (line === 1 && isHeaderRow(fields)) {
+      header = true;
+      continue;
     }
     const id = fields[0].trim();
     const classId = /^\d+$/.test(id) ? Number(id) : NaN;
@@ -51,7 +65,7 @@ export async function readAgNews(csvPath: string, opts: AgNewsOptions = {}): Pro
     const description = clean(fields[2]);
     items.push({ label: classId - 1, title, description, text: `${title}\n${description}`, line });
   }
-  if (items.length === 0) throw new DataFormatError(csvPath, 'empty file: expected rows of "class","title","description"');
+  if (items.length === 0) throw new DataFormatError(csvPath, `${header ? 'no rows after the header line' : 'empty file'}: expected rows of "class","title","description"`);
   return { classes, items };
 }
 
