@@ -7,7 +7,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import {
-  DataFormatError, parseFsddName, readFsddFolder, readManifest, readWav, type FeatureConfig,
+  DataFormatError, mapLimit, parseFsddName, readFsddFolder, readManifest, readWav, type FeatureConfig,
 } from '@tensorkit/data';
 import { UserError } from '@tensorkit/train';
 import { DIGIT_WORDS, encodeText, normalizeTranscript } from './alphabet.js';
@@ -24,6 +24,8 @@ export interface Recording {
   index?: number;
   /** Manifest line (1-based). */
   line?: number;
+  /** Manifest segment lines: the utterance is `offset … offset + duration` seconds of the file. */
+  segment?: { offset: number; duration?: number; where: string };
 }
 
 export interface Corpus {
@@ -79,7 +81,10 @@ function checkText(text: string, where: string): string {
 export async function openCorpus(path: string): Promise<Corpus> {
   if ((await pathKind(path)) === 'file') {
     const entries = await userErrors(() => readManifest(path));
-    const recordings = entries.map((e) => ({ path: e.audioPath, text: checkText(e.text, `${path}: line ${e.line}`), line: e.line }));
+    const recordings = entries.map((e): Recording => ({
+      path: e.audioPath, text: checkText(e.text, `${path}: line ${e.line}`), line: e.line,
+      ...(e.offset !== undefined ? { segment: { offset: e.offset, duration: e.duration, where: `${path}: line ${e.line}` } } : {}),
+    }));
     return { kind: 'manifest', source: path, recordings };
   }
   let names: string[];
@@ -111,21 +116,32 @@ export interface LoadedRecording extends Recording {
   labels: Int32Array;
 }
 
-/** Reads every recording (in parallel batches), resampled to the model's rate. */
+/** Reads every recording (16 at a time), resampled to the model's rate. */
 export async function loadRecordings(recs: readonly Recording[], cfg: FeatureConfig, onProgress?: (done: number) => void): Promise<LoadedRecording[]> {
-  const out: LoadedRecording[] = new Array(recs.length);
-  let next = 0;
   let done = 0;
-  const worker = async () => {
-    while (next < recs.length) {
-      const i = next++;
-      const r = recs[i];
-      const audio = await userErrors(() => readWav(r.path, { targetRate: cfg.sampleRate }));
-      if (audio.samples.length === 0) throw new UserError(`${r.path}: the WAV file holds no samples`);
-      out[i] = { ...r, samples: audio.samples, labels: encodeText(r.text) };
-      onProgress?.(++done);
-    }
-  };
-  await Promise.all(Array.from({ length: 16 }, worker));
-  return out;
+  return mapLimit(recs, 16, async (r) => {
+    const audio = await userErrors(() => readWav(r.path, { targetRate: cfg.sampleRate }));
+    if (audio.samples.length === 0) throw new UserError(`${r.path}: the WAV file holds no samples`);
+    const samples = r.segment ? cutSegment(audio.samples, cfg.sampleRate, r.segment, r.path) : audio.samples;
+    onProgress?.(++done);
+    return { ...r, samples, labels: encodeText(r.text) };
+  });
+}
+
+/** Rounding slack at a segment's end: a duration written to fewer decimals may overshoot the file a little. */
+const SEGMENT_END_SLACK = 0.05;
+
+/** The samples of a manifest segment line; a segment outside its file is an error naming the line. */
+export function cutSegment(samples: Float32Array, rate: number, seg: NonNullable<Recording['segment']>, path: string): Float32Array {
+  const length = samples.length / rate;
+  const fmt = (x: number) => `${Number(x.toFixed(3))} s`;
+  if (seg.offset >= length) throw new UserError(`${seg.where}: "offset" ${fmt(seg.offset)} is at or past the end of ${path} (${fmt(length)})`);
+  const end = seg.duration === undefined ? length : seg.offset + seg.duration;
+  if (end > length + SEGMENT_END_SLACK) {
+    throw new UserError(`${seg.where}: segment ${fmt(seg.offset)} + ${fmt(seg.duration!)} ends at ${fmt(end)}, past the end of ${path} (${fmt(length)})`);
+  }
+  const from = Math.round(seg.offset * rate);
+  const to = Math.min(samples.length, Math.round(end * rate));
+  if (to <= from) throw new UserError(`${seg.where}: segment at ${fmt(seg.offset)} holds no samples ("duration" ${fmt(seg.duration ?? 0)})`);
+  return samples.slice(from, to);
 }

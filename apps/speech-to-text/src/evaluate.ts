@@ -5,7 +5,7 @@
 import { basename } from 'node:path';
 import { align, createProgress, errorRates, words, type EditOp, type ErrorRates } from '@tensorkit/train';
 import { UserError } from '@tensorkit/train';
-import { loadRecordings, openCorpus, type Corpus } from './corpus.js';
+import { loadRecordings, openCorpus, type Corpus, type Recording } from './corpus.js';
 import { featuresFromSamples } from './features.js';
 import { loadModel } from './model-file.js';
 import { Recognizer } from './recognizer.js';
@@ -24,6 +24,8 @@ export interface EvalOptions {
 
 export interface EvalItem {
   file: string;
+  /** Manifest segment lines: which part of `file` the utterance is. */
+  segment?: Recording['segment'];
   ref: string;
   hyp: string;
   errors: number;
@@ -65,7 +67,7 @@ export async function evaluate(opts: EvalOptions): Promise<EvalResult> {
   const rates = errorRates(refs, hyps);
   const items = loaded.map((r, i) => {
     const a = align(words(refs[i]), words(hyps[i]));
-    return { file: r.path, ref: refs[i], hyp: hyps[i], errors: a.distance, ops: a.ops };
+    return { file: r.path, ...(r.segment ? { segment: r.segment } : {}), ref: refs[i], hyp: hyps[i], errors: a.distance, ops: a.ops };
   });
   return {
     ...rates, items, corpus: corpus.kind, model, beam: rec.beam, lexicon: rec.lexicon !== null,
@@ -74,6 +76,14 @@ export async function evaluate(opts: EvalOptions): Promise<EvalResult> {
 }
 
 /** Utterances with the most word errors (ties: more errors per word first). */
+/** The file's name, and for a segment line where in the file it is ("long.wav @ 12.5–14.1 s"). */
+export function itemName(it: EvalItem): string {
+  if (!it.segment) return basename(it.file);
+  const { offset, duration } = it.segment;
+  const s = (x: number) => String(Number(x.toFixed(2)));
+  return `${basename(it.file)} @ ${s(offset)}–${duration === undefined ? 'end' : s(offset + duration)} s`;
+}
+
 export function worstItems(items: readonly EvalItem[], n: number): EvalItem[] {
   return items.filter((i) => i.errors > 0)
     .sort((a, b) => b.errors - a.errors || b.errors / Math.max(1, words(b.ref).length) - a.errors / Math.max(1, words(a.ref).length) || (a.file < b.file ? -1 : 1))
@@ -99,7 +109,7 @@ export function formatEval(r: EvalResult, worst = 10): string {
   const w = worstItems(r.items, worst);
   if (w.length) {
     lines.push(`worst ${w.length} utterance${w.length === 1 ? '' : 's'}:`);
-    for (const i of w) lines.push(`  ${basename(i.file)}: ref "${i.ref}"  hyp "${i.hyp}"  ${markErrors(i.ops)}`);
+    for (const i of w) lines.push(`  ${itemName(i)}: ref "${i.ref}"  hyp "${i.hyp}"  ${markErrors(i.ops)}`);
   } else {
     lines.push('no errors');
   }

@@ -8,7 +8,8 @@ import { mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { encodeWav, logMelSpectrogram, svgToPng } from '@tensorkit/data';
 import { atomicWriteFile, confusionHeatmapSvg, escapeXml as esc, type EditOp } from '@tensorkit/train';
-import { worstItems, type EvalItem, type EvalResult } from './evaluate.js';
+import { cutSegment } from './corpus.js';
+import { itemName, worstItems, type EvalItem, type EvalResult } from './evaluate.js';
 import { renderExplanation } from './explain.js';
 import { featuresFromSamples, loadAudio } from './features.js';
 import { loadModel } from './model-file.js';
@@ -107,22 +108,24 @@ export async function writeEvalReport(dir: string, r: EvalResult, opts: ReportOp
     const rec = new Recognizer(info, { beam: r.beam, useLexicon: r.lexicon });
     for (let i = 0; i < worst.length; i++) {
       const it: EvalItem = worst[i];
-      const audio = await loadAudio(it.file, info.features);
-      const [res] = rec.recognize([featuresFromSamples(audio.samples, info.frontEnd)], { timestamps: true, durations: [audio.duration] });
-      const m = logMelSpectrogram(audio.samples, info.features);
+      const whole = (await loadAudio(it.file, info.features)).samples;
+      const samples = it.segment ? cutSegment(whole, info.features.sampleRate, it.segment, it.file) : whole;
+      const duration = samples.length / info.features.sampleRate;
+      const [res] = rec.recognize([featuresFromSamples(samples, info.frontEnd)], { timestamps: true, durations: [duration] });
+      const m = logMelSpectrogram(samples, info.features);
       const fig = await renderExplanation({
-        title: basename(it.file), mel: { data: m.data, frames: m.frames, nMels: m.nMels },
+        title: itemName(it), mel: { data: m.data, frames: m.frames, nMels: m.nMels },
         melFrameSeconds: info.features.hopLength / info.features.sampleRate, lp: res.lp, frameSeconds: rec.frameSeconds,
-        words: res.words ?? [], duration: audio.duration, reference: it.ref,
+        words: res.words ?? [], duration, reference: it.ref,
       });
       const id = String(i + 1).padStart(2, '0');
       atomicWriteFile(join(dir, 'img', `example-${id}.png`), fig.png);
-      atomicWriteFile(join(dir, 'audio', `example-${id}.wav`), encodeWav(audio.samples, info.features.sampleRate));
+      atomicWriteFile(join(dir, 'audio', `example-${id}.wav`), encodeWav(samples, info.features.sampleRate));
       const mk = markedHtml(it.ops);
-      examples.push(`<div class="ex"><h3>${id}. ${esc(basename(it.file))} — ${it.errors} word error${it.errors === 1 ? '' : 's'}</h3>
+      examples.push(`<div class="ex"><h3>${id}. ${esc(itemName(it))} — ${it.errors} word error${it.errors === 1 ? '' : 's'}</h3>
 <table><tr><th class="l">reference</th><td class="l">${mk.ref}</td></tr><tr><th class="l">hypothesis</th><td class="l">${mk.hyp}</td></tr></table>
 <audio controls="controls" preload="none" src="audio/example-${id}.wav"></audio>
-<p><img src="img/example-${id}.png" width="${fig.width}" height="${fig.height}" alt="spectrogram, CTC posteriors and aligned words for ${esc(basename(it.file))}" /></p></div>`);
+<p><img src="img/example-${id}.png" width="${fig.width}" height="${fig.height}" alt="spectrogram, CTC posteriors and aligned words for ${esc(itemName(it))}" /></p></div>`);
     }
   }
   const wordRows = stats.map((s) => `<tr><td class="l">${esc(s.word)}</td><td>${s.count}</td><td>${s.correct}</td><td>${s.substituted}</td><td>${s.deleted}</td><td>${s.inserted}</td><td>${s.count ? pct(s.correct / s.count) : '–'}</td></tr>`).join('\n');

@@ -36,9 +36,18 @@ describe('readManifest', () => {
 
   it('round-trips through writeManifest', async () => {
     const path = join(dir, 'written.jsonl');
-    await writeManifest(path, [{ audioPath: join(dir, 'wavs', 'a.wav'), text: 'one', duration: 0.1 }]);
-    const [e] = await readManifest(path);
-    expect([e.audioFilepath, e.text, e.duration]).toEqual(['wavs/a.wav', 'one', 0.1]);
+    await writeManifest(path, [{ audioPath: join(dir, 'wavs', 'a.wav'), text: 'one', duration: 0.1 }, { audioPath: join(dir, 'wavs', 'a.wav'), text: 'two', offset: 0.05, duration: 0.02 }]);
+    const [e, f] = await readManifest(path);
+    expect([e.audioFilepath, e.text, e.duration, e.offset]).toEqual(['wavs/a.wav', 'one', 0.1, undefined]);
+    expect([f.text, f.offset, f.duration]).toEqual(['two', 0.05, 0.02]);
+  });
+
+  it('reads segment lines (offset + duration into a longer file)', async () => {
+    const path = await manifest('segments.jsonl', [
+      '{"audio_filepath": "wavs/a.wav", "offset": 0, "duration": 0.04, "text": "one"}',
+      '{"audio_filepath": "wavs/a.wav", "offset": 0.04, "duration": 0.06, "text": "two"}',
+    ]);
+    expect((await readManifest(path)).map((e) => [e.offset, e.duration, e.text])).toEqual([[0, 0.04, 'one'], [0.04, 0.06, 'two']]);
   });
 
   const errors: [string, string[], RegExp][] = [
@@ -47,6 +56,7 @@ describe('readManifest', () => {
     ['missing audio_filepath', ['{"text": "x"}'], /missing-audio_filepath\.jsonl: line 1: missing "audio_filepath"/],
     ['missing audio file', ['{"audio_filepath": "wavs/a.wav", "text": "x"}', '{"audio_filepath": "wavs/zzz.wav", "text": "y"}'], /missing-audio-file\.jsonl: line 2: audio file not found: wavs\/zzz\.wav \(resolved to .*wavs\/zzz\.wav\)/],
     ['bad duration', ['{"audio_filepath": "wavs/a.wav", "duration": "long", "text": "x"}'], /bad-duration\.jsonl: line 1: "duration" must be a non-negative number/],
+    ['bad offset', ['{"audio_filepath": "wavs/a.wav", "offset": -1, "duration": 1, "text": "x"}'], /bad-offset\.jsonl: line 1: "offset" must be a non-negative number of seconds, got -1/],
     ['not an object', ['["wavs/a.wav", "x"]'], /not-an-object\.jsonl: line 1: expected a JSON object/],
     ['empty', ['', '  '], /empty\.jsonl: empty manifest/],
   ];

@@ -9,8 +9,13 @@ export interface ManifestEntry {
   audioPath: string;
   /** `audio_filepath` as written in the manifest (relative to it, or absolute). */
   audioFilepath: string;
-  /** Seconds, when the manifest gives one. */
+  /** Seconds, when the manifest gives one. With `offset`, the length of the segment. */
   duration?: number;
+  /**
+   * Seconds into the audio file where the utterance starts (NeMo's segment form: one long
+   * recording, several lines, each `offset` + `duration`). Absent: the whole file.
+   */
+  offset?: number;
   text: string;
   /** 1-based line in the manifest. */
   line: number;
@@ -24,7 +29,8 @@ export interface ManifestOptions {
 /**
  * Reads a NeMo-style JSON-lines manifest: one
  * `{"audio_filepath": …, "duration": …, "text": …}` object per line, paths
- * relative to the manifest. Problems are reported as `manifest: line N: …`.
+ * relative to the manifest; an optional `offset` (seconds) makes the line the segment
+ * `offset … offset + duration` of its file. Problems are reported as `manifest: line N: …`.
  */
 export async function readManifest(path: string, opts: ManifestOptions = {}): Promise<ManifestEntry[]> {
   let content: string;
@@ -68,21 +74,26 @@ function parseLine(raw: string, line: number, path: string, base: string): Manif
   if (typeof audio !== 'string' || audio.length === 0) return fail(`missing "audio_filepath" (expected a non-empty string path), got ${JSON.stringify(audio)}`);
   if (typeof rec.text !== 'string') return fail(`missing "text" (expected a string transcript), got ${JSON.stringify(rec.text)}`);
   const entry: ManifestEntry = { audioPath: isAbsolute(audio) ? audio : resolve(base, audio), audioFilepath: audio, text: rec.text, line };
-  if (rec.duration !== undefined) {
-    if (typeof rec.duration !== 'number' || !Number.isFinite(rec.duration) || rec.duration < 0) {
-      return fail(`"duration" must be a non-negative number of seconds, got ${JSON.stringify(rec.duration)}`);
-    }
-    entry.duration = rec.duration;
+  for (const key of ['duration', 'offset'] as const) {
+    const v = rec[key];
+    if (v === undefined) continue;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) return fail(`"${key}" must be a non-negative number of seconds, got ${JSON.stringify(v)}`);
+    entry[key] = v;
   }
   return entry;
 }
 
 /** Writes a manifest with paths relative to it (the inverse of readManifest). */
-export async function writeManifest(path: string, entries: readonly { audioPath: string; text: string; duration?: number }[]): Promise<void> {
+export async function writeManifest(path: string, entries: readonly { audioPath: string; text: string; duration?: number; offset?: number }[]): Promise<void> {
   const base = dirname(resolve(path));
   const lines = entries.map((e) => {
     const rel = relative(base, resolve(e.audioPath)).split('\\').join('/');
-    return JSON.stringify({ audio_filepath: rel, ...(e.duration !== undefined ? { duration: e.duration } : {}), text: e.text });
+    return JSON.stringify({
+      audio_filepath: rel,
+      ...(e.offset !== undefined ? { offset: e.offset } : {}),
+      ...(e.duration !== undefined ? { duration: e.duration } : {}),
+      text: e.text,
+    });
   });
   await writeFile(path, lines.join('\n') + '\n');
 }
