@@ -1,4 +1,4 @@
-export type TextEncodingName = 'utf-8' | 'latin1';
+export type TextEncodingName = 'utf-8' | 'utf-16le' | 'utf-16be' | 'latin1';
 
 export interface DecodedText {
   text: string;
@@ -8,12 +8,39 @@ export interface DecodedText {
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * Decodes bytes as UTF-8, falling back to Latin-1 when they are not valid
- * UTF-8: old corpora (20 Newsgroups, BBC) mix in single Latin-1 bytes, and
- * Latin-1 maps every byte to a character, so nothing is lost or replaced by U+FFFD.
- * A leading UTF-8 byte-order mark is dropped.
+ * Which UTF-16 the bytes are, if they are: a byte-order mark says so (Windows Notepad's
+ * "Unicode" files carry one); without one, text that is mostly ASCII has a zero in every
+ * other byte — every high byte on one side, (almost) none on the other.
+ */
+function utf16Kind(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | null {
+  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return 'utf-16le';
+  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return 'utf-16be';
+  const pairs = Math.floor(bytes.length / 2);
+  if (pairs < 2 || bytes.length % 2 !== 0) return null;
+  let evenZeros = 0;
+  let oddZeros = 0;
+  for (let i = 0; i < 2 * pairs; i += 2) {
+    if (bytes[i] === 0) evenZeros++;
+    if (bytes[i + 1] === 0) oddZeros++;
+  }
+  if (oddZeros >= 0.9 * pairs && evenZeros === 0) return 'utf-16le';
+  if (evenZeros >= 0.9 * pairs && oddZeros === 0) return 'utf-16be';
+  return null;
+}
+
+/**
+ * Decodes bytes as UTF-8, or as UTF-16 when they are that (a byte-order mark, or ASCII-range
+ * text with a zero in every other byte), falling back to Latin-1 when they are not valid
+ * UTF-8: old corpora (20 Newsgroups, BBC) mix in single Latin-1 bytes, and Latin-1 maps every
+ * byte to a character, so nothing is lost or replaced by U+FFFD. A leading byte-order mark is
+ * dropped. (Read as Latin-1, a UTF-16 file would become letters separated by NUL characters.)
  */
 export function decodeText(bytes: Uint8Array): DecodedText {
+  const utf16 = utf16Kind(bytes);
+  if (utf16) {
+    const decoded = new TextDecoder(utf16).decode(bytes);
+    return { text: decoded, encoding: utf16 };
+  }
   try {
     return { text: strictUtf8.decode(bytes), encoding: 'utf-8' };
   } catch {
