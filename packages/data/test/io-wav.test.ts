@@ -91,7 +91,7 @@ describe('decodeWav: errors name the file', () => {
   const ok = { formatTag: PCM, channels: 1, sampleRate: 8000, bitsPerSample: 16 as const, data: pcmBytes([0, 1], 16) };
 
   it('rejects non-WAV bytes and empty files', async () => {
-    expect(() => decodeWav(Buffer.from('ID3\x03 this is an mp3 really'), 'song.wav')).toThrow('song.wav: not a WAV file: starts with "ID3\\u0003"…"s is", expected "RIFF"…"WAVE"');
+    expect(() => decodeWav(Buffer.from('ID3\x03 this is an mp3 really'), 'song.wav')).toThrow('song.wav: not a WAV file: this is an MP3 file; convert it to WAV first');
     expect(() => decodeWav(Buffer.alloc(0), 'empty.wav')).toThrow('empty.wav: not a WAV file: 0 bytes, too short for a RIFF header');
     const path = join(dir, 'text.wav');
     await writeFile(path, 'hello world, definitely not audio');
@@ -107,6 +107,24 @@ describe('decodeWav: errors name the file', () => {
     expect(() => decodeWav(pcm12, 'twelve.wav')).toThrow(/twelve\.wav: unsupported PCM bit depth 12, expected 8\/16\/24\/32/);
     const float16 = buildWav({ ...ok, formatTag: FLOAT });
     expect(() => decodeWav(float16, 'half.wav')).toThrow(/half\.wav: unsupported float bit depth 16, expected 32\/64/);
+  });
+
+  it('names other audio formats handed to it, and how to convert them', () => {
+    const pad = (head: number[]) => Buffer.concat([Buffer.from(head), Buffer.alloc(64)]);
+    const cases: [string, Buffer, string][] = [
+      ['a.mp3', pad([0x49, 0x44, 0x33, 3, 0]), 'an MP3 file'],
+      ['b.mp3', pad([0xff, 0xfb, 0x90, 0x64]), 'an MP3 file'],
+      ['g.aac', pad([0xff, 0xf1, 0x50, 0x80]), 'an AAC (ADTS) file'],
+      ['c.flac', Buffer.concat([Buffer.from('fLaC'), Buffer.alloc(64)]), 'a FLAC file'],
+      ['d.ogg', Buffer.concat([Buffer.from('OggS'), Buffer.alloc(64)]), 'an Ogg file (Vorbis or Opus)'],
+      ['e.m4a', Buffer.concat([Buffer.from([0, 0, 0, 32]), Buffer.from('ftypM4A '), Buffer.alloc(64)]), 'an MP4/M4A file'],
+      ['f.aiff', Buffer.concat([Buffer.from('FORM'), Buffer.alloc(4), Buffer.from('AIFF'), Buffer.alloc(64)]), 'an AIFF file'],
+    ];
+    for (const [file, bytes, what] of cases) {
+      expect(() => decodeWav(bytes, file), file).toThrow(`${file}: not a WAV file: this is ${what}; convert it to WAV first (for example: ffmpeg -i "${file}" -ac 1 out.wav)`);
+    }
+    // Anything else keeps the plain description of what was found.
+    expect(() => decodeWav(Buffer.concat([Buffer.from('JUNKJUNKJUNK'), Buffer.alloc(64)]), 'x.wav')).toThrow('x.wav: not a WAV file: starts with "JUNK"…"JUNK", expected "RIFF"…"WAVE"');
   });
 
   it('rejects structural problems', () => {

@@ -38,6 +38,22 @@ function printable(tag: string): string {
   return JSON.stringify(tag);
 }
 
+/** Names the audio formats people most often hand a WAV reader by mistake, from their first bytes. */
+function otherAudioFormat(bytes: Uint8Array): string | null {
+  const head = fourcc(bytes, 0);
+  // An ID3 tag, or an MPEG audio frame sync with a layer (AAC's ADTS sync has layer bits 00).
+  if (head.startsWith('ID3') || (bytes[0] === 0xff && (bytes[1] & 0xe0) === 0xe0 && (bytes[1] & 0x06) !== 0)) return 'an MP3 file';
+  if (bytes[0] === 0xff && (bytes[1] & 0xf6) === 0xf0) return 'an AAC (ADTS) file';
+  if (head === 'fLaC') return 'a FLAC file';
+  if (head === 'OggS') return 'an Ogg file (Vorbis or Opus)';
+  if (fourcc(bytes, 4) === 'ftyp') return 'an MP4/M4A file';
+  if (head === 'FORM' && ['AIFF', 'AIFC'].includes(fourcc(bytes, 8))) return 'an AIFF file';
+  if (head === 'caff') return 'a Core Audio (CAF) file';
+  if (head === '.snd') return 'a Sun/NeXT AU file';
+  if (head === 'RIFF' && fourcc(bytes, 8) === 'AVI ') return 'an AVI video';
+  return null;
+}
+
 /**
  * Walks the RIFF chunks of a WAV file (honouring the pad byte after odd-sized
  * chunks, which wav-decoder ignores), validates the format and locates the
@@ -48,6 +64,8 @@ export function parseWavLayout(bytes: Uint8Array, name: string): WavLayout {
   const riff = fourcc(bytes, 0);
   if (riff === 'RIFX' || riff === 'RF64') throw new DataFormatError(name, `unsupported WAV container ${printable(riff)}, expected "RIFF" (little-endian, < 4 GB)`);
   if (riff !== 'RIFF' || fourcc(bytes, 8) !== 'WAVE') {
+    const other = otherAudioFormat(bytes);
+    if (other) throw new DataFormatError(name, `not a WAV file: this is ${other}; convert it to WAV first (for example: ffmpeg -i ${JSON.stringify(name)} -ac 1 out.wav)`);
     throw new DataFormatError(name, `not a WAV file: starts with ${printable(riff)}…${printable(fourcc(bytes, 8))}, expected "RIFF"…"WAVE"`);
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
