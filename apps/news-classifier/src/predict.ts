@@ -38,6 +38,17 @@ export interface PredictResult {
   json: { model: string; predictions: Prediction[] };
 }
 
+/**
+ * What a file handed to --file is when it is not text. Read as Latin-1 it would be classified line
+ * by line as if it were words; text never holds NUL characters (UTF-16 is decoded by now).
+ */
+function binaryKind(bytes: Buffer, text: string): string | null {
+  if (bytes.subarray(0, 5).toString('latin1') === '%PDF-') return 'a PDF document';
+  if (bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04) return 'a ZIP archive (a .docx, .odt or .xlsx document?)';
+  if (text.includes('\0')) return 'binary data (it holds NUL bytes)';
+  return null;
+}
+
 async function readTexts(file: string): Promise<string[]> {
   let bytes: Buffer;
   try {
@@ -45,7 +56,10 @@ async function readTexts(file: string): Promise<string[]> {
   } catch (e) {
     throw new UserError(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
-  return decodeText(bytes).text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0);
+  const { text } = decodeText(bytes);
+  const binary = binaryKind(bytes, text);
+  if (binary) throw new UserError(`${file}: not a text file: this is ${binary}; give a plain-text file with one text per line`);
+  return text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0);
 }
 
 function clip(s: string, n: number): string {

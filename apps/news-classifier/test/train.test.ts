@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tensor } from '@tensorkit/core';
@@ -121,6 +121,24 @@ describe('end to end on a synthetic fixture', () => {
     expect(p.label).toBe('sport');
     expect(Object.values(p.probabilities).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
     expect(p.explanation!.map((e) => e.term)).toContain('striker');
+  });
+
+  it('--file reads UTF-16 text and refuses binary files, saying what they are', async () => {
+    const dir = tempDir();
+    const u16 = join(dir, 'notepad.txt');
+    writeFileSync(u16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('the striker scored a goal\r\nthe bank raised rates\r\n', 'utf16le')]));
+    const r = await predictCommand({ texts: [], file: u16, model: linear.out, json: true, print: silent });
+    expect(r.predictions.map((p) => p.text)).toEqual(['the striker scored a goal', 'the bank raised rates']);
+    const files: [string, Buffer, string][] = [
+      ['paper.pdf', Buffer.from('%PDF-1.4\n1 0 obj\n'), 'a PDF document'],
+      ['memo.docx', Buffer.from([0x50, 0x4b, 0x03, 0x04, 20, 0, 6, 0]), 'a ZIP archive (a .docx, .odt or .xlsx document?)'],
+      ['blob.txt', Buffer.from([104, 105, 0, 1, 2, 3, 10, 0, 0, 7]), 'binary data (it holds NUL bytes)'],
+    ];
+    for (const [name, bytes, what] of files) {
+      const path = join(dir, name);
+      writeFileSync(path, bytes);
+      await expect(predictCommand({ texts: [], file: path, model: linear.out, json: true, print: silent })).rejects.toThrow(`${path}: not a text file: this is ${what}`);
+    }
   });
 
   it('warns when a text has no words, and says its prediction is only the prior', async () => {
