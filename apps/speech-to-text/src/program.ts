@@ -127,6 +127,8 @@ export function buildProgram(): Command {
     .option('--json', 'print the results as one JSON object on the last line')
     .action(async (files: string[], o) => {
       const ts = await transcribe({ files, model: o.model, beam: o.beam, useLexicon: o.lexicon, timestamps: !!o.timestamps });
+      // stdout keeps the (empty) transcript for scripts; a person should not have to guess what a blank line means.
+      for (const t of ts) if (t.text === '') process.stderr.write(`note: ${t.file}: no words recognised (silence, or speech the model could not make out)\n`);
       if (o.json) printJsonLine({ ...(ts.length === 1 ? { text: ts[0].text } : {}), results: ts });
       else console.log(formatTranscripts(ts));
     });

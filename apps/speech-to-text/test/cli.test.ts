@@ -1,7 +1,8 @@
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { encodeWav } from '@tensorkit/data';
 import { evaluate } from '../src/evaluate.js';
 import { APP_DIR, SAMPLES_DIR, YESNO_MODEL_PATH } from '../src/paths.js';
 import { buildProgram } from '../src/program.js';
@@ -21,6 +22,15 @@ describe('speech CLI', () => {
     const last = JSON.parse(out.trim().split('\n').pop()!);
     expect(last.text).toBe('five zero nine two');
     expect(last.results[0].words.map((w: { word: string }) => w.word)).toEqual(['five', 'zero', 'nine', 'two']);
+  });
+
+  it('transcribe says on stderr when it heard no words, keeping stdout for scripts', () => {
+    const silent = join(tmp.dir, 'silent.wav');
+    writeFileSync(silent, encodeWav(new Float32Array(16000), 8000));
+    const r = spawnSync(join(ROOT, 'node_modules', '.bin', 'tsx'), ['--conditions=@tensorkit/source', join(APP_DIR, 'src', 'cli.ts'), 'transcribe', '--json', silent], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout.trim().split('\n').pop()!).text).toBe('');
+    expect(r.stderr).toContain(`note: ${silent}: no words recognised (silence, or speech the model could not make out)`);
   });
 
   it('has the contracted commands and options, each with help', () => {
