@@ -60,7 +60,7 @@ export async function evalCommand(o: EvalOptions): Promise<EvalResult> {
     for (let c = 1; c < C; c++) if (logits[i * C + c] > logits[i * C + b]) b = c;
     return b;
   });
-  const report = withPresentClassMacroF1(classificationReport(confusionMatrix(truth, pred, C), labels));
+  const report = classificationReport(confusionMatrix(truth, pred, C), labels);
   if (!o.json) {
     print(`model: ${modelPath}`);
     print(`data:  ${ds.path} (${ds.layout.kind}, ${report.n} documents, ${(report.n / Math.max(seconds, 1e-9)).toFixed(0)} docs/s)`);
@@ -91,13 +91,4 @@ export async function evalCommand(o: EvalOptions): Promise<EvalResult> {
   return { report, json };
 }
 
-/**
- * Macro-F1 over the classes that occur in the test set or in the predictions
- * (as scikit-learn): a test set holding a subset of the model's classes would
- * otherwise be averaged with an F1 of 0 for every class it does not contain.
- */
-export function withPresentClassMacroF1(report: ClassificationReport): ClassificationReport {
-  const present = report.perClass.filter((c, i) => c.support > 0 || report.confusion.some((row) => row[i] > 0));
-  return { ...report, macroF1: present.length ? present.reduce((s, c) => s + c.f1, 0) / present.length : 0 };
-}
 

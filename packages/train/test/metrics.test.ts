@@ -15,6 +15,17 @@ describe('classification metrics', () => {
     expect(r.macroF1).toBeCloseTo((0.5 + 0.8 + 0) / 3);
   });
 
+  it('averages macro-F1 over the classes present when the test set holds a subset of them', () => {
+    const r = classificationReport([[3, 0, 0], [1, 2, 0], [0, 0, 0]], ['a', 'b', 'c']);
+    const f1a = (2 * 0.75 * 1) / 1.75;
+    const f1b = (2 * 1 * (2 / 3)) / (1 + 2 / 3);
+    expect(r.macroF1).toBeCloseTo((f1a + f1b) / 2, 10);
+    expect(r.perClass).toHaveLength(3);
+    // A class that is predicted but absent from the test set still counts (its F1 is 0).
+    expect(classificationReport([[2, 1], [0, 0]], ['a', 'b']).macroF1).toBeCloseTo(0.4, 10);
+    expect(classificationReport([[0, 0], [0, 0]], ['a', 'b']).macroF1).toBe(0);
+  });
+
   it('rejects out-of-range classes', () => {
     expect(() => confusionMatrix([0, 3], [0, 0], 3)).toThrow(/sample 1/);
   });

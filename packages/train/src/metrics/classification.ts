@@ -31,13 +31,19 @@ export function confusionMatrix(yTrue: ArrayLike<number>, yPred: ArrayLike<numbe
   return cm;
 }
 
-/** Scores from a confusion matrix; classes with no support and no predictions score 0 and still count in the macro mean, as in scikit-learn. */
+/**
+ * Scores from a confusion matrix. Macro-F1 averages the classes that occur in the truth or in the
+ * predictions (scikit-learn's default when no label list is given): a test set holding a few of the
+ * model's classes is not dragged towards 0 by the absent ones, whose F1 is 0 by definition. A class
+ * that is predicted but absent from the truth still counts (its F1 is 0).
+ */
 export function classificationReport(confusion: number[][], labels: readonly string[]): ClassificationReport {
   const k = confusion.length;
   if (labels.length !== k) throw new Error(`classificationReport: ${labels.length} labels for a ${k}×${k} confusion matrix`);
   let correct = 0;
   let n = 0;
   const perClass: ClassScore[] = [];
+  const present: number[] = [];
   for (let c = 0; c < k; c++) {
     const tp = confusion[c][c];
     let support = 0;
@@ -52,8 +58,9 @@ export function classificationReport(confusion: number[][], labels: readonly str
     const recall = support ? tp / support : 0;
     const f1 = precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
     perClass.push({ label: labels[c], precision, recall, f1, support });
+    if (support > 0 || predicted > 0) present.push(f1);
   }
-  const macroF1 = k ? perClass.reduce((s, c) => s + c.f1, 0) / k : 0;
+  const macroF1 = present.length ? present.reduce((s, f) => s + f, 0) / present.length : 0;
   return { accuracy: n ? correct / n : 0, macroF1, n, perClass, confusion, labels: [...labels] };
 }
 
