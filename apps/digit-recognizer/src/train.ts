@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { Generator, getBackend, type Tensor } from '@tensorkit/core';
 import { DataLoader, randomSplit, type LoaderCursor } from '@tensorkit/data';
 import { AdamW, crossEntropy, loadCheckpoint, OneCycleLR, restoreCheckpoint, saveCheckpoint, type Sequential } from '@tensorkit/nn';
-import { createProgress, EarlyStopping, formatDuration, lossAccuracyCurveSvg, RunFolder, UserError, type ClassifierEpochRecord } from '@tensorkit/train';
+import { checkWritable, createProgress, EarlyStopping, formatDuration, lossAccuracyCurveSvg, RunFolder, UserError, type ClassifierEpochRecord } from '@tensorkit/train';
 import { DEFAULT_AUGMENT, makeBatch } from './batch.js';
 import { loadDigitSet, subset, type DigitSet } from './data.js';
 import { predictSet } from './infer.js';
@@ -184,10 +184,14 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     log(`note: training for ${opts.epochs} epochs instead of ${state.options.epochs}; the learning-rate schedule is stretched to the new length`);
   }
 
-  const all = await loadDigitSet(opts.data, 'train');
-  const { train: trainSet, val: valSet } = splitData(all, o);
   const runDir = opts.runDir ?? defaultRunDir(opts.out);
   const ckptPath = opts.checkpoint ?? join(runDir, 'checkpoint.safetensors');
+  // Fail now rather than after the last epoch.
+  checkWritable(opts.out, '--out');
+  if (opts.checkpoint) checkWritable(ckptPath, '--checkpoint');
+  else checkWritable(ckptPath, '--run-dir', runDir);
+  const all = await loadDigitSet(opts.data, 'train');
+  const { train: trainSet, val: valSet } = splitData(all, o);
   const run = new RunFolder<EpochRecord>(runDir);
 
   // Independent streams: one seed fixes init, dropout, shuffling and augmentation.

@@ -11,7 +11,7 @@
 import { dirname, join, basename, resolve } from 'node:path';
 import { Generator, Tensor, tensor } from '@tensorkit/core';
 import { Adam, crossEntropy } from '@tensorkit/nn';
-import { createProgress, formatDuration, lossAccuracyCurveSvg, RunFolder, UserError, type ClassifierEpochRecord } from '@tensorkit/train';
+import { checkWritable, createProgress, formatDuration, lossAccuracyCurveSvg, RunFolder, UserError, type ClassifierEpochRecord } from '@tensorkit/train';
 import { loadDataset, type LayoutKind, type TextDataset } from './data.js';
 import { checkFeatureConfig, documentBag, encodeTokens, fitIdf, textTokens, tfidfValues, wordEncoder, type CountBag, type FeatureConfig } from './features.js';
 import { createNet, LinearBagNet, makeBatch, predictLogits, type EncodedDoc, type ModelType, type NewsNet } from './model.js';
@@ -313,6 +313,9 @@ export async function trainCommand(o: TrainOptions): Promise<TrainResult> {
   const recipe = recipeFor(ds.layout.kind, C, o);
   const out = resolve(o.out ?? defaultOut(ds.layout.kind));
   const runDir = o.runDir ?? join(dirname(out), 'runs', basename(out).replace(/\.safetensors$/, ''));
+  // Fail now rather than after training.
+  checkWritable(out, '--out');
+  checkWritable(join(runDir, 'metrics.jsonl'), '--run-dir', runDir);
   const run = new RunFolder<EpochRecord>(runDir);
   run.reset();
 

@@ -55,6 +55,15 @@ describe('end to end on a synthetic fixture', () => {
     expect(fast.history).toHaveLength(6);
   });
 
+  it('refuses an --out it cannot write before training, not after', async () => {
+    const blocker = join(tempDir(), 'a-file');
+    writeFileSync(blocker, 'x');
+    const logs: string[] = [];
+    await expect(trainCommand({ data: folder, modelType: 'linear', seed: 3, out: join(blocker, 'm.safetensors'), epochs: 1, quiet: true, log: (s) => logs.push(s) }))
+      .rejects.toThrow(`--out ${join(blocker, 'm.safetensors')}: cannot write there (part of that path is a file, not a folder)`);
+    expect(logs.some((l) => /epoch/.test(l))).toBe(false);
+  });
+
   it('is deterministic for a seed', async () => {
     const again = await trainCommand({ data: ag, modelType: 'fasttext', seed: 1, out: join(ag, 'fast2.safetensors'), buckets: 4096, dim: 8, epochs: 6, lr: 0.1, ...quiet });
     expect(again.history.map((h) => h.loss)).toEqual(fast.history.map((h) => h.loss));

@@ -8,7 +8,7 @@ import { Generator, Tensor } from '@tensorkit/core';
 import {
   Adam, clipGradNorm, CosineWarmupLR, ctcGreedyDecode, ctcLoss, ctcMinInputLength, loadCheckpoint, loadSafetensors, restoreCheckpoint, saveCheckpoint, saveSafetensors,
 } from '@tensorkit/nn';
-import { createProgress, errorRates, formatDuration, RunLog, UserError } from '@tensorkit/train';
+import { checkWritable, createProgress, errorRates, formatDuration, RunLog, UserError } from '@tensorkit/train';
 import { BLANK, decodeIds, NUM_CLASSES } from './alphabet.js';
 import { alignmentWindows } from './align-windows.js';
 import { lengthBatches, padBatch } from './batch.js';
@@ -170,6 +170,9 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const t0 = performance.now();
   const runDir = opts.runDir ?? defaultRunDir(opts.out);
   const ckptPath = join(runDir, 'checkpoint.safetensors');
+  // Fail now rather than after the first epoch's save.
+  checkWritable(opts.out, '--out');
+  checkWritable(ckptPath, '--run-dir', runDir);
   let ckpt: Awaited<ReturnType<typeof loadCheckpoint>> | null = null;
   if (opts.resume) {
     try {
