@@ -96,7 +96,8 @@ export function buildProgram(): Command {
       });
       const best = r.epochs.find((e) => e.epoch === r.best.epoch);
       const val = best ? Object.entries(best.val).map(([k, v]) => `${k}: word-list WER ${(v.lexWer * 100).toFixed(2)}%, greedy WER ${(v.wer * 100).toFixed(2)}%, CER ${(v.cer * 100).toFixed(2)}%`).join('; ') : 'n/a';
-      console.log(`trained in ${(r.seconds / 60).toFixed(1)} min; best epoch ${r.best.epoch} (${val}) saved to ${r.out}; run folder ${r.runDir}`);
+      const chosen = val ? `best epoch ${r.best.epoch} (${val})` : `epoch ${r.best.epoch} (the last: no validation set)`;
+      console.log(`trained in ${(r.seconds / 60).toFixed(1)} min; ${chosen} saved to ${r.out}; run folder ${r.runDir}`);
     });
 
   withDecoding(program.command('eval'), { help: 'model file (default: models/yesno.safetensors for a yesno folder, models/digits.safetensors otherwise)' })

@@ -231,6 +231,8 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     if (ts.tooShort.length > 10) log(`  … and ${ts.tooShort.length - 10} more`);
   }
   for (const v of ts.validation) log(`validation set '${v.name}': ${v.examples.length} utterances`);
+  const validated = ts.validation.some((v) => v.examples.length > 0);
+  if (!validated) log('warning: no validation set (too few recordings to hold any back; --val-recordings sets how many): nothing scores the epochs, so each one is saved and the last is kept');
 
   const epochs = opts.epochs ?? (ts.kind === 'fsdd' ? 36 : 60);
   if (!Number.isInteger(epochs) || epochs < 1) throw new UserError(`--epochs must be a positive integer, got ${opts.epochs}`);
@@ -403,7 +405,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     if (score <= best.score) {
       best = { epoch, score };
       await ema.withAverage(() => saveModel(opts.out, { model, features, frontEnd, lexicon: ts.lexicon, training }, { half: opts.half }));
-      log(`  saved ${opts.out} (best so far)`);
+      log(`  saved ${opts.out} (${validated ? 'best so far' : 'latest epoch; no validation set'})`);
     }
     await saveSafetensors(emaPath, ema.tensors(), { metadata: { updates: String(ema.updates) } });
     await saveCheckpoint(ckptPath, {

@@ -68,6 +68,16 @@ describe('train on a manifest', () => {
     expect(readFileSync(join(runDir, 'metrics.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2);
   });
 
+  it('says so when there is no validation set, and keeps the last epoch', async () => {
+    const logs: string[] = [];
+    const out = join(tmp.dir, 'noval.safetensors');
+    const r = await train(options({ data: manifest, out, runDir: join(tmp.dir, 'run-noval'), epochs: 2, valRecordings: 0, log: (s) => logs.push(s) }));
+    expect(logs).toContain('warning: no validation set (too few recordings to hold any back; --val-recordings sets how many): nothing scores the epochs, so each one is saved and the last is kept');
+    expect(logs.filter((l) => l.includes('(latest epoch; no validation set)'))).toHaveLength(2);
+    expect(logs.some((l) => l.includes('best so far'))).toBe(false);
+    expect(r.best.epoch).toBe(2);
+  });
+
   it('trains with constrained CTC where word positions are known (finite loss; recorded in the model) and refuses a negative slack', async () => {
     const out = join(tmp.dir, 'aligned.safetensors');
     const r = await train(options({ data: manifest, out, runDir: join(tmp.dir, 'run-aligned'), epochs: 1, alignSlack: 0.04 }));
