@@ -17,11 +17,15 @@ function utf16Kind(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | null {
   if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return 'utf-16be';
   const pairs = Math.floor(bytes.length / 2);
   if (pairs < 2 || bytes.length % 2 !== 0) return null;
+  // Every file goes through here, so stop as soon as neither byte order can reach 90%.
+  const allowedMisses = pairs - Math.ceil(0.9 * pairs);
   let evenZeros = 0;
   let oddZeros = 0;
-  for (let i = 0; i < 2 * pairs; i += 2) {
+  for (let i = 0, seen = 1; i < 2 * pairs; i += 2, seen++) {
     if (bytes[i] === 0) evenZeros++;
     if (bytes[i + 1] === 0) oddZeros++;
+    if (evenZeros > 0 && oddZeros > 0) return null;
+    if (seen - oddZeros > allowedMisses && seen - evenZeros > allowedMisses) return null;
   }
   if (oddZeros >= 0.9 * pairs && evenZeros === 0) return 'utf-16le';
   if (evenZeros >= 0.9 * pairs && oddZeros === 0) return 'utf-16be';

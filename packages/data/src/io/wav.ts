@@ -38,7 +38,7 @@ export function decodeWav(bytes: Buffer, name: string, opts: WavReadOptions = {}
     throw new DataFormatError(name, `cannot decode WAV samples (${err instanceof Error ? err.message : String(err)})`, { cause: err });
   }
   if (format.encoding === 'pcm') fixPcmScaling(channelData, format.bitsPerSample);
-  else checkFinite(channelData, format.channels, name);
+  else checkFinite(channelData, name);
   let samples = mixDown(channelData);
   let sampleRate = format.sampleRate;
   if (opts.targetRate !== undefined && opts.targetRate !== sampleRate) {
@@ -70,11 +70,11 @@ function fixPcmScaling(channels: Float32Array[], bits: number): void {
  * Float WAVs can carry NaN or ±Infinity (PCM cannot); one such sample would turn every
  * spectrogram frame it touches into NaN and the transcript into silent garbage.
  */
-function checkFinite(channels: Float32Array[], count: number, name: string): void {
+function checkFinite(channels: Float32Array[], name: string): void {
   channels.forEach((ch, c) => {
     const i = ch.findIndex((v) => !Number.isFinite(v));
     if (i >= 0) {
-      const where = count > 1 ? `frame ${i}, channel ${c + 1}` : `sample ${i}`;
+      const where = channels.length > 1 ? `frame ${i}, channel ${c + 1}` : `sample ${i}`;
       throw new DataFormatError(name, `${where} is ${ch[i]}; float WAV samples must be finite numbers`);
     }
   });
