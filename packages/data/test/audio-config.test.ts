@@ -53,4 +53,16 @@ describe('FeatureConfig', () => {
     expect(() => createFeatureConfig({ sampleRate: 8000, winLength: 400, nFft: 256 })).toThrow(/winLength \(400\) must not exceed nFft/);
     expect(() => logMelSpectrogram(new Float32Array(10), { sampleRate: 8000, nMfcc: 50 })).toThrow(/nMfcc/);
   });
+
+  it('refuses mel filters narrower than the FFT bin spacing, which would be constant bands', () => {
+    // 8 kHz, nFft 256: bins 31.25 Hz apart; the lowest of 128 HTK mel filters span under 30 Hz.
+    expect(() => createFeatureConfig({ sampleRate: 8000, nMels: 128 })).toThrow(
+      /6 of the 128 mel filters \(0, 3, 6, 9, 14, 23\) fall between the FFT bins \(8000 Hz \/ nFft 256 = 31\.25 Hz apart\) and would always be empty: use a larger nFft, fewer nMels or a higher fMin/,
+    );
+    expect(() => logMelSpectrogram(new Float32Array(800), { sampleRate: 8000, nMels: 128 })).toThrow(/would always be empty/);
+    // Every filter catches a bin with a finer FFT, or with the default 40 bands.
+    expect(() => createFeatureConfig({ sampleRate: 8000, nMels: 128, nFft: 1024 })).not.toThrow();
+    const f = logMelSpectrogram(new Float32Array(800).fill(0.1), { sampleRate: 8000 });
+    expect(f.nMels).toBe(40);
+  });
 });
