@@ -160,6 +160,8 @@ describe('writeWav / encodeWav', () => {
     expect(maxErr).toBeLessThanOrEqual(0.5 / 32768 + 1e-9);
     expect(Array.from(decodeWav(encodeWav([2, -2, 0.5], 100), 'clip').samples)).toEqual([32767 / 32768, -1, 0.5].map(Math.fround));
     expect(() => encodeWav([0], 0)).toThrow(/sample rate must be a positive integer/);
+    expect(() => encodeWav([0, 0.5, NaN], 8000)).toThrow('encodeWav: sample 2 is NaN; samples must be finite numbers');
+    expect(() => encodeWav(Float32Array.from([-Infinity]), 8000)).toThrow('encodeWav: sample 0 is -Infinity; samples must be finite numbers');
   });
 });
 

@@ -1,6 +1,6 @@
 import { rename, writeFile } from 'node:fs/promises';
 
-/** Encodes mono samples in [-1, 1] as 16-bit PCM WAV; values outside are clipped. */
+/** Encodes mono samples in [-1, 1] as 16-bit PCM WAV; values outside are clipped, NaN and ±Infinity refused. */
 export function encodeWav(samples: Float32Array | readonly number[], sampleRate: number): Buffer {
   if (!(Number.isInteger(sampleRate) && sampleRate > 0)) throw new Error(`encodeWav: sample rate must be a positive integer, got ${sampleRate}`);
   const n = samples.length;
@@ -20,8 +20,10 @@ export function encodeWav(samples: Float32Array | readonly number[], sampleRate:
   out.writeUInt32LE(2 * n, 40);
   for (let i = 0; i < n; i++) {
     const v = samples[i];
+    // A NaN written as silence (or an infinity as full scale) would hide the bug that made it.
+    if (!Number.isFinite(v)) throw new Error(`encodeWav: sample ${i} is ${v}; samples must be finite numbers`);
     // Same scale as the reader (code / 32768), so a write/read round trip is exact to 1 LSB.
-    const code = Number.isNaN(v) ? 0 : Math.max(-32768, Math.min(32767, Math.round(v * 32768)));
+    const code = Math.max(-32768, Math.min(32767, Math.round(v * 32768)));
     out.writeInt16LE(code, 44 + 2 * i);
   }
   return out;
