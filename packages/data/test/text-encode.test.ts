@@ -130,6 +130,15 @@ describe('TfidfWeighter', () => {
     const r = TfidfWeighter.fromJSON(JSON.parse(JSON.stringify(s)));
     expect(Array.from(r.weights([0, 1, 3]))).toEqual(Array.from(s.weights([0, 1, 3])));
   });
+
+  it('refuses a JSON object it would turn into wrong weights', () => {
+    const good = new TfidfWeighter().fit(train).toJSON();
+    expect(() => TfidfWeighter.fromJSON({ ...good, df: [[1, good.numDocs + 1]] })).toThrow(`TfidfWeighter.fromJSON: df[0]: document frequency of id 1 must be an integer in 1..numDocs (${good.numDocs}), got ${good.numDocs + 1}`);
+    expect(() => TfidfWeighter.fromJSON({ ...good, df: [[1, 1], [1, 1]] })).toThrow('df[1]: id 1 appears twice');
+    expect(() => TfidfWeighter.fromJSON({ ...good, df: [['a' as unknown as number, 1]] })).toThrow('df[0]: id must be an integer, got "a"');
+    expect(() => TfidfWeighter.fromJSON({ ...good, numDocs: -1 })).toThrow('numDocs must be a non-negative integer, got -1');
+    expect(() => TfidfWeighter.fromJSON({ ...good, norm: 'l1' as 'l2' })).toThrow('norm must be "l2" or "none", got "l1"');
+  });
 });
 
 describe('encodeBagBatch', () => {

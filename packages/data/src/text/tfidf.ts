@@ -92,9 +92,21 @@ export class TfidfWeighter {
 
   static fromJSON(json: TfidfJSON): TfidfWeighter {
     if (json?.format !== 'tensorkit.tfidf' || json.version !== 1) throw new Error('TfidfWeighter.fromJSON: not a tensorkit.tfidf v1 object');
+    const bad = (what: string): Error => new Error(`TfidfWeighter.fromJSON: ${what}`);
+    if (typeof json.sublinearTf !== 'boolean') throw bad(`sublinearTf must be true or false, got ${JSON.stringify(json.sublinearTf)}`);
+    if (json.norm !== 'l2' && json.norm !== 'none') throw bad(`norm must be "l2" or "none", got ${JSON.stringify(json.norm)}`);
+    if (!Number.isSafeInteger(json.numDocs) || json.numDocs < 0) throw bad(`numDocs must be a non-negative integer, got ${JSON.stringify(json.numDocs)}`);
+    if (!Array.isArray(json.df)) throw bad('df must be an array of [id, df] pairs');
     const w = new TfidfWeighter({ sublinearTf: json.sublinearTf, norm: json.norm });
     w.numDocs = json.numDocs;
-    for (const [id, df] of json.df) w.df.set(id, df);
+    json.df.forEach((pair, i) => {
+      const [id, df] = (Array.isArray(pair) ? pair : []) as unknown[];
+      if (typeof id !== 'number' || !Number.isSafeInteger(id)) throw bad(`df[${i}]: id must be an integer, got ${JSON.stringify(id)}`);
+      // A df above the document count would give a negative idf: weights of the wrong sign.
+      if (typeof df !== 'number' || !Number.isSafeInteger(df) || df < 1 || df > json.numDocs) throw bad(`df[${i}]: document frequency of id ${id} must be an integer in 1..numDocs (${json.numDocs}), got ${JSON.stringify(df)}`);
+      if (w.df.has(id)) throw bad(`df[${i}]: id ${id} appears twice`);
+      w.df.set(id, df);
+    });
     return w;
   }
 }
