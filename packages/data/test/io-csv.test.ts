@@ -57,6 +57,12 @@ describe('normalizeAgNewsText', () => {
     expect(normalizeAgNewsText('&lt;p&gt;\\&lt;/p&gt;&lt;p&gt; Text &amp; more')).toBe('Text & more');
     expect(normalizeAgNewsText('a &lt;b&gt; c', { stripTags: false })).toBe('a <b> c');
     expect(normalizeAgNewsText('wait #151; what #36;5')).toBe('wait— what$5');
+    // Named references lost their ampersand too (330 " quot;" in the 6,000 training rows here).
+    expect(normalizeAgNewsText('cracks down on  quot;phone sex quot; services')).toBe('cracks down on "phone sex" services');
+    expect(normalizeAgNewsText('Let Cingular Buy AT amp;T Wireless')).toBe('Let Cingular Buy AT&T Wireless');
+    expect(normalizeAgNewsText('Cricket  gt; Kanpur')).toBe('Cricket > Kanpur');
+    // Only the known names, and only where the ampersand's space is.
+    expect(normalizeAgNewsText('a blt; sandwich, or foo; bar')).toBe('a blt; sandwich, or foo; bar');
   });
 });
 

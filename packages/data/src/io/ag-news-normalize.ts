@@ -26,13 +26,16 @@ function fromCodePoint(n: number): string {
  *   marks an original line break — the "n" of "\n" was lost, so "\new" is a
  *   break followed by "new", never a newline escape;
  * - HTML character references lost their ampersand, which became a space:
- *   "Iraq #39;s" is "Iraq's"; complete ones (`&lt;`, `&#39;`) also occur.
+ *   "Iraq #39;s" is "Iraq's", "the  quot;best quot; offer" is "the "best" offer" and
+ *   "AT amp;T" is "AT&T"; complete ones (`&lt;`, `&#39;`) also occur.
  */
 export function normalizeAgNewsText(s: string, opts: AgNewsNormalizeOptions = {}): string {
   const lineBreak = opts.lineBreak ?? ' ';
   let out = s.replace(/\\\$/g, '$').replace(/\\+/g, lineBreak);
-  out = out.replace(/&([a-z]+);|&#(\d{1,7});|&#x([0-9a-f]{1,6});|(?:^| )#(\d{2,5});/gi, (m, name?: string, dec?: string, hexa?: string, bare?: string) => {
+  // Bare names are only the ones in NAMED: "lt;" after a space is unlikely to be anything else.
+  out = out.replace(/&([a-z]+);|&#(\d{1,7});|&#x([0-9a-f]{1,6});|(?:^| )#(\d{2,5});|(?:^| )(lt|gt|amp|quot|apos|nbsp);/gi, (m, name?: string, dec?: string, hexa?: string, bare?: string, bareName?: string) => {
     if (name !== undefined) return NAMED[name.toLowerCase()] ?? m;
+    if (bareName !== undefined) return NAMED[bareName.toLowerCase()];
     if (hexa !== undefined) return fromCodePoint(parseInt(hexa, 16));
     return fromCodePoint(Number(dec ?? bare));
   });
