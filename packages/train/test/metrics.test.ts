@@ -28,6 +28,7 @@ describe('classification metrics', () => {
 
   it('rejects out-of-range classes', () => {
     expect(() => confusionMatrix([0, 3], [0, 0], 3)).toThrow(/sample 1/);
+    expect(() => confusionMatrix([0, 1], [0, 1.5], 3)).toThrow('confusionMatrix: sample 1 has class 1/1.5; classes must be integers');
   });
 });
 
@@ -44,6 +45,14 @@ describe('edit distance', () => {
     // chars: "one two" (7) + "three" (5) = 12; errors: 1 deletion of 'h'
     expect(r.cer).toBeCloseTo(1 / 12);
     expect(r.sentenceAccuracy).toBeCloseTo(0.5);
+  });
+
+  it('does not call errors against empty references a rate of 0', () => {
+    // An empty reference among others only adds its insertions to the errors.
+    expect(errorRates(['one two', ''], ['one two', 'six']).wer).toBeCloseTo(1 / 2);
+    const none = errorRates(['', ' '], ['three seven', '']);
+    expect(none).toMatchObject({ wer: Infinity, cer: Infinity, wordErrors: 2, refWords: 0, sentenceAccuracy: 0.5 });
+    expect(errorRates([''], [''])).toMatchObject({ wer: 0, cer: 0, sentenceAccuracy: 1 });
   });
 });
 

@@ -26,6 +26,7 @@ export function confusionMatrix(yTrue: ArrayLike<number>, yPred: ArrayLike<numbe
     const t = yTrue[i];
     const p = yPred[i];
     if (!(t >= 0 && t < numClasses) || !(p >= 0 && p < numClasses)) throw new Error(`confusionMatrix: sample ${i} has class ${t}/${p} outside [0, ${numClasses})`);
+    if (!Number.isInteger(t) || !Number.isInteger(p)) throw new Error(`confusionMatrix: sample ${i} has class ${t}/${p}; classes must be integers`);
     cm[t][p]++;
   }
   return cm;

@@ -62,7 +62,11 @@ export interface ErrorRates {
   refChars: number;
 }
 
-/** Corpus-level WER/CER (errors summed over utterances, divided by total reference length). */
+/**
+ * Corpus-level WER/CER (errors summed over utterances, divided by total reference length).
+ * References without a word but hypotheses with some make the rates Infinity (errors over
+ * nothing: jiwer refuses such input, torchmetrics returns inf), not 0.
+ */
 export function errorRates(refs: readonly string[], hyps: readonly string[]): ErrorRates {
   if (refs.length !== hyps.length) throw new Error(`errorRates: ${refs.length} references but ${hyps.length} hypotheses`);
   let wordErrors = 0, refWords = 0, charErrors = 0, refChars = 0, exact = 0;
@@ -78,10 +82,15 @@ export function errorRates(refs: readonly string[], hyps: readonly string[]): Er
     if (rw.join(' ') === hw.join(' ')) exact++;
   }
   return {
-    wer: refWords ? wordErrors / refWords : 0,
-    cer: refChars ? charErrors / refChars : 0,
+    wer: rate(wordErrors, refWords),
+    cer: rate(charErrors, refChars),
     sentenceAccuracy: refs.length ? exact / refs.length : 0,
     n: refs.length,
     wordErrors, refWords, charErrors, refChars,
   };
+}
+
+function rate(errors: number, total: number): number {
+  if (total) return errors / total;
+  return errors ? Infinity : 0;
 }
