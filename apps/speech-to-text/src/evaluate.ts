@@ -57,6 +57,10 @@ export async function evaluate(opts: EvalOptions): Promise<EvalResult> {
     recs = recs.filter((r) => re.test(basename(r.path)));
     if (!recs.length) throw new UserError(`--match ${opts.match}: no file in ${opts.data} matches`);
   }
+  // Errors over no reference words are no rate at all; an empty transcript is fine for some lines (silence), not for every one.
+  if (recs.every((r) => words(r.text).length === 0)) {
+    throw new UserError(`${opts.data}: every transcript${opts.match ? ` of the files matching --match ${opts.match}` : ''} is empty, so there are no reference words to score against (WER and CER are undefined)`);
+  }
   const bar = createProgress({ total: recs.length, label: 'reading audio', unit: 'files', silent: opts.quiet });
   const loaded = await loadRecordings(recs, info.features, (d) => bar.update(d));
   bar.stop();

@@ -52,4 +52,20 @@ describe('speech CLI', () => {
     expect(r.model).toBe(YESNO_MODEL_PATH);
     expect(r.items[0].hyp).toBe('yes no yes yes no yes yes yes');
   });
+
+  it('eval refuses a manifest whose transcripts are all empty, and scores one with a few', async () => {
+    const dir = join(tmp.dir, 'empty-refs');
+    mkdirSync(dir);
+    copyFileSync(join(SAMPLES_DIR, 'digits-george-371.wav'), join(dir, 'a.wav'));
+    const manifest = join(dir, 'm.jsonl');
+    writeFileSync(manifest, '{"audio_filepath": "a.wav", "duration": 1.3, "text": ""}\n');
+    await expect(evaluate({ data: manifest, beam: 1, useLexicon: true, quiet: true })).rejects.toThrow(
+      `${manifest}: every transcript is empty, so there are no reference words to score against (WER and CER are undefined)`,
+    );
+    // Silence labelled "" beside a real transcript: its words count as insertions.
+    writeFileSync(join(dir, 'silence.wav'), encodeWav(new Float32Array(8000), 8000));
+    writeFileSync(manifest, '{"audio_filepath": "a.wav", "duration": 1.3, "text": "three seven one"}\n{"audio_filepath": "silence.wav", "duration": 1, "text": ""}\n');
+    const r = await evaluate({ data: manifest, beam: 16, useLexicon: true, quiet: true });
+    expect(r).toMatchObject({ n: 2, refWords: 3, wer: 0 });
+  });
 });
