@@ -271,12 +271,14 @@ export abstract class Module {
     const given = stateDict instanceof Map ? new Map(stateDict) : new Map(Object.entries(stateDict as StateDict));
     const own = this.stateDict();
     const missingKeys = Object.keys(own).filter((k) => !given.has(k));
-    const unexpectedKeys = [...given.keys()].filter((k) => !(k in own));
+    // Object.hasOwn, not `in`: a key such as 'constructor' is unexpected too.
+    const unexpectedKeys = [...given.keys()].filter((k) => !Object.hasOwn(own, k));
     const mismatches: string[] = [];
     for (const [k, dst] of Object.entries(own)) {
+      if (!given.has(k)) continue;
       const src = given.get(k);
-      if (!src) continue;
-      if (!(src instanceof Tensor)) mismatches.push(`  ${k}: expected a Tensor, got ${typeof src}`);
+      // A present key with null/undefined is an error, not a silently skipped (unloaded) tensor.
+      if (!(src instanceof Tensor)) mismatches.push(`  ${k}: expected a Tensor, got ${src === null ? 'null' : typeof src}`);
       else if (src.shape.length !== dst.shape.length || src.shape.some((d, i) => d !== dst.shape[i])) {
         mismatches.push(`  ${k}: checkpoint shape [${src.shape}] vs model shape [${dst.shape}]`);
       }

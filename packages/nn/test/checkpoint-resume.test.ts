@@ -184,5 +184,12 @@ describe('training checkpoint', () => {
 
     const orphan = decodeSafetensors(encodeSafetensors({ ...parts.tensors, 'optim.0.m': tensor([0, 0]) }, { metadata: parts.metadata }));
     expect(() => decodeCheckpoint(orphan)).toThrow('optimizer buffers for parameter(s) 0 have no optimizer state');
+
+    // A malformed optimizer entry used to crash with "Cannot convert undefined or null to object".
+    const withOpt = encodeCheckpoint({ model: run.model, optimizer: run.opt, epoch: 0, step: 0 });
+    for (const optimizer of ['{"type":"Adam"}', '[1]', '{"type":"Adam","step":0,"groups":[],"state":{"0":{"step":1}}}']) {
+      const bad = decodeSafetensors(encodeSafetensors(withOpt.tensors, { metadata: { ...withOpt.metadata, optimizer } }));
+      expect(() => decodeCheckpoint(bad, 'b.st')).toThrow("checkpoint b.st: metadata 'optimizer' must be {type, step, groups");
+    }
   });
 });

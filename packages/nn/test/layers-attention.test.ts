@@ -68,6 +68,16 @@ describe('MultiheadAttention', () => {
     expect(maxAbsDiff(a.weights!, b.weights!)).toBeLessThan(1e-6);
   });
 
+  it('checks the attnMask shape instead of reshaping any mask with the right element count', () => {
+    const mha = new MultiheadAttention({ embedDim: 4, numHeads: 2, generator: new Generator(5) });
+    const x = randn([3, 2, 4], { generator: new Generator(6) }); // L = S = 3, N = 2, 2 heads
+    // [1, 12, 3] has the 36 elements of [N·h, L, S] = [4, 3, 3]: it used to be reshaped silently.
+    expect(() => mha.forward(x, x, x, { attnMask: randn([1, 12, 3]) })).toThrow('MultiheadAttention: attnMask must be [3, 3] or [4, 3, 3] (N·numHeads, L, S), got [1,12,3]');
+    expect(() => mha.forward(x, x, x, { attnMask: boolMask([[0, 1, 1, 1], [0, 0, 1, 1], [0, 0, 0, 1]]) })).toThrow('got [3,4]');
+    expect(() => mha.forward(x, x, x, { attnMask: randn([2, 3, 3]) })).toThrow('got [2,3,3]');
+    expect(mha.forward(x, x, x, { attnMask: randn([4, 3, 3]) }).output.shape).toEqual([3, 2, 4]);
+  });
+
   it('passes gradcheck: self-attention with key padding, cross-attention with a causal bool mask and a float mask', () => {
     const mha = new MultiheadAttention({ embedDim: 4, numHeads: 2, generator: new Generator(7) });
     const x = f64([3, 2, 4], 8);

@@ -46,6 +46,15 @@ describe('Conv', () => {
   it('rejects groups that do not divide the channels', () => {
     expect(() => new Conv2d({ inChannels: 3, outChannels: 4, kernelSize: 1, groups: 2 })).toThrow(/groups=2 must divide/);
   });
+
+  it('a wrong rank or channel count names the layer and the shape given (not core\'s conv2d view)', () => {
+    const c1 = new Conv1d({ inChannels: 2, outChannels: 3, kernelSize: 3 });
+    expect(() => c1.forward(randn([1, 3, 5]))).toThrow('Conv1d: expected input [N, C, L] with C = 2, got [1,3,5]');
+    expect(() => c1.forward(randn([2, 5]))).toThrow('Conv1d: expected input [N, C, L] with C = 2, got [2,5]');
+    const c2 = new Conv2d({ inChannels: 2, outChannels: 3, kernelSize: 3 });
+    expect(() => c2.forward(randn([1, 3, 5, 5]))).toThrow('Conv2d: expected input [N, C, H, W] with C = 2, got [1,3,5,5]');
+    expect(() => new Sequential(c2, new MaxPool2d({ kernelSize: 2 })).forward(randn([2, 5, 5]))).toThrow('Conv2d: expected input [N, C, H, W] with C = 2, got [2,5,5]');
+  });
 });
 
 describe('pooling', () => {
@@ -82,6 +91,14 @@ describe('pooling', () => {
     expect(new GlobalAvgPool({ keepDim: true }).forward(x).shape).toEqual([2, 3, 1, 1]);
     check(new GlobalAvgPool(), [2, 2, 3]);
   });
+
+  it('adaptive and global average pooling refuse an empty spatial dimension instead of returning NaN', () => {
+    expect(() => new AdaptiveAvgPool1d({ outputSize: 2 }).forward(randn([1, 1, 0]))).toThrow('adaptiveAvgPool1d: input [1,1,0] has length 0');
+    expect(() => new AdaptiveAvgPool2d({ outputSize: 2 }).forward(randn([1, 1, 3, 0]))).toThrow('adaptiveAvgPool2d: input [1,1,3,0] has an empty spatial dimension');
+    expect(() => new GlobalAvgPool().forward(randn([1, 2, 0]))).toThrow('GlobalAvgPool: input [1,2,0] has an empty spatial dimension');
+    // An empty batch is fine.
+    expect(new AdaptiveAvgPool2d({ outputSize: 2 }).forward(randn([0, 1, 3, 3])).shape).toEqual([0, 1, 2, 2]);
+  });
 });
 
 describe('activations and shape layers', () => {
@@ -94,6 +111,10 @@ describe('activations and shape layers', () => {
     expect(new Identity().forward(x)).toBe(x);
     expect(new Flatten().forward(randn([2, 3, 4])).shape).toEqual([2, 12]);
     expect(new Flatten({ startDim: 0, endDim: 1 }).forward(randn([2, 3, 4])).shape).toEqual([6, 4]);
+  });
+
+  it('GELU rejects an unknown approximation instead of silently using the exact form', () => {
+    expect(() => new GELU({ approximate: 'Tanh' as 'tanh' })).toThrow("GELU: approximate must be 'none' or 'tanh', got 'Tanh'");
   });
 
   it('pass gradcheck, chained in a Sequential', () => {

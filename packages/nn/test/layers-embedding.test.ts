@@ -27,6 +27,16 @@ describe('Embedding', () => {
     expect(() => emb.forward([5])).toThrow(/id 5 at position 0 is out of range \[0, 5\)/);
   });
 
+  it('rejects fractional, NaN and huge ids in a plain array instead of truncating or wrapping them', () => {
+    const emb = new Embedding({ numEmbeddings: 5, embeddingDim: 2, generator: new Generator(1) });
+    expect(() => emb.forward([0, 1.5])).toThrow('embedding: id 1.5 at position 1 is not a 32-bit integer');
+    expect(() => emb.forward([NaN])).toThrow('id NaN at position 0 is not a 32-bit integer');
+    // 2^32 + 1 used to wrap to row 1.
+    expect(() => emb.forward([2 ** 32 + 1])).toThrow('id 4294967297 at position 0 is not a 32-bit integer');
+    const bag = new EmbeddingBag({ numEmbeddings: 5, embeddingDim: 2 });
+    expect(() => bag.forward([1, 2.5], [0])).toThrow('embeddingBag: id 2.5 at position 1 is not a 32-bit integer');
+  });
+
   it('passes gradcheck; sparse mode puts the same gradient in sparseGrad', () => {
     const emb = new Embedding({ numEmbeddings: 4, embeddingDim: 2, generator: new Generator(2) });
     expect(gradcheckModule(emb, [], () => emb.forward([3, 1, 3])).ok).toBe(true);

@@ -70,6 +70,17 @@ describe('BatchNorm', () => {
     expect(() => new BatchNorm1d({ numFeatures: 3 }).forward(randn([4, 2]))).toThrow(/3 channels in dimension 1, got \[4,2\]/);
     expect(() => new BatchNorm1d({ numFeatures: 2 }).forward(randn([1, 2]))).toThrow(/more than 1 value per channel/);
   });
+
+  it('without running stats, eval mode also rejects one value per channel (it used to return all zeros)', () => {
+    const free = new BatchNorm1d({ numFeatures: 3, trackRunningStats: false }).eval();
+    expect(() => free.forward(randn([1, 3]))).toThrow('BatchNorm1d: expected more than 1 value per channel when using batch statistics');
+    expect(() => new BatchNorm2d({ numFeatures: 2, trackRunningStats: false }).eval().forward(randn([1, 2, 1, 1]))).toThrow(/more than 1 value per channel/);
+    expect(free.forward(randn([2, 3])).shape).toEqual([2, 3]);
+    // With running stats, eval mode handles a single sample (and an empty batch) fine.
+    const tracked = new BatchNorm1d({ numFeatures: 3 }).eval();
+    expect(tracked.forward(randn([1, 3])).shape).toEqual([1, 3]);
+    expect(tracked.forward(randn([0, 3])).shape).toEqual([0, 3]);
+  });
 });
 
 describe('LayerNorm', () => {

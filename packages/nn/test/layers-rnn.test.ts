@@ -110,6 +110,16 @@ describe('GRU', () => {
     expect(() => gru.forward(randn([3, 2, 2]), { lengths: [1, 4] })).toThrow(/lengths\[1\] = 4/);
     expect(() => gru.forward(randn([3, 2, 2]), { h0: randn([2, 2, 2]) })).toThrow(/initial state must be \[1, 2, 2\]/);
   });
+
+  it('a float64 input or state for float32 parameters is blamed on the input, by the layer', () => {
+    const gru = new GRU({ inputSize: 2, hiddenSize: 2 });
+    const lstm = new LSTM({ inputSize: 2, hiddenSize: 2 });
+    // Used to surface from the fused op as "gruSequence: weight_hh must be [6, 2] float64".
+    expect(() => gru.forward(randn([3, 2, 2], { dtype: 'float64' }))).toThrow("GRU: input is float64 but the parameters are float32 (convert the input, or the module with .to('float64'))");
+    expect(() => lstm.forward(randn([3, 2, 2], { dtype: 'float64' }))).toThrow('LSTM: input is float64 but the parameters are float32');
+    expect(() => gru.forward(randn([3, 2, 2]), { h0: randn([1, 2, 2], { dtype: 'float64' }) })).toThrow('GRU: initial state must be [1, 2, 2] float32, got [1,2,2] float64');
+    expect(() => lstm.forward(randn([3, 2, 2]), { c0: randn([1, 2, 2], { dtype: 'float64' }) })).toThrow('LSTM: initial state must be [1, 2, 2] float32, got [1,2,2] float64');
+  });
 });
 
 describe('LSTM', () => {

@@ -133,6 +133,18 @@ describe('stateDict / loadStateDict', () => {
     expect(() => m.loadStateDict({ weight: zeros([2, 3]) }, { strict: false })).toThrow(/weight: checkpoint shape \[2,3\] vs model shape \[2,2\]/);
   });
 
+  it('a present key holding null/undefined is an error, and inherited names like constructor are unexpected keys', () => {
+    const m = new Linear({ inFeatures: 2, outFeatures: 2 });
+    const before = Array.from(m.weight.toTypedArray());
+    // Used to be skipped silently: strict loading "succeeded" and kept the random weights.
+    expect(() => m.loadStateDict({ weight: undefined as unknown as Tensor, bias: zeros([2]) })).toThrow('weight: expected a Tensor, got undefined');
+    expect(() => m.loadStateDict({ weight: null as unknown as Tensor, bias: zeros([2]) }, { strict: false })).toThrow('weight: expected a Tensor, got null');
+    expect(Array.from(m.weight.toTypedArray())).toEqual(before);
+    const sd = { ...m.stateDict(), constructor: zeros([1]), toString: zeros([1]) };
+    expect(() => m.loadStateDict(sd)).toThrow('unexpected keys (2): constructor, toString');
+    expect(m.loadStateDict(sd, { strict: false }).unexpectedKeys).toEqual(['constructor', 'toString']);
+  });
+
   it('non-persistent buffers stay out of the state dict', () => {
     const m = new ReLU();
     m.registerBuffer('cache', zeros([2]), { persistent: false });
@@ -186,6 +198,8 @@ describe('configs and buildModule', () => {
   it('unknown types and duplicate registrations fail clearly', () => {
     expect(() => buildModule({ type: 'Nope' })).toThrow(/unknown module type 'Nope' \(registered: .*Linear/);
     expect(() => registerModule('Linear', () => new ReLU())).toThrow(/already registered/);
+    expect(() => buildModule({ type: 'Sequential' })).toThrow("buildModule: Sequential config needs a 'modules' array of child configs, got undefined");
+    expect(() => buildModule({ type: 'ModuleList', modules: {} } as ModuleConfig)).toThrow("ModuleList config needs a 'modules' array");
     expect(registeredModuleTypes()).toEqual(expect.arrayContaining(['GRU', 'LSTM', 'MultiheadAttention', 'TransformerEncoderLayer', 'EmbeddingBag', 'Sequential']));
   });
 

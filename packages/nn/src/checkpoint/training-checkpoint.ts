@@ -125,6 +125,12 @@ export function decodeCheckpoint(contents: SafetensorsContents, source = '<buffe
   let optimizer: OptimizerStateDict | null = null;
   const rawOpt = field('optimizer') as (Omit<OptimizerStateDict, 'state'> & { state: Record<string, { step: number; buffers: string[] }> }) | undefined;
   if (rawOpt) {
+    // A hand-edited or foreign 'optimizer' entry must fail here, not as a TypeError further on.
+    const isObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
+    if (!isObject(rawOpt) || typeof rawOpt.type !== 'string' || !isObject(rawOpt.state) || !Array.isArray(rawOpt.groups) ||
+      !Object.values(rawOpt.state).every((st) => isObject(st) && Array.isArray(st.buffers))) {
+      throw new Error(`${what}: metadata 'optimizer' must be {type, step, groups: [...], state: {index: {step, buffers: [...]}}}`);
+    }
     const state: Record<number, ParamState> = {};
     for (const [key, s] of Object.entries(rawOpt.state)) {
       const i = Number(key);

@@ -46,7 +46,10 @@ export class GELU extends Module {
   readonly config: Required<GELUConfig>;
   constructor(opts: ModuleOptions<GELUConfig> = {}) {
     super();
-    this.config = { type: 'GELU', approximate: opts.approximate ?? 'none' };
+    const approximate = opts.approximate ?? 'none';
+    // Anything but 'tanh' would silently run the exact form (e.g. a config saying 'Tanh').
+    if (approximate !== 'none' && approximate !== 'tanh') throw new Error(`GELU: approximate must be 'none' or 'tanh', got '${String(approximate)}'`);
+    this.config = { type: 'GELU', approximate };
   }
   forward(x: Tensor): Tensor { return gelu(x, this.config.approximate); }
 }

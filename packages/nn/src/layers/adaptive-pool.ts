@@ -43,6 +43,7 @@ export class GlobalAvgPool extends Module {
   }
   forward(x: Tensor): Tensor {
     if (x.rank < 3) throw new Error(`GlobalAvgPool: input must be [N, C, ...spatial], got shape [${x.shape}]`);
+    if (x.shape.slice(2).includes(0)) throw new Error(`GlobalAvgPool: input [${x.shape}] has an empty spatial dimension (the mean would be NaN)`);
     const axes = Array.from({ length: x.rank - 2 }, (_, i) => i + 2);
     return x.mean(axes, this.config.keepDim);
   }

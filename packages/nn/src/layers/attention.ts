@@ -98,6 +98,9 @@ export class MultiheadAttention extends Module {
     }
     if (opts.attnMask) {
       const a = opts.attnMask;
+      // Check the shape itself: a reshape would accept any mask with the right element count (e.g. [L·N·h, S]).
+      const okShape = a.rank === 2 ? a.shape[0] === L && a.shape[1] === S : a.rank === 3 && a.shape[0] === N * h && a.shape[1] === L && a.shape[2] === S;
+      if (!okShape) throw new Error(`MultiheadAttention: attnMask must be [${L}, ${S}] or [${N * h}, ${L}, ${S}] (N·numHeads, L, S), got ${shapeStr(a)}`);
       const shaped = a.rank === 2 ? a.reshape([1, 1, L, S]) : a.reshape([N, h, L, S]);
       if (isBoolMask(a)) mask = orMasks(mask, shaped);
       else additive = shaped;

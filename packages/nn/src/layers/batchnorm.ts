@@ -70,7 +70,11 @@ abstract class BatchNormBase extends Module {
       return x.mul(scale.reshape(statShape)).add(shift.reshape(statShape));
     }
     const n = x.size / C;
-    if (this.training && n <= 1) throw new Error(`${cfg.type}: expected more than 1 value per channel when training, got input ${shapeStr(x)}`);
+    // Batch statistics of one value per channel normalise everything to 0 (also in eval without
+    // running stats, where PyTorch refuses it as well); an empty batch is only an error in training.
+    if (n === 1 || (this.training && n < 1)) {
+      throw new Error(`${cfg.type}: expected more than 1 value per channel when using batch statistics (training, or trackRunningStats: false), got input ${shapeStr(x)}`);
+    }
     const mean = x.mean(axes, true);
     const xc = x.sub(mean);
     const varBiased = xc.square().mean(axes, true);

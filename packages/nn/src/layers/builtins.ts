@@ -1,5 +1,5 @@
 /** Registers every built-in layer with buildModule (imported once by the layers barrel). */
-import { buildModule, registerModule, type InitOptions, type ModuleConfig } from '../config.js';
+import { buildModule, registerModule, type AnyModuleConfig, type InitOptions, type ModuleConfig } from '../config.js';
 import type { Module, TensorModule } from '../module.js';
 import {
   GELU, LeakyReLU, LogSoftmax, ReLU, SiLU, Sigmoid, Softmax, Softplus, Tanh,
@@ -45,5 +45,11 @@ for (const [type, Ctor] of Object.entries(simple)) {
   registerModule(type, (config: ModuleConfig, opts: InitOptions) => new Ctor({ ...config, ...opts }));
 }
 
-registerModule<SequentialConfig>('Sequential', (c, opts) => new Sequential(...c.modules.map((m) => buildModule<TensorModule>(m, opts))));
-registerModule<ModuleListConfig>('ModuleList', (c, opts) => new ModuleList(c.modules.map((m) => buildModule(m, opts))));
+/** A container config's child configs (a hand-edited or truncated config must not fail with a TypeError). */
+function childConfigs(c: SequentialConfig | ModuleListConfig): AnyModuleConfig[] {
+  if (!Array.isArray(c.modules)) throw new Error(`buildModule: ${c.type} config needs a 'modules' array of child configs, got ${JSON.stringify(c.modules)}`);
+  return c.modules;
+}
+
+registerModule<SequentialConfig>('Sequential', (c, opts) => new Sequential(...childConfigs(c).map((m) => buildModule<TensorModule>(m, opts))));
+registerModule<ModuleListConfig>('ModuleList', (c, opts) => new ModuleList(childConfigs(c).map((m) => buildModule(m, opts))));

@@ -3,7 +3,7 @@ import { conv1d, conv2d, conv2dMaxPool, type Pair, type Pool2dOptions, type Tens
 import type { InitOptions, ModuleConfig, ModuleOptions } from '../config.js';
 import { Module } from '../module.js';
 import { computeFans } from '../init.js';
-import { checkPositiveInt, defaultBias, defaultWeight, generatorOf } from './util.js';
+import { checkPositiveInt, defaultBias, defaultWeight, generatorOf, shapeStr } from './util.js';
 
 export interface Conv1dConfig extends ModuleConfig {
   type: 'Conv1d';
@@ -41,6 +41,18 @@ function checkGroups(layer: string, inC: number, outC: number, groups: number): 
 
 function pairOf(v: Pair): [number, number] {
   return typeof v === 'number' ? [v, v] : [v[0], v[1]];
+}
+
+/**
+ * The layer's own input check, so a wrong rank or channel count names the
+ * layer and the shape the caller passed (core's conv1d reports it through
+ * the [N, C, 1, L] view it hands to conv2d).
+ */
+function checkInput(layer: 'Conv1d' | 'Conv2d', x: Tensor, inChannels: number): void {
+  const rank = layer === 'Conv1d' ? 3 : 4;
+  if (x.rank !== rank || x.shape[1] !== inChannels) {
+    throw new Error(`${layer}: expected input ${rank === 3 ? '[N, C, L]' : '[N, C, H, W]'} with C = ${inChannels}, got ${shapeStr(x)}`);
+  }
 }
 
 /** Shared parameter handling: weight [out, in/groups, ...kernel] and optional bias [out]. */
@@ -81,6 +93,7 @@ export class Conv1d extends ConvBase {
   /** x [N, C, L] → [N, outChannels, L']. */
   forward(x: Tensor): Tensor {
     const c = this.config;
+    checkInput('Conv1d', x, c.inChannels);
     return conv1d(x, this.weight, this.bias, { stride: c.stride, padding: c.padding, dilation: c.dilation, groups: c.groups });
   }
 }
@@ -107,12 +120,14 @@ export class Conv2d extends ConvBase {
   /** x [N, C, H, W] → [N, outChannels, H', W']. */
   forward(x: Tensor): Tensor {
     const c = this.config;
+    checkInput('Conv2d', x, c.inChannels);
     return conv2d(x, this.weight, this.bias, { stride: c.stride, padding: c.padding, dilation: c.dilation, groups: c.groups });
   }
 
   /** maxPool2d(forward(x), kernel, pool) as one fused op, with a ReLU before the pool when `relu` (see conv2dMaxPool in core); Sequential uses it for Conv2d → [ReLU →] MaxPool2d. */
   forwardMaxPool(x: Tensor, kernel: Pair, pool: Pool2dOptions, relu = false): Tensor {
     const c = this.config;
+    checkInput('Conv2d', x, c.inChannels);
     const opts = { stride: c.stride, padding: c.padding, dilation: c.dilation, groups: c.groups, activation: relu ? ('relu' as const) : null };
     return conv2dMaxPool(x, this.weight, this.bias, opts, kernel, pool);
   }

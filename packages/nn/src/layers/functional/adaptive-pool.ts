@@ -22,6 +22,8 @@ export function adaptiveAvgPool2d(x: Tensor, outputSize: number | readonly [numb
   const [oh, ow] = typeof outputSize === 'number' ? [outputSize, outputSize] : outputSize;
   if (!(Number.isInteger(oh) && oh > 0 && Number.isInteger(ow) && ow > 0)) throw new Error(`adaptiveAvgPool2d: outputSize must be positive integers, got ${JSON.stringify(outputSize)}`);
   const [n, c, h, w] = x.shape;
+  // An empty window would average nothing (0/0 = NaN), as PyTorch refuses too.
+  if (h === 0 || w === 0) throw new Error(`adaptiveAvgPool2d: input [${x.shape}] has an empty spatial dimension (H and W must be > 0)`);
   const rows = windows(h, oh);
   const cols = windows(w, ow);
   const src = x.contiguous().toTypedArray();
@@ -57,5 +59,6 @@ export function adaptiveAvgPool2d(x: Tensor, outputSize: number | readonly [numb
 /** x [N, C, L] → [N, C, out]. */
 export function adaptiveAvgPool1d(x: Tensor, outputSize: number): Tensor {
   if (x.rank !== 3) throw new Error(`adaptiveAvgPool1d: input must be 3-D [N,C,L], got shape [${x.shape}]`);
+  if (x.shape[2] === 0) throw new Error(`adaptiveAvgPool1d: input [${x.shape}] has length 0 (L must be > 0)`);
   return adaptiveAvgPool2d(x.unsqueeze(2), [1, outputSize]).squeeze(2);
 }

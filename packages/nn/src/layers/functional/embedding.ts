@@ -19,8 +19,16 @@ export function readIds(op: string, ids: Ids, numRows: number): { data: Int32Arr
     const raw = ids.toTypedArray();
     data = raw instanceof Int32Array ? raw : Int32Array.from(raw);
     shape = [...ids.shape];
+  } else if (ids instanceof Int32Array) {
+    data = ids;
+    shape = [data.length];
   } else {
-    data = ids instanceof Int32Array ? ids : Int32Array.from(ids);
+    // Int32Array.from would truncate 1.5 to 1, NaN to 0 and wrap 2^32 + 1 to 1: check first.
+    for (let i = 0; i < ids.length; i++) {
+      const v = ids[i];
+      if (!Number.isInteger(v) || v < -2147483648 || v > 2147483647) throw new Error(`${op}: id ${v} at position ${i} is not a 32-bit integer`);
+    }
+    data = Int32Array.from(ids);
     shape = [data.length];
   }
   for (let i = 0; i < data.length; i++) {

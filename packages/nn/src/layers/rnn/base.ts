@@ -127,9 +127,13 @@ export abstract class RNNBase extends Module {
     const L = c.numLayers;
     const lengths = this.readLengths(opts.lengths, T, B);
     const dtype = this.param('weight_hh_l0').dtype;
+    // Checked here so the error names the layer (the fused op would blame its weight_hh).
+    if ((input.dtype === 'float32' || input.dtype === 'float64') && input.dtype !== dtype) {
+      throw new Error(`${name}: input is ${input.dtype} but the parameters are ${dtype} (convert the input, or the module with .to('${input.dtype}'))`);
+    }
     for (const s of initial) {
-      if (s && (s.rank !== 3 || s.shape[0] !== L * D || s.shape[1] !== B || s.shape[2] !== H)) {
-        throw new Error(`${name}: initial state must be [${L * D}, ${B}, ${H}], got ${shapeStr(s)}`);
+      if (s && (s.rank !== 3 || s.shape[0] !== L * D || s.shape[1] !== B || s.shape[2] !== H || s.dtype !== dtype)) {
+        throw new Error(`${name}: initial state must be [${L * D}, ${B}, ${H}] ${dtype}, got ${shapeStr(s)} ${s.dtype}`);
       }
     }
     const zero = zeros([B, H], { dtype });
