@@ -113,7 +113,9 @@ export interface KaimingOptions extends RandomInitOptions {
 
 function kaimingStd(t: Tensor, opts: KaimingOptions): number {
   const fans = computeFans(t.shape);
-  const fan = (opts.mode ?? 'fanIn') === 'fanIn' ? fans.fanIn : fans.fanOut;
+  const mode = opts.mode ?? 'fanIn';
+  if (mode !== 'fanIn' && mode !== 'fanOut') throw new Error(`init.kaiming: mode must be 'fanIn' or 'fanOut', got '${String(mode)}'`);
+  const fan = mode === 'fanIn' ? fans.fanIn : fans.fanOut;
   const gain = calculateGain(opts.nonlinearity ?? 'leakyRelu', opts.a ?? 0);
   return gain / Math.sqrt(fan);
 }

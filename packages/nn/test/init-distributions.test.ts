@@ -51,6 +51,11 @@ describe('init', () => {
     expect(ku.max).toBeLessThanOrEqual(Math.sqrt(6 / 256));
   });
 
+  it('kaiming rejects an unknown mode (PyTorch\'s spelling fan_in used to mean fanOut silently)', () => {
+    expect(() => init.kaimingUniform(zeros([4, 3]), { mode: 'fan_in' as 'fanIn' })).toThrow("mode must be 'fanIn' or 'fanOut', got 'fan_in'");
+    expect(() => init.kaimingNormal(zeros([4, 3]), { mode: 'fan_out' as 'fanOut' })).toThrow("got 'fan_out'");
+  });
+
   it('orthogonal gives orthonormal rows (wide) or columns (tall), with gain', () => {
     for (const [rows, cols] of [[6, 10], [12, 4], [5, 5]]) {
       const w = init.orthogonal(zeros([rows, cols]), { gain: 2, generator: g() }).toTypedArray();

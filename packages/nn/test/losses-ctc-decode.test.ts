@@ -27,6 +27,14 @@ describe('LogProbMatrix', () => {
     expect(() => LogProbMatrix.fromProbs(lp.data, 2, 3)).toThrow('do not apply log twice');
     expect(() => LogProbMatrix.fromLogProbs(lp.data, 3, 3)).toThrow('T·C');
   });
+
+  it('fromLogits refuses rows without a finite normalisation instead of producing NaN log-probabilities', () => {
+    expect(() => LogProbMatrix.fromLogits(Float32Array.from([0, 1, 2, NaN, 1, 2]), 2, 3)).toThrow('LogProbMatrix.fromLogits: frame 1 has no finite normalisation (log Σ exp = NaN)');
+    expect(() => LogProbMatrix.fromLogits(Float32Array.from([Infinity, 1, 2]), 1, 3)).toThrow('frame 0 has no finite normalisation');
+    expect(() => LogProbMatrix.fromLogits(Float32Array.from([-Infinity, -Infinity, -Infinity]), 1, 3)).toThrow('log Σ exp = -Infinity');
+    // Some -Infinity logits are fine (impossible classes).
+    expect(Array.from(LogProbMatrix.fromLogits(Float32Array.from([-Infinity, 0, 0]), 1, 3).data)).toEqual([-Infinity, -Math.LN2, -Math.LN2]);
+  });
 });
 
 describe('ctcGreedyDecode', () => {
@@ -105,5 +113,14 @@ describe('ctcPrefixBeamSearch', () => {
     const full = ctcPrefixBeamSearch(lp, { beamWidth: 8, pruneLogProb: -Infinity });
     expect(pruned[0].ids).toEqual(full[0].ids);
     expect(ctcPrefixBeamSearch(lp, { beamWidth: 8, nBest: 2 })).toHaveLength(2);
+  });
+
+  it('rejects an nBest that is not a positive integer and a NaN pruneLogProb', () => {
+    const lp = randomMatrix(6, 4, 3);
+    // nBest -1 used to return all hypotheses but the last (slice(0, -1)).
+    expect(() => ctcPrefixBeamSearch(lp, { beamWidth: 3, nBest: -1 })).toThrow('nBest must be a positive integer, got -1');
+    expect(() => ctcPrefixBeamSearch(lp, { beamWidth: 3, nBest: 0 })).toThrow('got 0');
+    expect(() => ctcPrefixBeamSearch(lp, { beamWidth: 3, nBest: 1.5 })).toThrow('got 1.5');
+    expect(() => ctcPrefixBeamSearch(lp, { beamWidth: 3, pruneLogProb: NaN })).toThrow('pruneLogProb must be a number');
   });
 });

@@ -73,6 +73,25 @@ describe('closed-form schedules', () => {
     expect(() => s.step()).toThrow('stepped 11 times but totalSteps is 10');
   });
 
+  it('OneCycleLR with a zero-width phase stays finite (no 0/0) and rejects non-positive div factors', () => {
+    const minLr = 0.04 / 1e4;
+    const cosAnneal = (a: number, b: number, p: number) => b + ((a - b) / 2) * (Math.cos(Math.PI * p) + 1);
+    // pctStart·totalSteps = 1: the warmup phase ends at step 0, so step 0 is already at the peak.
+    const opt = sgd(0.1, 0.9);
+    const got = lrs(new OneCycleLR(opt, { maxLr: 1, totalSteps: 10, pctStart: 0.1, cycleMomentum: true }), 10);
+    expectClose(got, Array.from({ length: 10 }, (_, t) => (t === 0 ? 1 : cosAnneal(1, minLr, t / 9))));
+    expect(opt.paramGroups[0].momentum).toBeCloseTo(0.95, 12);
+    expect(lrs(new OneCycleLR(sgd(), { maxLr: 1, totalSteps: 2, pctStart: 0.5 }), 2)[0]).toBe(1);
+    // Three phases whose last one has zero width: stepping to totalSteps lands on the final lr.
+    const s = new OneCycleLR(sgd(), { maxLr: 1, totalSteps: 10, pctStart: 0.55, threePhase: true });
+    const three = lrs(s, 11);
+    expect(three.every(Number.isFinite)).toBe(true);
+    expect(three[10]).toBeCloseTo(minLr, 15);
+    expect(() => new OneCycleLR(sgd(), { maxLr: 1, totalSteps: 10, divFactor: 0 })).toThrow('divFactor must be finite and > 0');
+    expect(() => new OneCycleLR(sgd(), { maxLr: 1, totalSteps: 10, finalDivFactor: -1 })).toThrow('finalDivFactor must be finite and > 0');
+    expect(() => new OneCycleLR(sgd(), { maxLr: NaN, totalSteps: 10 })).toThrow('maxLr must be finite');
+  });
+
   it('OneCycleLR cycles SGD momentum and Adam β1 inversely to the lr', () => {
     const opt = sgd(0.1, 0.9);
     const s = new OneCycleLR(opt, { maxLr: 1, totalSteps: 10, cycleMomentum: true });
@@ -113,6 +132,11 @@ describe('ReduceLROnPlateau', () => {
     s2.step(2);
     expect(opt2.paramGroups[0].lr).toBe(0.5);
     expect(() => s2.step()).toThrow('pass the monitored metric');
+  });
+  it('rejects an unknown mode or thresholdMode instead of silently using the other one', () => {
+    // PyTorch spells it 'min'; 'MIN' used to be taken as 'max' and cut the lr while the loss fell.
+    expect(() => new ReduceLROnPlateau(sgd(), { mode: 'MIN' as 'min' })).toThrow("mode must be 'min' or 'max', got 'MIN'");
+    expect(() => new ReduceLROnPlateau(sgd(), { thresholdMode: 'relative' as 'rel' })).toThrow("thresholdMode must be 'rel' or 'abs', got 'relative'");
   });
 });
 

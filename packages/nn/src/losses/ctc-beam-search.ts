@@ -81,6 +81,9 @@ export function ctcPrefixBeamSearch(lp: LogProbMatrix, opts: CtcPrefixBeamSearch
   if (!Number.isInteger(blank) || blank < 0 || blank >= C) throw new Error(`ctcPrefixBeamSearch: blank = ${blank} is out of range [0, ${C})`);
   if (!Number.isInteger(beamWidth) || beamWidth < 1) throw new Error(`ctcPrefixBeamSearch: beamWidth must be a positive integer, got ${beamWidth}`);
   if (!Number.isInteger(topK) || topK < 1) throw new Error(`ctcPrefixBeamSearch: topK must be a positive integer, got ${opts.topK}`);
+  // slice(0, -1) would silently drop the last hypothesis; NaN would prune every label but the argmax.
+  if (opts.nBest !== undefined && !(Number.isInteger(opts.nBest) && opts.nBest >= 1)) throw new Error(`ctcPrefixBeamSearch: nBest must be a positive integer, got ${opts.nBest}`);
+  if (Number.isNaN(prune)) throw new Error('ctcPrefixBeamSearch: pruneLogProb must be a number (-Infinity disables pruning), got NaN');
 
   const trie = new PrefixTrie(C);
   const allowCache = new Map<number, boolean>();

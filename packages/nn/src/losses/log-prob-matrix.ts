@@ -47,6 +47,8 @@ export class LogProbMatrix {
     const out = new Float64Array(T * C);
     for (let t = 0; t < T; t++) {
       const lse = rowLogSumExp(logits, t * C, C);
+      // NaN, +Infinity or an all -Infinity row would give a row of NaN "log-probabilities".
+      if (!Number.isFinite(lse)) throw new Error(`LogProbMatrix.fromLogits: frame ${t} has no finite normalisation (log Σ exp = ${lse}); the logits contain NaN, +Infinity or only -Infinity`);
       for (let c = 0; c < C; c++) out[t * C + c] = logits[t * C + c] - lse;
     }
     return new LogProbMatrix(out, T, C);

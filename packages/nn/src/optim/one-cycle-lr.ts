@@ -55,8 +55,11 @@ export class OneCycleLR extends ClosedFormScheduler {
     const groups = optimizer.paramGroups;
     const maxLrs = typeof opts.maxLr === 'number' ? groups.map(() => opts.maxLr as number) : [...opts.maxLr];
     if (maxLrs.length !== groups.length) throw new Error(`OneCycleLR: maxLr has ${maxLrs.length} values for ${groups.length} parameter groups`);
+    if (!maxLrs.every((v) => Number.isFinite(v) && v >= 0)) throw new Error(`OneCycleLR: maxLr must be finite and ≥ 0, got ${JSON.stringify(opts.maxLr)}`);
     const div = opts.divFactor ?? 25;
     const finalDiv = opts.finalDivFactor ?? 1e4;
+    if (!(Number.isFinite(div) && div > 0)) throw new Error(`OneCycleLR: divFactor must be finite and > 0, got ${div}`);
+    if (!(Number.isFinite(finalDiv) && finalDiv > 0)) throw new Error(`OneCycleLR: finalDivFactor must be finite and > 0, got ${finalDiv}`);
     this.levels = maxLrs.map((max) => ({ initial: max / div, max, min: max / div / finalDiv }));
     this.phases = opts.threePhase
       ? [
@@ -84,7 +87,12 @@ export class OneCycleLR extends ClosedFormScheduler {
     let start = 0;
     for (let i = 0; i < this.phases.length; i++) {
       const phase = this.phases[i];
-      if (step <= phase.endStep || i === this.phases.length - 1) return { phase, pct: (step - start) / (phase.endStep - start) };
+      if (step <= phase.endStep || i === this.phases.length - 1) {
+        // A phase can have zero width (e.g. pctStart·totalSteps = 1 puts the peak at step 0):
+        // it is already complete, so its end value applies instead of 0/0 = NaN.
+        const width = phase.endStep - start;
+        return { phase, pct: width > 0 ? (step - start) / width : 1 };
+      }
       start = phase.endStep;
     }
     throw new Error('OneCycleLR: unreachable');

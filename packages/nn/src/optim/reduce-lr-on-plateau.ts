@@ -40,11 +40,13 @@ export class ReduceLROnPlateau implements LrScheduler {
 
   constructor(private readonly optimizer: SchedulableOptimizer, opts: ReduceLROnPlateauOptions = {}) {
     this.mode = opts.mode ?? 'min';
+    if (this.mode !== 'min' && this.mode !== 'max') throw new Error(`ReduceLROnPlateau: mode must be 'min' or 'max', got '${String(this.mode)}'`);
     this.factor = opts.factor ?? 0.1;
     if (!(this.factor < 1 && this.factor >= 0)) throw new Error(`ReduceLROnPlateau: factor must be in [0, 1), got ${this.factor}`);
     this.patience = opts.patience ?? 10;
     this.threshold = opts.threshold ?? 1e-4;
     this.thresholdMode = opts.thresholdMode ?? 'rel';
+    if (this.thresholdMode !== 'rel' && this.thresholdMode !== 'abs') throw new Error(`ReduceLROnPlateau: thresholdMode must be 'rel' or 'abs', got '${String(this.thresholdMode)}'`);
     this.cooldown = opts.cooldown ?? 0;
     const n = optimizer.paramGroups.length;
     this.minLrs = typeof opts.minLr === 'object' ? [...opts.minLr] : new Array<number>(n).fill(opts.minLr ?? 0);
