@@ -122,6 +122,21 @@ for (const threads of [1, 2]) {
       });
     }
 
+    it('an empty batch gives empty outputs and zero weight gradients (the kernels decline; the sliced job used to wait forever)', (ctx) => {
+      if (!h.backend) ctx.skip();
+      withBackend(h.name, () => {
+        const x = randn([0, 2, 5, 5], { requiresGrad: true });
+        const w = randn([3, 2, 3, 3], { requiresGrad: true });
+        const b = randn([3], { requiresGrad: true });
+        const y = conv2d(x, w, b, { padding: 1, activation: 'relu' });
+        expect(y.shape).toEqual([0, 3, 5, 5]);
+        y.sum().backward();
+        expect(x.grad!.shape).toEqual([0, 2, 5, 5]);
+        expect([...w.grad!.toTypedArray()].every((v) => v === 0) && [...b.grad!.toTypedArray()].every((v) => v === 0)).toBe(true);
+        expect(conv2dMaxPool(randn([0, 2, 6, 6]), w.detach(), null, {}, 2).shape).toEqual([0, 3, 2, 2]);
+      });
+    });
+
     for (const c of POOL_CASES) {
       it(`conv2dMaxPool ${c.name}: the fused kernels match conv2d then maxPool2d on the TypeScript path`, (ctx) => {
         if (!h.backend) ctx.skip();

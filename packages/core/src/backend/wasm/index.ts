@@ -412,6 +412,9 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
 
   function conv2dForward(g: ConvKernelGeometry, x: FloatArray, weight: FloatArray, bias: FloatArray | null, out: FloatArray, relu = false, pool: ConvMaxPool | null = null): boolean {
     if (!(x instanceof Float32Array) || !(weight instanceof Float32Array) || !(out instanceof Float32Array) || (bias && !(bias instanceof Float32Array))) return false;
+    // An empty batch has no slices to share out (convSlices divides by n, and the job
+    // would wait forever for NaN tiles): the reference loops handle it.
+    if (g.n === 0) return false;
     const pp = poolPlan(g, pool, out.length);
     if (pp === false) return false;
     const L = g.oh * g.ow;
@@ -441,6 +444,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
 
   function conv2dBackward(g: ConvKernelGeometry, x: FloatArray, weight: FloatArray, gy: FloatArray, dx: FloatArray | null, dw: FloatArray | null, db: FloatArray | null, reluOut: FloatArray | null = null, pool: ConvMaxPool | null = null): boolean {
     if (!(x instanceof Float32Array) || !(weight instanceof Float32Array) || !(gy instanceof Float32Array)) return false;
+    if (g.n === 0) return false; // as in conv2dForward
     if (reluOut && (!(reluOut instanceof Float32Array) || reluOut.length !== gy.length)) return false;
     if ((dx && !(dx instanceof Float32Array)) || (dw && !(dw instanceof Float32Array)) || (db && !(db instanceof Float32Array))) return false;
     const pp = poolPlan(g, pool, gy.length);
