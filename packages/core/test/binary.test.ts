@@ -64,6 +64,14 @@ describe('binary forward', () => {
     expect(tensor([1], { dtype: 'uint8' }).add(tensor([2], { dtype: 'int32' })).dtype).toBe('int32');
   });
 
+  it('int32 products wrap exactly (two\'s complement), also past 2^53', () => {
+    const big = tensor([2147483647, 65537, -2147483648], { dtype: 'int32' });
+    // (2^31 - 1)^2 = 2^62 - 2^32 + 1 ≡ 1 (mod 2^32); a double product rounded that away to 0.
+    expect(big.mul(big).toArray()).toEqual([1, 131073, 0]);
+    expect(big.mul(2147483647).toArray()).toEqual([1, 2147418111, -2147483648]);
+    expect(tensor([3, -4], { dtype: 'int32' }).T.mul(tensor([[5], [6]], { dtype: 'int32' })).toArray()).toEqual([[15, -20], [18, -24]]);
+  });
+
   it('throws naming the op and the shapes', () => {
     expect(() => add(A(), tensor([1, 2]))).toThrow('add: shapes [2,3] and [2] cannot be broadcast (dimension 1: 3 vs 2)');
     expect(() => mul(tensor([[1, 2]]), tensor([[1], [2], [3]]).T)).toThrow(/mul: shapes \[1,2\] and \[1,3\]/);
@@ -83,6 +91,22 @@ describe('binary gradients (float64 gradcheck)', () => {
     expectGrad((a, b) => pow(a, b), [rnd([2, 3], 11, { mean: 2, std: 0.3 }), rnd([3], 12)]);
     expectGrad((a) => pow(a, 3), [rnd([2, 2], 13)]);
     expectGrad((b) => pow(2, b), [rnd([3], 14)]);
+  });
+
+  it('pow gradients at a zero or negative base follow PyTorch', () => {
+    // d/da a^0 = 0 everywhere, also at a = 0 (the formula 0 · 0^-1 gives NaN).
+    for (const dtype of ['float32', 'float64'] as const) {
+      const a = tensor([0, 2], { dtype, requiresGrad: true });
+      pow(a, 0).sum().backward();
+      expect(a.grad!.toArray()).toEqual([0, 0]);
+      const t = tensor([0, 2], { dtype, requiresGrad: true });
+      pow(t, tensor([0, 0], { dtype })).sum().backward();
+      expect(t.grad!.toArray()).toEqual([0, 0]);
+      // d/db a^b = a^b ln a: 0 at a = 0 with b >= 0, NaN for a negative base, -inf for 0^negative.
+      const b = tensor([3, 0, 2, -1, 1], { dtype, requiresGrad: true });
+      pow(tensor([0, 0, -2, 0, Math.E], { dtype }), b).sum().backward();
+      expectClose(b.grad!, [0, 0, NaN, -Infinity, Math.E], 1e-6);
+    }
   });
 
   it('maximum / minimum away from ties', () => {

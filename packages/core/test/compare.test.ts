@@ -24,6 +24,20 @@ describe('comparisons', () => {
     expect(tensor([1, 2], { dtype: 'int32' }).lt(1.5).toArray()).toEqual([true, false]);
   });
 
+  it('integer tensors against numbers they cannot hold compare by value', () => {
+    const u8 = tensor([0, 1, 255], { dtype: 'uint8' });
+    // -1 and 256 used to wrap to 255 and 0 first.
+    expect(u8.gt(-1).toArray()).toEqual([true, true, true]);
+    expect(lt(-1, u8).toArray()).toEqual([true, true, true]);
+    expect(u8.eq(256).toArray()).toEqual([false, false, false]);
+    expect(u8.lt(256).toArray()).toEqual([true, true, true]);
+    const i = tensor([16777217, -5, 2147483647], { dtype: 'int32' });
+    expect(i.lt(3e9).toArray()).toEqual([true, true, true]); // 3e9 wrapped to a negative int32
+    expect(i.eq(16777217.5).toArray()).toEqual([false, false, false]); // float32 rounds both to 2^24
+    expect(i.eq(16777217).toArray()).toEqual([true, false, false]);
+    expect(i.le(-5).dtype).toBe('bool');
+  });
+
   it('non-contiguous inputs', () => {
     const a = tensor([[1, 5], [7, 2]]);
     expect(a.T.gt(a).toArray()).toEqual([[false, true], [false, false]]);
@@ -86,6 +100,14 @@ describe('clamp', () => {
     expect(x.grad!.toArray()).toEqual([0, 1, 1, 0]);
     expectGrad((v) => clamp(v, -0.8, 0.9).mul(v), [f64([[-1.5, -0.3], [0.2, 1.4]])]);
     expectGrad((v) => v.T.clamp(0), [f64([[-1.5, -0.3], [0.2, 1.4]])]);
+  });
+
+  it('a fractional bound makes an integer tensor float32 (as in PyTorch) instead of truncating the bound', () => {
+    const c = tensor([1, 2, 3], { dtype: 'int32' }).clamp(1.5);
+    expect(c.dtype).toBe('float32');
+    expect(c.toArray()).toEqual([1.5, 2, 3]); // was int32 [1, 2, 3]: 1 is below min
+    expect(tensor([0, 2, 3], { dtype: 'uint8' }).clamp(0.5, 2.5).toArray()).toEqual([0.5, 2, 2.5]);
+    expect(tensor([-5, 5], { dtype: 'int32' }).clamp(-Infinity, 2).dtype).toBe('int32');
   });
 
   it('rejects min > max', () => {

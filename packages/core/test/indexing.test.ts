@@ -116,6 +116,16 @@ describe('maskedFill', () => {
     expectGrad((v) => maskedFill(v, tensor([true, false, false]), 2).square(), [rnd([2, 3], 9)]);
   });
 
+  it('a value the integer dtype cannot hold is an error, not a wrapped number; bool stores 0/1', () => {
+    const mask = tensor([true, false]);
+    expect(() => maskedFill(tensor([1, 2], { dtype: 'uint8' }), mask, 300)).toThrow('maskedFill: value 300 does not fit dtype uint8');
+    expect(() => maskedFill(tensor([1, 2], { dtype: 'uint8' }), mask, -1)).toThrow('maskedFill: value -1 does not fit dtype uint8');
+    expect(() => maskedFill(tensor([1, 2], { dtype: 'int32' }), mask, 2 ** 31)).toThrow('maskedFill: value 2147483648 does not fit dtype int32');
+    expect(maskedFill(tensor([1, 2], { dtype: 'uint8' }), mask, 255).toArray()).toEqual([255, 2]);
+    const b = maskedFill(tensor([false, false]), mask, 2);
+    expect(b.eq(tensor([true, false])).toArray()).toEqual([true, true]); // 2 was stored raw: true != true
+  });
+
   it('mask must broadcast to the input shape', () => {
     expect(() => maskedFill(A(), tensor([[true], [false], [true]]), 0)).toThrow(/maskedFill: shapes \[2,3\] and \[3,1\] cannot be broadcast/);
     expect(() => maskedFill(tensor([1, 2]), tensor([[true], [false]]), 0)).toThrow('maskedFill: mask of shape [2,1] cannot broadcast to input shape [2]');
@@ -129,6 +139,9 @@ describe('index validation', () => {
     expect(() => gather(A(), 1, tensor([[0]]))).toThrow('gather: index must have an integer dtype (int32), got float32');
     expect(() => gather(A(), 1, idx([0]))).toThrow('gather: index rank 1 must equal input rank 2 (shapes [1] and [2,3])');
     expect(() => indexSelect(A(), 0, [2])).toThrow('indexSelect: index 2 is out of range for dimension 0 of size 2');
+    // A plain list used to go through Int32Array.from: 1.5 picked row 1, NaN row 0.
+    expect(() => indexSelect(A(), 0, [0.5])).toThrow('indexSelect: index 0.5 is not an integer');
+    expect(() => indexSelect(A(), 0, [NaN])).toThrow('indexSelect: index NaN is not an integer');
     expect(() => scatterAdd(zeros([2]), 0, idx([5]), tensor([1]))).toThrow(/scatterAdd: index 5 is out of range/);
   });
 });

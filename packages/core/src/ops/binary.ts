@@ -21,6 +21,9 @@ const ROW: Record<string, BinaryRowKernel> = {
   sub: (a, ai, as, b, bi, bs, o, oi, n) => { for (let j = 0; j < n; j++) o[oi + j] = a[ai + j * as] - b[bi + j * bs]; },
   mul: (a, ai, as, b, bi, bs, o, oi, n) => { for (let j = 0; j < n; j++) o[oi + j] = a[ai + j * as] * b[bi + j * bs]; },
   div: (a, ai, as, b, bi, bs, o, oi, n) => { for (let j = 0; j < n; j++) o[oi + j] = a[ai + j * as] / b[bi + j * bs]; },
+  // int32 products above 2^53 lose their low bits in a double before the typed
+  // array wraps them; Math.imul gives the exact two's-complement product, as in PyTorch.
+  mulInt32: (a, ai, as, b, bi, bs, o, oi, n) => { for (let j = 0; j < n; j++) o[oi + j] = Math.imul(a[ai + j * as], b[bi + j * bs]); },
   pow: rowKernel(Math.pow),
   maximum: rowKernel((x, y) => (x > y || Number.isNaN(x) ? x : y)),
   minimum: rowKernel((x, y) => (x < y || Number.isNaN(x) ? x : y)),
@@ -51,7 +54,8 @@ function arith(op: 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum'
   const a = asTensor(op, x, dtype);
   const b = asTensor(op, y, dtype);
   const fast = op === 'pow' ? undefined : op;
-  return [a, b, broadcastKernel(op, a, b, dtype, ROW[op], fast)];
+  const row = op === 'mul' && dtype === 'int32' ? ROW.mulInt32 : ROW[op];
+  return [a, b, broadcastKernel(op, a, b, dtype, row, fast)];
 }
 
 export function add(x: TensorLike, y: TensorLike, alpha?: number): Tensor {
@@ -82,9 +86,11 @@ export function div(x: TensorLike, y: TensorLike): Tensor {
 export function pow(x: TensorLike, y: TensorLike): Tensor {
   const [a, b, out] = arith('pow', x, y);
   return record(out, 'pow', [a, b], (g) => [
-    a.requiresGrad ? sumToShape(mul(g, mul(b, pow(a, sub(b, 1)))), a.shape) : null,
-    // d/db a^b = a^b · ln a; defined as 0 where a = 0 (the limit for b > 0).
-    b.requiresGrad ? sumToShape(mul(g, mul(out, a.maximum(0).log().maximum(-1e300))).mul(a.ne(0).to(a.dtype)), b.shape) : null,
+    // d/da a^b = b·a^(b-1); 0 where b = 0 (a^0 is constant), where the formula gives 0·0^-1 = NaN at a = 0.
+    a.requiresGrad ? sumToShape(mul(g, mul(b, pow(a, sub(b, 1))).maskedFill(b.eq(0), 0)), a.shape) : null,
+    // d/db a^b = a^b · ln a; 0 where a = 0 and b >= 0 (the limit), NaN for a < 0 (ln a), as in PyTorch.
+    // Masked after the product: 0 · ln 0 = 0 · -inf is NaN, and no finite stand-in for -inf survives float32.
+    b.requiresGrad ? sumToShape(mul(g, mul(out, a.log()).maskedFill(a.eq(0).mul(b.ge(0)), 0)), b.shape) : null,
   ]);
 }
 

@@ -1,6 +1,6 @@
 /** Comparisons (bool results, no gradient), where() and clamp(). */
 import { record } from '../autograd.js';
-import { allocate } from '../dtype.js';
+import { allocate, castScalar, isFloatDType } from '../dtype.js';
 import { broadcastShapes } from '../shape.js';
 import { Tensor, type TensorLike } from '../tensor.js';
 import { broadcastKernel } from './binary.js';
@@ -16,7 +16,13 @@ function cmpKernel(f: (x: number, y: number) => boolean): BinaryRowKernel {
 }
 
 function compare(op: string, x: TensorLike, y: TensorLike, f: (x: number, y: number) => boolean): Tensor {
-  const dtype = resultDType(x, y);
+  let dtype = resultDType(x, y);
+  // A number that the integer dtype cannot hold (uint8 vs -1, int32 vs 3e9, int32 vs
+  // 16777217.5 that float32 rounds) would wrap or round before comparing; compare
+  // exactly in float64 instead (every int32/uint8 value is exact there).
+  const t = x instanceof Tensor ? x : y instanceof Tensor ? y : null;
+  const s = t === x ? y : x;
+  if (t && typeof s === 'number' && !isFloatDType(t.dtype) && castScalar(s, dtype) !== s) dtype = 'float64';
   return broadcastKernel(op, asTensor(op, x, dtype), asTensor(op, y, dtype), 'bool', cmpKernel(f));
 }
 
@@ -51,6 +57,9 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null): Tens
   const lo = min ?? -Infinity;
   const hi = max ?? Infinity;
   if (lo > hi) throw new Error(`clamp: min ${lo} is greater than max ${hi}`);
+  // A fractional bound makes an integer tensor float32 (PyTorch's type promotion);
+  // clamping in int32 would truncate the bound and return values below min.
+  if (!isFloatDType(x.dtype) && ((Number.isFinite(lo) && !Number.isInteger(lo)) || (Number.isFinite(hi) && !Number.isInteger(hi)))) x = x.to('float32');
   const src = x.toTypedArray();
   const out = x.zerosLike();
   const o = out.storage;

@@ -1,6 +1,6 @@
 /** Index-based ops: gather, scatterAdd, indexSelect, oneHot, maskedFill. */
 import { record } from '../autograd.js';
-import { allocate, isFloatDType, type DType } from '../dtype.js';
+import { allocate, castScalar, isFloatDType, type DType } from '../dtype.js';
 import { broadcastShapes, fmtShape, normAxis, numel } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { assignInto, expand, slice } from './view.js';
@@ -79,6 +79,10 @@ export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): 
 /** Selects entries along `dim` by a 1-D list of indices (rows of an embedding, for example). */
 export function indexSelect(x: Tensor, dim: number, index: Tensor | readonly number[]): Tensor {
   const d = normAxis('indexSelect', dim, x.rank);
+  if (Array.isArray(index)) {
+    // Checked before Int32Array.from, which would silently turn 1.5 into 1 and NaN into 0.
+    for (const j of index as number[]) if (!Number.isInteger(j)) throw new Error(`indexSelect: index ${j} is not an integer`);
+  }
   const idx = Array.isArray(index) ? Int32Array.from(index as number[]) : checkIndex('indexSelect', index as Tensor);
   if (!Array.isArray(index) && (index as Tensor).rank > 1) throw new Error(`indexSelect: index must be 1-D, got shape ${fmtShape((index as Tensor).shape)}`);
   const xc = x.contiguous();
@@ -136,7 +140,9 @@ export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
   const m = expand(mask, shape).toTypedArray();
   const src = x.toTypedArray();
   const out = allocate(x.dtype, src.length);
-  if (!isFloatDType(x.dtype) && !Number.isInteger(value)) throw new Error(`maskedFill: value ${value} does not fit dtype ${x.dtype}`);
-  for (let i = 0; i < out.length; i++) out[i] = m[i] ? value : src[i];
+  // The typed array would wrap an out-of-range value (300 into uint8 is 44); bool stores any value as 0/1.
+  if (!isFloatDType(x.dtype) && x.dtype !== 'bool' && castScalar(value, x.dtype) !== value) throw new Error(`maskedFill: value ${value} does not fit dtype ${x.dtype}`);
+  const v = castScalar(value, x.dtype);
+  for (let i = 0; i < out.length; i++) out[i] = m[i] ? v : src[i];
   return record(new Tensor(out, x.shape, x.dtype), 'maskedFill', [x], (g) => [maskedFill(g.contiguous(), mask, 0)]);
 }
