@@ -25,7 +25,7 @@ function checkDType(op: string, dtype: unknown): DType {
 }
 
 function finish(t: Tensor, opts: CreateOptions | undefined): Tensor {
-  if (opts?.requiresGrad) t.requiresGrad = true;
+  if (opts?.requiresGrad) t.requiresGrad_();
   return t;
 }
 
@@ -71,7 +71,8 @@ export function tensor(data: NestedArray | TypedArray | readonly number[], opts:
     assertValidShape('tensor', shape);
     if (numel(shape) !== arr.length) throw new Error(`tensor: shape ${fmtShape(shape)} needs ${numel(shape)} elements but the data has ${arr.length}`);
     let storage: TypedArray;
-    if (dtypeOfArray(arr) === dtype || (dtype === 'bool' && arr instanceof Uint8Array)) storage = arr;
+    // A Uint8Array can back a bool tensor only if it holds 0/1: ops compare and sum the raw bytes.
+    if (dtypeOfArray(arr) === dtype || (dtype === 'bool' && arr instanceof Uint8Array && arr.every((v) => v <= 1))) storage = arr;
     else {
       storage = allocate(dtype, arr.length);
       for (let i = 0; i < arr.length; i++) storage[i] = castScalar(arr[i], dtype);
@@ -129,6 +130,8 @@ export function arange(start: number, end?: number, step = 1, opts: CreateOption
     start = 0;
   }
   if (step === 0 || !Number.isFinite(step)) throw new Error(`arange: step must be a non-zero finite number, got ${step}`);
+  // NaN would give a tensor of shape [NaN], an infinite end a RangeError from the typed array.
+  if (!Number.isFinite(start) || !Number.isFinite(end)) throw new Error(`arange: start and end must be finite numbers, got ${start} and ${end}`);
   const n = Math.max(0, Math.ceil((end - start) / step));
   const dtype = opts.dtype ?? (Number.isInteger(start) && Number.isInteger(end) && Number.isInteger(step) ? 'int32' : 'float32');
   const data = allocate(checkDType('arange', dtype), n);
@@ -154,9 +157,17 @@ export function eye(n: number, m = n, opts: CreateOptions = {}): Tensor {
   return t;
 }
 
+/** Uniform and normal draws are real numbers: an integer dtype would silently truncate them (PyTorch refuses too). */
+function floatDType(op: string, dtype: unknown): DType {
+  const d = checkDType(op, dtype);
+  if (d !== 'float32' && d !== 'float64') throw new Error(`${op}: dtype must be float32 or float64, got ${d} (use randint for integers)`);
+  return d;
+}
+
 /** Uniform [low, high) from the given (or default) seeded generator. */
 export function rand(shape: readonly number[], opts: RandomOptions & { low?: number; high?: number } = {}): Tensor {
   assertValidShape('rand', shape);
+  floatDType('rand', opts.dtype);
   const g = opts.generator ?? getDefaultGenerator();
   const t = zeros(shape, { dtype: opts.dtype ?? 'float32' });
   const lo = opts.low ?? 0;
@@ -168,6 +179,7 @@ export function rand(shape: readonly number[], opts: RandomOptions & { low?: num
 /** Normal(mean, std) from the given (or default) seeded generator. */
 export function randn(shape: readonly number[], opts: RandomOptions & { mean?: number; std?: number } = {}): Tensor {
   assertValidShape('randn', shape);
+  floatDType('randn', opts.dtype);
   const g = opts.generator ?? getDefaultGenerator();
   const t = zeros(shape, { dtype: opts.dtype ?? 'float32' });
   const mean = opts.mean ?? 0;
@@ -181,6 +193,10 @@ export function randint(low: number, high: number, shape: readonly number[], opt
   assertValidShape('randint', shape);
   const g = opts.generator ?? getDefaultGenerator();
   const t = zeros(shape, { dtype: opts.dtype ?? 'int32' });
+  // The typed array would wrap draws it cannot hold (randint(0, 2**32) gave negative int32s).
+  if ((t.dtype === 'int32' || t.dtype === 'uint8') && Number.isInteger(low) && Number.isInteger(high) && (castScalar(low, t.dtype) !== low || castScalar(high - 1, t.dtype) !== high - 1)) {
+    throw new Error(`randint: range [${low}, ${high}) does not fit dtype ${t.dtype}`);
+  }
   for (let i = 0; i < t.storage.length; i++) t.storage[i] = g.randint(low, high);
   return t;
 }

@@ -4,7 +4,7 @@
  * tensor and records a gradient node when an input requires grad.
  */
 import { backward as runBackward, type GradNode } from './autograd.js';
-import { allocate, castScalar, type DType, type TypedArray } from './dtype.js';
+import { allocate, castScalar, isFloatDType, type DType, type TypedArray } from './dtype.js';
 import { contiguousStrides, numel, type Shape } from './shape.js';
 import { copyStrided } from './kernels/strided.js';
 import { formatTensor } from './format.js';
@@ -88,6 +88,9 @@ export class Tensor {
   /** Marks this (leaf) tensor as requiring grad; returns this. */
   requiresGrad_(flag = true): this {
     if (!this.isLeaf && !flag) throw new Error('requiresGrad_: cannot turn off grad on a non-leaf tensor; use detach()');
+    // As in PyTorch: integer ops cut the graph (they cast to float first) and a leaf
+    // gradient would be truncated to the leaf's dtype, so the flag could only mislead.
+    if (flag && !isFloatDType(this.dtype)) throw new Error(`requiresGrad_: only float32/float64 tensors can require gradients, got ${this.dtype}`);
     this.requiresGrad = flag;
     return this;
   }

@@ -25,6 +25,15 @@ describe('requiresGrad and the graph', () => {
     expect(() => y.requiresGrad_(false)).toThrow(/requiresGrad_: cannot turn off grad on a non-leaf tensor/);
   });
 
+  it('requiresGrad_ refuses integer and bool tensors (as PyTorch)', () => {
+    // Ops cast such inputs to float first, cutting the graph ('does not require grad' at
+    // backward), and sum kept uint8 and handed back a truncated uint8 gradient.
+    for (const dtype of ['int32', 'uint8', 'bool'] as const) {
+      expect(() => tensor([1, 0], { dtype }).requiresGrad_()).toThrow(`requiresGrad_: only float32/float64 tensors can require gradients, got ${dtype}`);
+    }
+    expect(tensor([1], { dtype: 'int32' }).requiresGrad_(false).requiresGrad).toBe(false);
+  });
+
   it('integer-valued results do not require grad', () => {
     const x = tensor([1, 3, 2], { requiresGrad: true });
     expect(x.argmax().requiresGrad).toBe(false);

@@ -55,7 +55,19 @@ describe('tensor()', () => {
     expect(c.storage).not.toBe(data);
     expect(c.toArray()).toEqual([1, 2, 3, 4, 5, 6]);
     expect(tensor(new Int32Array([4, 5])).dtype).toBe('int32');
-    expect(tensor(new Uint8Array([1, 0]), { dtype: 'bool' }).toArray()).toEqual([true, false]);
+    const bytes = new Uint8Array([1, 0]);
+    expect(tensor(bytes, { dtype: 'bool' }).storage).toBe(bytes);
+    expect(tensor(bytes, { dtype: 'bool' }).toArray()).toEqual([true, false]);
+  });
+
+  it('a Uint8Array holding values other than 0/1 is copied as 0/1 for a bool tensor', () => {
+    const bytes = new Uint8Array([0, 2, 255]);
+    const b = tensor(bytes, { dtype: 'bool' });
+    expect(b.storage).not.toBe(bytes);
+    expect(Array.from(b.storage)).toEqual([0, 1, 1]);
+    // Shared raw bytes made true == true false and sums count 2s.
+    expect(b.eq(tensor([true, true, true])).toArray()).toEqual([false, true, true]);
+    expect(b.sum().item()).toBe(2);
   });
 
   it('reshapes flat nested data with the shape option', () => {
@@ -67,6 +79,13 @@ describe('tensor()', () => {
     expect(t.requiresGrad).toBe(true);
     expect(t.isLeaf).toBe(true);
     expect(tensor([1, 2]).requiresGrad).toBe(false);
+  });
+
+  it('refuses requiresGrad for integer and bool dtypes (as PyTorch)', () => {
+    expect(() => tensor([1, 2], { dtype: 'int32', requiresGrad: true })).toThrow('requiresGrad_: only float32/float64 tensors can require gradients, got int32');
+    expect(() => zeros([2], { dtype: 'uint8', requiresGrad: true })).toThrow(/got uint8/);
+    expect(() => arange(3, undefined, 1, { requiresGrad: true })).toThrow(/got int32/);
+    expect(arange(3, undefined, 1, { dtype: 'float64', requiresGrad: true }).requiresGrad).toBe(true);
   });
 });
 
@@ -104,6 +123,10 @@ describe('constant creators', () => {
     expect(arange(0, 2.5).dtype).toBe('float32');
     expect(arange(0, 2.5).toArray()).toEqual([0, 1, 2]);
     expect(arange(0, 3, 1, { dtype: 'float64' }).dtype).toBe('float64');
+    // NaN made a tensor of shape [NaN]; Infinity a RangeError from the typed array.
+    expect(() => arange(NaN)).toThrow('arange: start and end must be finite numbers, got 0 and NaN');
+    expect(() => arange(0, Infinity)).toThrow('arange: start and end must be finite numbers, got 0 and Infinity');
+    expect(() => arange(-Infinity, 0, 1)).toThrow(/arange: start and end must be finite/);
   });
 
   it('linspace includes both ends', () => {
@@ -151,6 +174,18 @@ describe('random creators', () => {
     const t = randint(-2, 3, [400], { generator: new Generator(11) });
     expect(t.dtype).toBe('int32');
     expect(new Set(Array.from(t.toTypedArray()))).toEqual(new Set([-2, -1, 0, 1, 2]));
+  });
+
+  it('refuse dtypes that would silently truncate or wrap the draws', () => {
+    // rand/randn into int32 gave mostly zeros (uniform) or truncated normals.
+    expect(() => rand([3], { dtype: 'int32' })).toThrow('rand: dtype must be float32 or float64, got int32 (use randint for integers)');
+    expect(() => randn([3], { dtype: 'bool' })).toThrow('randn: dtype must be float32 or float64, got bool');
+    expect(() => randn([3], { dtype: 'float16' as never })).toThrow("randn: unknown dtype 'float16'");
+    // randint(0, 2^32) stored draws past 2^31 as negative int32s.
+    expect(() => randint(0, 2 ** 32, [3])).toThrow('randint: range [0, 4294967296) does not fit dtype int32');
+    expect(() => randint(-1, 3, [3], { dtype: 'uint8' })).toThrow('randint: range [-1, 3) does not fit dtype uint8');
+    expect(randint(0, 256, [3], { dtype: 'uint8', generator: new Generator(1) }).dtype).toBe('uint8');
+    expect(randint(-(2 ** 31), 2 ** 31, [3], { generator: new Generator(1) }).dtype).toBe('int32');
   });
 });
 
