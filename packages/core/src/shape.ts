@@ -62,6 +62,8 @@ export function normAxis(op: string, axis: number, rank: number): number {
 export function normAxes(op: string, axes: number | readonly number[] | undefined, rank: number): number[] {
   if (axes === undefined) return Array.from({ length: rank }, (_, i) => i);
   const list = typeof axes === 'number' ? [axes] : axes;
+  // As in PyTorch, a scalar accepts dim 0 or -1 (sum, max, squeeze, flip, …): there is nothing to reduce.
+  if (rank === 0 && list.length === 1 && (list[0] === 0 || list[0] === -1)) return [];
   const set = new Set(list.map((a) => normAxis(op, a, rank)));
   if (set.size !== list.length) throw new Error(`${op}: repeated axis in [${list.join(',')}]`);
   return [...set].sort((x, y) => x - y);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { arange, chunk, concat, flip, pad, split, stack, tensor } from '@tensorkit/core';
+import { arange, chunk, concat, flip, pad, split, stack, tensor, zeros } from '@tensorkit/core';
 import { expectClose, expectGrad, rnd } from './helpers.js';
 
 const A = () => tensor([[1, 2], [3, 4]]);
@@ -50,6 +50,14 @@ describe('split / chunk', () => {
     expect(chunk(arange(6), 4).map((p) => p.toArray())).toEqual([[0, 1], [2, 3], [4, 5]]);
     expect(chunk(arange(5), 2).map((p) => p.toArray())).toEqual([[0, 1, 2], [3, 4]]);
     expect(chunk(A().T, 2, 1).map((p) => p.toArray())).toEqual([[[1], [2]], [[3], [4]]]);
+  });
+
+  it('an empty dimension gives one empty piece from split and `chunks` from chunk (as in PyTorch)', () => {
+    const e = zeros([0, 2]);
+    expect(split(e, 2).map((p) => p.shape)).toEqual([[0, 2]]);
+    expect(chunk(e, 3).map((p) => p.shape)).toEqual([[0, 2], [0, 2], [0, 2]]);
+    expect(chunk(zeros([2, 0]), 2, 1).map((p) => p.shape)).toEqual([[2, 0], [2, 0]]);
+    expect(split(e, [0, 0]).length).toBe(2);
   });
 });
 

@@ -107,6 +107,24 @@ describe('max / min / argmax / argmin', () => {
 
   it('rejects an empty reduction', () => {
     expect(() => zeros([2, 0]).max(1)).toThrow(/max: cannot reduce over an empty dimension/);
+    // argmax/argmin name themselves (they used to report 'max' and the flattened shape).
+    expect(() => zeros([0, 3]).argmax()).toThrow('argmax: cannot reduce over an empty dimension (shape [0,3])');
+    expect(() => zeros([2, 0]).argmin(1)).toThrow('argmin: cannot reduce over an empty dimension (shape [2,0])');
+  });
+
+  it('a scalar reduces over dim 0 or -1 (as in PyTorch)', () => {
+    const s = tensor(3, { dtype: 'float64', requiresGrad: true });
+    expect(s.sum(0).item()).toBe(3);
+    expect(s.sum(-1, true).shape).toEqual([]);
+    expect(s.mean(-1).item()).toBe(3);
+    expect(s.max(0).item()).toBe(3);
+    expect(s.argmax(0).item()).toBe(0);
+    expect(s.logsumexp(-1).item()).toBe(3);
+    expect(s.squeeze(0).shape).toEqual([]);
+    expect(flip(s, 0).item()).toBe(3);
+    s.mul(2).sum(0).backward();
+    expect(s.grad!.item()).toBe(2);
+    expect(() => s.sum(1)).toThrow('sum: axis 1 is out of range for a tensor of rank 0');
   });
 });
 
@@ -117,6 +135,16 @@ describe('logsumexp / prod', () => {
     expectClose(tensor([[1000, 1000], [-1000, -1000]], { dtype: 'float64' }).logsumexp(1), [1000 + Math.LN2, -1000 + Math.LN2], 1e-12);
     expectClose(tensor([[-Infinity, -Infinity], [0, -Infinity]]).logsumexp(1, true), [[-Infinity], [0]]);
     expectClose(tensor([[1, 2], [3, 4]]).T.logsumexp(1), [Math.log(Math.exp(1) + Math.exp(3)), Math.log(Math.exp(2) + Math.exp(4))], 1e-6);
+  });
+
+  it('logsumexp over an empty dimension is -inf (as in PyTorch), not a max error', () => {
+    expectClose(zeros([0, 3]).logsumexp(0), [-Infinity, -Infinity, -Infinity]);
+    expectClose(zeros([2, 0, 3]).logsumexp([1, 2], true), [[[-Infinity]], [[-Infinity]]]);
+    expect(logsumexp(zeros([0])).item()).toBe(-Infinity);
+    expect(zeros([0, 3]).logsumexp(1).shape).toEqual([0]);
+    const x = zeros([0, 3], { requiresGrad: true });
+    x.logsumexp(0).sum().backward();
+    expect(x.grad!.shape).toEqual([0, 3]);
   });
 
   it('prod', () => {

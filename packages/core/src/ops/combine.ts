@@ -52,7 +52,8 @@ export function split(x: Tensor, sizeOrSizes: number | readonly number[], dim = 
   let sizes: number[];
   if (typeof sizeOrSizes === 'number') {
     if (!Number.isInteger(sizeOrSizes) || sizeOrSizes <= 0) throw new Error(`split: size must be a positive integer, got ${sizeOrSizes}`);
-    sizes = [];
+    // An empty dimension still gives one (empty) piece, as in torch.split.
+    sizes = n === 0 ? [0] : [];
     for (let at = 0; at < n; at += sizeOrSizes) sizes.push(Math.min(sizeOrSizes, n - at));
   } else {
     sizes = [...sizeOrSizes];
@@ -72,6 +73,9 @@ export function split(x: Tensor, sizeOrSizes: number | readonly number[], dim = 
 export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
   if (!Number.isInteger(chunks) || chunks <= 0) throw new Error(`chunk: chunks must be a positive integer, got ${chunks}`);
   const n = x.shape[normAxis('chunk', dim, x.rank)];
+  // An empty dimension gives `chunks` empty pieces, as in torch.chunk (destructuring
+  // `const [a, b] = chunk(x, 2)` keeps working on an empty batch).
+  if (n === 0) return split(x, new Array<number>(chunks).fill(0), dim);
   return split(x, Math.max(1, Math.ceil(n / chunks)), dim);
 }
 

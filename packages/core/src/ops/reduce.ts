@@ -81,9 +81,9 @@ export function std(x: Tensor, dim?: number | readonly number[], keepdim = false
   return variance(x, dim, keepdim, correction).sqrt();
 }
 
-function extremum(op: 'max' | 'min', x: Tensor, dim: number | readonly number[] | undefined, keepdim: boolean): { values: Tensor; index: Int32Array; L: Layout } {
-  const L = layout(op, x, dim, keepdim);
-  if (L.inner === 0) throw new Error(`${op}: cannot reduce over an empty dimension (shape [${x.shape}])`);
+function extremum(op: 'max' | 'min', x: Tensor, dim: number | readonly number[] | undefined, keepdim: boolean, name: string = op): { values: Tensor; index: Int32Array; L: Layout } {
+  const L = layout(name, x, dim, keepdim);
+  if (L.inner === 0) throw new Error(`${name}: cannot reduce over an empty dimension (shape [${x.shape}])`);
   const out = allocate(x.dtype, L.outer);
   const index = new Int32Array(L.outer);
   const d = L.data;
@@ -130,7 +130,9 @@ export function min(x: Tensor, dim?: number | readonly number[], keepdim = false
 
 function argExtremum(op: 'max' | 'min', x: Tensor, dim: number | undefined, keepdim: boolean): Tensor {
   const src = dim === undefined ? reshape(x.detach(), [x.size]) : x;
-  const { index, L } = extremum(op, src, dim ?? 0, dim === undefined ? false : keepdim);
+  // Errors name argmax/argmin, with the caller's shape rather than the flattened one.
+  if (dim === undefined && x.size === 0) throw new Error(`arg${op}: cannot reduce over an empty dimension (shape [${x.shape}])`);
+  const { index, L } = extremum(op, src, dim ?? 0, dim === undefined ? false : keepdim, `arg${op}`);
   return new Tensor(index, L.outShape, 'int32');
 }
 
@@ -146,7 +148,11 @@ export function argmin(x: Tensor, dim?: number, keepdim = false): Tensor {
 /** log Σ exp(x), stable: the maximum is subtracted first. */
 export function logsumexp(x: Tensor, dim?: number | readonly number[], keepdim = false): Tensor {
   const xf = isFloatDType(x.dtype) ? x : x.to('float32');
-  const m = max(xf.detach(), dim, true);
+  // Over an empty slice the sum of exps is 0 and the answer -inf (as in PyTorch); max
+  // would throw there, and no shift is needed.
+  const axes = normAxes('logsumexp', dim, x.rank);
+  const keepShape = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
+  const m = axes.some((a) => x.shape[a] === 0) ? new Tensor(allocate(xf.dtype, numel(keepShape)), keepShape, xf.dtype) : max(xf.detach(), dim, true);
   // An all -inf slice keeps -inf instead of producing NaN from (-inf) - (-inf).
   const ms = m.storage;
   for (let i = 0; i < ms.length; i++) if (!Number.isFinite(ms[i])) ms[i] = 0;
