@@ -81,6 +81,8 @@ async function readFolderSet(dir: string, onProgress?: (done: number, total: num
   let done = 0;
   await mapLimit(listing.items, 8, async (item, i) => {
     const d = await loadDigitImage(item.path);
+    // An all-zero input would still be scored (eval) or trained on under its folder's label.
+    if (d.empty) throw new DataFormatError(item.path, 'no digit found (the image is blank or has too little contrast); remove it from the dataset');
     images.set(d.bytes, i * PIXELS);
     labels[i] = Number(item.className);
     onProgress?.(++done, n);

@@ -129,6 +129,8 @@ function checkOptions(o: RunOptions & { patience: number }): void {
   if (!(o.lr > 0) || !Number.isFinite(o.lr)) throw new UserError(`--lr must be a positive number, got ${o.lr}`);
   if (!Number.isInteger(o.seed) || o.seed < 0) throw new UserError(`--seed must be a non-negative integer, got ${o.seed}`);
   if (o.limit !== null) posInt('limit', o.limit);
+  // Batch norm normalises over the batch: one image per batch has no variance to normalise by.
+  if (o.arch === 'cnn' && o.batchSize < 2) throw new UserError(`--batch-size ${o.batchSize}: the cnn needs at least 2 images per batch (its batch norm normalises over the batch); use --batch-size 2 or more, or --arch mlp`);
 }
 
 /** Weight decay on conv/linear weights only; batch-norm scales and biases are left alone. */
@@ -143,6 +145,8 @@ function splitData(all: DigitSet, o: RunOptions): { train: DigitSet; val: DigitS
   const n = o.limit !== null ? Math.min(o.limit, all.n) : all.n;
   const base = n < all.n ? subset(all, Array.from({ length: n }, (_, i) => i)) : all;
   if (o.valSize >= n) throw new UserError(`--val-size ${o.valSize} leaves no training images (the data has ${n})`);
+  // Batches never shrink below --batch-size (the loader drops a short last batch) unless the whole set is one batch.
+  if (o.arch === 'cnn' && n - o.valSize < 2) throw new UserError(`--val-size ${o.valSize} leaves ${n - o.valSize} training image (the data has ${n}); the cnn needs at least 2 (its batch norm normalises over the batch)`);
   const [trainIdx, valIdx] = randomSplit(n, [n - o.valSize, o.valSize], o.valSeed);
   return { train: subset(base, trainIdx), val: subset(base, valIdx) };
 }

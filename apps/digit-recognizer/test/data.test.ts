@@ -1,7 +1,7 @@
-import { mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { encodeIdx } from '@tensorkit/data';
+import { encodeIdx, encodePng } from '@tensorkit/data';
 import { Generator } from '@tensorkit/core';
 import { detectSource, loadDigitSet } from '../src/data.js';
 import { makeBatch, mix3 } from '../src/batch.js';
@@ -82,6 +82,11 @@ describe('dataset sources', () => {
     const img = set.images.subarray(0, 784);
     expect(img[0]).toBe(0);
     expect(Math.max(...img)).toBeGreaterThan(200);
+
+    // A blank scan was prepared as an all-zero image and scored (or trained on) under its folder's label.
+    writeFileSync(join(dir, '3', 'blank.png'), await encodePng(new Uint8Array(40 * 40).fill(250), 40, 40));
+    await expect(loadDigitSet(dir, 'test')).rejects.toThrow(/3[/\\]blank\.png: no digit found/);
+    rmSync(join(dir, '3', 'blank.png'));
 
     writeFileSync(join(dir, '3', 'broken.png'), Buffer.from('\x89PNG\r\n\x1a\n not really'));
     await expect(loadDigitSet(dir, 'test')).rejects.toThrow(/broken\.png: cannot decode image/);

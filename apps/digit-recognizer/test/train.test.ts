@@ -93,4 +93,12 @@ describe('train', () => {
     await expect(train(options({ epochs: 0 }))).rejects.toThrow(/--epochs must be a positive integer/);
     await expect(train(options({ resume: join(FIXTURE_DIR, 'train-labels-idx1-ubyte.gz') }))).rejects.toThrow(/--resume .*train-labels-idx1-ubyte\.gz/);
   });
+
+  it('refuses a cnn run with one image per batch up front (batch norm failed at the first step, naming BatchNormReLU)', async () => {
+    await expect(train(options({ batchSize: 1 }))).rejects.toThrow(/--batch-size 1: the cnn needs at least 2 images per batch/);
+    await expect(train(options({ valSize: 99 }))).rejects.toThrow(/--val-size 99 leaves 1 training image .*the cnn needs at least 2/);
+    // The MLP has no batch norm: one image per step is fine.
+    const r = await train(options({ arch: 'mlp', batchSize: 1, valSize: 99, epochs: 1, out: join(tmp.dir, 'mlp1', 'm.safetensors') }));
+    expect(r.epochsRun).toBe(1);
+  });
 });
