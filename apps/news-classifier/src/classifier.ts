@@ -16,6 +16,9 @@ export function shippedModelPath(name: string): string {
 
 export const DEFAULT_PREDICT_MODEL = 'ag_news.safetensors';
 
+/** predict's and explain's flag for a text with no word the tokenizer keeps: only the bias decides. */
+export const NO_WORDS_WARNING = 'no words in this text (only punctuation or symbols): the prediction is the model\'s prior, not a reading of the text';
+
 export function softmax(logits: ArrayLike<number>): number[] {
   let m = -Infinity;
   for (let i = 0; i < logits.length; i++) m = Math.max(m, logits[i]);
@@ -199,6 +202,7 @@ export class NewsClassifier {
     let occ: FeatureOccurrence[];
     let perOcc: (i: number, t: number, r: number) => number;
     let contribs: Contribution[] = [];
+    let exact: ((i: number, t: number, r: number) => number) | undefined;
     if (opts.method === 'ig') {
       logits = this.netLogits(text);
       occ = describeFeatures(tokens, this.model.info.features);
@@ -206,10 +210,23 @@ export class NewsClassifier {
       contribs = this.vectorContributions(tokens);
       occ = occ.concat(contribs);
     } else {
-      contribs = this.contributions(tokens);
-      occ = contribs;
+      // Each occurrence's logits are recomputed when needed rather than kept: a Float64Array
+      // per occurrence (~30 per word with character n-grams) ran a 6 MB document out of memory.
+      const bag = this.occurrences(tokens);
+      const net = this.model.net;
+      const nBag = bag.occ.length;
+      contribs = this.vectorContributions(tokens);
+      occ = bag.occ.concat(contribs);
+      const logitsOf = (i: number): ArrayLike<number> => (i < nBag ? net.featureLogits(bag.occ[i].bucket, bag.weights[i]) : contribs[i - nBag].logits);
       logits = Array.from(bias);
-      for (const c of contribs) for (let k = 0; k < C; k++) logits[k] += c.logits[k];
+      for (let i = 0; i < occ.length; i++) {
+        const l = logitsOf(i);
+        for (let k = 0; k < C; k++) logits[k] += l[k];
+      }
+      exact = (i, t, r) => {
+        const l = logitsOf(i);
+        return l[t] - l[r];
+      };
     }
     const order = logits.map((v, i) => [v, i]).sort((a, b) => b[0] - a[0]).map((p) => p[1]);
     const target = opts.target ?? order[0];
@@ -219,7 +236,7 @@ export class NewsClassifier {
       const nBag = ig.values.length;
       perOcc = (i, t, r) => (i < nBag ? ig.values[i] : contribs[i - nBag].logits[t] - contribs[i - nBag].logits[r]);
     } else {
-      perOcc = (i, t, r) => contribs[i].logits[t] - contribs[i].logits[r];
+      perOcc = exact!;
     }
     // A word's unigram and its character n-grams are one term; n-grams are their own terms.
     const termMap = new Map<string, TermScore>();

@@ -8,7 +8,7 @@
  */
 import { resolve } from 'node:path';
 import { atomicWriteFile, escapeXml } from '@tensorkit/train';
-import { aggregateTerms, loadClassifier, type Explanation, type NewsClassifier } from './classifier.js';
+import { aggregateTerms, loadClassifier, NO_WORDS_WARNING, type Explanation, type NewsClassifier } from './classifier.js';
 import { tokenize } from '@tensorkit/data';
 import { prepareText } from './features.js';
 
@@ -24,6 +24,8 @@ export interface ExplainOptions {
   /** Force colour on/off (default: when stdout is a TTY). */
   color?: boolean;
   print?: (s: string) => void;
+  /** Where warnings go (default stderr). */
+  warn?: (s: string) => void;
 }
 
 export interface ExplainResult {
@@ -39,6 +41,8 @@ export interface ExplainResult {
     terms: { term: string; kind: string; contribution: number }[];
     tokens: { token: string; contribution: number }[];
     html?: string;
+    /** Set when the text holds no word the tokenizer keeps (as in predict). */
+    warning?: string;
   };
 }
 
@@ -142,6 +146,9 @@ export async function explainCommand(o: ExplainOptions): Promise<ExplainResult> 
   const clf: NewsClassifier = await loadClassifier(o.model);
   if (o.text.trim() === '') throw new Error('explain: the text is empty');
   const ex = clf.explain(o.text, { method: o.method, steps: o.steps });
+  // As predict does: with no words there is nothing to explain, only the bias.
+  const warning = ex.tokens.length === 0 ? NO_WORDS_WARNING : undefined;
+  if (warning) (o.warn ?? ((s: string) => process.stderr.write(s + '\n')))(`warning: ${warning}`);
   const top = o.top ?? 12;
   const label = ex.labels[ex.target];
   const versus = ex.labels[ex.reference];
@@ -180,6 +187,7 @@ export async function explainCommand(o: ExplainOptions): Promise<ExplainResult> 
       terms: terms.slice(0, top).map((t) => ({ term: t.term, kind: t.kind, contribution: t.value })),
       tokens: ex.tokens.map((t, i) => ({ token: t, contribution: ex.tokenValues[i] })),
       ...(htmlPath ? { html: htmlPath } : {}),
+      ...(warning ? { warning } : {}),
     },
   };
 }

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { decodeText } from '@tensorkit/data';
 import { UserError } from '@tensorkit/train';
-import { aggregateTerms, loadClassifier, softmax } from './classifier.js';
+import { aggregateTerms, loadClassifier, NO_WORDS_WARNING, softmax } from './classifier.js';
 
 export interface PredictOptions {
   texts: string[];
@@ -89,7 +89,7 @@ export async function predictCommand(o: PredictOptions): Promise<PredictResult> 
     };
     if (clf.tokens(text).length === 0) {
       // Punctuation or symbols only: nothing reaches the model, so the "prediction" is its class prior.
-      pr.warning = 'no words in this text (only punctuation or symbols): the prediction is the model\'s prior, not a reading of the text';
+      pr.warning = NO_WORDS_WARNING;
       warn(`warning: text ${i + 1} (${JSON.stringify(clip(text, 40))}): ${pr.warning}`);
     }
     if (o.explain) {

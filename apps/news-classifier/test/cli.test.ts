@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -9,8 +10,8 @@ import { tempDir, writeAgNews } from './helpers.js';
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
 
-function news(args: string[]) {
-  return spawnSync(process.execPath, ['--import', 'tsx', '--conditions=@tensorkit/source', CLI, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+function news(args: string[], nodeFlags: string[] = []) {
+  return spawnSync(process.execPath, [...nodeFlags, '--import', 'tsx', '--conditions=@tensorkit/source', CLI, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
 }
 
 describe('news CLI', () => {
@@ -48,5 +49,14 @@ describe('news CLI', () => {
     expect(bad.status).toBe(1);
     expect(bad.stderr.trim()).toMatch(/^error: .*missing: no such folder$/);
     expect(bad.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('predict --explain on a long document fits in a modest heap (one logit array per n-gram occurrence needed ~600 MB for 200 KB; 6 MB crashed)', () => {
+    const file = join(tempDir(), 'long.txt');
+    writeFileSync(file, 'the stock market rallied as investors cheered strong earnings from technology companies '.repeat(2300) + '\n');
+    const bbc = fileURLToPath(new URL('../models/bbc.safetensors', import.meta.url));
+    const r = news(['predict', '--explain', '--file', file, '--model', bbc], ['--max-old-space-size=300']);
+    expect(r.status, r.stderr.slice(0, 500)).toBe(0);
+    expect(r.stdout).toMatch(/^business .*\n\s+pushed towards business rather than \w+: investors \+/);
   });
 });

@@ -116,6 +116,19 @@ describe('layout errors', () => {
     await expect(loadDataset(dir, 'train')).rejects.toThrow(/train\.csv: line 2: not valid UTF-8 \(byte 0xe9/);
   });
 
+  it('rejects empty documents, naming the first (they were classified by the bias alone and counted)', async () => {
+    const folder = writeClassFolder(tempDir(), 2, 8);
+    writeFileSync(join(folder, 'tech', 'blank.txt'), '');
+    writeFileSync(join(folder, 'sport', 'spaces.txt'), ' \r\n\t\n');
+    await expect(loadDataset(folder, 'test')).rejects.toThrow(/sport[/\\]spaces\.txt: empty file: expected the text of a document \(2 empty documents in all; remove them\)/);
+    const ag = writeAgNews(tempDir(), 2, 9);
+    writeFileSync(join(ag, 'train.csv'), '"1","a","b"\n"2"," ",""\n');
+    await expect(loadDataset(ag, 'train')).rejects.toThrow(/train\.csv: line 2: empty title and description: expected the text of a document \(remove it\)/);
+    const ng = tempDir();
+    writeFileSync(join(ng, '20news-bydate-test.tar.gz'), tarGz([{ path: '20news-bydate-test/sci.space/1', data: post('s', 'b') }, { path: '20news-bydate-test/sci.med/2', data: '' }]));
+    await expect(loadDataset(ng, 'test')).rejects.toThrow(/20news-bydate-test\.tar\.gz: sci\.med\/2: empty post/);
+  });
+
   it('asks for the missing side', async () => {
     const dir = writeAgNews(tempDir(), 2, 7);
     await expect(loadDataset(dir, 'test')).rejects.toThrow(/without a test side \(expected test\.csv\)/);

@@ -147,6 +147,17 @@ describe('end to end on a synthetic fixture', () => {
     expect(warnings).toEqual([`warning: text 1 ("!!! ???"): ${r.predictions[0].warning}`]);
   });
 
+  it('explain warns the same way when a text has no words (it explained the bias as if it were a reading)', async () => {
+    const warnings: string[] = [];
+    const r = await explainCommand({ text: '!!! ???', model: linear.out, json: true, print: silent, warn: (s) => warnings.push(s) });
+    expect(r.json.terms).toEqual([]);
+    expect(r.json.warning).toMatch(/no words in this text .*the model's prior/);
+    expect(warnings).toEqual([`warning: ${r.json.warning}`]);
+    const ok = await explainCommand({ text: 'the striker scored a goal', model: linear.out, json: true, print: silent, warn: (s) => warnings.push(s) });
+    expect(ok.json.warning).toBeUndefined();
+    expect(warnings).toHaveLength(1);
+  });
+
   for (const which of ['linear', 'fasttext'] as const) {
     it(`${which}: contributions sum exactly to the logit difference`, async () => {
       const clf = await NewsClassifier.load(which === 'linear' ? linear.out : fast.out);
