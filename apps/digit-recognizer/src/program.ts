@@ -27,6 +27,14 @@ function positiveNumber(name: string) {
   };
 }
 
+function nonNegativeNumber(name: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (v.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`${name} must be a number ≥ 0, got '${v}'`);
+    return n;
+  };
+}
+
 const SHIPPED = 'the shipped model, apps/digit-recognizer/models/digits.safetensors';
 
 export function buildProgram(): Command {
@@ -52,7 +60,7 @@ export function buildProgram(): Command {
     .option('--val-size <n>', 'validation images carved from the training data', int('--val-size', 1), TRAIN_DEFAULTS.valSize)
     .option('--val-seed <n>', 'seed of the validation split', int('--val-seed', 0), TRAIN_DEFAULTS.valSeed)
     .option('--patience <n>', 'stop after N epochs without a better validation accuracy', int('--patience', 1), TRAIN_DEFAULTS.patience)
-    .option('--weight-decay <x>', 'AdamW weight decay on conv/linear weights', Number, TRAIN_DEFAULTS.weightDecay)
+    .option('--weight-decay <x>', 'AdamW weight decay on conv/linear weights', nonNegativeNumber('--weight-decay'), TRAIN_DEFAULTS.weightDecay)
     .option('--no-augment', 'turn off random affine augmentation')
     .addOption(new Option('--store-as <dtype>', 'weight storage: auto = F16 if validation accuracy holds').choices(['auto', 'F16', 'F32']).default('auto'))
     .option('--limit <n>', 'use only the first N training images (quick experiments)', int('--limit', 1))

@@ -22,6 +22,14 @@ describe('digits CLI', () => {
     expect(cmds.explain).toEqual(expect.arrayContaining(['--out', '--model']));
   });
 
+  it('checks --weight-decay as a number ≥ 0 at parse time (NaN reached AdamW, whose error named no flag)', async () => {
+    for (const v of ['foo', '-5']) {
+      const program = buildProgram().exitOverride();
+      program.commands.forEach((c) => c.exitOverride().configureOutput({ writeErr: () => {} }));
+      await expect(program.parseAsync(['train', '--data', 'x', '--weight-decay', v], { from: 'user' })).rejects.toThrow(`--weight-decay must be a number ≥ 0, got '${v}'`);
+    }
+  });
+
   it('runs end to end: predict --json on a shipped sample, and a one-line error for a missing data folder', () => {
     const ok = run(['predict', 'apps/digit-recognizer/samples/3-scan.jpg', '--json']);
     expect(ok.status, ok.stderr).toBe(0);
