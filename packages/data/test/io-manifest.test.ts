@@ -67,6 +67,29 @@ describe('readManifest', () => {
     });
   }
 
+  it('reads manifests saved by Windows tools: a byte-order mark, UTF-16, backslash-separated paths', async () => {
+    const lines = ['{"audio_filepath": "wavs/a.wav", "text": "one"}', '{"audio_filepath": "wavs/b.wav", "text": "two"}'];
+    const bom = join(dir, 'bom.jsonl');
+    await writeFile(bom, '\ufeff' + lines.join('\r\n') + '\r\n');
+    expect((await readManifest(bom)).map((e) => [e.audioPath, e.text])).toEqual([[join(dir, 'wavs', 'a.wav'), 'one'], [join(dir, 'wavs', 'b.wav'), 'two']]);
+    const utf16 = join(dir, 'utf16.jsonl');
+    await writeFile(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(lines.join('\r\n'), 'utf16le')]));
+    expect((await readManifest(utf16)).map((e) => e.text)).toEqual(['one', 'two']);
+    const windows = await manifest('windows.jsonl', ['{"audio_filepath": "wavs\\\\a.wav", "text": "one"}']);
+    const [w] = await readManifest(windows);
+    expect([w.audioFilepath, w.audioPath]).toEqual(['wavs\\a.wav', join(dir, 'wavs', 'a.wav')]);
+    // Still an error naming the line when neither spelling exists.
+    await expect(readManifest(await manifest('windows-missing.jsonl', ['{"audio_filepath": "wavs\\\\zzz.wav", "text": "one"}'])))
+      .rejects.toThrow(/windows-missing\.jsonl: line 1: audio file not found: wavs\\zzz\.wav/);
+  });
+
+  it('refuses a binary file as not text, without quoting its bytes', async () => {
+    const path = join(dir, 'model.safetensors');
+    await writeFile(path, Buffer.from([0x10, 0, 0, 0, 0, 0, 0, 0, 0x7b, 0x22]));
+    const err = await readManifest(path).catch((e: Error) => e);
+    expect((err as Error).message).toBe(`${path}: not a text file (it holds NUL bytes): expected a JSON-lines manifest, one {"audio_filepath", "duration", "text"} object per line`);
+  });
+
   it('can skip the audio existence check', async () => {
     const path = await manifest('lazy.jsonl', ['{"audio_filepath": "wavs/zzz.wav", "text": "y"}']);
     expect((await readManifest(path, { checkAudio: false })).length).toBe(1);

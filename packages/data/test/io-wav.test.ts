@@ -80,6 +80,18 @@ describe('decodeWav: encodings', () => {
     expect(Array.from(decodeWav(wav, 'odd.wav').samples)).toEqual([1000 / 32768, -1000 / 32768].map(Math.fround));
   });
 
+  it('finds the next chunk when a writer left out the pad byte after an odd-sized chunk', () => {
+    const padded = buildWav({
+      formatTag: PCM, channels: 1, sampleRate: 8000, bitsPerSample: 16,
+      extraChunks: [{ id: 'LIST', body: Buffer.from('INFOabc') }], data: pcmBytes([1000, -1000], 16),
+    });
+    // RIFF header (12) + "fmt " chunk (8 + 16) + "LIST" header (8) + its 7-byte body: the pad byte.
+    const padAt = 12 + 24 + 8 + 7;
+    expect(padded[padAt]).toBe(0);
+    const unpadded = Buffer.concat([padded.subarray(0, padAt), padded.subarray(padAt + 1)]);
+    expect(Array.from(decodeWav(unpadded, 'nopad.wav').samples)).toEqual([1000 / 32768, -1000 / 32768].map(Math.fround));
+  });
+
   it('accepts a streaming placeholder size and a trailing partial frame', () => {
     // Two stereo frames plus half a frame; the size field holds the "unknown" placeholder.
     const wav = buildWav({ formatTag: PCM, channels: 2, sampleRate: 8000, bitsPerSample: 16, data: pcmBytes([100, 100, 200, 200, 300], 16), declaredDataSize: 0xffffffff });

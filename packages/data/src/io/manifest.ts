@@ -1,8 +1,9 @@
 import { access, readFile, writeFile } from 'node:fs/promises';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { mapLimit } from './concurrency.js';
 import { DataFormatError } from './errors.js';
 import { fsError } from './fs-utils.js';
+import { decodeText } from './text-decode.js';
 
 export interface ManifestEntry {
   /** Absolute path of the audio file. */
@@ -35,10 +36,15 @@ export interface ManifestOptions {
 export async function readManifest(path: string, opts: ManifestOptions = {}): Promise<ManifestEntry[]> {
   let content: string;
   try {
-    content = await readFile(path, 'utf8');
+    // Decoded like other text files: manifests saved by Windows tools start with a byte-order
+    // mark (Notepad) or are UTF-16 (PowerShell 5's `>`), which JSON.parse would reject on line 1.
+    content = decodeText(await readFile(path)).text;
   } catch (err) {
     throw fsError(path, err);
   }
+  // Text has no NUL characters; an audio or model file given by mistake would otherwise be
+  // reported as invalid JSON, quoting its binary bytes to the terminal.
+  if (content.includes('\0')) throw new DataFormatError(path, 'not a text file (it holds NUL bytes): expected a JSON-lines manifest, one {"audio_filepath", "duration", "text"} object per line');
   const base = dirname(resolve(path));
   const entries: ManifestEntry[] = [];
   content.split(/\r?\n/).forEach((raw, i) => {
@@ -48,14 +54,30 @@ export async function readManifest(path: string, opts: ManifestOptions = {}): Pr
   if (entries.length === 0) throw new DataFormatError(path, 'empty manifest: expected one JSON object per line');
   if (opts.checkAudio ?? true) {
     await mapLimit(entries, 32, async (e) => {
-      try {
-        await access(e.audioPath);
-      } catch {
-        throw new DataFormatError(path, `line ${e.line}: audio file not found: ${e.audioFilepath} (resolved to ${e.audioPath})`);
+      if (await exists(e.audioPath)) return;
+      // A manifest written on Windows separates folders with backslashes, which are ordinary
+      // file-name characters on other systems: try the path with forward slashes too.
+      if (sep === '/' && e.audioFilepath.includes('\\')) {
+        const slashed = e.audioFilepath.split('\\').join('/');
+        const alt = isAbsolute(slashed) ? slashed : resolve(base, slashed);
+        if (await exists(alt)) {
+          e.audioPath = alt;
+          return;
+        }
       }
+      throw new DataFormatError(path, `line ${e.line}: audio file not found: ${e.audioFilepath} (resolved to ${e.audioPath})`);
     });
   }
   return entries;
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await access(file);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function parseLine(raw: string, line: number, path: string, base: string): ManifestEntry {

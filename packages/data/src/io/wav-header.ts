@@ -34,6 +34,13 @@ function fourcc(b: Uint8Array, at: number): string {
   return String.fromCharCode(b[at], b[at + 1], b[at + 2], b[at + 3]);
 }
 
+/** Four printable ASCII characters at `at`, with room for a chunk size after them: plausibly a chunk header. */
+function isChunkId(b: Uint8Array, at: number): boolean {
+  if (at + 8 > b.length) return false;
+  for (let i = at; i < at + 4; i++) if (b[i] < 0x20 || b[i] > 0x7e) return false;
+  return true;
+}
+
 function printable(tag: string): string {
   return JSON.stringify(tag);
 }
@@ -88,7 +95,11 @@ export function parseWavLayout(bytes: Uint8Array, name: string): WavLayout {
       const length = placeholder ? available : size;
       return { format, dataOffset: body, dataLength: length - (length % format.blockAlign) };
     }
-    pos = body + size + (size & 1);
+    pos = body + size;
+    // An odd-sized chunk is followed by a zero pad byte, but some writers leave it out: then
+    // the next chunk's id starts where the pad belongs, and skipping a byte would misread it
+    // (and report the file as having no "data" chunk).
+    if (size & 1 && !isChunkId(bytes, pos)) pos++;
   }
   if (format === null) throw new DataFormatError(name, 'no "fmt " chunk: expected a format description before the samples');
   throw new DataFormatError(name, 'no "data" chunk: the file holds no samples');
