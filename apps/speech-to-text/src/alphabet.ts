@@ -13,10 +13,14 @@ const INDEX = new Map<string, number>(LABELS.map((c, i) => [c, i]));
 /**
  * Lower-cases, maps runs of whitespace/underscores/hyphens to one space and strips
  * punctuation other than the apostrophe; returns null for characters the model cannot emit
- * (digits written as numerals, accented letters) so callers can report them.
+ * (digits written as numerals, accented letters) so callers can report them. Typographic
+ * forms count as their plain ones (word processors and phone keyboards write "don’t" and
+ * "three – seven"): curly apostrophes are the apostrophe, dashes and the ellipsis separate
+ * words like hyphens, curly quotes are punctuation.
  */
 export function normalizeTranscript(text: string): { text: string; bad: string[] } {
-  const lowered = text.toLowerCase().replace(/[\s_-]+/g, ' ').replace(/[.,!?;:"]/g, '').trim();
+  const lowered = text.toLowerCase().replace(/[\u2018\u2019\u02bc]/g, "'").replace(/[\s_\u2010-\u2015\u2026-]+/g, ' ')
+    .replace(/[.,!?;:"\u201c\u201d\u201e\u00ab\u00bb]/g, '').trim();
   const bad = [...new Set([...lowered].filter((ch) => !INDEX.has(ch)))];
   return { text: lowered.replace(/ +/g, ' '), bad };
 }

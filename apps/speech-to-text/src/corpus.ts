@@ -7,10 +7,11 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import {
-  DataFormatError, mapLimit, parseFsddName, readFsddFolder, readManifest, readWav, type FeatureConfig,
+  DataFormatError, mapLimit, parseFsddName, readFsddFolder, readManifest, type FeatureConfig,
 } from '@tensorkit/data';
 import { UserError } from '@tensorkit/train';
 import { DIGIT_WORDS, encodeText, normalizeTranscript } from './alphabet.js';
+import { loadAudio } from './features.js';
 
 export type CorpusKind = 'fsdd' | 'yesno' | 'manifest';
 
@@ -80,6 +81,10 @@ function checkText(text: string, where: string): string {
  */
 export async function openCorpus(path: string): Promise<Corpus> {
   if ((await pathKind(path)) === 'file') {
+    if (/\.wav$/i.test(path)) {
+      // Read as a manifest it would be "invalid JSON" at line 1, which does not say what to do.
+      throw new UserError(`${path}: this is a WAV file; --data expects a .jsonl manifest (audio_filepath, duration, text) or a folder of FSDD/yesno clips (to transcribe one file: speech transcribe ${path})`);
+    }
     const entries = await userErrors(() => readManifest(path));
     const recordings = entries.map((e): Recording => ({
       path: e.audioPath, text: checkText(e.text, `${path}: line ${e.line}`), line: e.line,
@@ -116,13 +121,35 @@ export interface LoadedRecording extends Recording {
   labels: Int32Array;
 }
 
-/** Reads every recording (16 at a time), resampled to the model's rate. */
+/**
+ * Reads every recording (16 at a time), resampled to the model's rate. Each file is decoded
+ * once however many lines use it: segment manifests cut hundreds of utterances from one long
+ * recording, and decoding (and resampling) the whole recording again for every line took
+ * seconds per line. A file's samples are dropped once its last line has been read.
+ */
 export async function loadRecordings(recs: readonly Recording[], cfg: FeatureConfig, onProgress?: (done: number) => void): Promise<LoadedRecording[]> {
   let done = 0;
+  const lines = new Map<string, number>();
+  for (const r of recs) lines.set(r.path, (lines.get(r.path) ?? 0) + 1);
+  const left = new Map(lines);
+  const decoded = new Map<string, Promise<Float32Array>>();
+  const samplesOf = (path: string): Promise<Float32Array> => {
+    let audio = decoded.get(path);
+    if (!audio) {
+      audio = loadAudio(path, cfg).then((a) => {
+        if (a.samples.length === 0) throw new UserError(`${path}: the WAV file holds no samples`);
+        return a.samples;
+      });
+      decoded.set(path, audio);
+    }
+    left.set(path, left.get(path)! - 1);
+    if (left.get(path) === 0) decoded.delete(path);
+    return audio;
+  };
   return mapLimit(recs, 16, async (r) => {
-    const audio = await userErrors(() => readWav(r.path, { targetRate: cfg.sampleRate }));
-    if (audio.samples.length === 0) throw new UserError(`${r.path}: the WAV file holds no samples`);
-    const samples = r.segment ? cutSegment(audio.samples, cfg.sampleRate, r.segment, r.path) : audio.samples;
+    const audio = await samplesOf(r.path);
+    // A whole-file line of a file other lines use too gets its own copy: callers may modify it.
+    const samples = r.segment ? cutSegment(audio, cfg.sampleRate, r.segment, r.path) : lines.get(r.path)! > 1 ? audio.slice() : audio;
     onProgress?.(++done);
     return { ...r, samples, labels: encodeText(r.text) };
   });

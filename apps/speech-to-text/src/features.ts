@@ -10,7 +10,7 @@
  * inside a connected string, and was misrecognised far more often.
  */
 import {
-  cmvn, createFeatureConfig, DataFormatError, extractFeatures, logMelSpectrogram, readWav, type FeatureConfig, type WavAudio,
+  cmvn, createFeatureConfig, DataFormatError, extractFeatures, logMelSpectrogram, readWav, resample, type FeatureConfig, type WavAudio,
 } from '@tensorkit/data';
 import { UserError } from '@tensorkit/train';
 import { readNpy } from './npy.js';
@@ -149,14 +149,28 @@ export function featuresFromSamples(samples: Float32Array, fe: FrontEnd): Featur
   return { data: normalizeLogMel(m.data, m.frames, m.nMels, fe), frames: m.frames, dim: m.nMels };
 }
 
-/** Mono samples at the model's rate (resampled when the file has another rate). */
+/**
+ * Mono samples at the model's rate (resampled when the file has another rate). A file sampled
+ * below half the model's rate is refused: it holds less than half the band the model listens
+ * to (a 3 kHz file nothing above 1.5 kHz), and the shipped model turned such files into
+ * confident wrong digits; a header claiming a few Hz also had the resampler blow a short file
+ * up into hours of audio. Checked before resampling, for that reason.
+ */
 export async function loadAudio(path: string, cfg: FeatureConfig): Promise<WavAudio> {
+  let audio: WavAudio;
   try {
-    return await readWav(path, { targetRate: cfg.sampleRate });
+    audio = await readWav(path);
   } catch (err) {
     if (err instanceof DataFormatError) throw new UserError(err.message);
     throw err;
   }
+  const min = cfg.sampleRate / 2;
+  if (audio.sampleRate < min) {
+    throw new UserError(`${path}: sample rate ${audio.sampleRate} Hz is too low for this model: expected at least ${min} Hz (the model listens up to ${cfg.sampleRate / 2} Hz; this file holds nothing above ${audio.sampleRate / 2} Hz)`);
+  }
+  if (audio.sampleRate === cfg.sampleRate) return audio;
+  const samples = resample(audio.samples, audio.sampleRate, cfg.sampleRate);
+  return { ...audio, samples, sampleRate: cfg.sampleRate, duration: samples.length / cfg.sampleRate };
 }
 
 /**

@@ -1,6 +1,7 @@
 /** The `speech` command tree (commander); cli.ts runs it. */
+import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { printJsonLine, runCli } from '@tensorkit/train';
+import { checkWritable, printJsonLine, runCli } from '@tensorkit/train';
 import { evaluate, formatEval } from './evaluate.js';
 import { explain } from './explain.js';
 import { TRAINABLE_NORMS, type InputNorm } from './features.js';
@@ -107,6 +108,8 @@ export function buildProgram(): Command {
     .option('--report <dir>', 'write an HTML report with the worst examples to this folder')
     .option('--json', 'print a JSON summary as the last line')
     .action(async (o) => {
+      // Before scoring (which can take minutes), not after it: a --report path that cannot be a folder.
+      if (o.report) checkWritable(join(o.report, 'index.html'), '--report', o.report);
       const r = await evaluate({ data: o.data, model: o.model, beam: o.beam, useLexicon: o.lexicon, match: o.match, quiet: false });
       console.log(formatEval(r));
       if (o.report) {
@@ -122,7 +125,7 @@ export function buildProgram(): Command {
     });
 
   withDecoding(program.command('transcribe'))
-    .description('transcribe WAV files (any rate, PCM 8/16/24/32-bit or float, mono/stereo) or log-mel .npy matrices')
+    .description('transcribe WAV files (any rate from half the model\'s up, PCM 8/16/24/32-bit or float, mono/stereo) or log-mel .npy matrices')
     .argument('<files...>', '.wav or .npy (float32 frames × mel bins) files')
     .option('--timestamps', 'print each word\'s start and end time (from the best CTC path)')
     .option('--json', 'print the results as one JSON object on the last line')

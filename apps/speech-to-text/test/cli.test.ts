@@ -33,6 +33,15 @@ describe('speech CLI', () => {
     expect(r.stderr).toContain(`note: ${silent}: no words recognised (silence, or speech the model could not make out)`);
   });
 
+  it('eval refuses a --report path it cannot make a folder before scoring, in one line', () => {
+    const file = join(tmp.dir, 'taken');
+    writeFileSync(file, 'not a folder');
+    const r = spawnSync(join(ROOT, 'node_modules', '.bin', 'tsx'), ['--conditions=@tensorkit/source', join(APP_DIR, 'src', 'cli.ts'), 'eval', '--data', join(SAMPLES_DIR, 'samples.jsonl'), '--report', file], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim()).toBe(`error: --report ${file}: cannot write there (part of that path is a file, not a folder)`);
+    expect(r.stdout).toBe('');
+  });
+
   it('has the contracted commands and options, each with help', () => {
     const program = buildProgram();
     const opts = (name: string) => program.commands.find((c) => c.name() === name)!.options.map((o) => o.long);

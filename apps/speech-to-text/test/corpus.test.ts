@@ -77,9 +77,14 @@ describe('dataset folders', () => {
     wav(join(odd, 'hello.wav'));
     await expect(openCorpus(odd)).rejects.toThrow(/cannot tell what dataset this is/);
     await expect(openCorpus(join(tmp.dir, 'nothing-here'))).rejects.toThrow(/no such file or directory/);
+    // A single clip as --data: what to pass instead, not "invalid JSON" quoting its bytes.
+    await expect(openCorpus(join(odd, 'hello.wav'))).rejects.toThrow(`${join(odd, 'hello.wav')}: this is a WAV file; --data expects a .jsonl manifest`);
   });
 
   it('normalises transcripts', () => {
     expect(normalizeTranscript("  Don't_STOP-me now! ")).toEqual({ text: "don't stop me now", bad: [] });
+    // Typographic punctuation from word processors and phone keyboards, as its plain form.
+    expect(normalizeTranscript('“Don’t” — Three–Seven… one')).toEqual({ text: "don't three seven one", bad: [] });
+    expect(normalizeTranscript('three 7 é')).toEqual({ text: 'three 7 é', bad: ['7', 'é'] });
   });
 });

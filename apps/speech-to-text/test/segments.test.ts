@@ -1,12 +1,18 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { encodeWav, readManifest, readWav } from '@tensorkit/data';
 import { cutSegment, loadRecordings, openCorpus } from '../src/corpus.js';
 import { evaluate, itemName } from '../src/evaluate.js';
 import { writeEvalReport } from '../src/report.js';
 import { DEFAULT_MODEL_PATH, SAMPLES_DIR } from '../src/paths.js';
 import { tempDir } from './helpers.js';
+
+// readWav as it is, counted: segment lines of one recording must not decode it once per line.
+vi.mock('@tensorkit/data', async (importOriginal) => {
+  const data = await importOriginal<typeof import('@tensorkit/data')>();
+  return { ...data, readWav: vi.fn(data.readWav) };
+});
 
 const tmp = tempDir();
 afterAll(tmp.cleanup);
@@ -51,6 +57,26 @@ describe('manifest segment lines (offset + duration)', () => {
     expect(html).toContain(itemName(worst));
     const example = await readWav(join(tmp.dir, 'report', 'audio', 'example-01.wav'));
     expect(example.duration).toBeCloseTo(JSON.parse(lines[1]).duration, 3);
+  });
+
+  it('decodes a long recording once for all its segment lines', async () => {
+    const rate = 44100; // resampled to 8 kHz: the expensive part
+    const x = Float32Array.from({ length: 4 * rate }, (_, i) => 0.1 * Math.sin(i / 7));
+    writeFileSync(join(tmp.dir, 'long44.wav'), encodeWav(x, rate));
+    writeFileSync(join(tmp.dir, 'other.wav'), encodeWav(x.subarray(0, rate), rate));
+    const lines = Array.from({ length: 20 }, (_, i) => JSON.stringify({ audio_filepath: 'long44.wav', offset: i * 0.2, duration: 0.2, text: 'one' }));
+    // a whole-file line of the same recording, and another file in between
+    lines.splice(5, 0, JSON.stringify({ audio_filepath: 'other.wav', text: 'two' }), JSON.stringify({ audio_filepath: 'long44.wav', text: 'three' }));
+    const manifest = join(tmp.dir, 'many-segments.jsonl');
+    writeFileSync(manifest, lines.join('\n') + '\n');
+    const corpus = await openCorpus(manifest);
+    vi.mocked(readWav).mockClear();
+    const loaded = await loadRecordings(corpus.recordings, { sampleRate: 8000 } as Parameters<typeof loadRecordings>[1]);
+    expect(vi.mocked(readWav).mock.calls.map(([p]) => p.replace(/^.*[\\/]/, '')).sort()).toEqual(['long44.wav', 'other.wav']);
+    expect(loaded.map((r) => r.samples.length)).toEqual([...Array(5).fill(1600), 8000, 32000, ...Array(15).fill(1600)]);
+    // each segment is its own stretch of the recording
+    const whole = loaded[6].samples;
+    expect(Array.from(loaded[7].samples.subarray(0, 5))).toEqual(Array.from(whole.subarray(5 * 1600, 5 * 1600 + 5)));
   });
 
   it('cuts exactly the samples of the segment, and to the end without a duration', () => {

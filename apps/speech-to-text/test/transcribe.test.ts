@@ -58,6 +58,21 @@ describe('transcribe: WAV formats and sample rates (shipped digits model)', () =
     await expect(run([join(tmp.dir, 'absent.wav')])).rejects.toThrow(/absent\.wav/);
   });
 
+  it('refuses a file sampled below half the model\'s rate (garbage, or a corrupt header) before resampling it', async () => {
+    const { samples } = await readWav(SAMPLE);
+    const low = join(tmp.dir, 'low-3k.wav');
+    writeFileSync(low, encodeWavAs(resample(samples, 8000, 3000), 3000, { bits: 16 }));
+    await expect(run([low])).rejects.toThrow(`${low}: sample rate 3000 Hz is too low for this model: expected at least 4000 Hz (the model listens up to 4000 Hz; this file holds nothing above 1500 Hz)`);
+    // A header claiming 1 Hz would otherwise be resampled into 4 hours of audio.
+    const corrupt = join(tmp.dir, 'rate-1.wav');
+    writeFileSync(corrupt, encodeWavAs(samples, 1, { bits: 16 }));
+    await expect(run([corrupt])).rejects.toThrow(`${corrupt}: sample rate 1 Hz is too low for this model`);
+    // Half the rate is still heard.
+    const half = join(tmp.dir, 'half-4k.wav');
+    writeFileSync(half, encodeWavAs(resample(samples, 8000, 4000), 4000, { bits: 16 }));
+    expect((await run([half]))[0].text).toBe(TEXT);
+  });
+
   it('refuses a model file from another app', async () => {
     const other = join(tmp.dir, 'other.safetensors');
     const bytes = readFileSync(DEFAULT_MODEL_PATH);
