@@ -206,6 +206,9 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const tightEdges = resumed('tightEdges', '--tight-edges') ?? 0;
   if (!(tightEdges >= 0 && tightEdges <= 1)) throw new UserError(`--tight-edges must be a probability between 0 and 1, got ${tightEdges}`);
   if (tightEdges > 0 && corpus.kind !== 'fsdd') throw new UserError(`--tight-edges works with FSDD-style training data only; ${opts.data} is a ${corpus.kind} dataset`);
+  // Validation options of the other kind of data would otherwise be ignored without a word.
+  if (opts.valSpeaker !== undefined && corpus.kind !== 'fsdd') throw new UserError(`--val-speaker works with FSDD-style training data only; ${opts.data} is a ${corpus.kind} dataset (--val-recordings sets its validation share)`);
+  if (opts.valRecordings !== undefined && corpus.kind === 'fsdd') throw new UserError(`--val-recordings works with yesno folders and manifests; ${opts.data} is an FSDD folder (--hold-out, --val-utterances and --val-speaker set its validation)`);
   // Checkpoints from before --noise existed were all trained with the default profile.
   const noise = fromCheckpoint('--noise', opts.noise, ckpt ? (saved.noise ?? 'default') : undefined) ?? 'default';
   if (!NOISE_PROFILES.includes(noise)) throw new UserError(`--noise must be one of ${NOISE_PROFILES.join(', ')}, got ${noise}`);
@@ -245,6 +248,10 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const alignEpochs = alignEpochsFlag ?? epochs;
   if (!Number.isInteger(alignEpochs) || alignEpochs < 0) throw new UserError(`--align-epochs must be an integer >= 0, got ${alignEpochs}`);
   const dataOptions: DataOptions = { alignSlack, tightEdges, noise, ...(alignEpochsFlag !== undefined ? { alignEpochs: alignEpochsFlag } : {}) };
+  // A finished run would otherwise train nothing, write no --out, and still report it saved.
+  if (ckpt && ckpt.epoch >= epochs) {
+    throw new UserError(`--resume ${opts.resume}: the checkpoint has already trained ${ckpt.epoch} epoch${ckpt.epoch === 1 ? '' : 's'}, so --epochs ${epochs} leaves nothing to do; pass --epochs ${ckpt.epoch + 1} or more to train further`);
+  }
   const totalSteps = epochs * stepsPerEpoch;
   const warmup = Math.min(WARMUP_STEPS, Math.floor(totalSteps / 4));
   const curriculum = Math.min(CURRICULUM_UTTERANCES, Math.floor(0.3 * totalSteps * opts.batchSize));
@@ -282,6 +289,8 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       throw new UserError(`--resume ${opts.resume}: ${(err as Error).message}`);
     }
     if (extra.seed !== opts.seed) log(`note: checkpoint was trained with --seed ${extra.seed}; continuing its data stream with --seed ${opts.seed}`);
+    // Fine-tuning on other data is allowed, but it should not happen by a mistyped --data.
+    if (extra.data !== undefined && resolve(extra.data) !== resolve(opts.data)) log(`note: checkpoint was trained on --data ${extra.data}; continuing on ${opts.data}`);
     startEpoch = ckpt.epoch + 1;
     step = ckpt.step;
     best = extra.best ?? best;

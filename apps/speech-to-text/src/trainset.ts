@@ -147,6 +147,11 @@ async function loadExtra(extra: TrainSetOptions['extra'], speakers: readonly str
 export async function buildTrainSet(corpus: Corpus, fe: FrontEnd, opts: TrainSetOptions): Promise<TrainSet> {
   const cfg = fe.config;
   const aug = opts.augment ?? DEFAULT_AUGMENT;
+  // Without a single word the model could only learn to emit blanks, which training would
+  // report as a blank plateau and save as if it were a model.
+  if (corpus.recordings.every((r) => r.text.trim() === '')) {
+    throw new UserError(`${corpus.source}: every transcript is empty, so there are no words to learn (expected "text" to hold each recording's words)`);
+  }
   const all = await loadRecordings(corpus.recordings, cfg, (d) => opts.onLoad?.(d, corpus.recordings.length));
   const sr = cfg.sampleRate;
   const valRng = new Generator(VAL_SEED);

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { encodeWav, imageInfo } from '@tensorkit/data';
@@ -66,6 +66,11 @@ describe('train on a manifest', () => {
     const r2 = await train(options({ data: manifest, out, runDir, epochs: 2, resume: ckpt }));
     expect(r2.epochs.map((e) => e.epoch)).toEqual([1, 2]);
     expect(readFileSync(join(runDir, 'metrics.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2);
+    // A finished run has nothing left to train: refused, rather than "saved" with no file written.
+    const out3 = join(tmp.dir, 'm3.safetensors');
+    await expect(train(options({ data: manifest, out: out3, runDir: join(tmp.dir, 'run3'), epochs: 2, resume: ckpt })))
+      .rejects.toThrow(`--resume ${ckpt}: the checkpoint has already trained 2 epochs, so --epochs 2 leaves nothing to do; pass --epochs 3 or more to train further`);
+    expect(existsSync(out3)).toBe(false);
   });
 
   it('says so when there is no validation set, and keeps the last epoch', async () => {
@@ -115,6 +120,20 @@ describe('train on a manifest', () => {
     expect(logs2.join('\n')).toMatch(/± 0\.1 s \(5 output frames\)\n/);
   });
 
+  it('notes when --resume continues a run on other --data', async () => {
+    const runDir = join(tmp.dir, 'run-other-data');
+    const out = join(tmp.dir, 'other-data.safetensors');
+    await train(options({ data: manifest, out, runDir, epochs: 1 }));
+    const other = join(tmp.dir, 'other.jsonl');
+    writeFileSync(other, readFileSync(manifest));
+    const logs: string[] = [];
+    await train(options({ data: other, out, runDir, epochs: 2, resume: join(runDir, 'checkpoint.safetensors'), log: (l) => logs.push(l) }));
+    expect(logs).toContain(`note: checkpoint was trained on --data ${manifest}; continuing on ${other}`);
+    const same: string[] = [];
+    await train(options({ data: other, out, runDir, epochs: 3, resume: join(runDir, 'checkpoint.safetensors'), log: (l) => same.push(l) }));
+    expect(same.some((l) => l.includes('trained on --data'))).toBe(false);
+  });
+
   it('records --noise wide in the model, keeps it on --resume and refuses a contradicting flag', async () => {
     const runDir = join(tmp.dir, 'run-noise');
     const out = join(tmp.dir, 'noise.safetensors');
@@ -131,10 +150,25 @@ describe('train on a manifest', () => {
     await expect(train(options({ data: manifest, out, runDir: runDir2, epochs: 2, resume: join(runDir2, 'checkpoint.safetensors'), noise: 'wide' }))).rejects.toThrow('the checkpoint was trained with --noise default, not wide');
   });
 
+  it('refuses a manifest whose transcripts are all empty instead of training a blank-only model', async () => {
+    const empty = join(tmp.dir, 'empty-text.jsonl');
+    writeFileSync(empty, ['u0.wav', 'u1.wav', 'u2.wav'].map((f) => JSON.stringify({ audio_filepath: f, text: ' ' })).join('\n') + '\n');
+    const out = join(tmp.dir, 'empty-text.safetensors');
+    await expect(train(options({ data: empty, out, runDir: join(tmp.dir, 'run-empty-text'), epochs: 1 })))
+      .rejects.toThrow(`${empty}: every transcript is empty, so there are no words to learn`);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('refuses --tight-edges outside [0, 1] and for data that is not FSDD clips', async () => {
     const out = join(tmp.dir, 'tight.safetensors');
     await expect(train(options({ data: manifest, out, epochs: 1, tightEdges: 1.5 }))).rejects.toThrow('--tight-edges must be a probability between 0 and 1, got 1.5');
     await expect(train(options({ data: manifest, out, epochs: 1, tightEdges: 0.3 }))).rejects.toThrow(/--tight-edges works with FSDD-style training data only; .*train\.jsonl is a manifest dataset/);
+    // Validation options of the other kind of data are refused, not ignored.
+    await expect(train(options({ data: manifest, out, epochs: 1, valSpeaker: 'jackson' }))).rejects.toThrow(/--val-speaker works with FSDD-style training data only; .*train\.jsonl is a manifest dataset/);
+    const fsdd = join(tmp.dir, 'fsdd-val');
+    mkdirSync(fsdd);
+    for (const f of ['0_ann_0.wav', '1_ann_0.wav']) writeFileSync(join(fsdd, f), encodeWav(word(300), sr));
+    await expect(train(options({ data: fsdd, out, epochs: 1, valRecordings: 3 }))).rejects.toThrow(`--val-recordings works with yesno folders and manifests; ${fsdd} is an FSDD folder`);
     expect(existsSync(out)).toBe(false);
   });
 });
