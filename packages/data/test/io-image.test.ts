@@ -111,7 +111,22 @@ describe('readImageFolder', () => {
     await expect(readImageFolder(empty)).rejects.toThrow(new RegExp(`${empty}: no class folders found`));
     const hollow = join(dir, 'hollow');
     await mkdir(join(hollow, 'a'), { recursive: true });
-    await expect(readImageFolder(hollow)).rejects.toThrow(/hollow\/a: class folder 'a' contains no image files/);
+    await expect(readImageFolder(hollow)).rejects.toThrow(/hollow\/a: class folder 'a' contains no image files$/);
+    // Images one level deeper are not read, and the error says why the folder looks empty.
+    const nested = join(dir, 'nested');
+    await mkdir(join(nested, '3', 'scans'), { recursive: true });
+    await writeFile(join(nested, '3', 'scans', 'x.png'), 'x');
+    await expect(readImageFolder(nested)).rejects.toThrow("class folder '3' contains no image files (only subfolders: scans; files must sit directly in the class folder)");
     await expect(readImageFolder(join(dir, 'missing'))).rejects.toThrow(/missing: file or directory not found/);
+  });
+
+  it('lists SVG drawings with the other images (readImage renders them)', async () => {
+    const root = join(dir, 'svg-folder');
+    await mkdir(join(root, '7'), { recursive: true });
+    await writeFile(join(root, '7', 'seven.svg'), '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="3"><rect width="4" height="3" fill="white"/></svg>');
+    const { items } = await readImageFolder(root);
+    expect(items.map((i) => i.path.slice(root.length + 1))).toEqual(['7/seven.svg']);
+    const img = await readImage(items[0].path, { dtype: 'uint8' });
+    expect([img.width, img.height]).toEqual([4, 3]);
   });
 });

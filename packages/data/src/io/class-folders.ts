@@ -30,8 +30,13 @@ export async function listClassFolders(root: string, accept: (fileName: string) 
   for (let label = 0; label < dirs.length; label++) {
     const className = dirs[label];
     const classDir = join(root, className);
-    const files = (await listDir(classDir)).files.filter(accept);
-    if (files.length === 0) throw new DataFormatError(classDir, `class folder '${className}' contains no ${kind} files`);
+    const listing = await listDir(classDir);
+    const files = listing.files.filter(accept);
+    if (files.length === 0) {
+      // Files one level deeper are not read: say so rather than call the folder empty.
+      const deeper = listing.dirs.length ? ` (only subfolders: ${listing.dirs.slice(0, 3).join(', ')}${listing.dirs.length > 3 ? ', …' : ''}; files must sit directly in the class folder)` : '';
+      throw new DataFormatError(classDir, `class folder '${className}' contains no ${kind} files${deeper}`);
+    }
     for (const f of files) items.push({ path: join(classDir, f), label, className });
   }
   return { classes: dirs, items };

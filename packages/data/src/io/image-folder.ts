@@ -1,6 +1,6 @@
 import { hasExtension, listClassFolders, type ClassFolderListing } from './class-folders.js';
 
-export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.webp', '.gif', '.tif', '.tiff', '.bmp', '.avif'] as const;
+export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.webp', '.gif', '.tif', '.tiff', '.bmp', '.avif', '.svg'] as const;
 
 /** Lists `dir/<class>/<image>`; decode items lazily with readImage so big folders stay cheap. */
 export function readImageFolder(dir: string, opts: { extensions?: readonly string[] } = {}): Promise<ClassFolderListing> {
