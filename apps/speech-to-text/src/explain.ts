@@ -3,10 +3,10 @@
  * per-frame CTC posteriors of every output symbol beneath it, and the decoded words placed at
  * the times the best CTC path gives them.
  */
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { encodeRgbPng, logMelSpectrogram, svgToPng } from '@tensorkit/data';
 import type { LogProbMatrix } from '@tensorkit/nn';
-import { atomicWriteFile, escapeXml as esc, svgDocument } from '@tensorkit/train';
+import { atomicWriteFile, escapeXml as esc, svgDocument, UserError } from '@tensorkit/train';
 import { BLANK, LABELS, NUM_CLASSES } from './alphabet.js';
 import { heatmapRgb } from './colormap.js';
 import type { WordTiming } from './decode.js';
@@ -128,6 +128,9 @@ export interface ExplainResult {
 }
 
 export async function explain(o: ExplainOptions): Promise<ExplainResult> {
+  const out = o.out ?? o.file.replace(/\.(wav|npy)$/i, '') + '.explain.png';
+  // The picture would replace the recording it explains.
+  if (resolve(out) === resolve(o.file)) throw new UserError(`--out ${out}: that is the input file; the PNG would overwrite the recording (give another name, e.g. ${o.file.replace(/\.(wav|npy)$/i, '')}.explain.png)`);
   const info = await loadModel(o.model);
   const rec = new Recognizer(info, { beam: o.beam, useLexicon: o.useLexicon });
   const { features, duration, samples } = await featuresFromFile(o.file, info.frontEnd);
@@ -143,7 +146,6 @@ export async function explain(o: ExplainOptions): Promise<ExplainResult> {
     title: basename(o.file), mel, melFrameSeconds: info.features.hopLength / info.features.sampleRate,
     lp: r.lp, frameSeconds: rec.frameSeconds, words: r.words ?? [], duration,
   });
-  const out = o.out ?? o.file.replace(/\.(wav|npy)$/i, '') + '.explain.png';
   atomicWriteFile(out, fig.png);
   return { text: r.text, words: r.words ?? [], out, width: fig.width, height: fig.height };
 }

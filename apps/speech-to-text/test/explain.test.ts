@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { imageInfo, readManifest } from '@tensorkit/data';
@@ -62,6 +62,15 @@ describe('explain', () => {
     const png = readFileSync(out);
     expect(await imageInfo(png)).toMatchObject({ width: r.width, height: r.height, format: 'png' });
     expect(await pixelSpread(png)).toBeGreaterThan(100);
+  });
+
+  it('refuses an --out that is the input recording itself', async () => {
+    const file = join(tmp.dir, 'mine.wav');
+    copyFileSync(join(SAMPLES_DIR, samples[0].audio_filepath), file);
+    const before = readFileSync(file);
+    await expect(explain({ file, out: join(tmp.dir, '.', 'mine.wav'), model: DEFAULT_MODEL_PATH, beam: 16, useLexicon: true }))
+      .rejects.toThrow(`that is the input file; the PNG would overwrite the recording (give another name, e.g. ${join(tmp.dir, 'mine')}.explain.png)`);
+    expect(readFileSync(file).equals(before)).toBe(true);
   });
 });
 
