@@ -1,26 +1,40 @@
 /** Atomic file replacement: write a temp file beside the target, fsync, then rename over it. */
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { UserError } from './cli.js';
 
 export function atomicWriteFile(path: string, data: string | Uint8Array): void {
-  const dir = dirname(path);
-  mkdirSync(dir, { recursive: true });
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  const target = resolveLink(path);
+  const dir = dirname(target);
+  const tmp = join(dir, `.${basename(target)}.${process.pid}.${Date.now()}.tmp`);
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
   let fd = -1;
+  let created = false;
   try {
+    mkdirSync(dir, { recursive: true });
     fd = openSync(tmp, 'w');
+    created = true;
     let off = 0;
     while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
     fsyncSync(fd);
     closeSync(fd);
     fd = -1;
-    renameSync(tmp, path);
+    renameSync(tmp, target);
   } catch (e) {
     if (fd >= 0) closeSync(fd);
-    rmSync(tmp, { force: true });
-    throw new Error(`could not write ${path}: ${(e as Error).message}`);
+    // Only a temp file that was created is removed: rmSync itself throws when the path is impossible.
+    if (created) rmSync(tmp, { force: true });
+    // Name the file asked for, not the temp file, and say why in words (`error: <file>: …`).
+    throw new UserError(`${path}: cannot write there (${writeFailure(e)})`);
+  }
+}
+
+/** Where a symlink points (renaming over the link would replace it with a plain file and leave its target stale). */
+function resolveLink(path: string): string {
+  try {
+    return lstatSync(path).isSymbolicLink() ? realpathSync(path) : path;
+  } catch {
+    return path; // absent, or a dangling link: write at `path` itself
   }
 }
 
@@ -31,7 +45,14 @@ const WRITE_FAILURES: Record<string, string> = {
   EPERM: 'permission denied',
   EROFS: 'read-only file system',
   ENOSPC: 'no space left on the device',
+  ENOENT: 'cannot create files in that folder',
+  EISDIR: 'is a folder, expected a file',
+  ENOTEMPTY: 'is a folder, expected a file',
 };
+
+function writeFailure(e: unknown): string {
+  return WRITE_FAILURES[(e as NodeJS.ErrnoException).code ?? ''] ?? (e as Error).message;
+}
 
 /**
  * Checks, before a long job starts, that `path` can be written when it ends: its folder exists or
@@ -47,8 +68,7 @@ export function checkWritable(path: string, flag: string, value = path): void {
     closeSync(openSync(probe, 'w'));
     rmSync(probe, { force: true });
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? '';
-    throw new UserError(`${flag} ${value}: cannot write there (${WRITE_FAILURES[code] ?? (e as Error).message})`);
+    throw new UserError(`${flag} ${value}: cannot write there (${writeFailure(e)})`);
   }
   let isDir = false;
   try {

@@ -8,9 +8,10 @@ export async function runCli(main: () => Promise<void>): Promise<void> {
   try {
     await main();
   } catch (e) {
-    const err = e as Error;
+    // Anything can be thrown (a string, null): print it rather than `undefined` or a crash.
+    const err = e instanceof Error ? e : new Error(String(e));
     process.stderr.write(`error: ${err.message}\n`);
-    if (process.env.TENSORKIT_DEBUG && err.stack) process.stderr.write(err.stack + '\n');
+    if (process.env.TENSORKIT_DEBUG && e instanceof Error && err.stack) process.stderr.write(err.stack + '\n');
     process.exitCode = 1;
   }
 }

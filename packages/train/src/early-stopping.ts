@@ -26,8 +26,9 @@ export class EarlyStopping {
     return { best: this.best, bestEpoch: this.bestEpoch, bad: this.bad };
   }
 
-  restore(s: { best: number; bestEpoch: number; bad: number }): void {
-    this.best = s.best;
+  /** Accepts a state that went through JSON, where a `best` of -Infinity (nothing observed yet) became null. */
+  restore(s: { best: number | null; bestEpoch: number; bad: number }): void {
+    this.best = s.best ?? -Infinity;
     this.bestEpoch = s.bestEpoch;
     this.bad = s.bad;
   }

@@ -29,7 +29,7 @@ function fmtValues(values: Record<string, string | number>): string {
 
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds)) return '?';
-  const s = Math.round(seconds);
+  const s = Math.max(0, Math.round(seconds)); // an ETA past the total is 0s, not "-1m-5s"
   const m = Math.floor(s / 60);
   return m ? `${m}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
 }
@@ -41,24 +41,28 @@ export function createProgress(opts: ProgressOptions): Progress {
   const rate = (done: number) => done / Math.max(1e-9, (performance.now() - start) / 1000);
   if (opts.silent) return { update() {}, stop() {} };
   if (opts.plain ?? !stream.isTTY) {
-    let nextReport = 0.1;
+    // Tenths are counted in integers: summing 0.1s drifts (3/10 < 0.1 + 0.1 + 0.1) and skips lines.
+    let nextTenth = 1;
     let last = 0;
+    let reported = 0;
     let lastValues: Record<string, string | number> = {};
     const report = (done: number) => {
       const r = rate(done);
       stream.write(`${opts.label} ${done}/${opts.total} ${unit}  ${r.toFixed(0)} ${unit}/s  ETA ${formatDuration((opts.total - done) / r)}  ${fmtValues(lastValues)}\n`);
+      reported = done;
     };
     return {
       update(done, values) {
         last = done;
         if (values) lastValues = values;
-        if (opts.total > 0 && done / opts.total >= nextReport) {
+        if (opts.total > 0 && done * 10 >= nextTenth * opts.total) {
           report(done);
-          while (done / opts.total >= nextReport) nextReport += 0.1;
+          nextTenth = Math.floor((done * 10) / opts.total) + 1;
         }
       },
       stop() {
-        if (last < opts.total * (nextReport - 0.1)) report(last);
+        // A loop that ends between two tenths (an interrupted epoch) still logs where it stopped.
+        if (last !== reported) report(last);
       },
     };
   }

@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { atomicWriteFile, checkWritable } from '@tensorkit/train';
+import { atomicWriteFile, checkWritable, UserError } from '@tensorkit/train';
 
 const dir = mkdtempSync(join(tmpdir(), 'train-write-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -35,5 +35,26 @@ describe('atomicWriteFile', () => {
     atomicWriteFile(target, 'second');
     expect(readFileSync(target, 'utf8')).toBe('second');
     expect(readdirSync(join(dir, 'w'))).toEqual(['out.txt']);
+  });
+
+  it('names the file and the reason when it cannot write, leaving no temp file', () => {
+    const file = join(dir, 'blocker.txt');
+    writeFileSync(file, 'x');
+    const under = join(file, 'img', 'confusion.png');
+    expect(() => atomicWriteFile(under, 'png')).toThrow(new UserError(`${under}: cannot write there (part of that path is a file, not a folder)`));
+    const folder = join(dir, 'report');
+    mkdirSync(join(folder, 'img'), { recursive: true });
+    expect(() => atomicWriteFile(folder, 'html')).toThrow(new UserError(`${folder}: cannot write there (is a folder, expected a file)`));
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('writes through a symlink instead of replacing the link', () => {
+    const real = join(dir, 'real-model.bin');
+    const link = join(dir, 'link-model.bin');
+    writeFileSync(real, 'old');
+    symlinkSync(real, link);
+    atomicWriteFile(link, 'new');
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readFileSync(real, 'utf8')).toBe('new');
   });
 });

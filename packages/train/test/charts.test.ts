@@ -65,4 +65,23 @@ describe('charts', () => {
     assertWellFormed(html);
     expect(html).toContain('<tr><td>a&lt;b</td><td>0.5000</td><td>1.0000</td><td>0.6667</td><td>3</td></tr>');
   });
+
+  it('draws nearly flat and very small series without hanging or ticks outside the panel', () => {
+    const curve = (losses: number[]) => curvesSvg([{ title: 'loss', series: [{ name: 'train', color: '#000', points: losses.map((l, i) => [i + 1, l] as [number, number]) }] }]);
+    for (const losses of [[70, 70.00000000000001], [1e-20, 3e-20], [2e-14, 5e-14]]) {
+      const svg = curve(losses);
+      assertWellFormed(svg);
+      const ticks = [...svg.matchAll(/<line x1="\d+(?:\.\d+)?" x2="[\d.]+" y1="([-\d.]+)"/g)].map((m) => Number(m[1]));
+      expect(ticks.length).toBeGreaterThan(1);
+      expect(ticks.length).toBeLessThan(12);
+      // Every y tick lies within the plot area (top 30 … bottom 380 - 42).
+      for (const y of ticks) expect(y >= 30 && y <= 338).toBe(true);
+    }
+  });
+
+  it('renders labels holding control characters, which XML cannot carry', async () => {
+    const { svg } = confusionHeatmapSvg([[1]], ['tab\tbell\u0007']);
+    expect(svg).toContain('tab\tbell\ufffd');
+    expect((await imageInfo(await svgToPng(svg))).format).toBe('png');
+  });
 });

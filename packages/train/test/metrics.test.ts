@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { align, classificationReport, confusionMatrix, errorRates, EarlyStopping } from '@tensorkit/train';
+import { align, classificationReport, confusionMatrix, errorRates, EarlyStopping, formatConfusionMatrix } from '@tensorkit/train';
 
 describe('classification metrics', () => {
   it('computes accuracy, per-class scores and macro-F1 by hand', () => {
@@ -24,6 +24,17 @@ describe('classification metrics', () => {
     // A class that is predicted but absent from the test set still counts (its F1 is 0).
     expect(classificationReport([[2, 1], [0, 0]], ['a', 'b']).macroF1).toBeCloseTo(0.4, 10);
     expect(classificationReport([[0, 0], [0, 0]], ['a', 'b']).macroF1).toBe(0);
+  });
+
+  it('keeps confusion-table labels apart when cutting them to 10 characters would make them equal', () => {
+    const cm = [[5, 1], [2, 7]];
+    expect(formatConfusionMatrix(cm, ['talk.politics.guns', 'talk.politics.misc']).split('\n')).toEqual([
+      '           true\\pred     1     2',
+      'talk.politics.guns 1     5     1',
+      'talk.politics.misc 2     2     7',
+    ]);
+    // Distinct short labels keep the usual layout.
+    expect(formatConfusionMatrix(cm, ['World', 'Sports']).split('\n')[0]).toBe('true\\pred  World Sports');
   });
 
   it('rejects out-of-range classes', () => {
@@ -65,5 +76,14 @@ describe('early stopping', () => {
     es.observe(0.5, 2);
     expect(es.shouldStop).toBe(true);
     expect(es.bestEpoch).toBe(0);
+  });
+
+  it('restores a state saved as JSON before any score was observed', () => {
+    const saved = JSON.parse(JSON.stringify(new EarlyStopping(3).state())); // best: -Infinity → null
+    const es = new EarlyStopping(3);
+    es.restore(saved);
+    expect(es.best).toBe(-Infinity);
+    expect(es.observe(0, 1)).toBe(true);
+    expect(es.state()).toEqual({ best: 0, bestEpoch: 1, bad: 0 });
   });
 });

@@ -40,7 +40,10 @@ function yBounds(o: LinePanelOptions, ys: number[]): [number, number] {
   if (o.yRange) return o.yRange;
   let lo = ys.length ? Math.min(...ys) : 0;
   let hi = ys.length ? Math.max(...ys) : 1;
-  const pad = (hi - lo) * 0.08 || Math.abs(hi) * 0.05 || 0.5;
+  // A spread within rounding error of the values (70 vs 70.00000000000001) counts as flat: ticks
+  // finer than the values' precision would never advance `v += step` and the tick loop would hang.
+  const spread = hi - lo > Math.max(Math.abs(lo), Math.abs(hi)) * 1e-9 ? hi - lo : 0;
+  const pad = spread * 0.08 || Math.abs(hi) * 0.05 || 0.5;
   lo = o.yMin ?? lo - pad;
   hi += pad;
   return [lo, hi > lo ? hi : lo + 1];
@@ -63,7 +66,9 @@ export function linePanel(o: LinePanelOptions): string {
   parts.push(`<rect x="${left}" y="${top}" width="${pw}" height="${ph}" fill="#fafafa" stroke="#888"/>`);
   parts.push(`<text x="${left}" y="18" font-size="14" font-weight="bold">${escapeXml(o.title)}</text>`);
   const yStep = niceStep(yMax - yMin, 5);
-  for (let v = Math.ceil(yMin / yStep) * yStep; v <= yMax + 1e-12; v += yStep) {
+  // The rounding allowance scales with the step: a fixed 1e-12 would add ticks far past the top
+  // (and loop ~forever) for values like 1e-20.
+  for (let v = Math.ceil(yMin / yStep) * yStep; v <= yMax + yStep * 1e-6; v += yStep) {
     const y = sy(v).toFixed(1);
     parts.push(`<line x1="${left}" x2="${left + pw}" y1="${y}" y2="${y}" stroke="#ddd"/>`);
     parts.push(`<text x="${left - 6}" y="${y}" font-size="11" text-anchor="end" dominant-baseline="middle">${escapeXml(fmt(v))}</text>`);

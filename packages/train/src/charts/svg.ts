@@ -10,9 +10,13 @@ export const CHART_FONT = 'DejaVu Sans, Arial, sans-serif';
 /** Distinguishable line colours (the matplotlib "tab10" start). */
 export const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f'] as const;
 
-/** Escapes text for SVG/HTML element content and attribute values. */
+/**
+ * Escapes text for SVG/HTML element content and attribute values. Control characters have no
+ * XML form at all (librsvg rejects the whole document), so they become U+FFFD.
+ */
 export function escapeXml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '\ufffd').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
 /** A complete SVG document of the given size on a white background. */

@@ -78,12 +78,21 @@ export function formatClassScores(report: ClassificationReport): string {
   return lines.join('\n');
 }
 
-/** A text table: rows are true classes, columns predicted classes. */
+/**
+ * A text table: rows are true classes, columns predicted classes, labels cut to 10 characters.
+ * When cutting makes labels equal (talk.politics.guns, talk.politics.misc…), the columns are
+ * numbered instead and each row shows its number and full label, so no two look the same.
+ */
 export function formatConfusionMatrix(confusion: number[][], labels: readonly string[]): string {
-  const short = labels.map((l) => (l.length > 10 ? l.slice(0, 10) : l));
+  let short = labels.map((l) => (l.length > 10 ? l.slice(0, 10) : l));
+  let rowLabels = short;
+  if (new Set(short).size < short.length) {
+    short = labels.map((_, i) => String(i + 1));
+    rowLabels = labels.map((l, i) => `${l} ${i + 1}`);
+  }
   const cellW = Math.max(5, ...confusion.flat().map((v) => String(v).length), ...short.map((l) => l.length)) + 1;
-  const rowW = Math.max(...short.map((l) => l.length), 9);
+  const rowW = Math.max(...rowLabels.map((l) => l.length), 9);
   const header = pad('true\\pred', rowW) + short.map((l) => pad(l, cellW)).join('');
-  const rows = confusion.map((r, i) => pad(short[i], rowW) + r.map((v) => pad(String(v), cellW)).join(''));
+  const rows = confusion.map((r, i) => pad(rowLabels[i], rowW) + r.map((v) => pad(String(v), cellW)).join(''));
   return [header, ...rows].join('\n');
 }
