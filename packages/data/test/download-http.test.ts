@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DATASETS, download, downloadFiles, type DownloadProgress } from '../src/download/index.js';
+import { terminalProgress } from '../src/download/progress.js';
 import { makeTmpDir } from './fixtures/io/helpers.js';
 
 const payload = Buffer.from(Array.from({ length: 200_000 }, (_, i) => (i * 7919) % 251));
@@ -192,5 +193,36 @@ describe('DATASETS registry', () => {
         expect(f.note.length).toBeGreaterThan(10);
       }
     }
+  });
+});
+
+describe('terminal progress', () => {
+  /** A stand-in terminal that records what the bar draws. */
+  function tty(isTTY: boolean): { stream: NodeJS.WriteStream; text: () => string } {
+    let text = '';
+    const stream = {
+      isTTY, columns: 120, write: (s: string) => ((text += s), true),
+      cursorTo: () => true, clearLine: () => true, moveCursor: () => true, on: () => stream, removeListener: () => stream,
+    } as unknown as NodeJS.WriteStream;
+    return { stream, text: () => text };
+  }
+
+  it('shows only the byte count when the server sends no length, not 100% of 0 bytes', () => {
+    const t = tty(true);
+    const bar = terminalProgress('fsdd.tar.gz', t.stream)!;
+    bar.update({ received: 0, total: null });
+    bar.update({ received: 4096, total: null });
+    bar.stop();
+    expect(t.text()).toContain('fsdd.tar.gz 4096 bytes');
+    expect(t.text()).not.toMatch(/%|\/0 bytes/);
+    const known = tty(true);
+    const kbar = terminalProgress('a.gz', known.stream)!;
+    kbar.update({ received: 50, total: 200 });
+    kbar.stop();
+    expect(known.text()).toContain('25% | 50/200 bytes');
+  });
+
+  it('draws nothing on a stream that is not a terminal', () => {
+    expect(terminalProgress('x', tty(false).stream)).toBeNull();
   });
 });

@@ -20,7 +20,7 @@ export interface DownloadOptions {
   size?: number | null;
   /** Called as bytes arrive; replaces the terminal progress bar. */
   onProgress?: ProgressCallback;
-  /** Show a cli-progress bar when stdout is a TTY and no onProgress is given. Default true. */
+  /** Show a cli-progress bar when stderr is a TTY and no onProgress is given. Default true. */
   progress?: boolean;
   /** Automatic resumes after a dropped connection or a 5xx. Default 3. */
   retries?: number;

@@ -10,31 +10,26 @@ export interface DownloadProgress {
 export type ProgressCallback = (p: DownloadProgress) => void;
 
 /**
- * A terminal progress bar, or null when stdout is not a TTY (CI logs, pipes),
- * where redrawn bars would only add noise.
+ * A terminal progress bar on stderr (where cli-progress draws), or null when stderr is not a TTY
+ * (CI logs, pipes), where redrawn bars would only add noise.
  */
-export function terminalProgress(label: string): { update: ProgressCallback; stop: () => void } | null {
-  if (!process.stdout.isTTY) return null;
-  const bar = new cliProgress.SingleBar(
-    {
-      format: `${label} [{bar}] {percentage}% | {value}/{total} bytes`,
-      hideCursor: true,
-      clearOnComplete: false,
-    },
-    cliProgress.Presets.shades_classic,
-  );
-  let started = false;
+export function terminalProgress(label: string, stream: NodeJS.WriteStream = process.stderr): { update: ProgressCallback; stop: () => void } | null {
+  if (!stream.isTTY) return null;
+  let bar: cliProgress.SingleBar | null = null;
   return {
     update({ received, total }) {
-      if (!started) {
+      if (bar === null) {
+        // Without a Content-Length (GitHub archives) cli-progress would show 100% of 0 bytes
+        // throughout, so only the byte count is shown then.
+        const format = total === null ? `${label} {value} bytes` : `${label} [{bar}] {percentage}% | {value}/{total} bytes`;
+        bar = new cliProgress.SingleBar({ format, stream, hideCursor: true, clearOnComplete: false }, cliProgress.Presets.shades_classic);
         bar.start(total ?? 0, received);
-        started = true;
       }
       if (total !== null) bar.setTotal(total);
       bar.update(received);
     },
     stop() {
-      if (started) bar.stop();
+      bar?.stop();
     },
   };
 }
