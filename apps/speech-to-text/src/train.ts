@@ -3,12 +3,13 @@
  * validation (greedy CER/WER), a blank-plateau monitor, resumable checkpoints and a run
  * folder with metrics.jsonl and a training-curve image.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Generator, Tensor } from '@tensorkit/core';
 import {
   Adam, clipGradNorm, CosineWarmupLR, ctcGreedyDecode, ctcLoss, ctcMinInputLength, loadCheckpoint, loadSafetensors, restoreCheckpoint, saveCheckpoint, saveSafetensors,
 } from '@tensorkit/nn';
-import { checkWritable, createProgress, errorRates, formatDuration, RunLog, UserError } from '@tensorkit/train';
+import { checkWritable, createProgress, errorRates, formatDuration, RunFolder, UserError, type MetricRecord } from '@tensorkit/train';
 import { BLANK, decodeIds, NUM_CLASSES } from './alphabet.js';
 import { alignmentWindows } from './align-windows.js';
 import { lengthBatches, padBatch } from './batch.js';
@@ -315,7 +316,10 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   if (slackFrames !== null) {
     log(`constrained CTC: each word emitted within its known position ± ${alignSlack} s (${slackFrames} output frames)${alignEpochs < epochs ? ` for epochs 1-${alignEpochs}, then plain CTC` : ''}`);
   }
-  const runLog = new RunLog(runDir);
+  // A new run replaces an earlier run's metrics; a resumed one keeps the epochs its checkpoint
+  // covers (appending, it repeated an epoch logged after the last checkpoint, and mixed runs).
+  const run = new RunFolder<MetricRecord>(runDir);
+  run.rewrite(ckpt ? loggedEpochs(run.metricsPath, ckpt.epoch) : []);
   if (opts.resume === undefined) log(`run folder: ${runDir}`);
 
   let plateauWarned = false;
@@ -401,7 +405,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     // Early epochs are normally blank-only; only a plateau that outlasts warmup is worth a warning.
     const allEmpty = step > 2 * warmup && Object.values(val).length > 0 && Object.values(val).every((v) => v.empty > 0.9);
     if (allEmpty) log(`warning: epoch ${epoch}: ${Math.round(Object.values(val)[0].empty * 100)}% of validation transcripts are empty — the model is stuck emitting blanks (blank plateau)`);
-    runLog.log({
+    run.append({
       epoch, step, loss: result.loss, lr: result.lr, samples_per_sec: result.samplesPerSec, seconds, skipped,
       ...Object.fromEntries(Object.entries(val).flatMap(([k, v]) => [[`${k}_cer`, v.cer], [`${k}_wer`, v.wer], [`${k}_wer_wordlist`, v.lexWer], [`${k}_blank_rate`, v.blankRate]])),
     });
@@ -434,6 +438,21 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   }
   const seconds = (performance.now() - t0) / 1000;
   return { epochs: history, best, out: opts.out, runDir, seconds, trainSet: ts };
+}
+
+/** The records of metrics.jsonl for epochs 1…`upTo`, the last one of each epoch (a half-written line is dropped). */
+function loggedEpochs(path: string, upTo: number): MetricRecord[] {
+  if (!existsSync(path)) return [];
+  const byEpoch = new Map<number, MetricRecord>();
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    try {
+      const r = JSON.parse(line) as MetricRecord;
+      if (typeof r.epoch === 'number' && r.epoch <= upTo) byEpoch.set(r.epoch, r);
+    } catch {
+      // not a complete record
+    }
+  }
+  return [...byEpoch.keys()].sort((a, b) => a - b).map((e) => byEpoch.get(e)!);
 }
 
 /** Fraction of valid frames whose most probable class is blank. */

@@ -73,6 +73,22 @@ describe('train on a manifest', () => {
     expect(existsSync(out3)).toBe(false);
   });
 
+  it('keeps metrics.jsonl to one line per epoch: a new run replaces it, a resumed one drops what its checkpoint does not cover', async () => {
+    const runDir = join(tmp.dir, 'run-metrics');
+    const out = join(tmp.dir, 'metrics.safetensors');
+    const epochsLogged = () => readFileSync(join(runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).epoch);
+    await train(options({ data: manifest, out, runDir, epochs: 1 }));
+    // As if the run had logged epoch 2 and been stopped before its checkpoint, mid-way through another line.
+    const metrics = join(runDir, 'metrics.jsonl');
+    writeFileSync(metrics, readFileSync(metrics, 'utf8') + JSON.stringify({ epoch: 2, loss: 9 }) + '\n{"epoch": 3, "lo');
+    await train(options({ data: manifest, out, runDir, epochs: 2, resume: join(runDir, 'checkpoint.safetensors') }));
+    expect(epochsLogged()).toEqual([1, 2]);
+    expect(JSON.parse(readFileSync(metrics, 'utf8').trim().split('\n')[1]).loss).not.toBe(9);
+    // Training again from scratch into the same folder starts the file again (it used to append).
+    await train(options({ data: manifest, out, runDir, epochs: 1 }));
+    expect(epochsLogged()).toEqual([1]);
+  });
+
   it('says so when there is no validation set, and keeps the last epoch', async () => {
     const logs: string[] = [];
     const out = join(tmp.dir, 'noval.safetensors');
