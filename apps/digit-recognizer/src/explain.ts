@@ -65,6 +65,12 @@ function pathGradientSum(model: Sequential, x: Float32Array, baseline: Float32Ar
 export function integratedGradients(model: Sequential, x: Float32Array, baseline: Float32Array, target: number, opts: { minSteps?: number; maxSteps?: number; tolerance?: number } = {}): IgResult {
   const maxSteps = opts.maxSteps ?? 1024;
   const tolerance = opts.tolerance ?? 0.01;
+  const minSteps = opts.minSteps ?? 32;
+  // NaN steps never met the stopping test and looped forever; 2.5 steps died in a reshape.
+  if (!Number.isFinite(minSteps) || !Number.isFinite(maxSteps)) throw new RangeError(`integratedGradients: minSteps and maxSteps must be finite numbers, got ${minSteps} and ${maxSteps}`);
+  // Target -1 gave NaN attributions after 1024 steps; 10 failed inside select.
+  if (!Number.isInteger(target) || target < 0 || target >= NUM_CLASSES) throw new RangeError(`integratedGradients: target must be a digit 0…9, got ${target}`);
+  if (x.length !== PIXELS || baseline.length !== PIXELS) throw new RangeError(`integratedGradients: input and baseline must hold ${PIXELS} values each, got ${x.length} and ${baseline.length}`);
   const wasTraining = model.training;
   model.eval();
   const frozen = model.parameters().filter((p) => p.requiresGrad);
@@ -77,7 +83,7 @@ export function integratedGradients(model: Sequential, x: Float32Array, baseline
     const logit = l[target];
     const baselineLogit = l[NUM_CLASSES + target];
     const delta = logit - baselineLogit;
-    let steps = Math.max(1, opts.minSteps ?? 32);
+    let steps = Math.max(1, Math.ceil(minSteps));
     for (;;) {
       const g = pathGradientSum(model, x, baseline, target, steps);
       const attributions = new Float64Array(PIXELS);

@@ -7,7 +7,7 @@ import { printJsonLine, UserError } from '@tensorkit/train';
 import { argmaxRow, predictStandardised } from './infer.js';
 import { loadModel, type LoadedModel } from './model-file.js';
 import { NUM_CLASSES } from './model.js';
-import { PIXELS, readDigitImage, standardiseUnit } from './preprocess.js';
+import { checkUnitImage, PIXELS, readDigitImage, standardiseUnit } from './preprocess.js';
 
 export interface PredictOptions {
   files: string[];
@@ -47,6 +47,7 @@ export async function prepareFile(file: string, loaded: LoadedModel): Promise<Pr
 
 /** Probabilities for prepared inputs, in order. */
 export function classify(loaded: LoadedModel, inputs: readonly PreparedInput[]): Prediction[] {
+  inputs.forEach((inp, i) => checkUnitImage(inp.unit, `classify: input ${i} (${inp.file})`));
   const x = new Float32Array(inputs.length * PIXELS);
   inputs.forEach((inp, i) => x.set(standardiseUnit(Float32Array.from(inp.unit), loaded.meta.preprocess), i * PIXELS));
   const probs = predictStandardised(loaded.model, x);

@@ -34,6 +34,22 @@ export function standardiseUnit(data: Float32Array, cfg: PreprocessConfig = PREP
   return data;
 }
 
+/**
+ * Checks a caller's 28×28 image in [0, 1] (a `PreparedInput.unit`, an explanation input)
+ * before it is standardised. A short array was padded with black and a long one spilled into
+ * the next image, NaN went through the network, and 0–255 values came out as a confident
+ * digit — all silently. The slack allows for float rounding in resampling.
+ */
+export function checkUnitImage(unit: ArrayLike<number>, name: string): void {
+  if (unit.length !== PIXELS) throw new RangeError(`${name}: expected ${IMAGE_SIZE}×${IMAGE_SIZE} = ${PIXELS} pixels in [0, 1], got ${unit.length} values`);
+  for (let i = 0; i < PIXELS; i++) {
+    const v = unit[i];
+    if (v >= -1e-3 && v <= 1 + 1e-3) continue;
+    const hint = v > 1 && v <= 255 ? ' (0–255 values? divide them by 255)' : '';
+    throw new RangeError(`${name}: pixel ${i} is ${v}; pixels must be numbers in [0, 1]${hint}`);
+  }
+}
+
 export interface PreparedImage {
   /** 28×28 in [0, 1], ink bright on black (before standardisation; what the model "sees"). */
   unit: Float32Array;
@@ -44,6 +60,12 @@ export interface PreparedImage {
 
 /** Any grayscale image → MNIST-style 28×28 in [0, 1]. */
 export function prepareImage(img: GrayInput, cfg: PreprocessConfig = PREPROCESS): PreparedImage {
+  // NaN passes data's clamp to [0, 1] and crashed the ink search ("reading 'x' of null").
+  // Only float pixels can be non-finite.
+  if (img.data instanceof Float32Array) {
+    const i = img.data.findIndex((v) => !Number.isFinite(v));
+    if (i >= 0) throw new RangeError(`prepareImage: pixel ${i} is ${img.data[i]}; pixels must be finite numbers`);
+  }
   const p = prepareMnistDigitDetailed(img, { canvasSize: cfg.canvasSize, boxSize: cfg.boxSize });
   return { unit: p.data, polarity: p.polarity, empty: p.empty };
 }
