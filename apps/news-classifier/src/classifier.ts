@@ -148,6 +148,10 @@ export class NewsClassifier {
    * Returns one attribution per occurrence (summing to f(x) − f(empty)).
    */
   integratedGradients(tokens: readonly string[], target: number, reference: number, steps = 32): { occ: FeatureOccurrence[]; values: Float64Array } {
+    this.checkClass('target', target);
+    this.checkClass('reference', reference);
+    // 0 steps divided by zero into NaN attributions; a negative or fractional count died in a typed-array or kernel error.
+    if (!Number.isInteger(steps) || steps < 1) throw new RangeError(`integrated gradients: steps must be a positive integer, got ${steps}`);
     const { occ, weights } = this.occurrences(tokens);
     const n = occ.length;
     const values = new Float64Array(n);
@@ -231,6 +235,9 @@ export class NewsClassifier {
     const order = logits.map((v, i) => [v, i]).sort((a, b) => b[0] - a[0]).map((p) => p[1]);
     const target = opts.target ?? order[0];
     const reference = opts.reference ?? (order[0] === target ? order[1] : order[0]);
+    // An index outside the labels read undefined logits and returned NaN differences and term values.
+    this.checkClass('target', target);
+    this.checkClass('reference', reference);
     if (opts.method === 'ig') {
       const ig = this.integratedGradients(tokens, target, reference, opts.steps);
       const nBag = ig.values.length;
@@ -257,6 +264,12 @@ export class NewsClassifier {
       difference: logits[target] - logits[reference], bias: bias[target] - bias[reference], terms, tokenValues,
       method: opts.method ?? 'exact',
     };
+  }
+
+  private checkClass(what: string, k: number): void {
+    if (!Number.isInteger(k) || k < 0 || k >= this.labels.length) {
+      throw new RangeError(`explain: ${what} must be a class index 0…${this.labels.length - 1} (${this.labels.join(', ')}), got ${k}`);
+    }
   }
 
   /** Logits of one text through the net (the batched path), to cross-check explanations. */

@@ -8,7 +8,7 @@
  *   character n-gram "\u0001" + gram, where grams come from " w " (sklearn's
  *   char_wb): the \u0001 prefix keeps "ord" the trigram apart from "ord" the word.
  */
-import { fnv1a32, HashingNgramEncoder, tokenize } from '@tensorkit/data';
+import { fnv1a32, fnvByte, HashingNgramEncoder, tokenize } from '@tensorkit/data';
 
 export type Preprocess = 'plain' | 'newsgroup';
 
@@ -72,11 +72,18 @@ const CHAR_SEED = fnv1a32('\u0001');
 
 /** Bucket of each character n-gram of one word, in order (lengths lo..hi at each start). */
 function charGramBuckets(word: string, lo: number, hi: number, buckets: number, out: number[]): void {
-  const s = ` ${word} `;
-  for (let i = 0; i < s.length; i++) {
+  // The padded word " w " is read one UTF-16 unit at a time through charCodeAt rather than by
+  // indexing the string ` ${word} `: indexing that concatenation (a rope over a slice of the
+  // text) in V8's optimised code went quadratic — a 200,000-letter "word" (a base64 blob pasted
+  // in a text) took 30 s, a 1 MB one never finished. Each unit is still hashed on its own, as
+  // before (ASCII directly as its byte), so the buckets are unchanged.
+  const len = word.length + 2;
+  for (let i = 0; i < len; i++) {
     let h = CHAR_SEED;
-    for (let n = 1; n <= hi && i + n <= s.length; n++) {
-      h = fnv1a32(s[i + n - 1], h);
+    for (let n = 1; n <= hi && i + n <= len; n++) {
+      const k = i + n - 1;
+      const c = k === 0 || k === len - 1 ? 0x20 : word.charCodeAt(k - 1);
+      h = c < 0x80 ? fnvByte(h, c) : fnv1a32(String.fromCharCode(c), h);
       if (n >= lo) out.push(h % buckets);
     }
   }
@@ -84,9 +91,12 @@ function charGramBuckets(word: string, lo: number, hi: number, buckets: number, 
 
 /** The character n-grams of a word, aligned with charGramBuckets' order (for explanations). */
 export function charGrams(word: string, lo: number, hi: number): string[] {
-  const s = ` ${word} `;
+  // Sliced from the word, with the boundary spaces added per gram, not from ` ${word} `: slicing
+  // that concatenation went quadratic like indexing it (see charGramBuckets).
+  const len = word.length + 2;
+  const gram = (i: number, n: number) => (i === 0 ? ' ' : '') + word.slice(Math.max(0, i - 1), Math.min(word.length, i + n - 1)) + (i + n === len ? ' ' : '');
   const out: string[] = [];
-  for (let i = 0; i < s.length; i++) for (let n = lo; n <= hi && i + n <= s.length; n++) out.push(s.slice(i, i + n));
+  for (let i = 0; i < len; i++) for (let n = lo; n <= hi && i + n <= len; n++) out.push(gram(i, n));
   return out;
 }
 

@@ -46,6 +46,17 @@ describe('hashing', () => {
     expect(named.filter((f) => f.kind === 'ngram').map((f) => f.key)).toEqual(['central bank', 'bank raises', 'raises rates', 'rates markets', 'markets rally']);
     expect(charGrams('ab', 2, 3)).toEqual([' a', ' ab', 'ab', 'ab ', 'b ']);
   });
+
+  it('hashes each character n-gram as FNV-1a of "\\u0001" + the gram, also for accented and CJK words', () => {
+    // The n-gram code reads the padded word unit by unit (a long token went quadratic when the
+    // padded string was indexed); the buckets saved models rely on must not move.
+    for (const word of ['café', 'naïve', '東京都', 'zürich']) {
+      const named = describeFeatures([word], { ...cfg, wordNgrams: 1, charNgrams: [2, 5] }).filter((f) => f.kind === 'char');
+      expect(named.map((f) => f.key)).toEqual(charGrams(word, 2, 5));
+      for (const f of named) expect(f.bucket).toBe(fnv1a32('\u0001' + f.key) % cfg.buckets);
+    }
+    expect(charGrams('東京', 2, 3)).toEqual([' 東', ' 東京', '東京', '東京 ', '京 ']);
+  });
 });
 
 describe('tf-idf', () => {
