@@ -140,7 +140,17 @@ export function normalizeLogMel(data: Float32Array, frames: number, dim: number,
   return fe.config.cmvn === 'utterance' ? cmvn(data, frames, dim) : Float32Array.from(data);
 }
 
-export function featuresFromSamples(samples: Float32Array, fe: FrontEnd): Features {
+/** Index of the first NaN or ±Infinity in `a`, or -1. */
+function firstNonFinite(a: ArrayLike<number>): number {
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return i;
+  return -1;
+}
+
+export function featuresFromSamples(samples: Float32Array, fe: FrontEnd, name = 'audio'): Features {
+  // One NaN (a float WAV or a caller's buffer) spreads through its STFT frames into NaN
+  // log-probabilities, and the decoder silently dropped the words around it.
+  const bad = firstNonFinite(samples);
+  if (bad >= 0) throw new UserError(`${name}: sample ${bad} is ${samples[bad]}; audio samples must be finite numbers`);
   if (fe.norm === 'config' || fe.config.nMfcc > 0) {
     const f = extractFeatures(samples, fe.config);
     return { data: f.data, frames: f.frames, dim: f.dim };
@@ -184,6 +194,8 @@ export function featuresFromLogMel(data: Float32Array, frames: number, cols: num
     throw new UserError(`${name}: spectrogram has ${cols} mel bins per frame, the model's front end has ${cfg.nMels} (shape must be frames × ${cfg.nMels})`);
   }
   if (frames === 0) throw new UserError(`${name}: spectrogram has no frames`);
+  const bad = firstNonFinite(data);
+  if (bad >= 0) throw new UserError(`${name}: value ${data[bad]} at frame ${Math.floor(bad / cols)}, bin ${bad % cols}; a log-mel spectrogram must hold finite numbers (floor the power before the log)`);
   return { data: normalizeLogMel(data, frames, cols, fe), frames, dim: cols };
 }
 
@@ -197,5 +209,5 @@ export async function featuresFromFile(path: string, fe: FrontEnd): Promise<{ fe
   }
   const audio = await loadAudio(path, cfg);
   if (audio.samples.length === 0) throw new UserError(`${path}: the WAV file holds no samples`);
-  return { features: featuresFromSamples(audio.samples, fe), duration: audio.duration, samples: audio.samples };
+  return { features: featuresFromSamples(audio.samples, fe, path), duration: audio.duration, samples: audio.samples };
 }

@@ -27,8 +27,26 @@ export interface Recognition extends Decoded {
   pathWords?: WordTiming[];
 }
 
+/**
+ * Refuses feature matrices the model cannot read. Without this, a wrong feature size failed deep
+ * in a kernel ("layerNorm: input [50,1,128] must end in [320]"), zero frames in conv2d, data
+ * shorter than frames × dim was padded with zeros into an empty transcript, and NaN decoded to
+ * a partial one.
+ */
+function checkFeatures(model: SpeechModel, items: readonly Features[]): void {
+  const dim = model.config.inputDim;
+  items.forEach((f, i) => {
+    if (f.dim !== dim) throw new Error(`input ${i}: features have ${f.dim} values per frame, the model reads ${dim} (compute them with featuresFromSamples or featuresFromLogMel and the model's frontEnd)`);
+    if (!Number.isInteger(f.frames) || f.frames < 1) throw new Error(`input ${i}: frames must be a positive integer, got ${f.frames}`);
+    if (f.data.length !== f.frames * f.dim) throw new Error(`input ${i}: data holds ${f.data.length} values, frames × dim = ${f.frames} × ${f.dim} = ${f.frames * f.dim}`);
+    const bad = f.data.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) throw new Error(`input ${i}: feature ${bad} (frame ${Math.floor(bad / f.dim)}) is ${f.data[bad]}; features must be finite numbers`);
+  });
+}
+
 /** Per-frame log-probabilities of each input (eval mode, no gradients). */
 export function computeLogProbs(model: SpeechModel, items: readonly Features[], batchSize = 32): LogProbMatrix[] {
+  checkFeatures(model, items);
   const out: LogProbMatrix[] = new Array(items.length);
   const wasTraining = model.training;
   model.eval();
@@ -99,6 +117,8 @@ export class Recognizer {
   }
 
   recognize(items: readonly Features[], opts: { timestamps?: boolean; durations?: readonly number[] } = {}): Recognition[] {
+    // Before an ensemble's members renormalise their copies (a NaN would spread over the whole copy).
+    checkFeatures(this.info.model, items);
     const lps = this.info.members && this.info.members.length > 1
       ? averageProbs(this.info.members.map((m, k) => computeLogProbs(m, this.memberInputs(items, k))))
       : computeLogProbs(this.info.model, items);
