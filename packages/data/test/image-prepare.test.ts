@@ -73,6 +73,9 @@ describe('polarity', () => {
     expect(Array.from(toUnitGray({ data: Uint8Array.of(0, 255, 51), width: 3, height: 1 }).data)).toEqual([0, 1, 0.2].map((v) => expect.closeTo(v, 6)));
     expect(toUnitGray({ data: Float32Array.of(0, 127.5), width: 2, height: 1 }).data[1]).toBeCloseTo(0.5, 6);
     expect(() => toUnitGray({ data: new Uint8Array(5), width: 2, height: 2 })).toThrow(/2×2/);
+    // NaN survived the [0, 1] clamp and crashed prepareMnistDigit ("reading 'x' of null").
+    expect(() => toUnitGray({ data: Float32Array.of(0, NaN), width: 2, height: 1 })).toThrow('toUnitGray: pixel 1 is NaN; pixels must be finite numbers');
+    expect(() => prepareMnistDigit({ data: new Float32Array(16).fill(Infinity), width: 4, height: 4 })).toThrow('pixel 0 is Infinity');
   });
 });
 

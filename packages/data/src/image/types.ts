@@ -31,7 +31,11 @@ export function toUnitGray(img: GrayInput): GrayImage {
   if (!(data instanceof Float32Array)) scale = 1 / 255;
   else {
     let max = 0;
-    for (let i = 0; i < data.length; i++) if (data[i] > max) max = data[i];
+    for (let i = 0; i < data.length; i++) {
+      // NaN would pass the clamp below (Math.min/max keep it) and break the geometry after it.
+      if (!Number.isFinite(data[i])) throw new Error(`toUnitGray: pixel ${i} is ${data[i]}; pixels must be finite numbers`);
+      if (data[i] > max) max = data[i];
+    }
     if (max > 1) scale = 1 / 255;
   }
   for (let i = 0; i < data.length; i++) out[i] = Math.min(1, Math.max(0, data[i] * scale));
