@@ -60,12 +60,6 @@ export interface PreparedImage {
 
 /** Any grayscale image → MNIST-style 28×28 in [0, 1]. */
 export function prepareImage(img: GrayInput, cfg: PreprocessConfig = PREPROCESS): PreparedImage {
-  // NaN passes data's clamp to [0, 1] and crashed the ink search ("reading 'x' of null").
-  // Only float pixels can be non-finite.
-  if (img.data instanceof Float32Array) {
-    const i = img.data.findIndex((v) => !Number.isFinite(v));
-    if (i >= 0) throw new RangeError(`prepareImage: pixel ${i} is ${img.data[i]}; pixels must be finite numbers`);
-  }
   const p = prepareMnistDigitDetailed(img, { canvasSize: cfg.canvasSize, boxSize: cfg.boxSize });
   return { unit: p.data, polarity: p.polarity, empty: p.empty };
 }
