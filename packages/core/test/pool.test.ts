@@ -42,6 +42,19 @@ describe('maxPool2d forward', () => {
     maxPool2d(x, 2).sum().backward();
     expect(plane(x.grad!).toArray()).toEqual([[0, 0, 0, 0], [0, 1, 0, 1], [0, 0, 0, 0], [0, 1, 0, 1]]);
   });
+
+  it('the first NaN in row-major order takes the window and its gradient, with padding as without', () => {
+    // NaNs at (0, 1) and (1, 0): both in the first window of each call below.
+    const data = [[[[1, NaN, 2], [NaN, 3, 4], [5, 6, 7]]]];
+    for (const [k, opts] of [[2, {}], [3, { padding: 1, stride: 3 }]] as const) {
+      const x = tensor(data).requiresGrad_();
+      const y = maxPool2d(x, k, opts);
+      expect(Number.isNaN(y.toTypedArray()[0])).toBe(true);
+      y.select(3, 0).select(2, 0).sum().backward();
+      // The padded (general) loop used to end only the NaN's window row, so the NaN in the next row took the window.
+      expect(plane(x.grad!).toArray()).toEqual([[0, 1, 0], [0, 0, 0], [0, 0, 0]]);
+    }
+  });
 });
 
 describe('avgPool2d forward', () => {

@@ -1,6 +1,6 @@
 /** The wasm backend's fused conv2d kernels against the pure-TypeScript path, forward and backward. */
 import { describe, expect, it } from 'vitest';
-import { conv2d, conv2dMaxPool, Generator, randn, withBackend, type Conv2dOptions, type Pool2dOptions, type Tensor } from '@tensorkit/core';
+import { conv2d, conv2dMaxPool, Generator, randn, Tensor, withBackend, type Conv2dOptions, type Pool2dOptions } from '@tensorkit/core';
 import { createWasmBackend, jsBackend } from '@tensorkit/core';
 import { useCountedWasmBackend } from './wasm-harness.js';
 
@@ -74,6 +74,14 @@ function run(backend: string, c: Case, seed: number, relu: 'none' | 'fused' | 'c
   });
 }
 
+/** The same NaN and ±Infinity values at the same places. */
+function expectSameNonFinite(got: Float32Array, want: Float32Array, what: string): void {
+  expect(got.length, what).toBe(want.length);
+  for (let i = 0; i < want.length; i++) {
+    if (!Number.isFinite(want[i]) || !Number.isFinite(got[i])) expect(got[i], `${what}[${i}]`).toBe(want[i]);
+  }
+}
+
 function expectNear(got: Float32Array, want: Float32Array, what: string): void {
   expect(got.length, what).toBe(want.length);
   let scale = 0;
@@ -135,6 +143,56 @@ for (const threads of [1, 2]) {
         expect([...w.grad!.toTypedArray()].every((v) => v === 0) && [...b.grad!.toTypedArray()].every((v) => v === 0)).toBe(true);
         expect(conv2dMaxPool(randn([0, 2, 6, 6]), w.detach(), null, {}, 2).shape).toEqual([0, 3, 2, 2]);
       });
+    });
+
+    it('Infinity in a Winograd-shaped convolution stays ±Infinity as in the TypeScript path (the transforms made it Inf − Inf = NaN)', (ctx) => {
+      if (!h.backend) ctx.skip();
+      // 16 input and 16 output channels, 3×3, padding 1: forward and dx are Winograd-shaped.
+      const runInf = (backend: string) => withBackend(backend, () => {
+        const g = new Generator(5);
+        const xd = randn([2, 16, 6, 6], { generator: g }).toTypedArray() as Float32Array;
+        xd[2 * 6 + 3] = Infinity;
+        const x = new Tensor(xd, [2, 16, 6, 6], 'float32').requiresGrad_();
+        const w = randn([16, 16, 3, 3], { generator: g }).requiresGrad_();
+        const y = conv2d(x, w, null, { padding: 1 });
+        const up = randn(y.shape, { generator: g }).toTypedArray() as Float32Array;
+        up[16 * 36 + 7] = -Infinity; // an infinite output gradient for dx
+        y.mul(new Tensor(up, y.shape, 'float32')).sum().backward();
+        return { y: y.toTypedArray() as Float32Array, dx: x.grad!.toTypedArray() as Float32Array };
+      });
+      const want = runInf('js');
+      const before = { ...calls };
+      const got = runInf(h.name);
+      expect(calls.forward).toBe(before.forward + 1);
+      expect(calls.backward).toBe(before.backward + 1);
+      for (const k of ['y', 'dx'] as const) {
+        expect(want[k].some((v) => v === Infinity) && want[k].some((v) => v === -Infinity)).toBe(true);
+        expectSameNonFinite(got[k], want[k], k);
+        expectNear(got[k].map((v) => (Number.isFinite(v) ? v : 0)), want[k].map((v) => (Number.isFinite(v) ? v : 0)), k);
+      }
+    });
+
+    it('conv2dMaxPool with NaNs and 3×3 / stride 2 windows: the gradient goes to the first NaN of each window, as on the TypeScript path', (ctx) => {
+      if (!h.backend) ctx.skip();
+      const c: PoolCase = { name: 'NaN', x: [2, 3, 9, 9], w: [4, 3, 3, 3], conv: { padding: 1 }, kernel: 3, pool: { stride: 2 }, bias: true };
+      const runNaN = (backend: string) => withBackend(backend, () => {
+        const g = new Generator(13);
+        const xd = randn(c.x, { generator: g }).toTypedArray() as Float32Array;
+        xd[3 * 9 + 4] = NaN; // every 3×3 output window around it holds NaNs in more than one row
+        const x = new Tensor(xd, c.x, 'float32').requiresGrad_();
+        const w = randn(c.w, { generator: g }).requiresGrad_();
+        const y = conv2dMaxPool(x, w, randn([4], { generator: g }), c.conv, c.kernel, c.pool);
+        y.mul(randn(y.shape, { generator: g })).sum().backward();
+        return { y: y.toTypedArray() as Float32Array, dx: x.grad!.toTypedArray() as Float32Array };
+      });
+      const want = runNaN('js');
+      const before = { ...calls };
+      const got = runNaN(h.name);
+      expect(calls.forward).toBe(before.forward + 1);
+      expect(want.y.some((v) => Number.isNaN(v))).toBe(true);
+      expectSameNonFinite(got.y, want.y, 'y');
+      expectNear(got.y.map((v) => (Number.isNaN(v) ? 0 : v)), want.y.map((v) => (Number.isNaN(v) ? 0 : v)), 'y');
+      expectNear(got.dx, want.dx, 'dx');
     });
 
     for (const c of POOL_CASES) {

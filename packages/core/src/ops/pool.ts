@@ -134,7 +134,7 @@ export function maxPool2d(x: Tensor, kernel: Pair, opts: Pool2dOptions = {}): Te
       for (let ox = 0; ox < G.ow; ox++, p++) {
         let best = -Infinity;
         let bi = -1;
-        for (let i = 0; i < G.kh; i++) {
+        window: for (let i = 0; i < G.kh; i++) {
           const iy = oy * G.sh - G.ph + i * G.dh;
           if (iy < 0 || iy >= G.h) continue;
           for (let j = 0; j < G.kw; j++) {
@@ -145,7 +145,7 @@ export function maxPool2d(x: Tensor, kernel: Pair, opts: Pool2dOptions = {}): Te
             if (v > best || bi < 0 || Number.isNaN(v)) {
               best = v;
               bi = idx;
-              if (Number.isNaN(v)) break;
+              if (Number.isNaN(v)) break window; // the first NaN in row-major order ends the window, as in maxPoolInside
             }
           }
         }

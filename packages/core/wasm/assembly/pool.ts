@@ -94,7 +94,8 @@ export function maxPoolGradF32(arg: usize, g: usize, m: i32, dx: usize, n: i32):
 // over dense [planes, h, w] float32 planes. geom holds i32 n, c, h, w, kh, kw,
 // sh, sw, ph, pw, dh, dw, oh, ow. Same results as the general TypeScript loop:
 // cells outside the input are skipped, the first maximum wins, and a NaN wins
-// and ends its window row. A window with no cell inside gets -Infinity and arg -1.
+// and ends its window (the first NaN in row-major order, as in the 2×2 kernel).
+// A window with no cell inside gets -Infinity and arg -1.
 export function maxPoolF32(geom: usize, src: usize, out: usize, arg: usize): void {
   maxPoolPlanes(geom, load<i32>(geom) * load<i32>(geom, 4), src, out, arg);
 }
@@ -127,7 +128,7 @@ export function maxPoolPlanes(geom: usize, planes: i32, src: usize, out: usize, 
             if (v > best || bi < 0 || v != v) {
               best = v;
               bi = row + ix;
-              if (v != v) break;
+              if (v != v) { i = kh; break; } // ends the window, not just its row
             }
           }
         }

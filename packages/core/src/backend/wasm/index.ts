@@ -410,6 +410,17 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
       g.oh === g.h && g.ow === g.w && g.h * g.w >= 0.85 * 4 * tiles;
   }
 
+  /**
+   * True when every value is finite. Winograd's transforms add and subtract inputs (and
+   * weights), so an Infinity there becomes Inf − Inf = NaN in outputs that im2col gives as
+   * ±Infinity (or finite): such inputs take the im2col path. One pass, cheap next to the GEMMs.
+   */
+  function allFinite(...xs: Float32Array[]): boolean {
+    let s = 0;
+    for (const x of xs) for (let i = 0; i < x.length; i++) s += x[i] * 0; // NaN once any value is ±Infinity or NaN
+    return s === 0;
+  }
+
   function conv2dForward(g: ConvKernelGeometry, x: FloatArray, weight: FloatArray, bias: FloatArray | null, out: FloatArray, relu = false, pool: ConvMaxPool | null = null): boolean {
     if (!(x instanceof Float32Array) || !(weight instanceof Float32Array) || !(out instanceof Float32Array) || (bias && !(bias instanceof Float32Array))) return false;
     // An empty batch has no slices to share out (convSlices divides by n, and the job
@@ -419,7 +430,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     if (pp === false) return false;
     const L = g.oh * g.ow;
     const ckk = g.c * g.kh * g.kw;
-    const wino = g.c >= winogradMinChannels && winogradShape(g);
+    const wino = g.c >= winogradMinChannels && winogradShape(g) && allFinite(x, weight);
     const slices = rt!.convSlices(g.n, g.o, ckk, L, wino ? { h: g.h, w: g.w } : null);
     const at = regions([x.length * 4, weight.length * 4, (bias ? bias.length : 1) * 4, out.length * 4, pp ? out.length * 4 : 4, wino ? 16 * weight.length / 9 * 4 : 4, slices.scratchBytes]);
     if (!at) return false;
@@ -454,7 +465,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     const OL = pp ? pool!.g.oh * pool!.g.ow : L;
     const ckk = g.c * g.kh * g.kw;
     // dx as Winograd when its input (the output gradient) has enough channels.
-    const wino = dx !== null && g.o >= winogradMinChannels && winogradShape(g);
+    const wino = dx !== null && g.o >= winogradMinChannels && winogradShape(g) && allFinite(gy, weight);
     const slices = rt!.convSlices(g.n, g.o, ckk, L, wino ? { h: g.h, w: g.w } : null);
     const at = regions([x.length * 4, weight.length * 4, gy.length * 4, reluOut ? gy.length * 4 : 4, pp ? gy.length * 4 : 4, dw ? slices.tiles * weight.length * 4 : 4, x.length * 4, g.o * 4, wino ? 16 * weight.length / 9 * 4 : 4, slices.scratchBytes]);
     if (!at) return false;
