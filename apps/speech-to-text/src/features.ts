@@ -141,7 +141,7 @@ export function normalizeLogMel(data: Float32Array, frames: number, dim: number,
 }
 
 /** Index of the first NaN or ±Infinity in `a`, or -1. */
-function firstNonFinite(a: ArrayLike<number>): number {
+export function firstNonFinite(a: ArrayLike<number>): number {
   for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return i;
   return -1;
 }
@@ -178,6 +178,7 @@ export async function loadAudio(path: string, cfg: FeatureConfig): Promise<WavAu
   if (audio.sampleRate < min) {
     throw new UserError(`${path}: sample rate ${audio.sampleRate} Hz is too low for this model: expected at least ${min} Hz (the model listens up to ${cfg.sampleRate / 2} Hz; this file holds nothing above ${audio.sampleRate / 2} Hz)`);
   }
+  if (audio.samples.length === 0) throw new UserError(`${path}: the WAV file holds no samples`);
   if (audio.sampleRate === cfg.sampleRate) return audio;
   const samples = resample(audio.samples, audio.sampleRate, cfg.sampleRate);
   return { ...audio, samples, sampleRate: cfg.sampleRate, duration: samples.length / cfg.sampleRate };
@@ -208,6 +209,5 @@ export async function featuresFromFile(path: string, fe: FrontEnd): Promise<{ fe
     return { features, duration: (m.rows * cfg.hopLength) / cfg.sampleRate };
   }
   const audio = await loadAudio(path, cfg);
-  if (audio.samples.length === 0) throw new UserError(`${path}: the WAV file holds no samples`);
   return { features: featuresFromSamples(audio.samples, fe, path), duration: audio.duration, samples: audio.samples };
 }

@@ -6,7 +6,7 @@ import { noGrad } from '@tensorkit/core';
 import { LogProbMatrix } from '@tensorkit/nn';
 import { lengthBatches, padBatch } from './batch.js';
 import { decode, wordTimings, type Decoded, type WordTiming } from './decode.js';
-import { normalizeLogMel, type Features } from './features.js';
+import { firstNonFinite, normalizeLogMel, type Features } from './features.js';
 import { Lexicon } from './lexicon.js';
 import type { ModelInfo } from './model-file.js';
 import { frameEnergy, refineWordTimes, speechSegments } from './timing.js';
@@ -39,7 +39,7 @@ function checkFeatures(model: SpeechModel, items: readonly Features[]): void {
     if (f.dim !== dim) throw new Error(`input ${i}: features have ${f.dim} values per frame, the model reads ${dim} (compute them with featuresFromSamples or featuresFromLogMel and the model's frontEnd)`);
     if (!Number.isInteger(f.frames) || f.frames < 1) throw new Error(`input ${i}: frames must be a positive integer, got ${f.frames}`);
     if (f.data.length !== f.frames * f.dim) throw new Error(`input ${i}: data holds ${f.data.length} values, frames × dim = ${f.frames} × ${f.dim} = ${f.frames * f.dim}`);
-    const bad = f.data.findIndex((v) => !Number.isFinite(v));
+    const bad = firstNonFinite(f.data);
     if (bad >= 0) throw new Error(`input ${i}: feature ${bad} (frame ${Math.floor(bad / f.dim)}) is ${f.data[bad]}; features must be finite numbers`);
   });
 }
@@ -47,6 +47,11 @@ function checkFeatures(model: SpeechModel, items: readonly Features[]): void {
 /** Per-frame log-probabilities of each input (eval mode, no gradients). */
 export function computeLogProbs(model: SpeechModel, items: readonly Features[], batchSize = 32): LogProbMatrix[] {
   checkFeatures(model, items);
+  return logProbsOf(model, items, batchSize);
+}
+
+/** computeLogProbs for inputs already checked. */
+function logProbsOf(model: SpeechModel, items: readonly Features[], batchSize = 32): LogProbMatrix[] {
   const out: LogProbMatrix[] = new Array(items.length);
   const wasTraining = model.training;
   model.eval();
@@ -120,8 +125,8 @@ export class Recognizer {
     // Before an ensemble's members renormalise their copies (a NaN would spread over the whole copy).
     checkFeatures(this.info.model, items);
     const lps = this.info.members && this.info.members.length > 1
-      ? averageProbs(this.info.members.map((m, k) => computeLogProbs(m, this.memberInputs(items, k))))
-      : computeLogProbs(this.info.model, items);
+      ? averageProbs(this.info.members.map((m, k) => logProbsOf(m, this.memberInputs(items, k))))
+      : logProbsOf(this.info.model, items);
     return lps.map((lp, i) => {
       const d = decode(lp, { beam: this.beam, lexicon: this.lexicon });
       const r: Recognition = { ...d, lp };
