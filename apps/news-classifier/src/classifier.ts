@@ -132,14 +132,6 @@ export class NewsClassifier {
     return occ.map((o) => ({ ...o, logits: net.vectorLogits(o.bucket, 1 / occ.length) }));
   }
 
-  /** Every feature occurrence of a text with the logit vector it adds. */
-  contributions(tokens: readonly string[]): Contribution[] {
-    const { occ, weights } = this.occurrences(tokens);
-    const net = this.model.net;
-    const bag = occ.map((o, i) => ({ ...o, logits: net.featureLogits(o.bucket, weights[i]) }));
-    return bag.concat(this.vectorContributions(tokens));
-  }
-
   /**
    * Integrated gradients of logit[target] − logit[reference] with respect to
    * each occurrence's weight in the bag, from the empty bag (baseline) to the

@@ -127,7 +127,7 @@ export async function loadDataset(dir: string, side: Side): Promise<TextDataset>
   if (layout.kind === 'ag_news') {
     await checkUtf8(path);
     const d = await readAgNews(path);
-    refuseEmpty(path, d.items, (it) => `line ${it.line}: empty title and description`);
+    refuseEmpty(d.items, (it) => `${path}: line ${it.line}: empty title and description`);
     return {
       layout, side, path, classes: d.classes,
       items: d.items.map((it) => ({ text: it.text, label: it.label, source: `${basename(path)}:${it.line}` })),
@@ -136,15 +136,14 @@ export async function loadDataset(dir: string, side: Side): Promise<TextDataset>
   if (layout.kind === '20news') {
     const split = path.endsWith('20news-bydate.tar.gz') ? { split: side } : {};
     const d = await readNewsgroups(path, split);
-    refuseEmpty(path, d.items, (it) => `${it.group}/${it.id}: empty post`);
+    refuseEmpty(d.items, (it) => `${path}: ${it.group}/${it.id}: empty post`);
     return {
       layout, side, path, classes: d.classes,
       items: d.items.map((it) => ({ text: it.text, label: it.label, source: `${it.group}/${it.id}`, order: Number(it.id) })),
     };
   }
   const d = await readTextFolder(path);
-  const empty = d.items.filter((it) => it.text.trim() === '');
-  if (empty.length) throw new UserError(`${empty[0].path}: empty file: expected the text of a document${more(empty.length)}`);
+  refuseEmpty(d.items, (it) => `${it.path}: empty file`);
   const cut = path.length + 1;
   return { layout, side, path, classes: d.classes, items: d.items.map((it) => ({ text: it.text, label: it.label, source: it.path.slice(cut) })) };
 }
@@ -153,13 +152,11 @@ export async function loadDataset(dir: string, side: Side): Promise<TextDataset>
  * A document without text would be classified by the model's bias alone and still
  * counted in eval's accuracy (or trained on as a bias-only example): name it instead.
  */
-function refuseEmpty<T extends { text: string }>(path: string, items: readonly T[], what: (it: T) => string): void {
+function refuseEmpty<T extends { text: string }>(items: readonly T[], where: (it: T) => string): void {
   const empty = items.filter((it) => it.text.trim() === '');
-  if (empty.length) throw new UserError(`${path}: ${what(empty[0])}: expected the text of a document${more(empty.length)}`);
-}
-
-function more(n: number): string {
-  return n > 1 ? ` (${n} empty documents in all; remove them)` : ' (remove it)';
+  if (empty.length === 0) return;
+  const more = empty.length > 1 ? ` (${empty.length} empty documents in all; remove them)` : ' (remove it)';
+  throw new UserError(`${where(empty[0])}: expected the text of a document${more}`);
 }
 
 /** The shipped model for a layout (eval's default). */
