@@ -1,0 +1,48 @@
+// A photo-like digit (dark ink on light paper, off-centre) → an MNIST-style 28×28 input, then seeded augmentation.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Generator } from '@tensorkit/core';
+import {
+  centerOfMass, elasticDistort, encodePng, MNIST_MEAN, MNIST_STD, normalizeImage,
+  prepareMnistDigitDetailed, randomAffine, readImage,
+} from '@tensorkit/data';
+
+const dir = mkdtempSync(join(tmpdir(), 'tensorkit-images-'));
+try {
+  // 120×90 light-grey paper with a dark "1" (a thick vertical bar) near the left edge.
+  const width = 120;
+  const height = 90;
+  const pixels = new Uint8Array(width * height).fill(230);
+  for (let y = 15; y < 75; y++) for (let x = 20; x < 28; x++) pixels[y * width + x] = 25;
+  const png = join(dir, 'digit.png');
+  writeFileSync(png, await encodePng(pixels, width, height));
+
+  // readImage decodes anything sharp reads (PNG, JPEG, WebP…) to gray floats in [0, 1] (HWC for 'rgb').
+  const img = await readImage(png);
+  assert.deepEqual([img.width, img.height, img.channels], [width, height, 1]);
+
+  // Polarity detected, paper removed, cropped, scaled into 20×20, centre of mass moved to (14, 14).
+  const digit = prepareMnistDigitDetailed(img);
+  assert.equal(digit.polarity, 'dark-on-light');
+  assert.equal(digit.data.length, 28 * 28);
+  const com = centerOfMass({ data: digit.data, width: 28, height: 28 })!;
+  assert.ok(Math.abs(com.x - 14) <= 1 && Math.abs(com.y - 14) <= 1, `centre of mass at ${com.x}, ${com.y}`);
+  assert.ok(digit.data[14 * 28 + 14] > 0.9 && digit.data[14 * 28 + 3] === 0); // bright ink on black, as in MNIST
+
+  // Augmentation takes a RandomSource (a core Generator): the same seed gives the same image.
+  const canvas = { data: digit.data, width: 28, height: 28 };
+  const a = randomAffine(canvas, new Generator(5), { maxRotation: 15, maxTranslate: 0.1 });
+  const b = randomAffine(canvas, new Generator(5), { maxRotation: 15, maxTranslate: 0.1 });
+  assert.deepEqual(a.data, b.data);
+  const elastic = elasticDistort(canvas, new Generator(6), { alpha: 8, sigma: 4 });
+  assert.notDeepEqual(elastic.data, canvas.data);
+
+  // torchvision's Normalize((0.1307,), (0.3081,)) equivalent, ready for a model.
+  const input = normalizeImage(a.data, MNIST_MEAN, MNIST_STD);
+  assert.ok(Math.abs(input[0] - (0 - MNIST_MEAN) / MNIST_STD) < 1e-6);
+  console.log(`prepared ${digit.data.length} pixels; ink box ${JSON.stringify(digit.box)}`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
