@@ -1,8 +1,9 @@
 /**
  * A training run folder that can be watched while the run goes: metrics.jsonl (one line per
  * epoch) and a training-curve PNG with the SVG it is rendered from, both rewritten after every
- * epoch. Records are kept in memory so the curve is always drawn from the whole run, and a
- * resumed run rewrites the file from its checkpoint's history instead of appending duplicates.
+ * epoch. The caller passes the whole history when it redraws the curve, so the picture always shows
+ * the whole run, and a resumed run rewrites the file from its checkpoint's history instead of
+ * appending duplicates (those lines carry no `time`: the checkpoint does not know when its epochs ran).
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
