@@ -1,5 +1,5 @@
 /** Tensor construction: from data, constants, ranges and seeded random draws. */
-import { allocate, castScalar, dtypeOfArray, isDType, type DType, type TypedArray } from './dtype.js';
+import { allocate, castScalar, dtypeOfArray, isDType, isFloatDType, type DType, type TypedArray } from './dtype.js';
 import { Generator, getDefaultGenerator } from './rng.js';
 import { assertValidShape, fmtShape, numel } from './shape.js';
 import { Tensor, type NestedArray } from './tensor.js';
@@ -193,10 +193,12 @@ export function randint(low: number, high: number, shape: readonly number[], opt
   assertValidShape('randint', shape);
   const g = opts.generator ?? getDefaultGenerator();
   const t = zeros(shape, { dtype: opts.dtype ?? 'int32' });
+  // Refused before drawing, so a failed call leaves the generator where it was.
+  if (opts.requiresGrad && !isFloatDType(t.dtype)) throw new Error(`randint: only float32/float64 tensors can require gradients, got ${t.dtype}`);
   // The typed array would wrap draws it cannot hold (randint(0, 2**32) gave negative int32s).
   if ((t.dtype === 'int32' || t.dtype === 'uint8') && Number.isInteger(low) && Number.isInteger(high) && (castScalar(low, t.dtype) !== low || castScalar(high - 1, t.dtype) !== high - 1)) {
     throw new Error(`randint: range [${low}, ${high}) does not fit dtype ${t.dtype}`);
   }
   for (let i = 0; i < t.storage.length; i++) t.storage[i] = g.randint(low, high);
-  return t;
+  return finish(t, opts);
 }

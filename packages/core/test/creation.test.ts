@@ -187,6 +187,16 @@ describe('random creators', () => {
     expect(randint(0, 256, [3], { dtype: 'uint8', generator: new Generator(1) }).dtype).toBe('uint8');
     expect(randint(-(2 ** 31), 2 ** 31, [3], { generator: new Generator(1) }).dtype).toBe('int32');
   });
+
+  it('randint refuses requiresGrad on integer dtypes instead of dropping it, as tensor() does', () => {
+    const g = new Generator(5);
+    expect(() => randint(0, 4, [3], { generator: g, requiresGrad: true })).toThrow('randint: only float32/float64 tensors can require gradients, got int32');
+    expect(() => randint(0, 4, [3], { dtype: 'uint8', requiresGrad: true })).toThrow('randint: only float32/float64 tensors can require gradients, got uint8');
+    expect(g.nextUint32()).toBe(new Generator(5).nextUint32()); // refused before drawing
+    const f = randint(0, 4, [3], { dtype: 'float32', requiresGrad: true });
+    expect(f.requiresGrad).toBe(true);
+    expect(f.isLeaf).toBe(true);
+  });
 });
 
 describe('dtype conversion and promotion', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
-  add, arange, concat, expand, linspace, matmul, ones, permute, randn, reshape, select, setBackend, slice, softmax, sum, tensor, transpose,
-  unsqueeze, view, where, zeros,
+  add, arange, concat, expand, getBackend, linspace, listBackends, matmul, ones, permute, randn, reshape, select, setBackend, slice, softmax, sum,
+  tensor, transpose, unsqueeze, view, where, withBackend, zeros,
 } from '@tensorkit/core';
 
 const m23 = () => tensor([[1, 2, 3], [4, 5, 6]]);
@@ -60,6 +60,17 @@ describe('error messages name the op and the shapes', () => {
     expect(() => m23().item()).toThrow('item: tensor has 6 elements (shape [2,3]); item() needs exactly one');
     expect(() => m23().sum().backward()).toThrow('backward: this tensor does not require grad (no input had requiresGrad, or it was computed under noGrad)');
     expect(() => setBackend('no-such-backend')).toThrow(/setBackend: unknown backend 'no-such-backend' \(available: .*js/);
+  });
+
+  it("setBackend('wasm') selects the wasm backend chosen at import, as TENSORKIT_BACKEND=wasm does", () => {
+    const wasm = listBackends().find((n) => n === 'wasm-simd' || n === 'wasm-relaxed-simd');
+    if (wasm) {
+      expect(withBackend('wasm', () => getBackend().name)).toBe(wasm);
+      expect(() => setBackend('wasmm')).toThrow(`setBackend: unknown backend 'wasmm' (available: js, ${wasm}, wasm (= ${wasm}))`);
+    } else {
+      // TENSORKIT_BACKEND=js, or no kernels: there is nothing for 'wasm' to name.
+      expect(() => setBackend('wasm')).toThrow("setBackend: unknown backend 'wasm' (available: js)");
+    }
   });
 });
 

@@ -7,6 +7,8 @@ import type { Backend } from './backend.js';
 import { jsBackend } from './js-backend.js';
 
 const available = new Map<string, Backend>([['js', jsBackend]]);
+/** Other names setBackend accepts: 'wasm' for the WebAssembly backend chosen at import (as TENSORKIT_BACKEND=wasm). */
+const aliases = new Map<string, string>();
 let active: Backend = jsBackend;
 
 export function registerBackend(backend: Backend): void {
@@ -21,10 +23,18 @@ export function listBackends(): string[] {
   return [...available.keys()];
 }
 
-/** Switches the active backend by name; throws naming the available ones. */
+/** Makes `alias` another name for the registered backend `target` (not exported from the package: auto.ts sets 'wasm'). */
+export function setBackendAlias(alias: string, target: string): void {
+  aliases.set(alias, target);
+}
+
+/** Switches the active backend by name (or alias); throws naming the accepted ones. */
 export function setBackend(name: string): Backend {
-  const b = available.get(name);
-  if (!b) throw new Error(`setBackend: unknown backend '${name}' (available: ${listBackends().join(', ')})`);
+  const b = available.get(name) ?? available.get(aliases.get(name) ?? '');
+  if (!b) {
+    const names = [...listBackends(), ...[...aliases].map(([alias, target]) => `${alias} (= ${target})`)];
+    throw new Error(`setBackend: unknown backend '${name}' (available: ${names.join(', ')})`);
+  }
   active = b;
   return b;
 }
