@@ -215,6 +215,7 @@ describe('ctcLoss validation', () => {
     ['target length > width', () => ctcLoss(lp, tensor([[1], [2]], { dtype: 'int32' }), [4, 4], [1, 2]), 'sample 1: target length 2 exceeds the padded target width 1'],
     ['concatenated length mismatch', () => ctcLoss(lp, [1, 2, 1], [4, 4], [1, 1]), 'concatenated targets have 3 labels but targetLengths sum to 2'],
     ['float targets', () => ctcLoss(lp, tensor([[1], [2]]), [4, 4], [1, 1]), 'targets must be an integer tensor'],
+    ['nested-array targets', () => ctcLoss(lp, [[1, 2], [2]] as never, [4, 4], [2, 1]), 'ctcLoss: targets must be concatenated label ids (number[], Int32Array or 1-D int32 tensor) with targetLengths giving each sample\'s count, or a padded [B, S] int32 tensor; got a nested array (pass targets.flat() and the per-sample lengths)'],
     ['batch size mismatch', () => ctcLoss(lp, [1], [4], [1]), 'inputLengths has 1 entries but the batch has 2 samples'],
     ['blank out of range', () => ctcLoss(lp, [1, 1], [4, 4], [1, 1], { blank: 3 }), 'blank = 3 is out of range [0, 3)'],
   ])('%s', (_name, fn, message) => {

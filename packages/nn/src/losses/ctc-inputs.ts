@@ -47,6 +47,12 @@ export function readCtcBatch(
     if (targetLengths[b] < 0) throw new Error(`${op}: sample ${b}: target length ${targetLengths[b]} is negative`);
   }
 
+  if (Array.isArray(targets) && targets.some((t) => Array.isArray(t))) {
+    throw new Error(
+      `${op}: targets must be concatenated label ids (number[], Int32Array or 1-D int32 tensor) with targetLengths giving each ` +
+        "sample's count, or a padded [B, S] int32 tensor; got a nested array (pass targets.flat() and the per-sample lengths)",
+    );
+  }
   const labels = toIndexArray(op, 'targets', targets);
   const tShape = targets instanceof Tensor ? targets.shape : [labels.length];
   const labelStart = new Int32Array(B);
