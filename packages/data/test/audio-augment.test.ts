@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  addNoise, applyGain, randomGain, randomNoise, randomSpeedPerturb, sampleSpecAugmentMasks, specAugment, speedPerturb,
+  addNoise, applyGain, randomGain, randomNoise, randomSpeedPerturb, resampleByRatio, sampleSpecAugmentMasks, specAugment, speedPerturb,
   type RandomSource,
 } from '../src/audio/index.js';
 
@@ -121,6 +121,12 @@ describe('speed perturbation', () => {
     expect([0.9, 1.0, 1.1]).toContain(a.factor);
     const seen = new Set(Array.from({ length: 30 }, (_, s) => randomSpeedPerturb(tone.subarray(0, 100), seeded(s)).factor));
     expect(seen.size).toBe(3);
+  });
+
+  it('names resampleByRatio (and speedPerturb) in their errors', () => {
+    expect(() => resampleByRatio(tone, 0)).toThrow('resampleByRatio: ratio must be a positive number, got 0');
+    expect(() => resampleByRatio(tone, Infinity)).toThrow('resampleByRatio: ratio must be a positive number, got Infinity');
+    expect(() => speedPerturb(tone, -1)).toThrow('speedPerturb: factor must be a positive number, got -1');
   });
 });
 

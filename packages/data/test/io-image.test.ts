@@ -2,7 +2,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeImage, readImage, readImageFolder } from '../src/io/index.js';
+import { loadImageGray } from '../src/image/index.js';
+import { DataFormatError, decodeImage, readImage, readImageFolder } from '../src/io/index.js';
 import { makeTmpDir } from './fixtures/io/helpers.js';
 
 let dir: string;
@@ -83,6 +84,18 @@ describe('readImage', () => {
     const empty = join(dir, 'empty.png');
     await writeFile(empty, '');
     await expect(readImage(empty)).rejects.toThrow(/empty\.png: empty file, expected an image/);
+  });
+
+  it('loadImageGray reports failures the same way, naming the file (sharp used to pass its own errors through)', async () => {
+    const corrupt = join(dir, 'gray-corrupt.png');
+    const png = await sharp(Buffer.alloc(64 * 64, 100), { raw: { width: 64, height: 64, channels: 1 } }).png().toBuffer();
+    await writeFile(corrupt, png.subarray(0, 60));
+    const err = await loadImageGray(corrupt).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DataFormatError);
+    expect(err).toMatchObject({ file: corrupt, message: expect.stringContaining(`${corrupt}: cannot decode image (`) });
+    await expect(loadImageGray(join(dir, 'missing.png'))).rejects.toThrow(/missing\.png: file or directory not found/);
+    await expect(loadImageGray(Buffer.from('hello, not an image'))).rejects.toThrow(/^image bytes: cannot decode image/);
+    await expect(loadImageGray(new Uint8Array(0))).rejects.toThrow('image bytes: empty file, expected an image');
   });
 });
 

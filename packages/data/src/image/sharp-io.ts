@@ -1,14 +1,18 @@
 import sharp from 'sharp';
+import { readFileOrThrow } from '../io/fs-utils.js';
+import { decodeOrThrow } from '../io/image.js';
 import { assertImage, type GrayInput } from './types.js';
 
-/** Decodes any image sharp reads (PNG, JPEG, WebP, ...) to 8-bit grayscale, applying EXIF rotation and flattening alpha on white. */
+/**
+ * Decodes any image sharp reads (PNG, JPEG, WebP, ...) to 8-bit grayscale, applying EXIF rotation and flattening alpha on white.
+ * Failures are DataFormatErrors naming the file (or 'image bytes' for a buffer), as readImage's are.
+ */
 export async function loadImageGray(source: string | Buffer | Uint8Array): Promise<{ data: Uint8Array; width: number; height: number }> {
-  const { data, info } = await sharp(source)
-    .rotate()
-    .flatten({ background: '#ffffff' })
-    .grayscale()
-    .raw()
-    .toBuffer({ resolveWithObject: true });
+  const name = typeof source === 'string' ? source : 'image bytes';
+  const bytes = typeof source === 'string' ? await readFileOrThrow(source) : source;
+  const { data, info } = await decodeOrThrow(bytes, name, () =>
+    sharp(bytes).rotate().flatten({ background: '#ffffff' }).grayscale().raw().toBuffer({ resolveWithObject: true }),
+  );
   // grayscale() can still report extra channels for some inputs; keep the first.
   const channels = info.channels;
   const out = new Uint8Array(info.width * info.height);

@@ -1,4 +1,4 @@
-import sharp, { type OutputInfo } from 'sharp';
+import sharp from 'sharp';
 import { DataFormatError } from './errors.js';
 import { readFileOrThrow } from './fs-utils.js';
 
@@ -33,18 +33,13 @@ export function decodeImage(bytes: Buffer, name: string, opts?: ImageReadOptions
 export async function decodeImage(bytes: Buffer, name: string, opts: ImageReadOptions = {}): Promise<DecodedImage> {
   const mode = opts.mode ?? 'gray';
   const dtype = opts.dtype ?? 'float32';
-  if (bytes.length === 0) throw new DataFormatError(name, 'empty file, expected an image');
-  let raw: { data: Buffer; info: OutputInfo };
-  try {
+  const raw = await decodeOrThrow(bytes, name, () => {
     let img = sharp(bytes, { failOn: 'error' }).autoOrient().flatten({ background: opts.background ?? '#ffffff' });
     if (opts.resize) img = img.resize(opts.resize.width, opts.resize.height, { fit: 'fill' });
     img = mode === 'gray' ? img.toColourspace('b-w') : img.toColourspace('srgb');
     if (opts.invert) img = img.negate({ alpha: false });
-    raw = await img.raw().toBuffer({ resolveWithObject: true });
-  } catch (err) {
-    const detail = err instanceof Error ? err.message : String(err);
-    throw new DataFormatError(name, `cannot decode image (${detail})`, { cause: err });
-  }
+    return img.raw().toBuffer({ resolveWithObject: true });
+  });
   const { width, height, channels } = raw.info;
   const want = mode === 'gray' ? 1 : 3;
   if (channels !== want) throw new DataFormatError(name, `decoded to ${channels} channels, expected ${want}`);
@@ -53,6 +48,17 @@ export async function decodeImage(bytes: Buffer, name: string, opts: ImageReadOp
   const data = new Float32Array(pixels.length);
   for (let i = 0; i < pixels.length; i++) data[i] = pixels[i] / 255;
   return { data, width, height, channels: want };
+}
+
+/** Runs `decode` (a sharp pipeline on `bytes`), reporting an empty input or sharp's error as a DataFormatError naming `name`. */
+export async function decodeOrThrow<T>(bytes: Uint8Array, name: string, decode: () => Promise<T>): Promise<T> {
+  if (bytes.length === 0) throw new DataFormatError(name, 'empty file, expected an image');
+  try {
+    return await decode();
+  } catch (err) {
+    const detail = err instanceof Error ? err.message : String(err);
+    throw new DataFormatError(name, `cannot decode image (${detail})`, { cause: err });
+  }
 }
 
 export function readImage(path: string, opts: ImageReadOptions & { dtype: 'uint8' }): Promise<DecodedImage<Uint8Array>>;
