@@ -10,12 +10,23 @@ export interface Progress {
   stop(): void;
 }
 
+/**
+ * Where progress goes (default process.stderr): all that is used. Plain lines need only write();
+ * the live bar is drawn when isTTY is true (cursor moves are written as escape codes), and
+ * cli-progress reads columns as the terminal width.
+ */
+export interface ProgressStream {
+  write(text: string): unknown;
+  isTTY?: boolean;
+  columns?: number;
+}
+
 export interface ProgressOptions {
   total: number;
   label: string;
   /** Name of the items, e.g. 'samples'. */
   unit?: string;
-  stream?: NodeJS.WriteStream;
+  stream?: ProgressStream;
   /** Force plain line output (default: when the stream is not a TTY). */
   plain?: boolean;
   silent?: boolean;
@@ -35,7 +46,7 @@ export function formatDuration(seconds: number): string {
 }
 
 export function createProgress(opts: ProgressOptions): Progress {
-  const stream = opts.stream ?? process.stderr;
+  const stream: ProgressStream = opts.stream ?? process.stderr;
   const unit = opts.unit ?? 'items';
   const start = performance.now();
   const rate = (done: number) => done / Math.max(1e-9, (performance.now() - start) / 1000);
@@ -66,8 +77,9 @@ export function createProgress(opts: ProgressOptions): Progress {
       },
     };
   }
+  // cli-progress declares a full NodeJS.WritableStream but only calls write() (readline's cursor moves too) and reads isTTY and columns.
   const bar = new cliProgress.SingleBar(
-    { format: `${opts.label} |{bar}| {value}/{total} ${unit} | {rate} ${unit}/s | ETA {eta_formatted} | {values}`, stream, hideCursor: true, clearOnComplete: false, etaBuffer: 50 },
+    { format: `${opts.label} |{bar}| {value}/{total} ${unit} | {rate} ${unit}/s | ETA {eta_formatted} | {values}`, stream: stream as NodeJS.WritableStream, hideCursor: true, clearOnComplete: false, etaBuffer: 50 },
     cliProgress.Presets.shades_classic,
   );
   bar.start(opts.total, 0, { rate: '0', values: '' });

@@ -84,6 +84,39 @@ describe('early stopping', () => {
     es.restore(saved);
     expect(es.best).toBe(-Infinity);
     expect(es.observe(0, 1)).toBe(true);
-    expect(es.state()).toEqual({ best: 0, bestEpoch: 1, bad: 0 });
+    expect(es.state()).toEqual({ best: 0, bestEpoch: 1, bad: 0, mode: 'max' });
+  });
+
+  it("mode 'min' watches a loss directly, and its state round-trips through JSON", () => {
+    const es = new EarlyStopping(2, 0.01, { mode: 'min' });
+    expect(es.best).toBe(Infinity);
+    expect(es.observe(0.5, 1)).toBe(true);
+    expect(es.observe(0.495, 2)).toBe(false); // within minDelta
+    expect(es.observe(0.3, 3)).toBe(true);
+    expect(es.observe(0.4, 4)).toBe(false);
+    expect(es.state()).toEqual({ best: 0.3, bestEpoch: 3, bad: 1, mode: 'min' });
+    const restored = new EarlyStopping(2, 0.01, { mode: 'min' });
+    restored.restore(JSON.parse(JSON.stringify(es.state())));
+    expect(restored.state()).toEqual(es.state());
+    expect(restored.observe(0.35, 5)).toBe(false);
+    expect(restored.shouldStop).toBe(true);
+    // Before any observation best is +Infinity, which JSON turns into null.
+    const fresh = new EarlyStopping(3, 0, { mode: 'min' });
+    fresh.restore(JSON.parse(JSON.stringify(new EarlyStopping(3, 0, { mode: 'min' }).state())));
+    expect(fresh.best).toBe(Infinity);
+    expect(fresh.observe(1e9, 1)).toBe(true);
+  });
+
+  it('refuses a state saved in the other mode; a state from before modes is max', () => {
+    const loss = new EarlyStopping(3, 0, { mode: 'min' });
+    expect(() => loss.restore(new EarlyStopping(3).state())).toThrow(
+      "EarlyStopping.restore: the state was saved with mode 'max', but this EarlyStopping uses mode 'min'",
+    );
+    expect(() => loss.restore({ best: 0.9, bestEpoch: 2, bad: 0 })).toThrow(/saved with mode 'max'/);
+    const acc = new EarlyStopping(3);
+    acc.restore({ best: 0.9, bestEpoch: 2, bad: 1 });
+    expect(acc.state()).toEqual({ best: 0.9, bestEpoch: 2, bad: 1, mode: 'max' });
+    expect(() => acc.restore(loss.state())).toThrow("the state was saved with mode 'min', but this EarlyStopping uses mode 'max'");
+    expect(() => new EarlyStopping(3, 0, { mode: 'lower' as never })).toThrow(`EarlyStopping: mode must be 'max' or 'min', got "lower"`);
   });
 });

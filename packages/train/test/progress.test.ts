@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createProgress, formatDuration, runCli } from '@tensorkit/train';
+import { createProgress, formatDuration, runCli, type ProgressStream } from '@tensorkit/train';
 
-/** A non-TTY stream (a log file or pipe) that records what is written. */
-function logStream(): { stream: NodeJS.WriteStream; lines: () => string[] } {
+/** A non-TTY stream (a log file or pipe) that records what is written: a plain object, no NodeJS.WriteStream cast needed. */
+function logStream(): { stream: ProgressStream; lines: () => string[] } {
   let text = '';
-  const stream = { isTTY: false, write: (s: string) => ((text += s), true) } as unknown as NodeJS.WriteStream;
+  const stream = { isTTY: false, write: (s: string) => ((text += s), true) };
   return { stream, lines: () => text.split('\n').filter(Boolean) };
 }
 
@@ -30,6 +30,16 @@ describe('plain progress lines', () => {
     for (let i = 1; i <= 4; i++) q.update(i);
     q.stop();
     expect(done.lines().length).toBe(4);
+  });
+
+  it('draws the live bar on any sink with write() that says it is a TTY', () => {
+    let text = '';
+    const sink = { isTTY: true, columns: 100, write: (s: string) => void (text += s) };
+    const p = createProgress({ total: 4, label: 'tty', stream: sink });
+    p.update(4);
+    p.stop();
+    expect(text).toMatch(/\x1b\[\?25l/); // eslint-disable-line no-control-regex -- the bar hides the cursor: terminal mode, not plain lines
+    expect(text).toMatch(/tty \|█+\| 4\/4 items/);
   });
 
   it('never shows a negative ETA', () => {
