@@ -158,11 +158,14 @@ export function explanationSvg(file: string, unit: Float32Array, ig: IgResult, t
   return svgDocument(EXPLAIN_IMAGE.width, EXPLAIN_IMAGE.height, parts.join(''));
 }
 
+/** Integration steps `explain` starts from (doubled until completeness holds), for the CLI and the library alike. */
+export const DEFAULT_EXPLAIN_STEPS = 64;
+
 export interface ExplainOptions {
   files: string[];
   model?: string;
   out: string;
-  /** Starting number of integration steps (doubled until completeness holds). */
+  /** Starting number of integration steps (doubled until completeness holds; default DEFAULT_EXPLAIN_STEPS). */
   steps?: number;
   json?: boolean;
   print?: (line: string) => void;
@@ -210,7 +213,7 @@ export async function explain(opts: ExplainOptions): Promise<{ explanations: Exp
     used.add(name);
     try {
       const input = await prepareFile(file, loaded);
-      explanations.push(await explainOne(loaded, input, join(opts.out, name), opts.steps ?? 32));
+      explanations.push(await explainOne(loaded, input, join(opts.out, name), opts.steps ?? DEFAULT_EXPLAIN_STEPS));
     } catch (e) {
       errors.push({ file, error: (e as Error).message });
     }

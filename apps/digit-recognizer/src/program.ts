@@ -7,6 +7,7 @@
  *   digits explain FILE… [--model FILE] [--out DIR] [--steps N] [--json]
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { DEFAULT_EXPLAIN_STEPS } from './explain.js';
 import { DEFAULT_MODEL_PATH } from './model-file.js';
 import { ARCHS, type Arch } from './model.js';
 import { TRAIN_DEFAULTS } from './train.js';
@@ -105,7 +106,7 @@ export function buildProgram(): Command {
     .argument('<files...>', 'image files')
     .addOption(new Option('--model <file>', 'model file').default(DEFAULT_MODEL_PATH, SHIPPED))
     .option('--out <dir>', 'folder for the <name>.explain.png images', 'explanations')
-    .option('--steps <n>', 'integration steps (more = closer completeness)', int('--steps', 1), 64)
+    .option('--steps <n>', 'integration steps (more = closer completeness)', int('--steps', 1), DEFAULT_EXPLAIN_STEPS)
     .option('--json', 'print the results as one JSON object on the last line of stdout')
     .action(async (files: string[], o) => {
       const { explain } = await import('./explain.js');
