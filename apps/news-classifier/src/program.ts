@@ -5,7 +5,8 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { printJsonLine, UserError } from '@tensorkit/train';
 import { MODEL_TYPES, type ModelType } from './model.js';
-import { trainCommand } from './train.js';
+import { recipeFor, trainCommand } from './train.js';
+import { DEFAULT_VECTOR_WORDS } from './word-vectors.js';
 import { evalCommand } from './eval.js';
 import { predictCommand } from './predict.js';
 import { explainCommand } from './explain.js';
@@ -27,6 +28,11 @@ function num(name: string, min: number, max = Infinity) {
 }
 
 export function buildProgram(): Command {
+  // Defaults that depend on the model type, read off the recipe so the help cannot drift from it.
+  // (lr, batch size, dim, word n-grams and label smoothing do not depend on the layout.)
+  const ft = recipeFor('folder', 2, { data: '', modelType: 'fasttext', seed: 0 });
+  const lin = recipeFor('folder', 2, { data: '', modelType: 'linear', seed: 0 });
+  const byType = (f: number, l: number) => (f === l ? `default: ${f}` : `default: fasttext ${f}, linear ${l}`);
   const program = new Command('news')
     .description('News topic classification: train, evaluate, predict and explain (AG News, 20 Newsgroups, folders of .txt files)')
     .showHelpAfterError()
@@ -46,14 +52,14 @@ export function buildProgram(): Command {
     .option('--epochs <n>', 'training epochs (default: fasttext 10, linear 6 on AG/BBC, 4 on 20NG)', int('--epochs', 1))
     .option('--seed <n>', 'seed for the validation split, initialisation and shuffling', int('--seed', 0), 0)
     .option('--out <file>', 'model file to write (default: ag_news.safetensors / 20news.safetensors / model.safetensors)')
-    .option('--lr <x>', 'peak Adam learning rate (decays linearly to 0)', num('--lr', 1e-6, 10))
-    .option('--batch-size <n>', 'documents per step', int('--batch-size', 1))
-    .option('--dim <n>', 'embedding size (fasttext)', int('--dim', 1))
+    .option('--lr <x>', `peak Adam learning rate (decays linearly to 0; ${byType(ft.lr, lin.lr)})`, num('--lr', 1e-6, 10))
+    .option('--batch-size <n>', `documents per step (${byType(ft.batchSize, lin.batchSize)})`, int('--batch-size', 1))
+    .option('--dim <n>', `embedding size (fasttext; default: ${ft.dim})`, int('--dim', 1))
     .option('--buckets <n>', 'hash buckets (default: as many as fit a 16 MiB model file)', int('--buckets', 1))
-    .option('--word-ngrams <n>', 'largest word n-gram', int('--word-ngrams', 1))
+    .option('--word-ngrams <n>', `largest word n-gram (${byType(ft.features.wordNgrams, lin.features.wordNgrams)})`, int('--word-ngrams', 1))
     .option('--word-weight <x>', 'linear model: L2 norm of the word n-gram block of the tf-idf vector, the character block gets the rest (default: AG/BBC 0.75, otherwise one norm over both)', num('--word-weight', 1e-6, 1))
     .option('--char-ngrams <range>', "character n-gram lengths MIN-MAX or 'none' (default: linear 2-5, fasttext none)")
-    .option('--label-smoothing <x>', 'label smoothing ε', num('--label-smoothing', 0, 1))
+    .option('--label-smoothing <x>', `label smoothing ε (${byType(ft.labelSmoothing, lin.labelSmoothing)})`, num('--label-smoothing', 0, 1))
     .option('--weight-decay <x>', 'L2 weight decay (default: linear on AG 3e-4, class folders 1e-4, otherwise 0)', num('--weight-decay', 0))
     .option('--val-fraction <x>', 'share of each class held out for validation (default 0.1; 20NG 0.15, newest articles)', num('--val-fraction', 0, 0.9))
     .option('--nb-blend <x>', "linear model: naive-Bayes blend weight, or 'auto' (chosen on validation; default: AG 0.5, class folders 0, 20NG auto)")
@@ -61,7 +67,7 @@ export function buildProgram(): Command {
     .option('--nb-prior <x>', 'linear model: strength of the naive-Bayes prior the weights are regularised towards, 0 = none (default: AG/BBC 1, 20NG 0)', num('--nb-prior', 0))
     .option('--refit', 'after choosing epochs/blend on validation, retrain on train + validation')
     .option('--word-vectors <file>', 'linear model: pretrained word vectors (GloVe text `word v1 … vD` per line, or wink-embeddings JSON); a logistic regression on the mean vector is added to the trained n-gram model, folded into the model file as per-word logits')
-    .option('--vector-words <n>', 'with --word-vectors: how many of the file\'s (commonest, first) words to keep', int('--vector-words', 1))
+    .option('--vector-words <n>', `with --word-vectors: how many of the file's (commonest, first) words to keep (default: ${DEFAULT_VECTOR_WORDS})`, int('--vector-words', 1))
     .option('--vector-scale <x>', 'with --word-vectors: factor on the word-vector model\'s logits (default 1)', num('--vector-scale', 0))
     .option('--vector-l2 <x>', 'with --word-vectors: L2 penalty of the word-vector logistic regression (default 0.01)', num('--vector-l2', 0))
     .option('--run-dir <dir>', 'run folder for metrics.jsonl and curve.png (default: <out dir>/runs/<out name>)')
@@ -76,7 +82,7 @@ export function buildProgram(): Command {
   program
     .command('eval')
     .description('evaluate a model on the test side of a dataset (AG test.csv, 20news-bydate-test, or every file of a class folder)')
-    .requiredOption('--data <path>', 'dataset folder (its test side), or one file: an AG News-style .csv or a 20news-bydate-*.tar.gz')
+    .requiredOption('--data <path>', 'dataset folder (its test side), or one file: an AG News-style .csv, 20news-bydate-test.tar.gz or the combined 20news-bydate.tar.gz')
     .option('--model <file>', 'model file (default: the shipped model for the layout: ag_news / 20news / bbc)')
     .option('--json', 'print the results as one JSON object on the last line of stdout')
     .option('--report <dir>', 'also write an HTML report (metrics, per-class table, confusion heatmap, misclassified texts)')
