@@ -12,10 +12,10 @@ import { NOISE_PROFILES } from './synth.js';
 import { DEFAULT_EXTRA_WEIGHT, train } from './train.js';
 import { formatTranscripts, transcribe } from './transcribe.js';
 
-function int(name: string, min = 0) {
+function int(name: string, min = 0, max = Infinity) {
   return (v: string): number => {
     const n = Number(v);
-    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer ≥ ${min}`);
+    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(max === Infinity ? `${name} must be an integer ≥ ${min}` : `${name} must be an integer from ${min} to ${max}`);
     return n;
   };
 }
@@ -67,7 +67,7 @@ export function buildProgram(): Command {
     .option('--val-recordings <n>', 'yesno/manifest: recordings held back for validation (default yesno 3, manifest 200; at most a fifth)', int('--val-recordings', 1))
     .option('--batch-size <n>', 'utterances per step', int('--batch-size', 1), 16)
     .option('--lr <x>', 'peak learning rate (Adam, warmup + cosine)', num('--lr'), 3e-3)
-    .option('--epoch-size <n>', 'utterances per epoch', int('--epoch-size', 1))
+    .option('--epoch-size <n>', 'utterances per epoch (default: FSDD 1600; yesno/manifest 8 passes over the training recordings, at least 256)', int('--epoch-size', 1))
     .option('--hidden <n>', 'GRU hidden size', int('--hidden', 1), 128)
     .option('--layers <n>', 'BiGRU layers', int('--layers', 1), 2)
     .option('--front-end <kind>', 'conv2d (time × frequency) or conv1d (mel bands as channels)', (v: string) => {
@@ -76,8 +76,12 @@ export function buildProgram(): Command {
     }, 'conv2d')
     .option('--conv-channels <n>', 'convolution channels', int('--conv-channels', 1), 32)
     .option('--conv-layers <n>', 'convolution layers', int('--conv-layers', 1), 2)
-    .option('--subsample <n>', 'time subsampling of the first convolution (1-3)', int('--subsample', 1), 2)
-    .option('--dropout <p>', 'dropout', Number, 0.1)
+    .option('--subsample <n>', 'time subsampling of the first convolution (1-3)', int('--subsample', 1, 3), 2)
+    .option('--dropout <p>', 'dropout probability, 0 ≤ p < 1', (v: string) => {
+      const p = Number(v);
+      if (v.trim() === '' || !(p >= 0 && p < 1)) throw new InvalidArgumentError('--dropout must be a number with 0 ≤ p < 1');
+      return p;
+    }, 0.1)
     .option('--align-slack <s>', 'constrained CTC: each word of a training utterance with known word positions (FSDD joins, yesno pieces) must be emitted within its sound ± this many seconds; 0 = plain CTC (default 0.04 for yesno folders, 0 otherwise)', num('--align-slack', { allowZero: true }))
     .option('--align-epochs <n>', 'with --align-slack: constrain only the first n epochs, then train with plain CTC (default: every epoch)', int('--align-epochs', 0))
     .option('--tight-edges <p>', 'FSDD: probability that a training utterance\'s first word starts at its first sample (and, drawn apart, its last word ends at its last), as in tightly cut utterances; otherwise 0-0.25 s of silence (default 0)', num('--tight-edges', { allowZero: true }))
