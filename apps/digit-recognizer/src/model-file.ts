@@ -20,6 +20,8 @@ export const LABELS = Array.from({ length: NUM_CLASSES }, (_, i) => String(i));
 
 /** The shipped model, next to src/ and dist/ alike. */
 export const DEFAULT_MODEL_PATH = fileURLToPath(new URL('../models/digits.safetensors', import.meta.url));
+/** Where `train` writes unless told (the current folder, so the shipped model stays unless named). */
+export const DEFAULT_TRAIN_OUT = 'digits.safetensors';
 
 export interface TrainingInfo {
   seed: number;

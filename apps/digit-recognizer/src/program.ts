@@ -8,7 +8,7 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_EXPLAIN_STEPS } from './explain.js';
-import { DEFAULT_MODEL_PATH } from './model-file.js';
+import { DEFAULT_MODEL_PATH, DEFAULT_TRAIN_OUT } from './model-file.js';
 import { ARCHS, type Arch } from './model.js';
 import { TRAIN_DEFAULTS } from './train.js';
 
@@ -53,7 +53,8 @@ export function buildProgram(): Command {
     .option('--batch-size <n>', 'images per optimizer step', int('--batch-size', 1), TRAIN_DEFAULTS.batchSize)
     .option('--lr <x>', 'peak learning rate of the one-cycle schedule (AdamW)', positiveNumber('--lr'), TRAIN_DEFAULTS.lr)
     .option('--seed <n>', 'seed for initialisation, shuffling, dropout and augmentation', int('--seed', 0), TRAIN_DEFAULTS.seed)
-    .addOption(new Option('--out <file>', 'where the best model is written (atomically)').default(DEFAULT_MODEL_PATH, SHIPPED))
+    // Not the shipped model: a quick experiment must not replace what predict and eval use.
+    .option('--out <file>', 'where the best model is written (atomically); name the shipped model to replace it', DEFAULT_TRAIN_OUT)
     .option('--resume <ckpt>', 'continue a run from its checkpoint (options come from the checkpoint; --epochs may extend it)')
     .option('--run-dir <dir>', 'run folder for metrics.jsonl, curve.png and the checkpoint (default: <out dir>/runs/<out name>)')
     .option('--checkpoint <file>', 'checkpoint path (default: <run dir>/checkpoint.safetensors)')

@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_MODEL_PATH } from '../src/model-file.js';
 import { buildProgram } from '../src/program.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -20,6 +22,13 @@ describe('digits CLI', () => {
     expect(cmds.eval).toEqual(expect.arrayContaining(['--data', '--model', '--json', '--report']));
     expect(cmds.predict).toEqual(expect.arrayContaining(['--model', '--json']));
     expect(cmds.explain).toEqual(expect.arrayContaining(['--out', '--model']));
+  });
+
+  it('train writes ./digits.safetensors unless told: a quick run must not replace the shipped model predict and eval use', () => {
+    const train = buildProgram().commands.find((c) => c.name() === 'train')!;
+    const out = train.options.find((o) => o.long === '--out')!.defaultValue;
+    expect(out).toBe('digits.safetensors');
+    expect(resolve(out)).not.toBe(resolve(DEFAULT_MODEL_PATH));
   });
 
   it('checks --weight-decay as a number ≥ 0 at parse time (NaN reached AdamW, whose error named no flag)', async () => {

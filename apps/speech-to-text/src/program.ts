@@ -5,7 +5,8 @@ import { checkWritable, printJsonLine, runCli } from '@tensorkit/train';
 import { evaluate, formatEval } from './evaluate.js';
 import { explain } from './explain.js';
 import { TRAINABLE_NORMS, type InputNorm } from './features.js';
-import { DEFAULT_MODEL_PATH } from './paths.js';
+import { openCorpus } from './corpus.js';
+import { DEFAULT_MODEL_PATH, defaultTrainOut } from './paths.js';
 import { DEFAULT_BEAM } from './recognizer.js';
 import { writeEvalReport } from './report.js';
 import { NOISE_PROFILES } from './synth.js';
@@ -48,7 +49,7 @@ export function buildProgram(): Command {
     .requiredOption('--data <path>', 'FSDD recordings folder, yesno folder, or .jsonl manifest')
     .option('--epochs <n>', 'epochs (FSDD default 36 × 1600 utterances, others 60)', int('--epochs', 1))
     .option('--seed <n>', 'random seed (init, data stream, augmentation, dropout)', int('--seed'), 1)
-    .option('--out <file>', 'model file to write', DEFAULT_MODEL_PATH)
+    .option('--out <file>', 'model file to write (default, in the current folder: digits.safetensors for FSDD, yesno.safetensors for yesno, speech.safetensors for a manifest; name a shipped model to replace it)')
     .option('--resume <ckpt>', 'continue from a training checkpoint (run folder/checkpoint.safetensors)')
     .option('--run-dir <dir>', 'run folder for metrics.jsonl, training curve and checkpoint (default <out dir>/runs/<out name>)')
     .option('--val-speaker <name>', 'FSDD: leave this speaker out of training and report its WER (unseen speaker)')
@@ -93,7 +94,7 @@ export function buildProgram(): Command {
     .option('--max-minutes <m>', 'stop after the epoch that would end past this wall time', num('--max-minutes'))
     .action(async (o) => {
       const r = await train({
-        data: o.data, epochs: o.epochs, seed: o.seed, out: o.out, resume: o.resume, runDir: o.runDir,
+        data: o.data, epochs: o.epochs, seed: o.seed, out: o.out ?? defaultTrainOut((await openCorpus(o.data)).kind), resume: o.resume, runDir: o.runDir,
         batchSize: o.batchSize, lr: o.lr, epochSize: o.epochSize, hidden: o.hidden, layers: o.layers,
         convChannels: o.convChannels, convLayers: o.convLayers, frontEnd: o.frontEnd, subsample: o.subsample, dropout: o.dropout, valSpeaker: o.valSpeaker,
         inputNorm: o.inputNorm, extraData: o.extraData, extraWeight: o.extraWeight, holdOut: o.holdOut, valUtterances: o.valUtterances, valRecordings: o.valRecordings, half: o.half, maxMinutes: o.maxMinutes,

@@ -1,5 +1,7 @@
 import { InvalidArgumentError, type Option } from 'commander';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_MODEL_PATH, defaultTrainOut, YESNO_MODEL_PATH } from '../src/paths.js';
 import { buildProgram } from '../src/program.js';
 
 function trainOption(flag: string): Option {
@@ -45,5 +47,17 @@ describe('speech train: flag values are checked when the command line is read', 
 
   it('--epoch-size says what it defaults to', () => {
     expect(trainOption('--epoch-size').description).toMatch(/default: FSDD 1600;.*at least 256/);
+  });
+});
+
+describe('speech train --out', () => {
+  // Before: the default was the shipped digits ensemble, so `speech train --data <yesno folder>`
+  // (or any quick run) replaced the model eval and transcribe use.
+  it('defaults to a file in the current folder named after the data, never a shipped model', () => {
+    expect(trainOption('--out').defaultValue).toBeUndefined();
+    expect(['fsdd', 'yesno', 'manifest'].map((k) => defaultTrainOut(k as 'fsdd'))).toEqual(['digits.safetensors', 'yesno.safetensors', 'speech.safetensors']);
+    for (const k of ['fsdd', 'yesno', 'manifest'] as const) {
+      expect([resolve(DEFAULT_MODEL_PATH), resolve(YESNO_MODEL_PATH)]).not.toContain(resolve(defaultTrainOut(k)));
+    }
   });
 });
