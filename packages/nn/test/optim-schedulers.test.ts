@@ -55,12 +55,19 @@ describe('closed-form schedules', () => {
     expect(got[9]).toBeCloseTo(4e-6, 15);
   });
 
+  it('OneCycleLR stays at the final lr on step totalSteps (where the last step() of a loop lands; PyTorch climbs back there)', () => {
+    const s = new OneCycleLR(sgd(), { maxLr: 1, totalSteps: 5 });
+    for (let t = 0; t < 5; t++) s.step();
+    expect(s.getLr()[0]).toBeCloseTo(0.04 / 1e4, 15);
+    expect(() => s.step()).toThrow('stepped 6 times but totalSteps is 5');
+  });
+
   it('OneCycleLR three-phase, linear, per-group maxLr, and stepping past totalSteps throws', () => {
     const opt = new SGD([{ params: [tensor([1], { requiresGrad: true })] }, { params: [tensor([1], { requiresGrad: true })] }], { lr: 1 });
     const s = new OneCycleLR(opt, { maxLr: [1, 2], epochs: 2, stepsPerEpoch: 5, threePhase: true, annealStrategy: 'linear' });
     const lin = (a: number, b: number, p: number) => (b - a) * p + a;
     const init = 0.04;
-    const expected = Array.from({ length: 11 }, (_, t) => (t <= 2 ? lin(init, 1, t / 2) : t <= 4 ? lin(1, init, (t - 2) / 2) : lin(init, init / 1e4, (t - 4) / 5)));
+    const expected = Array.from({ length: 11 }, (_, t) => (t <= 2 ? lin(init, 1, t / 2) : t <= 4 ? lin(1, init, (t - 2) / 2) : lin(init, init / 1e4, Math.min(1, (t - 4) / 5))));
     const got: number[][] = [];
     for (let t = 0; t <= 10; t++) {
       if (t > 0) s.step();

@@ -91,7 +91,9 @@ export class OneCycleLR extends ClosedFormScheduler {
         // A phase can have zero width (e.g. pctStart·totalSteps = 1 puts the peak at step 0):
         // it is already complete, so its end value applies instead of 0/0 = NaN.
         const width = phase.endStep - start;
-        return { phase, pct: width > 0 ? (step - start) / width : 1 };
+        // Step totalSteps (after the last update, where a loop's final step() lands) would put a
+        // cosine past π — PyTorch's lr climbs back up there; it stays at the final lr instead.
+        return { phase, pct: width > 0 ? Math.min(1, (step - start) / width) : 1 };
       }
       start = phase.endStep;
     }
