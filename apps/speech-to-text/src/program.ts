@@ -1,6 +1,6 @@
 /** The `speech` command tree (commander); cli.ts runs it. */
 import { join } from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { checkWritable, printJsonLine, runCli } from '@tensorkit/train';
 import { evaluate, formatEval } from './evaluate.js';
 import { explain } from './explain.js';
@@ -32,8 +32,11 @@ function num(name: string, opts: { allowZero?: boolean } = {}) {
 
 /** The model and decoding flags shared by eval, transcribe and explain. */
 function withDecoding(cmd: Command, model: { help: string; default?: string } = { help: 'model file', default: DEFAULT_MODEL_PATH }): Command {
+  // Help shows the shipped model by its place in the repository, not this machine's absolute path.
+  const modelOption = new Option('--model <file>', model.help);
+  if (model.default) modelOption.default(model.default, model.default === DEFAULT_MODEL_PATH ? 'the shipped model, apps/speech-to-text/models/digits.safetensors' : model.default);
   return cmd
-    .option('--model <file>', model.help, model.default)
+    .addOption(modelOption)
     .option('--beam <n>', 'beam width (1 = greedy)', int('--beam', 1), DEFAULT_BEAM)
     .option('--no-lexicon', 'do not restrict output words to the model\'s word list');
 }
