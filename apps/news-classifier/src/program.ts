@@ -130,7 +130,10 @@ export function buildProgram(): Command {
 export async function main(argv: readonly string[]): Promise<void> {
   const program = buildProgram();
   if (argv.length === 0) {
-    program.outputHelp();
+    // As digits and speech do (commander's default): usage on stderr, and a failing exit code for
+    // a script that forgot its command.
+    program.outputHelp({ error: true });
+    process.exitCode = 1;
     return;
   }
   try {

@@ -35,6 +35,13 @@ describe('news CLI', () => {
     expect(flags('explain')).toEqual(expect.arrayContaining(['--html', '--model']));
   });
 
+  it('without a command prints usage on stderr and fails, as digits and speech do', () => {
+    const r = news([]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('Usage: news');
+  });
+
   it('eval --json prints one JSON object as the last stdout line; errors are one line without a stack', () => {
     const r = news(['eval', '--data', data, '--model', model, '--json']);
     expect(r.status, r.stderr).toBe(0);
