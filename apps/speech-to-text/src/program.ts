@@ -95,12 +95,13 @@ export function buildProgram(): Command {
     })
     .option('--half', 'store weights as float16', false)
     .option('--max-minutes <m>', 'stop after the epoch that would end past this wall time', num('--max-minutes'))
+    .option('--quiet', 'no progress bars (the per-epoch lines still print)')
     .action(async (o) => {
       const r = await train({
         data: o.data, epochs: o.epochs, seed: o.seed, out: o.out ?? defaultTrainOut((await openCorpus(o.data)).kind), resume: o.resume, runDir: o.runDir,
         batchSize: o.batchSize, lr: o.lr, epochSize: o.epochSize, hidden: o.hidden, layers: o.layers,
         convChannels: o.convChannels, convLayers: o.convLayers, frontEnd: o.frontEnd, subsample: o.subsample, dropout: o.dropout, valSpeaker: o.valSpeaker,
-        inputNorm: o.inputNorm, extraData: o.extraData, extraWeight: o.extraWeight, holdOut: o.holdOut, valUtterances: o.valUtterances, valRecordings: o.valRecordings, half: o.half, maxMinutes: o.maxMinutes,
+        inputNorm: o.inputNorm, extraData: o.extraData, extraWeight: o.extraWeight, holdOut: o.holdOut, valUtterances: o.valUtterances, valRecordings: o.valRecordings, half: o.half, maxMinutes: o.maxMinutes, quiet: o.quiet,
         alignSlack: o.alignSlack, alignEpochs: o.alignEpochs, tightEdges: o.tightEdges, noise: o.noise,
       });
       const best = r.epochs.find((e) => e.epoch === r.best.epoch);

@@ -61,3 +61,4 @@ describe('speech train --out', () => {
     }
   });
 });
+
