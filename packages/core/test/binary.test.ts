@@ -145,3 +145,21 @@ describe('binary gradients (float64 gradcheck)', () => {
     expect(b.grad!.toArray()).toEqual([1, 2]);
   });
 });
+
+describe('binary gradients: alpha and broadcasting edges', () => {
+  it('add / sub with alpha on tensors (gradient alpha·g to the second operand)', () => {
+    expectGrad((a, b) => sub(a, b, 2.5), [rnd([2, 3], 21), rnd([3], 22)]);
+    expectGrad((a, b) => add(a.T, b, 0.5), [rnd([3, 2], 23), rnd([2, 1], 24)]);
+    const a = f64([1, 2]);
+    const b = f64([3, 4]);
+    sub(a, b, 2.5).sum().backward();
+    expect([a.grad!.toArray(), b.grad!.toArray()]).toEqual([[1, 1], [-2.5, -2.5]]);
+  });
+
+  it('rank-0 against rank-3 and both operands broadcast at once', () => {
+    expectGrad((a, b) => mul(a, b), [rnd([], 25), rnd([2, 1, 3], 26)]);
+    expectGrad((a, b) => div(a, b), [rnd([2, 1, 3], 27), rnd([2, 1], 28, { mean: 3 })]);
+    expectGrad((a, b) => pow(a, b), [rnd([1, 3], 29, { mean: 2, std: 0.2 }), rnd([2, 1], 30)]);
+    expectGrad((a, b) => maximum(a.T, b), [rnd([3, 2], 31), rnd([2, 1], 32)]);
+  });
+});

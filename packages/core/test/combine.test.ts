@@ -112,3 +112,17 @@ describe('combine gradients (float64 gradcheck)', () => {
     expectGrad((x) => flip(x.T, 0).exp(), [rnd([2, 3], 11)]);
   });
 });
+
+describe('combine gradients: edges', () => {
+  it('concat promotes a float32 constant and the float64 gradient flows back through the cast', () => {
+    const c = tensor([[1, 2]]);
+    expectGrad((a) => concat([a, c], 0).mul(concat([c, a], 0)), [rnd([1, 2], 12)]);
+  });
+
+  it('stack with a negative dim of transposed inputs; uneven chunks; 3-D pad of a transposed view', () => {
+    expectGrad((a, b) => stack([a, b.T], -1).square(), [rnd([2, 3], 13), rnd([3, 2], 14)]);
+    expectGrad((x) => chunk(x, 3, 1).map((p, i) => p.mul(i + 1)), [rnd([2, 5], 15)]); // pieces of 2, 2, 1
+    expectGrad((x) => pad(x.transpose(0, 2), [1, 0, 2, 1, 0, 1], -1).square(), [rnd([2, 2, 3], 16)]);
+    expectGrad((x) => flip(x.slice(1, 0, 4, 2), [0, 1]).exp(), [rnd([2, 4], 17)]);
+  });
+});

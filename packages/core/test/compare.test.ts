@@ -114,3 +114,15 @@ describe('clamp', () => {
     expect(() => clamp(tensor([1]), 2, 1)).toThrow('clamp: min 2 is greater than max 1');
   });
 });
+
+describe('where / clamp gradients: edges', () => {
+  it('where with a scalar branch and a broadcast condition', () => {
+    const cond = tensor([[true], [false]]);
+    expectGrad((x) => where(cond, x, 0.5).mul(x), [rnd([2, 3], 3)]);
+    expectGrad((y) => where(cond.T, -1, y.T), [rnd([2, 3], 4)]);
+  });
+
+  it('clamp with only an upper bound, on a transposed view', () => {
+    expectGrad((v) => v.T.clamp(null, 0.3).square(), [f64([[-1.5, 0.1], [0.25, 1.4]])]);
+  });
+});

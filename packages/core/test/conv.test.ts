@@ -117,3 +117,23 @@ describe('conv errors', () => {
     expect(() => conv1d(img(), ker())).toThrow('conv1d: input must be 3-D [N,C,L], got shape [1,1,3,3]');
   });
 });
+
+describe('conv edges: fused ReLU, strides past the kernel, strided inputs', () => {
+  it("activation 'relu' by hand and by gradcheck", () => {
+    // [[37, 47], [67, 77]] - 50, then ReLU
+    expectClose(plane(conv2d(img(), ker(), tensor([-50]), { activation: 'relu' })), [[0, 0], [17, 27]]);
+    expectGrad((x, w, b) => conv2d(x, w, b, { padding: 1, activation: 'relu' }), [rnd([1, 2, 3, 3], 36), rnd([2, 2, 2, 2], 37), rnd([2], 38)]);
+  });
+
+  it('stride larger than the dilated kernel, with padding and groups', () => {
+    // stride 3 over a 5-wide padded row skips columns: 1×3 input [1,2,3], kernel [1,1] dilation 2, padding 2
+    // padded [0,0,1,2,3,0,0]: windows at 0 and 3 read (0,1) and (2,0) → [1, 2]
+    expectClose(plane(conv2d(tensor([[[[1, 2, 3]]]]), tensor([[[[1, 1]]]]), null, { stride: [1, 3], dilation: [1, 2], padding: [0, 2] })), [[1, 2]]);
+    expectGrad((x, w) => conv2d(x, w, null, { stride: 3, dilation: 2, padding: 2, groups: 2 }), [rnd([1, 4, 5, 6], 39), rnd([2, 2, 2, 2], 40)]);
+  });
+
+  it("conv1d of a transposed input with padding 'valid' and stride 2", () => {
+    expectClose(conv1d(tensor([[[1], [2], [3], [4], [5]]]).transpose(1, 2), tensor([[[1, 0, -1]]]), null, { padding: 'valid', stride: 2 }), [[[-2, -2]]]);
+    expectGrad((x, w) => conv1d(x.transpose(1, 2), w, null, { padding: 'valid', stride: 2 }), [rnd([2, 5, 2], 41), rnd([3, 2, 2], 42)]);
+  });
+});

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
-  arange, eye, full, Generator, linspace, ones, promoteTypes, rand, randint, randn, scalar, Tensor, tensor, zeros,
+  arange, cast, eye, full, Generator, linspace, ones, promoteTypes, rand, randint, randn, scalar, Tensor, tensor, zeros,
 } from '@tensorkit/core';
-import { expectClose } from './helpers.js';
+import { expectClose, expectGrad, f64 } from './helpers.js';
 
 describe('tensor()', () => {
   it('infers shape and defaults to float32', () => {
@@ -208,6 +208,25 @@ describe('dtype conversion and promotion', () => {
     expect(t.to('bool').toArray()).toEqual([true, true, false]);
     expect(tensor([true, false]).to('float32').toArray()).toEqual([1, 0]);
     expect(t.to('float32')).toBe(t);
+  });
+
+  it('cast by hand: truncation toward zero, float32 rounding, bool', () => {
+    expect(cast(tensor([1.9, -1.9, 0.5]), 'int32').toArray()).toEqual([1, -1, 0]);
+    expect(cast(tensor([0.1, 1 / 3], { dtype: 'float64' }), 'float32').toArray()).toEqual([Math.fround(0.1), Math.fround(1 / 3)]);
+    expect(cast(tensor([[0, 2], [-1, 0]]).T, 'bool').toArray()).toEqual([[false, true], [true, false]]);
+  });
+
+  it('cast is differentiable between float dtypes (float64 gradcheck) and cuts the graph into integers', () => {
+    // Dyadic inputs and a dyadic eps (1/16) survive the float32 step exactly, so the central
+    // differences through float64 → float32 → float64 are exact.
+    expectGrad((x) => cast(cast(x, 'float32'), 'float64').square(), [f64([0.5, -1.25, 2])], { eps: 0.0625 });
+    expectGrad((x) => x.T.float().to('float64').mul(x.T), [f64([[0.5, -1.25], [2, 0.75]])], { eps: 0.0625 });
+    const a = tensor([1, 2], { requiresGrad: true }); // float32 leaf
+    a.double().mul(tensor([0.1, 3], { dtype: 'float64' })).sum().backward();
+    expect(a.grad!.dtype).toBe('float32');
+    expect(a.grad!.toArray()).toEqual([Math.fround(0.1), 3]);
+    expect(cast(a, 'int32').requiresGrad).toBe(false);
+    expect(cast(a, 'float32')).toBe(a);
   });
 
   it('promotes types in arithmetic', () => {

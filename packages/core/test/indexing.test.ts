@@ -145,3 +145,21 @@ describe('index validation', () => {
     expect(() => scatterAdd(zeros([2]), 0, idx([5]), tensor([1]))).toThrow(/scatterAdd: index 5 is out of range/);
   });
 });
+
+describe('indexing gradients: edges', () => {
+  it('gather with an index smaller than the input outside dim', () => {
+    const x = f64([[1, 2, 3], [4, 5, 6]]);
+    gather(x, 1, idx([[2, 0]])).sum().backward();
+    expect(x.grad!.toArray()).toEqual([[1, 0, 1], [0, 0, 0]]);
+    expectGrad((v) => gather(v, 1, idx([[2, 0]])), [rnd([2, 3], 10)]);
+  });
+
+  it('scatterAdd along dim 0 into a transposed input, with repeats', () => {
+    expectGrad((x, s) => scatterAdd(x.T, 0, idx([[1, 0], [1, 1], [2, 0]]), s), [rnd([2, 3], 11), rnd([3, 2], 12)]);
+  });
+
+  it('maskedFill of an expanded input; indexSelect along a middle dim', () => {
+    expectGrad((v) => v.expand(3, 2).maskedFill(tensor([[true], [false], [true]]), 0).mul(v), [rnd([2], 13)]);
+    expectGrad((v) => indexSelect(v, 1, [2, 0, 2]).square(), [rnd([2, 3, 2], 14)]);
+  });
+});

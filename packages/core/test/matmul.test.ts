@@ -115,3 +115,14 @@ describe('matmul gradients (float64 gradcheck)', () => {
     expect(b.grad!.toArray()).toEqual([[5, 5], [7, 7], [9, 9]]);
   });
 });
+
+describe('matmul gradients: vector against a batch', () => {
+  it('[k] @ [b, k, n] and [b, m, k] @ [k]', () => {
+    expectGrad((a, b) => a.matmul(b), [rnd([3], 17), rnd([2, 3, 2], 18)]);
+    expectGrad((a, b) => matmul(a, b), [rnd([2, 2, 3], 19), rnd([3], 20)]);
+    // by hand: d/dv Σ_b,m (M v)[b][m] = Σ_b,m M[b][m][:]
+    const v = tensor([1, 2], { dtype: 'float64', requiresGrad: true });
+    matmul(tensor([[[1, 2], [3, 4]], [[5, 6], [7, 8]]], { dtype: 'float64' }), v).sum().backward();
+    expect(v.grad!.toArray()).toEqual([16, 20]);
+  });
+});

@@ -126,3 +126,20 @@ describe('pool errors', () => {
     expect(() => maxPool2d(grid(4), 2, { stride: 0 })).toThrow('maxPool2d: stride must be a positive integer, got 0');
   });
 });
+
+describe('pool edges: dilation, strided inputs', () => {
+  it('avgPool2d with dilation by hand and by gradcheck', () => {
+    // taps (0,0),(0,2),(2,0),(2,2) of the 4×4 grid: (1+3+9+11)/4 = 6, then shifted by one column/row
+    expectClose(plane(avgPool2d(grid(4), 2, { dilation: 2, stride: 1 })), [[6, 7], [10, 11]]);
+    expectGrad((x) => avgPool2d(x, 2, { dilation: 2, stride: 1, padding: 1, countIncludePad: false }), [rnd([1, 1, 4, 4], 10)]);
+    expectGrad((x) => avgPool2d(x, 3, { dilation: [1, 2], stride: 2, padding: 1, ceilMode: true }), [rnd([1, 1, 5, 6], 11)]);
+  });
+
+  it('maxPool1d with dilation and padding; 1-D pools of a transposed input', () => {
+    // [1,5,2,4,3] padded by one -inf each side, k2 d2 s1: max(-inf,5), max(1,2), max(5,4), max(2,3), max(4,-inf)
+    expectClose(maxPool1d(seq([1, 5, 2, 4, 3]), 2, { dilation: 2, stride: 1, padding: 1 }), [[[5, 2, 5, 3, 4]]]);
+    expectGrad((x) => maxPool1d(x, 2, { dilation: 2, stride: 1, padding: 1 }), [rnd([1, 2, 6], 12)]);
+    expectGrad((x) => avgPool1d(x.transpose(1, 2), 2, { countIncludePad: false, padding: 1 }), [rnd([1, 5, 2], 13)]);
+    expectGrad((x) => maxPool1d(x.transpose(1, 2), 3, { stride: 2, ceilMode: true }), [rnd([2, 6, 1], 14)]);
+  });
+});

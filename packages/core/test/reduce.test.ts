@@ -193,3 +193,35 @@ describe('reduction gradients (float64 gradcheck)', () => {
     expectGrad((x) => x.T.prod(), [rnd([2, 3], 15)]);
   });
 });
+
+describe('reduction gradients: sumToShape, functional forms and edge cases', () => {
+  it('sumToShape (the adjoint of broadcasting) by hand and by gradcheck', () => {
+    const g = f64([[[1, 2, 3], [4, 5, 6]], [[7, 8, 9], [10, 11, 12]]]);
+    sumToShape(g, [2, 1]).mul(tensor([[1], [10]], { dtype: 'float64' })).sum().backward();
+    // out[i][0] = Σ_{b,k} g[b][i][k]: every element of row i gets weight 1 (i = 0) or 10 (i = 1)
+    expect(g.grad!.toArray()).toEqual([[[1, 1, 1], [10, 10, 10]], [[1, 1, 1], [10, 10, 10]]]);
+    expectGrad((x) => sumToShape(x, [2, 1]), [rnd([3, 2, 3], 16)]);
+    expectGrad((x) => sumToShape(x.T, [1, 2]), [rnd([2, 3], 17)]);
+  });
+
+  it('variance / std / max / prod as functions, over several axes with keepdim', () => {
+    expectGrad((x) => variance(x, [0, 2], true, 2), [rnd([2, 3, 2], 18)]);
+    expectGrad((x) => std(x, [0, 2], true, 0), [rnd([2, 3, 2], 19)]);
+    expectGrad((x) => max(x, [0, 2], true), [rnd([2, 3, 2], 20)]);
+    expectGrad((x) => min(x.T, 0), [rnd([2, 3], 21)]);
+    expectGrad((x) => mean(x.T, 0, true), [rnd([2, 3], 22)]);
+    expectGrad((x) => sum(x.slice(1, 0, 4, 2), 1), [rnd([2, 4], 23)]);
+  });
+
+  it('prod with zeros: gradcheck agrees with the exact prefix·suffix products', () => {
+    expectGrad((x) => prod(x, 1, true), [f64([[2, 0, 3], [0, 0, 1.5], [0.5, 2, -1]])]);
+  });
+
+  it('logsumexp with -inf entries gives them zero gradient', () => {
+    const mask = tensor([[true, false, false], [false, false, true]]);
+    expectGrad((x) => logsumexp(x.maskedFill(mask, -Infinity), 1, true), [rnd([2, 3], 24)]);
+    const x = f64([-Infinity, 0, 0]);
+    logsumexp(x, 0).backward();
+    expect(x.grad!.toArray()).toEqual([0, 0.5, 0.5]);
+  });
+});

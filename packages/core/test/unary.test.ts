@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   abs, cos, erf, exp, flip, gelu, leakyRelu, log, log1p, neg, relu, rsqrt, sigmoid, silu, sin, softplus, sqrt, square, tanh, tensor,
-  type Tensor,
+  unaryWith, type Tensor,
 } from '@tensorkit/core';
 import { expectClose, expectGrad, f64 } from './helpers.js';
 
@@ -122,5 +122,55 @@ describe('unary gradients (float64 gradcheck)', () => {
     const y = f64([4]);
     sqrt(y).backward();
     expect(y.grad!.toArray()).toEqual([0.25]); // 1/(2√4)
+  });
+});
+
+describe('unary gradients: broadcast views, saturation, softplus threshold', () => {
+  it('through a broadcast (stride-0) view: the repeated reads add up', () => {
+    expectGrad((x) => sigmoid(x.expand(3, 3)).mul(x.expand(3, 3).T), [f64([[-0.4, 0.9, 1.6]])]);
+    expectGrad((x) => gelu(x.expand(2, 2, 2), 'tanh'), [f64([[0.3], [-1.1]])]);
+  });
+
+  it('saturated inputs keep finite, exact gradients', () => {
+    const big = () => f64([-40, -8, 8, 39]);
+    for (const fn of [sigmoid, silu, tanh, (x: Tensor) => softplus(x, 0.5), (x: Tensor) => gelu(x), (x: Tensor) => gelu(x, 'tanh')]) expectGrad(fn, [big()]);
+    // No NaN from exp overflow: at ±1000 the gradients are 0 (sigmoid, tanh) or the slope of the line (silu, softplus).
+    const x = f64([-1000, 1000]);
+    sigmoid(x).add(tanh(x)).add(silu(x)).add(softplus(x)).sum().backward();
+    expect(x.grad!.toArray()).toEqual([0, 2]);
+  });
+
+  it('softplus is the identity (gradient 1) above threshold/beta', () => {
+    // beta 2, threshold 2: x = 1.6 and 2.5 are past 2/2 = 1; softplus(0.4) = ln(1 + e^0.8)/2 = 1.171100666/2
+    const y = softplus(tensor([0.4, 1.6, 2.5], { dtype: 'float64' }), 2, 2);
+    expectClose(y, [0.585550333, 1.6, 2.5], 1e-8);
+    const x = f64([0.4, 1.6, 2.5]);
+    softplus(x, 2, 2).sum().backward();
+    // d/dx = sigmoid(2x) below the threshold: sigmoid(0.8) = 0.689974481
+    expectClose(x.grad!, [0.689974481, 1, 1], 1e-8);
+    expectGrad((v) => softplus(v, 2, 2), [f64([[-1.3, 0.4], [1.6, 2.5]])]);
+    expectGrad((v) => softplus(v.T, 0.5, 1), [f64([[-3, 0.7], [1.5, 4]])]);
+  });
+});
+
+describe('unaryWith (a custom elementwise op from f and its local derivative)', () => {
+  // f(x) = x³ with f'(x) = 3x² from the input; g(x) = eˣ with g'(x) read from the output y.
+  const cube = (x: Tensor) => unaryWith('cube', x, (v) => v * v * v, (v) => 3 * v * v);
+  const expFromY = (x: Tensor) => unaryWith('expFromY', x, Math.exp, (_v, y) => y);
+
+  it('forward by hand, also on a transposed view and an int input', () => {
+    expectClose(cube(tensor([[1, -2], [0.5, 3]]).T), [[1, 0.125], [-8, 27]]);
+    expectClose(expFromY(tensor([0, 1], { dtype: 'float64' })), [1, E], 1e-12);
+    const i = cube(tensor([2, -3], { dtype: 'int32' }));
+    expect([i.dtype, i.toArray()]).toEqual(['float32', [8, -27]]);
+  });
+
+  it('gradients by hand and by float64 gradcheck (contiguous, transposed, broadcast)', () => {
+    const x = f64([2, -1]);
+    cube(x).sum().backward();
+    expect(x.grad!.toArray()).toEqual([12, 3]);
+    expectGrad(cube, [f64([[-1.3, 0.4, 2.1], [0.7, -0.6, -2.2]])]);
+    expectGrad((v) => expFromY(v.T), [f64([[-1.3, 0.4, 2.1], [0.7, -0.6, -2.2]])]);
+    expectGrad((v) => cube(v.expand(2, 3)), [f64([0.5, -1.5, 1.2])]);
   });
 });

@@ -169,3 +169,26 @@ describe('view gradients (float64 gradcheck)', () => {
     expectClose(y.grad!, [[3], [3]]);
   });
 });
+
+describe('view gradients: broadcastTo, partial flatten, strided views', () => {
+  it('broadcastTo sums the gradient back over the broadcast axes', () => {
+    const w = arange(0, 12, 1, { dtype: 'float64' }).reshape(2, 2, 3);
+    expectGrad((x) => x.broadcastTo([2, 2, 3]).mul(w), [rnd([2, 1], 15)]);
+    const x = tensor([[1], [2]], { dtype: 'float64', requiresGrad: true });
+    x.broadcastTo([2, 2, 3]).mul(w).sum().backward();
+    // x[i] meets w[b][i][k] for every b, k: row 0 → (0+1+2) + (6+7+8) = 24, row 1 → (3+4+5) + (9+10+11) = 42
+    expect(x.grad!.toArray()).toEqual([[24], [42]]);
+  });
+
+  it('flatten of middle dims, squeeze of a dim list, select with a negative index', () => {
+    expectGrad((x) => flatten(x, 1, 2).square(), [rnd([2, 2, 3], 16)]);
+    expectGrad((x) => squeeze(x.unsqueeze(0).unsqueeze(2), [0, 2]).exp(), [rnd([2, 3], 17)]);
+    expectGrad((x) => select(x.T, 0, -1).square(), [rnd([2, 3], 18)]);
+  });
+
+  it('view and reshape of a strided (sliced, permuted) tensor', () => {
+    expectGrad((x) => view(x.slice(2, 0, 2), [2, 3, 2]).reshape(6, 2).square(), [rnd([2, 3, 4], 19)]);
+    expectGrad((x) => reshape(permute(x, [2, 0, 1]), [4, 6]).sin(), [rnd([2, 3, 4], 20)]);
+    expectGrad((x) => transpose(x.slice(1, 0, 3, 2), 0, 1).exp(), [rnd([2, 3], 21)]);
+  });
+});
