@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Generator, randn, tensor, Tensor } from '@tensorkit/core';
-import { MultiheadAttention, TransformerEncoder, TransformerEncoderLayer } from '../src/layers/index.js';
+import { MultiheadAttention, TransformerEncoder, TransformerEncoderLayer, scaledDotProductAttention } from '../src/layers/index.js';
+import { expectClose, expectGrad } from '../../core/test/helpers.js';
 import { gradcheckModule, maxAbsDiff } from './layers-helpers.js';
 
 const f64 = (shape: number[], seed: number, requiresGrad = true) => randn(shape, { dtype: 'float64', generator: new Generator(seed), requiresGrad });
@@ -130,5 +131,65 @@ describe('TransformerEncoderLayer', () => {
     const w1 = enc.getSubmodule('layers.1.linear1') as unknown as { weight: Tensor };
     expect(maxAbsDiff(w0.weight, w1.weight)).toBeGreaterThan(0);
     expect(enc.eval().forward(randn([2, 3, 4])).shape).toEqual([2, 3, 4]);
+  });
+});
+
+describe('scaledDotProductAttention', () => {
+  const q = () => tensor([[[1, 0]]], { dtype: 'float64' });
+  const k = () => tensor([[[1, 0], [0, 1]]], { dtype: 'float64' });
+  const v = () => tensor([[[1, 2], [3, 4]]], { dtype: 'float64' });
+
+  it('by hand: plain, a masked key, a fully masked query, an additive mask', () => {
+    // scores [1/√2, 0]: w0 = σ(1/√2), output w0·[1, 2] + (1 - w0)·[3, 4]
+    const w0 = 1 / (1 + Math.exp(-Math.SQRT1_2));
+    const plain = scaledDotProductAttention(q(), k(), v());
+    expectClose(plain.weights, [[[w0, 1 - w0]]], 1e-12);
+    expectClose(plain.output, [[[3 - 2 * w0, 4 - 2 * w0]]], 1e-12);
+    expectClose(scaledDotProductAttention(q(), k(), v(), { mask: tensor([[false, true]]) }).output, [[[1, 2]]], 1e-12);
+    const none = scaledDotProductAttention(q(), k(), v(), { mask: tensor([[true, true]]) });
+    expect([none.weights.toArray(), none.output.toArray()]).toEqual([[[[0, 0]]], [[[0, 0]]]]);
+    // an additive -1/√2 on key 0 makes the scores equal: the mean of the values
+    expectClose(scaledDotProductAttention(q(), k(), v(), { additiveMask: tensor([[-Math.SQRT1_2, 0]], { dtype: 'float64' }) }).output, [[[2, 3]]], 1e-12);
+  });
+
+  it('gradcheck for q, k (a transposed view) and v with a broadcast mask holding a fully masked row and an additive mask', () => {
+    const mask = tensor([[false, true, false], [true, true, true]]);
+    const additive = randn([2, 3], { dtype: 'float64', generator: new Generator(30) });
+    expectGrad((qq, kk, vv) => {
+      const o = scaledDotProductAttention(qq, kk.transpose(-2, -1), vv, { mask, additiveMask: additive });
+      return [o.output, o.weights];
+    }, [f64([2, 2, 2], 31), f64([2, 2, 3], 32), f64([2, 3, 2], 33)]);
+  });
+});
+
+describe('Transformer encoder: residual and norm wiring by hand, encoder gradcheck', () => {
+  /** All weights zero and norms neutral: attention gives out_proj.bias (a), the feed-forward gives linear2.bias (b). */
+  function wire(m: TransformerEncoderLayer | TransformerEncoder, a: number[], b: number[], prefix = ''): void {
+    for (const [name, p] of m.namedParameters()) p.storage.fill(/norm\d?\.weight$/.test(name) ? 1 : 0);
+    const named = Object.fromEntries(m.namedParameters());
+    named[`${prefix}self_attn.out_proj.bias`].storage.set(a);
+    named[`${prefix}linear2.bias`].storage.set(b);
+  }
+  const ln = (x: number[], eps = 1e-5) => {
+    const m = x.reduce((s, t) => s + t, 0) / x.length;
+    const v = x.reduce((s, t) => s + (t - m) ** 2, 0) / x.length;
+    return x.map((t) => (t - m) / Math.sqrt(v + eps));
+  };
+
+  it('post-norm layer: LN(LN(x + a) + b); pre-norm encoder with a final norm: LN(x + a + b)', () => {
+    const layer = new TransformerEncoderLayer({ dModel: 2, nHead: 1, dimFeedforward: 2, generator: new Generator(34) }).eval().to('float64');
+    wire(layer, [0, 1], [1, 0]);
+    const x = tensor([[[1, 3]]], { dtype: 'float64' }); // [S = 1, N = 1, E = 2]
+    // x + a = [1, 4] → LN → ±1.5/√(2.25 + ε); + b, LN again
+    expectClose(layer.forward(x), [[ln(ln([1, 4]).map((t, i) => t + [1, 0][i]))]], 1e-12);
+    const enc = new TransformerEncoder({ numLayers: 1, layer: { type: 'TransformerEncoderLayer', dModel: 2, nHead: 1, dimFeedforward: 2, normFirst: true }, norm: { type: 'LayerNorm', normalizedShape: 2 }, generator: new Generator(35) }).eval().to('float64');
+    wire(enc, [0, 1], [1, 0], 'layers.0.');
+    expectClose(enc.forward(x), [[ln([2, 4])]], 1e-12);
+  });
+
+  it('TransformerEncoder (pre-norm, final norm, key padding) passes gradcheck', () => {
+    const enc = new TransformerEncoder({ numLayers: 1, layer: { type: 'TransformerEncoderLayer', dModel: 4, nHead: 2, dimFeedforward: 4, normFirst: true, activation: 'gelu', batchFirst: true }, norm: { type: 'LayerNorm', normalizedShape: 4 }, generator: new Generator(36) }).eval();
+    const r = gradcheckModule(enc, [f64([1, 2, 4], 37)], (x) => enc.forward(x, { srcKeyPaddingMask: boolMask([[0, 1]]) }));
+    expect(r.ok, r.message).toBe(true);
   });
 });

@@ -3,8 +3,9 @@ import { Generator, randn, tensor } from '@tensorkit/core';
 import type { TensorModule } from '../src/module.js';
 import {
   AdaptiveAvgPool1d, AdaptiveAvgPool2d, AvgPool1d, AvgPool2d, Conv1d, Conv2d, Flatten, GELU, GlobalAvgPool, Identity, LeakyReLU, Linear,
-  LogSoftmax, MaxPool1d, MaxPool2d, ReLU, Sequential, SiLU, Sigmoid, Softmax, Softplus, Tanh,
+  LogSoftmax, MaxPool1d, MaxPool2d, ReLU, Sequential, SiLU, Sigmoid, Softmax, Softplus, Tanh, adaptiveAvgPool1d, adaptiveAvgPool2d, linear,
 } from '../src/layers/index.js';
+import { expectClose, expectGrad } from '../../core/test/helpers.js';
 import { gradcheckModule } from './layers-helpers.js';
 
 const f64 = (shape: number[], seed: number) => randn(shape, { dtype: 'float64', generator: new Generator(seed), requiresGrad: true });
@@ -111,6 +112,7 @@ describe('activations and shape layers', () => {
     expect(new Identity().forward(x)).toBe(x);
     expect(new Flatten().forward(randn([2, 3, 4])).shape).toEqual([2, 12]);
     expect(new Flatten({ startDim: 0, endDim: 1 }).forward(randn([2, 3, 4])).shape).toEqual([6, 4]);
+    expect(new Flatten().forward(tensor([[[1, 2], [3, 4]], [[5, 6], [7, 8]]])).toArray()).toEqual([[1, 2, 3, 4], [5, 6, 7, 8]]);
   });
 
   it('GELU rejects an unknown approximation instead of silently using the exact form', () => {
@@ -120,5 +122,72 @@ describe('activations and shape layers', () => {
   it('pass gradcheck, chained in a Sequential', () => {
     const seq = new Sequential(new Tanh(), new GELU(), new SiLU(), new Softplus({ beta: 2 }), new LeakyReLU(), new GELU({ approximate: 'tanh' }), new Sigmoid(), new LogSoftmax(), new Flatten());
     check(seq, [2, 3, 2]);
+  });
+});
+
+describe('functional linear and adaptive pooling', () => {
+  const W = () => tensor([[1, 2], [3, 4]], { dtype: 'float64' });
+
+  it('linear by hand for 1-D and 3-D inputs', () => {
+    // [1, 2]·Wᵀ + [10, 20] = [1 + 4, 3 + 8] + [10, 20]
+    expect(linear(tensor([1, 2], { dtype: 'float64' }), W(), tensor([10, 20], { dtype: 'float64' })).toArray()).toEqual([15, 31]);
+    expect(linear(tensor([[[1, 0]], [[0, 1]]], { dtype: 'float64' }), W()).toArray()).toEqual([[[1, 3]], [[2, 4]]]);
+  });
+
+  it('linear gradcheck: 1-D input, transposed 3-D input without bias, transposed weight', () => {
+    expectGrad((x, w, b) => linear(x, w, b), [f64([3], 1), f64([2, 3], 2), f64([2], 3)]);
+    expectGrad((x, w) => linear(x.transpose(0, 2), w), [f64([3, 2, 2], 4), f64([4, 3], 5)]);
+    expectGrad((x, w, b) => linear(x, w.T, b), [f64([2, 3], 6), f64([3, 2], 7), f64([2], 8)]);
+  });
+
+  it('adaptive pooling that upsamples (overlapping windows) by hand and by gradcheck, on strided inputs', () => {
+    // 2 → 3 cells: windows [0, 1), [0, 2), [1, 2)
+    expectClose(adaptiveAvgPool1d(tensor([[[1, 2]]]), 3), [[[1, 1.5, 2]]]);
+    // rows 2 → 1 (whole), columns 3 → 2: windows [0, 2), [1, 3) of the transposed [[1, 3, 5], [2, 4, 6]]
+    expectClose(adaptiveAvgPool2d(tensor([[[[1, 2], [3, 4], [5, 6]]]]).transpose(2, 3), [1, 2]), [[[[2.5, 4.5]]]]);
+    expectGrad((x) => adaptiveAvgPool1d(x.transpose(1, 2), 4), [f64([1, 3, 2], 9)]);
+    expectGrad((x) => adaptiveAvgPool2d(x.transpose(2, 3), [3, 2]), [f64([1, 2, 2, 5], 10)]);
+  });
+});
+
+describe('layers by hand: convolution, pooling, activations, Sequential', () => {
+  it('Conv1d and Conv2d with loaded weights', () => {
+    const c1 = new Conv1d({ inChannels: 1, outChannels: 1, kernelSize: 3 });
+    c1.loadStateDict({ weight: tensor([[[1, 0, -1]]]), bias: tensor([10]) });
+    expect(c1.forward(tensor([[[1, 2, 3, 4, 5]]])).toArray()).toEqual([[[8, 8, 8]]]); // x[i] - x[i+2] + 10
+    const c2 = new Conv2d({ inChannels: 1, outChannels: 1, kernelSize: 2, bias: false });
+    c2.loadStateDict({ weight: tensor([[[[1, 2], [3, 4]]]]) });
+    // 1·x[i][j] + 2·x[i][j+1] + 3·x[i+1][j] + 4·x[i+1][j+1] on 1..9
+    expect(c2.forward(tensor([[[[1, 2, 3], [4, 5, 6], [7, 8, 9]]]])).toArray()).toEqual([[[[37, 47], [67, 77]]]]);
+  });
+
+  it('MaxPool2d and AvgPool2d on a 4×4 grid', () => {
+    const x = tensor([[[[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12], [13, 14, 15, 16]]]]);
+    expect(new MaxPool2d({ kernelSize: 2 }).forward(x).toArray()).toEqual([[[[6, 8], [14, 16]]]]);
+    expect(new AvgPool2d({ kernelSize: 2 }).forward(x).toArray()).toEqual([[[[3.5, 5.5], [11.5, 13.5]]]]);
+    expect(new MaxPool2d({ kernelSize: 2, dilation: 2, stride: 1 }).forward(x).toArray()).toEqual([[[[11, 12], [15, 16]]]]);
+  });
+
+  it('Tanh, GELU, SiLU, Softplus, LogSoftmax', () => {
+    const x = () => tensor([0, 1], { dtype: 'float64' });
+    expectClose(new Tanh().forward(x()), [0, 0.761594156], 1e-8);
+    expectClose(new GELU().forward(x()), [0, 0.841344746], 1e-8); // x·Φ(x)
+    expectClose(new GELU({ approximate: 'tanh' }).forward(x()), [0, 0.841191991], 1e-8);
+    expectClose(new SiLU().forward(x()), [0, 0.731058579], 1e-8); // x·σ(x)
+    expectClose(new Softplus({ beta: 2 }).forward(x()), [Math.LN2 / 2, 1.063464006], 1e-8); // ln(1 + e^(2x))/2
+    expectClose(new LogSoftmax().forward(x()), [-Math.log(1 + Math.E), 1 - Math.log(1 + Math.E)], 1e-12);
+  });
+
+  it('Sequential chains its children: ReLU(x·Wᵀ + b), then Softmax', () => {
+    const lin = new Linear({ inFeatures: 2, outFeatures: 2 });
+    lin.loadStateDict({ weight: tensor([[1, -1], [2, 1]]), bias: tensor([0, -5]) });
+    const seq = new Sequential(lin, new ReLU(), new Identity());
+    // [3, 1] → [3 - 1, 6 + 1 - 5] = [2, 2]; [1, 3] → [-2, 0] → ReLU [0, 0]
+    expect(seq.forward(tensor([[3, 1], [1, 3]])).toArray()).toEqual([[2, 2], [0, 0]]);
+    expect(seq.append(new Softmax({ dim: 1 })).forward(tensor([[3, 1], [1, 3]])).toArray()).toEqual([[0.5, 0.5], [0.5, 0.5]]);
+  });
+
+  it('ReLU, Softmax and Identity pass gradcheck inside a Sequential', () => {
+    check(new Sequential(new Linear({ inFeatures: 3, outFeatures: 4, generator: new Generator(11) }), new ReLU(), new Identity(), new Softmax({ dim: 0 })), [2, 3], 12);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Generator, gradcheck, randn, tensor, Tensor } from '@tensorkit/core';
-import { Embedding, EmbeddingBag, embeddingBag } from '../src/layers/index.js';
+import { Embedding, EmbeddingBag, embedding, embeddingBag } from '../src/layers/index.js';
+import { expectGrad, rnd } from '../../core/test/helpers.js';
 import { gradcheckModule, maxAbsDiff } from './layers-helpers.js';
 
 /** Dense [V, D] view of a (possibly repeating) row-sparse gradient. */
@@ -112,5 +113,27 @@ describe('EmbeddingBag', () => {
     expect(() => bag.forward(ids, [1, 3])).toThrow(/offsets must start at 0/);
     expect(() => bag.forward(ids, [0, 4, 2])).toThrow(/non-decreasing/);
     expect(() => bag.forward(ids, offsets, randn([7]))).toThrow(/perSampleWeights need mode 'sum'/);
+  });
+});
+
+describe('functional embedding / embeddingBag: gradient edges (float64 gradcheck)', () => {
+  const ids = tensor([[2, 0], [2, 1]], { dtype: 'int32' });
+
+  it('embedding by hand, and gradcheck with repeated ids and a transposed (non-leaf) table', () => {
+    const W = tensor([[1, 2], [3, 4], [5, 6]], { dtype: 'float64' });
+    expect(embedding(W, ids).toArray()).toEqual([[[5, 6], [1, 2]], [[5, 6], [3, 4]]]);
+    expectGrad((w) => embedding(w, ids), [rnd([3, 2], 20)]);
+    expectGrad((w) => embedding(w.T, [1, 0, 1], { sparse: true }), [rnd([2, 3], 21)]); // a non-leaf table gets a dense gradient
+  });
+
+  it('embedding with paddingIdx: the padding lookups carry no gradient, every other row is exact', () => {
+    // Zeroing the padding positions' outputs makes the padding row's true derivative 0 too.
+    const keep = tensor([[[1], [1]], [[1], [0]]], { dtype: 'float64' });
+    expectGrad((w) => embedding(w, ids, { paddingIdx: 1 }).mul(keep), [rnd([3, 2], 22)]);
+  });
+
+  it('embeddingBag: mean with padding ids, and sum with per-sample weights where table and weights both need gradients', () => {
+    expectGrad((w) => embeddingBag(w, [1, 3, 3, 0, 2, 3], [0, 2, 2, 4], { mode: 'mean', paddingIdx: 3, sparse: false }), [rnd([4, 2], 23)]);
+    expectGrad((w, p) => embeddingBag(w, [1, 3, 3, 0, 2, 3], [0, 2, 4], { mode: 'sum', paddingIdx: 0, sparse: false, perSampleWeights: p }), [rnd([4, 2], 24), rnd([6], 25)]);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Generator, manualSeed, ones, randn, tensor } from '@tensorkit/core';
-import { BatchNorm1d, BatchNorm2d, Dropout, LayerNorm } from '../src/layers/index.js';
+import { BatchNorm1d, BatchNorm2d, Dropout, LayerNorm, dropout, layerNorm } from '../src/layers/index.js';
+import { expectClose, expectGrad } from '../../core/test/helpers.js';
 import { gradcheckModule, maxAbsDiff } from './layers-helpers.js';
 
 const f64 = (shape: number[], seed: number) => randn(shape, { dtype: 'float64', generator: new Generator(seed), requiresGrad: true });
@@ -46,6 +47,13 @@ describe('BatchNorm', () => {
     const free = new BatchNorm1d({ numFeatures: 2, trackRunningStats: false }).eval();
     expect(free.namedBuffers()).toEqual([]);
     expect(Math.abs(free.forward(x).mean().item())).toBeLessThan(1e-6);
+  });
+
+  it('BatchNorm2d by hand: one channel [1, 3 | 5, 7] over N and W has mean 4 and biased variance 5', () => {
+    const bn = new BatchNorm2d({ numFeatures: 1, eps: 0 });
+    bn.loadStateDict({ ...bn.stateDict(), weight: tensor([2]), bias: tensor([1]) });
+    const y = bn.forward(tensor([[[[1, 3]]], [[[5, 7]]]], { dtype: 'float64' }));
+    expectClose(y, [[[[-3, -1]]], [[[1, 3]]]].map((n) => n.map((c) => c.map((r) => r.map((v) => (2 * v) / Math.sqrt(5) + 1)))), 1e-6);
   });
 
   it('BatchNorm2d normalises per channel over N, H, W and passes gradcheck in train and eval', () => {
@@ -127,5 +135,46 @@ describe('Dropout', () => {
     const y = d.forward(x);
     y.sum().backward();
     expect(maxAbsDiff(x.grad!, y.div(x.detach()))).toBeLessThan(1e-5);
+  });
+});
+
+describe('normalisation and dropout: functional forms and gradient edges', () => {
+  it('layerNorm by hand with a weight and no bias', () => {
+    // [1, 2, 3, 6]: mean 3, biased variance 3.5
+    const y = layerNorm(tensor([[1, 2, 3, 6]], { dtype: 'float64' }), [4], tensor([1, 2, 1, -1], { dtype: 'float64' }), null, 0);
+    expectClose(y, [[-2, -2, 0, -3].map((v) => v / Math.sqrt(3.5))], 1e-12);
+  });
+
+  it('layerNorm gradcheck: weight only, transposed input, large eps', () => {
+    expectGrad((x, w) => layerNorm(x.transpose(0, 1), [2], w, null, 0.5), [f64([2, 3], 6), f64([2], 7)]);
+    expectGrad((x, b) => layerNorm(x, [2, 2], null, b), [f64([3, 2, 2], 8), f64([2, 2], 9)]);
+  });
+
+  it('dropout keeps x/(1-p) where the i-th uniform draw is ≥ p; identity when p = 0 or not training', () => {
+    const x = tensor([[1, -2, 3], [4, 5, -6]], { dtype: 'float64' });
+    const g = new Generator(7);
+    const draws = Array.from({ length: 6 }, () => g.uniform());
+    const xs = x.toTypedArray();
+    expectClose(dropout(x, 0.4, true, new Generator(7)), [0, 1].map((r) => [0, 1, 2].map((c) => (draws[3 * r + c] < 0.4 ? 0 : xs[3 * r + c] / 0.6))), 1e-12);
+    expect(dropout(x, 0, true)).toBe(x);
+    expect(dropout(x, 0.4, false)).toBe(x);
+  });
+
+  it('dropout gradcheck with a fixed mask (a fresh seeded generator per call), functional and module', () => {
+    expectGrad((x) => dropout(x.T, 0.4, true, new Generator(3)), [f64([4, 3], 10)]);
+    const d = new Dropout({ p: 0.5 });
+    const r = gradcheckModule(d, [f64([2, 5], 11)], (x) => {
+      d.generator = new Generator(4);
+      return d.forward(x);
+    });
+    expect(r.ok, r.message).toBe(true);
+  });
+
+  it('BatchNorm1d in training: gradcheck over [N, C] with affine and over [N, C, L] without', () => {
+    const bn = new BatchNorm1d({ numFeatures: 3 });
+    bn.loadStateDict({ ...bn.stateDict(), weight: tensor([1.5, -0.5, 2]), bias: tensor([0.1, 0.2, -0.3]) });
+    expect(gradcheckModule(bn, [f64([4, 3], 12)], (x) => bn.forward(x)).ok).toBe(true);
+    const plain = new BatchNorm1d({ numFeatures: 2, affine: false, momentum: null });
+    expect(gradcheckModule(plain, [f64([2, 2, 3], 13)], (x) => plain.forward(x)).ok).toBe(true);
   });
 });

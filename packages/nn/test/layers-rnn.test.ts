@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Generator, gradcheck, randn, Tensor } from '@tensorkit/core';
+import { Generator, gradcheck, randn, tensor, Tensor } from '@tensorkit/core';
+import { RNNBase } from '../src/layers/index.js';
+import { expectClose, expectGrad, rnd } from '../../core/test/helpers.js';
 import { GRU } from '../src/layers/rnn/gru.js';
 import { LSTM } from '../src/layers/rnn/lstm.js';
 import { gruSequence } from '../src/layers/rnn/gru-op.js';
@@ -169,5 +171,67 @@ describe('LSTM', () => {
       expect(maxAbsDiff(hidden.slice(1, b, b + 1), alone.hidden)).toBeLessThan(1e-6);
       expect(maxAbsDiff(cell.slice(1, b, b + 1), alone.cell)).toBeLessThan(1e-6);
     });
+  });
+});
+
+describe('fused recurrent ops by hand (H = 1, PyTorch\'s gate equations)', () => {
+  const sig = (v: number) => 1 / (1 + Math.exp(-v));
+  const t64 = (d: number[] | number[][]) => tensor(d, { dtype: 'float64' });
+  // Two steps of one sequence; per step the input projection holds one value per gate.
+  const XP = [[0.5, -0.3, 0.8, 0.2], [-1.2, 0.4, 0.1, -0.7]];
+  const W = [0.7, -0.6, 0.9, 0.3];
+  const BI = [0.1, 0.2, -0.1, 0.05];
+  const BH = [-0.2, 0.3, 0.4, -0.15];
+
+  for (const reverse of [false, true]) {
+    it(`gruSequence: r, z, n and h' = (1 - z)·n + z·h (reverse=${reverse})`, () => {
+      const out = [0, 0];
+      let h = 0.25;
+      for (const t of reverse ? [1, 0] : [0, 1]) {
+        const [xr, xz, xn] = XP[t];
+        const r = sig(xr + BI[0] + W[0] * h + BH[0]);
+        const z = sig(xz + BI[1] + W[1] * h + BH[1]);
+        const n = Math.tanh(xn + BI[2] + r * (W[2] * h + BH[2]));
+        h = (1 - z) * n + z * h;
+        out[t] = h;
+      }
+      const y = gruSequence({
+        xProj: t64(XP.map((row) => row.slice(0, 3))), wHh: t64(W.slice(0, 3).map((w) => [w])), h0: t64([[0.25]]),
+        bIh: t64(BI.slice(0, 3)), bHh: t64(BH.slice(0, 3)), steps: 2, batch: 1, lengths: null, reverse,
+      });
+      expectClose(y, [[[out[0]]], [[out[1]]], [[h]]], 1e-12); // [output t=0; output t=1; h_n]
+    });
+
+    it(`lstmSequence: i, f, g, o, c' = f·c + i·g, h' = o·tanh(c') (reverse=${reverse})`, () => {
+      const out = [0, 0];
+      let h = 0.25;
+      let c = -0.5;
+      for (const t of reverse ? [1, 0] : [0, 1]) {
+        const a = XP[t].map((x, k) => x + BI[k] + W[k] * h + BH[k]);
+        c = sig(a[1]) * c + sig(a[0]) * Math.tanh(a[2]);
+        h = sig(a[3]) * Math.tanh(c);
+        out[t] = h;
+      }
+      const y = lstmSequence({
+        xProj: t64(XP), wHh: t64(W.map((w) => [w])), h0: t64([[0.25]]), c0: t64([[-0.5]]),
+        bIh: t64(BI), bHh: t64(BH), steps: 2, batch: 1, lengths: null, reverse,
+      });
+      expectClose(y, [[[out[0]]], [[out[1]]], [[h]], [[c]]], 1e-12); // [outputs; h_n; c_n]
+    });
+  }
+});
+
+describe('fused recurrent ops: gradient edges (float64 gradcheck)', () => {
+  it('without biases, with one bias, and with a transposed input projection', () => {
+    const args = { steps: 2, batch: 2, lengths: Int32Array.from([1, 2]) };
+    expectGrad((xp, w, h0) => gruSequence({ ...args, xProj: xp.T, wHh: w, h0, bIh: null, bHh: null, reverse: false }), [rnd([3, 4], 40), rnd([3, 1], 41), rnd([2, 1], 42)]);
+    expectGrad((xp, w, h0, b) => gruSequence({ ...args, xProj: xp, wHh: w, h0, bIh: b, bHh: null, reverse: true }), [rnd([4, 3], 43), rnd([3, 1], 44), rnd([2, 1], 45), rnd([3], 46)]);
+    expectGrad((xp, w, h0, c0) => lstmSequence({ ...args, xProj: xp.T, wHh: w, h0, c0, bIh: null, bHh: null, reverse: true }), [rnd([4, 4], 47), rnd([4, 1], 48), rnd([2, 1], 49), rnd([2, 1], 50)]);
+    expectGrad((xp, w, h0, c0, b) => lstmSequence({ ...args, xProj: xp, wHh: w, h0, c0, bIh: null, bHh: b, reverse: false }), [rnd([4, 4], 51), rnd([4, 1], 52), rnd([2, 1], 53), rnd([2, 1], 54), rnd([4], 55)]);
+  });
+
+  it('GRU and LSTM share the RNNBase layer loop', () => {
+    expect(new GRU({ inputSize: 1, hiddenSize: 1 })).toBeInstanceOf(RNNBase);
+    expect(new LSTM({ inputSize: 1, hiddenSize: 1 })).toBeInstanceOf(RNNBase);
   });
 });

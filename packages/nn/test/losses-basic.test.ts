@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Generator, gradcheck, randn, tensor, zeros } from '@tensorkit/core';
 import { bceWithLogits, crossEntropy, mseLoss, nllLoss } from '../src/losses/index.js';
+import { expectGrad, rnd } from '../../core/test/helpers.js';
 
 /** Plain-JS log-softmax of one row, the hand computation every expectation below is built from. */
 function logSoftmaxRow(row: number[]): number[] {
@@ -156,5 +157,54 @@ describe('bceWithLogits', () => {
     const y = randn([3, 4], { dtype: 'float64', generator: g }).sigmoid().requiresGrad_();
     const pw = tensor([0.5, 1, 2, 4], { dtype: 'float64' });
     expect(gradcheck((a, b) => bceWithLogits(a, b, { posWeight: pw }), [x, y]).ok).toBe(true);
+  });
+});
+
+describe('loss gradients: reductions, [N, C, d] layouts, strided inputs (float64 gradcheck)', () => {
+  const ids = (d: number[][]) => tensor(d, { dtype: 'int32' });
+  // [N=2, C=3, d=2] log-probabilities x[n][c][k] = -(6n + 2c + k + 1)
+  const X = [[[-1, -2], [-3, -4], [-5, -6]], [[-7, -8], [-9, -10], [-11, -12]]];
+
+  it('nllLoss by hand: a 1-D input, and weights with ignoreIndex over [N, C, d]', () => {
+    expect(nllLoss(tensor([-0.5, -1.5, -2], { dtype: 'float64' }), [1]).item()).toBe(1.5);
+    // rows (n, k) → class: (0,0)→0, (0,1)→2, (1,0)→1, (1,1) ignored; weights [1, 2, 0.5]
+    // losses 1·1, 0.5·6, 2·9 → sum 22, weighted mean 22 / (1 + 0.5 + 2)
+    const opts = { weight: [1, 2, 0.5], ignoreIndex: -100 };
+    const y = ids([[0, 2], [1, -100]]);
+    expect(nllLoss(tensor(X, { dtype: 'float64' }), y, { ...opts, reduction: 'none' }).toArray()).toEqual([[1, 3], [18, 0]]);
+    expect(nllLoss(tensor(X, { dtype: 'float64' }), y, { ...opts, reduction: 'sum' }).item()).toBe(22);
+    expect(nllLoss(tensor(X, { dtype: 'float64' }), y, opts).item()).toBeCloseTo(22 / 3.5, 14);
+  });
+
+  it('nllLoss gradcheck: every reduction, weights, ignored rows, a strided [N, C, d] input, a 1-D input', () => {
+    const y = ids([[0, 2], [1, -100]]);
+    for (const reduction of ['mean', 'sum', 'none'] as const) {
+      expectGrad((x) => nllLoss(x.transpose(1, 2), y, { weight: [1, 2, 0.5], reduction }), [rnd([2, 2, 3], 1)]);
+    }
+    expectGrad((x) => nllLoss(x, [2]), [rnd([3], 2)]);
+  });
+
+  it('mseLoss gradcheck for input and target, every reduction, transposed operands', () => {
+    for (const reduction of ['mean', 'sum', 'none'] as const) expectGrad((a, b) => mseLoss(a.T, b, { reduction }), [rnd([3, 2], 3), rnd([2, 3], 4)]);
+    const a = tensor([1, 2], { dtype: 'float64', requiresGrad: true });
+    mseLoss(a, tensor([0, 4], { dtype: 'float64' })).backward();
+    expect(a.grad!.toArray()).toEqual([1, -2]); // 2(a - b)/n
+  });
+
+  it('crossEntropy: a 1-D input by hand; gradcheck over [N, C, d] (smoothing, none) and strided soft targets', () => {
+    // softmax([0, ln 3]) = [1/4, 3/4]: the loss of class 1 is ln(4/3)
+    expect(crossEntropy(tensor([0, Math.log(3)], { dtype: 'float64' }), [1]).item()).toBeCloseTo(Math.log(4 / 3), 14);
+    expectGrad((x) => crossEntropy(x, [1]), [rnd([3], 5)]);
+    expectGrad((x) => crossEntropy(x.transpose(1, 2), ids([[0, 2], [1, -100]]), { reduction: 'none', labelSmoothing: 0.2, weight: [1, 2, 0.5] }), [rnd([2, 2, 3], 6)]);
+    const soft = rnd([2, 2, 3], 7).detach().softmax(2).transpose(1, 2).requiresGrad_();
+    expectGrad((x, t) => crossEntropy(x, t, { weight: [1, 2, 3], reduction: 'sum' }), [rnd([2, 3, 2], 8), soft]);
+  });
+
+  it('bceWithLogits gradcheck with weight and posWeight broadcast, transposed logits, every reduction', () => {
+    const w = tensor([[1], [2]], { dtype: 'float64' });
+    const pw = tensor([3, 0.5, 1], { dtype: 'float64' });
+    for (const reduction of ['mean', 'sum', 'none'] as const) {
+      expectGrad((x, y) => bceWithLogits(x.T, y, { weight: w, posWeight: pw, reduction }), [rnd([3, 2], 9), rnd([2, 3], 10).detach().sigmoid().requiresGrad_()]);
+    }
   });
 });

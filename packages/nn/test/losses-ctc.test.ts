@@ -243,3 +243,15 @@ describe('ctcLoss speed', () => {
     expect(ms).toBeLessThan(1000);
   });
 });
+
+describe('ctcLoss gradient: edges', () => {
+  it('mean over an empty target, and an impossible sample zeroed by zeroInfinity (float64 gradcheck)', () => {
+    const logits = randn([4, 3, 3], { dtype: 'float64', generator: new Generator(12), requiresGrad: true });
+    // sample 1 has an empty target (divided by 1); sample 2 needs 3 frames for [1, 1] but has 2
+    const r = gradcheck((x) => ctcLoss(x.logSoftmax(-1), [2, 1, 1], [4, 3, 2], [1, 0, 2], { zeroInfinity: true }), [logits], { raise: false });
+    expect(r.ok, r.message).toBe(true);
+    // a strided batch-first view of time-major logits
+    const s = gradcheck((x) => ctcLoss(x.permute([1, 0, 2]).logSoftmax(-1), [1, 2, 2], [4, 3], [2, 1], { batchFirst: true, reduction: 'none' }), [randn([4, 2, 3], { dtype: 'float64', generator: new Generator(13), requiresGrad: true })], { raise: false });
+    expect(s.ok, s.message).toBe(true);
+  });
+});

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Generator, getBackend, randn, type Tensor } from '@tensorkit/core';
 import { Conv2d, MaxPool2d, ReLU, Sequential } from '../src/layers/index.js';
+import { gradcheckModule } from './layers-helpers.js';
 
 /** Output and parameter gradients of a forward + weighted-sum backward. */
 function run(forward: (x: Tensor) => Tensor, params: Tensor[], x: Tensor, up: Tensor): Float32Array[] {
@@ -57,5 +58,14 @@ describe('Sequential: Conv2d → MaxPool2d runs fused', () => {
     const seq = new Sequential(new Counting({ inChannels: 1, outChannels: 2, kernelSize: 3, generator: g }), new MaxPool2d({ kernelSize: 2 }));
     expect(seq.forward(randn([1, 1, 6, 6], { generator: g })).shape).toEqual([1, 2, 2, 2]);
     expect(calls).toBe(1);
+  });
+});
+
+describe('Sequential: the fused dispatch in float64', () => {
+  it('Conv2d → ReLU → MaxPool2d passes gradcheck w.r.t. input, weight and bias', () => {
+    const g = new Generator(6);
+    const seq = new Sequential(new Conv2d({ inChannels: 2, outChannels: 2, kernelSize: 2, padding: 1, generator: g }), new ReLU(), new MaxPool2d({ kernelSize: 2, ceilMode: true }));
+    const r = gradcheckModule(seq, [randn([1, 2, 3, 3], { dtype: 'float64', generator: g, requiresGrad: true })], (x) => seq.forward(x));
+    expect(r.ok, r.message).toBe(true);
   });
 });
