@@ -1,3 +1,4 @@
+import { mkdirSync, readdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -174,6 +175,18 @@ describe('writeWav / encodeWav', () => {
     expect(() => encodeWav([0], 0)).toThrow(/sample rate must be a positive integer/);
     expect(() => encodeWav([0, 0.5, NaN], 8000)).toThrow('encodeWav: sample 2 is NaN; samples must be finite numbers');
     expect(() => encodeWav(Float32Array.from([-Infinity]), 8000)).toThrow('encodeWav: sample 0 is -Infinity; samples must be finite numbers');
+  });
+
+  it('writes atomically: a failed write names the file and leaves neither a temporary file nor a changed target', async () => {
+    const sub = join(dir, 'atomic');
+    mkdirSync(join(sub, 'taken.wav'), { recursive: true }); // a folder where the file should go
+    await expect(writeWav(join(sub, 'taken.wav'), [0, 0.5], 8000)).rejects.toThrow(`writeWav: cannot write ${join(sub, 'taken.wav')}`);
+    expect(readdirSync(sub)).toEqual(['taken.wav']);
+    const kept = join(sub, 'kept.wav');
+    await writeWav(kept, [0.25], 8000);
+    await expect(writeWav(kept, [0, NaN], 8000)).rejects.toThrow('sample 1 is NaN');
+    expect(Array.from((await readWav(kept)).samples)).toEqual([0.25]);
+    expect(readdirSync(sub).sort()).toEqual(['kept.wav', 'taken.wav']);
   });
 });
 

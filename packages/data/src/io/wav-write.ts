@@ -1,4 +1,6 @@
-import { rename, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { open, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 
 /** Encodes mono samples in [-1, 1] as 16-bit PCM WAV; values outside are clipped, NaN and ±Infinity refused. */
 export function encodeWav(samples: Float32Array | readonly number[], sampleRate: number): Buffer {
@@ -29,9 +31,24 @@ export function encodeWav(samples: Float32Array | readonly number[], sampleRate:
   return out;
 }
 
-/** Writes a 16-bit PCM mono WAV atomically (temp file + rename). */
+/**
+ * Writes a 16-bit PCM mono WAV atomically: a temporary file beside the target, synced, then
+ * renamed over it — a crash or a failed write leaves the previous file (and no temporary one).
+ */
 export async function writeWav(path: string, samples: Float32Array | readonly number[], sampleRate: number): Promise<void> {
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, encodeWav(samples, sampleRate));
-  await rename(tmp, path);
+  const bytes = encodeWav(samples, sampleRate); // bad samples throw before anything is written
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    const fh = await open(tmp, 'wx');
+    try {
+      await fh.writeFile(bytes);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw new Error(`writeWav: cannot write ${path} (${(e as Error).message})`, { cause: e });
+  }
 }
