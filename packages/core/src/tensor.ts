@@ -17,6 +17,11 @@ import * as mm from './ops/matmul.js';
 import * as sm from './ops/softmax.js';
 import * as ix from './ops/indexing.js';
 import * as cast from './ops/cast.js';
+import * as cmb from './ops/combine.js';
+import * as cum from './ops/cumulative.js';
+import * as srt from './ops/sort.js';
+import * as tri from './ops/triangular.js';
+import * as rnd from './ops/rounding.js';
 
 export type Scalar = number;
 
@@ -210,6 +215,12 @@ export class Tensor {
   gelu(approximate: 'none' | 'tanh' = 'none'): Tensor { return un.gelu(this, approximate); }
   silu(): Tensor { return un.silu(this); }
   softplus(beta = 1, threshold = 20): Tensor { return un.softplus(this, beta, threshold); }
+  floor(): Tensor { return rnd.floor(this); }
+  ceil(): Tensor { return rnd.ceil(this); }
+  /** Half to even, as torch.round. */
+  round(): Tensor { return rnd.round(this); }
+  trunc(): Tensor { return rnd.trunc(this); }
+  sign(): Tensor { return rnd.sign(this); }
 
   add(other: TensorLike, alpha?: number): Tensor { return bin.add(this, other, alpha); }
   sub(other: TensorLike, alpha?: number): Tensor { return bin.sub(this, other, alpha); }
@@ -239,6 +250,21 @@ export class Tensor {
   argmin(dim?: number, keepdim = false): Tensor { return red.argmin(this, dim, keepdim); }
   logsumexp(dim?: number | readonly number[], keepdim = false): Tensor { return red.logsumexp(this, dim, keepdim); }
   prod(dim?: number | readonly number[], keepdim = false): Tensor { return red.prod(this, dim, keepdim); }
+  norm(p = 2, dim?: number | readonly number[], keepdim = false): Tensor { return red.norm(this, p, dim, keepdim); }
+  any(dim?: number | readonly number[], keepdim = false): Tensor { return red.any(this, dim, keepdim); }
+  all(dim?: number | readonly number[], keepdim = false): Tensor { return red.all(this, dim, keepdim); }
+  cumsum(dim: number): Tensor { return cum.cumsum(this, dim); }
+
+  // ---- sorting ----
+  sort(dim = -1, opts: srt.SortOptions = {}): srt.SortResult { return srt.sort(this, dim, opts); }
+  argsort(dim = -1, opts: srt.SortOptions = {}): Tensor { return srt.argsort(this, dim, opts); }
+  topk(k: number, dim = -1, opts: srt.TopkOptions = {}): srt.SortResult { return srt.topk(this, k, dim, opts); }
+
+  // ---- tiling and matrix parts ----
+  repeat(...reps: number[] | [readonly number[]]): Tensor { return cmb.repeat(this, flatArgs(reps)); }
+  roll(shifts: number | readonly number[], dims?: number | readonly number[]): Tensor { return cmb.roll(this, shifts, dims); }
+  tril(diagonal = 0): Tensor { return tri.tril(this, diagonal); }
+  triu(diagonal = 0): Tensor { return tri.triu(this, diagonal); }
 
   // ---- linear algebra, normalisation, indexing ----
   matmul(other: Tensor): Tensor { return mm.matmul(this, other); }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { arange, chunk, concat, flip, pad, split, stack, tensor, zeros } from '@tensorkit/core';
-import { expectClose, expectGrad, rnd } from './helpers.js';
+import { arange, chunk, concat, flip, pad, repeat, roll, split, stack, tensor, zeros } from '@tensorkit/core';
+import { expectClose, expectGrad, f64, rnd } from './helpers.js';
 
 const A = () => tensor([[1, 2], [3, 4]]);
 
@@ -124,5 +124,82 @@ describe('combine gradients: edges', () => {
     expectGrad((x) => chunk(x, 3, 1).map((p, i) => p.mul(i + 1)), [rnd([2, 5], 15)]); // pieces of 2, 2, 1
     expectGrad((x) => pad(x.transpose(0, 2), [1, 0, 2, 1, 0, 1], -1).square(), [rnd([2, 2, 3], 16)]);
     expectGrad((x) => flip(x.slice(1, 0, 4, 2), [0, 1]).exp(), [rnd([2, 4], 17)]);
+  });
+});
+
+describe('repeat', () => {
+  it('tiles along each dim, adding leading dims (torch.Tensor.repeat)', () => {
+    expectClose(repeat(A(), [1, 2]), [[1, 2, 1, 2], [3, 4, 3, 4]]);
+    expectClose(repeat(A(), [2, 1]), [[1, 2], [3, 4], [1, 2], [3, 4]]);
+    expectClose(A().repeat(2, 1, 2), [[[1, 2, 1, 2], [3, 4, 3, 4]], [[1, 2, 1, 2], [3, 4, 3, 4]]]);
+    expectClose(tensor([1, 2, 3]).repeat([2]), [1, 2, 3, 1, 2, 3]);
+    expectClose(tensor([1, 2]).repeat(2, 2), [[1, 2, 1, 2], [1, 2, 1, 2]]);
+    expectClose(tensor(7).repeat(3), [7, 7, 7]);
+  });
+
+  it('transposed and strided inputs; zero repeats; always a new tensor', () => {
+    expectClose(repeat(A().T, [1, 2]), [[1, 3, 1, 3], [2, 4, 2, 4]]);
+    expectClose(repeat(arange(0, 6).slice(0, 0, 6, 2), [2]), [0, 2, 4, 0, 2, 4]);
+    expect(repeat(A(), [0, 2]).shape).toEqual([0, 4]);
+    expect(repeat(zeros([0, 2]), [3, 1]).shape).toEqual([0, 2]);
+    const a = A();
+    const r = repeat(a, [1, 1]);
+    expect(r.storage).not.toBe(a.storage);
+    expect(r.toArray()).toEqual([[1, 2], [3, 4]]);
+  });
+
+  it('errors name the op and the arguments', () => {
+    expect(() => repeat(A(), [2])).toThrow('repeat: got 1 repeats [2] for a tensor of shape [2,2]; need at least one per dimension (2)');
+    expect(() => repeat(A(), [1, -1])).toThrow('repeat: repeats [1,-1] must be non-negative integers');
+    expect(() => repeat(A(), [1, 1.5])).toThrow('repeat: repeats [1,1.5] must be non-negative integers');
+  });
+});
+
+describe('roll', () => {
+  it('along dims, negative shifts and dims, several dims, flattened', () => {
+    const x = tensor([[1, 2, 3], [4, 5, 6]]);
+    expectClose(roll(x, 1, 1), [[3, 1, 2], [6, 4, 5]]);
+    expectClose(roll(x, -1, -1), [[2, 3, 1], [5, 6, 4]]);
+    expectClose(roll(x, 4, 1), [[3, 1, 2], [6, 4, 5]]);
+    expectClose(roll(x, 1, 0), [[4, 5, 6], [1, 2, 3]]);
+    expectClose(x.roll([1, 2], [0, 1]), [[5, 6, 4], [2, 3, 1]]);
+    expectClose(roll(x, 2), [[5, 6, 1], [2, 3, 4]]);
+    expectClose(roll(x, -7), [[2, 3, 4], [5, 6, 1]]);
+  });
+
+  it('transposed and strided inputs; zero shift and empty dims give a copy', () => {
+    const x = tensor([[1, 2, 3], [4, 5, 6]]);
+    expectClose(roll(x.T, 1, 0), [[3, 6], [1, 4], [2, 5]]);
+    expectClose(roll(x.slice(1, 0, 3, 2), 1, 1), [[3, 1], [6, 4]]);
+    expectClose(roll(x.T, 1), [[6, 1], [4, 2], [5, 3]]);
+    const r = roll(x, 3, 1);
+    expect(r.storage).not.toBe(x.storage);
+    expect(r.toArray()).toEqual([[1, 2, 3], [4, 5, 6]]);
+    expect(roll(zeros([2, 0]), 1, 1).shape).toEqual([2, 0]);
+  });
+
+  it('errors name the op and the arguments', () => {
+    const x = tensor([[1, 2], [3, 4]]);
+    expect(() => roll(x, [1, 2], [0])).toThrow('roll: shifts [1,2] and dims [0] must have the same length');
+    expect(() => roll(x, [1, 2])).toThrow('roll: without dims, shifts must be a single number, got [1,2]');
+    expect(() => roll(x, 1, 2)).toThrow('roll: axis 2 is out of range for a tensor of rank 2');
+    expect(() => roll(x, 0.5, 0)).toThrow('roll: shifts [0.5] must be integers');
+  });
+});
+
+describe('repeat / roll gradients', () => {
+  it('repeat sums the copies (by hand)', () => {
+    const x = f64([1, 2]);
+    repeat(x, [3]).mul(tensor([1, 10, 100, 1000, 1e4, 1e5], { dtype: 'float64' })).sum().backward();
+    expect(x.grad!.toArray()).toEqual([1 + 100 + 1e4, 10 + 1000 + 1e5]);
+  });
+
+  it('float64 gradcheck', () => {
+    expectGrad((x) => repeat(x, [2, 3]), [rnd([2, 2], 20)]);
+    expectGrad((x) => x.T.repeat(2, 1, 2).square(), [rnd([2, 3], 21)]);
+    expectGrad((x) => repeat(x, [0, 1]), [rnd([2, 3], 22)]);
+    expectGrad((x) => roll(x, 1, 1), [rnd([2, 3], 23)]);
+    expectGrad((x) => roll(x.T, [-1, 2], [0, 1]).exp(), [rnd([3, 4], 24)]);
+    expectGrad((x) => roll(x, 5), [rnd([2, 3], 25)]);
   });
 });

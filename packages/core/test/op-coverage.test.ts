@@ -20,23 +20,29 @@ const COVERED: CoverageLists['covered'] = {
   ],
   'binary.test.ts': ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum'],
   'compare.test.ts': ['where', 'clamp'],
-  'reduce.test.ts': ['sum', 'mean', 'variance', 'std', 'max', 'min', 'logsumexp', 'prod', 'sumToShape'],
+  'reduce.test.ts': ['sum', 'mean', 'variance', 'std', 'max', 'min', 'logsumexp', 'prod', 'sumToShape', 'norm'],
   'views.test.ts': ['contiguous', 'clone', 'reshape', 'view', 'flatten', 'permute', 'transpose', 'slice', 'select', 'expand', 'squeeze', 'unsqueeze'],
   'matmul.test.ts': ['matmul'],
   'softmax.test.ts': ['softmax', 'logSoftmax'],
-  'combine.test.ts': ['concat', 'stack', 'split', 'chunk', 'pad', 'flip'],
+  'combine.test.ts': ['concat', 'stack', 'split', 'chunk', 'pad', 'flip', 'repeat', 'roll'],
   'indexing.test.ts': ['gather', 'scatterAdd', 'indexSelect', 'maskedFill'],
   'conv.test.ts': ['conv1d', 'conv2d'],
   'conv-pool.test.ts': ['conv2dMaxPool'],
   'pool.test.ts': ['maxPool1d', 'maxPool2d', 'avgPool1d', 'avgPool2d'],
   'creation.test.ts': ['cast'],
+  'cumulative.test.ts': ['cumsum'],
+  'sort.test.ts': ['sort', 'topk'],
+  'triangular.test.ts': ['tril', 'triu'],
+  // Piecewise constant: their test checks the zero gradient (PyTorch's) by hand and by gradcheck.
+  'rounding.test.ts': ['floor', 'ceil', 'round', 'trunc', 'sign'],
 };
 
 /** Exports that carry no gradient, by reason. */
 const NON_DIFFERENTIABLE: CoverageLists['nonDifferentiable'] = {
   'creation: makes leaves from data, shapes or random draws': ['tensor', 'scalar', 'zeros', 'ones', 'full', 'arange', 'linspace', 'eye', 'rand', 'randn', 'randint'],
   'comparisons: bool results': ['eq', 'ne', 'lt', 'le', 'gt', 'ge'],
-  'integer results (indices, one-hot codes of integer ids)': ['argmax', 'argmin', 'oneHot'],
+  'integer results (indices, one-hot codes of integer ids)': ['argmax', 'argmin', 'argsort', 'oneHot'],
+  'bool results of logical reductions': ['any', 'all'],
   'in-place write into a view; records no graph node': ['assignInto'],
   'number → number (its tensor form is gelu)': ['erf'],
   'autograd machinery': ['backward', 'record', 'noGrad', 'enableGrad', 'isGradEnabled', 'gradcheck'],
@@ -56,7 +62,7 @@ const NON_DIFFERENTIABLE_METHODS: Record<string, readonly string[]> = {
   'metadata and element access': ['size', 'rank', 'ndim', 'isLeaf', 'isContiguous', 'toTypedArray', 'toArray', 'item', 'toString'],
   'autograd machinery': ['requiresGrad_', 'detach', 'backward'],
   'creation of new leaves': ['zerosLike', 'onesLike', 'fullLike'],
-  'bool or integer results': ['int', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'argmax', 'argmin'],
+  'bool or integer results': ['int', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'argmax', 'argmin', 'argsort', 'any', 'all'],
 };
 
 const coveredOps = new Set(Object.values(COVERED).flat());

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  arange, argmax, argmin, flip, logsumexp, max, mean, min, prod, std, sum, sumToShape, tensor, variance, zeros,
+  all, any, arange, argmax, argmin, flip, logsumexp, max, mean, min, norm, prod, std, sum, sumToShape, tensor, variance, zeros,
 } from '@tensorkit/core';
 import { expectClose, expectGrad, f64, rnd } from './helpers.js';
 
@@ -223,5 +223,115 @@ describe('reduction gradients: sumToShape, functional forms and edge cases', () 
     const x = f64([-Infinity, 0, 0]);
     logsumexp(x, 0).backward();
     expect(x.grad!.toArray()).toEqual([0, 0.5, 0.5]);
+  });
+});
+
+describe('norm', () => {
+  it('p = 2, 1, Infinity and other p over all elements', () => {
+    const v = tensor([3, -4]);
+    expect(norm(v).item()).toBe(5);
+    expect(v.norm(1).item()).toBe(7);
+    expect(norm(v, Infinity).item()).toBe(4);
+    // (27 + 64)^(1/3) = 91^(1/3) = 4.497941445…; (√3 + 2)^2 = 13.928203230…
+    expectClose(norm(tensor([3, -4], { dtype: 'float64' }), 3), 4.497941445275415, 1e-12);
+    expectClose(norm(tensor([3, -4], { dtype: 'float64' }), 0.5), 13.928203230275509, 1e-12);
+    expectClose(norm(tensor([[1, 2], [2, 4]])), 5);
+  });
+
+  it('over dims (negative, several, keepdim), strided and transposed inputs', () => {
+    const x = tensor([[3, 4, 0], [-6, 8, 0]]);
+    expectClose(norm(x, 2, 1), [5, 10]);
+    expectClose(norm(x, 2, -1, true), [[5], [10]]);
+    expectClose(norm(x, 1, 0), [9, 12, 0]);
+    expectClose(x.norm(Infinity, -2), [6, 8, 0]);
+    expectClose(norm(x, 2, [0, 1]), Math.sqrt(125), 1e-6);
+    expectClose(norm(x.T, 2, 0), [5, 10]);
+    expectClose(norm(x.slice(1, 0, 2), 1, 1), [7, 14]);
+  });
+
+  it('edges: empty dims, NaN, zero vector, integer input', () => {
+    expect(norm(zeros([2, 0]), 2, 1).toArray()).toEqual([0, 0]);
+    expect(norm(zeros([0])).item()).toBe(0);
+    expect(() => norm(zeros([2, 0]), Infinity, 1)).toThrow('norm: the infinity norm needs a non-empty dimension to reduce (shape [2,0])');
+    expect(norm(tensor([1, NaN]), Infinity).item()).toBeNaN();
+    expect(norm(tensor([NaN, 1]), 1).item()).toBeNaN();
+    expect(norm(zeros([3])).item()).toBe(0);
+    const i = norm(tensor([3, 4], { dtype: 'int32' }));
+    expect(i.dtype).toBe('float32');
+    expect(i.item()).toBe(5);
+    expect(norm(tensor([1, 2], { dtype: 'float64' })).dtype).toBe('float64');
+  });
+
+  it('errors name the op and the argument', () => {
+    expect(() => norm(tensor([1]), 0)).toThrow('norm: p must be a positive number or Infinity, got 0');
+    expect(() => norm(tensor([1]), -2)).toThrow('norm: p must be a positive number or Infinity, got -2');
+    expect(() => norm(tensor([1]), NaN)).toThrow('norm: p must be a positive number or Infinity, got NaN');
+    expect(() => norm(tensor([1]), 2, 1)).toThrow('norm: axis 1 is out of range for a tensor of rank 1');
+  });
+
+  it('gradient at zero is the subgradient 0, as in PyTorch (not NaN)', () => {
+    for (const p of [2, 1, Infinity, 3, 1.5, 0.5]) {
+      const x = f64([0, 0, 0]);
+      norm(x, p).backward();
+      expect(x.grad!.toArray(), `p = ${p}`).toEqual([0, 0, 0]);
+    }
+    // A zero element of a non-zero vector: 0 for every p (p < 1 included, where |x|^(p-1) is infinite).
+    for (const p of [2, 3, 1.5, 0.5, 1]) {
+      const x = f64([0, 3, -4]);
+      norm(x, p).backward();
+      expect(x.grad!.toTypedArray()[0], `p = ${p}`).toBe(0);
+    }
+  });
+
+  it('gradients by hand: x/‖x‖ for p = 2, sign for p = 1, shared among ties for p = Infinity', () => {
+    const a = f64([3, -4]);
+    norm(a).backward();
+    expectClose(a.grad!, [0.6, -0.8], 1e-12);
+    const b = f64([3, -4, 0]);
+    norm(b, 1).backward();
+    expect(b.grad!.toArray()).toEqual([1, -1, 0]);
+    const c = f64([4, -4, 1]);
+    norm(c, Infinity).backward();
+    expect(c.grad!.toArray()).toEqual([0.5, -0.5, 0]);
+  });
+
+  it('float64 gradcheck', () => {
+    expectGrad((x) => norm(x), [rnd([2, 3], 30)]);
+    expectGrad((x) => norm(x, 2, 1, true), [rnd([2, 3], 31)]);
+    expectGrad((x) => norm(x, 1, 0), [rnd([3, 2], 32)]);
+    expectGrad((x) => norm(x, Infinity, -1), [rnd([2, 4], 33)]);
+    expectGrad((x) => norm(x, 3, [0, 2]), [rnd([2, 3, 2], 34)]);
+    expectGrad((x) => x.T.norm(1.5, 1), [rnd([3, 2], 35)]);
+    expectGrad((x) => norm(x, 0.5), [rnd([4], 36)]);
+    expectGrad((x) => norm(x.slice(1, 0, 4, 2), 4, 1), [rnd([2, 4], 37)]);
+  });
+});
+
+describe('any / all', () => {
+  it('over all elements and along dims (negative, keepdim), strided input', () => {
+    const x = tensor([[0, 1, 0], [0, 2, 3]]);
+    expect(any(x).toArray()).toBe(true);
+    expect(all(x).toArray()).toBe(false);
+    expect(any(x, 1).toArray()).toEqual([true, true]);
+    expect(all(x, -1).toArray()).toEqual([false, false]);
+    expect(x.any(0).toArray()).toEqual([false, true, true]);
+    expect(x.all(0, true).toArray()).toEqual([[false, true, false]]);
+    expect(all(x.T, 1).toArray()).toEqual([false, true, false]);
+    expect(all(x.slice(1, 1, 2), [0, 1]).toArray()).toBe(true);
+    expect(all(x.slice(1, 1, 3), [0, 1]).toArray()).toBe(false);
+    expect(any(x).dtype).toBe('bool');
+  });
+
+  it('edges: empty (any false, all true), NaN counts as true, bool input, no gradient', () => {
+    expect(any(zeros([0])).toArray()).toBe(false);
+    expect(all(zeros([0])).toArray()).toBe(true);
+    expect(any(zeros([2, 0]), 1).toArray()).toEqual([false, false]);
+    expect(all(zeros([2, 0]), 1).toArray()).toEqual([true, true]);
+    expect(all(tensor([NaN, 1])).toArray()).toBe(true);
+    expect(any(tensor([false, true])).toArray()).toBe(true);
+    const g = f64([1, 2]);
+    expect(any(g).requiresGrad).toBe(false);
+    expect(() => any(tensor([1]), 1)).toThrow('any: axis 1 is out of range for a tensor of rank 1');
+    expect(() => all(tensor([1]), [0, 0])).toThrow('all: repeated axis in [0,0]');
   });
 });

@@ -1,9 +1,9 @@
-/** Joining and cutting: concat, stack, split, chunk, pad, flip. */
+/** Joining and cutting: concat, stack, split, chunk, pad, flip, repeat, roll. */
 import { record } from '../autograd.js';
 import { allocate, castScalar, promoteTypes } from '../dtype.js';
 import { fmtShape, normAxes, normAxis } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { assignInto, slice, unsqueeze } from './view.js';
+import { assignInto, clone, expand, reshape, slice, unsqueeze } from './view.js';
 
 export function concat(tensors: readonly Tensor[], dim = 0): Tensor {
   if (!tensors || tensors.length === 0) throw new Error('concat: need a non-empty array of tensors');
@@ -119,4 +119,44 @@ export function flip(x: Tensor, dims: number | readonly number[]): Tensor {
   }
   const out = new Tensor(x.storage, x.shape, x.dtype, strides, offset);
   return record(out, 'flip', [x], (g) => [flip(g, axes)]);
+}
+
+/**
+ * Tiles x `reps[i]` times along each dimension, as torch.Tensor.repeat; extra leading
+ * reps add dimensions. Built from reshape and expand, so the gradient sums the copies.
+ */
+export function repeat(x: Tensor, reps: readonly number[]): Tensor {
+  if (!Array.isArray(reps)) throw new Error(`repeat: reps must be an array of integers, got ${typeof reps}`);
+  if (reps.length < x.rank) throw new Error(`repeat: got ${reps.length} repeats [${reps}] for a tensor of shape ${fmtShape(x.shape)}; need at least one per dimension (${x.rank})`);
+  if (reps.some((r) => !Number.isInteger(r) || r < 0)) throw new Error(`repeat: repeats [${reps}] must be non-negative integers`);
+  const shape = [...new Array<number>(reps.length - x.rank).fill(1), ...x.shape];
+  // [s0, s1, …] → [1, s0, 1, s1, …] → expand to [r0, s0, r1, s1, …] → [r0·s0, r1·s1, …].
+  const interleaved = shape.flatMap((s) => [1, s]);
+  const expanded = shape.flatMap((s, i) => [reps[i], s]);
+  const out = reshape(expand(reshape(x, interleaved), expanded), shape.map((s, i) => s * reps[i]));
+  // Always a new tensor, as in PyTorch (all-ones reps would otherwise give a view of x).
+  return out.storage === x.storage ? clone(out) : out;
+}
+
+/**
+ * Rotates elements along `dims` by `shifts` (elements pushed off the end come back at
+ * the start), as torch.roll; without dims the flattened tensor is rolled and reshaped back.
+ */
+export function roll(x: Tensor, shifts: number | readonly number[], dims?: number | readonly number[]): Tensor {
+  const s = typeof shifts === 'number' ? [shifts] : [...shifts];
+  if (s.some((v) => !Number.isInteger(v))) throw new Error(`roll: shifts [${s}] must be integers`);
+  if (dims === undefined) {
+    if (s.length !== 1) throw new Error(`roll: without dims, shifts must be a single number, got [${s}]`);
+    return reshape(roll(reshape(x, [x.size]), s, 0), x.shape);
+  }
+  const d = typeof dims === 'number' ? [dims] : [...dims];
+  if (d.length !== s.length) throw new Error(`roll: shifts [${s}] and dims [${d}] must have the same length`);
+  let out = x;
+  for (let i = 0; i < d.length; i++) {
+    const a = normAxis('roll', d[i], x.rank);
+    const n = x.shape[a];
+    const k = n === 0 ? 0 : ((s[i] % n) + n) % n;
+    if (k !== 0) out = concat([slice(out, a, n - k), slice(out, a, 0, n - k)], a);
+  }
+  return out === x ? clone(x) : out;
 }

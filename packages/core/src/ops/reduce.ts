@@ -1,6 +1,6 @@
 /**
- * Reductions over one or several axes. The input is viewed with the reduced
- * axes moved last, so every kernel reduces contiguous blocks of `inner`
+ * Reductions over one or several axes (sum … prod, norm, any, all). The input is
+ * viewed with the reduced axes moved last, so every kernel reduces contiguous blocks of `inner`
  * elements for each of `outer` output positions.
  */
 import { record } from '../autograd.js';
@@ -190,4 +190,115 @@ export function prod(x: Tensor, dim?: number | readonly number[], keepdim = fals
     L.perm.forEach((src, i) => (inverse[src] = i));
     return [permute(new Tensor(buf, permShape, g.dtype), inverse).contiguous()];
   });
+}
+
+/** Undoes a layout's permutation: `buf` holds values in permuted order, dense. */
+function unpermute(buf: TypedArray, L: Layout, x: Tensor, dtype: DType): Tensor {
+  const permShape = L.perm.map((i) => x.shape[i]);
+  const inverse = new Array<number>(L.perm.length);
+  L.perm.forEach((src, i) => (inverse[src] = i));
+  return permute(new Tensor(buf, permShape, dtype), inverse).contiguous();
+}
+
+/**
+ * Vector p-norm over `dim` (all elements when omitted), as torch.linalg.vector_norm /
+ * torch.norm: (Σ|x|^p)^(1/p) for any p > 0, max |x| for p = Infinity. Integer inputs
+ * are promoted to float32. The gradient follows PyTorch, with subgradient 0 where the
+ * norm is 0 (and, for p < 1, at zero elements); for p = Infinity it is shared equally
+ * by the tied maximal elements.
+ */
+export function norm(x: Tensor, p = 2, dim?: number | readonly number[], keepdim = false): Tensor {
+  if (!(x instanceof Tensor)) throw new Error(`norm: expected a Tensor, got ${typeof x}`);
+  if (typeof p !== 'number' || !(p > 0)) throw new Error(`norm: p must be a positive number or Infinity, got ${p}`);
+  const xf = isFloatDType(x.dtype) ? x : x.to('float32');
+  const L = layout('norm', xf, dim, keepdim);
+  const inf = p === Infinity;
+  if (inf && L.inner === 0) throw new Error(`norm: the infinity norm needs a non-empty dimension to reduce (shape [${x.shape}])`);
+  const out = allocate(xf.dtype, L.outer);
+  const d = L.data;
+  for (let o = 0; o < L.outer; o++) {
+    const base = o * L.inner;
+    let acc = 0;
+    if (inf) {
+      for (let i = 0; i < L.inner; i++) {
+        const a = Math.abs(d[base + i]);
+        if (a > acc || a !== a) acc = a;
+        if (acc !== acc) break;
+      }
+    } else if (p === 1) {
+      for (let i = 0; i < L.inner; i++) acc += Math.abs(d[base + i]);
+    } else if (p === 2) {
+      for (let i = 0; i < L.inner; i++) acc += d[base + i] * d[base + i];
+      acc = Math.sqrt(acc);
+    } else {
+      for (let i = 0; i < L.inner; i++) acc += Math.abs(d[base + i]) ** p;
+      acc = acc ** (1 / p);
+    }
+    out[o] = acc;
+  }
+  return record(new Tensor(out, L.outShape, xf.dtype), 'norm', [xf], (g) => {
+    const gd = g.contiguous().toTypedArray();
+    const buf = allocate(g.dtype, L.outer * L.inner);
+    for (let o = 0; o < L.outer; o++) {
+      const base = o * L.inner;
+      const y = out[o];
+      const go = gd[o];
+      if (inf) {
+        // d max|x| / dx: sign(x) on the elements that attain the maximum (NaN included), split equally.
+        let ties = 0;
+        for (let i = 0; i < L.inner; i++) {
+          const a = Math.abs(d[base + i]);
+          if (a === y || a !== a) ties++;
+        }
+        for (let i = 0; i < L.inner; i++) {
+          const v = d[base + i];
+          const a = Math.abs(v);
+          buf[base + i] = a === y || a !== a ? (go / ties) * (v > 0 ? 1 : v < 0 ? -1 : v !== v ? v : 0) : 0;
+        }
+      } else if (p === 1) {
+        for (let i = 0; i < L.inner; i++) {
+          const v = d[base + i];
+          buf[base + i] = v > 0 ? go : v < 0 ? -go : v !== v ? v : 0;
+        }
+      } else {
+        // sign(x)·|x|^(p-1)·g / y^(p-1); 0 where y = 0 or x = 0 (PyTorch's masked subgradient).
+        const scale = y === 0 ? 0 : go / y ** (p - 1);
+        for (let i = 0; i < L.inner; i++) {
+          const v = d[base + i];
+          buf[base + i] = v === 0 || scale === 0 ? 0 : p === 2 ? v * scale : Math.sign(v) * Math.abs(v) ** (p - 1) * scale;
+        }
+      }
+    }
+    return [unpermute(buf, L, xf, g.dtype)];
+  });
+}
+
+function truthReduce(op: 'any' | 'all', x: Tensor, dim: number | readonly number[] | undefined, keepdim: boolean): Tensor {
+  if (!(x instanceof Tensor)) throw new Error(`${op}: expected a Tensor, got ${typeof x}`);
+  const L = layout(op, x, dim, keepdim);
+  const out = new Uint8Array(L.outer);
+  const d = L.data;
+  const want = op === 'any';
+  for (let o = 0; o < L.outer; o++) {
+    // NaN is nonzero, so it counts as true (as in PyTorch).
+    let r = !want;
+    for (let i = o * L.inner, end = i + L.inner; i < end; i++) {
+      if ((d[i] !== 0) === want) {
+        r = want;
+        break;
+      }
+    }
+    out[o] = r ? 1 : 0;
+  }
+  return new Tensor(out, L.outShape, 'bool');
+}
+
+/** True where any element over `dim` (all elements when omitted) is nonzero; false over an empty dimension. Bool, no gradient. */
+export function any(x: Tensor, dim?: number | readonly number[], keepdim = false): Tensor {
+  return truthReduce('any', x, dim, keepdim);
+}
+
+/** True where every element over `dim` (all elements when omitted) is nonzero; true over an empty dimension. Bool, no gradient. */
+export function all(x: Tensor, dim?: number | readonly number[], keepdim = false): Tensor {
+  return truthReduce('all', x, dim, keepdim);
 }
