@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Generator, manualSeed, ones, randn, tensor } from '@tensorkit/core';
-import { BatchNorm1d, BatchNorm2d, Dropout, LayerNorm, dropout, layerNorm } from '../src/layers/index.js';
+import { BatchNorm1d, BatchNorm2d, Dropout, GroupNorm, LayerNorm, dropout, groupNorm, layerNorm } from '../src/layers/index.js';
 import { expectClose, expectGrad } from '../../core/test/helpers.js';
 import { gradcheckModule, maxAbsDiff } from './layers-helpers.js';
 
@@ -105,6 +105,44 @@ describe('LayerNorm', () => {
     const plain = new LayerNorm({ normalizedShape: 3, elementwiseAffine: false });
     expect(plain.parameters()).toEqual([]);
     expect(gradcheckModule(plain, [f64([2, 3], 5)], (x) => plain.forward(x)).ok).toBe(true);
+  });
+});
+
+describe('GroupNorm', () => {
+  // [1, 4, 2], two groups: channels 0-1 hold [1, 2 | 3, 6] (mean 3, biased variance 3.5), channels 2-3 hold [0, 0 | 2, 2] (mean 1, variance 1)
+  const X = [[[1, 2], [3, 6], [0, 0], [2, 2]]];
+  const s = Math.sqrt(3.5);
+
+  it('groupNorm by hand: each sample\'s group over its channels and positions, then per-channel weight and bias', () => {
+    const x = tensor(X, { dtype: 'float64' });
+    expectClose(groupNorm(x, 2, null, null, 0), [[[-2 / s, -1 / s], [0, 3 / s], [-1, -1], [1, 1]]], 1e-12);
+    const w = tensor([1, 2, 1, -1], { dtype: 'float64' });
+    const b = tensor([0, 0, 0.5, 0.5], { dtype: 'float64' });
+    expectClose(groupNorm(x, 2, w, b, 0), [[[-2 / s, -1 / s], [0, 6 / s], [-0.5, -0.5], [-0.5, -0.5]]], 1e-12);
+    // One group is a layerNorm over [C, L]; default eps 1e-5 as PyTorch.
+    const r = f64([3, 4, 2], 20).detach();
+    expectClose(groupNorm(r, 1), layerNorm(r, [4, 2], null, null).toArray() as number[][][], 1e-12);
+  });
+
+  it('GroupNorm layer: [C] parameters initialised to 1 and 0, [N, C] and [N, C, H, W] inputs, checks', () => {
+    const gn = new GroupNorm({ numGroups: 2, numChannels: 4, eps: 0 });
+    expect(gn.weight!.toArray()).toEqual([1, 1, 1, 1]);
+    expect(gn.bias!.toArray()).toEqual([0, 0, 0, 0]);
+    expectClose(gn.forward(tensor(X)), [[[-2 / s, -1 / s], [0, 3 / s], [-1, -1], [1, 1]]], 1e-6);
+    expect(gn.forward(randn([2, 4])).shape).toEqual([2, 4]);
+    expect(gn.forward(randn([2, 4, 3, 2])).shape).toEqual([2, 4, 3, 2]);
+    expect(new GroupNorm({ numGroups: 2, numChannels: 4, affine: false }).parameters()).toEqual([]);
+    expect(() => new GroupNorm({ numGroups: 3, numChannels: 4 })).toThrow('GroupNorm: numChannels (4) must be divisible by numGroups (3)');
+    expect(() => gn.forward(randn([2, 3, 2]))).toThrow('GroupNorm: input [2,3,2] must be [N, 4, *]');
+    expect(() => groupNorm(randn([2, 4]), 3)).toThrow('groupNorm: numGroups 3 must be a positive integer dividing the 4 channels');
+  });
+
+  it('gradcheck: the layer with random affine parameters, the functional form on a transposed input', () => {
+    const gn = new GroupNorm({ numGroups: 2, numChannels: 4 });
+    gn.loadStateDict({ weight: randn([4], { generator: new Generator(21) }), bias: randn([4], { generator: new Generator(22) }) });
+    expect(gradcheckModule(gn, [f64([2, 4, 3], 23)], (x) => gn.forward(x)).ok).toBe(true);
+    expectGrad((x, w) => groupNorm(x.transpose(1, 2), 3, w, null, 0.1), [f64([2, 2, 6], 24), f64([6], 25)]);
+    expectGrad((x, b) => groupNorm(x, 4, null, b), [f64([2, 4, 2, 2], 26), f64([4], 27)]);
   });
 });
 

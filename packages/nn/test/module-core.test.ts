@@ -245,6 +245,7 @@ const SAMPLE_CONFIGS: Record<string, AnyModuleConfig> = {
   BatchNorm1d: { type: 'BatchNorm1d', numFeatures: 3, momentum: null },
   BatchNorm2d: { type: 'BatchNorm2d', numFeatures: 3, affine: false },
   LayerNorm: { type: 'LayerNorm', normalizedShape: [2, 3] },
+  GroupNorm: { type: 'GroupNorm', numGroups: 2, numChannels: 4, affine: false },
   Dropout: { type: 'Dropout', p: 0.1 },
   Embedding: { type: 'Embedding', numEmbeddings: 5, embeddingDim: 2, paddingIdx: 0 },
   EmbeddingBag: { type: 'EmbeddingBag', numEmbeddings: 5, embeddingDim: 2, mode: 'sum' },

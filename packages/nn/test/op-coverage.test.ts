@@ -20,12 +20,13 @@ const COVERED: CoverageLists['covered'] = {
     'AdaptiveAvgPool1d', 'AdaptiveAvgPool2d', 'GlobalAvgPool', 'ReLU', 'LeakyReLU', 'GELU', 'SiLU', 'Sigmoid', 'Tanh', 'Softplus', 'Softmax',
     'LogSoftmax', 'Flatten', 'Identity', 'Sequential',
   ],
-  'layers-norm.test.ts': ['layerNorm', 'LayerNorm', 'BatchNorm1d', 'BatchNorm2d', 'dropout', 'Dropout'],
+  'layers-norm.test.ts': ['layerNorm', 'LayerNorm', 'groupNorm', 'GroupNorm', 'BatchNorm1d', 'BatchNorm2d', 'dropout', 'Dropout'],
   'layers-attention.test.ts': ['scaledDotProductAttention', 'MultiheadAttention', 'TransformerEncoderLayer', 'TransformerEncoder'],
   'layers-embedding.test.ts': ['embedding', 'embeddingBag', 'Embedding', 'EmbeddingBag'],
   'layers-rnn.test.ts': ['gruSequence', 'lstmSequence', 'GRU', 'LSTM', 'RNNBase'],
   'losses-basic.test.ts': ['crossEntropy', 'nllLoss', 'mseLoss', 'bceWithLogits'],
   'losses-ctc.test.ts': ['ctcLoss'],
+  'losses-regression.test.ts': ['l1Loss', 'smoothL1Loss', 'huberLoss', 'klDivLoss', 'bceLoss', 'cosineSimilarity'],
 };
 
 /** Exports that carry no gradient, by reason. */
@@ -35,7 +36,8 @@ const NON_DIFFERENTIABLE: CoverageLists['nonDifferentiable'] = {
   ],
   'parameter initialisation': ['init', 'calculateGain', 'computeFans'],
   'optimizers, schedulers and gradient bookkeeping (they consume gradients)': [
-    'Optimizer', 'SGD', 'Adam', 'AdamW', 'AdamBase', 'StepLR', 'ExponentialLR', 'CosineWarmupLR', 'OneCycleLR', 'ReduceLROnPlateau',
+    'Optimizer', 'SGD', 'Adam', 'AdamW', 'AdamBase', 'RMSprop', 'Adagrad', 'StepLR', 'ExponentialLR', 'CosineWarmupLR', 'CosineAnnealingLR',
+    'LinearLR', 'OneCycleLR', 'ReduceLROnPlateau',
     'ClosedFormScheduler', 'clipGradNorm', 'coalesceRows', 'accumulateSparseGrad',
   ],
   'CTC decoding and alignment checks (label sequences, booleans, lengths)': [

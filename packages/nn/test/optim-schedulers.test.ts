@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { tensor } from '@tensorkit/core';
 import {
-  Adam, CosineWarmupLR, ExponentialLR, OneCycleLR, ReduceLROnPlateau, SGD, StepLR, type LrScheduler,
+  Adam, CosineAnnealingLR, CosineWarmupLR, ExponentialLR, LinearLR, OneCycleLR, ReduceLROnPlateau, SGD, StepLR, type LrScheduler,
 } from '../src/optim/index.js';
 
 const sgd = (lr = 0.1, momentum = 0) => new SGD([tensor([1], { requiresGrad: true })], { lr, momentum });
@@ -42,6 +42,23 @@ describe('closed-form schedules', () => {
     expectClose(got, expected);
     expect(got[5]).toBeCloseTo(base, 15);
     expect(got[10]).toBeCloseTo((base + min) / 2, 15);
+  });
+
+  it('CosineAnnealingLR: etaMin + (base - etaMin)·½(1 + cos(π·t/tMax)), continuing past tMax as PyTorch', () => {
+    const c = Math.cos(Math.PI / 4);
+    const down = [0.1, 0.01 + 0.045 * (1 + c), 0.055, 0.01 + 0.045 * (1 - c), 0.01];
+    expectClose(lrs(new CosineAnnealingLR(sgd(), { tMax: 4, etaMin: 0.01 }), 9), [...down, ...down.slice(0, 4).reverse()]);
+    expectClose(lrs(new CosineAnnealingLR(sgd(0.2), { tMax: 2 }), 3), [0.2, 0.1, 0]);
+    expect(() => new CosineAnnealingLR(sgd(), { tMax: 0 })).toThrow('CosineAnnealingLR: tMax must be a positive integer, got 0');
+    expect(() => new CosineAnnealingLR(sgd(), { tMax: 3, etaMin: -1 })).toThrow('etaMin must be a finite number ≥ 0');
+  });
+
+  it('LinearLR: base·(start + (end - start)·min(t, total)/total); PyTorch defaults 1/3 → 1 over 5 steps', () => {
+    expectClose(lrs(new LinearLR(sgd()), 7), [1 / 30, 0.7 / 15, 0.06, 1.1 / 15, 1.3 / 15, 0.1, 0.1]);
+    expectClose(lrs(new LinearLR(sgd(), { startFactor: 1, endFactor: 0.5, totalIters: 2 }), 4), [0.1, 0.075, 0.05, 0.05]);
+    expect(() => new LinearLR(sgd(), { startFactor: 0 })).toThrow('LinearLR: startFactor must be in (0, 1], got 0');
+    expect(() => new LinearLR(sgd(), { endFactor: 1.5 })).toThrow('LinearLR: endFactor must be in [0, 1], got 1.5');
+    expect(() => new LinearLR(sgd(), { totalIters: 2.5 })).toThrow('LinearLR: totalIters must be a positive integer, got 2.5');
   });
 
   it('OneCycleLR follows PyTorch (two phases, cosine)', () => {
@@ -153,6 +170,8 @@ describe('scheduler state dicts', () => {
       (o) => new StepLR(o, { stepSize: 2, gamma: 0.3 }),
       (o) => new CosineWarmupLR(o, { warmupSteps: 3, totalSteps: 12 }),
       (o) => new OneCycleLR(o, { maxLr: 0.5, totalSteps: 12 }),
+      (o) => new CosineAnnealingLR(o, { tMax: 4, etaMin: 0.01 }),
+      (o) => new LinearLR(o, { startFactor: 0.2, totalIters: 7 }),
     ];
     for (const make of makers) {
       const a = make(sgd());

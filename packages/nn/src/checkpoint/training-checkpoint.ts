@@ -1,7 +1,7 @@
 /**
  * Resumable training checkpoints in one safetensors file:
  *   model.<name>         model weights (stored exactly, F32/F64)
- *   optim.<i>.<buffer>   optimizer moments of parameter i (m, v, momentum)
+ *   optim.<i>.<buffer>   optimizer buffers of parameter i (m, v, momentum, squareAvg, gradAvg, sum)
  *   __metadata__         JSON strings: format version, model config,
  *                        optimizer scalars and hyperparameters, scheduler
  *                        state, RNG state, epoch, step, data cursor, extra

@@ -11,6 +11,7 @@ import { BatchNorm1d, BatchNorm2d, type BatchNorm1dConfig, type BatchNorm2dConfi
 import { Conv1d, Conv2d, type Conv1dConfig, type Conv2dConfig } from './conv.js';
 import { Dropout, type DropoutConfig } from './dropout.js';
 import { Embedding, EmbeddingBag, type EmbeddingBagConfig, type EmbeddingConfig } from './embedding.js';
+import { GroupNorm, type GroupNormConfig } from './groupnorm.js';
 import { LayerNorm, type LayerNormConfig } from './layernorm.js';
 import { Linear, type LinearConfig } from './linear.js';
 import { AvgPool1d, AvgPool2d, MaxPool1d, MaxPool2d, type AvgPool1dConfig, type AvgPool2dConfig, type MaxPool1dConfig, type MaxPool2dConfig } from './pool.js';
@@ -24,7 +25,7 @@ declare module '../config.js' {
   interface ModuleConfigRegistry {
     Linear: LinearConfig; Conv1d: Conv1dConfig; Conv2d: Conv2dConfig; MaxPool1d: MaxPool1dConfig; MaxPool2d: MaxPool2dConfig;
     AvgPool1d: AvgPool1dConfig; AvgPool2d: AvgPool2dConfig; AdaptiveAvgPool1d: AdaptiveAvgPool1dConfig; AdaptiveAvgPool2d: AdaptiveAvgPool2dConfig;
-    GlobalAvgPool: GlobalAvgPoolConfig; BatchNorm1d: BatchNorm1dConfig; BatchNorm2d: BatchNorm2dConfig; LayerNorm: LayerNormConfig;
+    GlobalAvgPool: GlobalAvgPoolConfig; BatchNorm1d: BatchNorm1dConfig; BatchNorm2d: BatchNorm2dConfig; LayerNorm: LayerNormConfig; GroupNorm: GroupNormConfig;
     Dropout: DropoutConfig; Embedding: EmbeddingConfig; EmbeddingBag: EmbeddingBagConfig; GRU: GRUConfig; LSTM: LSTMConfig;
     MultiheadAttention: MultiheadAttentionConfig; TransformerEncoderLayer: TransformerEncoderLayerConfig; TransformerEncoder: TransformerEncoderConfig;
     ReLU: ReLUConfig; LeakyReLU: LeakyReLUConfig; GELU: GELUConfig; SiLU: SiLUConfig; Sigmoid: SigmoidConfig; Tanh: TanhConfig;
@@ -36,7 +37,7 @@ declare module '../config.js' {
 /** Classes constructed as `new X({...config, generator})`. */
 const simple: Record<string, new (opts: any) => Module> = {
   Linear, Conv1d, Conv2d, MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool1d, AdaptiveAvgPool2d, GlobalAvgPool,
-  BatchNorm1d, BatchNorm2d, LayerNorm, Dropout, Embedding, EmbeddingBag, GRU, LSTM, MultiheadAttention,
+  BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm, Dropout, Embedding, EmbeddingBag, GRU, LSTM, MultiheadAttention,
   TransformerEncoderLayer, TransformerEncoder, ReLU, LeakyReLU, GELU, SiLU, Sigmoid, Tanh, Softplus, Softmax, LogSoftmax,
   Flatten, Identity,
 };

@@ -10,6 +10,7 @@ export * from './conv.js';
 export * from './dropout.js';
 export * from './embedding.js';
 export * from './layernorm.js';
+export * from './groupnorm.js';
 export * from './linear.js';
 export * from './pool.js';
 export * from './reshape.js';

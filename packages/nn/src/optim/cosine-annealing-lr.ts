@@ -1,0 +1,33 @@
+/**
+ * Cosine annealing without restarts, PyTorch CosineAnnealingLR's closed form:
+ *   lr = etaMin + (base - etaMin) · ½(1 + cos(π · step / tMax))
+ * reaching etaMin at step tMax. Like PyTorch the cosine keeps going past tMax (the lr
+ * climbs back to base at 2·tMax); use CosineWarmupLR for a schedule that stays at its floor.
+ */
+import { checkPositiveInt, ClosedFormScheduler, type SchedulableOptimizer } from './lr-scheduler.js';
+
+export interface CosineAnnealingLROptions {
+  /** Steps from the base lr down to etaMin (half a period). */
+  tMax: number;
+  /** The lr at step tMax (default 0). */
+  etaMin?: number;
+}
+
+export class CosineAnnealingLR extends ClosedFormScheduler {
+  readonly tMax: number;
+  readonly etaMin: number;
+
+  constructor(optimizer: SchedulableOptimizer, opts: CosineAnnealingLROptions) {
+    super('CosineAnnealingLR', optimizer);
+    checkPositiveInt('CosineAnnealingLR', 'tMax', opts.tMax);
+    const etaMin = opts.etaMin ?? 0;
+    if (!(etaMin >= 0) || !Number.isFinite(etaMin)) throw new Error(`CosineAnnealingLR: etaMin must be a finite number ≥ 0, got ${etaMin}`);
+    this.tMax = opts.tMax;
+    this.etaMin = etaMin;
+    this.apply();
+  }
+
+  protected lrAt(step: number, base: number): number {
+    return this.etaMin + ((base - this.etaMin) * (1 + Math.cos((Math.PI * step) / this.tMax))) / 2;
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * Linear change of a multiplicative factor, PyTorch LinearLR's closed form:
+ *   lr = base · (startFactor + (endFactor - startFactor) · min(step, totalIters) / totalIters)
+ * then constant at base · endFactor. The usual use is a linear warmup (startFactor < 1 = endFactor).
+ */
+import { checkPositiveInt, ClosedFormScheduler, type SchedulableOptimizer } from './lr-scheduler.js';
+
+export interface LinearLROptions {
+  /** Factor at step 0, in (0, 1] (default 1/3, as PyTorch). */
+  startFactor?: number;
+  /** Factor from step totalIters on, in [0, 1] (default 1). */
+  endFactor?: number;
+  /** Steps over which the factor changes (default 5). */
+  totalIters?: number;
+}
+
+export class LinearLR extends ClosedFormScheduler {
+  readonly startFactor: number;
+  readonly endFactor: number;
+  readonly totalIters: number;
+
+  constructor(optimizer: SchedulableOptimizer, opts: LinearLROptions = {}) {
+    super('LinearLR', optimizer);
+    const startFactor = opts.startFactor ?? 1 / 3;
+    const endFactor = opts.endFactor ?? 1;
+    const totalIters = opts.totalIters ?? 5;
+    if (!(startFactor > 0 && startFactor <= 1)) throw new Error(`LinearLR: startFactor must be in (0, 1], got ${startFactor}`);
+    if (!(endFactor >= 0 && endFactor <= 1)) throw new Error(`LinearLR: endFactor must be in [0, 1], got ${endFactor}`);
+    checkPositiveInt('LinearLR', 'totalIters', totalIters);
+    this.startFactor = startFactor;
+    this.endFactor = endFactor;
+    this.totalIters = totalIters;
+    this.apply();
+  }
+
+  protected lrAt(step: number, base: number): number {
+    return base * (this.startFactor + ((this.endFactor - this.startFactor) * Math.min(step, this.totalIters)) / this.totalIters);
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * RMSprop with PyTorch's semantics:
+ *   g += wd·p                                  (L2 penalty through the gradient)
+ *   sq = α·sq + (1-α)·g²
+ *   centered:  ga = α·ga + (1-α)·g;  avg = sqrt(sq - ga²) + eps
+ *   else:      avg = sqrt(sq) + eps
+ *   momentum > 0:  buf = momentum·buf + g/avg;  p -= lr·buf
+ *   else:          p -= lr·g/avg
+ * Buffers (checkpointed): 'squareAvg', 'gradAvg' (centered), 'momentum' (momentum > 0).
+ * Row-sparse gradients are refused, as in PyTorch.
+ */
+import type { Tensor } from '@tensorkit/core';
+import { Optimizer, type BaseHyperparams, type FloatArray, type ParamGroup, type ParamGroupSpec, type ParamState } from './optimizer.js';
+
+export interface RmspropHyperparams extends BaseHyperparams {
+  /** Smoothing constant of the squared-gradient average (default 0.99). */
+  alpha: number;
+  /** Added to the denominator (default 1e-8). */
+  eps: number;
+  /** Momentum factor (default 0). */
+  momentum: number;
+  /** Normalise by the estimated variance of the gradient instead of its second moment (default false). */
+  centered: boolean;
+}
+
+export type RmspropOptions = Partial<RmspropHyperparams>;
+
+export class RMSprop extends Optimizer<RmspropHyperparams> {
+  constructor(params: readonly Tensor[] | readonly ParamGroupSpec<RmspropHyperparams>[], opts: RmspropOptions = {}) {
+    super('RMSprop', params, { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, ...opts });
+  }
+
+  protected override validateHyperparams(h: RmspropHyperparams, group: number): void {
+    super.validateHyperparams(h, group);
+    if (!(h.alpha >= 0 && h.alpha <= 1)) throw new Error(`RMSprop: group ${group}: alpha must be in [0, 1], got ${h.alpha}`);
+    if (!(h.eps >= 0)) throw new Error(`RMSprop: group ${group}: eps must be ≥ 0, got ${h.eps}`);
+    if (!(h.momentum >= 0)) throw new Error(`RMSprop: group ${group}: momentum must be ≥ 0, got ${h.momentum}`);
+  }
+
+  /** Refuses row-sparse gradients before touching any parameter or state. */
+  override step(): void {
+    this.params().forEach((p, i) => {
+      if (p.sparseGrad) {
+        throw new Error(`RMSprop: parameter ${i} (shape [${p.shape.join(', ')}]) has a row-sparse gradient, which RMSprop does not support (as in PyTorch); use SGD, Adam or Adagrad for it, or create the embedding with sparse: false`);
+      }
+    });
+    super.step();
+  }
+
+  protected updateDense(p: FloatArray, g: FloatArray, group: ParamGroup<RmspropHyperparams>, st: ParamState): void {
+    const { lr, alpha, eps, weightDecay, momentum, centered } = group;
+    const sq = this.buffer(st, 'squareAvg', p);
+    const ga = centered ? this.buffer(st, 'gradAvg', p) : null;
+    const buf = momentum > 0 ? this.buffer(st, 'momentum', p) : null;
+    st.step++;
+    for (let i = 0; i < p.length; i++) {
+      let d = g[i];
+      if (weightDecay !== 0) d += weightDecay * p[i];
+      sq[i] = alpha * sq[i] + (1 - alpha) * d * d;
+      let avg: number;
+      if (ga) {
+        ga[i] = alpha * ga[i] + (1 - alpha) * d;
+        avg = Math.sqrt(sq[i] - ga[i] * ga[i]) + eps;
+      } else {
+        avg = Math.sqrt(sq[i]) + eps;
+      }
+      if (buf) {
+        buf[i] = momentum * buf[i] + d / avg;
+        p[i] -= lr * buf[i];
+      } else {
+        p[i] -= (lr * d) / avg;
+      }
+    }
+  }
+
+  protected updateSparse(): void {
+    throw new Error('RMSprop: row-sparse gradients are not supported');
+  }
+}
