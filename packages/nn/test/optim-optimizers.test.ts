@@ -161,6 +161,23 @@ describe('parameter groups, zeroGrad, sparse gradients', () => {
   });
 });
 
+describe('a step that throws changes nothing', () => {
+  // Before: parameters before the bad one were already updated, and stepCount and their state advanced.
+  it('checks every gradient before the first update', () => {
+    for (const make of [(ps: Tensor[]) => new SGD(ps, { lr: 0.1, momentum: 0.9 }), (ps: Tensor[]) => new Adam(ps, { lr: 0.1 })]) {
+      const a = tensor([1, 2], { dtype: 'float64', requiresGrad: true });
+      const b = tensor([3, 4], { dtype: 'float64', requiresGrad: true });
+      const opt = make([a, b]);
+      a.grad = tensor([1, 1], { dtype: 'float64' });
+      b.grad = tensor([1, 1, 1], { dtype: 'float64' });
+      expect(() => opt.step()).toThrow('gradient of shape [3] does not match parameter shape [2]');
+      expect(a.toArray()).toEqual([1, 2]);
+      expect(opt.stepCount).toBe(0);
+      expect(opt.stateDict().state).toEqual({});
+    }
+  });
+});
+
 describe('optimizer state dict', () => {
   it('save after 2 steps → load into a fresh optimizer → identical 3rd step (bit for bit)', () => {
     for (const make of [(ps: Tensor[]) => new AdamW(ps, { lr: 0.05 }), (ps: Tensor[]) => new SGD(ps, { lr: 0.05, momentum: 0.9, nesterov: true })]) {

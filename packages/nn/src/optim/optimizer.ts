@@ -79,29 +79,42 @@ export abstract class Optimizer<H extends BaseHyperparams = BaseHyperparams> {
   /** Lazy update of the touched rows only. */
   protected abstract updateSparse(param: FloatArray, grad: CoalescedRows, group: ParamGroup<H>, state: ParamState): void;
 
-  /** Applies one update to every parameter that has a gradient. */
+  /**
+   * Applies one update to every parameter that has a gradient. Every gradient is read and
+   * checked before any parameter, state or step count changes, so a step that throws (a
+   * gradient of the wrong shape, sparse rows out of range) leaves the optimizer as it was.
+   */
   step(): void {
-    this.stepCount++;
+    const updates: (() => void)[] = [];
     for (const group of this.paramGroups) {
       for (const p of group.params) {
         if (!p.grad && !p.sparseGrad) continue;
-        let st = this.state.get(p);
-        if (!st) {
-          st = { step: 0, buffers: {} };
-          this.state.set(p, st);
-        }
         const data = paramData(p);
         if (p.sparseGrad && !p.grad) {
           const rowSize = p.sparseGrad.rowSize;
           if (p.rank < 1 || rowSize * p.shape[0] !== p.size) {
             throw new Error(`${this.type}: sparse gradient rows of ${rowSize} do not tile a parameter of shape [${p.shape}]`);
           }
-          this.updateSparse(data, coalesceRows(p.sparseGrad, p.shape[0], this.type), group, st);
+          const rows = coalesceRows(p.sparseGrad, p.shape[0], this.type);
+          updates.push(() => this.updateSparse(data, rows, group, this.stateOf(p)));
         } else {
-          this.updateDense(data, denseGrad(this.type, p), group, st);
+          const grad = denseGrad(this.type, p);
+          updates.push(() => this.updateDense(data, grad, group, this.stateOf(p)));
         }
       }
     }
+    this.stepCount++;
+    for (const update of updates) update();
+  }
+
+  /** The parameter's state, created empty on its first update. */
+  private stateOf(p: Tensor): ParamState {
+    let st = this.state.get(p);
+    if (!st) {
+      st = { step: 0, buffers: {} };
+      this.state.set(p, st);
+    }
+    return st;
   }
 
   /** Clears dense and sparse gradients (sets them to null, as PyTorch's set_to_none). */
