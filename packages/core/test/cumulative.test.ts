@@ -28,6 +28,18 @@ describe('cumsum forward', () => {
     expect(cumsum(tensor([250, 10], { dtype: 'uint8' }), 0).toArray()).toEqual([250, 260]);
   });
 
+  it('float32 keeps the running sum in float64 and rounds only the outputs (PyTorch CPU; the last equals sum)', () => {
+    // Rounding the running value at every step lost each +1 at 2^24 (the output stayed 16777216).
+    const x = tensor([2 ** 24, 1, 1, 1, 1]);
+    const c = cumsum(x, 0);
+    expect(c.dtype).toBe('float32');
+    expect(c.toArray()).toEqual([16777216, 16777216, 16777218, 16777220, 16777220]);
+    expect(c.toArray()).toEqual([16777216, 16777217, 16777218, 16777219, 16777220].map(Math.fround));
+    expect((c.toArray() as number[])[4]).toBe(x.sum().item());
+    // int32 still wraps like an int32 running sum.
+    expect(cumsum(tensor([2 ** 31 - 1, 1, 1], { dtype: 'int32' }), 0).toArray()).toEqual([2 ** 31 - 1, -(2 ** 31), -(2 ** 31) + 1]);
+  });
+
   it('edges: scalar, empty dim, NaN and inf propagate forward only', () => {
     expect(cumsum(tensor(5), 0).toArray()).toBe(5);
     expect(cumsum(tensor(5), -1).shape).toEqual([]);
@@ -39,7 +51,9 @@ describe('cumsum forward', () => {
 
   it('errors name the op', () => {
     expect(() => cumsum(tensor([[1, 2]]), 2)).toThrow('cumsum: axis 2 is out of range for a tensor of rank 2');
-    expect(() => cumsum(tensor(1), 1)).toThrow('cumsum: axis 1 is out of range for a tensor of rank 1');
+    // A scalar accepts dim 0 or -1; the error gives its real rank (it used to say rank 1).
+    expect(() => cumsum(tensor(1), 1)).toThrow('cumsum: axis 1 is out of range for a tensor of rank 0');
+    expect(() => cumsum(tensor(1), 0.5)).toThrow('cumsum: axis must be an integer, got 0.5');
   });
 });
 

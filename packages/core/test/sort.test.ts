@@ -62,6 +62,11 @@ describe('sort forward', () => {
     expect(e.indices.shape).toEqual([2, 0]);
     expect(sort(zeros([0, 3]), 1).values.shape).toEqual([0, 3]);
     expect(() => sort(tensor([1, 2]), 1)).toThrow('sort: axis 1 is out of range for a tensor of rank 1');
+    // A scalar takes dim 0 or -1; otherwise the error gives its real rank, 0 (it used to say rank 1).
+    expect(sort(tensor(4), -1).values.toArray()).toBe(4);
+    expect(() => sort(tensor(4), 1)).toThrow('sort: axis 1 is out of range for a tensor of rank 0');
+    expect(() => topk(tensor(4), 1, -2)).toThrow('topk: axis -2 is out of range for a tensor of rank 0');
+    expect(() => argsort(tensor(4), 1)).toThrow('argsort: axis 1 is out of range for a tensor of rank 0');
   });
 
   it('argsort matches sort().indices', () => {

@@ -14,7 +14,7 @@ export function cumsum(x: Tensor, dim: number): Tensor {
   if (!(x instanceof Tensor)) throw new Error(`cumsum: expected a Tensor, got ${typeof x}`);
   // A scalar accepts dim 0 or -1, as in PyTorch.
   if (x.rank === 0) {
-    normAxis('cumsum', dim, 1);
+    if (dim !== 0 && dim !== -1) normAxis('cumsum', dim, 0); // the error names the scalar's true rank
     return reshape(cumsum(reshape(x, [1]), 0), []);
   }
   const d = normAxis('cumsum', dim, x.rank);
@@ -27,12 +27,14 @@ export function cumsum(x: Tensor, dim: number): Tensor {
   for (let o = 0; o < outer; o++) {
     const base = o * n * inner;
     for (let j = 0; j < inner; j++) {
+      // The running sum is kept in float64 and only each output is rounded to the dtype, as
+      // PyTorch's CPU kernel (and this library's sum) do: rounding the running value at every
+      // step loses small terms (2^24 + 1 + 1 stayed 2^24 in float32). Integer outputs still
+      // wrap as an int32 sum would (exact below 2^53).
       let acc = 0;
       for (let i = 0, p = base + j; i < n; i++, p += inner) {
         acc += src[p];
         out[p] = acc;
-        // Round the running value to the dtype at every step, as a sequential sum in it would.
-        acc = out[p];
       }
     }
   }
