@@ -137,6 +137,17 @@ describe('GroupNorm', () => {
     expect(() => groupNorm(randn([2, 4]), 3)).toThrow('groupNorm: numGroups 3 must be a positive integer dividing the 4 channels');
   });
 
+  it('an empty batch (N = 0) gives an empty output and zero parameter gradients, as PyTorch', () => {
+    // reshape([N, G, -1]) used to throw for N = 0 (-1 is ambiguous for 0 elements).
+    const gn = new GroupNorm({ numGroups: 2, numChannels: 4 });
+    const y = gn.forward(randn([0, 4, 3]));
+    expect(y.shape).toEqual([0, 4, 3]);
+    y.sum().backward();
+    expect(gn.weight!.grad!.toArray()).toEqual([0, 0, 0, 0]);
+    expect(gn.bias!.grad!.toArray()).toEqual([0, 0, 0, 0]);
+    expect(groupNorm(randn([0, 4]), 4).shape).toEqual([0, 4]);
+  });
+
   it('gradcheck: the layer with random affine parameters, the functional form on a transposed input', () => {
     const gn = new GroupNorm({ numGroups: 2, numChannels: 4 });
     gn.loadStateDict({ weight: randn([4], { generator: new Generator(21) }), bias: randn([4], { generator: new Generator(22) }) });

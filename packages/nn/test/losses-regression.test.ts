@@ -172,6 +172,18 @@ describe('cosineSimilarity', () => {
     expect(() => cosineSimilarity(f64([1, 2]), f64([1, 2, 3]), { dim: 0 })).toThrow('cosineSimilarity: x1 shape [2] and x2 shape [3] do not broadcast');
   });
 
+  it('promotes integer and bool inputs as PyTorch (float32, or float64 beside a float64); a non-integer dim is named as such', () => {
+    // Integer inputs used to throw ('x1 must be float32 or float64'); PyTorch accepts and promotes them.
+    const i = cosineSimilarity(tensor([[3, 4]], { dtype: 'int32' }), tensor([[4, 3]], { dtype: 'int32' }));
+    expect(i.dtype).toBe('float32');
+    expect(i.item()).toBeCloseTo(24 / 25, 6);
+    const m = cosineSimilarity(tensor([[3, 4]], { dtype: 'int32' }), f64([[4, 3]]));
+    expect(m.dtype).toBe('float64');
+    expectValues(m, [24 / 25]);
+    expectValues(cosineSimilarity(tensor([[true, false]]), f64([[1, 1]])), [Math.SQRT1_2]);
+    expect(() => cosineSimilarity(f64([[1, 2]]), f64([[1, 2]]), { dim: 0.5 })).toThrow('cosineSimilarity: dim must be an integer, got 0.5');
+  });
+
   it('gradient by hand: d cos / d x1 = x2/(‖x1‖‖x2‖) - cos·x1/‖x1‖²', () => {
     const a = tensor([[3, 4]], { dtype: 'float64', requiresGrad: true });
     cosineSimilarity(a, f64([[4, 3]])).sum().backward();

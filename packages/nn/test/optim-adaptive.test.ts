@@ -97,6 +97,25 @@ describe('RMSprop', () => {
   });
 });
 
+describe('RMSprop with tied weights', () => {
+  it('a sparse gradient beside a dense one is folded into it (dense, like SGD and Adam), not refused', () => {
+    // Before, any sparseGrad was refused even when p.grad existed, which Optimizer.step densifies.
+    const tied = tensor([[1, 2], [3, 4]], { dtype: 'float64', requiresGrad: true });
+    const dense = tensor([[1, 2], [3, 4]], { dtype: 'float64', requiresGrad: true });
+    const tOpt = new RMSprop([tied], { lr: 0.1, momentum: 0.5 });
+    const dOpt = new RMSprop([dense], { lr: 0.1, momentum: 0.5 });
+    for (let s = 0; s < 2; s++) {
+      tied.grad = tensor([[0.1, -0.2], [0.3, 0.4]], { dtype: 'float64' });
+      tied.sparseGrad = { rows: Int32Array.from([1]), values: Float64Array.from([1, -1]), rowSize: 2 };
+      dense.grad = tensor([[0.1, -0.2], [1.3, -0.6]], { dtype: 'float64' });
+      tOpt.step();
+      dOpt.step();
+    }
+    expect(Array.from(tied.storage)).toEqual(Array.from(dense.storage));
+    expect(tOpt.stepCount).toBe(2);
+  });
+});
+
 describe('Adagrad', () => {
   it('plain: the first step moves each element by lr (sum = g²)', () => {
     // step 1: p -= 0.1·g/(|g| + 1e-10) → [0.9, -2.1]

@@ -30,7 +30,8 @@ export function groupNorm(x: Tensor, numGroups: number, weight: Tensor | null = 
   for (const [name, t] of [['weight', weight], ['bias', bias]] as const) {
     if (t && (t.rank !== 1 || t.shape[0] !== c)) throw new Error(`groupNorm: ${name} ${shapeStr(t)} must be [${c}]`);
   }
-  const grouped = x.reshape([n, numGroups, -1]);
+  // The group size is spelled out: with -1 an empty batch (N = 0, which PyTorch accepts) is ambiguous.
+  const grouped = x.reshape([n, numGroups, (c / numGroups) * x.shape.slice(2).reduce((a, b) => a * b, 1)]);
   const xc = grouped.sub(grouped.mean(2, true));
   let y = xc.mul(xc.square().mean(2, true).add(eps).rsqrt()).reshape(x.shape);
   // Per-channel parameters as [C, 1, ..., 1] so they broadcast over the positions.

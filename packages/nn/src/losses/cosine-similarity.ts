@@ -18,9 +18,6 @@ const OP = 'cosineSimilarity';
 
 export function cosineSimilarity(x1: Tensor, x2: Tensor, opts: CosineSimilarityOptions = {}): Tensor {
   if (!(x1 instanceof Tensor) || !(x2 instanceof Tensor)) throw new Error(`${OP}: x1 and x2 must be Tensors`);
-  for (const [name, t] of [['x1', x1], ['x2', x2]] as const) {
-    if (t.dtype !== 'float32' && t.dtype !== 'float64') throw new Error(`${OP}: ${name} must be float32 or float64, got ${t.dtype}`);
-  }
   const eps = opts.eps ?? 1e-8;
   if (!(eps >= 0)) throw new Error(`${OP}: eps must be ≥ 0, got ${eps}`);
   let shape: number[];
@@ -32,7 +29,9 @@ export function cosineSimilarity(x1: Tensor, x2: Tensor, opts: CosineSimilarityO
   const rank = shape.length;
   const dim0 = opts.dim ?? 1;
   const dim = dim0 < 0 ? dim0 + rank : dim0;
-  if (!Number.isInteger(dim0) || dim < 0 || dim >= rank) throw new Error(`${OP}: dim ${dim0} is out of range for inputs of rank ${rank} (shape [${shape.join(', ')}])`);
+  if (!Number.isInteger(dim0)) throw new Error(`${OP}: dim must be an integer, got ${dim0}`);
+  if (dim < 0 || dim >= rank) throw new Error(`${OP}: dim ${dim0} is out of range for inputs of rank ${rank} (shape [${shape.join(', ')}])`);
+  // Type promotion as PyTorch: float64 if either is, else float32 (integer and bool inputs too).
   const dtype: DType = x1.dtype === 'float64' || x2.dtype === 'float64' ? 'float64' : 'float32';
   // Vectors along the last axis, the other axes in their order: the output is then row-major.
   const perm = [...shape.keys()].filter((i) => i !== dim).concat(dim);

@@ -37,10 +37,13 @@ export class RMSprop extends Optimizer<RmspropHyperparams> {
     if (!(h.momentum >= 0)) throw new Error(`RMSprop: group ${group}: momentum must be ≥ 0, got ${h.momentum}`);
   }
 
-  /** Refuses row-sparse gradients before touching any parameter or state. */
+  /**
+   * Refuses row-sparse gradients before touching any parameter or state. A sparse gradient
+   * beside a dense one (tied weights) is folded into it by Optimizer.step, so that is dense.
+   */
   override step(): void {
     this.params().forEach((p, i) => {
-      if (p.sparseGrad) {
+      if (p.sparseGrad && !p.grad) {
         throw new Error(`RMSprop: parameter ${i} (shape [${p.shape.join(', ')}]) has a row-sparse gradient, which RMSprop does not support (as in PyTorch); use SGD, Adam or Adagrad for it, or create the embedding with sparse: false`);
       }
     });
