@@ -28,6 +28,8 @@ const COVERED: CoverageLists['covered'] = {
   'indexing.test.ts': ['gather', 'scatterAdd', 'indexSelect', 'maskedFill'],
   'conv.test.ts': ['conv1d', 'conv2d'],
   'conv-pool.test.ts': ['conv2dMaxPool'],
+  'conv-transpose.test.ts': ['convTranspose1d', 'convTranspose2d'],
+  'interpolate.test.ts': ['interpolate'],
   'pool.test.ts': ['maxPool1d', 'maxPool2d', 'avgPool1d', 'avgPool2d'],
   'creation.test.ts': ['cast'],
   'cumulative.test.ts': ['cumsum'],

@@ -235,6 +235,8 @@ const SAMPLE_CONFIGS: Record<string, AnyModuleConfig> = {
   Linear: { type: 'Linear', inFeatures: 2, outFeatures: 3 },
   Conv1d: { type: 'Conv1d', inChannels: 2, outChannels: 4, kernelSize: 3, padding: 'same', groups: 2 },
   Conv2d: { type: 'Conv2d', inChannels: 2, outChannels: 2, kernelSize: [3, 1], stride: [2, 1], dilation: 1 },
+  ConvTranspose1d: { type: 'ConvTranspose1d', inChannels: 2, outChannels: 4, kernelSize: 3, stride: 2, outputPadding: 1, groups: 2 },
+  ConvTranspose2d: { type: 'ConvTranspose2d', inChannels: 2, outChannels: 3, kernelSize: [3, 2], stride: [2, 1], padding: [1, 0], dilation: 1, bias: false },
   MaxPool1d: { type: 'MaxPool1d', kernelSize: 2 },
   MaxPool2d: { type: 'MaxPool2d', kernelSize: [2, 2], stride: 1 },
   AvgPool1d: { type: 'AvgPool1d', kernelSize: 3, padding: 1 },
@@ -265,6 +267,7 @@ const SAMPLE_CONFIGS: Record<string, AnyModuleConfig> = {
   LogSoftmax: { type: 'LogSoftmax' },
   Flatten: { type: 'Flatten', startDim: 0 },
   Identity: { type: 'Identity' },
+  Upsample: { type: 'Upsample', scaleFactor: 2, mode: 'bilinear', alignCorners: true },
   Sequential: { type: 'Sequential', modules: [{ type: 'Linear', inFeatures: 2, outFeatures: 2 }, { type: 'Tanh' }] },
   ModuleList: { type: 'ModuleList', modules: [{ type: 'ReLU' }] },
 };

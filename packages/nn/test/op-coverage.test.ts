@@ -20,6 +20,8 @@ const COVERED: CoverageLists['covered'] = {
     'AdaptiveAvgPool1d', 'AdaptiveAvgPool2d', 'GlobalAvgPool', 'ReLU', 'LeakyReLU', 'GELU', 'SiLU', 'Sigmoid', 'Tanh', 'Softplus', 'Softmax',
     'LogSoftmax', 'Flatten', 'Identity', 'Sequential',
   ],
+  'layers-conv-transpose.test.ts': ['ConvTranspose1d', 'ConvTranspose2d'],
+  'layers-upsample.test.ts': ['Upsample'],
   'layers-norm.test.ts': ['layerNorm', 'LayerNorm', 'groupNorm', 'GroupNorm', 'BatchNorm1d', 'BatchNorm2d', 'dropout', 'Dropout'],
   'layers-attention.test.ts': ['scaledDotProductAttention', 'MultiheadAttention', 'TransformerEncoderLayer', 'TransformerEncoder'],
   'layers-embedding.test.ts': ['embedding', 'embeddingBag', 'Embedding', 'EmbeddingBag'],

@@ -260,7 +260,7 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Co
 }
 
 /** Forward through im2col + one GEMM per group in TypeScript-side buffers. */
-function convForwardJs(backend: Backend, G: ConvGeometry, xs: FloatArray, ws: FloatArray, bias: Tensor | null | undefined, out: FloatArray): void {
+export function convForwardJs(backend: Backend, G: ConvGeometry, xs: FloatArray, ws: FloatArray, bias: Tensor | null | undefined, out: FloatArray): void {
   const { n, o, kh, kw, groups, oh, ow } = G;
   const cg = G.c / groups;
   const og = o / groups;
@@ -290,7 +290,7 @@ function convForwardJs(backend: Backend, G: ConvGeometry, xs: FloatArray, ws: Fl
 }
 
 /** Backward through im2col + GEMMs + col2im in TypeScript-side buffers; fills dx and dw when non-null. */
-function convBackwardJs(backend: Backend, G: ConvGeometry, xs: FloatArray, ws: FloatArray, gd: FloatArray, dx: FloatArray | null, dw: FloatArray | null): void {
+export function convBackwardJs(backend: Backend, G: ConvGeometry, xs: FloatArray, ws: FloatArray, gd: FloatArray, dx: FloatArray | null, dw: FloatArray | null): void {
   const { n, o, kh, kw, groups, oh, ow } = G;
   const cg = G.c / groups;
   const og = o / groups;

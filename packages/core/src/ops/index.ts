@@ -13,6 +13,8 @@ export { tril, triu } from './triangular.js';
 export { floor, ceil, round, trunc, sign } from './rounding.js';
 export { gather, scatterAdd, indexSelect, oneHot, maskedFill } from './indexing.js';
 export { conv1d, conv2d, type Conv1dOptions, type Conv2dOptions, type Pair } from './conv.js';
+export { convTranspose1d, convTranspose2d, type ConvTranspose1dOptions, type ConvTranspose2dOptions } from './conv-transpose.js';
 export { conv2dMaxPool } from './conv-pool.js';
+export { interpolate, type InterpolateMode, type InterpolateOptions } from './interpolate.js';
 export { maxPool1d, maxPool2d, avgPool1d, avgPool2d, type Pool1dOptions, type Pool2dOptions } from './pool.js';
 export { cast } from './cast.js';

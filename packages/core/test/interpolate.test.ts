@@ -1,0 +1,105 @@
+/** interpolate: PyTorch's nearest / linear / bilinear index rules by hand, gradients by hand and by float64 gradcheck. */
+import { describe, expect, it } from 'vitest';
+import { interpolate, tensor, type Tensor } from '@tensorkit/core';
+import { expectClose, expectGrad, f64, rnd } from './helpers.js';
+
+const X = () => tensor([[[[1, 2], [3, 4]]]]);
+const plane = (t: Tensor) => t.select(0, 0).select(0, 0);
+
+describe('interpolate nearest (src = min(floor(dst·scale), in − 1))', () => {
+  it('2× upsampling repeats each pixel; size or scaleFactor, one number or a pair', () => {
+    const up = [[1, 1, 2, 2], [1, 1, 2, 2], [3, 3, 4, 4], [3, 3, 4, 4]];
+    expectClose(plane(interpolate(X(), { scaleFactor: 2 })), up);
+    expectClose(plane(interpolate(X(), { size: 4, mode: 'nearest' })), up);
+    expectClose(plane(interpolate(X(), { size: [4, 4] })), up);
+    expectClose(plane(interpolate(X(), { scaleFactor: [1, 2] })), [[1, 1, 2, 2], [3, 3, 4, 4]]);
+  });
+
+  it('non-integer ratios: 2 → 3 reads [0, 0, 1]; 4 → 2 keeps every other sample; 3-D input', () => {
+    expectClose(plane(interpolate(X(), { size: [3, 3] })), [[1, 1, 2], [1, 1, 2], [3, 3, 4]]);
+    expectClose(interpolate(tensor([[[1, 2, 3, 4]]]), { size: 2 }), [[[1, 3]]]);
+    // scaleFactor 1.5 on 5 samples: 7 outputs reading floor(dst/1.5) = 0,0,1,2,2,3,4
+    expectClose(interpolate(tensor([[[10, 11, 12, 13, 14]]]), { scaleFactor: 1.5 }), [[[10, 10, 11, 12, 12, 13, 14]]]);
+  });
+
+  it('gradient: each input pixel collects the output gradient of every pixel that copied it', () => {
+    const x = f64([[[[1, 2], [3, 4]]]]);
+    interpolate(x, { size: [3, 3] }).sum().backward();
+    expectClose(x.grad!, [[[[4, 2], [2, 1]]]]); // rows and columns read [0, 0, 1]
+  });
+});
+
+describe('interpolate bilinear / linear', () => {
+  it('alignCorners false: half-pixel centres, clamped at the borders', () => {
+    // per axis 2 → 4: src = max((dst + 0.5)/2 − 0.5, 0) = 0, 0.25, 0.75, 1.25 (→ clamped to index 1)
+    expectClose(plane(interpolate(X(), { scaleFactor: 2, mode: 'bilinear' })), [
+      [1, 1.25, 1.75, 2],
+      [1.5, 1.75, 2.25, 2.5],
+      [2.5, 2.75, 3.25, 3.5],
+      [3, 3.25, 3.75, 4],
+    ]);
+    // 3 → 5: scale 0.6, src = 0 (clamped), 0.4, 1.0, 1.6, 2.2 (→ index 2)
+    expectClose(interpolate(tensor([[[0, 10, 20]]]), { size: 5, mode: 'linear' }), [[[0, 4, 10, 16, 20]]]);
+  });
+
+  it('alignCorners true: corners map onto corners, scale (in − 1)/(out − 1)', () => {
+    // out[r][c] = 1 + c/3 + 2r/3
+    const want = [0, 1, 2, 3].map((r) => [0, 1, 2, 3].map((c) => 1 + c / 3 + (2 * r) / 3));
+    expectClose(plane(interpolate(X(), { size: [4, 4], mode: 'bilinear', alignCorners: true })), want);
+    expectClose(interpolate(tensor([[[0, 10, 20]]]), { size: 5, mode: 'linear', alignCorners: true }), [[[0, 5, 10, 15, 20]]]);
+    expectClose(interpolate(tensor([[[0, 10, 20]]]), { size: 1, mode: 'linear', alignCorners: true }), [[[0]]]);
+  });
+
+  it('a given scaleFactor sets the scale (1/scaleFactor), not in/out', () => {
+    // 3 → floor(3·1.7) = 5; src = (dst + 0.5)/1.7 − 0.5: 0 (clamped), 0.38235…, 0.97059…, 1.55882…, 2.14706… (→ 2)
+    expectClose(interpolate(tensor([[[0, 10, 20]]], { dtype: 'float64' }), { scaleFactor: 1.7, mode: 'linear' }), [[[0, 3.8235294117647, 9.7058823529412, 15.588235294118, 20]]], 1e-10);
+  });
+
+  it('downsampling, batch and channels are independent planes', () => {
+    // 4 → 2, scale 2: src = 0.5, 2.5 → means of neighbouring pairs
+    const x = tensor([[[1, 3, 5, 7], [0, 0, 10, 10]], [[2, 2, 2, 2], [-1, 1, -1, 1]]]);
+    expectClose(interpolate(x, { size: 2, mode: 'linear' }), [[[2, 6], [0, 10]], [[2, 2], [0, 0]]]);
+  });
+
+  it('gradient by hand: 1-D 2 → 4 taps (1), (0.75, 0.25), (0.25, 0.75), (1)', () => {
+    const x = f64([[[5, 7]]]);
+    interpolate(x, { size: 4, mode: 'linear' }).mul(tensor([[[1, 10, 100, 1000]]], { dtype: 'float64' })).sum().backward();
+    expectClose(x.grad!, [[[1 + 7.5 + 25, 2.5 + 75 + 1000]]]);
+  });
+});
+
+describe('interpolate gradients (float64 gradcheck)', () => {
+  it('nearest: up, down, non-integer, 3-D', () => {
+    expectGrad((x) => interpolate(x, { scaleFactor: 2 }), [rnd([2, 2, 2, 3], 1)]);
+    expectGrad((x) => interpolate(x, { size: [2, 3] }), [rnd([1, 2, 5, 4], 2)]);
+    expectGrad((x) => interpolate(x, { scaleFactor: 1.5 }), [rnd([2, 1, 5], 3)]);
+  });
+  it('bilinear and linear, alignCorners false and true, size and scaleFactor', () => {
+    expectGrad((x) => interpolate(x, { scaleFactor: 2, mode: 'bilinear' }), [rnd([1, 2, 3, 2], 4)]);
+    expectGrad((x) => interpolate(x, { size: [5, 2], mode: 'bilinear', alignCorners: true }), [rnd([2, 1, 3, 4], 5)]);
+    expectGrad((x) => interpolate(x, { scaleFactor: [0.6, 1.7], mode: 'bilinear' }), [rnd([1, 1, 5, 3], 6)]);
+    expectGrad((x) => interpolate(x, { size: 7, mode: 'linear' }), [rnd([2, 2, 3], 7)]);
+    expectGrad((x) => interpolate(x, { size: 2, mode: 'linear', alignCorners: true }), [rnd([1, 2, 5], 8)]);
+  });
+  it('strided (non-contiguous) inputs', () => {
+    expectGrad((x) => interpolate(x.transpose(2, 3), { size: [4, 5], mode: 'bilinear' }), [rnd([1, 2, 3, 2], 9)]);
+    expectGrad((x) => interpolate(x.permute(1, 2, 0), { scaleFactor: 2 }), [rnd([3, 1, 2], 10)]);
+    expectClose(plane(interpolate(X().transpose(2, 3), { scaleFactor: 2 })), [[1, 1, 3, 3], [1, 1, 3, 3], [2, 2, 4, 4], [2, 2, 4, 4]]);
+  });
+});
+
+describe('interpolate errors', () => {
+  it('names the op, the mode and the shape', () => {
+    expect(() => interpolate(X(), { mode: 'linear', size: 3 })).toThrow("interpolate: mode 'linear' needs a 3-D input [N,C,L], got shape [1,1,2,2]");
+    expect(() => interpolate(tensor([[[1, 2]]]), { mode: 'bilinear', size: 3 })).toThrow("interpolate: mode 'bilinear' needs a 4-D input [N,C,H,W], got shape [1,1,2]");
+    expect(() => interpolate(tensor([[1, 2]]), { size: 3 })).toThrow('interpolate: input must be 3-D [N,C,L] or 4-D [N,C,H,W], got shape [1,2]');
+    expect(() => interpolate(X(), { size: 3, scaleFactor: 2 })).toThrow('interpolate: give exactly one of size and scaleFactor');
+    expect(() => interpolate(X(), {})).toThrow('interpolate: give exactly one of size and scaleFactor');
+    expect(() => interpolate(X(), { size: 3, alignCorners: true })).toThrow("interpolate: alignCorners can only be set with the interpolating modes 'linear' and 'bilinear'");
+    expect(() => interpolate(X(), { size: [3] })).toThrow('interpolate: size must have 2 entries (one per spatial dimension), got [3]');
+    expect(() => interpolate(X(), { size: [0, 2] })).toThrow('interpolate: size must be positive integers, got [0,2]');
+    expect(() => interpolate(X(), { scaleFactor: 0.4 })).toThrow('interpolate: input and output sizes must be positive, got input [1,1,2,2] and output size [0,0]');
+    expect(() => interpolate(X(), { scaleFactor: -1 })).toThrow('interpolate: scaleFactor must be positive and finite, got -1');
+    expect(() => interpolate(tensor([[[1, 2]]], { dtype: 'int32' }), { size: 3 })).toThrow('interpolate: input must have a float dtype, got int32');
+  });
+});

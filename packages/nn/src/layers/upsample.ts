@@ -1,0 +1,37 @@
+/** Upsample: core's interpolate as a layer (PyTorch's nn.Upsample). */
+import { interpolate, type InterpolateMode, type Tensor } from '@tensorkit/core';
+import type { ModuleConfig, ModuleOptions } from '../config.js';
+import { Module } from '../module.js';
+
+export interface UpsampleConfig extends ModuleConfig {
+  type: 'Upsample';
+  /** Output spatial size (L, or [H, W] / one number for both). Give this or scaleFactor. */
+  size?: number | readonly number[] | null;
+  /** Multiplier per spatial axis (one number for all); output size = floor(input size · scaleFactor). */
+  scaleFactor?: number | readonly number[] | null;
+  /** 'nearest' (default), 'linear' (3-D input) or 'bilinear' (4-D input). */
+  mode?: InterpolateMode;
+  /** Linear modes only (default false: half-pixel centres). */
+  alignCorners?: boolean | null;
+}
+
+export class Upsample extends Module {
+  readonly config: Required<UpsampleConfig>;
+
+  constructor(opts: ModuleOptions<UpsampleConfig>) {
+    super();
+    const size = opts.size ?? null;
+    const scaleFactor = opts.scaleFactor ?? null;
+    if ((size === null) === (scaleFactor === null)) throw new Error(`Upsample: give exactly one of size and scaleFactor, got size ${JSON.stringify(size)} and scaleFactor ${JSON.stringify(scaleFactor)}`);
+    const mode = opts.mode ?? 'nearest';
+    if (mode !== 'nearest' && mode !== 'linear' && mode !== 'bilinear') throw new Error(`Upsample: mode must be 'nearest', 'linear' or 'bilinear', got '${String(mode)}'`);
+    if (opts.alignCorners && mode === 'nearest') throw new Error("Upsample: alignCorners can only be set with the interpolating modes 'linear' and 'bilinear'");
+    this.config = { type: 'Upsample', size, scaleFactor, mode, alignCorners: opts.alignCorners ?? null };
+  }
+
+  /** x [N, C, L] or [N, C, H, W] → the same with resized spatial dimensions. */
+  forward(x: Tensor): Tensor {
+    const c = this.config;
+    return interpolate(x, { size: c.size ?? undefined, scaleFactor: c.scaleFactor ?? undefined, mode: c.mode, alignCorners: c.alignCorners ?? false });
+  }
+}

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { Generator, randn, tensor } from '@tensorkit/core';
+import { buildModule } from '../src/config.js';
+import { ConvTranspose2d, Sequential, Upsample } from '../src/layers/index.js';
+import { expectClose } from '../../core/test/helpers.js';
+import { gradcheckModule } from './layers-helpers.js';
+
+const f64 = (shape: number[], seed: number) => randn(shape, { dtype: 'float64', generator: new Generator(seed), requiresGrad: true });
+
+describe('Upsample', () => {
+  it('nearest (default) and bilinear by hand', () => {
+    const x = tensor([[[[1, 2], [3, 4]]]]);
+    expectClose(new Upsample({ scaleFactor: 2 }).forward(x), [[[[1, 1, 2, 2], [1, 1, 2, 2], [3, 3, 4, 4], [3, 3, 4, 4]]]]);
+    expectClose(new Upsample({ size: [3, 3] }).forward(x), [[[[1, 1, 2], [1, 1, 2], [3, 3, 4]]]]);
+    expectClose(new Upsample({ scaleFactor: 2, mode: 'bilinear' }).forward(x).select(0, 0).select(0, 0).select(0, 1), [1.5, 1.75, 2.25, 2.5]);
+    expectClose(new Upsample({ size: 5, mode: 'linear', alignCorners: true }).forward(tensor([[[0, 10, 20]]])), [[[0, 5, 10, 15, 20]]]);
+  });
+
+  it('config: plain JSON, rebuilt by buildModule, no parameters', () => {
+    const m = new Upsample({ scaleFactor: [2, 3], mode: 'bilinear' });
+    expect(m.config).toEqual({ type: 'Upsample', size: null, scaleFactor: [2, 3], mode: 'bilinear', alignCorners: null });
+    expect(JSON.parse(JSON.stringify(m.config))).toEqual(m.config);
+    const copy = buildModule<Upsample>(m.config);
+    const x = randn([1, 2, 2, 3]);
+    expect(copy.forward(x).toArray()).toEqual(m.forward(x).toArray());
+    expect(m.parameters()).toEqual([]);
+    expect(Object.keys(m.stateDict())).toEqual([]);
+  });
+
+  it('gradcheck: nearest, bilinear, linear with alignCorners, and inside a decoder with a ConvTranspose2d', () => {
+    for (const [m, shape] of [
+      [new Upsample({ scaleFactor: 2 }), [1, 2, 2, 3]],
+      [new Upsample({ size: [3, 5], mode: 'bilinear' }), [2, 1, 2, 3]],
+      [new Upsample({ scaleFactor: 2.5, mode: 'linear', alignCorners: true }), [1, 2, 3]],
+      [new Sequential(new Upsample({ scaleFactor: 2, mode: 'bilinear' }), new ConvTranspose2d({ inChannels: 2, outChannels: 1, kernelSize: 3, padding: 1, generator: new Generator(1) })), [1, 2, 2, 2]],
+    ] as const) {
+      const r = gradcheckModule(m, [f64([...shape], 3)], (x) => m.forward(x));
+      expect(r.ok, r.message).toBe(true);
+    }
+  });
+
+  it('errors name the layer or op', () => {
+    expect(() => new Upsample({})).toThrow('Upsample: give exactly one of size and scaleFactor, got size null and scaleFactor null');
+    expect(() => new Upsample({ size: 4, scaleFactor: 2 })).toThrow('Upsample: give exactly one of size and scaleFactor');
+    expect(() => new Upsample({ size: 4, alignCorners: true })).toThrow("Upsample: alignCorners can only be set with the interpolating modes 'linear' and 'bilinear'");
+    expect(() => new Upsample({ size: 4, mode: 'linear' }).forward(randn([1, 1, 2, 2]))).toThrow("interpolate: mode 'linear' needs a 3-D input [N,C,L], got shape [1,1,2,2]");
+  });
+});
