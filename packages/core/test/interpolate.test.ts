@@ -22,6 +22,21 @@ describe('interpolate nearest (src = min(floor(dst·scale), in − 1))', () => {
     expectClose(interpolate(tensor([[[10, 11, 12, 13, 14]]]), { scaleFactor: 1.5 }), [[[10, 10, 11, 12, 12, 13, 14]]]);
   });
 
+  it("PyTorch's CPU nearest_idx: an unchanged size copies and a doubled size halves, whatever the scale factor; float32 index arithmetic", () => {
+    const x = tensor([[[10, 11, 12]]]);
+    // floor(3·1.1) = 3 outputs: a copy (floor(dst/1.1) would read 0, 0, 1)
+    expectClose(interpolate(x, { scaleFactor: 1.1 }), [[[10, 11, 12]]]);
+    // floor(3·2.1) = 6 outputs: dst >> 1 (floor(dst/2.1) would read 0, 0, 0, 1, 1, 2)
+    expectClose(interpolate(x, { scaleFactor: 2.1 }), [[[10, 10, 11, 11, 12, 12]]]);
+    const xg = f64([[[10, 11, 12]]]);
+    interpolate(xg, { scaleFactor: 2.1 }).sum().backward();
+    expectClose(xg.grad!, [[[2, 2, 2]]]); // the gradient takes the same taps
+    expectClose(plane(interpolate(X(), { scaleFactor: [1.2, 2.4] })), [[1, 1, 2, 2], [3, 3, 4, 4]]);
+    // 2 → 82: float32(2/82)·41 rounds below 1, so output 41 still reads sample 0 (42 zeros, then 40 ones)
+    const y = Array.from(interpolate(tensor([[[0, 1]]]), { size: 82 }).toTypedArray());
+    expect(y.indexOf(1)).toBe(42);
+  });
+
   it('gradient: each input pixel collects the output gradient of every pixel that copied it', () => {
     const x = f64([[[[1, 2], [3, 4]]]]);
     interpolate(x, { size: [3, 3] }).sum().backward();

@@ -4,7 +4,8 @@
  *
  * Index rules (PyTorch's): per axis, scale = 1/scaleFactor when a scale factor was given,
  * else in/out; with alignCorners, scale = (in − 1)/(out − 1) (0 when out = 1).
- *   nearest:  src = min(floor(dst·scale), in − 1)
+ *   nearest:  src = dst when out = in, floor(dst/2) when out = 2·in (whatever the scale factor),
+ *             else min(floor(dst·scale), in − 1) with scale and product rounded to float32
  *   linear:   src = alignCorners ? dst·scale : max((dst + 0.5)·scale − 0.5, 0)   (half-pixel centres)
  *             i0 = min(floor(src), in − 1), i1 = min(i0 + 1, in − 1), λ = src − i0,
  *             out = (1 − λ)·x[i0] + λ·x[i1]
@@ -35,9 +36,11 @@ interface Taps { i0: Int32Array; i1: Int32Array; l0: Float64Array; l1: Float64Ar
 function axisTaps(inSize: number, outSize: number, factor: number | null, mode: InterpolateMode, alignCorners: boolean): Taps {
   const t: Taps = { i0: new Int32Array(outSize), i1: new Int32Array(outSize), l0: new Float64Array(outSize), l1: new Float64Array(outSize) };
   if (mode === 'nearest') {
-    const scale = factor !== null ? 1 / factor : inSize / outSize;
+    // As PyTorch's CPU kernel (nearest_idx): equal sizes copy and a doubled size halves the
+    // index whatever the scale factor; otherwise the scale and dst·scale are float32 values.
+    const scale = Math.fround(factor !== null ? 1 / factor : inSize / outSize);
     for (let d = 0; d < outSize; d++) {
-      const s = Math.min(Math.floor(d * scale), inSize - 1);
+      const s = outSize === inSize ? d : outSize === 2 * inSize ? d >> 1 : Math.min(Math.floor(Math.fround(d * scale)), inSize - 1);
       t.i0[d] = s; t.i1[d] = s; t.l0[d] = 1; t.l1[d] = 0;
     }
     return t;
