@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Generator, randn, Tensor, tensor } from '@tensorkit/core';
 import {
-  decodeSafetensors, encodeSafetensors, fromBFloat16Bits, fromHalfBits, loadSafetensors, loadSafetensorsSync,
+  decodeCheckpoint, decodeSafetensors, encodeCheckpoint, encodeSafetensors, fromBFloat16Bits, fromHalfBits, loadSafetensors, loadSafetensorsSync,
   saveSafetensors, saveSafetensorsSync, toBFloat16Bits, toHalfBits,
 } from '../src/checkpoint/index.js';
 
@@ -164,6 +164,54 @@ describe('safetensors round trips', () => {
 
   it('rejects impossible storage conversions', () => {
     expect(() => encodeSafetensors({ f: tensors.flags }, { storeAs: { f: 'F16' } })).toThrow("tensor 'f' of dtype bool cannot be stored as F16");
+  });
+});
+
+describe('tensor and metadata names that are Object.prototype members', () => {
+  const names = ['__proto__', 'constructor', 'toString', 'hasOwnProperty'];
+  /** A record with own keys `names` (a computed key, unlike `__proto__:`, defines an own property). */
+  const record = <T>(value: (i: number) => T): Record<string, T> => Object.fromEntries(names.map((n, i) => [n, value(i)]));
+
+  it('round-trip as ordinary names, in tensors, stored dtypes and __metadata__', () => {
+    const tensors = { ...record((i) => tensor([i, -i])), plain: tensor([7]) };
+    expect(Object.keys(tensors)).toContain('__proto__');
+    const bytes = encodeSafetensors(tensors, { metadata: record((i) => `v${i}`), storeAs: { constructor: 'F16' as const, toString: 'F64' as const } });
+    const header = new TextDecoder().decode(bytes.subarray(8, 8 + Number(new DataView(bytes.buffer).getBigUint64(0, true))));
+    expect(header).toContain('"__metadata__":{"__proto__":"v0","constructor":"v1","hasOwnProperty":"v3","toString":"v2"}');
+    expect(header).toContain('"__proto__":{"dtype":"F32"');
+    const back = decodeSafetensors(bytes, 'names.safetensors');
+    expect(Object.keys(back.tensors).sort()).toEqual([...names, 'plain'].sort());
+    names.forEach((n, i) => expect(Object.getOwnPropertyDescriptor(back.tensors, n)?.value.toArray()).toEqual([i, -i]));
+    // The record itself is not corrupted: its prototype was not replaced by a tensor.
+    expect(Object.getPrototypeOf(back.tensors)).toBe(null);
+    expect(Object.getOwnPropertyDescriptor(back.storedDTypes, '__proto__')?.value).toBe('F32');
+    expect(back.storedDTypes.constructor).toBe('F16');
+    expect(back.storedDTypes.toString).toBe('F64');
+    expect(Object.entries(back.metadata).sort()).toEqual(names.map((n, i) => [n, `v${i}`]).sort());
+  });
+
+  it('a name absent from the file is absent from the result (no inherited members)', () => {
+    const back = decodeSafetensors(encodeSafetensors({ w: tensor([1]) }));
+    expect('constructor' in back.tensors || 'toString' in back.metadata || '__proto__' in back.storedDTypes).toBe(false);
+    // A per-tensor storeAs record does not lend 'constructor' to a tensor of that name.
+    expect(decodeSafetensors(encodeSafetensors({ constructor: tensor([1]) }, { storeAs: { w: 'F16' } })).storedDTypes.constructor).toBe('F32');
+  });
+
+  it('a training checkpoint keeps a model weight named __proto__ or constructor', () => {
+    const state = record((i) => tensor([i + 0.5]));
+    const model = { stateDict: () => state, loadStateDict: () => undefined };
+    const { tensors, metadata } = encodeCheckpoint({ model, epoch: 0, step: 0 });
+    const ckpt = decodeCheckpoint(decodeSafetensors(encodeSafetensors(tensors, { metadata })), 'ckpt.safetensors');
+    expect(Object.keys(ckpt.modelState).sort()).toEqual([...names].sort());
+    names.forEach((n, i) => expect(Object.getOwnPropertyDescriptor(ckpt.modelState, n)?.value.toArray()).toEqual([i + 0.5]));
+  });
+
+  it('decodes a hand-written file with a __proto__ tensor', () => {
+    const file = rawFile('{"__metadata__":{"__proto__":"m"},"__proto__":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}', [0, 0, 0x80, 0x3f]);
+    const { tensors, metadata } = decodeSafetensors(file);
+    expect(Object.keys(tensors)).toEqual(['__proto__']);
+    expect(Object.getOwnPropertyDescriptor(tensors, '__proto__')?.value.toArray()).toEqual([1]);
+    expect(Object.keys(metadata)).toEqual(['__proto__']);
   });
 });
 

@@ -17,14 +17,25 @@ export interface EncodeOptions {
 }
 
 export interface SafetensorsContents {
+  /**
+   * Tensors by name. This record and the two below have no prototype, so any name a file holds
+   * ('__proto__', 'constructor', 'toString', …) is an ordinary own key: read them with
+   * Object.entries / Object.hasOwn, not `in` on a plain object.
+   */
   tensors: Record<string, Tensor>;
   metadata: Record<string, string>;
   /** The stored element type of each tensor (F16/BF16 load as float32, integer types as int32). */
   storedDTypes: Record<string, SafetensorsDType>;
 }
 
+/** An empty record without a prototype ('__proto__' is then an ordinary key). */
+export function emptyRecord<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
+}
+
 function storedType(name: string, t: Tensor, storeAs: EncodeOptions['storeAs']): SafetensorsDType {
-  const requested = typeof storeAs === 'string' ? storeAs : storeAs?.[name];
+  // Object.hasOwn: a tensor named 'constructor' must not pick up Object.prototype.constructor.
+  const requested = typeof storeAs === 'string' ? storeAs : storeAs && Object.hasOwn(storeAs, name) ? storeAs[name] : undefined;
   if (requested === undefined) return DEFAULT_STORAGE[t.dtype];
   if (!isSafetensorsDType(requested)) throw new Error(`safetensors: unknown storeAs dtype '${String(requested)}' for tensor '${name}'`);
   // A global storeAs applies only where it makes sense (e.g. F16 leaves int tensors alone).
@@ -41,7 +52,7 @@ export function encodeSafetensors(tensors: Record<string, Tensor>, opts: EncodeO
   let offset = 0;
   const parts: string[] = [];
   if (opts.metadata !== undefined) {
-    const meta: Record<string, string> = {};
+    const meta = emptyRecord<string>();
     for (const k of Object.keys(opts.metadata).sort()) {
       const v = opts.metadata[k];
       if (typeof v !== 'string') throw new Error(`safetensors: metadata value for '${k}' must be a string, got ${typeof v}`);
@@ -74,8 +85,8 @@ export function encodeSafetensors(tensors: Record<string, Tensor>, opts: EncodeO
 export function decodeSafetensors(bytes: Uint8Array, source = '<buffer>'): SafetensorsContents {
   const { entries, metadata, dataStart } = parseHeader(bytes, source);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const tensors: Record<string, Tensor> = {};
-  const storedDTypes: Record<string, SafetensorsDType> = {};
+  const tensors = emptyRecord<Tensor>();
+  const storedDTypes = emptyRecord<SafetensorsDType>();
   for (const e of entries) {
     const info = DTYPE_INFO[e.dtype];
     const n = (e.end - e.begin) / info.size;

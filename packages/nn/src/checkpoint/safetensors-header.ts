@@ -52,7 +52,7 @@ export function parseHeader(bytes: Uint8Array, source: string): ParsedHeader {
 
   const dataStart = 8 + n;
   const dataLength = bytes.length - dataStart;
-  let metadata: Record<string, string> = {};
+  let metadata: Record<string, string> = Object.create(null) as Record<string, string>;
   const entries: HeaderEntry[] = [];
   for (const [name, raw] of Object.entries(json as Record<string, unknown>)) {
     if (name === '__metadata__') {
@@ -67,7 +67,8 @@ export function parseHeader(bytes: Uint8Array, source: string): ParsedHeader {
 
 function parseMetadata(raw: unknown, fail: (m: string) => never): Record<string, string> {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail('__metadata__ must be an object of strings');
-  const out: Record<string, string> = {};
+  // No prototype: keys such as '__proto__' or 'toString' are ordinary entries (a plain object drops '__proto__').
+  const out: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
     if (typeof v !== 'string') fail(`__metadata__ value for '${k}' must be a string, got ${typeof v}`);
     out[k] = v as string;

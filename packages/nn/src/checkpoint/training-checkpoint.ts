@@ -14,7 +14,7 @@ import type { SchedulerStateDict } from '../optim/lr-scheduler.js';
 import { canonicalJson, parseJson, stringifyJson } from './json-value.js';
 import { readFile } from 'node:fs/promises';
 import { writeFileAtomic } from './atomic-write.js';
-import { decodeSafetensors, encodeSafetensors, type SafetensorsContents } from './safetensors-codec.js';
+import { decodeSafetensors, emptyRecord, encodeSafetensors, type SafetensorsContents } from './safetensors-codec.js';
 import type { StateDictSource } from './state-dict-source.js';
 
 export const CHECKPOINT_FORMAT = 'tensorkit.checkpoint';
@@ -107,7 +107,8 @@ export function decodeCheckpoint(contents: SafetensorsContents, source = '<buffe
     throw new Error(`${what}: format version ${metadata.format_version} is not supported (this tensorkit reads up to ${CHECKPOINT_VERSION})`);
   }
   const field = (key: string): unknown => (metadata[key] === undefined ? undefined : parseJson(metadata[key], `${what}: metadata '${key}'`));
-  const modelState: Record<string, Tensor> = {};
+  // No prototype: a weight named 'model.__proto__' stays a key (a plain object would drop it).
+  const modelState = emptyRecord<Tensor>();
   const optimBuffers = new Map<number, Record<string, Float32Array | Float64Array>>();
   for (const [name, t] of Object.entries(tensors)) {
     if (name.startsWith(MODEL)) {
@@ -118,7 +119,7 @@ export function decodeCheckpoint(contents: SafetensorsContents, source = '<buffe
     if (!m) throw new Error(`${what}: unexpected tensor '${name}' (expected model.* or optim.<i>.*)`);
     if (t.dtype !== 'float32' && t.dtype !== 'float64') throw new Error(`${what}: optimizer buffer '${name}' must be float, got ${t.dtype}`);
     const i = Number(m[1]);
-    const bufs = optimBuffers.get(i) ?? {};
+    const bufs = optimBuffers.get(i) ?? emptyRecord<Float32Array | Float64Array>();
     bufs[m[2]] = t.storage as Float32Array | Float64Array;
     optimBuffers.set(i, bufs);
   }
@@ -134,8 +135,8 @@ export function decodeCheckpoint(contents: SafetensorsContents, source = '<buffe
     const state: Record<number, ParamState> = {};
     for (const [key, s] of Object.entries(rawOpt.state)) {
       const i = Number(key);
-      const bufs = optimBuffers.get(i) ?? {};
-      for (const b of s.buffers) if (!bufs[b]) throw new Error(`${what}: optimizer buffer 'optim.${i}.${b}' is missing`);
+      const bufs = optimBuffers.get(i) ?? emptyRecord<Float32Array | Float64Array>();
+      for (const b of s.buffers) if (!Object.hasOwn(bufs, b)) throw new Error(`${what}: optimizer buffer 'optim.${i}.${b}' is missing`);
       state[i] = { step: s.step, buffers: bufs };
       optimBuffers.delete(i);
     }

@@ -60,15 +60,29 @@ export abstract class ClosedFormScheduler implements LrScheduler {
     return { type: this.type, lastStep: this.lastStep, baseLrs: [...this.baseLrs] };
   }
 
+  /** Checks everything (step count, base lrs, the schedule at that step) before keeping any of it. */
   loadStateDict(sd: SchedulerStateDict): void {
-    if (sd.type !== this.type) throw new Error(`${this.type}.loadStateDict: state dict is for ${sd.type}`);
-    const baseLrs = sd.baseLrs as number[];
-    if (!Array.isArray(baseLrs) || baseLrs.length !== this.optimizer.paramGroups.length) {
-      throw new Error(`${this.type}.loadStateDict: expected ${this.optimizer.paramGroups.length} base lrs`);
+    const what = `${this.type}.loadStateDict`;
+    if (sd.type !== this.type) throw new Error(`${what}: state dict is for ${sd.type}`);
+    checkStepCount(what, 'lastStep', sd.lastStep);
+    const baseLrs = sd.baseLrs;
+    const n = this.optimizer.paramGroups.length;
+    if (!Array.isArray(baseLrs) || baseLrs.length !== n) {
+      throw new Error(`${what}: baseLrs must be an array of ${n} lr(s), one per parameter group, got ${JSON.stringify(baseLrs)}`);
     }
+    baseLrs.forEach((v: unknown, i) => {
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new Error(`${what}: baseLrs[${i}] must be a finite number ≥ 0, got ${String(v)}`);
+    });
+    const prev = { lastStep: this.lastStep, baseLrs: this.baseLrs };
     this.lastStep = sd.lastStep as number;
-    this.baseLrs = [...baseLrs];
-    this.apply();
+    this.baseLrs = [...(baseLrs as number[])];
+    try {
+      // A schedule may refuse the step (OneCycleLR past totalSteps) before it sets any lr.
+      this.apply();
+    } catch (e) {
+      Object.assign(this, prev);
+      throw new Error(`${what}: ${(e as Error).message}`);
+    }
   }
 
   /** Sets every group's lr for the current step. */
@@ -81,4 +95,14 @@ export abstract class ClosedFormScheduler implements LrScheduler {
 
 export function checkPositiveInt(op: string, name: string, v: number): void {
   if (!Number.isInteger(v) || v < 1) throw new Error(`${op}: ${name} must be a positive integer, got ${v}`);
+}
+
+/** A restored counter must be an integer ≥ 0. */
+export function checkStepCount(what: string, field: string, v: unknown): void {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new Error(`${what}: ${field} must be an integer ≥ 0, got ${describeValue(v)}`);
+}
+
+/** A restored value for an error message (NaN stays NaN, a string is quoted). */
+export function describeValue(v: unknown): string {
+  return typeof v === 'number' ? String(v) : (JSON.stringify(v) ?? String(v));
 }

@@ -157,6 +157,8 @@ export abstract class Optimizer<H extends BaseHyperparams = BaseHyperparams> {
       const n = this.paramGroups[gi].params.length;
       if (g.params.length !== n) throw new Error(`${what}: group ${gi} has ${g.params.length} parameters in the state dict but ${n} in the optimizer`);
     });
+    // Every group's hyperparameters are checked (keys, types, values) before anything changes.
+    const restoredHyper = sd.groups.map((g, gi) => this.checkRestoredHyperparams(what, g.hyperparams, gi));
     const params = this.params();
     const restored = new Map<Tensor, ParamState>();
     for (const [key, st] of Object.entries(sd.state)) {
@@ -172,11 +174,43 @@ export abstract class Optimizer<H extends BaseHyperparams = BaseHyperparams> {
     }
     this.state.clear();
     for (const [p, st] of restored) this.state.set(p, st);
-    sd.groups.forEach((g, gi) => {
-      const { params: _ignored, ...hyper } = JSON.parse(JSON.stringify(g.hyperparams)) as Record<string, unknown>;
-      Object.assign(this.paramGroups[gi], hyper);
-    });
+    restoredHyper.forEach((hyper, gi) => Object.assign(this.paramGroups[gi], hyper));
     this.stepCount = sd.step;
+  }
+
+  /**
+   * A saved group's hyperparameters, validated as the constructor validates them: only this
+   * optimizer's keys (so another optimizer type's group is refused), each of the type it has
+   * here, and values accepted by validateHyperparams. Errors name the optimizer, group and field.
+   */
+  private checkRestoredHyperparams(what: string, saved: unknown, gi: number): Record<string, unknown> {
+    if (typeof saved !== 'object' || saved === null || Array.isArray(saved)) throw new Error(`${what}: group ${gi}: hyperparams must be an object`);
+    // structuredClone, not JSON: a NaN or Infinity must reach the checks, not turn into null.
+    const { params: _ignored, ...hyper } = structuredClone(saved) as Record<string, unknown>;
+    const { params: _live, ...current } = this.paramGroups[gi] as ParamGroup<H> & Record<string, unknown>;
+    const unknown = Object.keys(hyper).filter((k) => !Object.hasOwn(current, k));
+    if (unknown.length) {
+      throw new Error(`${what}: group ${gi}: hyperparameter(s) ${unknown.map((k) => `'${k}'`).join(', ')} do not belong to ${this.type} (a state dict of another optimizer?)`);
+    }
+    // A key the saved group lacks (a state dict from before it existed) keeps this optimizer's value,
+    // as PyTorch fills in defaults for old state dicts.
+    for (const k of Object.keys(current)) if (!Object.hasOwn(hyper, k)) hyper[k] = structuredClone(current[k]);
+    for (const [k, v] of Object.entries(hyper)) {
+      const like = current[k];
+      const ok = Array.isArray(like)
+        ? Array.isArray(v) && v.length === like.length && v.every((x, i) => typeof x === typeof like[i])
+        : typeof v === typeof like;
+      if (!ok) throw new Error(`${what}: group ${gi}: ${k} must be ${describeJsonType(like)}, got ${JSON.stringify(v)}`);
+    }
+    if (!(Number.isFinite(hyper.initialLr) && (hyper.initialLr as number) >= 0)) {
+      throw new Error(`${what}: group ${gi}: initialLr must be a finite number ≥ 0, got ${String(hyper.initialLr)}`);
+    }
+    try {
+      this.validateHyperparams(hyper as unknown as H, gi);
+    } catch (e) {
+      throw new Error(`${what}: ${(e as Error).message}`);
+    }
+    return hyper;
   }
 
   /**
@@ -191,6 +225,10 @@ export abstract class Optimizer<H extends BaseHyperparams = BaseHyperparams> {
     }
     return b;
   }
+}
+
+function describeJsonType(like: unknown): string {
+  return Array.isArray(like) ? `an array of ${like.length} ${like.length ? typeof like[0] : ''}s` : `a ${typeof like}`;
 }
 
 function isGroupSpec(x: unknown): boolean {

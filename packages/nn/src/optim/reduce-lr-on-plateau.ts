@@ -3,7 +3,7 @@
  * for more than `patience` steps (PyTorch ReduceLROnPlateau, including its
  * relative/absolute thresholds and cooldown).
  */
-import type { LrScheduler, SchedulableOptimizer, SchedulerStateDict } from './lr-scheduler.js';
+import { checkStepCount, describeValue, type LrScheduler, type SchedulableOptimizer, type SchedulerStateDict } from './lr-scheduler.js';
 
 export interface ReduceLROnPlateauOptions {
   /** 'min' (default): lower is better, e.g. a loss; 'max' for accuracy. */
@@ -104,8 +104,14 @@ export class ReduceLROnPlateau implements LrScheduler {
     };
   }
 
+  /** Checks every field before keeping any of it. */
   loadStateDict(sd: SchedulerStateDict): void {
-    if (sd.type !== this.type) throw new Error(`ReduceLROnPlateau.loadStateDict: state dict is for ${sd.type}`);
+    const what = 'ReduceLROnPlateau.loadStateDict';
+    if (sd.type !== this.type) throw new Error(`${what}: state dict is for ${sd.type}`);
+    if (sd.best !== null && sd.best !== undefined && (typeof sd.best !== 'number' || Number.isNaN(sd.best))) {
+      throw new Error(`${what}: best must be a number or null (not yet set), got ${describeValue(sd.best)}`);
+    }
+    for (const field of ['numBadSteps', 'cooldownCounter', 'lastStep']) checkStepCount(what, field, sd[field]);
     this.best = typeof sd.best === 'number' ? sd.best : this.worst();
     this.numBadSteps = sd.numBadSteps as number;
     this.cooldownCounter = sd.cooldownCounter as number;
