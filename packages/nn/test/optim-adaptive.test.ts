@@ -8,28 +8,10 @@ import { loadCheckpoint, restoreCheckpoint, saveCheckpoint } from '../src/checkp
 import {
   Adagrad, CosineAnnealingLR, LinearLR, RMSprop, type ClosedFormScheduler, type Optimizer,
 } from '../src/optim/index.js';
+import { expectTrajectory, trajectory } from './optim-trajectory.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tk-optim-adaptive-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-const GRADS = [[0.5, 1], [-0.3, 0.2], [0.1, 0.1]];
-
-/** Runs `steps` updates of a 2-element parameter starting at [1, -2] and returns the parameter after each. */
-function trajectory(make: (p: Tensor) => Optimizer<any>, steps = 3, dtype: 'float32' | 'float64' = 'float64'): number[][] {
-  const p = tensor([1, -2], { dtype, requiresGrad: true });
-  const opt = make(p);
-  const out: number[][] = [];
-  for (let s = 0; s < steps; s++) {
-    p.grad = tensor(GRADS[s], { dtype });
-    opt.step();
-    out.push(Array.from(p.storage));
-  }
-  return out;
-}
-
-function expectTrajectory(got: number[][], expected: number[][], digits = 12): void {
-  expected.forEach((row, s) => row.forEach((v, i) => expect(got[s][i]).toBeCloseTo(v, digits)));
-}
 
 // Expected sequences below come from the update rules in the optimizers' doc comments, evaluated
 // step by step in float64 outside this code base; the first step of each is also worked by hand.

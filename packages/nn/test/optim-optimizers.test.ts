@@ -1,25 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { jsBackend, registerBackend, tensor, withBackend, type AdamUpdateArgs, type Tensor } from '@tensorkit/core';
-import { Adam, AdamW, SGD, type Optimizer } from '../src/optim/index.js';
-
-const GRADS = [[0.5, 1], [-0.3, 0.2], [0.1, 0.1]];
-
-/** Runs `steps` updates of a 2-element parameter starting at [1, -2] and returns the parameter after each. */
-function trajectory(make: (p: Tensor) => Optimizer<any>, steps = 3, dtype: 'float32' | 'float64' = 'float64'): number[][] {
-  const p = tensor([1, -2], { dtype, requiresGrad: true });
-  const opt = make(p);
-  const out: number[][] = [];
-  for (let s = 0; s < steps; s++) {
-    p.grad = tensor(GRADS[s], { dtype });
-    opt.step();
-    out.push(Array.from(p.storage));
-  }
-  return out;
-}
-
-function expectTrajectory(got: number[][], expected: number[][], digits = 12): void {
-  expected.forEach((row, s) => row.forEach((v, i) => expect(got[s][i]).toBeCloseTo(v, digits)));
-}
+import { Adam, AdamW, SGD } from '../src/optim/index.js';
+import { expectTrajectory, trajectory } from './optim-trajectory.js';
 
 describe('SGD', () => {
   it('momentum (hand-computed)', () => {
