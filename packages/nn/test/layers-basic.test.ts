@@ -1,19 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { Generator, randn, tensor } from '@tensorkit/core';
-import type { TensorModule } from '../src/module.js';
 import {
   AdaptiveAvgPool1d, AdaptiveAvgPool2d, AvgPool1d, AvgPool2d, Conv1d, Conv2d, Flatten, GELU, GlobalAvgPool, Identity, LeakyReLU, Linear,
   LogSoftmax, MaxPool1d, MaxPool2d, ReLU, Sequential, SiLU, Sigmoid, Softmax, Softplus, Tanh, adaptiveAvgPool1d, adaptiveAvgPool2d, linear,
 } from '../src/layers/index.js';
 import { expectClose, expectGrad } from '../../core/test/helpers.js';
-import { gradcheckModule } from './layers-helpers.js';
-
-const f64 = (shape: number[], seed: number) => randn(shape, { dtype: 'float64', generator: new Generator(seed), requiresGrad: true });
-
-function check(m: TensorModule, shape: number[], seed = 1): void {
-  const r = gradcheckModule(m, [f64(shape, seed)], (x) => m.forward(x));
-  expect(r.ok, r.message).toBe(true);
-}
+import { checkModuleGrad, f64 } from './layers-helpers.js';
 
 describe('Linear', () => {
   it('computes x·Wᵀ + b over the last dimension of any rank', () => {
@@ -24,8 +16,8 @@ describe('Linear', () => {
   });
 
   it('passes gradcheck (3-D input, with and without bias)', () => {
-    check(new Linear({ inFeatures: 3, outFeatures: 2, generator: new Generator(1) }), [2, 2, 3]);
-    check(new Linear({ inFeatures: 3, outFeatures: 2, bias: false, generator: new Generator(1) }), [4, 3]);
+    checkModuleGrad(new Linear({ inFeatures: 3, outFeatures: 2, generator: new Generator(1) }), [2, 2, 3]);
+    checkModuleGrad(new Linear({ inFeatures: 3, outFeatures: 2, bias: false, generator: new Generator(1) }), [4, 3]);
   });
 });
 
@@ -34,14 +26,14 @@ describe('Conv', () => {
     const conv = new Conv1d({ inChannels: 4, outChannels: 2, kernelSize: 3, padding: 'same', dilation: 2, groups: 2, generator: new Generator(2) });
     expect(conv.weight.shape).toEqual([2, 2, 3]);
     expect(conv.forward(randn([1, 4, 7])).shape).toEqual([1, 2, 7]);
-    check(conv, [2, 4, 6]);
+    checkModuleGrad(conv, [2, 4, 6]);
   });
 
   it('Conv2d: stride/padding shapes and gradcheck', () => {
     const conv = new Conv2d({ inChannels: 2, outChannels: 3, kernelSize: [3, 2], stride: 2, padding: [1, 0], generator: new Generator(3) });
     expect(conv.forward(randn([1, 2, 7, 6])).shape).toEqual([1, 3, 4, 3]);
-    check(conv, [1, 2, 5, 4]);
-    check(new Conv2d({ inChannels: 2, outChannels: 2, kernelSize: 2, padding: 'same', bias: false, generator: new Generator(4) }), [1, 2, 3, 3]);
+    checkModuleGrad(conv, [1, 2, 5, 4]);
+    checkModuleGrad(new Conv2d({ inChannels: 2, outChannels: 2, kernelSize: 2, padding: 'same', bias: false, generator: new Generator(4) }), [1, 2, 3, 3]);
   });
 
   it('rejects groups that do not divide the channels', () => {
@@ -68,10 +60,10 @@ describe('pooling', () => {
   });
 
   it('pool layers pass gradcheck', () => {
-    check(new MaxPool1d({ kernelSize: 2, stride: 1 }), [1, 2, 5]);
-    check(new MaxPool2d({ kernelSize: 2 }), [1, 1, 4, 4]);
-    check(new AvgPool1d({ kernelSize: 3, padding: 1, countIncludePad: false }), [1, 2, 5]);
-    check(new AvgPool2d({ kernelSize: [2, 3] }), [2, 1, 4, 6]);
+    checkModuleGrad(new MaxPool1d({ kernelSize: 2, stride: 1 }), [1, 2, 5]);
+    checkModuleGrad(new MaxPool2d({ kernelSize: 2 }), [1, 1, 4, 4]);
+    checkModuleGrad(new AvgPool1d({ kernelSize: 3, padding: 1, countIncludePad: false }), [1, 2, 5]);
+    checkModuleGrad(new AvgPool2d({ kernelSize: [2, 3] }), [2, 1, 4, 6]);
   });
 
   it('adaptive average pooling uses PyTorch windows [floor(i·L/o), ceil((i+1)·L/o))', () => {
@@ -80,8 +72,8 @@ describe('pooling', () => {
     expect(new AdaptiveAvgPool1d({ outputSize: 3 }).forward(x).toArray()).toEqual([[[1.5, 3, 4.5]]]);
     const y = new AdaptiveAvgPool2d({ outputSize: [1, 2] }).forward(tensor([[[[1, 2, 3, 4], [5, 6, 7, 8]]]]));
     expect(y.toArray()).toEqual([[[[3.5, 5.5]]]]);
-    check(new AdaptiveAvgPool1d({ outputSize: 3 }), [1, 2, 7]);
-    check(new AdaptiveAvgPool2d({ outputSize: [2, 3] }), [1, 2, 5, 4]);
+    checkModuleGrad(new AdaptiveAvgPool1d({ outputSize: 3 }), [1, 2, 7]);
+    checkModuleGrad(new AdaptiveAvgPool2d({ outputSize: [2, 3] }), [1, 2, 5, 4]);
   });
 
   it('GlobalAvgPool averages every spatial dimension', () => {
@@ -90,7 +82,7 @@ describe('pooling', () => {
     expect(y.shape).toEqual([2, 3]);
     expect(y.toTypedArray()[4]).toBeCloseTo(x.select(0, 1).select(0, 1).mean().item(), 5);
     expect(new GlobalAvgPool({ keepDim: true }).forward(x).shape).toEqual([2, 3, 1, 1]);
-    check(new GlobalAvgPool(), [2, 2, 3]);
+    checkModuleGrad(new GlobalAvgPool(), [2, 2, 3]);
   });
 
   it('adaptive and global average pooling refuse an empty spatial dimension instead of returning NaN', () => {
@@ -121,7 +113,7 @@ describe('activations and shape layers', () => {
 
   it('pass gradcheck, chained in a Sequential', () => {
     const seq = new Sequential(new Tanh(), new GELU(), new SiLU(), new Softplus({ beta: 2 }), new LeakyReLU(), new GELU({ approximate: 'tanh' }), new Sigmoid(), new LogSoftmax(), new Flatten());
-    check(seq, [2, 3, 2]);
+    checkModuleGrad(seq, [2, 3, 2]);
   });
 });
 
@@ -188,6 +180,6 @@ describe('layers by hand: convolution, pooling, activations, Sequential', () => 
   });
 
   it('ReLU, Softmax and Identity pass gradcheck inside a Sequential', () => {
-    check(new Sequential(new Linear({ inFeatures: 3, outFeatures: 4, generator: new Generator(11) }), new ReLU(), new Identity(), new Softmax({ dim: 0 })), [2, 3], 12);
+    checkModuleGrad(new Sequential(new Linear({ inFeatures: 3, outFeatures: 4, generator: new Generator(11) }), new ReLU(), new Identity(), new Softmax({ dim: 0 })), [2, 3], 12);
   });
 });

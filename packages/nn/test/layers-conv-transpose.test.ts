@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { Generator, randn, tensor } from '@tensorkit/core';
 import { buildModule } from '../src/config.js';
-import type { TensorModule } from '../src/module.js';
 import { Conv2d, ConvTranspose1d, ConvTranspose2d } from '../src/layers/index.js';
 import { expectClose } from '../../core/test/helpers.js';
-import { gradcheckModule } from './layers-helpers.js';
-
-const f64 = (shape: number[], seed: number) => randn(shape, { dtype: 'float64', generator: new Generator(seed), requiresGrad: true });
-
-function check(m: TensorModule, shape: number[], seed = 1): void {
-  const r = gradcheckModule(m, [f64(shape, seed)], (x) => m.forward(x));
-  expect(r.ok, r.message).toBe(true);
-}
+import { checkModuleGrad, f64, gradcheckModule } from './layers-helpers.js';
 
 describe('ConvTranspose2d', () => {
   it('by hand with loaded weights: stride 2 tiles x[i][j]·K, bias added everywhere', () => {
@@ -50,8 +42,8 @@ describe('ConvTranspose2d', () => {
   });
 
   it('gradcheck w.r.t. input, weight and bias (stride, padding, outputPadding, dilation, groups)', () => {
-    check(new ConvTranspose2d({ inChannels: 2, outChannels: 3, kernelSize: [3, 2], stride: 2, padding: 1, outputPadding: 1, generator: new Generator(1) }), [2, 2, 3, 2]);
-    check(new ConvTranspose2d({ inChannels: 4, outChannels: 2, kernelSize: 2, dilation: 2, outputPadding: [1, 0], groups: 2, generator: new Generator(2) }), [1, 4, 2, 3]);
+    checkModuleGrad(new ConvTranspose2d({ inChannels: 2, outChannels: 3, kernelSize: [3, 2], stride: 2, padding: 1, outputPadding: 1, generator: new Generator(1) }), [2, 2, 3, 2]);
+    checkModuleGrad(new ConvTranspose2d({ inChannels: 4, outChannels: 2, kernelSize: 2, dilation: 2, outputPadding: [1, 0], groups: 2, generator: new Generator(2) }), [1, 4, 2, 3]);
     const m = new ConvTranspose2d({ inChannels: 2, outChannels: 2, kernelSize: 2, stride: 2, bias: false, generator: new Generator(3) });
     const r = gradcheckModule(m, [f64([1, 2, 3, 2], 4)], (x) => m.forward(x.transpose(2, 3))); // strided input
     expect(r.ok, r.message).toBe(true);
@@ -87,8 +79,8 @@ describe('ConvTranspose1d', () => {
   });
 
   it('gradcheck w.r.t. input, weight and bias; buildModule round trip', () => {
-    check(new ConvTranspose1d({ inChannels: 2, outChannels: 4, kernelSize: 3, stride: 3, padding: 1, outputPadding: 2, groups: 2, generator: new Generator(8) }), [2, 2, 4]);
-    check(new ConvTranspose1d({ inChannels: 3, outChannels: 1, kernelSize: 2, dilation: 3, outputPadding: 1, bias: false, generator: new Generator(9) }), [1, 3, 3]);
+    checkModuleGrad(new ConvTranspose1d({ inChannels: 2, outChannels: 4, kernelSize: 3, stride: 3, padding: 1, outputPadding: 2, groups: 2, generator: new Generator(8) }), [2, 2, 4]);
+    checkModuleGrad(new ConvTranspose1d({ inChannels: 3, outChannels: 1, kernelSize: 2, dilation: 3, outputPadding: 1, bias: false, generator: new Generator(9) }), [1, 3, 3]);
     const m = new ConvTranspose1d({ inChannels: 2, outChannels: 2, kernelSize: 3 });
     expect(buildModule(m.config).config).toEqual(m.config);
   });

@@ -3,8 +3,9 @@
  * respect to its inputs AND parameters, and composed-op reference RNNs that
  * the fused recurrent ops are checked against.
  */
-import { concat, gradcheck, stack, Tensor, where, zeros, type GradcheckOptions, type GradcheckResult } from '@tensorkit/core';
-import { functionalCall, type Module } from '../src/module.js';
+import { expect } from 'vitest';
+import { concat, Generator, gradcheck, randn, stack, Tensor, where, zeros, type GradcheckOptions, type GradcheckResult } from '@tensorkit/core';
+import { functionalCall, type Module, type TensorModule } from '../src/module.js';
 import type { GRU } from '../src/layers/rnn/gru.js';
 import type { LSTM } from '../src/layers/rnn/lstm.js';
 
@@ -21,6 +22,17 @@ export function gradcheckModule(m: Module, inputs: Tensor[], run: (...xs: Tensor
     [...inputs, ...named.map(([, p]) => p)],
     opts,
   );
+}
+
+/** A random float64 input that requires grad, drawn from its own seed. */
+export function f64(shape: number[], seed: number): Tensor {
+  return randn(shape, { dtype: 'float64', generator: new Generator(seed), requiresGrad: true });
+}
+
+/** Gradchecks a tensor → tensor module on one random float64 input (its inputs and parameters). */
+export function checkModuleGrad(m: TensorModule, shape: number[], seed = 1): void {
+  const r = gradcheckModule(m, [f64(shape, seed)], (x) => m.forward(x));
+  expect(r.ok, r.message).toBe(true);
 }
 
 export function maxAbsDiff(a: Tensor, b: Tensor): number {

@@ -2,9 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Generator, manualSeed, ones, randn, tensor } from '@tensorkit/core';
 import { BatchNorm1d, BatchNorm2d, Dropout, GroupNorm, LayerNorm, dropout, groupNorm, layerNorm } from '../src/layers/index.js';
 import { expectClose, expectGrad } from '../../core/test/helpers.js';
-import { gradcheckModule, maxAbsDiff } from './layers-helpers.js';
-
-const f64 = (shape: number[], seed: number) => randn(shape, { dtype: 'float64', generator: new Generator(seed), requiresGrad: true });
+import { f64, gradcheckModule, maxAbsDiff } from './layers-helpers.js';
 
 describe('BatchNorm', () => {
   // Channel 0: [1, 2, 3, 6] → mean 3, biased var 3.5, unbiased 14/3. Channel 1: [0, 0, 4, 4] → mean 2, var 4, unbiased 16/3.

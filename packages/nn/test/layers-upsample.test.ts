@@ -3,9 +3,7 @@ import { Generator, randn, tensor } from '@tensorkit/core';
 import { buildModule } from '../src/config.js';
 import { ConvTranspose2d, Sequential, Upsample } from '../src/layers/index.js';
 import { expectClose } from '../../core/test/helpers.js';
-import { gradcheckModule } from './layers-helpers.js';
-
-const f64 = (shape: number[], seed: number) => randn(shape, { dtype: 'float64', generator: new Generator(seed), requiresGrad: true });
+import { f64, gradcheckModule } from './layers-helpers.js';
 
 describe('Upsample', () => {
   it('nearest (default) and bilinear by hand', () => {
