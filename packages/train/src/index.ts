@@ -7,3 +7,4 @@ export * from './early-stopping.js';
 export * from './cli.js';
 export * from './run-folder.js';
 export * from './charts/index.js';
+export * from './fit.js';

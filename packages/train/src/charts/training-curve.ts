@@ -42,3 +42,31 @@ export function lossAccuracyCurveSvg(history: readonly ClassifierEpoch[], lossTi
     },
   ]);
 }
+
+/** Keys of an epoch record that are bookkeeping, not curves. */
+const NOT_CURVES = new Set(['epoch', 'lr', 'samples_per_sec', 'epoch_seconds', 'elapsed_seconds', 'time']);
+
+/**
+ * Any run's curves from its history: a loss panel (`loss` and `val_loss`) and one panel per other
+ * metric, train (`name`) and validation (`val_name`) together, in the order they first appear;
+ * at most `maxPanels` panels. Missing and non-finite values are skipped.
+ */
+export function metricsCurveSvg(history: readonly Record<string, unknown>[], maxPanels = 4): string {
+  const [train, val] = PALETTE;
+  const names: string[] = ['loss'];
+  for (const h of history) {
+    for (const k of Object.keys(h)) {
+      const name = k.startsWith('val_') ? k.slice(4) : k;
+      if (!NOT_CURVES.has(name) && typeof h[k] === 'number' && !names.includes(name)) names.push(name);
+    }
+  }
+  const points = (key: string): [number, number][] =>
+    history.filter((h) => typeof h[key] === 'number').map((h) => [h.epoch as number, h[key] as number]);
+  return curvesSvg(names.slice(0, maxPanels).map((name) => ({
+    title: name,
+    series: [
+      { name: 'train', color: train, points: points(name) },
+      { name: 'validation', color: val, points: points(`val_${name}`) },
+    ].filter((s) => s.points.length > 0),
+  })));
+}
