@@ -8,7 +8,7 @@
  */
 import { basename, dirname, extname, join } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { Generator, getBackend, type Tensor } from '@tensorkit/core';
+import { Generator, type Tensor } from '@tensorkit/core';
 import { DataLoader, randomSplit, type LoaderCursor } from '@tensorkit/data';
 import { AdamW, crossEntropy, loadCheckpoint, OneCycleLR, restoreCheckpoint, saveCheckpoint, type Sequential } from '@tensorkit/nn';
 import { checkWritable, createProgress, EarlyStopping, formatDuration, lossAccuracyCurveSvg, RunFolder, UserError, type ClassifierEpochRecord } from '@tensorkit/train';
@@ -151,21 +151,9 @@ function splitData(all: DigitSet, o: RunOptions): { train: DigitSet; val: DigitS
   return { train: subset(base, trainIdx), val: subset(base, valIdx) };
 }
 
-/**
- * Waits for the backend's worker threads: the WebAssembly GEMM splits long
- * reductions across threads, so a step taken before the workers are up rounds
- * differently from one taken after, and a resumed run would drift from an
- * uninterrupted one.
- */
-async function backendReady(): Promise<void> {
-  const b = getBackend() as { ready?: () => Promise<void> };
-  if (typeof b.ready === 'function') await b.ready();
-}
-
 export async function train(opts: TrainOptions): Promise<TrainResult> {
   const log = opts.log ?? ((line: string) => process.stdout.write(line + '\n'));
   const t0 = performance.now();
-  await backendReady();
   let ckpt = null;
   let state: TrainState | null = null;
   if (opts.resume) {
