@@ -25,7 +25,8 @@ export interface ReduceLROnPlateauOptions {
 
 export class ReduceLROnPlateau implements LrScheduler {
   readonly type = 'ReduceLROnPlateau';
-  private readonly mode: 'min' | 'max';
+  /** Whether a lower ('min') or higher ('max') metric is better. */
+  readonly mode: 'min' | 'max';
   private readonly factor: number;
   private readonly patience: number;
   private readonly threshold: number;
