@@ -6,7 +6,8 @@
  * validation, the best epoch, early stopping, metrics.jsonl and a curve, and checkpoints that
  * resume bit for bit.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Generator, Tensor } from '@tensorkit/core';
 import type { DataLoader, LoaderCursor } from '@tensorkit/data';
 import {
@@ -137,6 +138,10 @@ function checkOptions<T, B>(o: FitOptions<T, B>): void {
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new Error(`fit: ${name} must be a positive integer, got ${String(v)}`);
   };
   posInt('epochs', o.epochs);
+  if (o.monitor !== undefined) {
+    if (typeof o.monitor.metric !== 'string' || o.monitor.metric === '') throw new Error(`fit: monitor.metric must be a key of the epoch record, got ${JSON.stringify(o.monitor.metric)}`);
+    if (o.monitor.mode !== 'min' && o.monitor.mode !== 'max') throw new Error(`fit: monitor.mode must be 'min' or 'max', got ${JSON.stringify(o.monitor.mode)}`);
+  }
   if (o.earlyStopping) {
     posInt('earlyStopping.patience', o.earlyStopping.patience);
     if (!((o.earlyStopping.minDelta ?? 0) >= 0)) throw new Error(`fit: earlyStopping.minDelta must be ≥ 0, got ${o.earlyStopping.minDelta}`);
@@ -151,8 +156,27 @@ function checkOptions<T, B>(o: FitOptions<T, B>): void {
   if (o.scheduler instanceof ReduceLROnPlateau && o.schedulerStep === 'batch') {
     throw new Error("fit: ReduceLROnPlateau steps on the monitored value once per epoch; use schedulerStep 'epoch'");
   }
+  if (o.scheduler instanceof ReduceLROnPlateau) {
+    // A plateau in the other direction would cut the lr while the monitored value improves.
+    const plateauMode = o.scheduler.mode;
+    const mode = o.monitor?.mode ?? 'min';
+    if (plateauMode !== mode) {
+      throw new Error(`fit: the ReduceLROnPlateau scheduler has mode '${plateauMode}' but monitor.mode is '${mode}'; it is stepped with the monitored value, so give it mode '${mode}'`);
+    }
+  }
   if (o.resume === true && !o.checkpoint) throw new Error('fit: resume: true needs checkpoint.path (or pass the checkpoint path as resume)');
   if (o.train.length === 0) throw new Error('fit: the training loader has no batches');
+  const own = new Set(o.model.parameters());
+  const foreign = o.optimizer.params().filter((p) => !own.has(p)).length;
+  if (foreign > 0) {
+    throw new Error(`fit: optimizer must update the model's parameters, but ${foreign} of its ${o.optimizer.params().length} are not in model.parameters() (they would be neither trained through the model nor checkpointed)`);
+  }
+}
+
+/** A value for an error message (a tensor is named, not dumped). */
+function describe(v: unknown): string {
+  if (v instanceof Object && 'shape' in v && 'dtype' in v) return `a tensor of shape [${String(v.shape)}]`;
+  return JSON.stringify(v) ?? String(v);
 }
 
 /** Numbers for the epoch line: 4 decimals, or exponent form for small values such as an lr. */
@@ -212,6 +236,8 @@ export async function fit<T, B>(opts: FitOptions<T, B>): Promise<FitResult> {
     if (opts.resume === true) log(`no checkpoint at ${ckptPath} yet; starting a new run`);
     loader.setState({ epoch: 0 });
   }
+  // Before the first epoch, not at its end: a checkpoint folder that cannot be made should fail at once.
+  if (ckptPath) mkdirSync(dirname(ckptPath), { recursive: true });
   const run = opts.runDir ? new RunFolder<FitEpochRecord>(opts.runDir) : null;
   if (run) {
     if (resumeFrom) run.rewrite(history);
@@ -236,6 +262,8 @@ export async function fit<T, B>(opts: FitOptions<T, B>): Promise<FitResult> {
   try {
     while (!stoppedEarly && history.length < opts.epochs) {
       if (opts.signal?.aborted) {
+        // Aborted before this epoch's first batch (even before the run's): the promised checkpoint still has to exist.
+        await save();
         interrupted = true;
         break;
       }
@@ -249,43 +277,56 @@ export async function fit<T, B>(opts: FitOptions<T, B>): Promise<FitResult> {
       let done = 0;
       let batch = start;
       model.train();
-      for await (const data of loader.iterate()) {
-        const info: FitBatchInfo = { epoch, batch: batch + 1, batches };
-        const out = await opts.step(data, info);
-        const where = `epoch ${epoch}, batch ${batch + 1}/${batches}`;
-        if (!out || typeof out.loss?.item !== 'function' || out.loss.size !== 1) throw new Error(`fit: step must return { loss } with a scalar loss tensor (${where})`);
-        const lossValue = out.loss.item();
-        if (!Number.isFinite(lossValue)) throw new Error(`fit: the loss is ${lossValue} at ${where}; stopped before updating the weights with it`);
-        optimizer.zeroGrad();
-        out.loss.backward();
-        if (opts.clipGradNorm !== undefined) {
-          const norm = clipGradNorm(optimizer.params(), opts.clipGradNorm);
-          if (!Number.isFinite(norm)) throw new Error(`fit: the gradient norm is ${norm} at ${where}; stopped before updating the weights with it`);
-        }
-        optimizer.step();
-        if (scheduler && schedulerStep === 'batch') scheduler.step();
-        const n = out.samples ?? itemsIn(batch);
-        partial.samples += n;
-        partial.lossSum += lossValue * n;
-        for (const [k, v] of Object.entries(out.metrics ?? {})) {
-          if (RESERVED.has(k) || k.startsWith('val_')) throw new Error(`fit: step metric '${k}' clashes with the record's own fields (${[...RESERVED].join(', ')}, val_*)`);
-          partial.metricSums[k] = (partial.metricSums[k] ?? 0) + v * n;
-          partial.metricSamples[k] = (partial.metricSamples[k] ?? 0) + n;
-        }
-        batch++;
-        done += itemsIn(batch - 1);
-        progress.update(done, { loss: partial.lossSum / partial.samples, lr: optimizer.paramGroups[0].lr });
-        // The last batch always goes on to the epoch's end: its state is the epoch-end checkpoint.
-        if (batch < batches && (opts.signal?.aborted || (everyBatches > 0 && batch % everyBatches === 0))) {
-          partial.seconds = secondsBefore + (performance.now() - tEpoch) / 1000;
-          await save();
-          if (opts.signal?.aborted) {
-            interrupted = true;
-            break;
+      try {
+        for await (const data of loader.iterate()) {
+          const info: FitBatchInfo = { epoch, batch: batch + 1, batches };
+          const out = await opts.step(data, info);
+          const where = `epoch ${epoch}, batch ${batch + 1}/${batches}`;
+          if (!out || typeof out.loss?.item !== 'function' || out.loss.size !== 1) throw new Error(`fit: step must return { loss } with a scalar loss tensor (${where})`);
+          if (!out.loss.requiresGrad) {
+            throw new Error(`fit: step's loss does not require grad at ${where}: no model parameter requires grad, or the loss was computed under noGrad or detached`);
+          }
+          if (out.samples !== undefined && !(typeof out.samples === 'number' && out.samples > 0 && Number.isFinite(out.samples))) {
+            throw new Error(`fit: step's samples must be a positive number, got ${String(out.samples)} at ${where}`);
+          }
+          for (const [k, v] of Object.entries(out.metrics ?? {})) {
+            if (RESERVED.has(k) || k.startsWith('val_')) throw new Error(`fit: step metric '${k}' clashes with the record's own fields (${[...RESERVED].join(', ')}, val_*)`);
+            if (typeof v !== 'number') throw new Error(`fit: step metrics must be numbers (call .item() on a tensor), got ${k}: ${describe(v)} at ${where}`);
+          }
+          const lossValue = out.loss.item();
+          if (!Number.isFinite(lossValue)) throw new Error(`fit: the loss is ${lossValue} at ${where}; stopped before updating the weights with it`);
+          optimizer.zeroGrad();
+          out.loss.backward();
+          if (opts.clipGradNorm !== undefined) {
+            const norm = clipGradNorm(optimizer.params(), opts.clipGradNorm);
+            if (!Number.isFinite(norm)) throw new Error(`fit: the gradient norm is ${norm} at ${where}; stopped before updating the weights with it`);
+          }
+          optimizer.step();
+          if (scheduler && schedulerStep === 'batch') scheduler.step();
+          const n = out.samples ?? itemsIn(batch);
+          partial.samples += n;
+          partial.lossSum += lossValue * n;
+          for (const [k, v] of Object.entries(out.metrics ?? {})) {
+            partial.metricSums[k] = (partial.metricSums[k] ?? 0) + v * n;
+            partial.metricSamples[k] = (partial.metricSamples[k] ?? 0) + n;
+          }
+          batch++;
+          done += itemsIn(batch - 1);
+          progress.update(done, { loss: partial.lossSum / partial.samples, lr: optimizer.paramGroups[0].lr });
+          // The last batch always goes on to the epoch's end: its state is the epoch-end checkpoint.
+          if (batch < batches && (opts.signal?.aborted || (everyBatches > 0 && batch % everyBatches === 0))) {
+            partial.seconds = secondsBefore + (performance.now() - tEpoch) / 1000;
+            await save();
+            if (opts.signal?.aborted) {
+              interrupted = true;
+              break;
+            }
           }
         }
+      } finally {
+        // Also when step throws: a live bar's timer would keep the process alive, with the cursor hidden.
+        progress.stop();
       }
-      progress.stop();
       if (interrupted) break;
 
       const trainSeconds = secondsBefore + (performance.now() - tEpoch) / 1000;
@@ -295,7 +336,8 @@ export async function fit<T, B>(opts: FitOptions<T, B>): Promise<FitResult> {
         model.eval();
         try {
           val = await opts.validate();
-          for (const [k, v] of Object.entries(val)) if (typeof v !== 'number') throw new Error(`fit: validate must return numbers, got ${k}: ${JSON.stringify(v)}`);
+          if (typeof val !== 'object' || val === null || Array.isArray(val)) throw new Error(`fit: validate must return an object of numbers, got ${describe(val)}`);
+          for (const [k, v] of Object.entries(val)) if (typeof v !== 'number') throw new Error(`fit: validate must return numbers, got ${k}: ${describe(v)}`);
         } finally {
           model.train();
         }
@@ -313,7 +355,8 @@ export async function fit<T, B>(opts: FitOptions<T, B>): Promise<FitResult> {
       } as FitEpochRecord;
       const score = record[monitor.metric];
       if (typeof score !== 'number') {
-        throw new Error(`fit: monitor.metric '${monitor.metric}' is not in the epoch record (it has ${Object.keys(record).join(', ')})`);
+        const which = opts.monitor ? 'monitor.metric' : 'the default monitor';
+        throw new Error(`fit: ${which} '${monitor.metric}' is not in the epoch record (it has ${Object.keys(record).join(', ')}); pass monitor: { metric, mode } naming one of them`);
       }
       history.push(record);
       partial = emptySums();
@@ -332,7 +375,10 @@ export async function fit<T, B>(opts: FitOptions<T, B>): Promise<FitResult> {
       const values = Object.entries(record).filter(([k]) => k !== 'epoch' && k !== 'lr' && !k.endsWith('_sec') && !k.endsWith('_seconds'));
       log(`epoch ${epoch}/${opts.epochs}  ${values.map(([k, v]) => `${k} ${fmt(v)}`).join('  ')}  lr ${fmt(lr)}  `
         + `${record.samples_per_sec.toFixed(0)} samples/s  ${formatDuration(record.epoch_seconds)}${improved ? '  (best)' : ''}`);
-      if (stoppedEarly) log(`stopped early: no improvement of ${monitor.metric} for ${early.patience} epochs; best ${fmt(early.best)} at epoch ${early.bestEpoch}`);
+      if (stoppedEarly) {
+        const best = early.bestEpoch > 0 ? `best ${fmt(early.best)} at epoch ${early.bestEpoch}` : 'no finite value yet';
+        log(`stopped early: no improvement of ${monitor.metric} for ${early.patience} epochs; ${best}`);
+      }
     }
   } finally {
     for (const [m, training] of modes) m.training = training;

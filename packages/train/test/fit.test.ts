@@ -197,6 +197,47 @@ describe('fit', () => {
     expect(written.at(-1)).toMatch(/^epoch 1\/1 64\/64 samples .* loss \d\.\d{4} {2}lr /);
   });
 
+  it('creates the checkpoint folder before training, as runDir does', async () => {
+    const checkpoint = join(tmp('fresh'), 'deep', 'ckpt.safetensors');
+    const result = await fit(options(makeRun(), { epochs: 1, checkpoint: { path: checkpoint } }));
+    expect(result.checkpoint).toBe(checkpoint);
+    expect(existsSync(checkpoint)).toBe(true);
+  });
+
+  it('stops the progress bar when step throws (a live bar would keep the process alive with the cursor hidden)', async () => {
+    const written: string[] = [];
+    const stream = { isTTY: true, columns: 100, write: (t: string) => written.push(t) > 0 };
+    const o = options(makeRun(), { epochs: 1, progress: stream });
+    await expect(fit({ ...o, step: () => { throw new Error('killed'); } })).rejects.toThrow('killed');
+    expect(written.join('')).toContain('\x1B[?25h'); // cli-progress shows the cursor again on stop()
+  });
+
+  it('refuses, naming fit and the option, what would otherwise train silently wrong', async () => {
+    const run = makeRun();
+    const o = options(run, { epochs: 1 });
+    const at = 'at epoch 1, batch 1/8';
+    await expect(fit({ ...o, step: (b) => ({ loss: noGrad(() => crossEntropy(run.model.forward(b.x), b.y)) }) }))
+      .rejects.toThrow(`fit: step's loss does not require grad ${at}`);
+    await expect(fit({ ...o, step: (b) => { const loss = crossEntropy(run.model.forward(b.x), b.y); return { loss, metrics: { acc: loss as unknown as number } }; } }))
+      .rejects.toThrow(`fit: step metrics must be numbers (call .item() on a tensor), got acc: a tensor of shape [] ${at}`);
+    await expect(fit({ ...o, step: (b, info) => ({ ...(o.step(b, info) as { loss: Tensor }), samples: 0 }) }))
+      .rejects.toThrow(`fit: step's samples must be a positive number, got 0 ${at}`);
+    expect(run.optimizer.stepCount).toBe(0); // all refused before the first update
+    await expect(fit({ ...o, validate: (() => undefined) as unknown as () => Record<string, number> })).rejects.toThrow('fit: validate must return an object of numbers, got undefined');
+    // val_accuracy is monitored in mode 'max'; a default ('min') plateau would cut the lr while it improves.
+    await expect(fit({ ...o, scheduler: new ReduceLROnPlateau(run.optimizer) })).rejects.toThrow("fit: the ReduceLROnPlateau scheduler has mode 'min' but monitor.mode is 'max'");
+    await expect(fit({ ...o, scheduler: undefined, optimizer: new SGD(makeRun().model.parameters(), { lr: 0.1 }) }))
+      .rejects.toThrow("fit: optimizer must update the model's parameters, but 4 of its 4 are not in model.parameters()");
+    await expect(fit({ ...o, monitor: { metric: 'val_accuracy', mode: 'maximize' as 'max' } })).rejects.toThrow(`fit: monitor.mode must be 'min' or 'max', got "maximize"`);
+  });
+
+  it('says there was no finite value when it stops early on a monitor that was never finite', async () => {
+    const logged: string[] = [];
+    const result = await fit(options(makeRun(), { epochs: 3, validate: () => ({ accuracy: NaN }), earlyStopping: { patience: 1 }, log: (l) => logged.push(l) }));
+    expect([result.stoppedEarly, result.bestEpoch, result.history.length]).toEqual([true, null, 1]);
+    expect(logged.at(-1)).toBe('stopped early: no improvement of val_accuracy for 1 epochs; no finite value yet');
+  });
+
   describe('resume', () => {
     const EPOCHS = 3;
     /** The uninterrupted run everything is compared with. */
@@ -279,6 +320,18 @@ describe('fit', () => {
       // A finished run resumed again has nothing left to do and returns its history.
       const again = await fit(options(makeRun(5, 5), { epochs: EPOCHS, checkpoint: { path: checkpoint }, resume: true }));
       expect(untimed(again.history)).toEqual(untimed(result.history));
+    });
+
+    it('with a signal aborted before the first batch, still writes the checkpoint it reports, and resumes from it', async () => {
+      const checkpoint = join(tmp('aborted'), 'ckpt.safetensors');
+      const first = await fit(options(makeRun(), { epochs: EPOCHS, checkpoint: { path: checkpoint }, signal: AbortSignal.abort() }));
+      expect([first.interrupted, first.history.length, first.checkpoint]).toEqual([true, 0, checkpoint]);
+      expect(existsSync(checkpoint)).toBe(true);
+      const ref = await reference;
+      const run = makeRun(99, 99);
+      const again = await fit(options(run, { epochs: EPOCHS, checkpoint: { path: checkpoint }, resume: true }));
+      expect(untimed(again.history)).toEqual(untimed(ref.result.history));
+      expect(weights(run)).toEqual(weights(ref.run));
     });
 
     it('refuses a checkpoint of a run that monitored something else, and resume without a checkpoint path', async () => {
