@@ -284,8 +284,9 @@ describe('fit', () => {
       await resumeAndCompare(checkpoint, runDir);
     });
 
-    it('after a stop by the signal in the middle of an epoch', async () => {
-      const runDir = tmp('abort-mid');
+    /** A run whose signal is aborted during epoch 2's batch `batch`. */
+    async function stopBySignal(tag: string, batch: number) {
+      const runDir = tmp(tag);
       const checkpoint = join(runDir, 'ckpt.safetensors');
       const run = makeRun();
       const stop = new AbortController();
@@ -293,29 +294,23 @@ describe('fit', () => {
       const first = await fit({
         ...o,
         step: (b, info) => {
-          if (info.epoch === 2 && info.batch === 5) stop.abort();
+          if (info.epoch === 2 && info.batch === batch) stop.abort();
           return o.step(b, info);
         },
       });
-      expect([first.interrupted, first.history.length, run.optimizer.stepCount]).toEqual([true, 1, 8 + 5]);
+      return { first, steps: run.optimizer.stepCount, runDir, checkpoint };
+    }
+
+    it('after a stop by the signal in the middle of an epoch', async () => {
+      const { first, steps, runDir, checkpoint } = await stopBySignal('abort-mid', 5);
+      expect([first.interrupted, first.history.length, steps]).toEqual([true, 1, 8 + 5]);
       await resumeAndCompare(checkpoint, runDir);
     });
 
     it('after a stop at an epoch boundary', async () => {
-      const runDir = tmp('abort-epoch');
-      const checkpoint = join(runDir, 'ckpt.safetensors');
-      const run = makeRun();
-      const stop = new AbortController();
-      const o = options(run, { epochs: EPOCHS, runDir, checkpoint: { path: checkpoint }, signal: stop.signal });
       // Asked to stop during an epoch's last batch, fit() finishes that epoch (validation, record, checkpoint) first.
-      const first = await fit({
-        ...o,
-        step: (b, info) => {
-          if (info.epoch === 2 && info.batch === 8) stop.abort();
-          return o.step(b, info);
-        },
-      });
-      expect([first.interrupted, first.history.length, run.optimizer.stepCount]).toEqual([true, 2, 16]);
+      const { first, steps, runDir, checkpoint } = await stopBySignal('abort-epoch', 8);
+      expect([first.interrupted, first.history.length, steps]).toEqual([true, 2, 16]);
       const result = await resumeAndCompare(checkpoint, runDir);
       // A finished run resumed again has nothing left to do and returns its history.
       const again = await fit(options(makeRun(5, 5), { epochs: EPOCHS, checkpoint: { path: checkpoint }, resume: true }));
