@@ -16,7 +16,7 @@ import { jsBackend } from '../backend/js-backend.js';
 import type { FloatArray } from '../backend/backend.js';
 import { fmtShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { convBackwardJs, convForwardJs, type ConvGeometry, type Pair } from './conv.js';
+import { convBackwardJs, convForwardJs, pair, type ConvGeometry, type Pair } from './conv.js';
 import { squeeze, unsqueeze } from './view.js';
 
 export interface ConvTranspose2dOptions {
@@ -35,14 +35,6 @@ export interface ConvTranspose1dOptions {
   outputPadding?: number;
   dilation?: number;
   groups?: number;
-}
-
-function pair(op: string, name: string, v: Pair | undefined, dflt: number, min: number): [number, number] {
-  const p: [number, number] = v === undefined ? [dflt, dflt] : typeof v === 'number' ? [v, v] : [v[0], v[1]];
-  if (!p.every((x) => Number.isInteger(x) && x >= min)) {
-    throw new Error(`${op}: ${name} must be ${min === 0 ? 'non-negative' : 'positive'} integers, got ${JSON.stringify(v)}`);
-  }
-  return p;
 }
 
 /** The geometry of the convolution this transposed convolution is the adjoint of. */

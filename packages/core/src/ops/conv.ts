@@ -32,9 +32,12 @@ export interface Conv1dOptions {
   groups?: number;
 }
 
-function pair(op: string, name: string, v: Pair | undefined, dflt: number): [number, number] {
+/** A size option as [height, width]: integers ≥ min (0 unless stated). */
+export function pair(op: string, name: string, v: Pair | undefined, dflt: number, min = 0): [number, number] {
   const p: [number, number] = v === undefined ? [dflt, dflt] : typeof v === 'number' ? [v, v] : [v[0], v[1]];
-  if (!p.every((x) => Number.isInteger(x) && x >= 0)) throw new Error(`${op}: ${name} must be non-negative integers, got ${JSON.stringify(v)}`);
+  if (!p.every((x) => Number.isInteger(x) && x >= min)) {
+    throw new Error(`${op}: ${name} must be ${min === 0 ? 'non-negative' : 'positive'} integers, got ${JSON.stringify(v)}`);
+  }
   return p;
 }
 

@@ -1,9 +1,8 @@
 /** Transposed convolution layers over core's convTranspose1d/convTranspose2d (PyTorch's ConvTranspose1d/2d). */
 import { convTranspose1d, convTranspose2d, type Pair, type Tensor } from '@tensorkit/core';
-import type { InitOptions, ModuleConfig, ModuleOptions } from '../config.js';
-import { Module } from '../module.js';
-import { computeFans } from '../init.js';
-import { checkPositiveInt, defaultBias, defaultWeight, generatorOf, shapeStr } from './util.js';
+import type { ModuleConfig, ModuleOptions } from '../config.js';
+import { checkGroups, checkInput, ConvBase, pairOf } from './conv-base.js';
+import { checkPositiveInt } from './util.js';
 
 export interface ConvTranspose1dConfig extends ModuleConfig {
   type: 'ConvTranspose1d';
@@ -37,40 +36,10 @@ export interface ConvTranspose2dConfig extends ModuleConfig {
   bias?: boolean;
 }
 
-function pairOf(v: Pair): [number, number] {
-  return typeof v === 'number' ? [v, v] : [v[0], v[1]];
-}
+// The weight is [in, out/groups, ...kernel] (PyTorch's layout), so ConvBase's init takes its fan_in from
+// (out/groups)·kernel, as PyTorch's does for transposed convolutions.
 
-/** Shared parameter handling: weight [in, out/groups, ...kernel] (PyTorch's layout) and optional bias [out]. */
-abstract class ConvTransposeBase extends Module {
-  protected initParams(layer: string, inC: number, outC: number, groups: number, kernel: number[], bias: boolean, opts: InitOptions): void {
-    checkPositiveInt(layer, 'groups', groups);
-    if (inC % groups !== 0 || outC % groups !== 0) throw new Error(`${layer}: groups=${groups} must divide inChannels=${inC} and outChannels=${outC}`);
-    for (const k of kernel) checkPositiveInt(layer, 'kernelSize', k);
-    const g = generatorOf(opts);
-    const shape = [inC, outC / groups, ...kernel];
-    // As PyTorch: kaiming_uniform(a=√5) and the bias bound from the same fan_in, which for this
-    // layout is (out/groups)·kernel elements (dimension 1 of the weight), not in/groups.
-    this.registerParameter('weight', defaultWeight(shape, g));
-    this.registerParameter('bias', bias ? defaultBias(outC, computeFans(shape).fanIn, g) : null);
-  }
-
-  protected checkInput(layer: string, x: Tensor, rank: 3 | 4, inChannels: number): void {
-    if (x.rank !== rank || x.shape[1] !== inChannels) {
-      throw new Error(`${layer}: expected input ${rank === 3 ? '[N, C, L]' : '[N, C, H, W]'} with C = ${inChannels}, got ${shapeStr(x)}`);
-    }
-  }
-
-  get weight(): Tensor {
-    return this.param('weight');
-  }
-
-  get bias(): Tensor | null {
-    return this.optionalParam('bias');
-  }
-}
-
-export class ConvTranspose1d extends ConvTransposeBase {
+export class ConvTranspose1d extends ConvBase {
   readonly config: Required<ConvTranspose1dConfig>;
 
   constructor(opts: ModuleOptions<ConvTranspose1dConfig>) {
@@ -82,18 +51,19 @@ export class ConvTranspose1d extends ConvTransposeBase {
       type: 'ConvTranspose1d', inChannels: inC, outChannels: outC, kernelSize: k, stride: opts.stride ?? 1, padding: opts.padding ?? 0,
       outputPadding: opts.outputPadding ?? 0, dilation: opts.dilation ?? 1, groups: opts.groups ?? 1, bias: opts.bias ?? true,
     };
-    this.initParams('ConvTranspose1d', inC, outC, this.config.groups, [k], this.config.bias, opts);
+    checkGroups('ConvTranspose1d', inC, outC, this.config.groups);
+    this.initParams([inC, outC / this.config.groups, k], outC, this.config.bias, opts);
   }
 
   /** x [N, C, L] → [N, outChannels, (L−1)·stride − 2·padding + dilation·(k−1) + outputPadding + 1]. */
   forward(x: Tensor): Tensor {
     const c = this.config;
-    this.checkInput('ConvTranspose1d', x, 3, c.inChannels);
+    checkInput('ConvTranspose1d', x, c.inChannels);
     return convTranspose1d(x, this.weight, this.bias, { stride: c.stride, padding: c.padding, outputPadding: c.outputPadding, dilation: c.dilation, groups: c.groups });
   }
 }
 
-export class ConvTranspose2d extends ConvTransposeBase {
+export class ConvTranspose2d extends ConvBase {
   readonly config: Required<ConvTranspose2dConfig>;
 
   constructor(opts: ModuleOptions<ConvTranspose2dConfig>) {
@@ -104,13 +74,17 @@ export class ConvTranspose2d extends ConvTransposeBase {
       type: 'ConvTranspose2d', inChannels: inC, outChannels: outC, kernelSize: opts.kernelSize, stride: opts.stride ?? 1, padding: opts.padding ?? 0,
       outputPadding: opts.outputPadding ?? 0, dilation: opts.dilation ?? 1, groups: opts.groups ?? 1, bias: opts.bias ?? true,
     };
-    this.initParams('ConvTranspose2d', inC, outC, this.config.groups, pairOf(opts.kernelSize), this.config.bias, opts);
+    checkGroups('ConvTranspose2d', inC, outC, this.config.groups);
+    const [kh, kw] = pairOf(opts.kernelSize);
+    checkPositiveInt('ConvTranspose2d', 'kernelSize', kh);
+    checkPositiveInt('ConvTranspose2d', 'kernelSize', kw);
+    this.initParams([inC, outC / this.config.groups, kh, kw], outC, this.config.bias, opts);
   }
 
   /** x [N, C, H, W] → [N, outChannels, H', W'] with H' = (H−1)·stride − 2·padding + dilation·(kH−1) + outputPadding + 1. */
   forward(x: Tensor): Tensor {
     const c = this.config;
-    this.checkInput('ConvTranspose2d', x, 4, c.inChannels);
+    checkInput('ConvTranspose2d', x, c.inChannels);
     return convTranspose2d(x, this.weight, this.bias, { stride: c.stride, padding: c.padding, outputPadding: c.outputPadding, dilation: c.dilation, groups: c.groups });
   }
 }

@@ -1,9 +1,8 @@
 /** Convolution layers over core's im2col conv1d/conv2d (stride, padding incl. 'same', dilation, groups). */
 import { conv1d, conv2d, conv2dMaxPool, type Pair, type Pool2dOptions, type Tensor } from '@tensorkit/core';
-import type { InitOptions, ModuleConfig, ModuleOptions } from '../config.js';
-import { Module } from '../module.js';
-import { computeFans } from '../init.js';
-import { checkPositiveInt, defaultBias, defaultWeight, generatorOf, shapeStr } from './util.js';
+import type { ModuleConfig, ModuleOptions } from '../config.js';
+import { checkGroups, checkInput, ConvBase, pairOf } from './conv-base.js';
+import { checkPositiveInt } from './util.js';
 
 export interface Conv1dConfig extends ModuleConfig {
   type: 'Conv1d';
@@ -34,45 +33,6 @@ export interface Conv2dConfig extends ModuleConfig {
   bias?: boolean;
 }
 
-function checkGroups(layer: string, inC: number, outC: number, groups: number): void {
-  checkPositiveInt(layer, 'groups', groups);
-  if (inC % groups !== 0 || outC % groups !== 0) throw new Error(`${layer}: groups=${groups} must divide inChannels=${inC} and outChannels=${outC}`);
-}
-
-function pairOf(v: Pair): [number, number] {
-  return typeof v === 'number' ? [v, v] : [v[0], v[1]];
-}
-
-/**
- * The layer's own input check, so a wrong rank or channel count names the
- * layer and the shape the caller passed (core's conv1d reports it through
- * the [N, C, 1, L] view it hands to conv2d).
- */
-function checkInput(layer: 'Conv1d' | 'Conv2d', x: Tensor, inChannels: number): void {
-  const rank = layer === 'Conv1d' ? 3 : 4;
-  if (x.rank !== rank || x.shape[1] !== inChannels) {
-    throw new Error(`${layer}: expected input ${rank === 3 ? '[N, C, L]' : '[N, C, H, W]'} with C = ${inChannels}, got ${shapeStr(x)}`);
-  }
-}
-
-/** Shared parameter handling: weight [out, in/groups, ...kernel] and optional bias [out]. */
-abstract class ConvBase extends Module {
-  protected initParams(outC: number, inPerGroup: number, kernel: number[], bias: boolean, opts: InitOptions): void {
-    const g = generatorOf(opts);
-    const shape = [outC, inPerGroup, ...kernel];
-    this.registerParameter('weight', defaultWeight(shape, g));
-    this.registerParameter('bias', bias ? defaultBias(outC, computeFans(shape).fanIn, g) : null);
-  }
-
-  get weight(): Tensor {
-    return this.param('weight');
-  }
-
-  get bias(): Tensor | null {
-    return this.optionalParam('bias');
-  }
-}
-
 export class Conv1d extends ConvBase {
   readonly config: Required<Conv1dConfig>;
 
@@ -87,7 +47,7 @@ export class Conv1d extends ConvBase {
       type: 'Conv1d', inChannels: inC, outChannels: outC, kernelSize: k,
       stride: opts.stride ?? 1, padding: opts.padding ?? 0, dilation: opts.dilation ?? 1, groups, bias: opts.bias ?? true,
     };
-    this.initParams(outC, inC / groups, [k], this.config.bias, opts);
+    this.initParams([outC, inC / groups, k], outC, this.config.bias, opts);
   }
 
   /** x [N, C, L] → [N, outChannels, L']. */
@@ -114,7 +74,7 @@ export class Conv2d extends ConvBase {
       type: 'Conv2d', inChannels: inC, outChannels: outC, kernelSize: opts.kernelSize,
       stride: opts.stride ?? 1, padding: opts.padding ?? 0, dilation: opts.dilation ?? 1, groups, bias: opts.bias ?? true,
     };
-    this.initParams(outC, inC / groups, [kh, kw], this.config.bias, opts);
+    this.initParams([outC, inC / groups, kh, kw], outC, this.config.bias, opts);
   }
 
   /** x [N, C, H, W] → [N, outChannels, H', W']. */
