@@ -34,14 +34,11 @@ export class Adagrad extends Optimizer<AdagradHyperparams> {
     if (!(h.eps >= 0)) throw new Error(`Adagrad: group ${group}: eps must be ≥ 0, got ${h.eps}`);
   }
 
-  /** Refuses weight decay with row-sparse gradients before touching any parameter or state. */
-  override step(): void {
-    for (const group of this.paramGroups) {
-      if (group.weightDecay !== 0 && group.params.some((p) => p.sparseGrad && !p.grad)) {
-        throw new Error(`Adagrad: weightDecay (${group.weightDecay}) is not compatible with row-sparse gradients (as in PyTorch); set it to 0 for the embedding's group`);
-      }
+  /** Weight decay with a row-sparse gradient is refused, as in PyTorch. */
+  protected override checkSparse(_p: Tensor, _index: number, group: ParamGroup<AdagradHyperparams>): void {
+    if (group.weightDecay !== 0) {
+      throw new Error(`Adagrad: weightDecay (${group.weightDecay}) is not compatible with row-sparse gradients (as in PyTorch); set it to 0 for the embedding's group`);
     }
-    super.step();
   }
 
   /** The 'sum' buffer, filled with initialAccumulatorValue when created; advances t and returns clr. */

@@ -86,11 +86,14 @@ export abstract class Optimizer<H extends BaseHyperparams = BaseHyperparams> {
    */
   step(): void {
     const updates: (() => void)[] = [];
+    let index = -1;
     for (const group of this.paramGroups) {
       for (const p of group.params) {
+        index++;
         if (!p.grad && !p.sparseGrad) continue;
         const data = paramData(p);
         if (p.sparseGrad && !p.grad) {
+          this.checkSparse(p, index, group);
           const rowSize = p.sparseGrad.rowSize;
           if (p.rank < 1 || rowSize * p.shape[0] !== p.size) {
             throw new Error(`${this.type}: sparse gradient rows of ${rowSize} do not tile a parameter of shape [${p.shape}]`);
@@ -106,6 +109,12 @@ export abstract class Optimizer<H extends BaseHyperparams = BaseHyperparams> {
     this.stepCount++;
     for (const update of updates) update();
   }
+
+  /**
+   * Throws when this optimizer cannot take parameter `index`'s row-sparse gradient (with these
+   * hyperparameters); called while step() checks, before anything is updated. Default: accepted.
+   */
+  protected checkSparse(_p: Tensor, _index: number, _group: ParamGroup<H>): void {}
 
   /** The parameter's state, created empty on its first update. */
   private stateOf(p: Tensor): ParamState {

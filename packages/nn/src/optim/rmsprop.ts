@@ -37,17 +37,9 @@ export class RMSprop extends Optimizer<RmspropHyperparams> {
     if (!(h.momentum >= 0)) throw new Error(`RMSprop: group ${group}: momentum must be ≥ 0, got ${h.momentum}`);
   }
 
-  /**
-   * Refuses row-sparse gradients before touching any parameter or state. A sparse gradient
-   * beside a dense one (tied weights) is folded into it by Optimizer.step, so that is dense.
-   */
-  override step(): void {
-    this.params().forEach((p, i) => {
-      if (p.sparseGrad && !p.grad) {
-        throw new Error(`RMSprop: parameter ${i} (shape [${p.shape.join(', ')}]) has a row-sparse gradient, which RMSprop does not support (as in PyTorch); use SGD, Adam or Adagrad for it, or create the embedding with sparse: false`);
-      }
-    });
-    super.step();
+  /** Row-sparse-only gradients are refused, as in PyTorch (a sparse part beside a dense grad is folded into it). */
+  protected override checkSparse(p: Tensor, index: number): void {
+    throw new Error(`RMSprop: parameter ${index} (shape [${p.shape.join(', ')}]) has a row-sparse gradient, which RMSprop does not support (as in PyTorch); use SGD, Adam or Adagrad for it, or create the embedding with sparse: false`);
   }
 
   protected updateDense(p: FloatArray, g: FloatArray, group: ParamGroup<RmspropHyperparams>, st: ParamState): void {
@@ -76,6 +68,7 @@ export class RMSprop extends Optimizer<RmspropHyperparams> {
     }
   }
 
+  /** Never reached: checkSparse refuses row-sparse gradients first. */
   protected updateSparse(): void {
     throw new Error('RMSprop: row-sparse gradients are not supported');
   }
