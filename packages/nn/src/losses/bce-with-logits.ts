@@ -5,8 +5,9 @@
  * a composition: the composed form differentiates |x| and max(x, 0) at x = 0
  * to the wrong value, and zero logits are exactly where training starts.
  */
-import { record, Tensor, type TypedArray } from '@tensorkit/core';
+import { record, Tensor } from '@tensorkit/core';
 import { checkReduction, reduceLoss, type Reduction } from './reduction.js';
+import { broadcastValues, checkSameShape } from './pointwise.js';
 
 export interface BceWithLogitsOptions {
   /** Per-element rescaling, broadcast to the input (no gradient). */
@@ -17,16 +18,6 @@ export interface BceWithLogitsOptions {
 }
 
 const OP = 'bceWithLogits';
-
-function broadcastValues(name: string, t: Tensor | undefined, shape: readonly number[]): TypedArray | null {
-  if (t === undefined) return null;
-  if (!(t instanceof Tensor)) throw new Error(`${OP}: ${name} must be a Tensor`);
-  try {
-    return t.detach().expand(shape).contiguous().toTypedArray();
-  } catch {
-    throw new Error(`${OP}: ${name} of shape [${t.shape.join(', ')}] cannot broadcast to the input shape [${shape.join(', ')}]`);
-  }
-}
 
 function softplusNeg(x: number): number {
   return Math.log1p(Math.exp(-Math.abs(x))) + Math.max(-x, 0);
@@ -45,14 +36,12 @@ export function bceWithLogits(logits: Tensor, target: Tensor, opts: BceWithLogit
   const reduction = checkReduction(OP, opts.reduction);
   if (!(logits instanceof Tensor) || !(target instanceof Tensor)) throw new Error(`${OP}: logits and target must be Tensors`);
   if (logits.dtype !== 'float32' && logits.dtype !== 'float64') throw new Error(`${OP}: logits must be float32 or float64, got ${logits.dtype}`);
-  if (logits.rank !== target.rank || logits.shape.some((d, i) => d !== target.shape[i])) {
-    throw new Error(`${OP}: logits shape [${logits.shape.join(', ')}] and target shape [${target.shape.join(', ')}] must be equal`);
-  }
+  checkSameShape(OP, 'logits', logits, target);
   const shape = logits.shape;
   const x = logits.toTypedArray();
   const y = target.toTypedArray();
-  const w = broadcastValues('weight', opts.weight, shape);
-  const pw = broadcastValues('posWeight', opts.posWeight, shape);
+  const w = broadcastValues(OP, 'weight', opts.weight, shape);
+  const pw = broadcastValues(OP, 'posWeight', opts.posWeight, shape);
   const dtype = logits.dtype;
   const n = x.length;
   const out = dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);

@@ -7,7 +7,7 @@
  */
 import type { Tensor } from '@tensorkit/core';
 import { checkReduction, reduceLoss, type Reduction } from './reduction.js';
-import { broadcastWeight, checkPair, pointwiseLoss, type PointwiseKernel } from './pointwise.js';
+import { broadcastValues, checkPair, pointwiseLoss, type PointwiseKernel } from './pointwise.js';
 
 export interface BceLossOptions {
   /** Per-element rescaling, broadcast to the input (no gradient). */
@@ -39,6 +39,6 @@ export function bceLoss(input: Tensor, target: Tensor, opts: BceLossOptions = {}
   for (let i = 0; i < x.length; i++) {
     if (!(x[i] >= 0 && x[i] <= 1)) throw new Error(`${OP}: every input element must be a probability in [0, 1], got ${x[i]} (use bceWithLogits for logits)`);
   }
-  const weight = broadcastWeight(OP, opts.weight, input.shape);
+  const weight = broadcastValues(OP, 'weight', opts.weight, input.shape);
   return reduceLoss(pointwiseLoss(OP, input, target, BCE, weight), reduction);
 }

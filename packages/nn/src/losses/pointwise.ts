@@ -1,28 +1,36 @@
 /**
  * Shared machinery of the elementwise losses that compare an input with a target of the
- * same shape (l1Loss, smoothL1Loss, huberLoss, klDivLoss, bceLoss): the input checks, and
+ * same shape (mseLoss, bceWithLogits, l1Loss, smoothL1Loss, huberLoss, klDivLoss, bceLoss): the input checks, and
  * a fused op computing the loss and its exact piecewise derivatives per element (so kinks
  * such as |x - y| at x = y get PyTorch's subgradient, not whatever a composition gives).
  */
 import { record, Tensor, type DType, type TypedArray } from '@tensorkit/core';
 
-/** Checks both are Tensors, the input is floating point and the shapes are equal (no silent broadcasting). */
-export function checkPair(op: string, input: Tensor, target: Tensor): void {
-  if (!(input instanceof Tensor) || !(target instanceof Tensor)) throw new Error(`${op}: input and target must be Tensors`);
-  if (input.dtype !== 'float32' && input.dtype !== 'float64') throw new Error(`${op}: input must be float32 or float64, got ${input.dtype}`);
+/**
+ * Shapes must match exactly: silent broadcasting of [N] against [N, 1] is a classic bug.
+ * `name` is what the loss calls its first argument ('input', 'logits').
+ */
+export function checkSameShape(op: string, name: string, input: Tensor, target: Tensor): void {
   if (input.rank !== target.rank || input.shape.some((d, i) => d !== target.shape[i])) {
-    throw new Error(`${op}: input shape [${input.shape.join(', ')}] and target shape [${target.shape.join(', ')}] must be equal`);
+    throw new Error(`${op}: ${name} shape [${input.shape.join(', ')}] and target shape [${target.shape.join(', ')}] must be equal`);
   }
 }
 
-/** A per-element weight broadcast to `shape` (no gradient), or null. */
-export function broadcastWeight(op: string, weight: Tensor | undefined, shape: readonly number[]): TypedArray | null {
-  if (weight === undefined) return null;
-  if (!(weight instanceof Tensor)) throw new Error(`${op}: weight must be a Tensor`);
+/** Checks both are Tensors, the input is floating point and the shapes are equal. */
+export function checkPair(op: string, input: Tensor, target: Tensor): void {
+  if (!(input instanceof Tensor) || !(target instanceof Tensor)) throw new Error(`${op}: input and target must be Tensors`);
+  if (input.dtype !== 'float32' && input.dtype !== 'float64') throw new Error(`${op}: input must be float32 or float64, got ${input.dtype}`);
+  checkSameShape(op, 'input', input, target);
+}
+
+/** A per-element option (`weight`, `posWeight`) broadcast to `shape` (no gradient), or null. */
+export function broadcastValues(op: string, name: string, t: Tensor | undefined, shape: readonly number[]): TypedArray | null {
+  if (t === undefined) return null;
+  if (!(t instanceof Tensor)) throw new Error(`${op}: ${name} must be a Tensor`);
   try {
-    return weight.detach().expand(shape).contiguous().toTypedArray();
+    return t.detach().expand(shape).contiguous().toTypedArray();
   } catch {
-    throw new Error(`${op}: weight of shape [${weight.shape.join(', ')}] cannot broadcast to the input shape [${shape.join(', ')}]`);
+    throw new Error(`${op}: ${name} of shape [${t.shape.join(', ')}] cannot broadcast to the input shape [${shape.join(', ')}]`);
   }
 }
 
