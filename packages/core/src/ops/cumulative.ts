@@ -1,7 +1,7 @@
 /** Cumulative ops along one dimension: cumsum. */
 import { record } from '../autograd.js';
 import { allocate, isFloatDType, type DType } from '../dtype.js';
-import { normAxis, numel } from '../shape.js';
+import { normAxes, normAxis, numel } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { flip } from './combine.js';
 import { reshape } from './view.js';
@@ -12,9 +12,8 @@ import { reshape } from './view.js';
  */
 export function cumsum(x: Tensor, dim: number): Tensor {
   if (!(x instanceof Tensor)) throw new Error(`cumsum: expected a Tensor, got ${typeof x}`);
-  // A scalar accepts dim 0 or -1, as in PyTorch.
   if (x.rank === 0) {
-    if (dim !== 0 && dim !== -1) normAxis('cumsum', dim, 0); // the error names the scalar's true rank
+    normAxes('cumsum', dim, 0); // a scalar accepts dim 0 or -1; other dims are reported against rank 0
     return reshape(cumsum(reshape(x, [1]), 0), []);
   }
   const d = normAxis('cumsum', dim, x.rank);

@@ -4,7 +4,7 @@
  * gathered from the input by the sorted indices, so their gradient is gather's:
  * it scatters back to the source positions.
  */
-import { fmtShape, normAxis, numel } from '../shape.js';
+import { fmtShape, normAxes, normAxis, numel } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { gather } from './indexing.js';
 import { reshape, slice } from './view.js';
@@ -72,7 +72,7 @@ function checkInput(op: string, x: Tensor): void {
 /** Runs fn on a scalar viewed as [1] (dim 0 or -1 allowed, as in PyTorch), or on x itself. */
 function withScalarAsVector(op: string, x: Tensor, dim: number, fn: (v: Tensor, d: number) => SortResult): SortResult {
   if (x.rank > 0) return fn(x, normAxis(op, dim, x.rank));
-  if (dim !== 0 && dim !== -1) normAxis(op, dim, 0); // the error names the scalar's true rank
+  normAxes(op, dim, 0); // a scalar accepts dim 0 or -1; other dims are reported against rank 0
   const r = fn(reshape(x, [1]), 0);
   return { values: reshape(r.values, []), indices: reshape(r.indices, []) };
 }
@@ -90,7 +90,7 @@ export function sort(x: Tensor, dim = -1, opts: SortOptions = {}): SortResult {
 export function argsort(x: Tensor, dim = -1, opts: SortOptions = {}): Tensor {
   checkInput('argsort', x);
   if (x.rank === 0) {
-    if (dim !== 0 && dim !== -1) normAxis('argsort', dim, 0);
+    normAxes('argsort', dim, 0);
     return new Tensor(new Int32Array(1), [], 'int32');
   }
   return sortIndices(x, normAxis('argsort', dim, x.rank), opts.descending ?? false);
