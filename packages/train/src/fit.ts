@@ -8,7 +8,7 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Generator, Tensor } from '@tensorkit/core';
+import { isTensor, type Generator, type Tensor } from '@tensorkit/core';
 import type { DataLoader, LoaderCursor } from '@tensorkit/data';
 import {
   clipGradNorm, loadCheckpoint, ReduceLROnPlateau, restoreCheckpoint, saveCheckpoint, type LrScheduler, type Module, type Optimizer,
@@ -175,7 +175,7 @@ function checkOptions<T, B>(o: FitOptions<T, B>): void {
 
 /** A value for an error message (a tensor is named, not dumped). */
 function describe(v: unknown): string {
-  if (v instanceof Object && 'shape' in v && 'dtype' in v) return `a tensor of shape [${String(v.shape)}]`;
+  if (isTensor(v)) return `a tensor of shape [${v.shape}]`;
   return JSON.stringify(v) ?? String(v);
 }
 
