@@ -66,7 +66,7 @@ describe('wasm maxPool2x2 and reluGrad kernels', () => {
     });
   }
 
-  it('reluGrad is g where x > 0, else 0 (NaN x gives 0)', () => {
+  it('reluGrad is 0 where x <= 0, else g (a NaN x passes g, as torch)', () => {
     const n = 4099;
     const x = randomF32(n, 1);
     const g = randomF32(n, 2);
@@ -74,7 +74,7 @@ describe('wasm maxPool2x2 and reluGrad kernels', () => {
     const out = new Float32Array(n).fill(9);
     expect(backend.unaryGrad!('relu', x, x, g, out)).toBe(true);
     for (let i = 0; i < n; i++) {
-      const want = x[i] > 0 ? g[i] : 0;
+      const want = x[i] <= 0 ? 0 : g[i];
       if (!Object.is(out[i], want) && !(Number.isNaN(out[i]) && Number.isNaN(want))) throw new Error(`at ${i}: ${out[i]} vs ${want}`);
     }
   });

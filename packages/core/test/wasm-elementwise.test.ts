@@ -10,7 +10,7 @@ function sigmoid(x: number): number {
 }
 const UNARY: Partial<Record<UnaryKernelName, (x: number) => number>> = {
   neg: (x) => -x, abs: Math.abs, sqrt: Math.sqrt, rsqrt: (x) => 1 / Math.sqrt(x), square: (x) => x * x,
-  relu: (x) => (x > 0 ? x : 0), exp: Math.exp, tanh: Math.tanh, sigmoid, silu: (x) => x * sigmoid(x),
+  relu: (x) => (x <= 0 ? 0 : x), exp: Math.exp, tanh: Math.tanh, sigmoid, silu: (x) => x * sigmoid(x),
 };
 const BINARY: Record<BinaryKernelName, (x: number, y: number) => number> = {
   add: (x, y) => x + y, sub: (x, y) => x - y, mul: (x, y) => x * y, div: (x, y) => x / y,

@@ -94,14 +94,16 @@ export function pow(x: TensorLike, y: TensorLike): Tensor {
   ]);
 }
 
-/** Gradient split for max/min: the winner takes it; ties share it equally (as in PyTorch). */
+/**
+ * Gradient split for max/min, as PyTorch: the winner takes it, ties share it equally, and
+ * each side keeps it unless it lost, so where a NaN made the comparisons false both get it.
+ */
 function tieSplit(a: Tensor, b: Tensor, pick: 'max' | 'min'): [Tensor, Tensor] {
   const dtype = a.dtype;
-  const win = (pick === 'max' ? a.gt(b) : a.lt(b)).to(dtype);
+  const aWins = (pick === 'max' ? a.gt(b) : a.lt(b)).to(dtype);
+  const bWins = (pick === 'max' ? a.lt(b) : a.gt(b)).to(dtype);
   const tie = a.eq(b).to(dtype).mul(0.5);
-  const wa = win.add(tie);
-  const wb = sub(1, wa);
-  return [wa, wb];
+  return [sub(1, bWins.add(tie)), sub(1, aWins.add(tie))];
 }
 
 export function maximum(x: TensorLike, y: TensorLike): Tensor {

@@ -57,15 +57,20 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null): Tens
   const lo = min ?? -Infinity;
   const hi = max ?? Infinity;
   if (lo > hi) throw new Error(`clamp: min ${lo} is greater than max ${hi}`);
-  // A fractional bound makes an integer tensor float32 (PyTorch's type promotion);
+  // A fractional (or NaN) bound makes an integer tensor float32 (PyTorch's type promotion);
   // clamping in int32 would truncate the bound and return values below min.
-  if (!isFloatDType(x.dtype) && ((Number.isFinite(lo) && !Number.isInteger(lo)) || (Number.isFinite(hi) && !Number.isInteger(hi)))) x = x.to('float32');
+  const fractional = (b: number) => !Number.isInteger(b) && Math.abs(b) !== Infinity;
+  if (!isFloatDType(x.dtype) && (fractional(lo) || fractional(hi))) x = x.to('float32');
   const src = x.toTypedArray();
   const out = x.zerosLike();
   const o = out.storage;
-  for (let i = 0; i < src.length; i++) {
-    const v = src[i];
-    o[i] = v < lo ? lo : v > hi ? hi : v;
+  // A NaN in x fails both tests and is kept; a NaN bound makes every output NaN, as torch.
+  if (lo !== lo || hi !== hi) o.fill(NaN);
+  else {
+    for (let i = 0; i < src.length; i++) {
+      const v = src[i];
+      o[i] = v < lo ? lo : v > hi ? hi : v;
+    }
   }
   return record(out, 'clamp', [x], (g) => {
     const inside = x.ge(lo).to(g.dtype).mul(x.le(hi).to(g.dtype));

@@ -229,7 +229,7 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Co
   const bs = bias ? (bias.contiguous().toTypedArray() as FloatArray) : null;
   if (!(fused && backend.conv2dForward!(G, xs, ws, bs, out, relu))) {
     convForwardJs(backend, G, xs, ws, bias, out);
-    if (relu) for (let i = 0; i < out.length; i++) out[i] = out[i] > 0 ? out[i] : 0;
+    if (relu) for (let i = 0; i < out.length; i++) out[i] = out[i] <= 0 ? 0 : out[i]; // NaN stays NaN, as relu()
   }
   const y = new Tensor(out, [n, o, oh, ow], dtype);
   const inputs = bias ? [x, weight, bias] : [x, weight];
@@ -238,11 +238,11 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Co
     const dx = x.requiresGrad ? (allocate(dtype, x.size) as FloatArray) : null;
     const dw = weight.requiresGrad ? (allocate(dtype, weight.size) as FloatArray) : null;
     const acc = bias && bias.requiresGrad ? (allocate(dtype, o) as FloatArray) : null;
-    // With the fused ReLU the output doubles as the mask: d/dz relu(z) = [relu(z) > 0].
+    // With the fused ReLU the output doubles as the mask: d/dz relu(z) = [not relu(z) <= 0] (NaN passes, as relu()).
     if (!(fused && backend.conv2dBackward!(G, xs, ws, gd, dx, dw, acc, relu ? out : null))) {
       if (relu) {
         const masked = allocate(dtype, gd.length) as FloatArray;
-        for (let i = 0; i < gd.length; i++) masked[i] = out[i] > 0 ? gd[i] : 0;
+        for (let i = 0; i < gd.length; i++) masked[i] = out[i] <= 0 ? 0 : gd[i];
         gd = masked;
       }
       convBackwardJs(backend, G, xs, ws, gd, dx, dw);

@@ -32,7 +32,9 @@ const DEFS: Record<string, UnaryDef> = {
   cos: { f: Math.cos, df: (x) => -Math.sin(x) },
   tanh: { f: Math.tanh, df: (_x, y) => 1 - y * y },
   sigmoid: { f: sigmoidScalar, df: (_x, y) => y * (1 - y) },
-  relu: { f: (x) => (x > 0 ? x : 0), df: (x) => (x > 0 ? 1 : 0) },
+  // `x <= 0 ? 0 : x`, not `x > 0 ? x : 0`: a NaN fails both tests and must come out as NaN
+  // (torch.relu); -0 still gives +0. The gradient passes unless x <= 0 (torch's threshold_backward).
+  relu: { f: (x) => (x <= 0 ? 0 : x), df: (x) => (x <= 0 ? 0 : 1) },
   gelu: { f: (x) => 0.5 * x * (1 + erf(x * SQRT1_2)), df: (x) => 0.5 * (1 + erf(x * SQRT1_2)) + x * INV_SQRT_2PI * Math.exp(-0.5 * x * x) },
   silu: { f: (x) => x * sigmoidScalar(x), df: (x) => { const s = sigmoidScalar(x); return s * (1 + x * (1 - s)); } },
 };
@@ -43,7 +45,7 @@ type BwdLoop = (x: FloatArray, y: FloatArray, g: FloatArray, out: FloatArray) =>
 // Hand-written loops for the hot activations: each is its own function, so V8
 // inlines the math instead of calling a closure per element.
 const FAST_FWD: Partial<Record<string, FwdLoop>> = {
-  relu: (x, y) => { for (let i = 0; i < x.length; i++) { const v = x[i]; y[i] = v > 0 ? v : 0; } },
+  relu: (x, y) => { for (let i = 0; i < x.length; i++) { const v = x[i]; y[i] = v <= 0 ? 0 : v; } },
   neg: (x, y) => { for (let i = 0; i < x.length; i++) y[i] = -x[i]; },
   exp: (x, y) => { for (let i = 0; i < x.length; i++) y[i] = Math.exp(x[i]); },
   log: (x, y) => { for (let i = 0; i < x.length; i++) y[i] = Math.log(x[i]); },
@@ -61,7 +63,7 @@ const FAST_FWD: Partial<Record<string, FwdLoop>> = {
 };
 
 const FAST_BWD: Partial<Record<string, BwdLoop>> = {
-  relu: (x, _y, g, o) => { for (let i = 0; i < x.length; i++) o[i] = x[i] > 0 ? g[i] : 0; },
+  relu: (x, _y, g, o) => { for (let i = 0; i < x.length; i++) o[i] = x[i] <= 0 ? 0 : g[i]; },
   neg: (x, _y, g, o) => { for (let i = 0; i < x.length; i++) o[i] = -g[i]; },
   exp: (x, y, g, o) => { for (let i = 0; i < x.length; i++) o[i] = g[i] * y[i]; },
   log: (x, _y, g, o) => { for (let i = 0; i < x.length; i++) o[i] = g[i] / x[i]; },

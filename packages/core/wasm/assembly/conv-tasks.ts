@@ -122,12 +122,12 @@ function biasReluRows(rows: usize, o: i32, n: i32, bias: usize, relu: i32): void
     for (; i + 4 <= n; i += 4) {
       const a = row + (<usize>i << 2);
       const v = f32x4.add(v128.load(a), vb);
-      v128.store(a, relu != 0 ? v128.and(v, f32x4.gt(v, zero)) : v);
+      v128.store(a, relu != 0 ? v128.andnot(v, f32x4.le(v, zero)) : v); // NaN stays NaN, as relu()
     }
     for (; i < n; i++) {
       const a = row + (<usize>i << 2);
       const v = load<f32>(a) + bv;
-      store<f32>(a, relu != 0 ? (v > 0 ? v : <f32>0) : v);
+      store<f32>(a, relu != 0 ? (v <= 0 ? <f32>0 : v) : v);
     }
   }
 }

@@ -163,7 +163,7 @@ export function col2imN(geom: usize, col: usize, dst: usize, n: i32): void {
   }
 }
 
-/** out[b, oc, l] = tmp[oc, b, l] + bias[oc] (hasBias = 0: no bias), then the ReLU of unaryF32 when relu ≠ 0 (v > 0 ? v : 0). */
+/** out[b, oc, l] = tmp[oc, b, l] + bias[oc] (hasBias = 0: no bias), then the ReLU of unaryF32 when relu ≠ 0 (v <= 0 ? 0 : v; NaN stays NaN). */
 export function gemmToNchwRelu(tmp: usize, o: i32, n: i32, L: i32, bias: usize, hasBias: i32, relu: i32, out: usize): void {
   const zero = f32x4.splat(0);
   for (let oc: i32 = 0; oc < o; oc++) {
@@ -180,11 +180,11 @@ export function gemmToNchwRelu(tmp: usize, o: i32, n: i32, L: i32, bias: usize, 
       if (relu) {
         for (; l + 4 <= L; l += 4) {
           const v = f32x4.add(v128.load(from + (<usize>l << 2)), vb);
-          v128.store(to + (<usize>l << 2), v128.and(v, f32x4.gt(v, zero)));
+          v128.store(to + (<usize>l << 2), v128.andnot(v, f32x4.le(v, zero)));
         }
         for (; l < L; l++) {
           const v = load<f32>(from + (<usize>l << 2)) + bv;
-          store<f32>(to + (<usize>l << 2), v > 0 ? v : <f32>0);
+          store<f32>(to + (<usize>l << 2), v <= 0 ? <f32>0 : v);
         }
         continue;
       }

@@ -155,8 +155,8 @@ function unary4(op: i32, x: v128): v128 {
     case U_ABS: return f32x4.abs(x);
     case U_SQRT: return f32x4.sqrt(x);
     case U_SQUARE: return f32x4.mul(x, x);
-    // Reference: x > 0 ? x : 0 (NaN and -0 give +0).
-    case U_RELU: return v128.and(x, f32x4.gt(x, f32x4.splat(0)));
+    // Reference: x <= 0 ? 0 : x (NaN stays NaN, -0 gives +0): clear the lanes where x <= 0.
+    case U_RELU: return v128.andnot(x, f32x4.le(x, f32x4.splat(0)));
     default: return wide4(op, x);
   }
 }
@@ -176,7 +176,7 @@ export function unaryF32(op: i32, x: usize, out: usize, n: i32): void {
     case U_SQUARE: for (; i < end4; i += 16) { const v = v128.load(x + i); v128.store(out + i, f32x4.mul(v, v)); } break;
     case U_RELU: {
       const zero = f32x4.splat(0);
-      for (; i < end4; i += 16) { const v = v128.load(x + i); v128.store(out + i, v128.and(v, f32x4.gt(v, zero))); }
+      for (; i < end4; i += 16) { const v = v128.load(x + i); v128.store(out + i, v128.andnot(v, f32x4.le(v, zero))); }
       break;
     }
     case U_RSQRT: for (; i < end4; i += 16) { const v = v128.load(x + i); v128.store(out + i, join4(rsqrt2(lo2(v)), rsqrt2(hi2(v)))); } break;
@@ -245,14 +245,14 @@ export function adamF32(
 
 // ---- activation gradients ------------------------------------------------------
 
-/** out = x > 0 ? g : 0 (the ReLU backward; a NaN x gives 0, as in the reference). */
+/** out = x <= 0 ? 0 : g (the ReLU backward; a NaN x passes g, as in the reference and torch). */
 export function reluGradF32(x: usize, g: usize, out: usize, n: i32): void {
   const zero = f32x4.splat(0);
   const end4 = <usize>((n & ~3) << 2);
   let i: usize = 0;
-  for (; i < end4; i += 16) v128.store(out + i, v128.and(v128.load(g + i), f32x4.gt(v128.load(x + i), zero)));
+  for (; i < end4; i += 16) v128.store(out + i, v128.andnot(v128.load(g + i), f32x4.le(v128.load(x + i), zero)));
   const end = <usize>(n << 2);
-  for (; i < end; i += 4) store<f32>(out + i, load<f32>(x + i) > 0 ? load<f32>(g + i) : 0);
+  for (; i < end; i += 4) store<f32>(out + i, load<f32>(x + i) <= 0 ? 0 : load<f32>(g + i));
 }
 
 // ---- lazy Adam on row-sparse gradients -----------------------------------------
