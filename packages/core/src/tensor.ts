@@ -217,8 +217,8 @@ export class Tensor {
   softplus(beta = 1, threshold = 20): Tensor { return un.softplus(this, beta, threshold); }
   floor(): Tensor { return rnd.floor(this); }
   ceil(): Tensor { return rnd.ceil(this); }
-  /** Half to even, as torch.round. */
-  round(): Tensor { return rnd.round(this); }
+  /** Half to even, as torch.round; `decimals` rounds to that many decimal places. */
+  round(opts: rnd.RoundOptions = {}): Tensor { return rnd.round(this, opts); }
   trunc(): Tensor { return rnd.trunc(this); }
   sign(): Tensor { return rnd.sign(this); }
 

@@ -10,7 +10,7 @@ export { concat, stack, split, chunk, pad, flip, repeat, roll } from './combine.
 export { cumsum } from './cumulative.js';
 export { sort, argsort, topk, type SortOptions, type TopkOptions, type SortResult } from './sort.js';
 export { tril, triu } from './triangular.js';
-export { floor, ceil, round, trunc, sign } from './rounding.js';
+export { floor, ceil, round, trunc, sign, type RoundOptions } from './rounding.js';
 export { gather, scatterAdd, indexSelect, oneHot, maskedFill } from './indexing.js';
 export { conv1d, conv2d, type Conv1dOptions, type Conv2dOptions, type Pair } from './conv.js';
 export { convTranspose1d, convTranspose2d, type ConvTranspose1dOptions, type ConvTranspose2dOptions } from './conv-transpose.js';

@@ -34,7 +34,17 @@ function layout(op: string, x: Tensor, dim: number | readonly number[] | undefin
 }
 
 function floatOut(x: Tensor): DType {
-  return isFloatDType(x.dtype) ? x.dtype : x.dtype === 'int32' ? 'int32' : 'int32';
+  return isFloatDType(x.dtype) ? x.dtype : 'int32';
+}
+
+/**
+ * Integer sums and products are formed exactly in a double, but PyTorch would return them in
+ * int64, which we lack: a result outside int32 is an error rather than a silently wrapped number.
+ */
+export function checkInt32(op: string, v: number, from: DType): number {
+  if (v >= -2147483648 && v <= 2147483647) return v;
+  const article = from === 'int32' ? 'an' : 'a';
+  throw new RangeError(`${op}: the result ${v} does not fit the int32 output of ${article} ${from} reduction (there is no int64); compute in floating point instead, e.g. x.to('float64').${op}(...)`);
 }
 
 /** Sums a broadcast gradient back down to `shape` (the inverse of broadcasting). */
@@ -50,6 +60,7 @@ function gradToInput(g: Tensor, L: Layout, x: Tensor): Tensor {
   return expand(reshape(g, L.keepShape), x.shape);
 }
 
+/** Sum over axes (all when omitted). Integer and bool tensors sum to int32 (torch: int64); a result outside int32 throws a RangeError. */
 export function sum(x: Tensor, dim?: number | readonly number[], keepdim = false): Tensor {
   const L = layout('sum', x, dim, keepdim);
   const dtype = floatOut(x);
@@ -58,7 +69,7 @@ export function sum(x: Tensor, dim?: number | readonly number[], keepdim = false
   for (let o = 0, p = 0; o < L.outer; o++) {
     let s = 0;
     for (let i = 0; i < L.inner; i++) s += d[p++];
-    out[o] = s;
+    out[o] = dtype === 'int32' ? checkInt32('sum', s, x.dtype) : s;
   }
   return record(new Tensor(out, L.outShape, dtype), 'sum', [x], (g) => [gradToInput(g, L, x)]);
 }
@@ -160,7 +171,7 @@ export function logsumexp(x: Tensor, dim?: number | readonly number[], keepdim =
   return keepdim ? s : reshape(s, layout('logsumexp', x, dim, false).outShape);
 }
 
-/** Product over axes; the gradient is the product of the other elements (exact with zeros). */
+/** Product over axes; the gradient is the product of the other elements (exact with zeros). Integer results must fit int32, as for sum. */
 export function prod(x: Tensor, dim?: number | readonly number[], keepdim = false): Tensor {
   const L = layout('prod', x, dim, keepdim);
   const dtype = floatOut(x);
@@ -169,7 +180,9 @@ export function prod(x: Tensor, dim?: number | readonly number[], keepdim = fals
   for (let o = 0; o < L.outer; o++) {
     let p = 1;
     for (let i = 0; i < L.inner; i++) p *= d[o * L.inner + i];
-    out[o] = p;
+    // Integer factors only shrink |p| through a 0, so an out-of-range p stays out of range
+    // unless a 0 makes it 0 (or NaN, from Infinity · 0, once the double overflowed).
+    out[o] = dtype === 'int32' ? checkInt32('prod', p !== p ? 0 : p, x.dtype) : p;
   }
   return record(new Tensor(out, L.outShape, dtype), 'prod', [x], (g) => {
     const gd = g.contiguous().toTypedArray();

@@ -31,9 +31,42 @@ export function ceil(x: Tensor): Tensor {
   return piecewiseConstant('ceil', x, Math.ceil);
 }
 
-/** Nearest integer, ties to even (as torch.round). */
-export function round(x: Tensor): Tensor {
-  return piecewiseConstant('round', x, roundHalfEven);
+export interface RoundOptions {
+  /** Decimal places to round to (default 0); negative rounds to tens, hundreds, … */
+  decimals?: number;
+}
+
+/**
+ * round(x·10^d)/10^d (x/10^-d·10^-d for d < 0), ties to even, computed in the tensor's own
+ * precision as torch.round(x, decimals=d) is, so results match torch: the float32 2.675
+ * (2.67499995…) times 100 rounds to 267.5 in float32 and gives 2.68 (float64 would give 2.67).
+ * Where that formula overflows (10^d or x·10^d infinite) torch returns inf or NaN; the
+ * rounded value there is x itself (d > 0) or a signed 0 (d < 0), so that is returned.
+ */
+function roundDecimals(decimals: number, f32: boolean): (v: number) => number {
+  const fr = f32 ? Math.fround : (v: number) => v;
+  const p = fr(10 ** Math.abs(decimals));
+  if (decimals > 0) {
+    return (v) => {
+      const s = fr(v * p);
+      return Number.isFinite(s) ? fr(roundHalfEven(s) / p) : v;
+    };
+  }
+  if (!Number.isFinite(p)) return (v) => (Number.isFinite(v) ? v * 0 : v);
+  return (v) => fr(roundHalfEven(fr(v / p)) * p);
+}
+
+/** Nearest integer, or nearest multiple of 10^-decimals, ties to even (as torch.round). */
+export function round(x: Tensor, opts: RoundOptions = {}): Tensor {
+  const decimals = opts.decimals ?? 0;
+  if (!Number.isInteger(decimals)) throw new Error(`round: decimals must be an integer, got ${decimals}`);
+  if (decimals === 0) return piecewiseConstant('round', x, roundHalfEven);
+  // An integer tensor is already rounded to any decimals >= 0; rounding it to tens could leave
+  // its dtype's range (uint8 250 → 300), so that needs a float tensor.
+  if (x instanceof Tensor && decimals < 0 && !isFloatDType(x.dtype)) {
+    throw new Error(`round: decimals < 0 needs a float tensor, got ${x.dtype}; cast first, e.g. x.to('float64').round({ decimals: ${decimals} })`);
+  }
+  return piecewiseConstant('round', x, roundDecimals(decimals, x instanceof Tensor && x.dtype === 'float32'));
 }
 
 /** Rounds towards zero. */
