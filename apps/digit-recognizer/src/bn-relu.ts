@@ -92,7 +92,7 @@ export function batchNormReluTrain(x: Tensor, st: BnState): Tensor {
       const base = (b * c + ch) * s;
       for (let i = 0; i < s; i++) {
         const v = xs[base + i] * scale + shift;
-        out[base + i] = v > 0 ? v : 0;
+        out[base + i] = v <= 0 ? 0 : v; // NaN stays NaN, as core relu()
       }
     }
     const rm = st.runningMean.storage;
@@ -117,7 +117,7 @@ export function batchNormReluTrain(x: Tensor, st: BnState): Tensor {
         const base = (b * c + ch) * s;
         for (let i = 0; i < s; i++) {
           const k = base + i;
-          if (out[k] > 0) {
+          if (!(out[k] <= 0)) {
             const dy = gs[k];
             sumDy += dy;
             sumDyXhat += dy * (xs[k] - mu) * inv;
@@ -134,7 +134,7 @@ export function batchNormReluTrain(x: Tensor, st: BnState): Tensor {
         for (let i = 0; i < s; i++) {
           const k = base + i;
           const xhat = (xs[k] - mu) * inv;
-          const dy = out[k] > 0 ? gs[k] : 0;
+          const dy = out[k] <= 0 ? 0 : gs[k];
           dx[k] = k1 * (dy - meanDy - xhat * meanDyXhat);
         }
       }
@@ -161,7 +161,7 @@ export function batchNormReluEval(x: Tensor, st: BnState): Tensor {
       const base = (b * c + ch) * s;
       for (let i = 0; i < s; i++) {
         const v = xs[base + i] * scale + shift;
-        out[base + i] = v > 0 ? v : 0;
+        out[base + i] = v <= 0 ? 0 : v; // NaN stays NaN, as core relu()
       }
     }
   }
@@ -180,7 +180,7 @@ export function batchNormReluEval(x: Tensor, st: BnState): Tensor {
         const base = (b * c + ch) * s;
         for (let i = 0; i < s; i++) {
           const k = base + i;
-          if (out[k] > 0) {
+          if (!(out[k] <= 0)) {
             const dy = gs[k];
             dx[k] = dy * scale;
             sumDy += dy;

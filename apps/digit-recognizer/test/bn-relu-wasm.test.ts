@@ -83,5 +83,20 @@ for (const threads of [1, 2]) {
         for (const k of ['y', 'dx', 'dw', 'db', 'rm', 'rv'] as const) expectNear(got[k], want[k], k);
       });
     }
+
+    it('a NaN input comes out as NaN on both paths (as core relu), not as a silent 0', (ctx) => {
+      if (!wasm) ctx.skip();
+      for (const backend of ['js', name]) {
+        const y = withBackend(backend, () => {
+          const m = new BatchNormReLU({ numFeatures: 2 });
+          const x = randn([4, 2, 3, 3], { generator: new Generator(3) });
+          x.storage[5] = NaN; // channel 0: its batch statistics, and so all its outputs, are NaN
+          return m.forward(x).toTypedArray();
+        });
+        const channel = (ch: number) => Array.from(y).filter((_, i) => Math.floor(i / 9) % 2 === ch);
+        expect(channel(0).every(Number.isNaN), backend).toBe(true);
+        expect(channel(1).every(Number.isFinite), backend).toBe(true);
+      }
+    });
   });
 }

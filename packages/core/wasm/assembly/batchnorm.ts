@@ -52,19 +52,19 @@ export function bnReluApplyF32(x: usize, n: i32, c: i32, s: i32, coef: usize, ou
       for (; i < s4; i += 4) {
         const o = off + (<usize>i << 2);
         const v = f32x4.add(f32x4.mul(v128.load(x + o), scv), shv);
-        v128.store(out + o, v128.and(v, f32x4.gt(v, zero)));
+        v128.store(out + o, v128.andnot(v, f32x4.le(v, zero))); // NaN stays NaN, as relu()
       }
       for (; i < s; i++) {
         const o = off + (<usize>i << 2);
         const v = load<f32>(x + o) * sc + sh;
-        store<f32>(out + o, v > 0 ? v : 0);
+        store<f32>(out + o, v <= 0 ? 0 : v);
       }
     }
   }
 }
 
 /**
- * Backward sums with the ReLU mask from the output y: dy = y > 0 ? g : 0;
+ * Backward sums with the ReLU mask from the output y: dy = y <= 0 ? 0 : g (a NaN y passes g, as relu());
  * sums[2·ch] = Σ dy, sums[2·ch + 1] = Σ dy·x (float64).
  */
 export function bnReluGradSumsF32(x: usize, y: usize, g: usize, n: i32, c: i32, s: i32, sums: usize): void {
@@ -78,7 +78,7 @@ export function bnReluGradSumsF32(x: usize, y: usize, g: usize, n: i32, c: i32, 
       let i: i32 = 0;
       for (; i < s4; i += 4) {
         const o = off + (<usize>i << 2);
-        const dy = v128.and(v128.load(g + o), f32x4.gt(v128.load(y + o), zero));
+        const dy = v128.andnot(v128.load(g + o), f32x4.le(v128.load(y + o), zero));
         const xv = v128.load(x + o);
         const dl = lo(dy);
         const dh = hi(dy);
@@ -89,7 +89,7 @@ export function bnReluGradSumsF32(x: usize, y: usize, g: usize, n: i32, c: i32, 
       }
       for (; i < s; i++) {
         const o = off + (<usize>i << 2);
-        if (load<f32>(y + o) > 0) {
+        if (!(load<f32>(y + o) <= 0)) {
           const dy = <f64>load<f32>(g + o);
           tail += dy;
           tailX += dy * <f64>load<f32>(x + o);
@@ -101,7 +101,7 @@ export function bnReluGradSumsF32(x: usize, y: usize, g: usize, n: i32, c: i32, 
   }
 }
 
-/** dx = a[ch]·dy + b[ch]·x + k[ch] with dy = y > 0 ? g : 0; coef = [a0, b0, k0, a1, …] (f32). */
+/** dx = a[ch]·dy + b[ch]·x + k[ch] with dy = y <= 0 ? 0 : g (a NaN y passes g, as relu()); coef = [a0, b0, k0, a1, …] (f32). */
 export function bnReluGradApplyF32(x: usize, y: usize, g: usize, n: i32, c: i32, s: i32, coef: usize, dx: usize): void {
   const s4 = s & ~3;
   const zero = f32x4.splat(0);
@@ -115,12 +115,12 @@ export function bnReluGradApplyF32(x: usize, y: usize, g: usize, n: i32, c: i32,
       let i: i32 = 0;
       for (; i < s4; i += 4) {
         const o = off + (<usize>i << 2);
-        const dy = v128.and(v128.load(g + o), f32x4.gt(v128.load(y + o), zero));
+        const dy = v128.andnot(v128.load(g + o), f32x4.le(v128.load(y + o), zero));
         v128.store(dx + o, f32x4.add(f32x4.add(f32x4.mul(av, dy), f32x4.mul(bv, v128.load(x + o))), kv));
       }
       for (; i < s; i++) {
         const o = off + (<usize>i << 2);
-        const dy: f32 = load<f32>(y + o) > 0 ? load<f32>(g + o) : 0;
+        const dy: f32 = load<f32>(y + o) <= 0 ? 0 : load<f32>(g + o);
         store<f32>(dx + o, ca * dy + cb * load<f32>(x + o) + ck);
       }
     }
