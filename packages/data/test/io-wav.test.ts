@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, symlinkSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -187,6 +187,31 @@ describe('writeWav / encodeWav', () => {
     await expect(writeWav(kept, [0, NaN], 8000)).rejects.toThrow('sample 1 is NaN');
     expect(Array.from((await readWav(kept)).samples)).toEqual([0.25]);
     expect(readdirSync(sub).sort()).toEqual(['kept.wav', 'taken.wav']);
+  });
+
+  it('refuses a name too long for the temporary file beside it, naming the file and saying why', async () => {
+    const sub = join(dir, 'long-names');
+    mkdirSync(sub);
+    const long = join(sub, `${'w'.repeat(248)}.wav`); // 252 bytes: a legal name, but not with a temp suffix
+    await expect(writeWav(long, [0.5], 8000)).rejects.toThrow(
+      `writeWav: cannot write ${long} (the file name is 252 bytes: too long for the temporary file an atomic write needs beside it; use at most 244)`,
+    );
+    expect(readdirSync(sub)).toEqual([]);
+    const longest = join(sub, `${'w'.repeat(240)}.wav`); // 244 bytes
+    await writeWav(longest, [0.5], 8000);
+    expect(Array.from((await readWav(longest)).samples)).toEqual([0.5]);
+    expect(readdirSync(sub)).toHaveLength(1);
+  });
+
+  it('writes through a symlink to its target instead of replacing the link', async () => {
+    const sub = join(dir, 'linked');
+    mkdirSync(join(sub, 'real'), { recursive: true });
+    await writeWav(join(sub, 'real', 'tone.wav'), [0.25], 8000);
+    symlinkSync(join('real', 'tone.wav'), join(sub, 'tone.wav'));
+    await writeWav(join(sub, 'tone.wav'), [0.5], 8000);
+    expect(lstatSync(join(sub, 'tone.wav')).isSymbolicLink()).toBe(true);
+    expect(Array.from((await readWav(join(sub, 'real', 'tone.wav'))).samples)).toEqual([0.5]);
+    expect(readdirSync(join(sub, 'real'))).toEqual(['tone.wav']);
   });
 });
 

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Generator, randn, Tensor, tensor } from '@tensorkit/core';
@@ -7,6 +7,7 @@ import {
   decodeCheckpoint, decodeSafetensors, encodeCheckpoint, encodeSafetensors, fromBFloat16Bits, fromHalfBits, loadSafetensors, loadSafetensorsSync,
   saveSafetensors, saveSafetensorsSync, toBFloat16Bits, toHalfBits,
 } from '../src/checkpoint/index.js';
+import { writeFileAtomic, writeFileAtomicSync } from '../src/checkpoint/atomic-write.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tk-safetensors-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -138,7 +139,48 @@ describe('safetensors round trips', () => {
     saveSafetensorsSync(path, { x: tensors.f64 });
     expect(loadSafetensorsSync(path).tensors.x.toArray()).toEqual(tensors.f64.toArray());
     // No temporary files are left behind.
-    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect(readdirSync(dir).filter((f) => /\.tmp$|\.\d+$/.test(f))).toEqual([]);
+  });
+
+  it('a failed save leaves the previous file and no temporary file; a name too long for the temporary file is refused in words', async () => {
+    const sub = join(dir, 'atomic');
+    mkdirSync(join(sub, 'taken.safetensors', 'x'), { recursive: true }); // a non-empty folder where the file should go
+    await expect(saveSafetensors(join(sub, 'taken.safetensors'), { x: tensors.f32 })).rejects.toThrow();
+    expect(() => saveSafetensorsSync(join(sub, 'taken.safetensors'), { x: tensors.f32 })).toThrow();
+    const name = `${'m'.repeat(240)}.safetensors`; // 252 bytes: a legal name, but not with a temp suffix
+    const long = join(sub, name);
+    saveSafetensorsSync(join(sub, 'short.safetensors'), { x: tensors.f64 });
+    renameSync(join(sub, 'short.safetensors'), long); // the file exists: only its temporary file would be too long
+    const why = `${long}: the file name is 252 bytes: too long for the temporary file an atomic write needs beside it; use at most 244`;
+    await expect(saveSafetensors(long, { x: tensors.f32 })).rejects.toThrow(why);
+    expect(() => saveSafetensorsSync(long, { x: tensors.f32 })).toThrow(why);
+    expect(loadSafetensorsSync(long).tensors.x.toArray()).toEqual(tensors.f64.toArray());
+    expect(readdirSync(sub).sort()).toEqual([name, 'taken.safetensors'].sort());
+    const longest = join(sub, `${'n'.repeat(232)}.safetensors`); // 244 bytes
+    await saveSafetensors(longest, { x: tensors.f32 });
+    saveSafetensorsSync(longest, { x: tensors.f32 });
+    expect(loadSafetensorsSync(longest).tensors.x.toArray()).toEqual(tensors.f32.toArray());
+    expect(readdirSync(sub)).toHaveLength(3);
+  });
+
+  it('refuses, naming the file, more than one atomic write can take (2 GiB - 1 bytes), before writing anything', async () => {
+    const path = join(dir, 'huge', 'model.safetensors');
+    const huge = new Uint8Array(2 ** 31); // never written: the check comes first
+    const why = `${path}: cannot save 2147483648 bytes atomically: at most 2147483647 (2 GiB - 1) can be written at once`;
+    await expect(writeFileAtomic(path, huge)).rejects.toThrow(why);
+    expect(() => writeFileAtomicSync(path, huge)).toThrow(why);
+  });
+
+  it('saves through a symlink to its target instead of replacing the link', async () => {
+    const sub = join(dir, 'linked');
+    mkdirSync(join(sub, 'real'), { recursive: true });
+    writeFileSync(join(sub, 'real', 'model.safetensors'), 'old');
+    symlinkSync(join('real', 'model.safetensors'), join(sub, 'model.safetensors'));
+    await saveSafetensors(join(sub, 'model.safetensors'), { x: tensors.f32 });
+    saveSafetensorsSync(join(sub, 'model.safetensors'), { x: tensors.f64 });
+    expect(lstatSync(join(sub, 'model.safetensors')).isSymbolicLink()).toBe(true);
+    expect(loadSafetensorsSync(join(sub, 'real', 'model.safetensors')).tensors.x.toArray()).toEqual(tensors.f64.toArray());
+    expect(readdirSync(join(sub, 'real'))).toEqual(['model.safetensors']);
   });
 
   it('F16 / BF16 storage: float32 on load, within half an ulp of the stored format', () => {

@@ -1,41 +1,38 @@
-/** Atomic file replacement: write a temp file beside the target, fsync, then rename over it. */
-import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+/**
+ * Atomic file replacement, done by npm's write-file-atomic: a temporary file beside the target,
+ * fsynced, then renamed over it (a symlink is written through to its target, as write-file-atomic
+ * resolves it). Errors name the file asked for and say why in words.
+ */
+import { randomBytes } from 'node:crypto';
+import { closeSync, mkdirSync, openSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
 import { UserError } from './cli.js';
 
 export function atomicWriteFile(path: string, data: string | Uint8Array): void {
-  const target = resolveLink(path);
-  const dir = dirname(target);
-  const tmp = join(dir, `.${basename(target)}.${process.pid}.${Date.now()}.tmp`);
-  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-  let fd = -1;
-  let created = false;
   try {
-    mkdirSync(dir, { recursive: true });
-    fd = openSync(tmp, 'w');
-    created = true;
-    let off = 0;
-    while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
-    fsyncSync(fd);
-    closeSync(fd);
-    fd = -1;
-    renameSync(tmp, target);
+    const long = nameTooLong(path);
+    if (long) throw new Error(long);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileAtomic.sync(path, typeof data === 'string' ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength));
   } catch (e) {
-    if (fd >= 0) closeSync(fd);
-    // Only a temp file that was created is removed: rmSync itself throws when the path is impossible.
-    if (created) rmSync(tmp, { force: true });
     // Name the file asked for, not the temp file, and say why in words (`error: <file>: …`).
     throw new UserError(`${path}: cannot write there (${writeFailure(e)})`);
   }
 }
 
-/** Where a symlink points (renaming over the link would replace it with a plain file and leave its target stale). */
-function resolveLink(path: string): string {
-  try {
-    return lstatSync(path).isSymbolicLink() ? realpathSync(path) : path;
-  } catch {
-    return path; // absent, or a dangling link: write at `path` itself
-  }
+/** write-file-atomic names its temporary file `<name>.<uint32>`: up to 11 bytes more than the 255 a file name may have. */
+const MAX_NAME_BYTES = 255 - 11;
+
+/**
+ * Why `path`'s name cannot be written atomically, or null: checked up front, since the temporary
+ * file's suffix varies in length and a name near the limit would fail only for some writes.
+ */
+function nameTooLong(path: string): string | null {
+  const bytes = Buffer.byteLength(basename(path));
+  return bytes > MAX_NAME_BYTES
+    ? `the file name is ${bytes} bytes: too long for the temporary file an atomic write needs beside it; use at most ${MAX_NAME_BYTES}`
+    : null;
 }
 
 const WRITE_FAILURES: Record<string, string> = {
@@ -48,6 +45,7 @@ const WRITE_FAILURES: Record<string, string> = {
   ENOENT: 'cannot create files in that folder',
   EISDIR: 'is a folder, expected a file',
   ENOTEMPTY: 'is a folder, expected a file',
+  ENAMETOOLONG: 'the path is too long',
 };
 
 function writeFailure(e: unknown): string {
@@ -61,8 +59,11 @@ function writeFailure(e: unknown): string {
  * so a training run does not fail only after its last epoch.
  */
 export function checkWritable(path: string, flag: string, value = path): void {
+  const long = nameTooLong(path);
+  if (long) throw new UserError(`${flag} ${value}: cannot write there (${long})`);
   const dir = dirname(path);
-  const probe = join(dir, `.${basename(path)}.${process.pid}.probe`);
+  // Not named after `path`: a long name that can be written must not fail as a longer probe name.
+  const probe = join(dir, `.probe-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
     mkdirSync(dir, { recursive: true });
     closeSync(openSync(probe, 'w'));

@@ -1,11 +1,13 @@
 import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { atomicWriteFile, checkWritable, UserError } from '@tensorkit/train';
 
 const dir = mkdtempSync(join(tmpdir(), 'train-write-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+/** A temporary file of an atomic write: `.<name>.<pid>.<n>.tmp` (hand-written) or `<name>.<uint32>` (write-file-atomic). */
+const isTemp = (f: string) => /\.tmp$|\.\d+$/.test(f);
 
 describe('checkWritable', () => {
   it('creates missing folders, leaves no probe behind and does not touch an existing file', () => {
@@ -26,6 +28,17 @@ describe('checkWritable', () => {
     mkdirSync(folder);
     expect(() => checkWritable(folder, '--out')).toThrow(`--out ${folder}: is a folder; give a file name (e.g. ${join(folder, 'model.safetensors')})`);
   });
+
+  it('refuses up front a name atomicWriteFile cannot write, and accepts the longest it can', () => {
+    const sub = join(dir, 'long-check');
+    const long = join(sub, `${'m'.repeat(240)}.safetensors`); // 252 bytes
+    expect(() => checkWritable(long, '--out')).toThrow(new UserError(
+      `--out ${long}: cannot write there (the file name is 252 bytes: too long for the temporary file an atomic write needs beside it; use at most 244)`,
+    ));
+    const longest = join(sub, `${'n'.repeat(232)}.safetensors`); // 244 bytes: its probe must not be longer
+    checkWritable(longest, '--out');
+    expect(readdirSync(sub)).toEqual([]);
+  });
 });
 
 describe('atomicWriteFile', () => {
@@ -37,6 +50,14 @@ describe('atomicWriteFile', () => {
     expect(readdirSync(join(dir, 'w'))).toEqual(['out.txt']);
   });
 
+  it('keeps the previous file when the write fails after the temp file exists', () => {
+    const sub = join(dir, 'keep');
+    mkdirSync(join(sub, 'taken'), { recursive: true });
+    writeFileSync(join(sub, 'taken', 'inside'), 'x'); // a non-empty folder where the file should go
+    expect(() => atomicWriteFile(join(sub, 'taken'), 'data')).toThrow(new UserError(`${join(sub, 'taken')}: cannot write there (is a folder, expected a file)`));
+    expect(readdirSync(sub)).toEqual(['taken']);
+  });
+
   it('names the file and the reason when it cannot write, leaving no temp file', () => {
     const file = join(dir, 'blocker.txt');
     writeFileSync(file, 'x');
@@ -45,7 +66,24 @@ describe('atomicWriteFile', () => {
     const folder = join(dir, 'report');
     mkdirSync(join(folder, 'img'), { recursive: true });
     expect(() => atomicWriteFile(folder, 'html')).toThrow(new UserError(`${folder}: cannot write there (is a folder, expected a file)`));
-    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect(readdirSync(dir).filter(isTemp)).toEqual([]);
+  });
+
+  it('refuses a name too long for the temporary file beside it, in words, and keeps the previous file', () => {
+    const sub = join(dir, 'long');
+    const name = `${'m'.repeat(240)}.safetensors`; // 252 bytes: a legal name, but not with a temp suffix
+    const target = join(sub, name);
+    mkdirSync(sub);
+    writeFileSync(target, 'old');
+    expect(() => atomicWriteFile(target, 'new')).toThrow(new UserError(
+      `${target}: cannot write there (the file name is 252 bytes: too long for the temporary file an atomic write needs beside it; use at most 244)`,
+    ));
+    expect(readFileSync(target, 'utf8')).toBe('old');
+    expect(readdirSync(sub)).toEqual([name]);
+    const longest = join(sub, `${'n'.repeat(232)}.safetensors`); // 244 bytes
+    atomicWriteFile(longest, 'fits');
+    expect(readFileSync(longest, 'utf8')).toBe('fits');
+    expect(readdirSync(sub).sort()).toEqual([name, basename(longest)].sort());
   });
 
   it('writes through a symlink instead of replacing the link', () => {

@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { open, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename } from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
 
 /** Encodes mono samples in [-1, 1] as 16-bit PCM WAV; values outside are clipped, NaN and ±Infinity refused. */
 export function encodeWav(samples: Float32Array | readonly number[], sampleRate: number): Buffer {
@@ -31,24 +30,24 @@ export function encodeWav(samples: Float32Array | readonly number[], sampleRate:
   return out;
 }
 
+/** write-file-atomic names its temporary file `<name>.<uint32>`: up to 11 bytes more than the 255 a file name may have. */
+const MAX_NAME_BYTES = 255 - 11;
+
 /**
- * Writes a 16-bit PCM mono WAV atomically: a temporary file beside the target, synced, then
- * renamed over it — a crash or a failed write leaves the previous file (and no temporary one).
+ * Writes a 16-bit PCM mono WAV atomically (npm's write-file-atomic): a temporary file beside the
+ * target, synced, then renamed over it — a crash or a failed write leaves the previous file (and no
+ * temporary one); a symlink is written through to its target.
  */
 export async function writeWav(path: string, samples: Float32Array | readonly number[], sampleRate: number): Promise<void> {
   const bytes = encodeWav(samples, sampleRate); // bad samples throw before anything is written
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  // Checked up front: the temporary file's suffix varies in length, so a name near the limit would fail only sometimes.
+  const nameBytes = Buffer.byteLength(basename(path));
+  if (nameBytes > MAX_NAME_BYTES) {
+    throw new Error(`writeWav: cannot write ${path} (the file name is ${nameBytes} bytes: too long for the temporary file an atomic write needs beside it; use at most ${MAX_NAME_BYTES})`);
+  }
   try {
-    const fh = await open(tmp, 'wx');
-    try {
-      await fh.writeFile(bytes);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, path);
+    await writeFileAtomic(path, bytes);
   } catch (e) {
-    await rm(tmp, { force: true });
     throw new Error(`writeWav: cannot write ${path} (${(e as Error).message})`, { cause: e });
   }
 }
