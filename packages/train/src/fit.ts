@@ -126,6 +126,11 @@ interface FitState {
   stoppedEarly: boolean;
   partial: EpochSums;
   elapsedSec: number;
+  /**
+   * When each epoch of `history` ended (its metrics.jsonl line's `time`), so a resumed run folder
+   * keeps them; null where unknown. Absent in checkpoints of fit() before it kept them.
+   */
+  times?: (string | null)[];
 }
 
 const FIT_STATE_FORMAT = 'tensorkit.fit/1';
@@ -201,6 +206,7 @@ export async function fit<T, B>(opts: FitOptions<T, B>): Promise<FitResult> {
   const everyBatches = opts.checkpoint?.everyBatches ?? 0;
 
   let history: FitEpochRecord[] = [];
+  let times: (string | null)[] = [];
   let partial = emptySums();
   let elapsedBefore = 0;
   let stoppedEarly = false;
@@ -226,7 +232,12 @@ export async function fit<T, B>(opts: FitOptions<T, B>): Promise<FitResult> {
     } catch (e) {
       throw new Error(`${what}: ${(e as Error).message}`);
     }
+    if (state.times !== undefined && !(Array.isArray(state.times) && state.times.length === state.history.length
+      && state.times.every((t) => t === null || typeof t === 'string'))) {
+      throw new Error(`${what}: the epochs' time stamps do not match the history (${state.history.length} epochs)`);
+    }
     history = state.history;
+    times = state.times ?? history.map(() => null); // older checkpoints: those lines stay without a time
     early.restore(state.early);
     stoppedEarly = state.stoppedEarly;
     partial = state.partial;
@@ -240,7 +251,7 @@ export async function fit<T, B>(opts: FitOptions<T, B>): Promise<FitResult> {
   if (ckptPath) mkdirSync(dirname(ckptPath), { recursive: true });
   const run = opts.runDir ? new RunFolder<FitEpochRecord>(opts.runDir) : null;
   if (run) {
-    if (resumeFrom) run.rewrite(history);
+    if (resumeFrom) run.rewrite(history, times);
     else run.reset();
   }
 
@@ -248,7 +259,7 @@ export async function fit<T, B>(opts: FitOptions<T, B>): Promise<FitResult> {
     if (!ckptPath) return;
     const state: FitState = {
       format: FIT_STATE_FORMAT, monitor, history, early: early.state(), stoppedEarly, partial,
-      elapsedSec: elapsedBefore + (performance.now() - t0) / 1000,
+      elapsedSec: elapsedBefore + (performance.now() - t0) / 1000, times,
     };
     await saveCheckpoint(ckptPath, {
       model, optimizer, scheduler, rng: generator, epoch: loader.state().epoch, step: optimizer.stepCount, cursor: loader.state(), extra: state,
@@ -359,6 +370,9 @@ export async function fit<T, B>(opts: FitOptions<T, B>): Promise<FitResult> {
         throw new Error(`fit: ${which} '${monitor.metric}' is not in the epoch record (it has ${Object.keys(record).join(', ')}); pass monitor: { metric, mode } naming one of them`);
       }
       history.push(record);
+      // Stamped now, not when run.append writes the line: the checkpoint saved below keeps it.
+      const time = new Date().toISOString();
+      times.push(time);
       partial = emptySums();
       const improved = early.observe(score, epoch);
       if (improved && opts.onBest) await opts.onBest(epoch, record);
@@ -369,7 +383,7 @@ export async function fit<T, B>(opts: FitOptions<T, B>): Promise<FitResult> {
       stoppedEarly = early.shouldStop;
       await save();
       if (run) {
-        run.append(record);
+        run.append(record, time);
         await run.writeCurve(metricsCurveSvg(history));
       }
       const values = Object.entries(record).filter(([k]) => k !== 'epoch' && k !== 'lr' && !k.endsWith('_sec') && !k.endsWith('_seconds'));

@@ -3,7 +3,8 @@
  * epoch) and a training-curve PNG with the SVG it is rendered from, both rewritten after every
  * epoch. The caller passes the whole history when it redraws the curve, so the picture always shows
  * the whole run, and a resumed run rewrites the file from its checkpoint's history instead of
- * appending duplicates (those lines carry no `time`: the checkpoint does not know when its epochs ran).
+ * appending duplicates. `append` returns the time stamp it wrote, so a checkpoint can keep it and
+ * `rewrite` can give the resumed lines their times back (a line whose time is not known gets none).
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -43,15 +44,25 @@ export class RunFolder<R extends Record<string, number | string | boolean | null
     this.rewrite([]);
   }
 
-  /** Replaces metrics.jsonl with the given history (a resumed run's own record of its epochs). */
-  rewrite(history: readonly R[]): void {
+  /**
+   * Replaces metrics.jsonl with the given history (a resumed run's own record of its epochs).
+   * `times[i]` is line i's time stamp, as `append` returned it; a line without one (null, undefined,
+   * or past the end of `times`) has no `time`, and a record that has its own `time` keeps it.
+   */
+  rewrite(history: readonly R[], times: readonly (string | null | undefined)[] = []): void {
     mkdirSync(this.dir, { recursive: true });
-    atomicWriteFile(this.metricsPath, history.map((r) => JSON.stringify(jsonSafe(r))).join('\n') + (history.length ? '\n' : ''));
+    const line = (r: R, i: number) => JSON.stringify(typeof times[i] === 'string' ? { time: times[i], ...jsonSafe(r) } : jsonSafe(r));
+    atomicWriteFile(this.metricsPath, history.map(line).join('\n') + (history.length ? '\n' : ''));
     this.log = new RunLog(this.dir);
   }
 
-  append(record: R): void {
-    (this.log ??= new RunLog(this.dir)).log(jsonSafe(record));
+  /**
+   * Appends one line stamped with `time` (default now, as an ISO string) and returns the stamp it
+   * wrote (a record that has its own `time` keeps it), for the checkpoint to keep for `rewrite`.
+   */
+  append(record: R, time: string = new Date().toISOString()): string {
+    (this.log ??= new RunLog(this.dir)).log(jsonSafe(record), time);
+    return typeof record.time === 'string' ? record.time : time;
   }
 
   /** Writes the curve SVG and its PNG rendering. */

@@ -15,8 +15,9 @@ export class RunLog {
     this.metricsPath = join(dir, 'metrics.jsonl');
   }
 
-  log(record: MetricRecord): void {
-    const withTime = { time: new Date().toISOString(), ...record };
+  /** Appends `record` stamped with `time` (default now); a `time` in the record itself wins. */
+  log(record: MetricRecord, time: string = new Date().toISOString()): void {
+    const withTime = { time, ...record };
     this.records.push(withTime);
     appendFileSync(this.metricsPath, JSON.stringify(withTime) + '\n');
   }

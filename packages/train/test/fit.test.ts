@@ -1,10 +1,10 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Generator, noGrad, randn, Tensor } from '@tensorkit/core';
 import { DataLoader } from '@tensorkit/data';
-import { Adam, CosineWarmupLR, crossEntropy, Dropout, Linear, ReduceLROnPlateau, ReLU, SGD, Sequential } from '@tensorkit/nn';
+import { Adam, CosineWarmupLR, crossEntropy, Dropout, Linear, loadSafetensorsSync, ReduceLROnPlateau, ReLU, saveSafetensorsSync, SGD, Sequential } from '@tensorkit/nn';
 import { fit, type FitEpochRecord, type FitOptions } from '../src/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tk-fit-'));
@@ -327,6 +327,34 @@ describe('fit', () => {
       const again = await fit(options(run, { epochs: EPOCHS, checkpoint: { path: checkpoint }, resume: true }));
       expect(untimed(again.history)).toEqual(untimed(ref.result.history));
       expect(weights(run)).toEqual(weights(ref.run));
+    });
+
+    it('keeps the time stamps of the epochs before the stop; a checkpoint without them (older fit) still resumes', async () => {
+      const { runDir, checkpoint } = await stopBySignal('times', 8);
+      const before = lines(join(runDir, 'metrics.jsonl'));
+      expect(before.map((l) => typeof l.time)).toEqual(['string', 'string']);
+      const saved = loadSafetensorsSync(checkpoint);
+      await resumeAndCompare(checkpoint, runDir);
+      const after = lines(join(runDir, 'metrics.jsonl'));
+      expect(after.slice(0, 2)).toEqual(before); // the same lines, time stamps included
+      expect(typeof after[2].time).toBe('string');
+
+      // The same checkpoint as an older fit() wrote it: no time stamps in its state.
+      const { times: _times, ...oldState } = JSON.parse(saved.metadata.extra);
+      const oldDir = tmp('times-old');
+      const oldCheckpoint = join(oldDir, 'ckpt.safetensors');
+      mkdirSync(oldDir);
+      saveSafetensorsSync(oldCheckpoint, saved.tensors, { metadata: { ...saved.metadata, extra: JSON.stringify(oldState) } });
+      await resumeAndCompare(oldCheckpoint, oldDir);
+      const old = lines(join(oldDir, 'metrics.jsonl'));
+      expect(old.map((l) => typeof l.time)).toEqual(['undefined', 'undefined', 'string']);
+      expect(old.slice(0, 2).map(({ time: _t, ...rest }) => rest)).toEqual(before.map(({ time: _t, ...rest }) => rest));
+
+      // Time stamps that do not fit the history are refused rather than written beside the wrong epochs.
+      const badCheckpoint = join(oldDir, 'bad.safetensors');
+      saveSafetensorsSync(badCheckpoint, saved.tensors, { metadata: { ...saved.metadata, extra: JSON.stringify({ ...oldState, times: ['2026-01-01T00:00:00.000Z'] }) } });
+      await expect(fit(options(makeRun(), { epochs: EPOCHS, resume: badCheckpoint })))
+        .rejects.toThrow(`fit: resume ${badCheckpoint}: the epochs' time stamps do not match the history (2 epochs)`);
     });
 
     it('refuses a checkpoint of a run that monitored something else, and resume without a checkpoint path', async () => {

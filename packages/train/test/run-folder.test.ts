@@ -44,4 +44,22 @@ describe('RunFolder', () => {
     new RunFolder<Rec>(run.dir).reset();
     expect(readFileSync(run.metricsPath, 'utf8')).toBe('');
   });
+
+  it('a resumed run keeps the time stamps its checkpoint kept from append', () => {
+    const run = new RunFolder<Rec>(tmp());
+    run.reset();
+    const stamps = [1, 2].map((e) => run.append(rec(e)));
+    expect(stamps.every((t) => typeof t === 'string' && !Number.isNaN(Date.parse(t)))).toBe(true);
+    expect(lines(run.metricsPath).map((r) => r.time)).toEqual(stamps);
+    expect(run.append(rec(3), '2026-01-02T03:04:05.000Z')).toBe('2026-01-02T03:04:05.000Z');
+    const resumed = new RunFolder<Rec>(run.dir);
+    // An epoch whose time the checkpoint does not have (one written before times were kept) gets none.
+    resumed.rewrite([rec(1), rec(2), rec(3)], [stamps[0], null, '2026-01-02T03:04:05.000Z']);
+    const got = lines(run.metricsPath);
+    expect(got.map((r) => r.time)).toEqual([stamps[0], undefined, '2026-01-02T03:04:05.000Z']);
+    expect(Object.keys(got[0])[0]).toBe('time'); // laid out as append() lays out a line
+    expect(got[0]).toEqual({ time: stamps[0], epoch: 1, loss: 1, val_loss: null, accuracy: 0.9, val_accuracy: 0.8 });
+    resumed.append(rec(4));
+    expect(lines(run.metricsPath).map((r) => r.epoch)).toEqual([1, 2, 3, 4]);
+  });
 });
