@@ -17,23 +17,49 @@ export interface Decoded {
   ids: number[];
   /** Fraction of frames whose best label is blank. */
   blankRate: number;
+  /**
+   * True when a word list was given but no hypothesis of the search ended on a finished word
+   * list word, so `text` is the unconstrained best path (it may hold non-words). At beam 1 this
+   * is common: a single hypothesis cannot back out of a word it has started.
+   */
+  outsideWordList?: boolean;
 }
 
+/**
+ * With a word list, beam 1 is a width-1 search within it: each frame takes its most probable
+ * label among blank, a repeat and the letters that keep spelling a listed word (nn's
+ * ctcPrefixBeamSearch at width 1); without one, beam 1 is plain greedy decoding.
+ */
 export function decode(lp: LogProbMatrix, opts: DecodeOptions): Decoded {
   const greedy = ctcGreedyDecode(lp, { blank: BLANK });
   let ids = greedy.ids;
+  let outsideWordList = false;
   if (opts.beam > 1 || opts.lexicon) {
     const lex = opts.lexicon ?? undefined;
     // No per-frame pruning: under the word-list constraint the letter a word needs may be an
     // unlikely one at that frame, and pruning it away can leave no beam able to finish a word.
     const hyps = ctcPrefixBeamSearch(lp, { beamWidth: opts.beam, blank: BLANK, allowToken: lex?.allow, pruneLogProb: -Infinity, topK: lp.C });
     // Beams may end in the middle of a word: take the best one whose last word is finished. If
-    // none is (the acoustics insist on a non-word), fall back to the unconstrained best path
-    // rather than print nothing.
+    // none is (the acoustics insist on a non-word, or the beam is too narrow to finish one),
+    // fall back to the unconstrained best path rather than print nothing — and say so.
     const complete = lex ? hyps.find((h) => lex.complete(h.ids)) : hyps[0];
     ids = complete ? complete.ids : greedy.ids;
+    outsideWordList = lex !== undefined && !complete;
   }
-  return { text: decodeIds(ids), ids, blankRate: greedy.blankRate };
+  return { text: decodeIds(ids), ids, blankRate: greedy.blankRate, ...(outsideWordList ? { outsideWordList } : {}) };
+}
+
+/** How `decode` searches, for people: "greedy", "greedy + word list", "beam 16 + word list", … */
+export function decodingName(beam: number, lexicon: boolean): string {
+  return `${beam === 1 ? 'greedy' : `beam ${beam}`}${lexicon ? ' + word list' : ''}`;
+}
+
+/**
+ * The note for utterances whose search found no word-list transcript (`outsideWordList`):
+ * what was printed instead, and what to do about it.
+ */
+export function outsideWordListNote(beam: number): string {
+  return `no transcript made only of the model's words was found at beam ${beam}; the unconstrained best path is used instead (it may hold non-words)${beam < 16 ? '; a wider --beam (default 16) usually finds one' : ''}`;
 }
 
 export interface WordTiming {

@@ -6,7 +6,8 @@ import { basename } from 'node:path';
 import { align, createProgress, errorRates, words, type EditOp, type ErrorRates } from '@tensorkit/train';
 import { UserError } from '@tensorkit/train';
 import { loadRecordings, openCorpus, type Corpus, type Recording } from './corpus.js';
-import { featuresFromSamples } from './features.js';
+import { decodingName, outsideWordListNote } from './decode.js';
+import { featuresFromSamples, QUIET_PEAK_DBFS } from './features.js';
 import { loadModel } from './model-file.js';
 import { Recognizer } from './recognizer.js';
 import { DEFAULT_MODEL_PATH, YESNO_MODEL_PATH } from './paths.js';
@@ -38,6 +39,10 @@ export interface EvalResult extends ErrorRates {
   model: string;
   beam: number;
   lexicon: boolean;
+  /** Utterances whose search found no word-list transcript, so their unconstrained best path was scored. */
+  outsideWordList: number;
+  /** Recordings so quiet (peak below QUIET_PEAK_DBFS) that they were raised before the features. */
+  raisedQuiet: number;
   seconds: number;
 }
 
@@ -65,7 +70,8 @@ export async function evaluate(opts: EvalOptions): Promise<EvalResult> {
   const loaded = await loadRecordings(recs, info.features, (d) => bar.update(d));
   bar.stop();
   const rec = new Recognizer(info, { beam: opts.beam, useLexicon: opts.useLexicon });
-  const results = rec.recognize(loaded.map((r) => featuresFromSamples(r.samples, info.frontEnd)));
+  const feats = loaded.map((r) => featuresFromSamples(r.samples, info.frontEnd));
+  const results = rec.recognize(feats);
   const refs = loaded.map((r) => r.text);
   const hyps = results.map((r) => r.text);
   const rates = errorRates(refs, hyps);
@@ -75,6 +81,7 @@ export async function evaluate(opts: EvalOptions): Promise<EvalResult> {
   });
   return {
     ...rates, items, corpus: corpus.kind, model, beam: rec.beam, lexicon: rec.lexicon !== null,
+    outsideWordList: results.filter((r) => r.outsideWordList).length, raisedQuiet: feats.filter((f) => f.raisedDb !== undefined).length,
     seconds: (performance.now() - t0) / 1000,
   };
 }
@@ -107,9 +114,11 @@ export function markErrors(ops: readonly EditOp[]): string {
 export function formatEval(r: EvalResult, worst = 10): string {
   const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
   const lines = [
-    `utterances: ${r.n}   words: ${r.refWords}   decoding: ${r.beam === 1 ? 'greedy' : `beam ${r.beam}`}${r.lexicon ? ' + word list' : ''}`,
+    `utterances: ${r.n}   words: ${r.refWords}   decoding: ${decodingName(r.beam, r.lexicon)}`,
     `WER ${pct(r.wer)} (${r.wordErrors} word errors)   CER ${pct(r.cer)}   sentence accuracy ${pct(r.sentenceAccuracy)}`,
   ];
+  if (r.outsideWordList) lines.push(`note: ${r.outsideWordList} of ${r.n} utterances: ${outsideWordListNote(r.beam)}`);
+  if (r.raisedQuiet) lines.push(`note: ${r.raisedQuiet} of ${r.n} recordings were very quiet (loudest sample below ${QUIET_PEAK_DBFS} dBFS) and raised before recognition`);
   const w = worstItems(r.items, worst);
   if (w.length) {
     lines.push(`worst ${w.length} utterance${w.length === 1 ? '' : 's'}:`);

@@ -10,7 +10,7 @@ import { atomicWriteFile, escapeXml as esc, svgDocument, UserError } from '@tens
 import { BLANK, LABELS, NUM_CLASSES } from './alphabet.js';
 import { heatmapRgb } from './colormap.js';
 import type { WordTiming } from './decode.js';
-import { featuresFromFile } from './features.js';
+import { featuresFromFile, quietInputGain } from './features.js';
 import { loadModel } from './model-file.js';
 import { Recognizer } from './recognizer.js';
 
@@ -125,6 +125,9 @@ export interface ExplainResult {
   out: string;
   width: number;
   height: number;
+  /** As in Transcript: no word-list transcript found at this beam; very quiet audio raised by this many dB. */
+  outsideWordList?: true;
+  raisedDb?: number;
 }
 
 export async function explain(o: ExplainOptions): Promise<ExplainResult> {
@@ -135,10 +138,12 @@ export async function explain(o: ExplainOptions): Promise<ExplainResult> {
   const rec = new Recognizer(info, { beam: o.beam, useLexicon: o.useLexicon });
   const { features, duration, samples } = await featuresFromFile(o.file, info.frontEnd);
   const [r] = rec.recognize([features], { timestamps: true, durations: [duration] });
-  // Show the raw log-mel (before normalisation) when we have the audio; the .npy otherwise.
+  // Show the raw log-mel (before normalisation) when we have the audio — raised as the model heard
+  // it when it was very quiet —; the .npy otherwise.
   const mel = samples
     ? (() => {
-      const m = logMelSpectrogram(samples, info.features);
+      const gain = quietInputGain(samples);
+      const m = logMelSpectrogram(gain === 1 ? samples : samples.map((v) => v * gain), info.features);
       return { data: m.data, frames: m.frames, nMels: m.nMels };
     })()
     : { data: features.data, frames: features.frames, nMels: features.dim };
@@ -147,5 +152,8 @@ export async function explain(o: ExplainOptions): Promise<ExplainResult> {
     lp: r.lp, frameSeconds: rec.frameSeconds, words: r.words ?? [], duration,
   });
   atomicWriteFile(out, fig.png);
-  return { text: r.text, words: r.words ?? [], out, width: fig.width, height: fig.height };
+  return {
+    text: r.text, words: r.words ?? [], out, width: fig.width, height: fig.height,
+    ...(r.outsideWordList ? { outsideWordList: true as const } : {}), ...(features.raisedDb !== undefined ? { raisedDb: features.raisedDb } : {}),
+  };
 }

@@ -20,6 +20,8 @@ export interface Features {
   data: Float32Array;
   frames: number;
   dim: number;
+  /** Set when very quiet audio was raised before the log-mel (see quietInputGain): by how many dB. */
+  raisedDb?: number;
 }
 
 /**
@@ -146,17 +148,50 @@ export function firstNonFinite(a: ArrayLike<number>): number {
   return -1;
 }
 
+/** Audio whose loudest sample is below this (dBFS) is raised before the log-mel (see quietInputGain). */
+export const QUIET_PEAK_DBFS = -50;
+/** …to this peak (dBFS): a level inside what the models were trained on. */
+export const QUIET_TARGET_DBFS = -20;
+
+/**
+ * The gain applied to very quiet audio before the log-mel: 1 unless the loudest sample is below
+ * QUIET_PEAK_DBFS, then whatever brings it to QUIET_TARGET_DBFS. The log floor (1e-5 of mel
+ * power) is absolute: around −60 dBFS the speech itself falls under it, every frame is the same
+ * floor, and the level normalisation that follows has nothing left to normalise (a clip scaled
+ * down by 60 dB was transcribed as silence). Raising only such audio leaves the features of
+ * normally levelled audio — and so what the shipped models were trained and validated on —
+ * bit for bit unchanged: the quietest FSDD clip peaks at −32 dBFS, −44 with training's −12 dB
+ * gain augmentation. Digital silence (every sample 0) has no level to raise and stays as it is.
+ */
+export function quietInputGain(samples: Float32Array): number {
+  let peak = 0;
+  for (let i = 0; i < samples.length; i++) {
+    const a = Math.abs(samples[i]);
+    if (a > peak) peak = a;
+  }
+  if (peak === 0 || peak >= 10 ** (QUIET_PEAK_DBFS / 20)) return 1;
+  return 10 ** (QUIET_TARGET_DBFS / 20) / peak;
+}
+
+/** What the user is told about audio that quietInputGain raised by `raisedDb`. */
+export function quietNote(raisedDb: number): string {
+  return `very quiet audio (loudest sample ${(QUIET_TARGET_DBFS - raisedDb).toFixed(1)} dBFS, below ${QUIET_PEAK_DBFS} dBFS): raised by ${raisedDb.toFixed(1)} dB before recognition`;
+}
+
 export function featuresFromSamples(samples: Float32Array, fe: FrontEnd, name = 'audio'): Features {
   // One NaN (a float WAV or a caller's buffer) spreads through its STFT frames into NaN
   // log-probabilities, and the decoder silently dropped the words around it.
   const bad = firstNonFinite(samples);
   if (bad >= 0) throw new UserError(`${name}: sample ${bad} is ${samples[bad]}; audio samples must be finite numbers`);
+  const gain = quietInputGain(samples);
+  const raised = gain === 1 ? {} : { raisedDb: 20 * Math.log10(gain) };
+  const x = gain === 1 ? samples : samples.map((v) => v * gain);
   if (fe.norm === 'config' || fe.config.nMfcc > 0) {
-    const f = extractFeatures(samples, fe.config);
-    return { data: f.data, frames: f.frames, dim: f.dim };
+    const f = extractFeatures(x, fe.config);
+    return { data: f.data, frames: f.frames, dim: f.dim, ...raised };
   }
-  const m = logMelSpectrogram(samples, fe.config);
-  return { data: normalizeLogMel(m.data, m.frames, m.nMels, fe), frames: m.frames, dim: m.nMels };
+  const m = logMelSpectrogram(x, fe.config);
+  return { data: normalizeLogMel(m.data, m.frames, m.nMels, fe), frames: m.frames, dim: m.nMels, ...raised };
 }
 
 /**

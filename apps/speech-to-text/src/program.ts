@@ -4,10 +4,10 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { checkWritable, printJsonLine, runCli } from '@tensorkit/train';
 import { evaluate, formatEval } from './evaluate.js';
 import { explain } from './explain.js';
-import { TRAINABLE_NORMS, type InputNorm } from './features.js';
-import { openCorpus } from './corpus.js';
-import { DEFAULT_MODEL_PATH, defaultTrainOut } from './paths.js';
+import { quietNote, TRAINABLE_NORMS, type InputNorm } from './features.js';
+import { DEFAULT_MODEL_PATH } from './paths.js';
 import { DEFAULT_BEAM } from './recognizer.js';
+import { outsideWordListNote } from './decode.js';
 import { writeEvalReport } from './report.js';
 import { NOISE_PROFILES } from './synth.js';
 import { DEFAULT_EXTRA_WEIGHT, train } from './train.js';
@@ -37,7 +37,7 @@ function withDecoding(cmd: Command, model: { help: string; default?: string } = 
   if (model.default) modelOption.default(model.default, model.default === DEFAULT_MODEL_PATH ? 'the shipped model, apps/speech-to-text/models/digits.safetensors' : model.default);
   return cmd
     .addOption(modelOption)
-    .option('--beam <n>', 'beam width (1 = greedy)', int('--beam', 1), DEFAULT_BEAM)
+    .option('--beam <n>', 'beam width (1 = greedy: each frame\'s best label, among those that keep spelling a listed word unless --no-lexicon)', int('--beam', 1), DEFAULT_BEAM)
     .option('--no-lexicon', 'do not restrict output words to the model\'s word list');
 }
 
@@ -98,7 +98,7 @@ export function buildProgram(): Command {
     .option('--quiet', 'no progress bars (the per-epoch lines still print)')
     .action(async (o) => {
       const r = await train({
-        data: o.data, epochs: o.epochs, seed: o.seed, out: o.out ?? defaultTrainOut((await openCorpus(o.data)).kind), resume: o.resume, runDir: o.runDir,
+        data: o.data, epochs: o.epochs, seed: o.seed, out: o.out, resume: o.resume, runDir: o.runDir,
         batchSize: o.batchSize, lr: o.lr, epochSize: o.epochSize, hidden: o.hidden, layers: o.layers,
         convChannels: o.convChannels, convLayers: o.convLayers, frontEnd: o.frontEnd, subsample: o.subsample, dropout: o.dropout, valSpeaker: o.valSpeaker,
         inputNorm: o.inputNorm, extraData: o.extraData, extraWeight: o.extraWeight, holdOut: o.holdOut, valUtterances: o.valUtterances, valRecordings: o.valRecordings, half: o.half, maxMinutes: o.maxMinutes, quiet: o.quiet,
@@ -128,7 +128,7 @@ export function buildProgram(): Command {
       if (o.json) {
         printJsonLine({
           wer: r.wer, cer: r.cer, n: r.n, sentence_accuracy: r.sentenceAccuracy, word_errors: r.wordErrors, ref_words: r.refWords,
-          beam: r.beam, lexicon: r.lexicon, model: r.model,
+          beam: r.beam, lexicon: r.lexicon, outside_word_list: r.outsideWordList, raised_quiet: r.raisedQuiet, model: r.model,
         });
       }
     });
@@ -141,7 +141,11 @@ export function buildProgram(): Command {
     .action(async (files: string[], o) => {
       const ts = await transcribe({ files, model: o.model, beam: o.beam, useLexicon: o.lexicon, timestamps: !!o.timestamps });
       // stdout keeps the (empty) transcript for scripts; a person should not have to guess what a blank line means.
-      for (const t of ts) if (t.text === '') process.stderr.write(`note: ${t.file}: no words recognised (silence, or speech the model could not make out)\n`);
+      for (const t of ts) {
+        if (t.raisedDb !== undefined) process.stderr.write(`note: ${t.file}: ${quietNote(t.raisedDb)}\n`);
+        if (t.outsideWordList) process.stderr.write(`note: ${t.file}: ${outsideWordListNote(o.beam)}\n`);
+        if (t.text === '') process.stderr.write(`note: ${t.file}: no words recognised (silence, or speech the model could not make out)\n`);
+      }
       if (o.json) printJsonLine({ ...(ts.length === 1 ? { text: ts[0].text } : {}), results: ts });
       else console.log(formatTranscripts(ts));
     });
@@ -152,6 +156,8 @@ export function buildProgram(): Command {
     .option('--out <file>', 'PNG to write (default <file name>.explain.png)')
     .action(async (file: string, o) => {
       const r = await explain({ file, out: o.out, model: o.model, beam: o.beam, useLexicon: o.lexicon });
+      if (r.raisedDb !== undefined) process.stderr.write(`note: ${file}: ${quietNote(r.raisedDb)}\n`);
+      if (r.outsideWordList) process.stderr.write(`note: ${file}: ${outsideWordListNote(o.beam)}\n`);
       console.log(`${file}: ${r.text}`);
       for (const w of r.words) console.log(`  ${w.start.toFixed(2)}–${w.end.toFixed(2)} s  ${w.word}`);
       console.log(`wrote ${r.out} (${r.width}×${r.height})`);

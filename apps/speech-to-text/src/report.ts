@@ -9,9 +9,10 @@ import { basename, join } from 'node:path';
 import { encodeWav, logMelSpectrogram, svgToPng } from '@tensorkit/data';
 import { atomicWriteFile, confusionHeatmapSvg, escapeXml as esc, type EditOp } from '@tensorkit/train';
 import { cutSegment } from './corpus.js';
+import { decodingName } from './decode.js';
 import { itemName, worstItems, type EvalItem, type EvalResult } from './evaluate.js';
 import { renderExplanation } from './explain.js';
-import { featuresFromSamples, loadAudio } from './features.js';
+import { featuresFromSamples, loadAudio, quietInputGain } from './features.js';
 import { loadModel } from './model-file.js';
 import { Recognizer } from './recognizer.js';
 
@@ -112,7 +113,8 @@ export async function writeEvalReport(dir: string, r: EvalResult, opts: ReportOp
       const samples = it.segment ? cutSegment(whole, info.features.sampleRate, it.segment, it.file) : whole;
       const duration = samples.length / info.features.sampleRate;
       const [res] = rec.recognize([featuresFromSamples(samples, info.frontEnd)], { timestamps: true, durations: [duration] });
-      const m = logMelSpectrogram(samples, info.features);
+      const gain = quietInputGain(samples); // the log-mel the model heard (very quiet audio raised)
+      const m = logMelSpectrogram(gain === 1 ? samples : samples.map((v) => v * gain), info.features);
       const fig = await renderExplanation({
         title: itemName(it), mel: { data: m.data, frames: m.frames, nMels: m.nMels },
         melFrameSeconds: info.features.hopLength / info.features.sampleRate, lp: res.lp, frameSeconds: rec.frameSeconds,
@@ -134,7 +136,7 @@ export async function writeEvalReport(dir: string, r: EvalResult, opts: ReportOp
 <head><meta charset="utf-8" /><title>speech eval report</title><style>${CSS}</style></head>
 <body>
 <h1>Speech recognition evaluation</h1>
-<p>model <code>${esc(basename(r.model))}</code> · data <code>${esc(r.corpus)}</code> · decoding ${r.beam === 1 ? 'greedy' : `beam ${r.beam}`}${r.lexicon ? ' with the word list' : ''} · ${r.seconds.toFixed(1)} s</p>
+<p>model <code>${esc(basename(r.model))}</code> · data <code>${esc(r.corpus)}</code> · decoding ${esc(decodingName(r.beam, r.lexicon))}${r.outsideWordList ? ` (${r.outsideWordList} of ${r.n} utterances outside the word list: no word-list transcript found at this width)` : ''} · ${r.seconds.toFixed(1)} s</p>
 <h2>Metrics</h2>
 <table>
 <tr><th class="l">utterances</th><td>${r.n}</td></tr>

@@ -14,6 +14,7 @@ import { BLANK, decodeIds, NUM_CLASSES } from './alphabet.js';
 import { alignmentWindows } from './align-windows.js';
 import { lengthBatches, padBatch } from './batch.js';
 import { openCorpus, type CorpusKind } from './corpus.js';
+import { defaultTrainOut } from './paths.js';
 import { defaultFrontEnd, type InputNorm } from './features.js';
 import { saveModel } from './model-file.js';
 import { DEFAULT_MODEL, modelOutputLength, SpeechModel, type SpeechModelConfig } from './model.js';
@@ -29,7 +30,8 @@ export interface TrainOptions {
   data: string;
   epochs?: number;
   seed: number;
-  out: string;
+  /** Model file to write (default: defaultTrainOut of the data's kind, in the current folder). */
+  out?: string;
   resume?: string;
   runDir?: string;
   batchSize: number;
@@ -169,10 +171,14 @@ type DataOptions = Pick<TrainOptions, 'alignSlack' | 'alignEpochs' | 'tightEdges
 export async function train(opts: TrainOptions): Promise<TrainResult> {
   const log = opts.log ?? ((s: string) => process.stderr.write(s + '\n'));
   const t0 = performance.now();
-  const runDir = opts.runDir ?? defaultRunDir(opts.out);
+  // Without --out the file is named after the data's kind, so the data are opened first — once:
+  // the corpus is reused below (a big manifest was parsed twice, a folder listed twice).
+  let corpus = opts.out === undefined ? await openCorpus(opts.data) : undefined;
+  const out = opts.out ?? defaultTrainOut(corpus!.kind);
+  const runDir = opts.runDir ?? defaultRunDir(out);
   const ckptPath = join(runDir, 'checkpoint.safetensors');
   // Fail now rather than after the first epoch's save.
-  checkWritable(opts.out, '--out');
+  checkWritable(out, '--out');
   checkWritable(ckptPath, '--run-dir', runDir);
   let ckpt: Awaited<ReturnType<typeof loadCheckpoint>> | null = null;
   if (opts.resume) {
@@ -194,7 +200,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const resumed = <K extends keyof DataOptions>(key: K, flag: string): DataOptions[K] => fromCheckpoint(flag, opts[key], saved[key]);
   // Checkpoints from before --input-norm existed were all trained with 'loudness'.
   const inputNorm = fromCheckpoint('--input-norm', opts.inputNorm, ckpt ? (extra.inputNorm ?? 'loudness') : undefined);
-  const corpus = await openCorpus(opts.data);
+  corpus ??= await openCorpus(opts.data);
   const frontEnd = defaultFrontEnd(8000, inputNorm ?? defaultInputNorm(corpus.kind));
   const features = frontEnd.config;
   const resumedConfig = ckpt ? (ckpt.modelConfig as SpeechModelConfig) : null;
@@ -417,8 +423,8 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     };
     if (score <= best.score) {
       best = { epoch, score };
-      await ema.withAverage(() => saveModel(opts.out, { model, features, frontEnd, lexicon: ts.lexicon, training }, { half: opts.half }));
-      log(`  saved ${opts.out} (${validated ? 'best so far' : 'latest epoch; no validation set'})`);
+      await ema.withAverage(() => saveModel(out, { model, features, frontEnd, lexicon: ts.lexicon, training }, { half: opts.half }));
+      log(`  saved ${out} (${validated ? 'best so far' : 'latest epoch; no validation set'})`);
     }
     await saveSafetensors(emaPath, ema.tensors(), { metadata: { updates: String(ema.updates) } });
     await saveCheckpoint(ckptPath, {
@@ -437,7 +443,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     }
   }
   const seconds = (performance.now() - t0) / 1000;
-  return { epochs: history, best, out: opts.out, runDir, seconds, trainSet: ts };
+  return { epochs: history, best, out, runDir, seconds, trainSet: ts };
 }
 
 /** The records of metrics.jsonl for epochs 1…`upTo`, the last one of each epoch (a half-written line is dropped). */

@@ -17,6 +17,10 @@ export interface Transcript {
   text: string;
   duration: number;
   words?: { word: string; start: number; end: number }[];
+  /** The word list was asked for but the search found no transcript within it: `text` is the unconstrained best path. */
+  outsideWordList?: true;
+  /** The audio was very quiet and raised by this many dB before the features (quietInputGain). */
+  raisedDb?: number;
 }
 
 export async function transcribe(opts: TranscribeOptions): Promise<Transcript[]> {
@@ -34,6 +38,8 @@ export async function transcribe(opts: TranscribeOptions): Promise<Transcript[]>
     file: opts.files[i],
     text: r.text,
     duration: round3(durations[i]),
+    ...(r.outsideWordList ? { outsideWordList: true as const } : {}),
+    ...(feats[i].raisedDb !== undefined ? { raisedDb: Math.round(feats[i].raisedDb! * 10) / 10 } : {}),
     ...(opts.timestamps ? { words: (r.words ?? []).map((w: WordTiming) => ({ word: w.word, start: round3(w.start), end: round3(w.end) })) } : {}),
   }));
 }

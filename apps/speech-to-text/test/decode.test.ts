@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Generator } from '@tensorkit/core';
 import { ctcGreedyDecode, ctcPrefixBeamSearch, LogProbMatrix } from '@tensorkit/nn';
 import { BLANK, decodeIds, encodeText, LABELS, NUM_CLASSES, SPACE } from '../src/alphabet.js';
-import { bestPath, decode, wordTimings } from '../src/decode.js';
+import { bestPath, decode, decodingName, outsideWordListNote, wordTimings } from '../src/decode.js';
 import { Lexicon } from '../src/lexicon.js';
 
 const C = NUM_CLASSES;
@@ -82,6 +82,49 @@ describe('beam width 1 equals greedy', () => {
       expect(beam1[0].ids).toEqual(greedy.ids);
       expect(decode(lp, { beam: 1 }).ids).toEqual(greedy.ids);
     }
+  });
+});
+
+describe('beam 1 with the word list', () => {
+  it('is a width-1 search within the word list, not plain greedy', () => {
+    // Acoustically "tvo" (v beats w at frame 1, w a close second): greedy keeps the non-word.
+    const probs = new Float64Array(4 * C).fill(1e-4);
+    const set = (t: number, ch: string, p: number) => (probs[t * C + (ch === '-' ? BLANK : id(ch))] = p);
+    set(0, 't', 0.9); set(1, 'v', 0.5); set(1, 'w', 0.45); set(2, 'o', 0.9); set(3, '-', 0.9);
+    for (let t = 0; t < 4; t++) {
+      let sum = 0;
+      for (let c = 0; c < C; c++) sum += probs[t * C + c];
+      for (let c = 0; c < C; c++) probs[t * C + c] /= sum;
+    }
+    const lp = LogProbMatrix.fromProbs(probs, 4, C);
+    expect(decode(lp, { beam: 1 }).text).toBe('tvo');
+    const d = decode(lp, { beam: 1, lexicon: new Lexicon(['two', 'three']) });
+    expect(d.text).toBe('two');
+    expect(d.outsideWordList).toBeUndefined();
+  });
+
+  it('says when it cannot finish a listed word instead of silently printing the unconstrained path', () => {
+    // "tw" then silence: the single width-1 hypothesis is stuck inside "two" (o is improbable).
+    const lp = peaky(['t', 'w', '-', '-']);
+    const lex = new Lexicon(['two', 'three']);
+    const d = decode(lp, { beam: 1, lexicon: lex });
+    expect(d.text).toBe('tw');
+    expect(d.outsideWordList).toBe(true);
+    // A wider beam finds "two" (the o on a frame where it is unlikely beats no word at all).
+    const wide = decode(lp, { beam: 8, lexicon: lex });
+    expect(wide.text).toBe('two');
+    expect(wide.outsideWordList).toBeUndefined();
+    // Without a word list nothing is outside it.
+    expect(decode(lp, { beam: 1 }).outsideWordList).toBeUndefined();
+    expect(decode(lp, { beam: 8 }).outsideWordList).toBeUndefined();
+  });
+
+  it('names the decoding as it is', () => {
+    expect(decodingName(1, false)).toBe('greedy');
+    expect(decodingName(1, true)).toBe('greedy + word list');
+    expect(decodingName(16, true)).toBe('beam 16 + word list');
+    expect(outsideWordListNote(1)).toMatch(/no transcript made only of the model's words was found at beam 1; the unconstrained best path is used instead .*a wider --beam/);
+    expect(outsideWordListNote(16)).not.toMatch(/wider/);
   });
 });
 

@@ -1,0 +1,62 @@
+/**
+ * Very quiet audio (a normal recording ~60 dB down, peak ≈ −68 dBFS) is raised before the
+ * log-mel, whose absolute floor (1e-5) otherwise swallowed the speech; normally levelled audio
+ * keeps exactly the features the shipped models were trained on.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { logMelSpectrogram, readWav } from '@tensorkit/data';
+import { featuresFromSamples, normalizeLogMel, quietInputGain } from '../src/features.js';
+import { loadModel } from '../src/model-file.js';
+import { DEFAULT_MODEL_PATH, SAMPLES_DIR } from '../src/paths.js';
+import { Recognizer } from '../src/recognizer.js';
+import { transcribe } from '../src/transcribe.js';
+import { encodeWavAs, tempDir } from './helpers.js';
+
+const tmp = tempDir();
+afterAll(tmp.cleanup);
+
+const SAMPLES: [string, string][] = [['digits-george-371.wav', 'three seven one'], ['digits-jackson-5092.wav', 'five zero nine two'], ['digits-yweweler-84.wav', 'eight four']];
+const peakDb = (s: Float32Array) => 20 * Math.log10(s.reduce((m, x) => Math.max(m, Math.abs(x)), 0));
+const scaled = (s: Float32Array, db: number) => s.map((x) => x * 10 ** (db / 20));
+
+describe('very quiet input', () => {
+  it('normally levelled audio is not touched: the features are bit for bit the plain front end', async () => {
+    const info = await loadModel(DEFAULT_MODEL_PATH);
+    for (const [name] of SAMPLES) {
+      const { samples } = await readWav(join(SAMPLES_DIR, name));
+      for (const s of [samples, scaled(samples, -20)]) {
+        expect(quietInputGain(s)).toBe(1);
+        const f = featuresFromSamples(s, info.frontEnd);
+        const m = logMelSpectrogram(s, info.frontEnd.config);
+        expect(f.raisedDb).toBeUndefined();
+        expect(Array.from(f.data)).toEqual(Array.from(normalizeLogMel(m.data, m.frames, m.nMels, info.frontEnd)));
+      }
+    }
+    expect(quietInputGain(new Float32Array(100))).toBe(1); // digital silence: nothing to raise
+  });
+
+  it('a recording turned down to a −68 dBFS peak (16-bit WAV: 46–60 dB down) is transcribed like the original', async () => {
+    const files: string[] = [];
+    for (const [name] of SAMPLES) {
+      const { samples } = await readWav(join(SAMPLES_DIR, name));
+      const quiet = scaled(samples, -68 - peakDb(samples));
+      expect(peakDb(quiet)).toBeCloseTo(-68, 5);
+      const path = join(tmp.dir, `quiet-${name}`);
+      writeFileSync(path, encodeWavAs(quiet, 8000, { bits: 16 }));
+      files.push(path);
+    }
+    const out = await transcribe({ files, model: DEFAULT_MODEL_PATH, beam: 16, useLexicon: true, timestamps: false });
+    expect(out.map((t) => t.text)).toEqual(SAMPLES.map(([, text]) => text));
+    for (const t of out) expect(t.raisedDb).toBeGreaterThan(30);
+  });
+
+  it('digital silence still gives an empty transcript with finite log-probabilities', async () => {
+    const info = await loadModel(DEFAULT_MODEL_PATH);
+    const rec = new Recognizer(info);
+    const [r] = rec.recognize([featuresFromSamples(new Float32Array(16000), info.frontEnd)]);
+    expect(r.text).toBe('');
+    expect(Array.from(r.lp.data).every(Number.isFinite)).toBe(true);
+  });
+});
