@@ -22,6 +22,8 @@ export interface Features {
   dim: number;
   /** Set when very quiet audio was raised before the log-mel (see quietInputGain): by how many dB. */
   raisedDb?: number;
+  /** Set when the audio is silence (peak below SILENT_PEAK_DBFS): there is nothing to recognise. */
+  silent?: boolean;
 }
 
 /**
@@ -152,6 +154,21 @@ export function firstNonFinite(a: ArrayLike<number>): number {
 export const QUIET_PEAK_DBFS = -50;
 /** …to this peak (dBFS): a level inside what the models were trained on. */
 export const QUIET_TARGET_DBFS = -20;
+/**
+ * Audio whose loudest sample is below this (dBFS; 3 steps of 16-bit audio) is silence: digital
+ * zeros or dither, with no speech to raise. Raised, its noise filled the log-mel, and the yesno
+ * model heard "yes" in it (as it did in the constant floor of unraised zeros).
+ */
+export const SILENT_PEAK_DBFS = -80;
+
+function peakOf(samples: Float32Array): number {
+  let peak = 0;
+  for (let i = 0; i < samples.length; i++) {
+    const a = Math.abs(samples[i]);
+    if (a > peak) peak = a;
+  }
+  return peak;
+}
 
 /**
  * The gain applied to very quiet audio before the log-mel: 1 unless the loudest sample is below
@@ -161,15 +178,11 @@ export const QUIET_TARGET_DBFS = -20;
  * down by 60 dB was transcribed as silence). Raising only such audio leaves the features of
  * normally levelled audio — and so what the shipped models were trained and validated on —
  * bit for bit unchanged: the quietest FSDD clip peaks at −32 dBFS, −44 with training's −12 dB
- * gain augmentation. Digital silence (every sample 0) has no level to raise and stays as it is.
+ * gain augmentation. Silence (peak below SILENT_PEAK_DBFS) has no speech to raise and stays as it is.
  */
 export function quietInputGain(samples: Float32Array): number {
-  let peak = 0;
-  for (let i = 0; i < samples.length; i++) {
-    const a = Math.abs(samples[i]);
-    if (a > peak) peak = a;
-  }
-  if (peak === 0 || peak >= 10 ** (QUIET_PEAK_DBFS / 20)) return 1;
+  const peak = peakOf(samples);
+  if (peak < 10 ** (SILENT_PEAK_DBFS / 20) || peak >= 10 ** (QUIET_PEAK_DBFS / 20)) return 1;
   return 10 ** (QUIET_TARGET_DBFS / 20) / peak;
 }
 
@@ -184,7 +197,7 @@ export function featuresFromSamples(samples: Float32Array, fe: FrontEnd, name = 
   const bad = firstNonFinite(samples);
   if (bad >= 0) throw new UserError(`${name}: sample ${bad} is ${samples[bad]}; audio samples must be finite numbers`);
   const gain = quietInputGain(samples);
-  const raised = gain === 1 ? {} : { raisedDb: 20 * Math.log10(gain) };
+  const raised = gain !== 1 ? { raisedDb: 20 * Math.log10(gain) } : peakOf(samples) < 10 ** (SILENT_PEAK_DBFS / 20) ? { silent: true } : {};
   const x = gain === 1 ? samples : samples.map((v) => v * gain);
   if (fe.norm === 'config' || fe.config.nMfcc > 0) {
     const f = extractFeatures(x, fe.config);

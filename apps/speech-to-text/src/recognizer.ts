@@ -128,7 +128,8 @@ export class Recognizer {
       ? averageProbs(this.info.members.map((m, k) => logProbsOf(m, this.memberInputs(items, k))))
       : logProbsOf(this.info.model, items);
     return lps.map((lp, i) => {
-      const d = decode(lp, { beam: this.beam, lexicon: this.lexicon });
+      // Silence has no words, whatever a model trained only on speech makes of its empty log-mel.
+      const d = items[i].silent ? { text: '', ids: [], blankRate: 1 } : decode(lp, { beam: this.beam, lexicon: this.lexicon });
       const r: Recognition = { ...d, lp };
       if (opts.timestamps) {
         const duration = opts.durations?.[i] ?? lp.T * this.frameSeconds;

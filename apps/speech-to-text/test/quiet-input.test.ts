@@ -4,7 +4,7 @@
  * keeps exactly the features the shipped models were trained on.
  */
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { logMelSpectrogram, readWav } from '@tensorkit/data';
 import { featuresFromSamples, normalizeLogMel, quietInputGain } from '../src/features.js';
@@ -58,5 +58,17 @@ describe('very quiet input', () => {
     const [r] = rec.recognize([featuresFromSamples(new Float32Array(16000), info.frontEnd)]);
     expect(r.text).toBe('');
     expect(Array.from(r.lp.data).every(Number.isFinite)).toBe(true);
+  });
+
+  it('silence (zeros, or ±1-step dither of 16-bit audio) is no words, for the yesno model too (it heard "yes")', async () => {
+    const info = await loadModel(join(dirname(DEFAULT_MODEL_PATH), 'yesno.safetensors'));
+    const rec = new Recognizer(info);
+    const dither = new Float32Array(16000).map((_, i) => ((i * 7919) % 3 - 1) / 32768);
+    const feats = [new Float32Array(16000), dither].map((s) => featuresFromSamples(s, info.frontEnd));
+    for (const f of feats) expect(f.silent).toBe(true);
+    expect(rec.recognize(feats).map((r) => r.text)).toEqual(['', '']);
+    // A real recording at its own level is not silence.
+    const { samples } = await readWav(join(SAMPLES_DIR, SAMPLES[0][0]));
+    expect(featuresFromSamples(samples, info.frontEnd).silent).toBeUndefined();
   });
 });
