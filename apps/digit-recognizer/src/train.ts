@@ -96,6 +96,8 @@ interface TrainState {
   elapsedSec: number;
   /** Where the best epoch's weights were written (the final model starts from them). */
   bestPath: string | null;
+  /** Each epoch's metrics.jsonl time stamp, so a resumed run folder keeps them (absent in older checkpoints). */
+  times?: (string | null)[];
 }
 
 export interface TrainResult {
@@ -204,6 +206,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const scheduler = new OneCycleLR(optimizer, { maxLr: o.lr, totalSteps: o.epochs * stepsPerEpoch, pctStart: 0.2 });
   const early = new EarlyStopping(opts.patience);
   let history: EpochRecord[] = [];
+  let times: (string | null)[] = [];
   let partial = { lossSum: 0, correct: 0, seen: 0, seconds: 0 };
   let elapsedBefore = 0;
   let bestPath: string | null = null;
@@ -220,11 +223,12 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     }
     loader.setState(restored.cursor as LoaderCursor);
     history = state.history;
+    times = Array.isArray(state.times) && state.times.length === history.length ? state.times : history.map(() => null);
     early.restore(state.early);
     partial = state.partial;
     elapsedBefore = state.elapsedSec;
     bestPath = state.bestPath;
-    run.rewrite(history);
+    run.rewrite(history, times);
     log(`resuming from ${opts.resume}: epoch ${loader.state().epoch + 1}, batch ${loader.state().batchIndex}/${stepsPerEpoch}`);
   } else {
     run.reset();
@@ -236,7 +240,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const saveState = async (): Promise<void> => {
     const s: TrainState = {
       app: APP, options: o, history, early: early.state(), partial,
-      elapsedSec: elapsedBefore + (performance.now() - t0) / 1000, bestPath,
+      elapsedSec: elapsedBefore + (performance.now() - t0) / 1000, bestPath, times,
     };
     await saveCheckpoint(ckptPath, {
       model, optimizer, scheduler, rng: dropoutG, epoch: loader.state().epoch, step: optimizer.stepCount, cursor: loader.state(), extra: s,
@@ -309,6 +313,8 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       elapsed_seconds: elapsedBefore + (performance.now() - t0) / 1000,
     };
     history.push(rec);
+    const time = new Date().toISOString(); // stamped before saveState, so the checkpoint keeps it
+    times.push(time);
     partial = { lossSum: 0, correct: 0, seen: 0, seconds: 0 };
     const improved = early.observe(v.accuracy, epoch + 1);
     if (improved) {
@@ -319,7 +325,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     }
     stoppedEarly = early.shouldStop;
     await saveState();
-    run.append(rec);
+    run.append(rec, time);
     await run.writeCurve(lossAccuracyCurveSvg(history));
     log(`epoch ${epoch + 1}/${o.epochs}  loss ${rec.loss.toFixed(4)}  acc ${(100 * rec.accuracy).toFixed(2)}%  `
       + `val loss ${v.loss.toFixed(4)}  val acc ${(100 * v.accuracy).toFixed(2)}%${improved ? ' (best)' : ''}  `

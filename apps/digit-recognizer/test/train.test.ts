@@ -76,6 +76,7 @@ describe('train', () => {
     // Stop in the middle of the second epoch.
     const first = await train(options({ ...base, out, stopAfterSteps: 3 }));
     expect(first.interrupted).toBe(true);
+    const before = readFileSync(join(first.runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     const second = await train(options({ ...base, out, resume: first.checkpoint, seed: 999, batchSize: 3 }));
     expect(second.interrupted).toBe(false);
     const a = decodeSafetensors(readFileSync(full.out));
@@ -85,6 +86,10 @@ describe('train', () => {
     const ma = readFileSync(join(full.runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     const mb = readFileSync(join(second.runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(mb.map((m) => [m.epoch, m.loss, m.val_accuracy])).toEqual(ma.map((m) => [m.epoch, m.loss, m.val_accuracy]));
+    // The epoch logged before the stop keeps its time stamp through the resume's rewrite.
+    expect(before.length).toBe(1);
+    expect(mb[0].time).toBe(before[0].time);
+    for (const m of mb) expect(typeof m.time).toBe('string');
   }
 
   it('gives clear errors for bad options, a missing folder and a foreign checkpoint', async () => {
