@@ -4,8 +4,8 @@
  * logit[c] = bias[c] + Σ_occurrences w_i · v_i[c] with no approximation).
  */
 import { fileURLToPath } from 'node:url';
-import { describeFeatures, documentBag, textTokens, tfidfValues, wordEncoder, type FeatureOccurrence } from './features.js';
-import { encodeDoc, LinearBagNet, makeBatch, predictLogits, type EncodedDoc } from './model.js';
+import { forEachFeature, StreamedCounts, textTokens, tfidfValues, wordEncoder, type CountBag } from './features.js';
+import { encodeDoc, LinearBagNet, makeBatch, predictLogits, STREAM_TOKENS, type EncodedDoc } from './model.js';
 import { loadModel, type LoadedModel } from './model-file.js';
 import { noGrad, Tensor } from '@tensorkit/core';
 
@@ -27,20 +27,16 @@ export function softmax(logits: ArrayLike<number>): number[] {
   return e.map((v) => v / z);
 }
 
-/** A feature occurrence with its share of the logits. */
-export interface Contribution extends FeatureOccurrence {
-  /** This occurrence's addition to every class logit. */
-  logits: Float64Array;
-}
-
 export interface TermScore {
   /** A word (its unigram plus its character n-grams) or a word n-gram. */
   term: string;
   kind: 'word' | 'ngram';
   start: number;
   end: number;
-  /** Contribution to logit[target] − logit[reference]. */
+  /** Contribution to logit[target] − logit[reference] (of all its occurrences). */
   value: number;
+  /** Occurrences of the term in the text (start/end: the first one; absent: 1). */
+  count?: number;
 }
 
 export interface Explanation {
@@ -53,7 +49,7 @@ export interface Explanation {
   /** logit[target] − logit[reference] = bias + Σ terms = Σ tokens + bias. */
   difference: number;
   bias: number;
-  /** One entry per distinct term and position, strongest first. */
+  /** One entry per distinct term (all its occurrences summed), strongest first; with the bias they sum to the difference. */
   terms: TermScore[];
   /** Per-token share (n-gram contributions split evenly over their tokens); sums to difference − bias. */
   tokenValues: number[];
@@ -100,129 +96,63 @@ export class NewsClassifier {
     return out;
   }
 
-  /** Every feature occurrence of a text with the weight it has in the bag (tf-idf share, or 1/n of the mean). */
-  occurrences(tokens: readonly string[]): { occ: FeatureOccurrence[]; weights: Float64Array } {
-    const occ = describeFeatures(tokens, this.model.info.features);
-    const net = this.model.net;
-    let weightOf: (o: FeatureOccurrence) => number;
-    if (net instanceof LinearBagNet) {
-      // The bag holds each bucket once per block with its tf-idf value; split it evenly over the occurrences.
-      const bag = documentBag(Int32Array.from(occ, (o) => o.bucket), tokens.length, this.model.info.features);
-      const vals = tfidfValues(bag, net.idf);
-      const words = new Map<number, number>();
-      const chars = new Map<number, number>();
-      bag.ids.forEach((id, i) => (bag.split !== undefined && i >= bag.split ? chars : words).set(id, vals[i] / bag.counts[i]));
-      weightOf = (o) => (bag.split !== undefined && o.kind === 'char' ? chars : words).get(o.bucket)!;
-    } else {
-      const w = occ.length ? 1 / occ.length : 0;
-      weightOf = () => w;
-    }
-    return { occ, weights: Float64Array.from(occ, weightOf) };
-  }
-
-  /** A linear model's word-vector shares: one per known word, each with 1/#known words of its table row (their mean). */
-  vectorContributions(tokens: readonly string[]): Contribution[] {
-    const net = this.model.net;
-    if (!(net instanceof LinearBagNet) || !net.vectorIndex) return [];
-    const occ: FeatureOccurrence[] = [];
-    tokens.forEach((t, i) => {
-      const row = net.vectorIndex!.get(t);
-      if (row !== undefined) occ.push({ bucket: row, kind: 'vector', key: t, start: i, end: i + 1 });
-    });
-    return occ.map((o) => ({ ...o, logits: net.vectorLogits(o.bucket, 1 / occ.length) }));
-  }
-
-  /**
-   * Integrated gradients of logit[target] − logit[reference] with respect to
-   * each occurrence's weight in the bag, from the empty bag (baseline) to the
-   * document, midpoint rule with `steps` points. Works for any net taking
-   * weighted bags; for these linear nets it reproduces the exact values.
-   * Returns one attribution per occurrence (summing to f(x) − f(empty)).
-   */
-  integratedGradients(tokens: readonly string[], target: number, reference: number, steps = 32): { occ: FeatureOccurrence[]; values: Float64Array } {
-    this.checkClass('target', target);
-    this.checkClass('reference', reference);
-    // 0 steps divided by zero into NaN attributions; a negative or fractional count died in a typed-array or kernel error.
-    if (!Number.isInteger(steps) || steps < 1) throw new RangeError(`integrated gradients: steps must be a positive integer, got ${steps}`);
-    const { occ, weights } = this.occurrences(tokens);
-    const n = occ.length;
-    const values = new Float64Array(n);
-    if (n === 0) return { occ, values };
-    const ids = new Int32Array(n * steps);
-    const offsets = new Int32Array(steps);
-    const scaled = new Float32Array(n * steps);
-    for (let k = 0; k < steps; k++) {
-      const alpha = (k + 0.5) / steps;
-      offsets[k] = k * n;
-      for (let i = 0; i < n; i++) {
-        ids[k * n + i] = occ[i].bucket;
-        scaled[k * n + i] = alpha * weights[i];
-      }
-    }
-    const w = new Tensor(scaled, [n * steps], 'float32').requiresGrad_();
-    const net = this.model.net;
-    const params = net.parameters();
-    const saved = params.map((p) => p.requiresGrad);
-    params.forEach((p) => (p.requiresGrad = false));
-    try {
-      const y = net.forwardWeighted(ids, offsets, w);
-      const C = this.labels.length;
-      const pick = new Float32Array(steps * C);
-      for (let k = 0; k < steps; k++) {
-        pick[k * C + target] = 1;
-        pick[k * C + reference] = -1;
-      }
-      y.mul(new Tensor(pick, [steps, C], 'float32')).sum().backward();
-    } finally {
-      params.forEach((p, i) => (p.requiresGrad = saved[i]));
-    }
-    const g = w.grad!.toTypedArray();
-    for (let i = 0; i < n; i++) {
-      let s = 0;
-      for (let k = 0; k < steps; k++) s += g[k * n + i];
-      values[i] = (weights[i] * s) / steps;
-    }
-    return { occ, values };
-  }
-
   /**
    * Why `target` (default: the predicted class) rather than `reference`
    * (default: the runner-up): each term's contribution to the logit difference.
    * 'exact' reads it off the linear model; 'ig' uses integrated gradients.
+   *
+   * The features are streamed twice (count, then attribute) and aggregated per bucket and per
+   * distinct term: memory grows with the tokens (a few numbers each) and the distinct terms, not
+   * with the feature occurrences (~35 per word: one object per occurrence, then per position, took
+   * 5 GB and 10 minutes for 8 MB of text).
    */
   explain(text: string, opts: { target?: number; reference?: number; method?: 'exact' | 'ig'; steps?: number } = {}): Explanation {
     const tokens = this.tokens(text);
+    const c = this.model.info.features;
     const C = this.labels.length;
-    const bias = this.model.net.biasLogits();
-    let logits: number[];
-    let occ: FeatureOccurrence[];
-    let perOcc: (i: number, t: number, r: number) => number;
-    let contribs: Contribution[] = [];
-    let exact: ((i: number, t: number, r: number) => number) | undefined;
-    if (opts.method === 'ig') {
-      logits = this.netLogits(text);
-      occ = describeFeatures(tokens, this.model.info.features);
-      // The word-vector shares are linear and outside the bag: their exact values join the IG ones.
-      contribs = this.vectorContributions(tokens);
-      occ = occ.concat(contribs);
+    const net = this.model.net;
+    const bias = net.biasLogits();
+    // Per-bucket tables: dense arrays for a long text, maps for a short one (allocating ~40 MB of
+    // dense arrays per call made predict --explain over many short lines crawl).
+    const dense = tokens.length > STREAM_TOKENS;
+    const table = (): Float64Array | Map<number, number> => (dense ? new Float64Array(c.buckets) : new Map<number, number>());
+    const put = (t: Float64Array | Map<number, number>, b: number, v: number) => (t instanceof Map ? t.set(b, v) : (t[b] = v));
+    const get = (t: Float64Array | Map<number, number>, b: number) => (t instanceof Map ? t.get(b)! : t[b]);
+    const counts = new StreamedCounts(c, dense);
+    forEachFeature(tokens, c, (kind, bucket) => counts.add(kind, bucket));
+    // Each occurrence's weight in the bag, per bag entry (block and bucket): its tf-idf value split evenly over the
+    // bucket's occurrences (linear), or 1/n of the mean (fasttext).
+    const bag = counts.bag();
+    const blockOf = (i: number) => (bag.split !== undefined && i >= bag.split ? 1 : 0);
+    const occWeight = new Float64Array(bag.ids.length);
+    if (net instanceof LinearBagNet) {
+      const vals = tfidfValues(bag, net.idf);
+      for (let i = 0; i < bag.ids.length; i++) occWeight[i] = vals[i] / bag.counts[i];
     } else {
-      // Each occurrence's logits are recomputed when needed rather than kept: a Float64Array
-      // per occurrence (~30 per word with character n-grams) ran a 6 MB document out of memory.
-      const bag = this.occurrences(tokens);
-      const net = this.model.net;
-      const nBag = bag.occ.length;
-      contribs = this.vectorContributions(tokens);
-      occ = bag.occ.concat(contribs);
-      const logitsOf = (i: number): ArrayLike<number> => (i < nBag ? net.featureLogits(bag.occ[i].bucket, bag.weights[i]) : contribs[i - nBag].logits);
+      occWeight.fill(1 / counts.total);
+    }
+    // The word-vector model's share: 1/#known words of each known word's table row.
+    const vectorRows = net instanceof LinearBagNet && net.vectorIndex ? Int32Array.from(tokens, (t) => net.vectorIndex!.get(t) ?? -1) : null;
+    let known = 0;
+    if (vectorRows) for (const r of vectorRows) if (r >= 0) known++;
+    const vectorLogits = (row: number) => (net as LinearBagNet).vectorLogits(row, 1 / known);
+
+    let logits: number[];
+    if (opts.method === 'ig') {
+      logits = noGrad(() => Array.from(net.forward(makeBatch([this.encodeTokens(tokens)])).toTypedArray()));
+    } else {
       logits = Array.from(bias);
-      for (let i = 0; i < occ.length; i++) {
-        const l = logitsOf(i);
+      for (let i = 0; i < bag.ids.length; i++) {
+        const l = net.featureLogits(bag.ids[i], occWeight[i] * bag.counts[i]);
         for (let k = 0; k < C; k++) logits[k] += l[k];
       }
-      exact = (i, t, r) => {
-        const l = logitsOf(i);
-        return l[t] - l[r];
-      };
+      if (vectorRows) {
+        for (const r of vectorRows) {
+          if (r < 0) continue;
+          const l = vectorLogits(r);
+          for (let k = 0; k < C; k++) logits[k] += l[k];
+        }
+      }
     }
     const order = logits.map((v, i) => [v, i]).sort((a, b) => b[0] - a[0]).map((p) => p[1]);
     const target = opts.target ?? order[0];
@@ -230,32 +160,107 @@ export class NewsClassifier {
     // An index outside the labels read undefined logits and returned NaN differences and term values.
     this.checkClass('target', target);
     this.checkClass('reference', reference);
+
+    // Each occurrence's share of logit[target] − logit[reference], per block and bucket.
+    const occValue = counts.counts.map(table);
     if (opts.method === 'ig') {
-      const ig = this.integratedGradients(tokens, target, reference, opts.steps);
-      const nBag = ig.values.length;
-      perOcc = (i, t, r) => (i < nBag ? ig.values[i] : contribs[i - nBag].logits[t] - contribs[i - nBag].logits[r]);
+      const ig = this.bagIntegratedGradients(bag, occWeight, target, reference, opts.steps);
+      for (let i = 0; i < bag.ids.length; i++) put(occValue[blockOf(i)], bag.ids[i], ig[i] / bag.counts[i]);
     } else {
-      perOcc = exact!;
+      for (let i = 0; i < bag.ids.length; i++) {
+        const l = net.featureLogits(bag.ids[i], occWeight[i]);
+        put(occValue[blockOf(i)], bag.ids[i], l[target] - l[reference]);
+      }
     }
-    // A word's unigram and its character n-grams are one term; n-grams are their own terms.
-    const termMap = new Map<string, TermScore>();
+    // A word's unigram, its character n-grams and its word-vector share are one term; a word n-gram is its own.
+    const wordValue = new Float64Array(tokens.length);
     const tokenValues = new Array<number>(tokens.length).fill(0);
-    occ.forEach((c, i) => {
-      const v = perOcc(i, target, reference);
-      const kind = c.kind === 'ngram' ? 'ngram' : 'word';
-      const name = kind === 'word' ? tokens[c.start] : c.key;
-      const key = `${kind}:${c.start}:${c.end}`;
-      const t = termMap.get(key) ?? { term: name, kind, start: c.start, end: c.end, value: 0 };
-      t.value += v;
-      termMap.set(key, t);
-      for (let j = c.start; j < c.end; j++) tokenValues[j] += v / (c.end - c.start);
+    const ngrams = new Map<string, TermScore>();
+    forEachFeature(tokens, c, (kind, bucket, i, n) => {
+      const v = get(occValue[counts.blockOf(kind)], bucket);
+      if (kind !== 'ngram') {
+        wordValue[i] += v;
+        return;
+      }
+      for (let j = i; j < i + n; j++) tokenValues[j] += v / n;
+      const key = n === 2 ? `${tokens[i]} ${tokens[i + 1]}` : tokens.slice(i, i + n).join(' ');
+      const t = ngrams.get(key);
+      if (t) {
+        t.value += v;
+        t.count!++;
+      } else ngrams.set(key, { term: key, kind: 'ngram', start: i, end: i + n, value: v, count: 1 });
     });
-    const terms = [...termMap.values()].sort((a, b) => Math.abs(b.value) - Math.abs(a.value));
+    const words = new Map<string, TermScore>();
+    tokens.forEach((w, i) => {
+      let v = wordValue[i];
+      if (vectorRows && vectorRows[i] >= 0) {
+        const l = vectorLogits(vectorRows[i]);
+        v += l[target] - l[reference];
+      }
+      tokenValues[i] += v;
+      const t = words.get(w);
+      if (t) {
+        t.value += v;
+        t.count!++;
+      } else words.set(w, { term: w, kind: 'word', start: i, end: i + 1, value: v, count: 1 });
+    });
+    const terms = [...words.values(), ...ngrams.values()].sort((a, b) => Math.abs(b.value) - Math.abs(a.value));
     return {
       tokens, labels: this.labels, logits, probabilities: softmax(logits), target, reference,
       difference: logits[target] - logits[reference], bias: bias[target] - bias[reference], terms, tokenValues,
       method: opts.method ?? 'exact',
     };
+  }
+
+  /**
+   * Integrated gradients on a document's bag (distinct buckets per block, each with its total weight
+   * count × occWeight): a sum-pooling net's gradient with respect to an occurrence's weight is the same
+   * for every occurrence of a bucket, so this is the per-occurrence attribution summed over them —
+   * but its size is the distinct buckets, and the steps go through the net in chunks of at most
+   * ~4 million inputs. Returns one attribution per bag entry.
+   */
+  private bagIntegratedGradients(bag: CountBag, occWeight: Float64Array, target: number, reference: number, steps = 32): Float64Array {
+    // 0 steps divided by zero into NaN attributions; a negative or fractional count died in a typed-array or kernel error.
+    if (!Number.isInteger(steps) || steps < 1) throw new RangeError(`integrated gradients: steps must be a positive integer, got ${steps}`);
+    const m = bag.ids.length;
+    const total = new Float64Array(m);
+    for (let i = 0; i < m; i++) total[i] = occWeight[i] * bag.counts[i];
+    const grad = new Float64Array(m);
+    if (m === 0) return grad;
+    const net = this.model.net;
+    const C = this.labels.length;
+    const params = net.parameters();
+    const saved = params.map((p) => p.requiresGrad);
+    params.forEach((p) => (p.requiresGrad = false));
+    try {
+      const per = Math.max(1, Math.min(steps, Math.floor(4_000_000 / m)));
+      for (let k0 = 0; k0 < steps; k0 += per) {
+        const ks = Math.min(per, steps - k0);
+        const ids = new Int32Array(m * ks);
+        const offsets = new Int32Array(ks);
+        const scaled = new Float32Array(m * ks);
+        for (let k = 0; k < ks; k++) {
+          const alpha = (k0 + k + 0.5) / steps;
+          offsets[k] = k * m;
+          ids.set(bag.ids, k * m);
+          for (let i = 0; i < m; i++) scaled[k * m + i] = alpha * total[i];
+        }
+        const w = new Tensor(scaled, [m * ks], 'float32').requiresGrad_();
+        const y = net.forwardWeighted(ids, offsets, w);
+        const pick = new Float32Array(ks * C);
+        for (let k = 0; k < ks; k++) {
+          pick[k * C + target] = 1;
+          pick[k * C + reference] = -1;
+        }
+        y.mul(new Tensor(pick, [ks, C], 'float32')).sum().backward();
+        const g = w.grad!.toTypedArray();
+        for (let k = 0; k < ks; k++) for (let i = 0; i < m; i++) grad[i] += g[k * m + i];
+      }
+    } finally {
+      params.forEach((p, i) => (p.requiresGrad = saved[i]));
+    }
+    for (let i = 0; i < m; i++) grad[i] = (total[i] * grad[i]) / steps;
+    return grad;
   }
 
   private checkClass(what: string, k: number): void {
@@ -277,7 +282,7 @@ export function aggregateTerms(terms: readonly TermScore[]): { term: string; kin
     const key = `${t.kind}:${t.term}`;
     const e = m.get(key) ?? { term: t.term, kind: t.kind, value: 0, count: 0 };
     e.value += t.value;
-    e.count++;
+    e.count += t.count ?? 1;
     m.set(key, e);
   }
   return [...m.values()].sort((a, b) => Math.abs(b.value) - Math.abs(a.value));

@@ -10,6 +10,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { listDir, readAgNews, readNewsgroups, readTextFolder } from '@tensorkit/data';
 import { UserError } from '@tensorkit/train';
+import { MAX_INPUT_BYTES } from './input.js';
 
 export type LayoutKind = 'ag_news' | '20news' | 'folder';
 export type Side = 'train' | 'test';
@@ -128,6 +129,7 @@ export async function loadDataset(dir: string, side: Side): Promise<TextDataset>
     await checkUtf8(path);
     const d = await readAgNews(path);
     refuseEmpty(d.items, (it) => `${path}: line ${it.line}: empty title and description`);
+    refuseHuge(d.items, (it) => `${path}: line ${it.line}`);
     return {
       layout, side, path, classes: d.classes,
       items: d.items.map((it) => ({ text: it.text, label: it.label, source: `${basename(path)}:${it.line}` })),
@@ -137,6 +139,7 @@ export async function loadDataset(dir: string, side: Side): Promise<TextDataset>
     const split = path.endsWith('20news-bydate.tar.gz') ? { split: side } : {};
     const d = await readNewsgroups(path, split);
     refuseEmpty(d.items, (it) => `${path}: ${it.group}/${it.id}: empty post`);
+    refuseHuge(d.items, (it) => `${path}: ${it.group}/${it.id}`);
     return {
       layout, side, path, classes: d.classes,
       items: d.items.map((it) => ({ text: it.text, label: it.label, source: `${it.group}/${it.id}`, order: Number(it.id) })),
@@ -144,6 +147,7 @@ export async function loadDataset(dir: string, side: Side): Promise<TextDataset>
   }
   const d = await readTextFolder(path);
   refuseEmpty(d.items, (it) => `${it.path}: empty file`);
+  refuseHuge(d.items, (it) => it.path);
   const cut = path.length + 1;
   return { layout, side, path, classes: d.classes, items: d.items.map((it) => ({ text: it.text, label: it.label, source: it.path.slice(cut) })) };
 }
@@ -157,6 +161,16 @@ function refuseEmpty<T extends { text: string }>(items: readonly T[], where: (it
   if (empty.length === 0) return;
   const more = empty.length > 1 ? ` (${empty.length} empty documents in all; remove them)` : ' (remove it)';
   throw new UserError(`${where(empty[0])}: expected the text of a document${more}`);
+}
+
+/**
+ * A document above the input limit (predict/explain's, MAX_INPUT_BYTES characters) is refused by
+ * name: it would be classified, but explaining it in the report (or training on it) needs memory
+ * in proportion, and beyond ~512 M characters the text cannot even be held as one string.
+ */
+function refuseHuge<T extends { text: string }>(items: readonly T[], where: (it: T) => string): void {
+  const huge = items.find((it) => it.text.length > MAX_INPUT_BYTES);
+  if (huge) throw new UserError(`${where(huge)}: too large: ${huge.text.length.toLocaleString('en-US')} characters, over the limit of ${MAX_INPUT_BYTES.toLocaleString('en-US')} per document; split it into smaller documents`);
 }
 
 /** The shipped model for a layout (eval's default). */

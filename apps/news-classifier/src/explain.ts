@@ -7,13 +7,17 @@
  * --html writes the text coloured by contribution.
  */
 import { resolve } from 'node:path';
-import { atomicWriteFile, escapeXml } from '@tensorkit/train';
+import { atomicWriteFile, escapeXml, UserError } from '@tensorkit/train';
 import { aggregateTerms, loadClassifier, NO_WORDS_WARNING, type Explanation, type NewsClassifier } from './classifier.js';
 import { tokenize } from '@tensorkit/data';
 import { prepareText } from './features.js';
+import { readTextFile } from './input.js';
 
 export interface ExplainOptions {
-  text: string;
+  /** The text to explain (or `file`). */
+  text?: string;
+  /** A text file explained as one document (up to MAX_INPUT_BYTES). */
+  file?: string;
   model?: string;
   html?: string;
   top?: number;
@@ -38,8 +42,12 @@ export interface ExplainResult {
     logit_difference: number;
     bias: number;
     method: 'exact' | 'ig';
-    terms: { term: string; kind: string; contribution: number }[];
+    /** The `top` strongest distinct terms (count: occurrences in the text). */
+    terms: { term: string; kind: string; contribution: number; count: number }[];
+    /** Per-token values, the first MAX_JSON_TOKENS of them (tokens_rest sums the others). */
     tokens: { token: string; contribution: number }[];
+    /** When the text has more tokens than listed: how many more, and their summed contribution (so bias + tokens + rest = difference). */
+    tokens_rest?: { count: number; contribution: number };
     html?: string;
     /** Set when the text holds no word the tokenizer keeps (as in predict). */
     warning?: string;
@@ -58,7 +66,7 @@ export interface Segment {
  * spelling and punctuation are shown. Returns null when the per-chunk tokens
  * do not line up with the explanation's tokens (exotic normalisation).
  */
-export function segmentText(text: string, tokenValues: readonly number[]): Segment[] | null {
+export function segmentText(text: string, tokenValues: readonly number[], opts: { prefix?: boolean } = {}): Segment[] | null {
   const out: Segment[] = [];
   let k = 0;
   for (const m of text.matchAll(/(\s+)|(\S+)/g)) {
@@ -77,7 +85,8 @@ export function segmentText(text: string, tokenValues: readonly number[]): Segme
     k += n;
     out.push({ text: m[2], value: v });
   }
-  return k === tokenValues.length ? out : null;
+  // A prefix of a long text (the part shown) covers only its first tokens.
+  return k === tokenValues.length || opts.prefix ? out : null;
 }
 
 const GREEN = (s: string) => `\x1b[1;42;30m${s}\x1b[0m`;
@@ -98,15 +107,19 @@ function colour(v: number, max: number): string {
   return `rgb(${mix(r)},${mix(g)},${mix(b)})`;
 }
 
-export function explanationHtml(ex: Explanation, segments: Segment[] | null, text: string, modelName: string, top: number): string {
+export function explanationHtml(ex: Explanation, segments: Segment[] | null, text: string, modelName: string, top: number, omitted = 0): string {
   const label = ex.labels[ex.target];
   const versus = ex.labels[ex.reference];
-  const max = Math.max(1e-12, ...(segments ?? []).map((s) => Math.abs(s.value ?? 0)));
+  // A loop, not Math.max(...values): a long text's million segments overflowed the call stack.
+  let max = 1e-12;
+  for (const s of segments ?? []) max = Math.max(max, Math.abs(s.value ?? 0));
+  const terms = aggregateTerms(ex.terms);
+  const strongest = Math.abs(terms[0]?.value ?? 1);
   const body = segments
     ? segments.map((s) => (s.value === null ? escapeXml(s.text) : `<span style="background:${colour(s.value, max)}" title="${s.value >= 0 ? '+' : ''}${s.value.toFixed(4)}">${escapeXml(s.text)}</span>`)).join('')
     : escapeXml(text);
-  const rows = aggregateTerms(ex.terms).slice(0, top).map((t) =>
-    `<tr><td>${escapeXml(t.term)}</td><td>${t.kind}</td><td>${t.count}</td><td style="background:${colour(t.value, Math.abs(aggregateTerms(ex.terms)[0]?.value ?? 1))}">${t.value >= 0 ? '+' : ''}${t.value.toFixed(4)}</td></tr>`).join('\n');
+  const rows = terms.slice(0, top).map((t) =>
+    `<tr><td>${escapeXml(t.term)}</td><td>${t.kind}</td><td>${t.count}</td><td style="background:${colour(t.value, strongest)}">${t.value >= 0 ? '+' : ''}${t.value.toFixed(4)}</td></tr>`).join('\n');
   const probs = ex.labels.map((l, i) => [l, ex.probabilities[i]] as const).sort((a, b) => b[1] - a[1])
     .map(([l, p]) => `<li>${escapeXml(l)}: ${(p * 100).toFixed(1)}%</li>`).join('');
   return `<!DOCTYPE html>
@@ -126,9 +139,9 @@ table { border-collapse: collapse; } td, th { border: 1px solid #ccc; padding: 2
 <h1>${escapeXml(label)} <small>(${(ex.probabilities[ex.target] * 100).toFixed(1)}%)</small></h1>
 <p>Model <code>${escapeXml(modelName)}</code>. Colours show each word's contribution to
 logit(${escapeXml(label)}) − logit(${escapeXml(versus)}) = ${ex.difference.toFixed(4)}
-(bias ${ex.bias.toFixed(4)} + words ${ex.tokenValues.reduce((a, b) => a + b, 0).toFixed(4)}; ${ex.method === 'ig' ? 'integrated gradients from the empty bag' : 'exact for this linear model'}).</p>
+(bias ${ex.bias.toFixed(4)} + words ${sumOf(ex.tokenValues).toFixed(4)}; ${ex.method === 'ig' ? 'integrated gradients from the empty bag' : 'exact for this linear model'}).</p>
 <p class="legend"><span style="background:${colour(1, 1)}">towards ${escapeXml(label)}</span> <span style="background:${colour(-1, 1)}">towards ${escapeXml(versus)}</span></p>
-<div class="text">${body}</div>
+<div class="text">${body}</div>${omitted > 0 ? `\n<p>[… ${omitted.toLocaleString('en-US')} more characters not shown; the terms and totals cover the whole text]</p>` : ''}
 <h2>Strongest terms</h2>
 <table>
 <tr><th>term</th><th>kind</th><th>count</th><th>contribution</th></tr>
@@ -141,29 +154,52 @@ ${rows}
 `;
 }
 
+/** Characters of the text shown in the terminal / coloured in the HTML page (the terms and totals always cover all of it). */
+export const SHOWN_CHARS = { terminal: 20_000, html: 200_000 } as const;
+/** Per-token values listed in --json. */
+export const MAX_JSON_TOKENS = 100_000;
+
+function sumOf(v: readonly number[]): number {
+  let s = 0;
+  for (const x of v) s += x;
+  return s;
+}
+
+/** The first ~`limit` characters of a text, cut at whitespace so no word is split. */
+function headOf(text: string, limit: number): string {
+  if (text.length <= limit) return text;
+  const cut = text.slice(0, limit + 1).search(/\s\S*$/);
+  return text.slice(0, cut > 0 ? cut : limit);
+}
+
 export async function explainCommand(o: ExplainOptions): Promise<ExplainResult> {
   const print = o.print ?? ((s: string) => process.stdout.write(s + '\n'));
+  if (o.file !== undefined && o.text !== undefined) throw new UserError('explain: give a text or --file FILE, not both');
+  if (o.file === undefined && o.text === undefined) throw new UserError('explain: give a text to explain, or --file FILE');
+  const text = o.file !== undefined ? await readTextFile(o.file, 'a plain-text file (explained as one document)') : o.text!;
+  if (text.trim() === '') throw new UserError(o.file !== undefined ? `${o.file}: empty file; expected the text of a document` : 'explain: the text is empty');
   const clf: NewsClassifier = await loadClassifier(o.model);
-  if (o.text.trim() === '') throw new Error('explain: the text is empty');
-  const ex = clf.explain(o.text, { method: o.method, steps: o.steps });
+  const ex = clf.explain(text, { method: o.method, steps: o.steps });
   // As predict does: with no words there is nothing to explain, only the bias.
   const warning = ex.tokens.length === 0 ? NO_WORDS_WARNING : undefined;
   if (warning) (o.warn ?? ((s: string) => process.stderr.write(s + '\n')))(`warning: ${warning}`);
   const top = o.top ?? 12;
   const label = ex.labels[ex.target];
   const versus = ex.labels[ex.reference];
-  const shown = prepareText(o.text, clf.model.info.features);
-  const segments = segmentText(shown, ex.tokenValues);
+  const shown = prepareText(text, clf.model.info.features);
   const terms = aggregateTerms(ex.terms);
   if (!o.json) {
     print(`${label} (${(ex.probabilities[ex.target] * 100).toFixed(1)}%) rather than ${versus} (${(ex.probabilities[ex.reference] * 100).toFixed(1)}%)`);
-    const sum = ex.tokenValues.reduce((a, b) => a + b, 0);
+    const sum = sumOf(ex.tokenValues);
     print(`logit difference ${ex.difference.toFixed(4)} = bias ${ex.bias.toFixed(4)} + terms ${sum.toFixed(4)}` +
       (ex.method === 'ig' ? ' (integrated gradients from the empty bag)' : ' (exact: the model is linear in the bag)') + '\n');
+    const head = headOf(shown, SHOWN_CHARS.terminal);
+    const segments = segmentText(head, ex.tokenValues, { prefix: head.length < shown.length });
     if (segments) {
       const mags = segments.filter((s) => s.value !== null).map((s) => Math.abs(s.value!)).sort((a, b) => b - a);
       const strongest = mags[Math.min(mags.length - 1, 5)] ?? 0;
       print(highlight(segments, strongest, o.color ?? !!process.stdout.isTTY));
+      if (head.length < shown.length) print(`[… ${(shown.length - head.length).toLocaleString('en-US')} more characters not shown; the terms below cover the whole text]`);
       print('');
     }
     const w = Math.max(4, ...terms.slice(0, top).map((t) => t.term.length));
@@ -176,16 +212,22 @@ export async function explainCommand(o: ExplainOptions): Promise<ExplainResult> 
   let htmlPath: string | undefined;
   if (o.html) {
     htmlPath = resolve(o.html);
-    atomicWriteFile(htmlPath, explanationHtml(ex, segments, shown, clf.model.path, Math.max(top, 20)));
+    const head = headOf(shown, SHOWN_CHARS.html);
+    const segments = segmentText(head, ex.tokenValues, { prefix: head.length < shown.length });
+    atomicWriteFile(htmlPath, explanationHtml(ex, segments, head, clf.model.path, Math.max(top, 20), shown.length - head.length));
     if (!o.json) print(`\nhtml: ${htmlPath}`);
   }
+  const listed = Math.min(ex.tokens.length, MAX_JSON_TOKENS);
+  const tokens = ex.tokens.slice(0, listed).map((t, i) => ({ token: t, contribution: ex.tokenValues[i] }));
+  const tokensRest = listed < ex.tokens.length ? { count: ex.tokens.length - listed, contribution: sumOf(ex.tokenValues.slice(listed)) } : undefined;
   return {
     explanation: ex,
     json: {
       model: resolve(clf.model.path), label, versus, probability: ex.probabilities[ex.target],
       logit_difference: ex.difference, bias: ex.bias, method: ex.method,
-      terms: terms.slice(0, top).map((t) => ({ term: t.term, kind: t.kind, contribution: t.value })),
-      tokens: ex.tokens.map((t, i) => ({ token: t, contribution: ex.tokenValues[i] })),
+      terms: terms.slice(0, top).map((t) => ({ term: t.term, kind: t.kind, contribution: t.value, count: t.count })),
+      tokens,
+      ...(tokensRest ? { tokens_rest: tokensRest } : {}),
       ...(htmlPath ? { html: htmlPath } : {}),
       ...(warning ? { warning } : {}),
     },

@@ -72,11 +72,19 @@ const CHAR_SEED = fnv1a32('\u0001');
 
 /** Bucket of each character n-gram of one word, in order (lengths lo..hi at each start). */
 function charGramBuckets(word: string, lo: number, hi: number, buckets: number, out: number[]): void {
+  forEachCharGram(word, lo, hi, buckets, (b) => out.push(b));
+}
+
+/**
+ * Calls `visit(bucket)` for each character n-gram of one word, in charGramBuckets' order, without
+ * collecting them (a long document has ~30 per word: streaming them keeps memory flat).
+ */
+function forEachCharGram(word: string, lo: number, hi: number, buckets: number, visit: (bucket: number) => void): void {
   // The padded word " w " is read one UTF-16 unit at a time through charCodeAt rather than by
   // indexing the string ` ${word} `: indexing that concatenation (a rope over a slice of the
   // text) in V8's optimised code went quadratic — a 200,000-letter "word" (a base64 blob pasted
-  // in a text) took 30 s, a 1 MB one never finished. Each unit is still hashed on its own, as
-  // before (ASCII directly as its byte), so the buckets are unchanged.
+  // in a text) took 30 s, a 1 MB one never finished. Each unit is hashed on its own (ASCII
+  // directly as its byte).
   const len = word.length + 2;
   for (let i = 0; i < len; i++) {
     let h = CHAR_SEED;
@@ -84,9 +92,97 @@ function charGramBuckets(word: string, lo: number, hi: number, buckets: number, 
       const k = i + n - 1;
       const c = k === 0 || k === len - 1 ? 0x20 : word.charCodeAt(k - 1);
       h = c < 0x80 ? fnvByte(h, c) : fnv1a32(String.fromCharCode(c), h);
-      if (n >= lo) out.push(h % buckets);
+      if (n >= lo) visit(h % buckets);
     }
   }
+}
+
+/** Which feature a streamed occurrence is: a word's unigram, a word n-gram starting at the token, or one of the word's character n-grams. */
+export type StreamedKind = 'word' | 'ngram' | 'char';
+
+/**
+ * Every feature occurrence of encodeTokens, token by token instead of in encodeTokens' order, with
+ * nothing collected: for token i its unigram, the word n-grams starting at i (order 2, 3, …; `order`
+ * says which) and its character n-grams. Same buckets as encodeTokens (the word n-grams are hashed
+ * as HashingNgramEncoder does: FNV-1a over the tokens joined by single spaces).
+ */
+export function forEachFeature(
+  tokens: readonly string[], c: FeatureConfig,
+  visit: (kind: StreamedKind, bucket: number, token: number, order: number) => void,
+): void {
+  const B = c.buckets;
+  const n = tokens.length;
+  for (let i = 0; i < n; i++) {
+    let h = fnv1a32(tokens[i]);
+    visit('word', h % B, i, 1);
+    for (let order = 2; order <= c.wordNgrams && i + order <= n; order++) {
+      h = fnv1a32(tokens[i + order - 1], fnvByte(h, 0x20));
+      visit('ngram', h % B, i, order);
+    }
+    if (c.charNgrams) forEachCharGram(tokens[i], c.charNgrams[0], c.charNgrams[1], B, (b) => visit('char', b, i, 1));
+  }
+}
+
+/**
+ * Per-bucket occurrence counts of a document, gathered while streaming its features: one block, or
+ * two (word n-grams, character n-grams) when the config is block-weighted — the blocks documentBag
+ * makes. Memory is the buckets touched, not the occurrences (a 100 MB text has ~500 million).
+ */
+export class StreamedCounts {
+  /**
+   * Occurrences per bucket, per block: dense arrays for a long document (the bucket space is at most
+   * a few million), maps for a short one (a dense array per call made explaining many short texts slow).
+   */
+  readonly counts: (Int32Array | Map<number, number>)[];
+  private readonly touched: number[][];
+  /** Total occurrences (all blocks). */
+  total = 0;
+
+  constructor(readonly c: FeatureConfig, dense = true) {
+    const blocks = c.wordWeight !== undefined && c.charNgrams ? 2 : 1;
+    this.counts = Array.from({ length: blocks }, () => (dense ? new Int32Array(c.buckets) : new Map<number, number>()));
+    this.touched = Array.from({ length: blocks }, () => []);
+  }
+
+  /** The block an occurrence of this kind belongs to. */
+  blockOf(kind: StreamedKind): number {
+    return this.counts.length === 2 && kind === 'char' ? 1 : 0;
+  }
+
+  add(kind: StreamedKind, bucket: number): void {
+    const b = this.blockOf(kind);
+    const counts = this.counts[b];
+    if (counts instanceof Map) {
+      const n = counts.get(bucket);
+      counts.set(bucket, (n ?? 0) + 1);
+      if (n === undefined) this.touched[b].push(bucket);
+    } else if (counts[bucket]++ === 0) this.touched[b].push(bucket);
+    this.total++;
+  }
+
+  /** The same bag documentBag builds from encodeTokens' ids (buckets ascending per block). */
+  bag(): CountBag {
+    const parts = this.touched.map((t, b) => {
+      const ids = Int32Array.from(t).sort();
+      const counts = this.counts[b];
+      return { ids, counts: Float32Array.from(ids, (id) => (counts instanceof Map ? counts.get(id)! : counts[id])) };
+    });
+    if (parts.length === 1) return parts[0];
+    const [w, ch] = parts;
+    const out: CountBag = { ids: new Int32Array(w.ids.length + ch.ids.length), counts: new Float32Array(w.ids.length + ch.ids.length), split: w.ids.length, wordWeight: this.c.wordWeight };
+    out.ids.set(w.ids);
+    out.ids.set(ch.ids, w.ids.length);
+    out.counts.set(w.counts);
+    out.counts.set(ch.counts, w.ids.length);
+    return out;
+  }
+}
+
+/** documentBag(encodeTokens(tokens), …) without materialising every occurrence's id (for long documents). */
+export function streamedBag(tokens: readonly string[], c: FeatureConfig, dense = true): { bag: CountBag; counts: StreamedCounts } {
+  const counts = new StreamedCounts(c, dense);
+  forEachFeature(tokens, c, (kind, bucket) => counts.add(kind, bucket));
+  return { bag: counts.bag(), counts };
 }
 
 /** The character n-grams of a word, aligned with charGramBuckets' order (for explanations). */

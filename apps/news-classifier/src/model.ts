@@ -11,7 +11,7 @@
  */
 import { getDefaultGenerator, noGrad, Tensor, tensor, zeros, type Generator } from '@tensorkit/core';
 import { EmbeddingBag, embeddingBag, Linear, Module, type ModuleConfig } from '@tensorkit/nn';
-import { documentBag, encodeTokens, textTokens, tfidfValues, wordEncoder, type FeatureConfig } from './features.js';
+import { documentBag, encodeTokens, streamedBag, textTokens, tfidfValues, wordEncoder, type FeatureConfig } from './features.js';
 import { vocabularyIds } from './word-vectors.js';
 
 export type ModelType = 'fasttext' | 'linear';
@@ -195,6 +195,9 @@ export function createNet(type: ModelType, buckets: number, numClasses: number, 
   return type === 'fasttext' ? new FastTextNet({ buckets, numClasses, dim }, generator) : new LinearBagNet({ buckets, numClasses, vectorWords }, generator);
 }
 
+/** Above this many tokens encodeDoc counts the linear model's bag by streaming (same bag; see streamedBag). */
+export const STREAM_TOKENS = 20_000;
+
 /** A document ready for the net: bucket ids (and tf-idf weights for the linear model). */
 export interface EncodedDoc {
   ids: Int32Array;
@@ -205,10 +208,11 @@ export interface EncodedDoc {
 
 /** Encodes token lists for a net; the linear model needs its idf (set before calling). */
 export function encodeDoc(tokens: readonly string[], features: FeatureConfig, net: NewsNet, enc = wordEncoder(features)): EncodedDoc {
-  const ids = encodeTokens(tokens, features, enc);
-  if (net instanceof FastTextNet) return { ids };
-  const bag = documentBag(ids, tokens.length, features);
+  if (net instanceof FastTextNet) return { ids: encodeTokens(tokens, features, enc) };
   const lin = net as LinearBagNet;
+  // A long document's bag is counted while its features stream by: encodeTokens' array of every
+  // occurrence (~35 per word with character n-grams, first as a JS array) took ~900 MB for 8 MB of text.
+  const bag = tokens.length > STREAM_TOKENS ? streamedBag(tokens, features).bag : documentBag(encodeTokens(tokens, features, enc), tokens.length, features);
   return { ids: bag.ids, weights: tfidfValues(bag, lin.idf), vecIds: lin.vectorIds(tokens) };
 }
 

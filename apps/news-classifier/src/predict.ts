@@ -3,11 +3,10 @@
  * line or in a file (one text per line); --explain adds the n-grams that
  * pushed each decision.
  */
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { decodeText } from '@tensorkit/data';
 import { UserError } from '@tensorkit/train';
 import { aggregateTerms, loadClassifier, NO_WORDS_WARNING, softmax } from './classifier.js';
+import { readTextFile } from './input.js';
 
 export interface PredictOptions {
   texts: string[];
@@ -38,27 +37,8 @@ export interface PredictResult {
   json: { model: string; predictions: Prediction[] };
 }
 
-/**
- * What a file handed to --file is when it is not text. Read as Latin-1 it would be classified line
- * by line as if it were words; text never holds NUL characters (UTF-16 is decoded by now).
- */
-function binaryKind(bytes: Buffer, text: string): string | null {
-  if (bytes.subarray(0, 5).toString('latin1') === '%PDF-') return 'a PDF document';
-  if (bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04) return 'a ZIP archive (a .docx, .odt or .xlsx document?)';
-  if (text.includes('\0')) return 'binary data (it holds NUL bytes)';
-  return null;
-}
-
 async function readTexts(file: string): Promise<string[]> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch (e) {
-    throw new UserError(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-  const { text } = decodeText(bytes);
-  const binary = binaryKind(bytes, text);
-  if (binary) throw new UserError(`${file}: not a text file: this is ${binary}; give a plain-text file with one text per line`);
+  const text = await readTextFile(file, 'a plain-text file with one text per line');
   return text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0);
 }
 
@@ -71,7 +51,8 @@ export async function predictCommand(o: PredictOptions): Promise<PredictResult> 
   const print = o.print ?? ((s: string) => process.stdout.write(s + '\n'));
   const warn = o.warn ?? ((s: string) => process.stderr.write(s + '\n'));
   const texts = [...o.texts];
-  if (o.file) texts.push(...(await readTexts(o.file)));
+  // Not push(...lines): spreading a few hundred thousand lines as arguments overflowed the stack.
+  if (o.file) for (const line of await readTexts(o.file)) texts.push(line);
   if (texts.length === 0) throw new UserError(o.file ? `${o.file}: no text lines to classify` : 'nothing to classify: give texts as arguments or --file FILE');
   const empty = texts.findIndex((t) => t.trim() === '');
   if (empty >= 0) throw new UserError(`text ${empty + 1} is empty`);

@@ -10,6 +10,7 @@ import { DEFAULT_VECTOR_WORDS } from './word-vectors.js';
 import { evalCommand } from './eval.js';
 import { predictCommand } from './predict.js';
 import { explainCommand } from './explain.js';
+import { MAX_INPUT_BYTES, mib } from './input.js';
 
 function int(name: string, min: number) {
   return (v: string): number => {
@@ -96,7 +97,7 @@ export function buildProgram(): Command {
     .command('predict')
     .description('classify texts given as arguments or read from --file (one text per line); default model: AG News')
     .argument('[texts...]', 'texts to classify')
-    .option('--file <file>', 'read texts from a file, one per line')
+    .option('--file <file>', `read texts from a file, one per line (up to ${mib(MAX_INPUT_BYTES)})`)
     .option('--model <file>', 'model file (default: the shipped ag_news model; also 20news / bbc)')
     .option('--top <n>', 'probabilities shown per text', int('--top', 1), 3)
     .option('--explain', 'also list the n-grams that pushed the decision')
@@ -109,7 +110,8 @@ export function buildProgram(): Command {
   program
     .command('explain')
     .description('contribution of each word / n-gram to the predicted class (exact: both models are linear in the bag)')
-    .argument('<text>', 'text to explain')
+    .argument('[text]', 'text to explain (or --file)')
+    .option('--file <file>', `explain the text of a file, as one document (up to ${mib(MAX_INPUT_BYTES)})`)
     .option('--model <file>', 'model file (default: the shipped ag_news model)')
     .option('--html <file>', 'also write the text coloured by contribution as an HTML page')
     .option('--top <n>', 'terms listed', int('--top', 1), 12)
@@ -119,8 +121,8 @@ export function buildProgram(): Command {
     }, 'exact')
     .option('--steps <n>', 'integrated-gradients steps', int('--steps', 1), 32)
     .option('--json', 'print the results as one JSON object on the last line of stdout')
-    .action(async (text: string, o) => {
-      const r = await explainCommand({ text, model: o.model, html: o.html, top: o.top, json: !!o.json, method: o.method, steps: o.steps });
+    .action(async (text: string | undefined, o) => {
+      const r = await explainCommand({ text, file: o.file, model: o.model, html: o.html, top: o.top, json: !!o.json, method: o.method, steps: o.steps });
       if (o.json) printJsonLine(r.json);
     });
 
