@@ -2,6 +2,9 @@
  * `digits predict`: any image file → MNIST-style preprocessing → digit and
  * class probabilities. A file that cannot be read or holds no ink gets an
  * error line naming it (and exit code 1) without stopping the other files.
+ * A file that looks like several digits side by side is still predicted (as
+ * one digit, which is all the model reads) but gets a note on stderr and
+ * `separate_digits` > 1 in the JSON.
  */
 import { printJsonLine, UserError } from '@tensorkit/train';
 import { argmaxRow, predictStandardised } from './infer.js';
@@ -24,6 +27,11 @@ export interface Prediction {
   probabilities: number[];
   /** Detected ink polarity of the input. */
   polarity: string;
+  /**
+   * Digit-sized blobs of ink found side by side in the image: 1 for a single digit; 2 or more
+   * (e.g. a written "42") means the digits were squeezed into one input and `digit` is not meaningful.
+   */
+  separate_digits: number;
 }
 
 export interface PredictionError {
@@ -36,13 +44,15 @@ export interface PreparedInput {
   /** 28×28 in [0, 1] as the model sees it (before standardisation). */
   unit: Float32Array;
   polarity: string;
+  /** Digit-sized blobs of ink side by side in the original image (1 when absent). */
+  separateDigits?: number;
 }
 
 /** Reads and prepares one image; throws a message naming the file when that is impossible. */
 export async function prepareFile(file: string, loaded: LoadedModel): Promise<PreparedInput> {
   const p = await readDigitImage(file, loaded.meta.preprocess);
   if (p.empty) throw new UserError(`${file}: no digit found (the image is blank or has too little contrast)`);
-  return { file, unit: p.unit, polarity: p.polarity };
+  return { file, unit: p.unit, polarity: p.polarity, separateDigits: p.separateDigits };
 }
 
 /** Probabilities for prepared inputs, in order. */
@@ -54,7 +64,7 @@ export function classify(loaded: LoadedModel, inputs: readonly PreparedInput[]):
   return inputs.map((inp, i) => {
     const digit = argmaxRow(probs, i);
     const probabilities = Array.from(probs.subarray(i * NUM_CLASSES, (i + 1) * NUM_CLASSES), (p) => Number(p.toFixed(6)));
-    return { file: inp.file, digit, confidence: probabilities[digit], probabilities, polarity: inp.polarity };
+    return { file: inp.file, digit, confidence: probabilities[digit], probabilities, polarity: inp.polarity, separate_digits: inp.separateDigits ?? 1 };
   });
 }
 
@@ -81,6 +91,7 @@ export async function predict(opts: PredictOptions): Promise<{ predictions: Pred
   for (const e of errors) printError(`error: ${e.error}`);
   if (errors.length) process.exitCode = 1;
   if (opts.json) {
+    for (const p of predictions) noteSeparateDigits(p, printError);
     const single = predictions.length === 1 && opts.files.length === 1 ? { ...predictions[0] } : {};
     printJsonLine({ ...single, predictions, errors });
     return { predictions, errors };
@@ -89,6 +100,13 @@ export async function predict(opts: PredictOptions): Promise<{ predictions: Pred
     const probs = p.probabilities.map((v, d) => `${d}:${v.toFixed(3)}`).join(' ');
     print(`${p.file}: ${p.digit}  (${(100 * p.confidence).toFixed(1)}%)`);
     print(`  probabilities ${probs}`);
+    noteSeparateDigits(p, printError);
   }
   return { predictions, errors };
+}
+
+/** A warning, not an error: the digit is still printed, but the user should know it is one of several. */
+function noteSeparateDigits(p: Prediction, printError: (line: string) => void): void {
+  if (p.separate_digits < 2) return;
+  printError(`note: ${p.file}: looks like ${p.separate_digits} digits side by side; this model reads one digit per image — crop each digit into its own image`);
 }

@@ -56,12 +56,14 @@ export interface PreparedImage {
   polarity: Polarity;
   /** No ink found: the image is blank or has no contrast. */
   empty: boolean;
+  /** Digit-sized blobs of ink side by side (1 for one digit, 0 when empty); see prepareMnistDigitDetailed. */
+  separateDigits: number;
 }
 
 /** Any grayscale image → MNIST-style 28×28 in [0, 1]. */
 export function prepareImage(img: GrayInput, cfg: PreprocessConfig = PREPROCESS): PreparedImage {
   const p = prepareMnistDigitDetailed(img, { canvasSize: cfg.canvasSize, boxSize: cfg.boxSize });
-  return { unit: p.data, polarity: p.polarity, empty: p.empty };
+  return { unit: p.data, polarity: p.polarity, empty: p.empty, separateDigits: p.separateDigits };
 }
 
 /**

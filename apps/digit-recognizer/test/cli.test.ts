@@ -1,7 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { encodePng } from '@tensorkit/data';
 import { DEFAULT_MODEL_PATH } from '../src/model-file.js';
 import { buildProgram } from '../src/program.js';
 
@@ -48,5 +51,26 @@ describe('digits CLI', () => {
     expect(bad.status).toBe(1);
     expect(bad.stderr.trim()).toBe('error: --data no/such/folder: folder not found');
     expect(bad.stdout).toBe('');
+  });
+
+  it('predict warns on stderr about digits side by side, still predicts, and adds separate_digits to --json', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'digits-cli-'));
+    try {
+      // Three dark bars ("111") on white paper, far apart.
+      const px = new Uint8Array(120 * 50).fill(255);
+      for (const x0 of [20, 55, 90]) for (let y = 8; y < 42; y++) for (let x = x0; x < x0 + 6; x++) px[y * 120 + x] = 0;
+      const file = join(dir, '111.png');
+      writeFileSync(file, await encodePng(px, 120, 50));
+      const r = run(['predict', file, '--json']);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stderr.trim()).toBe(`note: ${file}: looks like 3 digits side by side; this model reads one digit per image — crop each digit into its own image`);
+      const lines = r.stdout.trim().split('\n');
+      const out = JSON.parse(lines[lines.length - 1]);
+      expect(out.separate_digits).toBe(3);
+      expect(out.predictions[0].separate_digits).toBe(3);
+      expect(out.probabilities).toHaveLength(10);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

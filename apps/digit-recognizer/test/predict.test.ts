@@ -6,7 +6,7 @@ import { encodeSafetensors, saveCheckpoint, Sequential, Linear } from '@tensorki
 import { encodePng, encodeRgbaPng } from '@tensorkit/data';
 import { predict, predictFiles } from '../src/predict.js';
 import { decodeModel, loadModel, type LoadedModel } from '../src/model-file.js';
-import { captureStdout, digitBytes, digitPng, fixture, JPEG_DIR, SHIPPED_MODEL, tmpDir, type Variant } from './helpers.js';
+import { captureStdout, digitBytes, digitPng, fixture, JPEG_DIR, SAMPLES, SHIPPED_MODEL, tmpDir, type Variant } from './helpers.js';
 
 const tmp = tmpDir();
 let shipped: LoadedModel;
@@ -47,6 +47,8 @@ describe('predict', () => {
       expect(p.probabilities).toHaveLength(10);
       expect(p.probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 3);
     }
+    // Single digits, however drawn, are not taken for several side by side.
+    expect(predictions.filter((p) => p.separate_digits !== 1).map((p) => p.file)).toEqual([]);
     const light = predictions.filter((p) => p.file.includes('light'));
     expect(light.every((p) => p.polarity === 'light-on-dark')).toBe(true);
     expect(predictions.filter((p) => p.file.includes('dark')).every((p) => p.polarity === 'dark-on-light')).toBe(true);
@@ -109,6 +111,58 @@ describe('predict', () => {
     await captureStdout(() => predict({ files: [good, blank], model: SHIPPED_MODEL, printError: () => {} }));
     expect(process.exitCode).toBe(1);
     process.exitCode = prev;
+  });
+});
+
+/** Fixture digits with these labels side by side (28×28 tiles, so about 8 px apart), dark ink on light paper, as a PNG. */
+async function numberPng(labels: number[]): Promise<string> {
+  const m = await fixture();
+  const w = 28 * labels.length;
+  const px = new Uint8Array(w * 28).fill(255);
+  labels.forEach((label, k) => {
+    const d = digitBytes(m, m.labels.indexOf(label));
+    for (let y = 0; y < 28; y++) for (let x = 0; x < 28; x++) px[y * w + 28 * k + x] = 255 - d[y * 28 + x];
+  });
+  const f = join(tmp.dir, `number-${labels.join('')}.png`);
+  writeFileSync(f, await encodePng(px, w, 28));
+  return f;
+}
+
+describe('predict on several digits side by side', () => {
+  it('still predicts, but notes it on stderr and reports separate_digits in --json', async () => {
+    const number = await numberPng([1, 2, 3]);
+    const single = join(SAMPLES, '3-scan.jpg');
+    const notes: string[] = [];
+    const { lines } = await captureStdout(() => predict({ files: [number, single], model: SHIPPED_MODEL, json: true, printError: (l) => notes.push(l) }));
+    expect(notes).toEqual([`note: ${number}: looks like 3 digits side by side; this model reads one digit per image — crop each digit into its own image`]);
+    const out = JSON.parse(lines[lines.length - 1]);
+    expect(out.errors).toEqual([]);
+    // Every earlier field is still there, unchanged in name; separate_digits is added.
+    expect(Object.keys(out.predictions[0]).sort()).toEqual(['confidence', 'digit', 'file', 'polarity', 'probabilities', 'separate_digits']);
+    expect(out.predictions.map((p: { separate_digits: number }) => p.separate_digits)).toEqual([3, 1]);
+    expect(out.predictions[1].digit).toBe(3);
+  });
+
+  it('puts separate_digits at the top level for one file, and the note after its lines without --json', async () => {
+    const number = await numberPng([4, 2]);
+    const { lines } = await captureStdout(() => predict({ files: [number], model: SHIPPED_MODEL, json: true, printError: () => {} }));
+    expect(JSON.parse(lines[lines.length - 1]).separate_digits).toBe(2);
+    const said: string[] = [];
+    const record = (l: string) => said.push(l);
+    await predict({ files: [number, join(JPEG_DIR, '0-dark-16x16.jpg')], model: SHIPPED_MODEL, print: record, printError: record });
+    expect(said).toHaveLength(5);
+    expect(said[0]).toMatch(/^.*number-42\.png: \d {2}\(/);
+    expect(said[2]).toMatch(/^note: .*number-42\.png: looks like 2 digits side by side;/);
+    expect(said.slice(3).some((l) => l.startsWith('note:'))).toBe(false);
+  });
+
+  it('does not flag the shipped samples or the single-digit variants', async () => {
+    const samples = readdirSync(SAMPLES).filter((f) => /\.(png|jpg)$/.test(f)).map((f) => join(SAMPLES, f));
+    const jpegs = readdirSync(JPEG_DIR).filter((f) => f.endsWith('.jpg')).map((f) => join(JPEG_DIR, f));
+    const { predictions, errors } = await predictFiles(shipped, [...samples, ...jpegs]);
+    expect(errors).toEqual([]);
+    expect(predictions).toHaveLength(samples.length + jpegs.length);
+    expect(predictions.filter((p) => p.separate_digits !== 1).map((p) => p.file)).toEqual([]);
   });
 });
 

@@ -7,6 +7,7 @@ export { otsuThreshold } from './stats.js';
 export { erode, dilate, whiteTopHat, median3x3, gaussianBlur } from './morphology.js';
 export { connectedComponents, type Components } from './components.js';
 export { prepareMnistDigit, prepareMnistDigitDetailed, type MnistPrepareOptions, type PreparedDigit } from './mnist-prepare.js';
+export { countSeparateDigits, type SeparateDigitsOptions } from './separate-digits.js';
 export {
   affineMatrix, invertAffine, warpAffine, randomAffine, sampleAffineParams,
   type AffineMatrix, type AffineParams, type RandomAffineOptions,

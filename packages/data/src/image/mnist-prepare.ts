@@ -3,6 +3,7 @@ import { boundingBox, centerOfMass, crop, placeOnCanvas, type BoundingBox } from
 import { dilate, whiteTopHat } from './morphology.js';
 import { detectPolarity, toInkOnBlack, type Polarity } from './polarity.js';
 import { resizeGray } from './resize.js';
+import { countSeparateDigits, type SeparateDigitsOptions } from './separate-digits.js';
 import { borderPixels, otsuThreshold, quantile } from './stats.js';
 import { estimateStrokeWidth } from './stroke.js';
 import { toUnitGray, type GrayImage, type GrayInput } from './types.js';
@@ -20,6 +21,8 @@ export interface MnistPrepareOptions {
   minComponentFraction?: number;
   /** Thicken strokes thinner than this many output pixels (thin pen in a big photo). 0 = never. Default 2 (MNIST strokes are 2–3 px). */
   minStrokeWidth?: number;
+  /** Thresholds of the side-by-side digit count (`separateDigits`); the defaults were chosen on MNIST training digits. */
+  separateDigits?: SeparateDigitsOptions;
 }
 
 export interface PreparedDigit {
@@ -30,6 +33,12 @@ export interface PreparedDigit {
   box: BoundingBox | null;
   /** True when nothing ink-like was found; data is then all zero. */
   empty: boolean;
+  /**
+   * Digit-sized blobs of ink standing side by side (before cropping, so all of them end up in
+   * the one 28×28 output): 1 for a single digit, 2 or more for e.g. a written "42" or "123",
+   * 0 when empty. Touching digits form one blob and count as one. See countSeparateDigits.
+   */
+  separateDigits: number;
 }
 
 // Below this contrast (in [0,1] units) between ink and paper we call the image blank.
@@ -43,7 +52,7 @@ const MIN_CONTRAST = 0.08;
  */
 export function prepareMnistDigitDetailed(input: GrayInput, options: MnistPrepareOptions = {}): PreparedDigit {
   const {
-    polarity: polarityOpt = 'auto', boxSize = 20, canvasSize = 28, workingSize = 256, minComponentFraction = 0.05, minStrokeWidth = 2,
+    polarity: polarityOpt = 'auto', boxSize = 20, canvasSize = 28, workingSize = 256, minComponentFraction = 0.05, minStrokeWidth = 2, separateDigits: separateOpts,
   } = options;
   if (!Number.isInteger(boxSize) || !Number.isInteger(canvasSize) || boxSize < 1 || boxSize > canvasSize) {
     throw new Error(`prepareMnistDigit: need integer 1 ≤ boxSize ≤ canvasSize, got ${boxSize}, ${canvasSize}`);
@@ -57,7 +66,7 @@ export function prepareMnistDigitDetailed(input: GrayInput, options: MnistPrepar
   const polarity = polarityOpt === 'auto' ? detectPolarity(img) : polarityOpt;
   const ink = removeBackground(toInkOnBlack(img, polarity));
   const { width, height } = ink;
-  const empty = (): PreparedDigit => ({ data: new Float32Array(canvasSize * canvasSize), polarity, box: null, empty: true });
+  const empty = (): PreparedDigit => ({ data: new Float32Array(canvasSize * canvasSize), polarity, box: null, empty: true, separateDigits: 0 });
 
   // Contrast stretch between half the Otsu level (noise floor) and typical ink brightness.
   const t = otsuThreshold(ink.data);
@@ -74,6 +83,11 @@ export function prepareMnistDigitDetailed(input: GrayInput, options: MnistPrepar
   for (let i = 0; i < v.length; i++) mask[i] = v[i] >= 0.5 ? 1 : 0;
   const { labels, areas } = connectedComponents(mask, width, height);
   if (areas.length === 0) return empty();
+  // Counted on a mask with faint ink too, so a stroke the pen drew lightly does not split a digit.
+  const faint = new Uint8Array(v.length);
+  const inkLevel = separateOpts?.inkLevel ?? 0.25;
+  for (let i = 0; i < v.length; i++) faint[i] = v[i] >= inkLevel ? 1 : 0;
+  const separateDigits = countSeparateDigits(connectedComponents(faint, width, height), width, height, separateOpts);
   const minArea = areas.reduce((m, a) => Math.max(m, a), 0) * minComponentFraction;
   const keep = new Float32Array(v.length);
   for (let i = 0; i < v.length; i++) {
@@ -105,7 +119,7 @@ export function prepareMnistDigitDetailed(input: GrayInput, options: MnistPrepar
   const top = Math.min(canvasSize - scaled.height, Math.max(0, Math.round(centre - com.y)));
   const out = placeOnCanvas(scaled, canvasSize, canvasSize, left, top).data;
   for (let i = 0; i < out.length; i++) out[i] = Math.min(1, Math.max(0, out[i]));
-  return { data: out, polarity, box, empty: false };
+  return { data: out, polarity, box, empty: false, separateDigits };
 }
 
 /** MNIST-style 28×28 Float32Array in [0, 1] (see prepareMnistDigitDetailed). */
