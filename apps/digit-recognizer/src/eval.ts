@@ -9,6 +9,8 @@ import { loadDigitSet, type DigitSet } from './data.js';
 import { predictSet, type SetPredictions } from './infer.js';
 import { LABELS, loadModel, type LoadedModel } from './model-file.js';
 import { NUM_CLASSES } from './model.js';
+import { plural } from './plural.js';
+import { checkOutputFolder } from './out-folder.js';
 import { writeReport } from './report.js';
 
 export interface EvalOptions {
@@ -52,6 +54,8 @@ export function scoreSet(loaded: LoadedModel, set: DigitSet, opts: { batchSize?:
 
 export async function evaluate(opts: EvalOptions): Promise<EvalJson> {
   const print = opts.print ?? ((line: string) => process.stdout.write(line + '\n'));
+  // Before any work: a bad --report used to fail only after the evaluation, losing its results.
+  if (opts.report !== undefined) checkOutputFolder(opts.report, '--report', 'index.html, confusion.png and errors/*.png', ['index.html', 'confusion.png', 'errors/001.png']);
   const loaded = await loadModel(opts.model);
   let loading = null as ReturnType<typeof createProgress> | null;
   const set = await loadDigitSet(opts.data, 'test', (done, total) => {
@@ -78,7 +82,7 @@ export async function evaluate(opts: EvalOptions): Promise<EvalJson> {
     return result;
   }
   print(`model ${loaded.path} (${loaded.meta.arch}, ${loaded.meta.storedAs})`);
-  print(`data  ${set.source} (${set.n} images)`);
+  print(`data  ${set.source} (${plural(set.n, 'image')})`);
   print('');
   print(`accuracy ${(100 * r.accuracy).toFixed(2)}% (${correct}/${r.n})   macro-F1 ${r.macroF1.toFixed(4)}`);
   print('');

@@ -5,7 +5,6 @@
  * Riemann sum; the number of steps doubles until completeness holds — the
  * attributions sum to f(x) − f(baseline) within 1% — or 1024 steps.
  */
-import { mkdirSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { noGrad, Tensor } from '@tensorkit/core';
 import { svgToPng } from '@tensorkit/data';
@@ -13,6 +12,7 @@ import type { Sequential } from '@tensorkit/nn';
 import { atomicWriteFile, escapeXml, printJsonLine, svgDocument, UserError } from '@tensorkit/train';
 import { loadModel, type LoadedModel } from './model-file.js';
 import { IMAGE_SIZE, NUM_CLASSES } from './model.js';
+import { checkOutputFolder } from './out-folder.js';
 import { classify, prepareFile, type PreparedInput } from './predict.js';
 import { PIXELS, standardiseUnit, type PreprocessConfig } from './preprocess.js';
 
@@ -202,8 +202,9 @@ export async function explain(opts: ExplainOptions): Promise<{ explanations: Exp
   const print = opts.print ?? ((line: string) => process.stdout.write(line + '\n'));
   const printError = opts.printError ?? ((line: string) => process.stderr.write(line + '\n'));
   if (opts.files.length === 0) throw new UserError('explain: give at least one image file');
+  // Before any work, naming the flag (mkdir failed with a raw EEXIST when --out named a file).
+  checkOutputFolder(opts.out, '--out', 'the <name>.explain.png images', ['probe.explain.png']);
   const loaded = await loadModel(opts.model);
-  mkdirSync(opts.out, { recursive: true });
   const explanations: Explanation[] = [];
   const errors: { file: string; error: string }[] = [];
   const used = new Set<string>();

@@ -10,7 +10,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_EXPLAIN_STEPS } from './explain.js';
 import { DEFAULT_MODEL_PATH, DEFAULT_TRAIN_OUT } from './model-file.js';
 import { ARCHS, type Arch } from './model.js';
-import { TRAIN_DEFAULTS } from './train.js';
+import { TRAIN_DEFAULTS, type TrainOptions } from './train.js';
 
 function int(name: string, min = 0) {
   return (v: string): number => {
@@ -36,6 +36,9 @@ function nonNegativeNumber(name: string) {
   };
 }
 
+/** `digits train` options whose flags are passed on to train() as `explicit` when typed (commander's attribute names). */
+const TRAIN_FLAGS = ['data', 'arch', 'epochs', 'batchSize', 'lr', 'seed', 'out', 'runDir', 'valSize', 'valSeed', 'augment', 'weightDecay', 'limit'] as const satisfies readonly (keyof TrainOptions)[];
+
 const SHIPPED = 'the shipped model, apps/digit-recognizer/models/digits.safetensors';
 
 export function buildProgram(): Command {
@@ -47,16 +50,17 @@ export function buildProgram(): Command {
   program
     .command('train')
     .description('train a model on MNIST IDX files (train side) or on digit subfolders 0…9 of images')
-    .requiredOption('--data <dir>', 'folder with train-images-idx3-ubyte[.gz] and train-labels-idx1-ubyte[.gz], or with subfolders 0…9 of images')
+    // Required, except on --resume: the checkpoint records its data folder.
+    .option('--data <dir>', "folder with train-images-idx3-ubyte[.gz] and train-labels-idx1-ubyte[.gz], or with subfolders 0…9 of images (on --resume: default the checkpoint's)")
     .addOption(new Option('--arch <arch>', 'model architecture').choices(ARCHS as string[]).default(TRAIN_DEFAULTS.arch))
     .option('--epochs <n>', 'epochs (the one-cycle schedule spans them)', int('--epochs', 1), TRAIN_DEFAULTS.epochs)
     .option('--batch-size <n>', 'images per optimizer step', int('--batch-size', 1), TRAIN_DEFAULTS.batchSize)
     .option('--lr <x>', 'peak learning rate of the one-cycle schedule (AdamW)', positiveNumber('--lr'), TRAIN_DEFAULTS.lr)
     .option('--seed <n>', 'seed for initialisation, shuffling, dropout and augmentation', int('--seed', 0), TRAIN_DEFAULTS.seed)
     // Not the shipped model: a quick experiment must not replace what predict and eval use.
-    .option('--out <file>', 'where the best model is written (atomically); name the shipped model to replace it', DEFAULT_TRAIN_OUT)
-    .option('--resume <ckpt>', 'continue a run from its checkpoint (options come from the checkpoint; --epochs may extend it)')
-    .option('--run-dir <dir>', 'run folder for metrics.jsonl, curve.png and the checkpoint (default: <out dir>/runs/<out name>)')
+    .option('--out <file>', "where the best model is written (atomically); name the shipped model to replace it (on --resume: default the run's own file)", DEFAULT_TRAIN_OUT)
+    .option('--resume <ckpt>', 'continue a run from its checkpoint, writing to its model file and run folder (options come from the checkpoint: giving another value is an error; --epochs may extend it)')
+    .option('--run-dir <dir>', "run folder for metrics.jsonl, curve.png and the checkpoint (default: <out dir>/runs/<out name>; on --resume: the checkpoint's folder)")
     .option('--checkpoint <file>', 'checkpoint path (default: <run dir>/checkpoint.safetensors)')
     .option('--checkpoint-every <n>', 'also checkpoint every N batches (0: only at epoch ends)', int('--checkpoint-every', 0), TRAIN_DEFAULTS.checkpointEvery)
     .option('--val-size <n>', 'validation images carved from the training data', int('--val-size', 1), TRAIN_DEFAULTS.valSize)
@@ -67,13 +71,18 @@ export function buildProgram(): Command {
     .addOption(new Option('--store-as <dtype>', 'weight storage: auto = F16 if validation accuracy holds').choices(['auto', 'F16', 'F32']).default('auto'))
     .option('--limit <n>', 'use only the first N training images (quick experiments)', int('--limit', 1))
     .option('--quiet', 'no progress bar')
-    .action(async (o) => {
+    .action(async (o, cmd: Command) => {
+      // What the user typed (not a default): on --resume these must agree with the checkpoint.
+      const explicit = TRAIN_FLAGS.filter((k) => cmd.getOptionValueSource(k) === 'cli');
+      if (!o.resume && o.data === undefined) cmd.error("error: required option '--data <dir>' not specified");
       const { train } = await import('./train.js');
       await train({
-        data: o.data, arch: o.arch as Arch, epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, seed: o.seed, out: o.out, resume: o.resume,
+        data: o.data, arch: o.arch as Arch, epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, seed: o.seed,
+        // A resumed run keeps its own model file unless --out is given.
+        out: o.resume && !explicit.includes('out') ? undefined : o.out, resume: o.resume,
         runDir: o.runDir, checkpoint: o.checkpoint, checkpointEvery: o.checkpointEvery, valSize: o.valSize, valSeed: o.valSeed,
         patience: o.patience, weightDecay: o.weightDecay, augment: o.augment, storeAs: o.storeAs, limit: o.limit, quiet: o.quiet,
-        command: ['digits', ...process.argv.slice(2)].join(' '),
+        command: ['digits', ...process.argv.slice(2)].join(' '), explicit,
       });
     });
 

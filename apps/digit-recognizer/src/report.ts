@@ -12,6 +12,7 @@ import { atomicWriteFile, confusionHeatmapSvg, escapeXml, perClassTableHtml } fr
 import type { Evaluation } from './eval.js';
 import type { LoadedModel } from './model-file.js';
 import { IMAGE_SIZE, NUM_CLASSES } from './model.js';
+import { plural } from './plural.js';
 import { PIXELS } from './preprocess.js';
 
 export const MAX_ERRORS_SHOWN = 48;
@@ -80,7 +81,7 @@ export async function writeReport(dir: string, loaded: LoadedModel, ev: Evaluati
     );
   }
   const t = loaded.meta.training;
-  const trained = t ? `<tr><th>trained</th><td>seed ${t.seed}, ${t.epochs} epochs, validation accuracy ${pct(t.valAccuracy)}</td></tr>` : '';
+  const trained = t ? `<tr><th>trained</th><td>seed ${t.seed}, ${plural(t.epochs, 'epoch')}, validation accuracy ${pct(t.valAccuracy)}</td></tr>` : '';
   const html = `<!DOCTYPE html>
 <html lang="en">
 <head>

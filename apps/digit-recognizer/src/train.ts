@@ -6,7 +6,7 @@
  * optimizer, schedule, dropout RNG, data cursor, history) so `--resume`
  * continues exactly where a run stopped.
  */
-import { basename, dirname, extname, join } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { Generator, type Tensor } from '@tensorkit/core';
 import { DataLoader, randomSplit, type LoaderCursor } from '@tensorkit/data';
@@ -15,22 +15,25 @@ import { checkWritable, createProgress, EarlyStopping, formatDuration, lossAccur
 import { DEFAULT_AUGMENT, makeBatch } from './batch.js';
 import { loadDigitSet, subset, type DigitSet } from './data.js';
 import { predictSet } from './infer.js';
-import { APP, decodeModel, encodeModel, LABELS, saveModel, type TrainingInfo } from './model-file.js';
+import { APP, decodeModel, DEFAULT_TRAIN_OUT, encodeModel, LABELS, saveModel, type TrainingInfo } from './model-file.js';
 import { ARCHS, createModel, modelFromConfig, setDropoutGenerator, type Arch } from './model.js';
+import { plural } from './plural.js';
 import { PREPROCESS } from './preprocess.js';
 
 /** One line of the run folder's metrics.jsonl. */
 export type EpochRecord = ClassifierEpochRecord;
 
 export interface TrainOptions {
-  data: string;
+  /** Training data folder; required for a new run, on `resume` the checkpoint's when it records one. */
+  data?: string;
   arch: Arch;
   epochs: number;
   batchSize: number;
   /** Peak learning rate of the one-cycle schedule. */
   lr: number;
   seed: number;
-  out: string;
+  /** Where the best model is written: default DEFAULT_TRAIN_OUT for a new run, the original run's file on `resume`. */
+  out?: string;
   resume?: string;
   /** Validation images carved from the training side. */
   valSize: number;
@@ -41,6 +44,7 @@ export interface TrainOptions {
   checkpoint?: string;
   /** Also checkpoint every this many batches (0: only at epoch ends). */
   checkpointEvery: number;
+  /** Run folder: default `<out dir>/runs/<out name>` for a new run, the checkpoint's run folder on `resume`. */
   runDir?: string;
   augment: boolean;
   weightDecay: number;
@@ -51,6 +55,15 @@ export interface TrainOptions {
   /** Recorded in the model metadata. */
   command?: string;
   quiet?: boolean;
+  /**
+   * The options the user set explicitly (the CLI lists the flags typed on the command line). On
+   * `resume`, a listed option that the checkpoint fixes (arch, batchSize, lr, seed, valSize, valSeed,
+   * augment, weightDecay, limit) must have the checkpoint's value, else the run is refused naming the
+   * flag; `epochs` may differ (the schedule is stretched), and when not listed the checkpoint's is
+   * kept. Without this list a resumed run takes those options from its checkpoint whatever is passed
+   * (and trains for `epochs`).
+   */
+  explicit?: readonly (keyof TrainOptions)[];
   /** Test hook: stop (as if killed) after this many optimizer steps in this process. */
   stopAfterSteps?: number;
   /** Where epoch summaries go (default stdout). */
@@ -98,6 +111,31 @@ interface TrainState {
   bestPath: string | null;
   /** Each epoch's metrics.jsonl time stamp, so a resumed run folder keeps them (absent in older checkpoints). */
   times?: (string | null)[];
+  /** Absolute paths of the run's data folder, model file, run folder and checkpoint, so `--resume` continues the same run (absent in older checkpoints). */
+  data?: string;
+  out?: string;
+  runDir?: string;
+  checkpoint?: string;
+}
+
+/** The flags of the options a checkpoint fixes; `epochs` is not one (a resumed run may change it). */
+const FIXED_BY_CHECKPOINT: [keyof RunOptions & keyof TrainOptions, string][] = [
+  ['arch', '--arch'], ['batchSize', '--batch-size'], ['lr', '--lr'], ['seed', '--seed'], ['valSize', '--val-size'],
+  ['valSeed', '--val-seed'], ['augment', '--no-augment'], ['weightDecay', '--weight-decay'], ['limit', '--limit'],
+];
+
+/** Refuses options given explicitly on `--resume` that differ from what the checkpoint fixes. */
+function checkResumeOptions(opts: TrainOptions, fixed: RunOptions): void {
+  const given = new Set(opts.explicit ?? []);
+  for (const [key, flag] of FIXED_BY_CHECKPOINT) {
+    if (!given.has(key)) continue;
+    const value = key === 'limit' ? opts.limit ?? null : opts[key];
+    const was = fixed[key];
+    if (value === was) continue;
+    const show = (v: unknown): string => (key === 'augment' ? (v ? 'augmentation on' : 'augmentation off (--no-augment)') : key === 'limit' && v === null ? 'all images (no --limit)' : `${flag} ${String(v)}`);
+    throw new UserError(`${key === 'augment' ? flag : `${flag} ${String(value)}`}: the checkpoint ${opts.resume} was trained with ${show(was)}, and a resumed run keeps its checkpoint's options; `
+      + `leave ${flag} out to continue the run (only --epochs may change), or start a new run without --resume`);
+  }
 }
 
 export interface TrainResult {
@@ -131,6 +169,10 @@ function checkOptions(o: RunOptions & { patience: number }): void {
   if (!(o.lr > 0) || !Number.isFinite(o.lr)) throw new UserError(`--lr must be a positive number, got ${o.lr}`);
   if (!Number.isInteger(o.seed) || o.seed < 0) throw new UserError(`--seed must be a non-negative integer, got ${o.seed}`);
   if (o.limit !== null) posInt('limit', o.limit);
+  // Known before the data is read: say so now rather than after loading it.
+  if (o.limit !== null && o.valSize >= o.limit) {
+    throw new UserError(`--val-size ${o.valSize} leaves no training images (--limit ${o.limit} keeps at most ${o.limit})${o.limit >= 2 ? `; lower --val-size, e.g. --val-size ${suggestedValSize(o.limit)} (a tenth)` : ''}`);
+  }
   // Batch norm normalises over the batch: one image per batch has no variance to normalise by.
   if (o.arch === 'cnn' && o.batchSize < 2) throw new UserError(`--batch-size ${o.batchSize}: the cnn needs at least 2 images per batch (its batch norm normalises over the batch); use --batch-size 2 or more, or --arch mlp`);
 }
@@ -143,12 +185,24 @@ function paramGroups(model: Sequential, weightDecay: number) {
   return [{ params: decay, weightDecay }, { params: noDecay, weightDecay: 0 }];
 }
 
+/** What to say about the images there are: `the data has 300`, or `--limit 2000 keeps 2000 of the data's 60000`. */
+function describeImages(n: number, total: number, limit: number | null): string {
+  return limit !== null && limit < total ? `--limit ${limit} keeps ${n} of the data's ${total}` : `the data has ${n}`;
+}
+
+/** A validation size that leaves most of n images for training: a tenth (at least 1). */
+function suggestedValSize(n: number): number {
+  return Math.max(1, Math.floor(n / 10));
+}
+
 function splitData(all: DigitSet, o: RunOptions): { train: DigitSet; val: DigitSet } {
   const n = o.limit !== null ? Math.min(o.limit, all.n) : all.n;
   const base = n < all.n ? subset(all, Array.from({ length: n }, (_, i) => i)) : all;
-  if (o.valSize >= n) throw new UserError(`--val-size ${o.valSize} leaves no training images (the data has ${n})`);
+  const has = describeImages(n, all.n, o.limit);
+  const lower = n >= 2 ? `; lower --val-size, e.g. --val-size ${suggestedValSize(n)} (a tenth)` : '';
+  if (o.valSize >= n) throw new UserError(`--val-size ${o.valSize} leaves no training images (${has})${lower}`);
   // Batches never shrink below --batch-size (the loader drops a short last batch) unless the whole set is one batch.
-  if (o.arch === 'cnn' && n - o.valSize < 2) throw new UserError(`--val-size ${o.valSize} leaves ${n - o.valSize} training image (the data has ${n}); the cnn needs at least 2 (its batch norm normalises over the batch)`);
+  if (o.arch === 'cnn' && n - o.valSize < 2) throw new UserError(`--val-size ${o.valSize} leaves ${n - o.valSize} training image (${has}); the cnn needs at least 2 (its batch norm normalises over the batch)${n >= 3 ? lower : ''}`);
   const [trainIdx, valIdx] = randomSplit(n, [n - o.valSize, o.valSize], o.valSeed);
   return { train: subset(base, trainIdx), val: subset(base, valIdx) };
 }
@@ -166,25 +220,51 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     }
     state = ckpt.extra as TrainState;
     if (!state || state.app !== APP) throw new UserError(`--resume ${opts.resume}: not a checkpoint written by 'digits train'`);
+    checkResumeOptions(opts, state.options);
   }
+  // On resume --epochs may change the run's length, but only when given: the CLI's default is not a request.
+  const resumeEpochs = state && opts.explicit && !opts.explicit.includes('epochs') ? state.options.epochs : opts.epochs;
   const o: RunOptions = state
-    ? { ...state.options, epochs: opts.epochs }
+    ? { ...state.options, epochs: resumeEpochs }
     : {
         arch: opts.arch, epochs: opts.epochs, batchSize: opts.batchSize, lr: opts.lr, seed: opts.seed, valSize: opts.valSize,
         valSeed: opts.valSeed, augment: opts.augment, weightDecay: opts.weightDecay, limit: opts.limit ?? null,
       };
   checkOptions({ ...o, patience: opts.patience });
-  if (state && opts.epochs !== state.options.epochs) {
-    log(`note: training for ${opts.epochs} epochs instead of ${state.options.epochs}; the learning-rate schedule is stretched to the new length`);
+  if (state && o.epochs !== state.options.epochs) {
+    log(`note: training for ${plural(o.epochs, 'epoch')} instead of ${state.options.epochs}; the learning-rate schedule is stretched to the new length`);
   }
 
-  const runDir = opts.runDir ?? defaultRunDir(opts.out);
-  const ckptPath = opts.checkpoint ?? join(runDir, 'checkpoint.safetensors');
+  // A resumed run continues its own model file, run folder and checkpoint unless told otherwise.
+  let out: string;
+  let runDir: string;
+  let ckptPath: string;
+  let data: string;
+  if (opts.resume && state) {
+    const recorded = state.out ?? state.bestPath;
+    if (opts.out === undefined && !recorded) {
+      throw new UserError(`--resume ${opts.resume}: the checkpoint does not record where the run writes its model (written by an older version before its first epoch ended); give --out`);
+    }
+    out = opts.out ?? recorded!;
+    // The checkpoint's own folder, unless the run kept its checkpoint outside its run folder.
+    const customCheckpoint = state.runDir !== undefined && state.checkpoint !== undefined && state.checkpoint !== join(state.runDir, 'checkpoint.safetensors');
+    runDir = opts.runDir ?? (customCheckpoint ? state.runDir! : dirname(opts.resume));
+    ckptPath = opts.checkpoint ?? (opts.runDir !== undefined ? join(runDir, 'checkpoint.safetensors') : opts.resume);
+    if (opts.data === undefined && state.data === undefined) throw new UserError(`--resume ${opts.resume}: the checkpoint does not record the data folder (written by an older version); give --data`);
+    data = opts.data ?? state.data!;
+  } else {
+    if (opts.data === undefined) throw new UserError('--data: give the training data folder');
+    data = opts.data;
+    out = opts.out ?? DEFAULT_TRAIN_OUT;
+    runDir = opts.runDir ?? defaultRunDir(out);
+    ckptPath = opts.checkpoint ?? join(runDir, 'checkpoint.safetensors');
+  }
   // Fail now rather than after the last epoch.
-  checkWritable(opts.out, '--out');
+  checkWritable(out, '--out');
   if (opts.checkpoint) checkWritable(ckptPath, '--checkpoint');
+  else if (opts.resume && opts.runDir === undefined) checkWritable(ckptPath, '--resume');
   else checkWritable(ckptPath, '--run-dir', runDir);
-  const all = await loadDigitSet(opts.data, 'train');
+  const all = await loadDigitSet(data, 'train');
   const { train: trainSet, val: valSet } = splitData(all, o);
   const run = new RunFolder<EpochRecord>(runDir);
 
@@ -229,18 +309,26 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     elapsedBefore = state.elapsedSec;
     bestPath = state.bestPath;
     run.rewrite(history, times);
-    log(`resuming from ${opts.resume}: epoch ${loader.state().epoch + 1}, batch ${loader.state().batchIndex}/${stepsPerEpoch}`);
+    log(`resuming from ${opts.resume}: epoch ${loader.state().epoch + 1}, batch ${loader.state().batchIndex}/${stepsPerEpoch}; model ${out}, run folder ${runDir}`);
   } else {
     run.reset();
   }
 
-  log(`training ${o.arch} (${model.numParameters().toLocaleString('en-US')} parameters) on ${trainSet.n} images, validating on ${valSet.n}; `
-    + `${o.epochs} epochs of ${stepsPerEpoch} batches of ${o.batchSize}; seed ${o.seed}`);
+  // The loader drops a short last batch (unless the whole set is one batch): say how many images an epoch really trains on.
+  const perEpoch = Math.min(trainSet.n, stepsPerEpoch * o.batchSize);
+  const batches = trainSet.n > o.batchSize ? `${plural(stepsPerEpoch, 'batch', 'batches')} of ${o.batchSize}` : `1 batch of ${trainSet.n}`;
+  const dropped = trainSet.n - perEpoch;
+  const params = `${o.arch} (${model.numParameters().toLocaleString('en-US')} parameters)`;
+  log(dropped > 0
+    ? `training ${params} on ${trainSet.n} images, ${perEpoch} per epoch (${batches}; the ${dropped} left over change with each epoch's shuffle), `
+      + `validating on ${valSet.n}; ${plural(o.epochs, 'epoch')}; seed ${o.seed}`
+    : `training ${params} on ${trainSet.n} images, validating on ${valSet.n}; ${plural(o.epochs, 'epoch')} of ${batches}; seed ${o.seed}`);
 
   const saveState = async (): Promise<void> => {
     const s: TrainState = {
       app: APP, options: o, history, early: early.state(), partial,
       elapsedSec: elapsedBefore + (performance.now() - t0) / 1000, bestPath, times,
+      data: resolve(data), out: resolve(out), runDir: resolve(runDir), checkpoint: resolve(ckptPath),
     };
     await saveCheckpoint(ckptPath, {
       model, optimizer, scheduler, rng: dropoutG, epoch: loader.state().epoch, step: optimizer.stepCount, cursor: loader.state(), extra: s,
@@ -295,7 +383,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     progress.stop();
     if (interrupted) {
       await saveState();
-      log(`stopped after ${stepsHere} steps; checkpoint ${ckptPath}`);
+      log(`stopped after ${plural(stepsHere, 'step')}; checkpoint ${ckptPath}`);
       break;
     }
     const trainSeconds = partial.seconds + (performance.now() - tEpoch) / 1000;
@@ -319,8 +407,8 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     const improved = early.observe(v.accuracy, epoch + 1);
     if (improved) {
       model.eval();
-      saveModel(opts.out, model, { arch: o.arch, labels: LABELS, preprocess: PREPROCESS, training: null }, 'F32');
-      bestPath = opts.out;
+      saveModel(out, model, { arch: o.arch, labels: LABELS, preprocess: PREPROCESS, training: null }, 'F32');
+      bestPath = resolve(out);
       model.train();
     }
     stoppedEarly = early.shouldStop;
@@ -337,7 +425,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const totalSecs = history.reduce((s, r) => s + r.epoch_seconds, 0);
   const result: TrainResult = {
     bestAccuracy: early.best, bestEpoch: early.bestEpoch, epochsRun: history.length, wallTimeSec: wall,
-    samplesPerSec: totalSecs > 0 ? totalSeen / totalSecs : 0, storedAs: null, out: opts.out, runDir, checkpoint: ckptPath,
+    samplesPerSec: totalSecs > 0 ? totalSeen / totalSecs : 0, storedAs: null, out, runDir, checkpoint: ckptPath,
     stoppedEarly, interrupted,
   };
   if (interrupted || !bestPath) return result;
@@ -357,10 +445,10 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     if (accHalf < early.best - 1 / valSet.n - 1e-12) storeAs = 'F32';
     log(`F16 weights: val acc ${(100 * accHalf).toFixed(2)}% vs ${(100 * early.best).toFixed(2)}% in F32; storing ${storeAs}`);
   }
-  saveModel(opts.out, best.model, meta, storeAs);
+  saveModel(out, best.model, meta, storeAs);
   result.storedAs = storeAs;
   log(`best val acc ${(100 * early.best).toFixed(2)}% at epoch ${early.bestEpoch}${stoppedEarly ? ' (stopped early)' : ''}; `
     + `wall time ${formatDuration(wall)}; ${result.samplesPerSec.toFixed(0)} samples/s; peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB; `
-    + `model ${opts.out} (${storeAs}); run folder ${runDir}`);
+    + `model ${out} (${storeAs}); run folder ${runDir}`);
   return result;
 }

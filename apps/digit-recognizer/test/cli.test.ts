@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,13 +7,15 @@ import { describe, expect, it } from 'vitest';
 import { encodePng } from '@tensorkit/data';
 import { DEFAULT_MODEL_PATH } from '../src/model-file.js';
 import { buildProgram } from '../src/program.js';
+import { train } from '../src/train.js';
+import { FIXTURE_DIR } from './helpers.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
 const TSX = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url));
 
-function run(args: string[]) {
-  return spawnSync(TSX, ['--conditions=@tensorkit/source', CLI, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+function run(args: string[], cwd = ROOT) {
+  return spawnSync(TSX, ['--conditions=@tensorkit/source', CLI, ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
 }
 
 describe('digits CLI', () => {
@@ -51,6 +53,51 @@ describe('digits CLI', () => {
     expect(bad.status).toBe(1);
     expect(bad.stderr.trim()).toBe('error: --data no/such/folder: folder not found');
     expect(bad.stdout).toBe('');
+  });
+
+  it('train --resume continues the run it names from any folder, without --data, and refuses a typed option the checkpoint fixes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'digits-cli-'));
+    try {
+      const out = join(dir, 'run', 'm.safetensors');
+      // Stopped in the middle of epoch 2 of 2 (40 images: 32 to train in 2 steps of 16, 8 to validate).
+      const first = await train({
+        data: FIXTURE_DIR, arch: 'cnn', epochs: 2, batchSize: 16, lr: 3e-3, seed: 1, out, valSize: 8, valSeed: 0, limit: 40, patience: 5,
+        checkpointEvery: 0, augment: true, weightDecay: 0.01, storeAs: 'auto', quiet: true, log: () => {}, stopAfterSteps: 3,
+      });
+      const elsewhere = join(dir, 'elsewhere');
+      mkdirSync(elsewhere);
+      // Options the checkpoint fixes were silently ignored when typed with another value.
+      const bad = run(['train', '--resume', first.checkpoint, '--lr', '0.01', '--batch-size', '16'], elsewhere);
+      expect(bad.status).toBe(1);
+      expect(bad.stderr.trim()).toBe(`error: --lr 0.01: the checkpoint ${first.checkpoint} was trained with --lr 0.003, and a resumed run keeps its checkpoint's options; `
+        + 'leave --lr out to continue the run (only --epochs may change), or start a new run without --resume');
+      // No --out, --run-dir or --data: the run's own model file and run folder (it wrote ./digits.safetensors and ./runs/digits).
+      const ok = run(['train', '--resume', first.checkpoint, '--quiet', '--seed', '1'], elsewhere);
+      expect(ok.status, ok.stderr).toBe(0);
+      expect(readdirSync(elsewhere)).toEqual([]);
+      expect(ok.stdout).toContain(`model ${out} (`);
+      const metrics = readFileSync(join(first.runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      expect(metrics.map((m) => m.epoch)).toEqual([1, 2]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("the README's row of each command documents every flag its --help lists (train --quiet and eval --batch-size were missing)", () => {
+    const readme = readFileSync(fileURLToPath(new URL('../README.md', import.meta.url)), 'utf8');
+    for (const cmd of buildProgram().commands) {
+      const row = readme.split('\n').find((l) => l.startsWith(`| \`${cmd.name()} `));
+      expect(row, cmd.name()).toBeDefined();
+      for (const o of cmd.options) expect(row!.includes(`${o.long}\``) || row!.includes(`${o.long} `), `${cmd.name()} ${o.long}`).toBe(true);
+    }
+  });
+
+  it('train still requires --data for a new run', async () => {
+    const program = buildProgram().exitOverride();
+    let err = '';
+    program.commands.forEach((c) => c.exitOverride().configureOutput({ writeErr: (s) => { err += s; } }));
+    await expect(program.parseAsync(['train', '--epochs', '1'], { from: 'user' })).rejects.toThrow("error: required option '--data <dir>' not specified");
+    expect(err).toContain("error: required option '--data <dir>' not specified");
   });
 
   it('predict warns on stderr about digits side by side, still predicts, and adds separate_digits to --json', async () => {

@@ -94,6 +94,24 @@ describe('eval', () => {
     expect(dirname(out.report)).toBe(dir);
   });
 
+  it('checks --report before evaluating: a file there failed only at the end with a raw ENOTDIR, losing the results', async () => {
+    const file = join(tmp.dir, 'README.md');
+    writeFileSync(file, '# not a folder\n');
+    const lines: string[] = [];
+    // With --json: nothing may be printed before the error (the old code printed nothing either, but only after the whole evaluation).
+    const { lines: stdout } = await captureStdout(async () => {
+      await expect(evaluate({ data: idxDir, model: SHIPPED_MODEL, json: true, quiet: true, report: file, print: (l) => lines.push(l) }))
+        .rejects.toThrow(`--report ${file}: is a file, expected a folder (index.html, confusion.png and errors/*.png go into it)`);
+    });
+    expect(stdout).toEqual([]);
+    expect(lines).toEqual([]);
+    // Checked before the model is even loaded: a missing model still reports the bad folder first.
+    await expect(evaluate({ data: idxDir, model: join(tmp.dir, 'none.safetensors'), quiet: true, report: file })).rejects.toThrow(/^--report .*README\.md: is a file, expected a folder/);
+    await expect(evaluate({ data: idxDir, model: SHIPPED_MODEL, quiet: true, report: join(file, 'sub') }))
+      .rejects.toThrow(`--report ${join(file, 'sub')}: cannot write there (part of that path is a file, not a folder)`);
+    expect(readFileSync(file, 'utf8')).toBe('# not a folder\n');
+  });
+
   it('refuses a missing model, a folder without data and a model of another kind', async () => {
     await expect(evaluate({ data: idxDir, model: join(tmp.dir, 'none.safetensors'), quiet: true })).rejects.toThrow(/none\.safetensors: model file not found/);
     await expect(evaluate({ data: join(tmp.dir, 'nothing-here'), model: SHIPPED_MODEL, quiet: true })).rejects.toThrow(/folder not found/);

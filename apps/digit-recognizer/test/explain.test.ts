@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Generator } from '@tensorkit/core';
@@ -76,6 +76,19 @@ describe('explain', () => {
       expect(red).toBeGreaterThan(100);
     }
     expect(res.explanations[0].image).toBe(join(out, '3-scan.explain.png'));
+  });
+
+  it('checks --out up front: a file there failed with a raw EEXIST from mkdir', async () => {
+    const file = join(tmp.dir, 'README.md');
+    writeFileSync(file, '# not a folder\n');
+    const { lines } = await captureStdout(async () => {
+      await expect(explain({ files: [join(SAMPLES, '3-scan.jpg')], model: SHIPPED_MODEL, out: file, json: true }))
+        .rejects.toThrow(`--out ${file}: is a file, expected a folder (the <name>.explain.png images go into it)`);
+    });
+    expect(lines).toEqual([]);
+    await expect(explain({ files: [join(SAMPLES, '3-scan.jpg')], model: SHIPPED_MODEL, out: join(file, 'x') }))
+      .rejects.toThrow(`--out ${join(file, 'x')}: cannot write there (part of that path is a file, not a folder)`);
+    expect(readFileSync(file, 'utf8')).toBe('# not a folder\n');
   });
 
   it('names an unreadable input and refuses when it is the only one', async () => {

@@ -92,6 +92,74 @@ describe('train', () => {
     for (const m of mb) expect(typeof m.time).toBe('string');
   }
 
+  it('a resumed run continues its own model file and run folder: omitted --out/--run-dir came from the current folder and split the history', async () => {
+    const dir = join(tmp.dir, 'own');
+    const out = join(dir, 'm.safetensors');
+    const base = { epochs: 2, limit: 40, valSize: 8, batchSize: 16 };
+    // Stop in the middle of the second epoch: the checkpoint records one epoch.
+    const first = await train(options({ ...base, out, stopAfterSteps: 3 }));
+    expect(first.runDir).toBe(join(dir, 'runs', 'm'));
+    // No out, run folder or data: all from the checkpoint.
+    const second = await train(options({ ...base, out: undefined, data: undefined, resume: first.checkpoint }));
+    expect(second.interrupted).toBe(false);
+    expect(second.out).toBe(out);
+    expect(second.runDir).toBe(first.runDir);
+    expect(second.checkpoint).toBe(first.checkpoint);
+    const metrics = readFileSync(join(first.runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(metrics.map((m) => m.epoch)).toEqual([1, 2]);
+    expect((await loadModel(out)).meta.training!.epochs).toBe(2);
+
+    // An explicit --out and --run-dir still win (the best weights so far come from the run's file).
+    const third = await train(options({ ...base, out: join(dir, 'm3.safetensors'), stopAfterSteps: 3 }));
+    const elsewhere = join(tmp.dir, 'elsewhere');
+    const fourth = await train(options({ ...base, resume: third.checkpoint, out: join(elsewhere, 'n.safetensors'), runDir: join(elsewhere, 'run') }));
+    expect(fourth.out).toBe(join(elsewhere, 'n.safetensors'));
+    expect(fourth.runDir).toBe(join(elsewhere, 'run'));
+    expect(fourth.checkpoint).toBe(join(elsewhere, 'run', 'checkpoint.safetensors'));
+    expect(readFileSync(join(elsewhere, 'run', 'metrics.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2);
+    expect((await loadModel(join(elsewhere, 'n.safetensors'))).meta.training!.epochs).toBe(2);
+    expect(readFileSync(join(third.runDir, 'metrics.jsonl'), 'utf8').trim().split('\n')).toHaveLength(1);
+  });
+
+  it('on resume, refuses an option the user gave that the checkpoint fixes with another value (it was silently ignored)', async () => {
+    const dir = join(tmp.dir, 'fixed');
+    const base = { epochs: 2, limit: 40, valSize: 8, batchSize: 16, lr: 3e-3, out: join(dir, 'm.safetensors') };
+    const first = await train(options({ ...base, stopAfterSteps: 1 }));
+    const resume = first.checkpoint;
+    const q = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    await expect(train(options({ ...base, resume, lr: 0.01, explicit: ['lr'] })))
+      .rejects.toThrow(new RegExp(`^--lr 0\\.01: the checkpoint ${q(resume)} was trained with --lr 0\\.003, .*leave --lr out`));
+    await expect(train(options({ ...base, resume, batchSize: 32, explicit: ['batchSize'] }))).rejects.toThrow(/^--batch-size 32: .*trained with --batch-size 16/);
+    await expect(train(options({ ...base, resume, seed: 7, explicit: ['seed'] }))).rejects.toThrow(/^--seed 7: .*trained with --seed 1\b/);
+    await expect(train(options({ ...base, resume, limit: 50, explicit: ['limit'] }))).rejects.toThrow(/^--limit 50: .*trained with --limit 40/);
+    await expect(train(options({ ...base, resume, valSize: 10, explicit: ['valSize'] }))).rejects.toThrow(/^--val-size 10: .*trained with --val-size 8/);
+    await expect(train(options({ ...base, resume, arch: 'mlp', explicit: ['arch'] }))).rejects.toThrow(/^--arch mlp: .*trained with --arch cnn/);
+    await expect(train(options({ ...base, resume, augment: false, explicit: ['augment'] }))).rejects.toThrow(/^--no-augment: .*trained with augmentation on/);
+    // Typed with the checkpoint's own value, and --epochs, are fine.
+    const r = await train(options({ ...base, resume, epochs: 3, seed: 1, lr: 3e-3, explicit: ['seed', 'lr', 'epochs'] }));
+    expect(r.epochsRun).toBe(3);
+  });
+
+  it('says how many images an epoch trains (the short last batch is dropped) and counts in the singular for one', async () => {
+    const lines: string[] = [];
+    // 80 training images in batches of 32: 2 batches, 64 images an epoch.
+    await train(options({ epochs: 1, batchSize: 32, out: join(tmp.dir, 'words', 'm.safetensors'), log: (l) => lines.push(l) }));
+    const head = lines.find((l) => l.startsWith('training '))!;
+    expect(head).toMatch(/ on 80 images, 64 per epoch \(2 batches of 32; the 16 left over change with each epoch's shuffle\), validating on 20; 1 epoch; seed 1$/);
+    const stop: string[] = [];
+    await train(options({ epochs: 1, batchSize: 16, out: join(tmp.dir, 'words2', 'm.safetensors'), stopAfterSteps: 1, log: (l) => stop.push(l) }));
+    expect(stop.find((l) => l.startsWith('training '))).toMatch(/ on 80 images, validating on 20; 1 epoch of 5 batches of 16; seed 1$/);
+    expect(stop.some((l) => l.startsWith('stopped after 1 step;'))).toBe(true);
+  });
+
+  it('a validation split that leaves nothing to train on suggests a smaller --val-size', async () => {
+    // --limit 2000 alone failed with "--val-size 5000 leaves no training images", suggesting nothing.
+    await expect(train(options({ limit: 50, valSize: 5000, data: join(tmp.dir, 'not-read') })))
+      .rejects.toThrow('--val-size 5000 leaves no training images (--limit 50 keeps at most 50); lower --val-size, e.g. --val-size 5 (a tenth)');
+    await expect(train(options({ valSize: 100 }))).rejects.toThrow('--val-size 100 leaves no training images (the data has 100); lower --val-size, e.g. --val-size 10 (a tenth)');
+    await expect(train(options({ limit: 500, valSize: 100 }))).rejects.toThrow('(the data has 100); lower --val-size');
+  });
+
   it('gives clear errors for bad options, a missing folder and a foreign checkpoint', async () => {
     await expect(train(options({ data: join(tmp.dir, 'missing') }))).rejects.toThrow(/--data .*missing: folder not found/);
     await expect(train(options({ valSize: 100 }))).rejects.toThrow(/--val-size 100 leaves no training images/);
