@@ -114,6 +114,7 @@ export function markErrors(ops: readonly EditOp[]): string {
 export function formatEval(r: EvalResult, worst = 10): string {
   const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
   const lines = [
+    `model: ${r.model}`,
     `utterances: ${r.n}   words: ${r.refWords}   decoding: ${decodingName(r.beam, r.lexicon)}`,
     `WER ${pct(r.wer)} (${r.wordErrors} word errors)   CER ${pct(r.cer)}   sentence accuracy ${pct(r.sentenceAccuracy)}`,
   ];

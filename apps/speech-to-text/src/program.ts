@@ -1,7 +1,7 @@
 /** The `speech` command tree (commander); cli.ts runs it. */
 import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { checkWritable, printJsonLine, runCli } from '@tensorkit/train';
+import { checkWritable, printJsonLine, runCli, UserError } from '@tensorkit/train';
 import { evaluate, formatEval } from './evaluate.js';
 import { explain } from './explain.js';
 import { quietNote, TRAINABLE_NORMS, type InputNorm } from './features.js';
@@ -10,8 +10,8 @@ import { DEFAULT_BEAM } from './recognizer.js';
 import { outsideWordListNote } from './decode.js';
 import { writeEvalReport } from './report.js';
 import { NOISE_PROFILES } from './synth.js';
-import { DEFAULT_EXTRA_WEIGHT, train } from './train.js';
-import { formatTranscripts, transcribe } from './transcribe.js';
+import { DEFAULT_EXTRA_WEIGHT, train, TRAIN_DEFAULTS } from './train.js';
+import { formatTranscripts, transcribeFiles } from './transcribe.js';
 
 function int(name: string, min = 0, max = Infinity) {
   return (v: string): number => {
@@ -49,12 +49,12 @@ export function buildProgram(): Command {
 
   program.command('train')
     .description('train a model on an FSDD-style folder, a yesno folder or a NeMo manifest')
-    .requiredOption('--data <path>', 'FSDD recordings folder, yesno folder, or .jsonl manifest')
-    .option('--epochs <n>', 'epochs (FSDD default 36 × 1600 utterances, others 60)', int('--epochs', 1))
-    .option('--seed <n>', 'random seed (init, data stream, augmentation, dropout)', int('--seed'), 1)
+    .option('--data <path>', 'FSDD recordings folder, yesno folder, or .jsonl manifest (required, except with --resume: then the checkpoint\'s)')
+    .option('--epochs <n>', 'epochs (FSDD default 36 × 1600 utterances, others 60; with --resume, the checkpoint\'s)', int('--epochs', 1))
+    .option('--seed <n>', 'random seed (init, data stream, augmentation, dropout)', int('--seed'), TRAIN_DEFAULTS.seed)
     .option('--out <file>', 'model file to write (default, in the current folder: digits.safetensors for FSDD, yesno.safetensors for yesno, speech.safetensors for a manifest; name a shipped model to replace it)')
-    .option('--resume <ckpt>', 'continue from a training checkpoint (run folder/checkpoint.safetensors)')
-    .option('--run-dir <dir>', 'run folder for metrics.jsonl, training curve and checkpoint (default <out dir>/runs/<out name>)')
+    .option('--resume <ckpt>', 'continue from a training checkpoint (run folder/checkpoint.safetensors) with its own options, --out and run folder (flags left off are taken from it; contradicting ones are refused, except --epochs, which may change its length)')
+    .option('--run-dir <dir>', 'run folder for metrics.jsonl, training curve and checkpoint (default <out dir>/runs/<out name>; with --resume, the checkpoint\'s folder)')
     .option('--val-speaker <name>', 'FSDD: leave this speaker out of training and report its WER (unseen speaker)')
     .option('--input-norm <kind>', 'log-mel normalisation: loudness (speech level subtracted), speech-mean (each band\'s mean over speech frames subtracted) or speech-envelope (only the smooth part of those means: level and spectral tilt); default speech-envelope for FSDD folders, loudness otherwise, or the resumed checkpoint\'s', (v: string) => {
       if (!TRAINABLE_NORMS.includes(v as InputNorm)) throw new InvalidArgumentError(`expected one of ${TRAINABLE_NORMS.join(', ')}`);
@@ -66,26 +66,26 @@ export function buildProgram(): Command {
       if (!(x > 0 && x < 1)) throw new InvalidArgumentError('expected a number between 0 and 1 (exclusive)');
       return x;
     })
-    .option('--hold-out <range>', 'FSDD: recording indices held back for validation', '5-9')
-    .option('--val-utterances <n>', 'FSDD: connected utterances per validation set', int('--val-utterances', 1), 200)
+    .option('--hold-out <range>', 'FSDD: recording indices held back for validation', TRAIN_DEFAULTS.holdOut)
+    .option('--val-utterances <n>', 'FSDD: connected utterances per validation set', int('--val-utterances', 1), TRAIN_DEFAULTS.valUtterances)
     .option('--val-recordings <n>', 'yesno/manifest: recordings held back for validation (default yesno 3, manifest 200; at most a fifth)', int('--val-recordings', 1))
-    .option('--batch-size <n>', 'utterances per step', int('--batch-size', 1), 16)
-    .option('--lr <x>', 'peak learning rate (Adam, warmup + cosine)', num('--lr'), 3e-3)
+    .option('--batch-size <n>', 'utterances per step', int('--batch-size', 1), TRAIN_DEFAULTS.batchSize)
+    .option('--lr <x>', 'peak learning rate (Adam, warmup + cosine)', num('--lr'), TRAIN_DEFAULTS.lr)
     .option('--epoch-size <n>', 'utterances per epoch (default: FSDD 1600; yesno/manifest 8 passes over the training recordings, at least 256)', int('--epoch-size', 1))
-    .option('--hidden <n>', 'GRU hidden size', int('--hidden', 1), 128)
-    .option('--layers <n>', 'BiGRU layers', int('--layers', 1), 2)
+    .option('--hidden <n>', 'GRU hidden size', int('--hidden', 1), TRAIN_DEFAULTS.hidden)
+    .option('--layers <n>', 'BiGRU layers', int('--layers', 1), TRAIN_DEFAULTS.layers)
     .option('--front-end <kind>', 'conv2d (time × frequency) or conv1d (mel bands as channels)', (v: string) => {
       if (v !== 'conv1d' && v !== 'conv2d') throw new InvalidArgumentError('expected conv1d or conv2d');
       return v;
-    }, 'conv2d')
-    .option('--conv-channels <n>', 'convolution channels', int('--conv-channels', 1), 32)
-    .option('--conv-layers <n>', 'convolution layers', int('--conv-layers', 1), 2)
-    .option('--subsample <n>', 'time subsampling of the first convolution (1-3)', int('--subsample', 1, 3), 2)
+    }, TRAIN_DEFAULTS.frontEnd)
+    .option('--conv-channels <n>', 'convolution channels', int('--conv-channels', 1), TRAIN_DEFAULTS.convChannels)
+    .option('--conv-layers <n>', 'convolution layers', int('--conv-layers', 1), TRAIN_DEFAULTS.convLayers)
+    .option('--subsample <n>', 'time subsampling of the first convolution (1-3)', int('--subsample', 1, 3), TRAIN_DEFAULTS.subsample)
     .option('--dropout <p>', 'dropout probability, 0 ≤ p < 1', (v: string) => {
       const p = Number(v);
       if (v.trim() === '' || !(p >= 0 && p < 1)) throw new InvalidArgumentError('--dropout must be a number with 0 ≤ p < 1');
       return p;
-    }, 0.1)
+    }, TRAIN_DEFAULTS.dropout)
     .option('--align-slack <s>', 'constrained CTC: each word of a training utterance with known word positions (FSDD joins, yesno pieces) must be emitted within its sound ± this many seconds; 0 = plain CTC (default 0.04 for yesno folders, 0 otherwise)', num('--align-slack', { allowZero: true }))
     .option('--align-epochs <n>', 'with --align-slack: constrain only the first n epochs, then train with plain CTC (default: every epoch)', int('--align-epochs', 0))
     .option('--tight-edges <p>', 'FSDD: probability that a training utterance\'s first word starts at its first sample (and, drawn apart, its last word ends at its last), as in tightly cut utterances; otherwise 0-0.25 s of silence (default 0)', num('--tight-edges', { allowZero: true }))
@@ -96,12 +96,15 @@ export function buildProgram(): Command {
     .option('--half', 'store weights as float16', false)
     .option('--max-minutes <m>', 'stop after the epoch that would end past this wall time', num('--max-minutes'))
     .option('--quiet', 'no progress bars (the per-epoch lines still print)')
-    .action(async (o) => {
+    .action(async (o, cmd: Command) => {
+      if (o.data === undefined && o.resume === undefined) cmd.error("error: required option '--data <path>' not specified (with --resume, the checkpoint's data are used)");
+      // A flag left at its default is passed as not given: a resumed run then takes the checkpoint's value.
+      const given = <T>(key: string): T | undefined => (cmd.getOptionValueSource(key) === 'default' ? undefined : (o[key] as T));
       const r = await train({
-        data: o.data, epochs: o.epochs, seed: o.seed, out: o.out, resume: o.resume, runDir: o.runDir,
-        batchSize: o.batchSize, lr: o.lr, epochSize: o.epochSize, hidden: o.hidden, layers: o.layers,
-        convChannels: o.convChannels, convLayers: o.convLayers, frontEnd: o.frontEnd, subsample: o.subsample, dropout: o.dropout, valSpeaker: o.valSpeaker,
-        inputNorm: o.inputNorm, extraData: o.extraData, extraWeight: o.extraWeight, holdOut: o.holdOut, valUtterances: o.valUtterances, valRecordings: o.valRecordings, half: o.half, maxMinutes: o.maxMinutes, quiet: o.quiet,
+        data: o.data, epochs: o.epochs, seed: given('seed'), out: o.out, resume: o.resume, runDir: o.runDir,
+        batchSize: given('batchSize'), lr: given('lr'), epochSize: o.epochSize, hidden: given('hidden'), layers: given('layers'),
+        convChannels: given('convChannels'), convLayers: given('convLayers'), frontEnd: given('frontEnd'), subsample: given('subsample'), dropout: given('dropout'), valSpeaker: o.valSpeaker,
+        inputNorm: o.inputNorm, extraData: o.extraData, extraWeight: o.extraWeight, holdOut: given('holdOut'), valUtterances: given('valUtterances'), valRecordings: o.valRecordings, half: o.half, maxMinutes: o.maxMinutes, quiet: o.quiet,
         alignSlack: o.alignSlack, alignEpochs: o.alignEpochs, tightEdges: o.tightEdges, noise: o.noise,
       });
       const best = r.epochs.find((e) => e.epoch === r.best.epoch);
@@ -139,15 +142,20 @@ export function buildProgram(): Command {
     .option('--timestamps', 'print each word\'s start and end time (from the best CTC path)')
     .option('--json', 'print the results as one JSON object on the last line')
     .action(async (files: string[], o) => {
-      const ts = await transcribe({ files, model: o.model, beam: o.beam, useLexicon: o.lexicon, timestamps: !!o.timestamps });
+      // Like `digits predict`: a file that cannot be read is reported on stderr and the others are
+      // still transcribed (exit code 1); a single file that cannot be read is just the error.
+      const { results: ts, errors } = await transcribeFiles({ files, model: o.model, beam: o.beam, useLexicon: o.lexicon, timestamps: !!o.timestamps });
+      if (errors.length && files.length === 1) throw new UserError(errors[0].error);
+      for (const e of errors) process.stderr.write(`error: ${e.error}\n`);
+      if (errors.length) process.exitCode = 1;
       // stdout keeps the (empty) transcript for scripts; a person should not have to guess what a blank line means.
       for (const t of ts) {
         if (t.raisedDb !== undefined) process.stderr.write(`note: ${t.file}: ${quietNote(t.raisedDb)}\n`);
         if (t.outsideWordList) process.stderr.write(`note: ${t.file}: ${outsideWordListNote(o.beam)}\n`);
         if (t.text === '') process.stderr.write(`note: ${t.file}: no words recognised (silence, or speech the model could not make out)\n`);
       }
-      if (o.json) printJsonLine({ ...(ts.length === 1 ? { text: ts[0].text } : {}), results: ts });
-      else console.log(formatTranscripts(ts));
+      if (o.json) printJsonLine({ ...(files.length === 1 ? { text: ts[0].text } : {}), results: ts, errors });
+      else if (ts.length) console.log(formatTranscripts(ts, { withNames: files.length > 1 }));
     });
 
   withDecoding(program.command('explain'))

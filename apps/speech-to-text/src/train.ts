@@ -13,7 +13,7 @@ import { checkWritable, createProgress, errorRates, formatDuration, RunFolder, U
 import { BLANK, decodeIds, NUM_CLASSES } from './alphabet.js';
 import { alignmentWindows } from './align-windows.js';
 import { lengthBatches, padBatch } from './batch.js';
-import { openCorpus, type CorpusKind } from './corpus.js';
+import { openCorpus, type Corpus, type CorpusKind } from './corpus.js';
 import { defaultTrainOut } from './paths.js';
 import { defaultFrontEnd, type InputNorm } from './features.js';
 import { saveModel } from './model-file.js';
@@ -27,24 +27,34 @@ import { augmentFor, NOISE_PROFILES, type NoiseProfile } from './synth.js';
 import { buildTrainSet, parseRange, type LabeledExample, type TrainSet, type ValidationSet } from './trainset.js';
 
 export interface TrainOptions {
-  data: string;
+  /** Training data (default with `resume`: the path the checkpoint records). */
+  data?: string;
+  /** Epochs in all (default: FSDD 36, otherwise 60; with `resume`: the checkpoint's, and a different number re-stretches the schedule, with a note). */
   epochs?: number;
-  seed: number;
-  /** Model file to write (default: defaultTrainOut of the data's kind, in the current folder). */
+  /**
+   * Options left undefined take TRAIN_DEFAULTS — or, with `resume`, the checkpoint's values (a
+   * value that contradicts the checkpoint is refused, so that a resumed run continues exactly).
+   */
+  seed?: number;
+  /**
+   * Model file to write (default: defaultTrainOut of the data's kind, in the current folder; with
+   * `resume`: the file the checkpoint's run writes — resumedOut).
+   */
   out?: string;
   resume?: string;
+  /** Run folder (default: defaultRunDir(out); with `resume`: the checkpoint's folder). */
   runDir?: string;
-  batchSize: number;
-  lr: number;
+  batchSize?: number;
+  lr?: number;
   /** Utterances per epoch (default: FSDD 1600, otherwise 8 passes over the recordings, at least 256). */
   epochSize?: number;
-  hidden: number;
-  layers: number;
-  convChannels: number;
-  convLayers: number;
-  frontEnd: 'conv1d' | 'conv2d';
-  dropout: number;
-  subsample: number;
+  hidden?: number;
+  layers?: number;
+  convChannels?: number;
+  convLayers?: number;
+  frontEnd?: 'conv1d' | 'conv2d';
+  dropout?: number;
+  subsample?: number;
   valSpeaker?: string;
   /** Input normalisation of the log-mel (default 'loudness'; a resumed run keeps its own). */
   inputNorm?: InputNorm;
@@ -52,8 +62,8 @@ export interface TrainOptions {
   extraData?: string[];
   /** Fraction of training utterances drawn from --extra-data (default 0.3). */
   extraWeight?: number;
-  holdOut: string;
-  valUtterances: number;
+  holdOut?: string;
+  valUtterances?: number;
   /** yesno/manifest: recordings held back for validation (default yesno 3, manifest 200). */
   valRecordings?: number;
   /**
@@ -168,18 +178,83 @@ export function defaultAlignSlack(kind: CorpusKind): number {
 /** Training-stream options a checkpoint records, so that --resume continues with them. */
 type DataOptions = Pick<TrainOptions, 'alignSlack' | 'alignEpochs' | 'tightEdges' | 'noise'>;
 
+/** The defaults of the options a new run may leave out (the command line shows the same ones). */
+export const TRAIN_DEFAULTS = {
+  seed: 1, batchSize: 16, lr: 3e-3, hidden: 128, layers: 2, convChannels: 32, convLayers: 2, frontEnd: 'conv2d' as const,
+  dropout: 0.1, subsample: 2, holdOut: '5-9', valUtterances: 200,
+};
+
+/**
+ * Schedule, validation and data-mix options a checkpoint records (checkpoints from before they
+ * were recorded lack them: their peak lr is read from the scheduler state and their steps per
+ * epoch are checked against step / epoch; the others fall back to the flags and defaults).
+ */
+interface RunOptions {
+  batchSize: number;
+  lr: number;
+  epochSize: number;
+  valSpeaker: string | null;
+  holdOut: string;
+  valUtterances: number;
+  /** yesno/manifest only (null for FSDD). */
+  valRecordings: number | null;
+  /** Absolute paths. */
+  extraData: string[];
+  extraWeight: number;
+}
+
+/** What a speech-to-text checkpoint's `extra` holds. */
+interface CheckpointExtra {
+  app?: string;
+  seed?: number;
+  best?: { epoch: number; score: number };
+  history?: EpochResult[];
+  /** --data as given, and (newer checkpoints) resolved. */
+  data?: string;
+  dataPath?: string;
+  epochs?: number;
+  inputNorm?: InputNorm;
+  dataOptions?: DataOptions;
+  runOptions?: Partial<RunOptions>;
+  /** The model file the run writes (absolute; newer checkpoints). */
+  out?: string;
+}
+
+/**
+ * The model file a resumed run writes when --out is left off: the one its checkpoint records;
+ * for a checkpoint from before --out was recorded, the file whose default run folder holds it
+ * (`D/runs/NAME/checkpoint.safetensors` → `D/NAME.safetensors`), or else null (then the
+ * default of a new run, in the current folder).
+ */
+export function resumedOut(ckptPath: string, recorded: string | undefined): string | null {
+  if (recorded !== undefined) return recorded;
+  const folder = dirname(resolve(ckptPath));
+  if (basename(dirname(folder)) !== 'runs') return null;
+  return join(dirname(dirname(folder)), `${basename(folder)}.safetensors`);
+}
+
+/** The learning rate CosineWarmupLR gives at `step` (for the note when --epochs re-stretches a resumed schedule). */
+function cosineWarmupLr(step: number, base: number, warmup: number, total: number, minLr: number): number {
+  if (step < warmup) return (base * step) / warmup;
+  if (step >= total) return minLr;
+  return minLr + (base - minLr) * 0.5 * (1 + Math.cos((Math.PI * (step - warmup)) / (total - warmup)));
+}
+
+/** Warmup steps of a run of `totalSteps` (a quarter of a short run). */
+function warmupSteps(totalSteps: number): number {
+  return Math.min(WARMUP_STEPS, Math.floor(totalSteps / 4));
+}
+
+/**
+ * The blank-plateau warnings judge a run only after this many steps — twice the documented
+ * warm-up, whatever a short run's shortened warm-up: CTC models are normally blank-only early on,
+ * and a run shorter than this is too short to judge (it warned after 4 steps of a tiny run).
+ */
+export const PLATEAU_STEPS = 2 * WARMUP_STEPS;
+
 export async function train(opts: TrainOptions): Promise<TrainResult> {
   const log = opts.log ?? ((s: string) => process.stderr.write(s + '\n'));
   const t0 = performance.now();
-  // Without --out the file is named after the data's kind, so the data are opened first — once:
-  // the corpus is reused below (a big manifest was parsed twice, a folder listed twice).
-  let corpus = opts.out === undefined ? await openCorpus(opts.data) : undefined;
-  const out = opts.out ?? defaultTrainOut(corpus!.kind);
-  const runDir = opts.runDir ?? defaultRunDir(out);
-  const ckptPath = join(runDir, 'checkpoint.safetensors');
-  // Fail now rather than after the first epoch's save.
-  checkWritable(out, '--out');
-  checkWritable(ckptPath, '--run-dir', runDir);
   let ckpt: Awaited<ReturnType<typeof loadCheckpoint>> | null = null;
   if (opts.resume) {
     try {
@@ -188,34 +263,91 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       throw new UserError(`--resume ${opts.resume}: ${(err as Error).message}`);
     }
   }
+  const extra = (ckpt?.extra ?? {}) as CheckpointExtra;
+  if (ckpt && extra.app !== 'speech-to-text') throw new UserError(`--resume ${opts.resume}: not a speech-to-text training checkpoint`);
   // Options that shape the training run: a resumed run takes the checkpoint's (a flag that
   // contradicts it is refused), so --resume continues the same run even when flags are left off.
-  const extra = (ckpt?.extra ?? {}) as { inputNorm?: InputNorm; dataOptions?: DataOptions };
-  const fromCheckpoint = <T>(flag: string, given: T | undefined, saved: T | undefined): T | undefined => {
+  const show = (v: unknown) => (Array.isArray(v) ? v.join(',') : String(v));
+  const fromCheckpoint = <T>(flag: string, given: T | undefined, saved: T | undefined, same: (a: T, b: T) => boolean = (a, b) => a === b): T | undefined => {
     if (saved === undefined) return given;
-    if (given !== undefined && given !== saved) throw new UserError(`--resume ${opts.resume}: the checkpoint was trained with ${flag} ${saved}, not ${given}`);
+    if (given !== undefined && !same(given, saved)) {
+      throw new UserError(saved === null || (Array.isArray(saved) && saved.length === 0)
+        ? `--resume ${opts.resume}: the checkpoint was trained without ${flag}, not with ${flag} ${show(given)}`
+        : `--resume ${opts.resume}: the checkpoint was trained with ${flag} ${show(saved)}, not ${show(given)}`);
+    }
     return saved;
   };
   const saved = extra.dataOptions ?? {};
   const resumed = <K extends keyof DataOptions>(key: K, flag: string): DataOptions[K] => fromCheckpoint(flag, opts[key], saved[key]);
+  const savedRun: Partial<RunOptions> = ckpt ? (extra.runOptions ?? {}) : {};
+  const savedConfig = ckpt ? (ckpt.modelConfig as SpeechModelConfig) : null;
+
+  // --data: with --resume it defaults to the data the checkpoint records.
+  const data = opts.data ?? (ckpt ? extra.dataPath ?? extra.data : undefined);
+  if (data === undefined) {
+    throw new UserError(ckpt ? `--resume ${opts.resume}: the checkpoint does not record its training data; pass --data` : '--data is required: the training data (FSDD folder, yesno folder or .jsonl manifest)');
+  }
+  // A resumed run keeps writing its own model file and run folder (it wrote new ones in the
+  // current folder); --out and --run-dir still choose others.
+  let corpus: Corpus | undefined;
+  let out = opts.out;
+  if (out === undefined && ckpt) {
+    const o = resumedOut(opts.resume!, extra.out);
+    if (o !== null && extra.out === undefined) log(`note: ${opts.resume} does not record its --out (an older checkpoint); writing ${o}, the model file its run folder belongs to (pass --out to choose)`);
+    if (o !== null) out = o;
+  }
+  if (out === undefined) {
+    // Without --out the file is named after the data's kind, so the data are opened first — once:
+    // the corpus is reused below (a big manifest was parsed twice, a folder listed twice).
+    corpus = await openCorpus(data);
+    out = defaultTrainOut(corpus.kind);
+    if (ckpt) log(`note: ${opts.resume} does not record its --out (an older checkpoint outside a runs/ folder); writing ${out} in the current folder (pass --out to choose)`);
+  }
+  const runDir = opts.runDir ?? (ckpt ? dirname(resolve(opts.resume!)) : defaultRunDir(out));
+  const ckptPath = join(runDir, 'checkpoint.safetensors');
+  // Fail now rather than after the first epoch's save.
+  checkWritable(out, '--out');
+  checkWritable(ckptPath, '--run-dir', runDir);
+
   // Checkpoints from before --input-norm existed were all trained with 'loudness'.
   const inputNorm = fromCheckpoint('--input-norm', opts.inputNorm, ckpt ? (extra.inputNorm ?? 'loudness') : undefined);
-  corpus ??= await openCorpus(opts.data);
+  // The model's shape comes from the checkpoint's model config.
+  const hidden = fromCheckpoint('--hidden', opts.hidden, savedConfig?.hiddenSize) ?? TRAIN_DEFAULTS.hidden;
+  const layers = fromCheckpoint('--layers', opts.layers, savedConfig?.numLayers) ?? TRAIN_DEFAULTS.layers;
+  const convChannels = fromCheckpoint('--conv-channels', opts.convChannels, savedConfig?.convChannels) ?? TRAIN_DEFAULTS.convChannels;
+  const convLayers = fromCheckpoint('--conv-layers', opts.convLayers, savedConfig?.convLayers) ?? TRAIN_DEFAULTS.convLayers;
+  // A config without frontEnd is a 1-D convolution model (SpeechModel's default).
+  const frontEndKind = fromCheckpoint('--front-end', opts.frontEnd, savedConfig ? (savedConfig.frontEnd ?? 'conv1d') : undefined) ?? TRAIN_DEFAULTS.frontEnd;
+  const dropout = fromCheckpoint('--dropout', opts.dropout, savedConfig?.dropout) ?? TRAIN_DEFAULTS.dropout;
+  const subsample = fromCheckpoint('--subsample', opts.subsample, savedConfig?.subsample) ?? TRAIN_DEFAULTS.subsample;
+  // The schedule: checkpoints from before it was recorded still hold the peak lr in their scheduler state.
+  const savedLr = savedRun.lr ?? (ckpt?.scheduler?.baseLrs as number[] | undefined)?.[0];
+  const lr = fromCheckpoint('--lr', opts.lr, savedLr) ?? TRAIN_DEFAULTS.lr;
+  const batchSize = fromCheckpoint('--batch-size', opts.batchSize, savedRun.batchSize) ?? TRAIN_DEFAULTS.batchSize;
+  const givenEpochSize = fromCheckpoint('--epoch-size', opts.epochSize, savedRun.epochSize);
+  // Validation and the data mix (the held-back recordings are also kept out of training).
+  const valSpeaker = fromCheckpoint<string | null>('--val-speaker', opts.valSpeaker, savedRun.valSpeaker) ?? undefined;
+  const holdOut = fromCheckpoint('--hold-out', opts.holdOut, savedRun.holdOut) ?? TRAIN_DEFAULTS.holdOut;
+  const valUtterances = fromCheckpoint('--val-utterances', opts.valUtterances, savedRun.valUtterances) ?? TRAIN_DEFAULTS.valUtterances;
+  const givenValRecordings = fromCheckpoint<number | null>('--val-recordings', opts.valRecordings, savedRun.valRecordings) ?? undefined;
+  const sameList = (a: string[], b: string[]) => a.length === b.length && a.every((p, i) => resolve(p) === resolve(b[i]));
+  const extraData = fromCheckpoint('--extra-data', opts.extraData?.length ? opts.extraData : undefined, savedRun.extraData, sameList) ?? [];
+  const extraWeight = fromCheckpoint('--extra-weight', opts.extraWeight, savedRun.extraData?.length ? savedRun.extraWeight : undefined) ?? DEFAULT_EXTRA_WEIGHT;
+  const seed = opts.seed ?? (ckpt ? extra.seed : undefined) ?? TRAIN_DEFAULTS.seed;
+
+  corpus ??= await openCorpus(data);
   const frontEnd = defaultFrontEnd(8000, inputNorm ?? defaultInputNorm(corpus.kind));
   const features = frontEnd.config;
-  const resumedConfig = ckpt ? (ckpt.modelConfig as SpeechModelConfig) : null;
-  const subsample = resumedConfig?.subsample ?? opts.subsample;
 
-  const extraData = opts.extraData ?? [];
-  const extraWeight = opts.extraWeight ?? DEFAULT_EXTRA_WEIGHT;
-  if (extraData.length && corpus.kind !== 'fsdd') throw new UserError(`--extra-data works with FSDD-style training data only; ${opts.data} is a ${corpus.kind} dataset`);
+  if (extraData.length && corpus.kind !== 'fsdd') throw new UserError(`--extra-data works with FSDD-style training data only; ${data} is a ${corpus.kind} dataset`);
   if (!(extraWeight > 0 && extraWeight < 1)) throw new UserError(`--extra-weight must be between 0 and 1 (exclusive), got ${extraWeight}`);
   const tightEdges = resumed('tightEdges', '--tight-edges') ?? 0;
   if (!(tightEdges >= 0 && tightEdges <= 1)) throw new UserError(`--tight-edges must be a probability between 0 and 1, got ${tightEdges}`);
-  if (tightEdges > 0 && corpus.kind !== 'fsdd') throw new UserError(`--tight-edges works with FSDD-style training data only; ${opts.data} is a ${corpus.kind} dataset`);
+  if (tightEdges > 0 && corpus.kind !== 'fsdd') throw new UserError(`--tight-edges works with FSDD-style training data only; ${data} is a ${corpus.kind} dataset`);
   // Validation options of the other kind of data would otherwise be ignored without a word.
-  if (opts.valSpeaker !== undefined && corpus.kind !== 'fsdd') throw new UserError(`--val-speaker works with FSDD-style training data only; ${opts.data} is a ${corpus.kind} dataset (--val-recordings sets its validation share)`);
-  if (opts.valRecordings !== undefined && corpus.kind === 'fsdd') throw new UserError(`--val-recordings works with yesno folders and manifests; ${opts.data} is an FSDD folder (--hold-out, --val-utterances and --val-speaker set its validation)`);
+  if (valSpeaker !== undefined && corpus.kind !== 'fsdd') throw new UserError(`--val-speaker works with FSDD-style training data only; ${data} is a ${corpus.kind} dataset (--val-recordings sets its validation share)`);
+  if (givenValRecordings !== undefined && corpus.kind === 'fsdd') throw new UserError(`--val-recordings works with yesno folders and manifests; ${data} is an FSDD folder (--hold-out, --val-utterances and --val-speaker set its validation)`);
+  const valRecordings = corpus.kind === 'fsdd' ? null : givenValRecordings ?? (corpus.kind === 'yesno' ? 3 : 200);
   // Checkpoints from before --noise existed were all trained with the default profile.
   const noise = fromCheckpoint('--noise', opts.noise, ckpt ? (saved.noise ?? 'default') : undefined) ?? 'default';
   if (!NOISE_PROFILES.includes(noise)) throw new UserError(`--noise must be one of ${NOISE_PROFILES.join(', ')}, got ${noise}`);
@@ -223,10 +355,10 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   for (const d of extraData) extraCorpora.push(await openCorpus(d));
   const loadBar = createProgress({ total: corpus.recordings.length, label: 'loading audio', unit: 'files', silent: opts.quiet });
   const ts = await buildTrainSet(corpus, frontEnd, {
-    valSpeaker: opts.valSpeaker,
-    holdOut: parseRange(opts.holdOut),
-    valUtterances: opts.valUtterances,
-    valRecordings: opts.valRecordings ?? (corpus.kind === 'yesno' ? 3 : 200),
+    valSpeaker,
+    holdOut: parseRange(holdOut),
+    valUtterances,
+    valRecordings: givenValRecordings ?? (corpus.kind === 'yesno' ? 3 : 200),
     onLoad: (d) => loadBar.update(d),
     outputLength: (frames) => modelOutputLength(subsample, frames),
     extra: extraCorpora.length ? { corpora: extraCorpora, weight: extraWeight } : undefined,
@@ -244,10 +376,17 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const validated = ts.validation.some((v) => v.examples.length > 0);
   if (!validated) log('warning: no validation set (too few recordings to hold any back; --val-recordings sets how many): nothing scores the epochs, so each one is saved and the last is kept');
 
-  const epochs = opts.epochs ?? (ts.kind === 'fsdd' ? 36 : 60);
+  // A resumed run keeps its planned length unless --epochs changes it (below, with a note).
+  const epochs = opts.epochs ?? (ckpt ? extra.epochs : undefined) ?? (ts.kind === 'fsdd' ? 36 : 60);
   if (!Number.isInteger(epochs) || epochs < 1) throw new UserError(`--epochs must be a positive integer, got ${opts.epochs}`);
-  const epochSize = opts.epochSize ?? (ts.kind === 'fsdd' ? 1600 : Math.max(256, 8 * ts.trainCount));
-  const stepsPerEpoch = Math.max(1, Math.ceil(epochSize / opts.batchSize));
+  const epochSize = givenEpochSize ?? (ts.kind === 'fsdd' ? 1600 : Math.max(256, 8 * ts.trainCount));
+  const stepsPerEpoch = Math.max(1, Math.ceil(epochSize / batchSize));
+  // Every epoch takes the same number of steps, so an older checkpoint (without its epoch and
+  // batch size) still tells how many its run took: continuing with another number would not be
+  // the same run.
+  if (ckpt && ckpt.epoch > 0 && ckpt.step !== ckpt.epoch * stepsPerEpoch) {
+    throw new UserError(`--resume ${opts.resume}: the checkpoint trained ${ckpt.step / ckpt.epoch} steps per epoch, not ${stepsPerEpoch} (--epoch-size ${epochSize}, --batch-size ${batchSize}); pass the run's --epoch-size and --batch-size`);
+  }
   const alignSlack = resumed('alignSlack', '--align-slack') ?? defaultAlignSlack(ts.kind);
   if (!(alignSlack >= 0)) throw new UserError(`--align-slack must be a number of seconds >= 0, got ${alignSlack}`);
   // Kept as given: without the flag, every epoch (of a run later extended by --resume too) is constrained.
@@ -255,54 +394,62 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const alignEpochs = alignEpochsFlag ?? epochs;
   if (!Number.isInteger(alignEpochs) || alignEpochs < 0) throw new UserError(`--align-epochs must be an integer >= 0, got ${alignEpochs}`);
   const dataOptions: DataOptions = { alignSlack, tightEdges, noise, ...(alignEpochsFlag !== undefined ? { alignEpochs: alignEpochsFlag } : {}) };
+  const runOptions: RunOptions = {
+    batchSize, lr, epochSize, valSpeaker: valSpeaker ?? null, holdOut, valUtterances, valRecordings,
+    extraData: extraData.map((d) => resolve(d)), extraWeight,
+  };
   // A finished run would otherwise train nothing, write no --out, and still report it saved.
   if (ckpt && ckpt.epoch >= epochs) {
     throw new UserError(`--resume ${opts.resume}: the checkpoint has already trained ${ckpt.epoch} epoch${ckpt.epoch === 1 ? '' : 's'}, so --epochs ${epochs} leaves nothing to do; pass --epochs ${ckpt.epoch + 1} or more to train further`);
   }
   const totalSteps = epochs * stepsPerEpoch;
-  const warmup = Math.min(WARMUP_STEPS, Math.floor(totalSteps / 4));
-  const curriculum = Math.min(CURRICULUM_UTTERANCES, Math.floor(0.3 * totalSteps * opts.batchSize));
+  const warmup = warmupSteps(totalSteps);
+  const curriculum = Math.min(CURRICULUM_UTTERANCES, Math.floor(0.3 * totalSteps * batchSize));
 
   const config: SpeechModelConfig = {
     ...DEFAULT_MODEL,
     inputDim: features.nMels,
     numClasses: NUM_CLASSES,
-    hiddenSize: opts.hidden,
-    numLayers: opts.layers,
-    convChannels: opts.convChannels,
-    convLayers: opts.convLayers,
-    frontEnd: opts.frontEnd,
-    dropout: opts.dropout,
-    subsample: opts.subsample,
+    hiddenSize: hidden,
+    numLayers: layers,
+    convChannels,
+    convLayers,
+    frontEnd: frontEndKind,
+    dropout,
+    subsample,
   };
-  const modelRng = new Generator(opts.seed).split(1);
+  const modelRng = new Generator(seed).split(1);
   let model = new SpeechModel(config, { generator: modelRng });
-  let optimizer = new Adam(model.parameters(), { lr: opts.lr });
-  let scheduler = new CosineWarmupLR(optimizer, { warmupSteps: warmup, totalSteps: totalSteps + 1, minLr: opts.lr * 0.03 });
+  let optimizer = new Adam(model.parameters(), { lr });
+  let scheduler = new CosineWarmupLR(optimizer, { warmupSteps: warmup, totalSteps: totalSteps + 1, minLr: lr * 0.03 });
   let startEpoch = 1;
   let step = 0;
   let best = { epoch: 0, score: Infinity };
   const history: EpochResult[] = [];
 
   if (ckpt) {
-    const extra = (ckpt.extra ?? {}) as { app?: string; seed?: number; best?: typeof best; history?: EpochResult[]; data?: string; epochs?: number };
-    if (extra.app !== 'speech-to-text') throw new UserError(`--resume ${opts.resume}: not a speech-to-text training checkpoint`);
-    model = new SpeechModel(resumedConfig!, { generator: modelRng });
-    optimizer = new Adam(model.parameters(), { lr: opts.lr });
-    scheduler = new CosineWarmupLR(optimizer, { warmupSteps: warmup, totalSteps: totalSteps + 1, minLr: opts.lr * 0.03 });
+    model = new SpeechModel(savedConfig!, { generator: modelRng });
+    optimizer = new Adam(model.parameters(), { lr });
+    scheduler = new CosineWarmupLR(optimizer, { warmupSteps: warmup, totalSteps: totalSteps + 1, minLr: lr * 0.03 });
     try {
       restoreCheckpoint(ckpt, { model, optimizer, scheduler, rng: modelRng });
     } catch (err) {
       throw new UserError(`--resume ${opts.resume}: ${(err as Error).message}`);
     }
-    if (extra.seed !== opts.seed) log(`note: checkpoint was trained with --seed ${extra.seed}; continuing its data stream with --seed ${opts.seed}`);
+    if (extra.seed !== seed) log(`note: checkpoint was trained with --seed ${extra.seed}; continuing its data stream with --seed ${seed}`);
     // Fine-tuning on other data is allowed, but it should not happen by a mistyped --data.
-    if (extra.data !== undefined && resolve(extra.data) !== resolve(opts.data)) log(`note: checkpoint was trained on --data ${extra.data}; continuing on ${opts.data}`);
+    if (extra.data !== undefined && resolve(extra.dataPath ?? extra.data) !== resolve(data)) log(`note: checkpoint was trained on --data ${extra.data}; continuing on ${data}`);
+    // Another --epochs stretches (or shortens) the cosine schedule: say what that does to the learning rate.
+    if (extra.epochs !== undefined && extra.epochs !== epochs) {
+      const oldTotal = extra.epochs * stepsPerEpoch;
+      const before = cosineWarmupLr(ckpt.step, lr, warmupSteps(oldTotal), oldTotal + 1, lr * 0.03);
+      log(`note: --epochs ${epochs} changes the run's length from ${extra.epochs} epochs: the learning-rate schedule is re-stretched over ${totalSteps} steps, so at step ${ckpt.step} it is ${optimizer.paramGroups[0].lr.toExponential(2)} instead of ${before.toExponential(2)}`);
+    }
     startEpoch = ckpt.epoch + 1;
     step = ckpt.step;
     best = extra.best ?? best;
     history.push(...(extra.history ?? []));
-    log(`resumed from ${opts.resume} after epoch ${ckpt.epoch} (step ${step})`);
+    log(`resumed from ${opts.resume} after epoch ${ckpt.epoch} (step ${step}); writing ${out}, run folder ${runDir}`);
   }
   const lexicon = ts.lexicon.length ? new Lexicon(ts.lexicon) : null;
   const ema = new WeightAverage(model, EMA_DECAY);
@@ -318,23 +465,24 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   }
   // Output frames are hop × subsample apart.
   const slackFrames = alignSlack > 0 ? Math.round((alignSlack * frontEnd.config.sampleRate) / (frontEnd.config.hopLength * model.config.subsample)) : null;
-  log(`model: ${model.numParameters()} parameters, ${model.config.convLayers}×${model.config.frontEnd ?? 'conv1d'}(${model.config.convChannels}) → ${model.config.numLayers}×BiGRU(${model.config.hiddenSize}), subsample ${model.config.subsample}; ${epochs} epochs × ${stepsPerEpoch} steps of ${opts.batchSize}`);
+  log(`model: ${model.numParameters()} parameters, ${model.config.convLayers}×${model.config.frontEnd ?? 'conv1d'}(${model.config.convChannels}) → ${model.config.numLayers}×BiGRU(${model.config.hiddenSize}), subsample ${model.config.subsample}; ${epochs} epochs × ${stepsPerEpoch} steps of ${batchSize}`);
   if (slackFrames !== null) {
     log(`constrained CTC: each word emitted within its known position ± ${alignSlack} s (${slackFrames} output frames)${alignEpochs < epochs ? ` for epochs 1-${alignEpochs}, then plain CTC` : ''}`);
   }
   // A new run replaces an earlier run's metrics; a resumed one keeps the epochs its checkpoint
-  // covers (appending, it repeated an epoch logged after the last checkpoint, and mixed runs).
+  // covers (appending, it repeated an epoch logged after the last checkpoint, and mixed runs),
+  // taken from the checkpoint's run folder (also when --run-dir names another).
   const run = new RunFolder<MetricRecord>(runDir);
-  run.rewrite(ckpt ? loggedEpochs(run.metricsPath, ckpt.epoch) : []);
+  run.rewrite(ckpt ? loggedEpochs(join(dirname(resolve(opts.resume!)), basename(run.metricsPath)), ckpt.epoch) : []);
   if (opts.resume === undefined) log(`run folder: ${runDir}`);
 
   let plateauWarned = false;
   for (let epoch = startEpoch; epoch <= epochs; epoch++) {
     const te = performance.now();
     // The data stream of an epoch depends only on (seed, epoch), so resuming reproduces it.
-    const dataRng = new Generator(opts.seed).split(1000 + epoch);
+    const dataRng = new Generator(seed).split(1000 + epoch);
     model.train();
-    const bar = createProgress({ total: stepsPerEpoch * opts.batchSize, label: `epoch ${epoch}/${epochs}`, unit: 'utt', silent: opts.quiet });
+    const bar = createProgress({ total: stepsPerEpoch * batchSize, label: `epoch ${epoch}/${epochs}`, unit: 'utt', silent: opts.quiet });
     let lossSum = 0;
     let lossCount = 0;
     let skipped = 0;
@@ -342,9 +490,9 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     let stepInEpoch = 0;
     while (stepInEpoch < stepsPerEpoch) {
       const nb = Math.min(BUCKET_BATCHES, stepsPerEpoch - stepInEpoch);
-      const maxWords = step * opts.batchSize < curriculum ? 2 : 5;
-      const pool: LabeledExample[] = Array.from({ length: nb * opts.batchSize }, () => ts.sample(dataRng, { maxWords }));
-      const batches = lengthBatches(pool.map((e) => e.features.frames), opts.batchSize);
+      const maxWords = step * batchSize < curriculum ? 2 : 5;
+      const pool: LabeledExample[] = Array.from({ length: nb * batchSize }, () => ts.sample(dataRng, { maxWords }));
+      const batches = lengthBatches(pool.map((e) => e.features.frames), batchSize);
       dataRng.shuffle(batches);
       for (const idx of batches) {
         // Pre-flight: CTC cannot align a transcript longer than the model's output; such
@@ -385,7 +533,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
         scheduler.step();
         if (stepInEpoch % 10 === 0) {
           const rate = blankRateOf(lp, outLengths);
-          if (!plateauWarned && step > 2 * warmup && rate > 0.99) {
+          if (!plateauWarned && step > PLATEAU_STEPS && rate > 0.99) {
             plateauWarned = true;
             log(`warning: step ${step}: the model emits only blanks (${(rate * 100).toFixed(1)}% of frames) — CTC's blank plateau. ` +
               'It usually breaks within a few hundred steps; if it persists, lower --lr, check the transcripts, or check that the audio is not silent.');
@@ -409,7 +557,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     log(`epoch ${epoch}/${epochs}: loss ${result.loss.toFixed(4)}  ${valText}  lr ${result.lr.toExponential(2)}  ${result.samplesPerSec.toFixed(1)} utt/s  ${formatDuration(seconds)}` +
       (skipped ? `  (${skipped} utterances too short for their transcript skipped)` : ''));
     // Early epochs are normally blank-only; only a plateau that outlasts warmup is worth a warning.
-    const allEmpty = step > 2 * warmup && Object.values(val).length > 0 && Object.values(val).every((v) => v.empty > 0.9);
+    const allEmpty = step > PLATEAU_STEPS && Object.values(val).length > 0 && Object.values(val).every((v) => v.empty > 0.9);
     if (allEmpty) log(`warning: epoch ${epoch}: ${Math.round(Object.values(val)[0].empty * 100)}% of validation transcripts are empty — the model is stuck emitting blanks (blank plateau)`);
     run.append({
       epoch, step, loss: result.loss, lr: result.lr, samples_per_sec: result.samplesPerSec, seconds, skipped,
@@ -417,8 +565,8 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     });
     const score = selectionScore(val);
     const training = {
-      data: opts.data, kind: ts.kind, seed: opts.seed, epochs, epochSize, batchSize: opts.batchSize, lr: opts.lr,
-      valSpeaker: opts.valSpeaker ?? null, holdOut: opts.holdOut, alignSlack, ...(alignSlack > 0 && alignEpochs < epochs ? { alignEpochs } : {}),
+      data, kind: ts.kind, seed, epochs, epochSize, batchSize, lr,
+      valSpeaker: valSpeaker ?? null, holdOut, alignSlack, ...(alignSlack > 0 && alignEpochs < epochs ? { alignEpochs } : {}),
       ...(extraData.length ? { extraData, extraWeight } : {}), ...(tightEdges > 0 ? { tightEdges } : {}), ...(noise !== 'default' ? { noise } : {}), bestEpoch: epoch, validation: val, split: ts.summary,
     };
     if (score <= best.score) {
@@ -429,7 +577,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     await saveSafetensors(emaPath, ema.tensors(), { metadata: { updates: String(ema.updates) } });
     await saveCheckpoint(ckptPath, {
       model, optimizer, scheduler, rng: modelRng, epoch, step,
-      extra: { app: 'speech-to-text', seed: opts.seed, best, history, data: opts.data, epochs, inputNorm: frontEnd.norm, dataOptions },
+      extra: { app: 'speech-to-text', seed, best, history, data, dataPath: resolve(data), epochs, inputNorm: frontEnd.norm, dataOptions, runOptions, out: resolve(out) } satisfies CheckpointExtra,
     });
     try {
       await writeTrainingCurve(join(runDir, 'training-curve.png'), history);
