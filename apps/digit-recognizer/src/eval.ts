@@ -4,13 +4,12 @@
  * images; `--json` ends stdout with one JSON object, `--report DIR` writes
  * an HTML report.
  */
-import { classificationReport, confusionMatrix, createProgress, formatClassScores, formatConfusionMatrix, printJsonLine, type ClassificationReport } from '@tensorkit/train';
+import { checkWritableFolder, classificationReport, type ClassificationReport, confusionMatrix, createProgress, formatClassScores, formatConfusionMatrix, printJsonLine } from '@tensorkit/train';
 import { loadDigitSet, type DigitSet } from './data.js';
 import { predictSet, type SetPredictions } from './infer.js';
 import { LABELS, loadModel, type LoadedModel } from './model-file.js';
 import { NUM_CLASSES } from './model.js';
 import { plural } from './plural.js';
-import { checkOutputFolder } from './out-folder.js';
 import { writeReport } from './report.js';
 
 export interface EvalOptions {
@@ -55,7 +54,7 @@ export function scoreSet(loaded: LoadedModel, set: DigitSet, opts: { batchSize?:
 export async function evaluate(opts: EvalOptions): Promise<EvalJson> {
   const print = opts.print ?? ((line: string) => process.stdout.write(line + '\n'));
   // Before any work: a bad --report used to fail only after the evaluation, losing its results.
-  if (opts.report !== undefined) checkOutputFolder(opts.report, '--report', 'index.html, confusion.png and errors/*.png', ['index.html', 'confusion.png', 'errors/001.png']);
+  if (opts.report !== undefined) checkWritableFolder(opts.report, '--report', 'index.html, confusion.png and errors/*.png', ['index.html', 'confusion.png', 'errors/001.png']);
   const loaded = await loadModel(opts.model);
   let loading = null as ReturnType<typeof createProgress> | null;
   const set = await loadDigitSet(opts.data, 'test', (done, total) => {

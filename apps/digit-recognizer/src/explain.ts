@@ -9,10 +9,9 @@ import { basename, extname, join } from 'node:path';
 import { noGrad, Tensor } from '@tensorkit/core';
 import { svgToPng } from '@tensorkit/data';
 import type { Sequential } from '@tensorkit/nn';
-import { atomicWriteFile, escapeXml, printJsonLine, svgDocument, UserError } from '@tensorkit/train';
+import { atomicWriteFile, checkWritableFolder, escapeXml, printJsonLine, svgDocument, UserError } from '@tensorkit/train';
 import { loadModel, type LoadedModel } from './model-file.js';
 import { IMAGE_SIZE, NUM_CLASSES } from './model.js';
-import { checkOutputFolder } from './out-folder.js';
 import { classify, prepareFile, type PreparedInput } from './predict.js';
 import { PIXELS, standardiseUnit, type PreprocessConfig } from './preprocess.js';
 
@@ -203,7 +202,7 @@ export async function explain(opts: ExplainOptions): Promise<{ explanations: Exp
   const printError = opts.printError ?? ((line: string) => process.stderr.write(line + '\n'));
   if (opts.files.length === 0) throw new UserError('explain: give at least one image file');
   // Before any work, naming the flag (mkdir failed with a raw EEXIST when --out named a file).
-  checkOutputFolder(opts.out, '--out', 'the <name>.explain.png images', ['probe.explain.png']);
+  checkWritableFolder(opts.out, '--out', 'the <name>.explain.png images', ['probe.explain.png']);
   const loaded = await loadModel(opts.model);
   const explanations: Explanation[] = [];
   const errors: { file: string; error: string }[] = [];

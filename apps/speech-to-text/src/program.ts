@@ -1,7 +1,6 @@
 /** The `speech` command tree (commander); cli.ts runs it. */
-import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { checkWritable, printJsonLine, runCli, UserError } from '@tensorkit/train';
+import { checkWritableFolder, printJsonLine, runCli, UserError } from '@tensorkit/train';
 import { evaluate, formatEval } from './evaluate.js';
 import { explain } from './explain.js';
 import { quietNote, TRAINABLE_NORMS, type InputNorm } from './features.js';
@@ -121,7 +120,7 @@ export function buildProgram(): Command {
     .option('--json', 'print a JSON summary as the last line')
     .action(async (o) => {
       // Before scoring (which can take minutes), not after it: a --report path that cannot be a folder.
-      if (o.report) checkWritable(join(o.report, 'index.html'), '--report', o.report);
+      if (o.report) checkWritableFolder(o.report, '--report', 'index.html, img/ and audio/', ['index.html', 'img/confusion.png']);
       const r = await evaluate({ data: o.data, model: o.model, beam: o.beam, useLexicon: o.lexicon, match: o.match, quiet: false });
       console.log(formatEval(r));
       if (o.report) {

@@ -38,7 +38,7 @@ describe('speech CLI', () => {
     writeFileSync(file, 'not a folder');
     const r = spawnSync(join(ROOT, 'node_modules', '.bin', 'tsx'), ['--conditions=@tensorkit/source', join(APP_DIR, 'src', 'cli.ts'), 'eval', '--data', join(SAMPLES_DIR, 'samples.jsonl'), '--report', file], { cwd: ROOT, encoding: 'utf8' });
     expect(r.status).toBe(1);
-    expect(r.stderr.trim()).toBe(`error: --report ${file}: cannot write there (part of that path is a file, not a folder)`);
+    expect(r.stderr.trim()).toBe(`error: --report ${file}: is a file, expected a folder (index.html, img/ and audio/ go into it)`);
     expect(r.stdout).toBe('');
   });
 

@@ -79,3 +79,21 @@ export function checkWritable(path: string, flag: string, value = path): void {
   }
   if (isDir) throw new UserError(`${flag} ${value}: is a folder; give a file name (e.g. ${join(path, 'model.safetensors')})`);
 }
+
+/**
+ * The folder counterpart of checkWritable, for an option that names a folder of outputs
+ * (`--report DIR`): `dir` must not be a file, and each of `names` (paths inside it, e.g.
+ * `errors/001.png`) must be writable — checked, and the folder created, before a long job, so it
+ * does not fail at its end with a raw `ENOTDIR`/`EEXIST`. `what` says what goes into it, for the
+ * error: `--report README.md: is a file, expected a folder (index.html and confusion.png go into it)`.
+ */
+export function checkWritableFolder(dir: string, flag: string, what: string, names: readonly string[]): void {
+  let isFile = false;
+  try {
+    isFile = !statSync(dir).isDirectory();
+  } catch {
+    // missing (created below), or part of the path is a file (checkWritable says so)
+  }
+  if (isFile) throw new UserError(`${flag} ${dir}: is a file, expected a folder (${what} go into it)`);
+  for (const name of names) checkWritable(join(dir, name), flag, dir);
+}

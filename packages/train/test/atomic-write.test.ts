@@ -2,12 +2,29 @@ import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, s
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { atomicWriteFile, checkWritable, UserError } from '@tensorkit/train';
+import { atomicWriteFile, checkWritable, checkWritableFolder, UserError } from '@tensorkit/train';
 
 const dir = mkdtempSync(join(tmpdir(), 'train-write-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 /** A temporary file of an atomic write: `.<name>.<pid>.<n>.tmp` (hand-written) or `<name>.<uint32>` (write-file-atomic). */
 const isTemp = (f: string) => /\.tmp$|\.\d+$/.test(f);
+
+describe('checkWritableFolder', () => {
+  it('creates the folder and the subfolders its files need, and writes nothing', () => {
+    const report = join(dir, 'report');
+    checkWritableFolder(report, '--report', 'index.html and errors/', ['index.html', 'errors/001.png']);
+    expect(readdirSync(report)).toEqual(['errors']);
+    expect(readdirSync(join(report, 'errors'))).toEqual([]);
+  });
+
+  it('refuses a file where a folder is wanted, and a folder under a file, naming the option', () => {
+    const file = join(dir, 'taken.md');
+    writeFileSync(file, 'x');
+    expect(() => checkWritableFolder(file, '--report', 'index.html', ['index.html'])).toThrow(`--report ${file}: is a file, expected a folder (index.html go into it)`);
+    expect(() => checkWritableFolder(join(file, 'r'), '--report', 'index.html', ['index.html'])).toThrow(`--report ${join(file, 'r')}: cannot write there (part of that path is a file, not a folder)`);
+    expect(readFileSync(file, 'utf8')).toBe('x');
+  });
+});
 
 describe('checkWritable', () => {
   it('creates missing folders, leaves no probe behind and does not touch an existing file', () => {
