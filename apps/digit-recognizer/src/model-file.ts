@@ -7,7 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import type { Tensor } from '@tensorkit/core';
+import { getBackend, type Tensor } from '@tensorkit/core';
 import { CHECKPOINT_FORMAT, decodeSafetensors, encodeSafetensors, type ModuleConfig, type Sequential } from '@tensorkit/nn';
 import { atomicWriteFile, UserError } from '@tensorkit/train';
 import { modelFromConfig, NUM_CLASSES, type Arch } from './model.js';
@@ -111,6 +111,9 @@ export function decodeModel(bytes: Uint8Array, path: string): LoadedModel {
   if (preprocess.kind !== PREPROCESS.kind || preprocess.canvasSize !== PREPROCESS.canvasSize || !(preprocess.std > 0)) {
     throw new UserError(`${path}: model expects preprocessing ${JSON.stringify(preprocess)}, which this version cannot produce`);
   }
+  // A bad TENSORKIT_BACKEND / TENSORKIT_THREADS is reported by the first op: let it surface as
+  // itself here rather than as a weights-versus-config mismatch below.
+  getBackend();
   let model: Sequential;
   try {
     model = modelFromConfig(config);

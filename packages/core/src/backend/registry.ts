@@ -10,13 +10,26 @@ const available = new Map<string, Backend>([['js', jsBackend]]);
 /** Other names setBackend accepts: 'wasm' for the WebAssembly backend chosen at import (as TENSORKIT_BACKEND=wasm). */
 const aliases = new Map<string, string>();
 let active: Backend = jsBackend;
+/**
+ * A bad TENSORKIT_BACKEND / TENSORKIT_THREADS found at import (auto.ts): thrown by getBackend() —
+ * the first op that needs a backend — rather than by the import itself, so a CLI's error handler
+ * prints it as one line instead of Node printing an uncaught exception with a stack trace.
+ * setBackend() clears it (the program chose a backend itself).
+ */
+let pendingError: Error | null = null;
 
 export function registerBackend(backend: Backend): void {
   available.set(backend.name, backend);
 }
 
 export function getBackend(): Backend {
+  if (pendingError) throw pendingError;
   return active;
+}
+
+/** Makes getBackend() throw `error` until setBackend() is called (not exported from the package: auto.ts uses it). */
+export function deferBackendError(error: Error): void {
+  pendingError = error;
 }
 
 export function listBackends(): string[] {
@@ -36,16 +49,19 @@ export function setBackend(name: string): Backend {
     throw new Error(`setBackend: unknown backend '${name}' (available: ${names.join(', ')})`);
   }
   active = b;
+  pendingError = null;
   return b;
 }
 
 /** Runs fn with a given backend active, restoring the previous one afterwards. */
 export function withBackend<T>(name: string, fn: () => T): T {
   const prev = active;
+  const prevError = pendingError;
   setBackend(name);
   try {
     return fn();
   } finally {
     active = prev;
+    pendingError = prevError;
   }
 }

@@ -204,10 +204,17 @@ function compileKernels(dir: URL, simd: SimdMode): { module: WebAssembly.Module;
   return { module: new WebAssembly.Module(bytes), relaxed: false };
 }
 
-/** Threads to use when the caller does not say: TENSORKIT_THREADS, else the core count (at most 4). */
+/**
+ * Threads to use when the caller does not say: TENSORKIT_THREADS, else the core count (at most 4).
+ * A TENSORKIT_THREADS that is not a whole number ≥ 1 throws naming it (it was silently ignored).
+ */
 export function defaultThreads(): number {
-  const env = Number.parseInt(process.env.TENSORKIT_THREADS ?? '', 10);
-  if (Number.isFinite(env) && env >= 1) return Math.min(env, MAX_WORKERS + 1);
+  const raw = process.env.TENSORKIT_THREADS?.trim() ?? '';
+  if (raw !== '') {
+    const n = /^\d+$/.test(raw) ? Number(raw) : NaN;
+    if (!(n >= 1)) throw new Error(`TENSORKIT_THREADS='${process.env.TENSORKIT_THREADS}' is not a thread count (expected a whole number ≥ 1, e.g. TENSORKIT_THREADS=4, or unset for the default)`);
+    return Math.min(n, MAX_WORKERS + 1);
+  }
   return Math.max(1, Math.min(availableParallelism(), 4));
 }
 
