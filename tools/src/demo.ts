@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   section('digit-recognizer: shipped model on samples/');
   await digitsDemo();
 
-  section('news-classifier: shipped models on samples/headlines.txt');
+  section('news-classifier: shipped models on headlines that fit their labels (samples/headlines*.txt)');
   await newsDemo();
 
   section('speech-to-text: shipped models on samples/*.wav');

@@ -22,7 +22,7 @@ export function sampleFiles(dir = SAMPLES_DIR): string[] {
 export async function runDemo(): Promise<void> {
   const loaded = await loadModel();
   const t = loaded.meta.training;
-  console.log(`digit recognizer: ${loaded.meta.arch} model${t ? `, validation accuracy ${(100 * t.valAccuracy).toFixed(2)}%` : ''} (${loaded.meta.storedAs})`);
+  console.log(`digit recognizer: ${loaded.meta.arch} model${t ? `, validation accuracy ${(100 * t.valAccuracy).toFixed(2)}%` : ''}; weights stored as ${loaded.meta.storedAs === 'F16' ? 'float16' : 'float32'}`);
   const files = sampleFiles();
   const { predictions, errors } = await predictFiles(loaded, files);
   let right = 0;

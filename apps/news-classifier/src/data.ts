@@ -91,16 +91,44 @@ export async function detectLayout(dir: string): Promise<Layout> {
     return { kind: '20news', dir, [self === NG_PARTS.train ? 'train' : 'test']: dir };
   }
   if (dirs.length > 0) {
+    let found = false;
     for (const d of dirs) {
-      const inner = await readdir(join(dir, d));
-      if (inner.some((f) => f.toLowerCase().endsWith('.txt'))) return { kind: 'folder', dir, train: dir, test: dir };
+      const inner = await listDir(join(dir, d));
+      const nested = await nestedDataset(dir, d, inner);
+      if (nested) throw new UserError(nested);
+      if (inner.files.some(isTxt)) found = true;
     }
+    if (found) return { kind: 'folder', dir, train: dir, test: dir };
     throw new UserError(`${dir}: class folders found (${dirs.slice(0, 5).join(', ')}${dirs.length > 5 ? ', …' : ''}) but none holds .txt files`);
   }
   throw new UserError(
     `${dir}: unknown dataset layout (found ${[...names].slice(0, 5).join(', ')}${names.size > 5 ? ', …' : ''}); expected AG News train.csv/test.csv, ` +
       `20news-bydate-train.tar.gz / 20news-bydate-test.tar.gz (or the extracted folders), or class subfolders of .txt files`,
   );
+}
+
+const isTxt = (f: string) => f.toLowerCase().endsWith('.txt');
+
+/**
+ * The dataset's parent named instead of the dataset (`--data bbc_news` for `bbc_news/bbc/<class>/*.txt`):
+ * a class folder whose subfolders hold the .txt files, with fewer (often no, or a README.TXT) of its
+ * own than such subfolders. Read as a class it would be one class of the wrong name, or none.
+ */
+async function nestedDataset(dir: string, d: string, inner: { dirs: string[]; files: string[] }): Promise<string | null> {
+  if (inner.dirs.length === 0) return null;
+  const own = inner.files.filter(isTxt);
+  const withTxt: string[] = [];
+  for (const sub of inner.dirs) {
+    // An unreadable subfolder is not evidence either way (the reader names it later if it matters).
+    const names = await readdir(join(dir, d, sub)).catch(() => [] as string[]);
+    if (names.some(isTxt)) withTxt.push(sub);
+  }
+  if (withTxt.length === 0 || own.length >= withTxt.length) return null;
+  const list = (xs: string[]) => xs.slice(0, 6).join(', ') + (xs.length > 6 ? ', …' : '');
+  const what = own.length === 0
+    ? `contains no .txt files (only subfolders: ${list(inner.dirs)})`
+    : `holds subfolders of .txt files (${list(withTxt)}) and only ${own.length === 1 ? `1 .txt file (${own[0]})` : `${own.length} .txt files`} of its own`;
+  return `${dir}: class folder '${d}' ${what}; did you mean --data ${join(dir, d)}?`;
 }
 
 /**

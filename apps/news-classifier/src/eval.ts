@@ -7,6 +7,7 @@ import { classificationReport, confusionMatrix, createProgress, formatClassScore
 import { loadClassifier, shippedModelPath, softmax } from './classifier.js';
 import { defaultModelName, loadDataset } from './data.js';
 import { writeReport, type ReportExample } from './report.js';
+import { checkReportDir, resolveModelOption } from './paths.js';
 
 export interface EvalOptions {
   data: string;
@@ -16,6 +17,8 @@ export interface EvalOptions {
   quiet?: boolean;
   /** Where the human-readable results go (default stdout). */
   print?: (s: string) => void;
+  /** Where notes go (default stderr). */
+  warn?: (s: string) => void;
 }
 
 export interface EvalJson {
@@ -37,8 +40,12 @@ export interface EvalResult {
 
 export async function evalCommand(o: EvalOptions): Promise<EvalResult> {
   const print = o.print ?? ((s: string) => process.stdout.write(s + '\n'));
+  const warn = o.warn ?? ((s: string) => process.stderr.write(s + '\n'));
+  // Before reading the data or the model: a bad --report fails now, not after the evaluation.
+  if (o.report !== undefined) checkReportDir(o.report);
+  const model = resolveModelOption(o.model, warn);
   const ds = await loadDataset(o.data, 'test');
-  const modelPath = resolve(o.model ?? shippedModelPath(defaultModelName(ds.layout.kind)));
+  const modelPath = resolve(model ?? shippedModelPath(defaultModelName(ds.layout.kind)));
   const clf = await loadClassifier(modelPath);
   const labels = clf.labels;
   // Classes are matched by name, so a test set may hold a subset of the model's classes in any order.

@@ -12,6 +12,7 @@ import { aggregateTerms, loadClassifier, NO_WORDS_WARNING, type Explanation, typ
 import { tokenize } from '@tensorkit/data';
 import { prepareText } from './features.js';
 import { readTextFile } from './input.js';
+import { checkOutputFile, resolveModelOption } from './paths.js';
 
 export interface ExplainOptions {
   /** The text to explain (or `file`). */
@@ -176,9 +177,11 @@ export async function explainCommand(o: ExplainOptions): Promise<ExplainResult> 
   const print = o.print ?? ((s: string) => process.stdout.write(s + '\n'));
   if (o.file !== undefined && o.text !== undefined) throw new UserError('explain: give a text or --file FILE, not both');
   if (o.file === undefined && o.text === undefined) throw new UserError('explain: give a text to explain, or --file FILE');
+  // Before any work: a bad --html fails now, naming the flag, not after the explanation.
+  if (o.html !== undefined) checkOutputFile(o.html, '--html', 'explain.html');
   const text = o.file !== undefined ? await readTextFile(o.file, 'a plain-text file (explained as one document)') : o.text!;
   if (text.trim() === '') throw new UserError(o.file !== undefined ? `${o.file}: empty file; expected the text of a document` : 'explain: the text is empty');
-  const clf: NewsClassifier = await loadClassifier(o.model);
+  const clf: NewsClassifier = await loadClassifier(resolveModelOption(o.model, o.warn ?? ((s: string) => process.stderr.write(s + '\n'))));
   const ex = clf.explain(text, { method: o.method, steps: o.steps });
   // As predict does: with no words there is nothing to explain, only the bias.
   const warning = ex.tokens.length === 0 ? NO_WORDS_WARNING : undefined;

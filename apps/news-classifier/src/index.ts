@@ -14,7 +14,7 @@ export { loadModel, saveModel, APP, FORMAT_VERSION, type LoadedModel, type Model
 export { complementNbWeights, fitTemperature } from './blend.js';
 export { validationSplit } from './split.js';
 export { writeReport, REPORT_FILES } from './report.js';
-export { runDemo, SAMPLES_FILE } from './demo.js';
+export { runDemo, readHeadlines, SAMPLES_FILE, DEMO_MODELS } from './demo.js';
 export { buildProgram, main } from './program.js';
 export {
   readWordVectors, vocabularyIds, meanVector, fitVectorClassifier, foldVectorClassifier, DEFAULT_VECTOR_WORDS,

@@ -56,7 +56,7 @@ function parseJson<T>(path: string, field: string, text: string | undefined): T 
 }
 
 export async function loadModel(path: string): Promise<LoadedModel> {
-  if (!existsSync(path)) throw new UserError(`${path}: model file not found (train one with \`news train --data DIR --out ${path}\`)`);
+  if (!existsSync(path)) throw new UserError(`${path}: model file not found (the shipped models can be named: --model ag_news, 20news or bbc; or train one with \`news train --data DIR --out ${path}\`)`);
   let contents;
   try {
     contents = decodeModelFile(await readFile(path), path);

@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { UserError } from '@tensorkit/train';
 import { aggregateTerms, loadClassifier, NO_WORDS_WARNING, softmax } from './classifier.js';
 import { readTextFile } from './input.js';
+import { resolveModelOption } from './paths.js';
 
 export interface PredictOptions {
   texts: string[];
@@ -42,6 +43,11 @@ async function readTexts(file: string): Promise<string[]> {
   return text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0);
 }
 
+/** `text` quoted for a POSIX shell (double quotes unless it holds characters special inside them). */
+export function shellQuote(text: string): string {
+  return /["$`\\!]/.test(text) ? `'${text.replace(/'/g, `'\\''`)}'` : `"${text}"`;
+}
+
 function clip(s: string, n: number): string {
   const one = s.replace(/\s+/g, ' ').trim();
   return one.length > n ? one.slice(0, n - 1) + '…' : one;
@@ -56,7 +62,11 @@ export async function predictCommand(o: PredictOptions): Promise<PredictResult> 
   if (texts.length === 0) throw new UserError(o.file ? `${o.file}: no text lines to classify` : 'nothing to classify: give texts as arguments or --file FILE');
   const empty = texts.findIndex((t) => t.trim() === '');
   if (empty >= 0) throw new UserError(`text ${empty + 1} is empty`);
-  const clf = await loadClassifier(o.model);
+  // `news predict Central bank raises rates` classifies four one-word texts: say how to make it one.
+  if (o.texts.length >= 3 && o.texts.every((t) => /^\S+$/.test(t))) {
+    warn(`note: ${o.texts.length} one-word texts, each classified on its own; to classify them as one text, quote it: news predict ${shellQuote(o.texts.join(' '))}`);
+  }
+  const clf = await loadClassifier(resolveModelOption(o.model, warn));
   const labels = clf.labels;
   const C = labels.length;
   const logits = clf.logits(texts);

@@ -8,9 +8,10 @@ import { MODEL_TYPES, type ModelType } from './model.js';
 import { recipeFor, trainCommand } from './train.js';
 import { DEFAULT_VECTOR_WORDS } from './word-vectors.js';
 import { evalCommand } from './eval.js';
-import { predictCommand } from './predict.js';
+import { predictCommand, shellQuote } from './predict.js';
 import { explainCommand } from './explain.js';
 import { MAX_INPUT_BYTES, mib } from './input.js';
+import { SHIPPED_MODELS } from './paths.js';
 
 function int(name: string, min: number) {
   return (v: string): number => {
@@ -84,9 +85,9 @@ export function buildProgram(): Command {
     .command('eval')
     .description('evaluate a model on the test side of a dataset (AG test.csv, 20news-bydate-test, or every file of a class folder)')
     .requiredOption('--data <path>', 'dataset folder (its test side), or one file: an AG News-style .csv, 20news-bydate-test.tar.gz or the combined 20news-bydate.tar.gz')
-    .option('--model <file>', 'model file (default: the shipped model for the layout: ag_news / 20news / bbc)')
+    .option('--model <file>', `model file, or a shipped model's name: ${SHIPPED_MODELS.join(' / ')} (default: the shipped model for the layout)`)
     .option('--json', 'print the results as one JSON object on the last line of stdout')
-    .option('--report <dir>', 'also write an HTML report (metrics, per-class table, confusion heatmap, misclassified texts)')
+    .option('--report <dir>', 'also write an HTML report into this folder (index.html, confusion.png: metrics, per-class table, confusion heatmap, misclassified texts)')
     .option('--quiet', 'no progress bar')
     .action(async (o) => {
       const r = await evalCommand({ data: o.data, model: o.model, report: o.report, json: !!o.json, quiet: !!o.quiet });
@@ -98,7 +99,7 @@ export function buildProgram(): Command {
     .description('classify texts given as arguments or read from --file (one text per line); default model: AG News')
     .argument('[texts...]', 'texts to classify')
     .option('--file <file>', `read texts from a file, one per line (up to ${mib(MAX_INPUT_BYTES)})`)
-    .option('--model <file>', 'model file (default: the shipped ag_news model; also 20news / bbc)')
+    .option('--model <file>', `model file, or a shipped model's name: ${SHIPPED_MODELS.join(' / ')} (default: ag_news)`)
     .option('--top <n>', 'probabilities shown per text', int('--top', 1), 3)
     .option('--explain', 'also list the n-grams that pushed the decision')
     .option('--json', 'print the results as one JSON object on the last line of stdout')
@@ -110,9 +111,11 @@ export function buildProgram(): Command {
   program
     .command('explain')
     .description('contribution of each word / n-gram to the predicted class (exact: both models are linear in the bag)')
-    .argument('[text]', 'text to explain (or --file)')
+    .argument('[text]', 'text to explain, quoted as one argument (or --file)')
+    // Unquoted words arrive as several arguments: refused below with a hint, not commander's "too many arguments".
+    .allowExcessArguments()
     .option('--file <file>', `explain the text of a file, as one document (up to ${mib(MAX_INPUT_BYTES)})`)
-    .option('--model <file>', 'model file (default: the shipped ag_news model)')
+    .option('--model <file>', `model file, or a shipped model's name: ${SHIPPED_MODELS.join(' / ')} (default: ag_news)`)
     .option('--html <file>', 'also write the text coloured by contribution as an HTML page')
     .option('--top <n>', 'terms listed', int('--top', 1), 12)
     .option('--method <m>', "'exact' (linear models: contributions read off the weights) or 'ig' (integrated gradients on the bag weights)", (v: string) => {
@@ -121,7 +124,8 @@ export function buildProgram(): Command {
     }, 'exact')
     .option('--steps <n>', 'integrated-gradients steps', int('--steps', 1), 32)
     .option('--json', 'print the results as one JSON object on the last line of stdout')
-    .action(async (text: string | undefined, o) => {
+    .action(async (text: string | undefined, o, cmd: Command) => {
+      if (cmd.args.length > 1) throw new UserError(`explain takes one text; quote it: news explain ${shellQuote(cmd.args.join(' '))}`);
       const r = await explainCommand({ text, file: o.file, model: o.model, html: o.html, top: o.top, json: !!o.json, method: o.method, steps: o.steps });
       if (o.json) printJsonLine(r.json);
     });
