@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { checkDownloadArgs } from '../src/download.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = fileURLToPath(new URL('../src/download.ts', import.meta.url));
@@ -18,19 +19,28 @@ function download(args: string[]) {
 
 describe('pnpm download argument errors', () => {
   it.each([
-    [['mnist', '--ot', 'x'], `error: unknown option '--ot'; did you mean --out? ${USAGE}`],
-    [['mnist', '--base-uri', 'x'], `error: unknown option '--base-uri'; did you mean --base-url? ${USAGE}`],
-    [['-x', 'mnist'], `error: unknown option '-x' ${USAGE}`],
-    [[], `error: no dataset given; ${AVAILABLE} ${USAGE}`],
-    [['mnist', '--out'], `error: --out needs a value ${USAGE}`],
-    [['agnews'], `error: unknown dataset 'agnews'; did you mean agNews? (${AVAILABLE})`],
-    [['cifar'], `error: unknown dataset 'cifar' (${AVAILABLE})`],
-    [['mnist', 'fsdd'], `error: one dataset at a time, got 'mnist fsdd' (${AVAILABLE})`],
+    [['mnist', '--ot', 'x'], `unknown option '--ot'; did you mean --out? ${USAGE}`],
+    [['mnist', '--base-uri', 'x'], `unknown option '--base-uri'; did you mean --base-url? ${USAGE}`],
+    [['-x', 'mnist'], `unknown option '-x' ${USAGE}`],
+    [[], `no dataset given; ${AVAILABLE} ${USAGE}`],
+    [['mnist', '--out'], `--out needs a value ${USAGE}`],
+    [['agnews'], `unknown dataset 'agnews'; did you mean agNews? (${AVAILABLE})`],
+    [['cifar'], `unknown dataset 'cifar' (${AVAILABLE})`],
+    [['mnist', 'fsdd'], `one dataset at a time, got 'mnist fsdd' (${AVAILABLE})`],
   ])('%j', (args, message) => {
-    const r = download(args);
+    expect(checkDownloadArgs(args)).toBe(message);
+  });
+
+  it('a valid command line and --help pass the check', () => {
+    expect(checkDownloadArgs(['mnist', '--out', 'x'])).toBeNull();
+    expect(checkDownloadArgs(['--help'])).toBeNull();
+  });
+
+  it('the command prints the one-line error and exits 1 (one process, end to end)', () => {
+    const r = download(['mnist', '--ot', 'x']);
     expect(r.status).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toBe(message + '\n');
+    expect(r.stderr).toBe(`error: unknown option '--ot'; did you mean --out? ${USAGE}\n`);
   });
 
   it('--help still prints the usage', () => {
