@@ -4,13 +4,13 @@
  * the times the best CTC path gives them.
  */
 import { basename, resolve } from 'node:path';
-import { encodeRgbPng, logMelSpectrogram, svgToPng } from '@tensorkit/data';
+import { encodeRgbPng, svgToPng } from '@tensorkit/data';
 import type { LogProbMatrix } from '@tensorkit/nn';
 import { atomicWriteFile, escapeXml as esc, svgDocument, UserError } from '@tensorkit/train';
 import { BLANK, LABELS, NUM_CLASSES } from './alphabet.js';
 import { heatmapRgb } from './colormap.js';
 import type { WordTiming } from './decode.js';
-import { featuresFromFile, quietInputGain } from './features.js';
+import { featuresFromFile, heardLogMel } from './features.js';
 import { loadModel } from './model-file.js';
 import { Recognizer } from './recognizer.js';
 
@@ -140,13 +140,7 @@ export async function explain(o: ExplainOptions): Promise<ExplainResult> {
   const [r] = rec.recognize([features], { timestamps: true, durations: [duration] });
   // Show the raw log-mel (before normalisation) when we have the audio — raised as the model heard
   // it when it was very quiet —; the .npy otherwise.
-  const mel = samples
-    ? (() => {
-      const gain = quietInputGain(samples);
-      const m = logMelSpectrogram(gain === 1 ? samples : samples.map((v) => v * gain), info.features);
-      return { data: m.data, frames: m.frames, nMels: m.nMels };
-    })()
-    : { data: features.data, frames: features.frames, nMels: features.dim };
+  const mel = samples ? heardLogMel(samples, info.features) : { data: features.data, frames: features.frames, nMels: features.dim };
   const fig = await renderExplanation({
     title: basename(o.file), mel, melFrameSeconds: info.features.hopLength / info.features.sampleRate,
     lp: r.lp, frameSeconds: rec.frameSeconds, words: r.words ?? [], duration,

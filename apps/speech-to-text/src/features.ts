@@ -181,9 +181,26 @@ function peakOf(samples: Float32Array): number {
  * gain augmentation. Silence (peak below SILENT_PEAK_DBFS) has no speech to raise and stays as it is.
  */
 export function quietInputGain(samples: Float32Array): number {
-  const peak = peakOf(samples);
+  return gainForPeak(peakOf(samples));
+}
+
+function gainForPeak(peak: number): number {
   if (peak < 10 ** (SILENT_PEAK_DBFS / 20) || peak >= 10 ** (QUIET_PEAK_DBFS / 20)) return 1;
   return 10 ** (QUIET_TARGET_DBFS / 20) / peak;
+}
+
+/** The samples as the front end hears them — very quiet audio raised (quietInputGain) — and what was done to them. */
+function heardSamples(samples: Float32Array): { x: Float32Array; raisedDb?: number; silent?: true } {
+  const peak = peakOf(samples);
+  const gain = gainForPeak(peak);
+  if (gain !== 1) return { x: samples.map((v) => v * gain), raisedDb: 20 * Math.log10(gain) };
+  return peak < 10 ** (SILENT_PEAK_DBFS / 20) ? { x: samples, silent: true } : { x: samples };
+}
+
+/** The raw log-mel (before normalisation) of the audio as the model heard it, for pictures of it. */
+export function heardLogMel(samples: Float32Array, config: FeatureConfig): { data: Float32Array; frames: number; nMels: number } {
+  const m = logMelSpectrogram(heardSamples(samples).x, config);
+  return { data: m.data, frames: m.frames, nMels: m.nMels };
 }
 
 /** What the user is told about audio that quietInputGain raised by `raisedDb`. */
@@ -196,9 +213,7 @@ export function featuresFromSamples(samples: Float32Array, fe: FrontEnd, name = 
   // log-probabilities, and the decoder silently dropped the words around it.
   const bad = firstNonFinite(samples);
   if (bad >= 0) throw new UserError(`${name}: sample ${bad} is ${samples[bad]}; audio samples must be finite numbers`);
-  const gain = quietInputGain(samples);
-  const raised = gain !== 1 ? { raisedDb: 20 * Math.log10(gain) } : peakOf(samples) < 10 ** (SILENT_PEAK_DBFS / 20) ? { silent: true } : {};
-  const x = gain === 1 ? samples : samples.map((v) => v * gain);
+  const { x, ...raised } = heardSamples(samples);
   if (fe.norm === 'config' || fe.config.nMfcc > 0) {
     const f = extractFeatures(x, fe.config);
     return { data: f.data, frames: f.frames, dim: f.dim, ...raised };

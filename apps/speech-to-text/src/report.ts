@@ -6,13 +6,13 @@
  */
 import { mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { encodeWav, logMelSpectrogram, svgToPng } from '@tensorkit/data';
+import { encodeWav, svgToPng } from '@tensorkit/data';
 import { atomicWriteFile, confusionHeatmapSvg, escapeXml as esc, type EditOp } from '@tensorkit/train';
 import { cutSegment } from './corpus.js';
 import { decodingName } from './decode.js';
 import { itemName, worstItems, type EvalItem, type EvalResult } from './evaluate.js';
 import { renderExplanation } from './explain.js';
-import { featuresFromSamples, loadAudio, quietInputGain } from './features.js';
+import { featuresFromSamples, heardLogMel, loadAudio } from './features.js';
 import { loadModel } from './model-file.js';
 import { Recognizer } from './recognizer.js';
 
@@ -113,8 +113,7 @@ export async function writeEvalReport(dir: string, r: EvalResult, opts: ReportOp
       const samples = it.segment ? cutSegment(whole, info.features.sampleRate, it.segment, it.file) : whole;
       const duration = samples.length / info.features.sampleRate;
       const [res] = rec.recognize([featuresFromSamples(samples, info.frontEnd)], { timestamps: true, durations: [duration] });
-      const gain = quietInputGain(samples); // the log-mel the model heard (very quiet audio raised)
-      const m = logMelSpectrogram(gain === 1 ? samples : samples.map((v) => v * gain), info.features);
+      const m = heardLogMel(samples, info.features); // the log-mel the model heard (very quiet audio raised)
       const fig = await renderExplanation({
         title: itemName(it), mel: { data: m.data, frames: m.frames, nMels: m.nMels },
         melFrameSeconds: info.features.hopLength / info.features.sampleRate, lp: res.lp, frameSeconds: rec.frameSeconds,

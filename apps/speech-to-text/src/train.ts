@@ -233,13 +233,6 @@ export function resumedOut(ckptPath: string, recorded: string | undefined): stri
   return join(dirname(dirname(folder)), `${basename(folder)}.safetensors`);
 }
 
-/** The learning rate CosineWarmupLR gives at `step` (for the note when --epochs re-stretches a resumed schedule). */
-function cosineWarmupLr(step: number, base: number, warmup: number, total: number, minLr: number): number {
-  if (step < warmup) return (base * step) / warmup;
-  if (step >= total) return minLr;
-  return minLr + (base - minLr) * 0.5 * (1 + Math.cos((Math.PI * (step - warmup)) / (total - warmup)));
-}
-
 /** Warmup steps of a run of `totalSteps` (a quarter of a short run). */
 function warmupSteps(totalSteps: number): number {
   return Math.min(WARMUP_STEPS, Math.floor(totalSteps / 4));
@@ -441,8 +434,8 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     if (extra.data !== undefined && resolve(extra.dataPath ?? extra.data) !== resolve(data)) log(`note: checkpoint was trained on --data ${extra.data}; continuing on ${data}`);
     // Another --epochs stretches (or shortens) the cosine schedule: say what that does to the learning rate.
     if (extra.epochs !== undefined && extra.epochs !== epochs) {
-      const oldTotal = extra.epochs * stepsPerEpoch;
-      const before = cosineWarmupLr(ckpt.step, lr, warmupSteps(oldTotal), oldTotal + 1, lr * 0.03);
+      // The lr the old schedule had set when the checkpoint was written (the optimizer saves it).
+      const before = Number(ckpt.optimizer?.groups[0]?.hyperparams.lr);
       log(`note: --epochs ${epochs} changes the run's length from ${extra.epochs} epochs: the learning-rate schedule is re-stretched over ${totalSteps} steps, so at step ${ckpt.step} it is ${optimizer.paramGroups[0].lr.toExponential(2)} instead of ${before.toExponential(2)}`);
     }
     startEpoch = ckpt.epoch + 1;
