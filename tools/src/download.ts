@@ -9,20 +9,11 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DATASETS, downloadCli } from '@tensorkit/data';
+import { editDistance } from '@tensorkit/train';
 
 const OPTIONS = { out: { type: 'string' }, 'base-url': { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
 const FLAGS = ['--out', '--base-url', '--help'];
 const USAGE = `pnpm download <dataset> [--out DIR] [--base-url URL]`;
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length];
-}
 
 /** The closest of `names` to `given` when it is close enough to be a typo (or differs only in case). */
 function closest(given: string, names: readonly string[]): string | undefined {
@@ -30,7 +21,7 @@ function closest(given: string, names: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestD = Infinity;
   for (const n of names) {
-    const d = editDistance(g, n.toLowerCase());
+    const d = editDistance([...g], [...n.toLowerCase()]);
     if (d < bestD) [best, bestD] = [n, d];
   }
   return best !== undefined && bestD <= Math.max(1, Math.floor(best.length / 3)) ? best : undefined;
