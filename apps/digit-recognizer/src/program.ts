@@ -9,8 +9,8 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_EXPLAIN_STEPS } from './explain.js';
 import { DEFAULT_MODEL_PATH, DEFAULT_TRAIN_OUT } from './model-file.js';
-import { ARCHS, type Arch } from './model.js';
-import { TRAIN_DEFAULTS, type TrainOptions } from './train.js';
+import { ARCHS } from './model.js';
+import { TRAIN_DEFAULTS } from './train.js';
 
 function int(name: string, min = 0) {
   return (v: string): number => {
@@ -35,9 +35,6 @@ function nonNegativeNumber(name: string) {
     return n;
   };
 }
-
-/** `digits train` options whose flags are passed on to train() as `explicit` when typed (commander's attribute names). */
-const TRAIN_FLAGS = ['data', 'arch', 'epochs', 'batchSize', 'lr', 'seed', 'out', 'runDir', 'valSize', 'valSeed', 'augment', 'weightDecay', 'limit'] as const satisfies readonly (keyof TrainOptions)[];
 
 const SHIPPED = 'the shipped model, apps/digit-recognizer/models/digits.safetensors';
 
@@ -72,17 +69,16 @@ export function buildProgram(): Command {
     .option('--limit <n>', 'use only the first N training images (quick experiments)', int('--limit', 1))
     .option('--quiet', 'no progress bar')
     .action(async (o, cmd: Command) => {
-      // What the user typed (not a default): on --resume these must agree with the checkpoint.
-      const explicit = TRAIN_FLAGS.filter((k) => cmd.getOptionValueSource(k) === 'cli');
       if (!o.resume && o.data === undefined) cmd.error("error: required option '--data <dir>' not specified");
+      // A flag left at its default is passed as not given: a resumed run then takes its checkpoint's value
+      // (and refuses a typed one that contradicts it), a new run the default.
+      const given = <T>(key: string): T | undefined => (cmd.getOptionValueSource(key) === 'default' ? undefined : (o[key] as T));
       const { train } = await import('./train.js');
       await train({
-        data: o.data, arch: o.arch as Arch, epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, seed: o.seed,
-        // A resumed run keeps its own model file unless --out is given.
-        out: o.resume && !explicit.includes('out') ? undefined : o.out, resume: o.resume,
-        runDir: o.runDir, checkpoint: o.checkpoint, checkpointEvery: o.checkpointEvery, valSize: o.valSize, valSeed: o.valSeed,
-        patience: o.patience, weightDecay: o.weightDecay, augment: o.augment, storeAs: o.storeAs, limit: o.limit, quiet: o.quiet,
-        command: ['digits', ...process.argv.slice(2)].join(' '), explicit,
+        data: o.data, arch: given('arch'), epochs: given('epochs'), batchSize: given('batchSize'), lr: given('lr'), seed: given('seed'),
+        out: given('out'), resume: o.resume, runDir: o.runDir, checkpoint: o.checkpoint, checkpointEvery: o.checkpointEvery,
+        valSize: given('valSize'), valSeed: given('valSeed'), patience: o.patience, weightDecay: given('weightDecay'), augment: given('augment'),
+        storeAs: o.storeAs, limit: o.limit, quiet: o.quiet, command: ['digits', ...process.argv.slice(2)].join(' '),
       });
     });
 

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { Generator, type Tensor } from '@tensorkit/core';
 import { DataLoader, randomSplit, type LoaderCursor } from '@tensorkit/data';
 import { AdamW, crossEntropy, loadCheckpoint, OneCycleLR, restoreCheckpoint, saveCheckpoint, type Sequential } from '@tensorkit/nn';
-import { checkWritable, createProgress, EarlyStopping, formatDuration, lossAccuracyCurveSvg, RunFolder, UserError, type ClassifierEpochRecord } from '@tensorkit/train';
+import { checkWritable, createProgress, EarlyStopping, formatDuration, keepRecordedOptions, lossAccuracyCurveSvg, RunFolder, UserError, type ClassifierEpochRecord } from '@tensorkit/train';
 import { DEFAULT_AUGMENT, makeBatch } from './batch.js';
 import { loadDigitSet, subset, type DigitSet } from './data.js';
 import { predictSet } from './infer.js';
@@ -23,47 +23,44 @@ import { PREPROCESS } from './preprocess.js';
 /** One line of the run folder's metrics.jsonl. */
 export type EpochRecord = ClassifierEpochRecord;
 
+/**
+ * Options left undefined take TRAIN_DEFAULTS — or, on `resume`, the values the checkpoint recorded:
+ * a given run option (arch, epochs, batchSize, lr, seed, valSize, valSeed, augment, weightDecay,
+ * limit) that differs from the checkpoint's is refused, except `epochs`, which may change the run's
+ * length (the schedule is stretched).
+ */
 export interface TrainOptions {
   /** Training data folder; required for a new run, on `resume` the checkpoint's when it records one. */
   data?: string;
-  arch: Arch;
-  epochs: number;
-  batchSize: number;
+  arch?: Arch;
+  epochs?: number;
+  batchSize?: number;
   /** Peak learning rate of the one-cycle schedule. */
-  lr: number;
-  seed: number;
+  lr?: number;
+  seed?: number;
   /** Where the best model is written: default DEFAULT_TRAIN_OUT for a new run, the original run's file on `resume`. */
   out?: string;
   resume?: string;
   /** Validation images carved from the training side. */
-  valSize: number;
-  valSeed: number;
+  valSize?: number;
+  valSeed?: number;
   /** Stop after this many epochs without a new best validation accuracy. */
-  patience: number;
+  patience?: number;
   /** Checkpoint path (default: <run dir>/checkpoint.safetensors). */
   checkpoint?: string;
   /** Also checkpoint every this many batches (0: only at epoch ends). */
-  checkpointEvery: number;
+  checkpointEvery?: number;
   /** Run folder: default `<out dir>/runs/<out name>` for a new run, the checkpoint's run folder on `resume`. */
   runDir?: string;
-  augment: boolean;
-  weightDecay: number;
+  augment?: boolean;
+  weightDecay?: number;
   /** 'auto' stores F16 when validation accuracy holds, else F32. */
-  storeAs: 'auto' | 'F16' | 'F32';
+  storeAs?: 'auto' | 'F16' | 'F32';
   /** Use only the first N training images (quick experiments). */
   limit?: number;
   /** Recorded in the model metadata. */
   command?: string;
   quiet?: boolean;
-  /**
-   * The options the user set explicitly (the CLI lists the flags typed on the command line). On
-   * `resume`, a listed option that the checkpoint fixes (arch, batchSize, lr, seed, valSize, valSeed,
-   * augment, weightDecay, limit) must have the checkpoint's value, else the run is refused naming the
-   * flag; `epochs` may differ (the schedule is stretched), and when not listed the checkpoint's is
-   * kept. Without this list a resumed run takes those options from its checkpoint whatever is passed
-   * (and trains for `epochs`).
-   */
-  explicit?: readonly (keyof TrainOptions)[];
   /** Test hook: stop (as if killed) after this many optimizer steps in this process. */
   stopAfterSteps?: number;
   /** Where epoch summaries go (default stdout). */
@@ -116,26 +113,6 @@ interface TrainState {
   out?: string;
   runDir?: string;
   checkpoint?: string;
-}
-
-/** The flags of the options a checkpoint fixes; `epochs` is not one (a resumed run may change it). */
-const FIXED_BY_CHECKPOINT: [keyof RunOptions & keyof TrainOptions, string][] = [
-  ['arch', '--arch'], ['batchSize', '--batch-size'], ['lr', '--lr'], ['seed', '--seed'], ['valSize', '--val-size'],
-  ['valSeed', '--val-seed'], ['augment', '--no-augment'], ['weightDecay', '--weight-decay'], ['limit', '--limit'],
-];
-
-/** Refuses options given explicitly on `--resume` that differ from what the checkpoint fixes. */
-function checkResumeOptions(opts: TrainOptions, fixed: RunOptions): void {
-  const given = new Set(opts.explicit ?? []);
-  for (const [key, flag] of FIXED_BY_CHECKPOINT) {
-    if (!given.has(key)) continue;
-    const value = key === 'limit' ? opts.limit ?? null : opts[key];
-    const was = fixed[key];
-    if (value === was) continue;
-    const show = (v: unknown): string => (key === 'augment' ? (v ? 'augmentation on' : 'augmentation off (--no-augment)') : key === 'limit' && v === null ? 'all images (no --limit)' : `${flag} ${String(v)}`);
-    throw new UserError(`${key === 'augment' ? flag : `${flag} ${String(value)}`}: the checkpoint ${opts.resume} was trained with ${show(was)}, and a resumed run keeps its checkpoint's options; `
-      + `leave ${flag} out to continue the run (only --epochs may change), or start a new run without --resume`);
-  }
 }
 
 export interface TrainResult {
@@ -207,6 +184,27 @@ function splitData(all: DigitSet, o: RunOptions): { train: DigitSet; val: DigitS
   return { train: subset(base, trainIdx), val: subset(base, valIdx) };
 }
 
+/**
+ * The options that define the run: for a new run the given ones or TRAIN_DEFAULTS; on resume the
+ * checkpoint's, refusing a given one that differs — except `epochs`, which may change the run's length.
+ */
+function runOptions(opts: TrainOptions, saved: RunOptions | undefined): RunOptions {
+  const keep = keepRecordedOptions(saved ? opts.resume : undefined);
+  const d = TRAIN_DEFAULTS;
+  return {
+    arch: keep('--arch', opts.arch, saved?.arch) ?? d.arch,
+    epochs: opts.epochs ?? saved?.epochs ?? d.epochs,
+    batchSize: keep('--batch-size', opts.batchSize, saved?.batchSize) ?? d.batchSize,
+    lr: keep('--lr', opts.lr, saved?.lr) ?? d.lr,
+    seed: keep('--seed', opts.seed, saved?.seed) ?? d.seed,
+    valSize: keep('--val-size', opts.valSize, saved?.valSize) ?? d.valSize,
+    valSeed: keep('--val-seed', opts.valSeed, saved?.valSeed) ?? d.valSeed,
+    augment: keep('--no-augment', opts.augment, saved?.augment, { describe: (on) => (on ? 'augmentation' : '--no-augment') }) ?? d.augment,
+    weightDecay: keep('--weight-decay', opts.weightDecay, saved?.weightDecay) ?? d.weightDecay,
+    limit: keep<number | null>('--limit', opts.limit, saved?.limit) ?? null,
+  };
+}
+
 export async function train(opts: TrainOptions): Promise<TrainResult> {
   const log = opts.log ?? ((line: string) => process.stdout.write(line + '\n'));
   const t0 = performance.now();
@@ -220,17 +218,11 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     }
     state = ckpt.extra as TrainState;
     if (!state || state.app !== APP) throw new UserError(`--resume ${opts.resume}: not a checkpoint written by 'digits train'`);
-    checkResumeOptions(opts, state.options);
   }
-  // On resume --epochs may change the run's length, but only when given: the CLI's default is not a request.
-  const resumeEpochs = state && opts.explicit && !opts.explicit.includes('epochs') ? state.options.epochs : opts.epochs;
-  const o: RunOptions = state
-    ? { ...state.options, epochs: resumeEpochs }
-    : {
-        arch: opts.arch, epochs: opts.epochs, batchSize: opts.batchSize, lr: opts.lr, seed: opts.seed, valSize: opts.valSize,
-        valSeed: opts.valSeed, augment: opts.augment, weightDecay: opts.weightDecay, limit: opts.limit ?? null,
-      };
-  checkOptions({ ...o, patience: opts.patience });
+  const o = runOptions(opts, state?.options);
+  const patience = opts.patience ?? TRAIN_DEFAULTS.patience;
+  const checkpointEvery = opts.checkpointEvery ?? TRAIN_DEFAULTS.checkpointEvery;
+  checkOptions({ ...o, patience });
   if (state && o.epochs !== state.options.epochs) {
     log(`note: training for ${plural(o.epochs, 'epoch')} instead of ${state.options.epochs}; the learning-rate schedule is stretched to the new length`);
   }
@@ -284,7 +276,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   );
   const stepsPerEpoch = loader.length;
   const scheduler = new OneCycleLR(optimizer, { maxLr: o.lr, totalSteps: o.epochs * stepsPerEpoch, pctStart: 0.2 });
-  const early = new EarlyStopping(opts.patience);
+  const early = new EarlyStopping(patience);
   let history: EpochRecord[] = [];
   let times: (string | null)[] = [];
   let partial = { lossSum: 0, correct: 0, seen: 0, seconds: 0 };
@@ -373,7 +365,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
         interrupted = true;
         break;
       }
-      if (opts.checkpointEvery > 0 && batchNo % opts.checkpointEvery === 0 && batchNo < stepsPerEpoch) {
+      if (checkpointEvery > 0 && batchNo % checkpointEvery === 0 && batchNo < stepsPerEpoch) {
         const saved = partial.seconds;
         partial.seconds = secs;
         await saveState();
@@ -437,8 +429,9 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     wallTimeSec: Math.round(wall), samplesPerSec: Math.round(result.samplesPerSec), command: opts.command ?? '', date: new Date().toISOString(),
   };
   const meta = { arch: o.arch, labels: LABELS, preprocess: PREPROCESS, training: info };
-  let storeAs: 'F16' | 'F32' = opts.storeAs === 'auto' ? 'F16' : opts.storeAs;
-  if (opts.storeAs === 'auto') {
+  const storeAsOption = opts.storeAs ?? TRAIN_DEFAULTS.storeAs;
+  let storeAs: 'F16' | 'F32' = storeAsOption === 'auto' ? 'F16' : storeAsOption;
+  if (storeAsOption === 'auto') {
     const half = decodeModel(encodeModel(best.model, meta, 'F16'), 'F16 model');
     const accHalf = predictSet(half.model, valSet).accuracy;
     // Allow at most one validation image to change its prediction.

@@ -69,8 +69,8 @@ describe('digits CLI', () => {
       // Options the checkpoint fixes were silently ignored when typed with another value.
       const bad = run(['train', '--resume', first.checkpoint, '--lr', '0.01', '--batch-size', '16'], elsewhere);
       expect(bad.status).toBe(1);
-      expect(bad.stderr.trim()).toBe(`error: --lr 0.01: the checkpoint ${first.checkpoint} was trained with --lr 0.003, and a resumed run keeps its checkpoint's options; `
-        + 'leave --lr out to continue the run (only --epochs may change), or start a new run without --resume');
+      expect(bad.stderr.trim()).toBe(`error: --resume ${first.checkpoint}: the checkpoint was trained with --lr 0.003, not 0.01; `
+        + 'leave --lr out to continue the run, or start a new run without --resume');
       // No --out, --run-dir or --data: the run's own model file and run folder (it wrote ./digits.safetensors and ./runs/digits).
       const ok = run(['train', '--resume', first.checkpoint, '--quiet', '--seed', '1'], elsewhere);
       expect(ok.status, ok.stderr).toBe(0);

@@ -9,7 +9,7 @@ import { Generator, Tensor } from '@tensorkit/core';
 import {
   Adam, clipGradNorm, CosineWarmupLR, ctcGreedyDecode, ctcLoss, ctcMinInputLength, loadCheckpoint, loadSafetensors, restoreCheckpoint, saveCheckpoint, saveSafetensors,
 } from '@tensorkit/nn';
-import { checkWritable, createProgress, errorRates, formatDuration, RunFolder, UserError, type MetricRecord } from '@tensorkit/train';
+import { checkWritable, createProgress, errorRates, formatDuration, keepRecordedOptions, RunFolder, UserError, type MetricRecord } from '@tensorkit/train';
 import { BLANK, decodeIds, NUM_CLASSES } from './alphabet.js';
 import { alignmentWindows } from './align-windows.js';
 import { lengthBatches, padBatch } from './batch.js';
@@ -260,16 +260,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   if (ckpt && extra.app !== 'speech-to-text') throw new UserError(`--resume ${opts.resume}: not a speech-to-text training checkpoint`);
   // Options that shape the training run: a resumed run takes the checkpoint's (a flag that
   // contradicts it is refused), so --resume continues the same run even when flags are left off.
-  const show = (v: unknown) => (Array.isArray(v) ? v.join(',') : String(v));
-  const fromCheckpoint = <T>(flag: string, given: T | undefined, saved: T | undefined, same: (a: T, b: T) => boolean = (a, b) => a === b): T | undefined => {
-    if (saved === undefined) return given;
-    if (given !== undefined && !same(given, saved)) {
-      throw new UserError(saved === null || (Array.isArray(saved) && saved.length === 0)
-        ? `--resume ${opts.resume}: the checkpoint was trained without ${flag}, not with ${flag} ${show(given)}`
-        : `--resume ${opts.resume}: the checkpoint was trained with ${flag} ${show(saved)}, not ${show(given)}`);
-    }
-    return saved;
-  };
+  const fromCheckpoint = keepRecordedOptions(ckpt ? opts.resume : undefined);
   const saved = extra.dataOptions ?? {};
   const resumed = <K extends keyof DataOptions>(key: K, flag: string): DataOptions[K] => fromCheckpoint(flag, opts[key], saved[key]);
   const savedRun: Partial<RunOptions> = ckpt ? (extra.runOptions ?? {}) : {};
@@ -324,7 +315,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const valUtterances = fromCheckpoint('--val-utterances', opts.valUtterances, savedRun.valUtterances) ?? TRAIN_DEFAULTS.valUtterances;
   const givenValRecordings = fromCheckpoint<number | null>('--val-recordings', opts.valRecordings, savedRun.valRecordings) ?? undefined;
   const sameList = (a: string[], b: string[]) => a.length === b.length && a.every((p, i) => resolve(p) === resolve(b[i]));
-  const extraData = fromCheckpoint('--extra-data', opts.extraData?.length ? opts.extraData : undefined, savedRun.extraData, sameList) ?? [];
+  const extraData = fromCheckpoint('--extra-data', opts.extraData?.length ? opts.extraData : undefined, savedRun.extraData, { same: sameList }) ?? [];
   const extraWeight = fromCheckpoint('--extra-weight', opts.extraWeight, savedRun.extraData?.length ? savedRun.extraWeight : undefined) ?? DEFAULT_EXTRA_WEIGHT;
   const seed = opts.seed ?? (ckpt ? extra.seed : undefined) ?? TRAIN_DEFAULTS.seed;
 

@@ -6,5 +6,6 @@ export * from './progress.js';
 export * from './early-stopping.js';
 export * from './cli.js';
 export * from './run-folder.js';
+export * from './resume-options.js';
 export * from './charts/index.js';
 export * from './fit.js';
