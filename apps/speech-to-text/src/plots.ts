@@ -25,6 +25,9 @@ export function trainingCurveSvg(history: readonly CurvePoint[]): string {
   ], { width: CURVE_WIDTH, height: CURVE_HEIGHT });
 }
 
+/** Writes the curve as PNG to `path` and as SVG beside it (`training-curve.svg`: scalable, diffable), like the other apps' run folders. */
 export async function writeTrainingCurve(path: string, history: readonly CurvePoint[]): Promise<void> {
-  atomicWriteFile(path, await svgToPng(trainingCurveSvg(history)));
+  const svg = trainingCurveSvg(history);
+  atomicWriteFile(path.replace(/\.png$/i, '') + '.svg', svg);
+  atomicWriteFile(path, await svgToPng(svg));
 }

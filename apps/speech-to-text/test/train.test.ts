@@ -58,6 +58,8 @@ describe('train on a manifest', () => {
     expect(typeof metrics[0]['held-out_cer']).toBe('number');
     const curve = readFileSync(join(runDir, 'training-curve.png'));
     expect(await imageInfo(curve)).toMatchObject({ width: CURVE_WIDTH, height: CURVE_HEIGHT, format: 'png' });
+    // The SVG beside it, as in the other apps' run folders.
+    expect(readFileSync(join(runDir, 'training-curve.svg'), 'utf8')).toMatch(/^<svg[^>]* width="900" height="360"[\s\S]*Validation error/);
     const info = await loadModel(out);
     expect(info.lexicon).toEqual(['hi', 'lo']);
     expect(info.features.sampleRate).toBe(8000);
