@@ -1,4 +1,4 @@
-/** interpolate: PyTorch's nearest / linear / bilinear index rules by hand, gradients by hand and by float64 gradcheck. */
+/** interpolate: PyTorch's nearest / linear / bilinear / bicubic index rules by hand, gradients by hand and by float64 gradcheck. */
 import { describe, expect, it } from 'vitest';
 import { interpolate, tensor, type Tensor } from '@tensorkit/core';
 import { expectClose, expectGrad, f64, rnd } from './helpers.js';
@@ -83,6 +83,24 @@ describe('interpolate bilinear / linear', () => {
   });
 });
 
+describe('interpolate bicubic (Keys, A = −0.75; taps i−1 … i+2 clamped to the border)', () => {
+  // Weights at fraction t = 0.25: [w(1.25), w(0.25), w(0.75), w(1.75)] = [−0.10546875, 0.87890625, 0.26171875, −0.03515625];
+  // at t = 0.75 the same reversed. 4 → 8 (scale 0.5): src = 0.5·d − 0.25, i.e. t alternates 0.75, 0.25.
+  it('1 × 4 → 1 × 8 by hand: d = 0 reads taps [0, 0, 0, 1] (src −0.25 is not clamped), inner pixels all four', () => {
+    const y = interpolate(tensor([[[[0, 1, 2, 3]]]]), { size: [1, 8], mode: 'bicubic' });
+    expectClose(y, [[[[-0.10546875, 0.19140625, 0.66796875, 1.296875, 1.703125, 2.33203125, 2.80859375, 3.10546875]]]], 1e-6);
+    // The weights sum to 1: a constant image stays constant, borders included.
+    expectClose(interpolate(tensor([[[[5, 5, 5], [5, 5, 5]]]]), { scaleFactor: [2.5, 1.5], mode: 'bicubic' }), [[new Array(5).fill(new Array(4).fill(5))]]);
+  });
+  it('alignCorners: on 2 × 2 the midpoint weights are w(1.5) + w(0.5) = 0.5 per side (bilinear there), corners copied', () => {
+    expectClose(plane(interpolate(X(), { size: [3, 3], mode: 'bicubic', alignCorners: true })), [[1, 1.5, 2], [2, 2.5, 3], [3, 3.5, 4]]);
+  });
+  it('a same-size resize copies the input (t = 0: weights [0, 1, 0, 0])', () => {
+    const x = rnd([1, 2, 3, 4], 11);
+    expectClose(interpolate(x, { size: [3, 4], mode: 'bicubic' }), x.toArray() as number[][][][]);
+  });
+});
+
 describe('interpolate gradients (float64 gradcheck)', () => {
   it('nearest: up, down, non-integer, 3-D', () => {
     expectGrad((x) => interpolate(x, { scaleFactor: 2 }), [rnd([2, 2, 2, 3], 1)]);
@@ -95,6 +113,12 @@ describe('interpolate gradients (float64 gradcheck)', () => {
     expectGrad((x) => interpolate(x, { scaleFactor: [0.6, 1.7], mode: 'bilinear' }), [rnd([1, 1, 5, 3], 6)]);
     expectGrad((x) => interpolate(x, { size: 7, mode: 'linear' }), [rnd([2, 2, 3], 7)]);
     expectGrad((x) => interpolate(x, { size: 2, mode: 'linear', alignCorners: true }), [rnd([1, 2, 5], 8)]);
+  });
+  it('bicubic: up, down, alignCorners, one-pixel axes', () => {
+    expectGrad((x) => interpolate(x, { scaleFactor: 2, mode: 'bicubic' }), [rnd([1, 2, 3, 4], 12)]);
+    expectGrad((x) => interpolate(x, { size: [2, 3], mode: 'bicubic' }), [rnd([2, 1, 5, 6], 13)]);
+    expectGrad((x) => interpolate(x, { size: [4, 5], mode: 'bicubic', alignCorners: true }), [rnd([1, 1, 3, 2], 14)]);
+    expectGrad((x) => interpolate(x, { size: [3, 3], mode: 'bicubic' }), [rnd([1, 1, 1, 2], 15)]);
   });
   it('strided (non-contiguous) inputs', () => {
     expectGrad((x) => interpolate(x.transpose(2, 3), { size: [4, 5], mode: 'bilinear' }), [rnd([1, 2, 3, 2], 9)]);
@@ -110,7 +134,9 @@ describe('interpolate errors', () => {
     expect(() => interpolate(tensor([[1, 2]]), { size: 3 })).toThrow('interpolate: input must be 3-D [N,C,L] or 4-D [N,C,H,W], got shape [1,2]');
     expect(() => interpolate(X(), { size: 3, scaleFactor: 2 })).toThrow('interpolate: give exactly one of size and scaleFactor');
     expect(() => interpolate(X(), {})).toThrow('interpolate: give exactly one of size and scaleFactor');
-    expect(() => interpolate(X(), { size: 3, alignCorners: true })).toThrow("interpolate: alignCorners can only be set with the interpolating modes 'linear' and 'bilinear'");
+    expect(() => interpolate(X(), { size: 3, alignCorners: true })).toThrow("interpolate: alignCorners can only be set with the interpolating modes 'linear', 'bilinear' and 'bicubic'");
+    expect(() => interpolate(tensor([[[1, 2]]]), { mode: 'bicubic', size: 3 })).toThrow("interpolate: mode 'bicubic' needs a 4-D input [N,C,H,W], got shape [1,1,2]");
+    expect(() => interpolate(X(), { mode: 'trilinear' as 'bicubic', size: 3 })).toThrow("interpolate: mode must be 'nearest', 'linear', 'bilinear' or 'bicubic', got 'trilinear'");
     expect(() => interpolate(X(), { size: [3] })).toThrow('interpolate: size must have 2 entries (one per spatial dimension), got [3]');
     expect(() => interpolate(X(), { size: [0, 2] })).toThrow('interpolate: size must be positive integers, got [0,2]');
     expect(() => interpolate(X(), { scaleFactor: 0.4 })).toThrow('interpolate: input and output sizes must be positive, got input [1,1,2,2] and output size [0,0]');

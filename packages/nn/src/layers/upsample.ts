@@ -9,9 +9,9 @@ export interface UpsampleConfig extends ModuleConfig {
   size?: number | readonly number[] | null;
   /** Multiplier per spatial axis (one number for all); output size = floor(input size · scaleFactor). */
   scaleFactor?: number | readonly number[] | null;
-  /** 'nearest' (default), 'linear' (3-D input) or 'bilinear' (4-D input). */
+  /** 'nearest' (default), 'linear' (3-D input), 'bilinear' or 'bicubic' (4-D input). */
   mode?: InterpolateMode;
-  /** Linear modes only (default false: half-pixel centres). */
+  /** Interpolating modes only (default false: half-pixel centres). */
   alignCorners?: boolean | null;
 }
 
@@ -24,8 +24,8 @@ export class Upsample extends Module {
     const scaleFactor = opts.scaleFactor ?? null;
     if ((size === null) === (scaleFactor === null)) throw new Error(`Upsample: give exactly one of size and scaleFactor, got size ${JSON.stringify(size)} and scaleFactor ${JSON.stringify(scaleFactor)}`);
     const mode = opts.mode ?? 'nearest';
-    if (mode !== 'nearest' && mode !== 'linear' && mode !== 'bilinear') throw new Error(`Upsample: mode must be 'nearest', 'linear' or 'bilinear', got '${String(mode)}'`);
-    if (opts.alignCorners && mode === 'nearest') throw new Error("Upsample: alignCorners can only be set with the interpolating modes 'linear' and 'bilinear'");
+    if (mode !== 'nearest' && mode !== 'linear' && mode !== 'bilinear' && mode !== 'bicubic') throw new Error(`Upsample: mode must be 'nearest', 'linear', 'bilinear' or 'bicubic', got '${String(mode)}'`);
+    if (opts.alignCorners && mode === 'nearest') throw new Error("Upsample: alignCorners can only be set with the interpolating modes 'linear', 'bilinear' and 'bicubic'");
     this.config = { type: 'Upsample', size, scaleFactor, mode, alignCorners: opts.alignCorners ?? null };
   }
 
