@@ -1,11 +1,12 @@
-// A photo-like digit (dark ink on light paper, off-centre) → an MNIST-style 28×28 input, then seeded augmentation.
+// A photo-like digit (dark ink on light paper, off-centre) → an MNIST-style 28×28 input, then seeded augmentation;
+// and a colour image → a normalized [C, H, W] tensor, as torchvision's ToTensor + Normalize give.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Generator } from '@tensorkit/core';
 import {
-  centerOfMass, elasticDistort, encodePng, MNIST_MEAN, MNIST_STD, normalizeImage,
+  arrayToTensor, centerOfMass, elasticDistort, encodePng, encodeRgbPng, hwcToChw, MNIST_MEAN, MNIST_STD, normalizeImage,
   prepareMnistDigitDetailed, randomAffine, readImage,
 } from '@tensorkit/data';
 
@@ -42,6 +43,19 @@ try {
   // torchvision's Normalize((0.1307,), (0.3081,)) equivalent, ready for a model.
   const input = normalizeImage(a.data, MNIST_MEAN, MNIST_STD);
   assert.ok(Math.abs(input[0] - (0 - MNIST_MEAN) / MNIST_STD) < 1e-6);
+
+  // Colour: readImage's 'rgb' pixels are interleaved (HWC). hwcToChw gives the [C, H, W] planes of
+  // ToTensor; per-channel statistics need the layout spelled out, so they cannot hit the wrong channel.
+  const rgbPath = join(dir, 'red-green.png');
+  writeFileSync(rgbPath, await encodeRgbPng(Uint8Array.of(255, 0, 0, 0, 255, 0), 2, 1)); // a red and a green pixel
+  const rgb = await readImage(rgbPath, { mode: 'rgb' });
+  const planar = hwcToChw(rgb);
+  assert.deepEqual(Array.from(planar.data), [1, 0, 0, 1, 0, 0]); // R plane, G plane, B plane
+  const chw = normalizeImage(planar.data, [0.5, 0.5, 0.5], [0.5, 0.5, 0.5], { layout: 'chw' });
+  assert.deepEqual(Array.from(chw), [1, -1, -1, 1, -1, -1]);
+  const x = arrayToTensor({ data: chw, shape: planar.shape }).unsqueeze(0); // a batch of one: [1, 3, 1, 2]
+  assert.deepEqual(x.shape, [1, 3, 1, 2]);
+  assert.throws(() => normalizeImage(rgb.data, [0.5, 0.5, 0.5], [0.5, 0.5, 0.5]), /need options.layout/);
   console.log(`prepared ${digit.data.length} pixels; ink box ${JSON.stringify(digit.box)}`);
 } finally {
   rmSync(dir, { recursive: true, force: true });

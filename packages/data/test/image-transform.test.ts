@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
-  affineMatrix, centerOfMass, elasticDistort, encodePng, loadImageGray, MNIST_MEAN, MNIST_STD, normalizeImage, randomAffine,
-  resizeGray, sampleAffineParams, warpAffine, type GrayImage,
+  affineMatrix, centerOfMass, chwToHwc, elasticDistort, encodePng, encodeRgbPng, hwcToChw, loadImageGray, MNIST_MEAN, MNIST_STD,
+  normalizeImage, randomAffine, resizeGray, sampleAffineParams, warpAffine, type GrayImage,
 } from '../src/image/index.js';
+import { decodeImage } from '../src/io/index.js';
+import { arrayToTensor } from '../src/loader/index.js';
 import type { RandomSource } from '../src/audio/index.js';
 
 /** Small seeded RandomSource for tests (mulberry32 + Box–Muller); any Generator works the same way. */
@@ -113,8 +115,46 @@ describe('affine warps', () => {
 describe('normalizeImage', () => {
   it('applies (x − mean) / std, per channel for planar data', () => {
     expect(normalizeImage(Float32Array.of(MNIST_MEAN, 1), MNIST_MEAN, MNIST_STD)[1]).toBeCloseTo((1 - 0.1307) / 0.3081, 6);
-    expect(Array.from(normalizeImage([1, 1, 1, 1], [0, 0.5], [1, 0.25]))).toEqual([1, 1, 2, 2]);
-    expect(() => normalizeImage([1, 2, 3], [0, 0], [1, 1])).toThrow(/channels/);
+    expect(Array.from(normalizeImage([1, 1, 1, 1], [0, 0.5], [1, 0.25], { layout: 'chw' }))).toEqual([1, 1, 2, 2]);
+    expect(() => normalizeImage([1, 2, 3], [0, 0], [1, 1], { layout: 'chw' })).toThrow(/channels/);
+  });
+
+  // A 2×2 PNG with a red, a green, a blue and a white pixel; per channel mean [0.5, 0, 0.25], std [0.5, 1, 0.25]
+  // maps R: 1 → 1, 0 → −1; G: unchanged; B: 0 → −1, 1 → 3.
+  const rgbPixels = Uint8Array.of(255, 0, 0, 0, 255, 0, 0, 0, 255, 255, 255, 255);
+  const mean = [0.5, 0, 0.25];
+  const std = [0.5, 1, 0.25];
+
+  it('normalizes the interleaved pixels readImage returns per channel with layout hwc', async () => {
+    const img = await decodeImage(await encodeRgbPng(rgbPixels, 2, 2), 'rgb.png', { mode: 'rgb' });
+    expect(Array.from(img.data)).toEqual([1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 1, 1]);
+    expect(Array.from(normalizeImage(img.data, mean, std, { layout: 'hwc' }))).toEqual([1, 0, -1, -1, 1, -1, -1, 0, 3, 1, 1, 3]);
+  });
+
+  it('gives torchvision ToTensor + Normalize values after hwcToChw, and chwToHwc undoes it', async () => {
+    const img = await decodeImage(await encodeRgbPng(rgbPixels, 2, 2), 'rgb.png', { mode: 'rgb' });
+    const planar = hwcToChw(img);
+    expect(planar.shape).toEqual([3, 2, 2]);
+    expect(Array.from(planar.data)).toEqual([1, 0, 0, 1, 0, 1, 0, 1, 0, 0, 1, 1]);
+    expect(Array.from(normalizeImage(planar.data, mean, std, { layout: 'chw' }))).toEqual([1, -1, -1, 1, 0, 1, 0, 1, -1, -1, 3, 3]);
+    const t = arrayToTensor(planar);
+    expect([t.shape, t.dtype]).toEqual([[3, 2, 2], 'float32']);
+    expect(chwToHwc(planar)).toEqual(img);
+    const bytes = hwcToChw({ data: rgbPixels, width: 2, height: 2, channels: 3 });
+    expect(bytes.data).toBeInstanceOf(Uint8Array);
+    expect(chwToHwc(bytes).data).toEqual(rgbPixels);
+  });
+
+  it('refuses per-channel statistics without a layout, and bad layouts, statistics and shapes', () => {
+    expect(() => normalizeImage(new Float32Array(12), mean, std)).toThrow(
+      "normalizeImage: 3 per-channel means/stds need options.layout: 'hwc' (interleaved pixels, as readImage's mode 'rgb' returns) or 'chw' (channel planes, as hwcToChw returns)",
+    );
+    expect(() => normalizeImage(new Float32Array(12), mean, std, { layout: 'HWC' as never })).toThrow(`options.layout must be 'hwc' or 'chw', got "HWC"`);
+    expect(() => normalizeImage(new Float32Array(12), [NaN, 0, 0], std, { layout: 'hwc' })).toThrow('normalizeImage: mean must be finite, got [NaN, 0, 0]');
+    expect(() => normalizeImage(new Float32Array(12), 0, [], { layout: 'hwc' })).toThrow(/at least one value/);
+    expect(() => hwcToChw({ data: new Float32Array(11), width: 2, height: 2, channels: 3 })).toThrow('hwcToChw: 2×2×3 needs 12 values, data has 11');
+    expect(() => hwcToChw({ data: new Float32Array(0), width: 0, height: 2, channels: 3 })).toThrow('hwcToChw: width must be a positive integer, got 0');
+    expect(() => chwToHwc({ data: new Float32Array(4), shape: [2, 2] })).toThrow('chwToHwc: shape must be [channels, height, width], got [2, 2]');
   });
 });
 

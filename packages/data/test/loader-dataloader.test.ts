@@ -1,3 +1,4 @@
+import { Generator, getDefaultGenerator, manualSeed } from '@tensorkit/core';
 import { describe, expect, it } from 'vitest';
 import {
   arrayDataset,
@@ -78,6 +79,34 @@ describe('DataLoader ordering', () => {
     expect(resumed.state()).toEqual({ epoch: 2, batchIndex: 0, seed: 11 });
     // ...and the following epoch matches the uninterrupted run.
     expect(await collect(resumed)).toEqual(await collect(reference));
+  });
+
+  it('without a seed, shuffles with a seed drawn from the global generator, so manualSeed fixes the order', async () => {
+    const saved = getDefaultGenerator().getState();
+    try {
+      const shuffled = () => new DataLoader(ids, { batchSize: 23, shuffle: true });
+      manualSeed(1);
+      const a = shuffled();
+      expect(a.seed).toBe(new Generator(1).nextUint32());
+      manualSeed(1);
+      const again = shuffled();
+      manualSeed(2);
+      const b = shuffled();
+      expect(b.seed).toBe(new Generator(2).nextUint32());
+      const [orderA] = await collect(a);
+      expect(await collect(again)).toEqual([orderA]);
+      expect((await collect(b))[0]).not.toEqual(orderA);
+      expect([...orderA].sort((x, y) => x - y)).toEqual(range(23));
+
+      // An explicit seed wins, and neither it nor an unshuffled loader consumes a draw.
+      manualSeed(1);
+      expect(new DataLoader(ids, { batchSize: 4, shuffle: true, seed: 9 }).seed).toBe(9);
+      expect(new DataLoader(ids, { batchSize: 4 }).seed).toBe(0);
+      expect(shuffled().seed).toBe(a.seed);
+      expect(() => new DataLoader(ids, { batchSize: 4, shuffle: true, seed: NaN })).toThrow('DataLoader: seed must be a finite number, got NaN');
+    } finally {
+      getDefaultGenerator().setState(saved);
+    }
   });
 
   it('rejects a cursor taken with another seed', () => {
@@ -191,6 +220,44 @@ describe('collation helpers', () => {
     expect(batch.featsLengths?.dtype).toBe('int32');
     expect(batch.featsLengths!.toArray()).toEqual([2, 1]);
     expect(batch.label.dtype).toBe('int32');
+  });
+
+  it('collates strings, booleans and number arrays as default_collate does', () => {
+    const items = [
+      { name: 'cat', flag: true, box: [1, 2, 3], score: [0.5, 1] },
+      { name: 'dog', flag: false, box: [4, 5, 6], score: [2, 0.25] },
+    ];
+    const arrays = collateArrays(items);
+    expect(arrays.name).toEqual(['cat', 'dog']);
+    expect(arrays.flag).toEqual({ data: Uint8Array.of(1, 0), shape: [2], dtype: 'bool' });
+    expect(arrays.box).toEqual({ data: Int32Array.of(1, 2, 3, 4, 5, 6), shape: [2, 3] });
+    expect(arrays.score).toEqual({ data: Float32Array.of(0.5, 1, 2, 0.25), shape: [2, 2] });
+    const tensors = collateTensors(items);
+    expect(tensors.name).toEqual(['cat', 'dog']);
+    expect([tensors.flag.dtype, tensors.flag.toArray()]).toEqual(['bool', [true, false]]);
+    expect([tensors.box.dtype, tensors.box.shape, tensors.box.toArray()]).toEqual(['int32', [2, 3], [[1, 2, 3], [4, 5, 6]]]);
+    expect([tensors.score.dtype, tensors.score.toArray()]).toEqual(['float32', [[0.5, 1], [2, 0.25]]]);
+    // Ragged number arrays can be padded like typed arrays.
+    const padded = collateTensors([{ ids: [7] }, { ids: [8, 9, 10] }], { pad: { ids: true } });
+    expect(padded.ids.toArray()).toEqual([[7, 0, 0], [8, 9, 10]]);
+    expect(padded.idsLengths!.toArray()).toEqual([1, 3]);
+  });
+
+  it('refuses fields it cannot collate with errors naming the field', () => {
+    expect(() => collateArrays([{ x: [1, 2] }, { x: [3, 4, 5] }])).toThrow(
+      "collateArrays: field 'x' holds arrays of different lengths (item 0: 2, item 1: 3); stacking needs equal lengths, or pad the field with { pad: { x: true } }",
+    );
+    expect(() => collateArrays([{ x: Float32Array.of(1) }, { x: Float32Array.of(1, 2) }])).toThrow(/field 'x' holds arrays of different lengths \(item 0: 1, item 1: 2\)/);
+    const nested = [{ meta: { id: 1 } }, { meta: { id: 2 } }] as never[];
+    expect(() => collateArrays(nested)).toThrow(
+      "collateArrays: field 'meta' of item 0 is an object; fields must be numbers, booleans, strings, typed arrays or arrays of numbers",
+    );
+    expect(() => collateArrays([{ when: new Date(0) }] as never[])).toThrow("field 'when' of item 0 is a Date;");
+    expect(() => collateArrays([{ y: 1 }, { y: '1' }] as never[])).toThrow("collateArrays: field 'y' is a number in item 0 but a string in item 1");
+    expect(() => collateArrays([{ x: [1, 'a'] }] as never[])).toThrow("collateArrays: field 'x' of item 0 holds a string at index 1; arrays must hold only numbers");
+    expect(() => collateArrays([{ s: 'a' }], { pad: { s: true } })).toThrow("pad lists field 's', whose values are strings; only arrays can be padded");
+    expect(() => collateArrays([{ id: 3e9 }])).toThrow("field 'id' holds the integer 3000000000, outside the int32 range");
+    expect(() => collateTensors([1, 2] as never[])).toThrow('collateArrays: item 0 is a number, expected a record of fields');
   });
 });
 

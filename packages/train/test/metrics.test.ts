@@ -119,4 +119,30 @@ describe('early stopping', () => {
     expect(() => acc.restore(loss.state())).toThrow("the state was saved with mode 'min', but this EarlyStopping uses mode 'max'");
     expect(() => new EarlyStopping(3, 0, { mode: 'lower' as never })).toThrow(`EarlyStopping: mode must be 'max' or 'min', got "lower"`);
   });
+
+  it('refuses a patience or minDelta that would stop at once or never', () => {
+    for (const bad of [-1, 0, 1.5, NaN, -Infinity]) {
+      expect(() => new EarlyStopping(bad)).toThrow(
+        `EarlyStopping: patience must be a positive integer (epochs without improvement) or Infinity, got ${bad}`,
+      );
+    }
+    for (const bad of [-0.1, NaN, Infinity]) {
+      expect(() => new EarlyStopping(2, bad)).toThrow(`EarlyStopping: minDelta must be a finite number ≥ 0, got ${bad}`);
+    }
+    // patience 1 stops at the first epoch without a new best; Infinity only tracks the best.
+    const one = new EarlyStopping(1);
+    expect(one.shouldStop).toBe(false);
+    expect([one.observe(0.5, 1), one.shouldStop, one.observe(0.4, 2), one.shouldStop]).toEqual([true, false, false, true]);
+    const never = new EarlyStopping(Infinity);
+    for (let epoch = 1; epoch <= 5; epoch++) never.observe(0.1, epoch);
+    expect([never.shouldStop, never.bestEpoch, never.state().bad]).toEqual([false, 1, 4]);
+  });
+
+  it('refuses a damaged state', () => {
+    const es = new EarlyStopping(3);
+    expect(() => es.restore({ best: 0.9, bestEpoch: 2, bad: NaN })).toThrow('EarlyStopping.restore: bad must be a non-negative integer, got NaN');
+    expect(() => es.restore({ best: 0.9, bestEpoch: 2, bad: -1 })).toThrow('bad must be a non-negative integer, got -1');
+    expect(() => es.restore({ best: NaN, bestEpoch: 2, bad: 0 })).toThrow('EarlyStopping.restore: best must be a number or null, got NaN');
+    expect(() => es.restore({ best: 0.9, bestEpoch: 0.5, bad: 0 })).toThrow('EarlyStopping.restore: bestEpoch must be an integer, got 0.5');
+  });
 });

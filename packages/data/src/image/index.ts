@@ -1,5 +1,6 @@
 export { toUnitGray, type GrayImage, type GrayInput } from './types.js';
-export { normalizeImage, MNIST_MEAN, MNIST_STD } from './normalize.js';
+export { normalizeImage, MNIST_MEAN, MNIST_STD, type ImageLayout, type NormalizeImageOptions } from './normalize.js';
+export { hwcToChw, chwToHwc, type InterleavedImage } from './layout.js';
 export { detectPolarity, toInkOnBlack, type Polarity } from './polarity.js';
 export { resizeGray } from './resize.js';
 export { boundingBox, crop, centerOfMass, placeOnCanvas, type BoundingBox } from './geometry.js';

@@ -61,10 +61,24 @@ export function padSequences<A extends NumericArray>(items: readonly A[], opts: 
   return { data, shape, lengths };
 }
 
-export type CollateField = NumericArray | number;
+/** What collateArrays accepts in a field; see there for what each becomes. */
+export type CollateField = NumericArray | number | boolean | string | readonly number[];
+
+/** A batch of booleans as 0/1 bytes; collateTensors makes it a bool tensor. */
+export interface BoolArray extends StackedArray<Uint8Array> {
+  dtype: 'bool';
+}
 
 export type CollatedBatch<T> = {
-  [K in keyof T]: T[K] extends NumericArray ? StackedArray<T[K]> | PaddedArray<T[K]> : StackedArray<Int32Array | Float32Array>;
+  [K in keyof T]: T[K] extends NumericArray
+    ? StackedArray<T[K]> | PaddedArray<T[K]>
+    : T[K] extends string
+      ? string[]
+      : T[K] extends boolean
+        ? BoolArray
+        : T[K] extends readonly number[]
+          ? StackedArray<Int32Array | Float32Array> | PaddedArray<Int32Array | Float32Array>
+          : StackedArray<Int32Array | Float32Array>;
 };
 
 export interface CollateArraysOptions<T> {
@@ -72,30 +86,103 @@ export interface CollateArraysOptions<T> {
   pad?: { [K in keyof T]?: PadOptions | true };
 }
 
+type FieldKind = 'number' | 'boolean' | 'string' | 'typed array' | 'number array';
+
+function fieldKind(v: unknown): FieldKind | undefined {
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'string') return typeof v as FieldKind;
+  if (Array.isArray(v)) return 'number array';
+  if (ArrayBuffer.isView(v) && !(v instanceof DataView) && !(v instanceof BigInt64Array) && !(v instanceof BigUint64Array)) return 'typed array';
+  return undefined;
+}
+
+function describeValue(v: unknown): string {
+  if (v === null || v === undefined) return String(v);
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'object') {
+    const name = (v as object).constructor?.name;
+    return name && name !== 'Object' ? `a ${name}` : 'an object';
+  }
+  return `a ${typeof v}`;
+}
+
+/** Labels are int32 tensors downstream; a larger integer would wrap around silently in an Int32Array. */
+function numbersToArray(what: string, nums: readonly number[]): Int32Array | Float32Array {
+  if (!nums.every(Number.isInteger)) return Float32Array.from(nums);
+  const big = nums.find((v) => v < -0x80000000 || v > 0x7fffffff);
+  if (big !== undefined) throw new Error(`collateArrays: ${what} holds the integer ${big}, outside the int32 range; pass it as a Float64Array`);
+  return Int32Array.from(nums);
+}
+
+function collateField(key: string, values: readonly unknown[], pad: PadOptions | true | undefined): StackedArray | PaddedArray | BoolArray | string[] {
+  const kind = fieldKind(values[0]);
+  if (kind === undefined) {
+    throw new Error(
+      `collateArrays: field '${key}' of item 0 is ${describeValue(values[0])}; fields must be numbers, booleans, strings, ` +
+        'typed arrays or arrays of numbers (collate nested objects with your own collate function)',
+    );
+  }
+  const odd = values.findIndex((v) => fieldKind(v) !== kind);
+  if (odd >= 0) throw new Error(`collateArrays: field '${key}' is ${describeValue(values[0])} in item 0 but ${describeValue(values[odd])} in item ${odd}`);
+  if (pad && kind !== 'typed array' && kind !== 'number array') {
+    throw new Error(`collateArrays: pad lists field '${key}', whose values are ${kind}s; only arrays can be padded`);
+  }
+  switch (kind) {
+    case 'string':
+      return [...(values as string[])];
+    case 'boolean':
+      return { data: Uint8Array.from(values as boolean[], Number), shape: [values.length], dtype: 'bool' };
+    case 'number':
+      return { data: numbersToArray(`field '${key}'`, values as number[]), shape: [values.length] };
+    default: {
+      const arrays = kind === 'typed array' ? (values as NumericArray[]) : numberLists(key, values as unknown[][]);
+      if (pad) return padSequences(arrays, pad === true ? {} : pad);
+      const ragged = arrays.findIndex((a) => a.length !== arrays[0].length);
+      if (ragged >= 0) {
+        throw new Error(
+          `collateArrays: field '${key}' holds arrays of different lengths (item 0: ${arrays[0].length}, item ${ragged}: ${arrays[ragged].length}); ` +
+            `stacking needs equal lengths, or pad the field with { pad: { ${key}: true } }`,
+        );
+      }
+      return stackArrays(arrays);
+    }
+  }
+}
+
+/** number[] fields become one typed array per item, all int32 or all float32 so the batch has one dtype. */
+function numberLists(key: string, lists: readonly unknown[][]): (Int32Array | Float32Array)[] {
+  lists.forEach((list, b) => {
+    const bad = list.findIndex((v) => typeof v !== 'number');
+    if (bad >= 0) throw new Error(`collateArrays: field '${key}' of item ${b} holds ${describeValue(list[bad])} at index ${bad}; arrays must hold only numbers`);
+  });
+  const all = numbersToArray(`field '${key}'`, (lists as number[][]).flat());
+  let offset = 0;
+  return lists.map((list) => all.subarray(offset, (offset += list.length)));
+}
+
 /**
- * Default collation for items that are records of typed arrays and numbers:
- * arrays are stacked (or padded, for fields listed in `pad`), numbers become
- * an Int32Array when all are integers (labels) and a Float32Array otherwise.
+ * Default collation, after PyTorch's `default_collate`, for items that are records of fields:
+ * - typed arrays are stacked into [B, ...] (or padded, for fields listed in `pad`);
+ * - number arrays likewise, as int32 when every value is an integer, else float32 (PyTorch would
+ *   give a list of per-position tensors instead; a [B, L] array is what a model takes);
+ * - numbers become an Int32Array when all are integers (labels), a Float32Array otherwise;
+ * - booleans become a `BoolArray` (a bool tensor in collateTensors);
+ * - strings become an array of strings, as in PyTorch.
+ * Anything else, items that disagree on a field's type, and ragged arrays that are not padded are errors naming the field.
  */
 export function collateArrays<T extends { [key: string]: CollateField }>(items: readonly T[], opts: CollateArraysOptions<T> = {}): CollatedBatch<T> {
   if (items.length === 0) throw new Error('collateArrays: cannot collate an empty batch');
-  const out: Record<string, StackedArray | PaddedArray> = {};
+  items.forEach((it, b) => {
+    if (typeof it !== 'object' || it === null || Array.isArray(it) || ArrayBuffer.isView(it)) {
+      throw new Error(`collateArrays: item ${b} is ${describeValue(it)}, expected a record of fields such as { x: Float32Array, y: number }`);
+    }
+  });
+  const out: Record<string, StackedArray | PaddedArray | BoolArray | string[]> = {};
   for (const key of Object.keys(items[0])) {
     const values = items.map((it, b) => {
       if (!(key in it)) throw new Error(`collateArrays: item ${b} has no field '${key}' (item 0 has it)`);
       return it[key];
     });
-    const padOpt = opts.pad?.[key as keyof T];
-    if (values.every((v) => typeof v === 'number')) {
-      const nums = values as number[];
-      const data = nums.every(Number.isInteger) ? Int32Array.from(nums) : Float32Array.from(nums);
-      out[key] = { data, shape: [nums.length] };
-    } else if (values.every((v) => typeof v !== 'number')) {
-      const arrays = values as NumericArray[];
-      out[key] = padOpt ? padSequences(arrays, padOpt === true ? {} : padOpt) : stackArrays(arrays);
-    } else {
-      throw new Error(`collateArrays: field '${key}' mixes numbers and arrays across items`);
-    }
+    out[key] = collateField(key, values, opts.pad?.[key as keyof T]);
   }
   return out as CollatedBatch<T>;
 }

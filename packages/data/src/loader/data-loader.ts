@@ -1,3 +1,4 @@
+import { getDefaultGenerator } from '@tensorkit/core';
 import { mapLimit } from '../io/concurrency.js';
 import type { Dataset } from './dataset.js';
 import { prefetch } from './prefetch.js';
@@ -15,6 +16,11 @@ export interface DataLoaderOptions<T, B> {
   batchSize: number;
   /** Reshuffle every epoch (order = f(seed, epoch)). Default false: dataset order. */
   shuffle?: boolean;
+  /**
+   * The shuffling seed. Without it, a shuffling loader draws one from core's default generator
+   * when constructed, so `manualSeed(s)` before construction fixes the order (as
+   * `torch.manual_seed` does for PyTorch's sampler); a non-shuffling loader uses 0.
+   */
   seed?: number;
   /** Drop a final batch smaller than batchSize. */
   dropLast?: boolean;
@@ -58,7 +64,10 @@ export class DataLoader<T, B = T[]> implements AsyncIterable<B> {
     if (!Number.isInteger(opts.batchSize) || opts.batchSize < 1) throw new Error(`DataLoader: batchSize must be a positive integer, got ${opts.batchSize}`);
     this.batchSize = opts.batchSize;
     this.shuffle = opts.shuffle ?? false;
-    this.seed = opts.seed ?? 0;
+    if (opts.seed !== undefined && !Number.isFinite(opts.seed)) throw new Error(`DataLoader: seed must be a finite number, got ${opts.seed}`);
+    // Only a shuffling loader draws: drawing would also shift every later use of the default
+    // generator, and a loader in dataset order has no use for a seed.
+    this.seed = opts.seed ?? (this.shuffle ? getDefaultGenerator().nextUint32() : 0);
     this.dropLast = opts.dropLast ?? false;
     this.collate = opts.collate ?? ((items: T[]) => items as unknown as B);
     this.prefetchDepth = opts.prefetch ?? 2;

@@ -4,6 +4,7 @@ export {
   collateArrays,
   padSequences,
   stackArrays,
+  type BoolArray,
   type CollateArraysOptions,
   type CollatedBatch,
   type CollateField,
