@@ -50,8 +50,12 @@ export function parseNpy(bytes: Uint8Array, name: string): NpyMatrix {
   const data = new Float32Array(rows * cols);
   for (let i = 0; i < data.length; i++) {
     const v = itemSize === 4 ? view.getFloat32(dataStart + 4 * i, true) : view.getFloat64(dataStart + 8 * i, true);
-    if (!Number.isFinite(v)) fail(`value at row ${Math.floor(i / cols)}, column ${i % cols} is ${v}; features must be finite`);
     data[i] = v;
+    // Checked after the float32 conversion: a finite float64 beyond ±3.4e38 becomes ±Infinity.
+    if (!Number.isFinite(data[i])) {
+      const why = Number.isFinite(v) ? ', too large for float32 (features are read as float32)' : '';
+      fail(`value at row ${Math.floor(i / cols)}, column ${i % cols} is ${v}${why}; features must be finite`);
+    }
   }
   return { data, rows, cols };
 }

@@ -36,4 +36,11 @@ describe('NPY parser', () => {
     const nan = new Uint8Array(new Float32Array([1, NaN, 2, 3]).buffer);
     expect(() => parseNpy(npyWithHeader("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 2), }", nan), 'f.npy')).toThrow(/row 0, column 1 is NaN/);
   });
+
+  it('rejects float64 values that overflow float32 instead of loading them as Infinity', () => {
+    const big = new Uint8Array(new Float64Array([1, 2, -1e300, 4]).buffer);
+    expect(() => parseNpy(npyWithHeader("{'descr': '<f8', 'fortran_order': False, 'shape': (2, 2), }\n", big), 'g.npy')).toThrow(
+      'g.npy: value at row 1, column 0 is -1e+300, too large for float32 (features are read as float32); features must be finite',
+    );
+  });
 });

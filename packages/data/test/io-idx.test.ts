@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DataFormatError, encodeIdx, parseIdx, readIdx, readMnist } from '../src/io/index.js';
 import { makeTmpDir } from './fixtures/io/helpers.js';
 
@@ -92,6 +92,48 @@ describe('readIdx', () => {
 
   it('names a missing file', async () => {
     await expect(readIdx(join(dir, 'nope.gz'))).rejects.toThrow(/nope\.gz: file or directory not found/);
+  });
+
+  it('does not allocate the gigabytes a corrupt header declares before finding the file short', async () => {
+    // 23 bytes on disk whose dims declare 65535 × 65535 uint8 (4 GiB, under the plausibility cap).
+    const raw = await put('huge-claim', idxBytes(0x00000802, [65535, 65535], [1, 2, 3, 4, 5, 6, 7]));
+    const gz = await put('huge-claim.gz', gzipSync(idxBytes(0x00000802, [65535, 65535], [1, 2, 3, 4, 5, 6, 7])));
+    let largest = 0;
+    vi.stubGlobal('Uint8Array', new Proxy(Uint8Array, {
+      construct(target, args: unknown[], newTarget) {
+        if (typeof args[0] === 'number') largest = Math.max(largest, args[0]);
+        return Reflect.construct(target, args, newTarget) as object;
+      },
+    }));
+    try {
+      for (const path of [raw, gz]) {
+        await expect(readIdx(path)).rejects.toThrow(`${path}: size mismatch: shape [65535, 65535] declares 4294836225 data bytes, file has 7 (truncated)`);
+      }
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    expect(largest).toBeLessThanOrEqual(16 * 2 ** 20);
+  });
+
+  it('rejects huge dimensions beside a zero one instead of computing NaN data bytes', async () => {
+    // 34 × (2^31 - 1) is Infinity and Infinity × 0 is NaN: this used to fail as "offset is out of bounds" / "declares NaN data bytes".
+    const dims = [...new Array<number>(34).fill(0x7fffffff), 0];
+    const path = await put('overflow-then-zero', idxBytes(0x00000800 | dims.length, dims, [1, 2, 3]));
+    const expected = /: header declares shape \[2147483647, .*, 0\], whose dimensions before the 0 multiply past any representable size, larger than any plausible IDX file$/;
+    await expect(readIdx(path)).rejects.toThrow(new RegExp(`^${path}${expected.source}`));
+    expect(() => parseIdx(idxBytes(0x00000800 | dims.length, dims, []), 'mem.idx')).toThrow(new RegExp(`^mem\\.idx${expected.source}`));
+    const empty = parseIdx(idxBytes(0x00000800 | (dims.length + 1), [0, ...dims], []), 'empty.idx');
+    expect([empty.shape, empty.data.length]).toEqual([[0, ...dims], 0]);
+  });
+
+  it('reads a payload larger than the first buffer it allocates', async () => {
+    const n = 16 * 2 ** 20 + 3;
+    const payload = Buffer.alloc(n);
+    for (let i = 0; i < n; i += 4099) payload[i] = (i >>> 12) & 0xff;
+    const path = await put('big.gz', gzipSync(Buffer.concat([idxBytes(0x00000801, [n], []), payload])));
+    const { data } = await readIdx(path);
+    expect(data.length).toBe(n);
+    expect(Buffer.from(data.buffer, data.byteOffset, data.byteLength).equals(payload)).toBe(true);
   });
 });
 

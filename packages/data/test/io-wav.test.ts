@@ -158,6 +158,17 @@ describe('decodeWav: errors name the file', () => {
     maxRate.writeUInt32LE(2_147_483_647, 24);
     expect(decodeWav(maxRate, 'max.wav').sampleRate).toBe(2_147_483_647);
   });
+
+  it('refuses to resample a corrupt, tiny sample rate into gigabytes instead of allocating them', () => {
+    // 200 KB of 16-bit samples whose rate field says 1 Hz: to 16 kHz that would be 1.6e9 samples (6.4 GB).
+    const lowRate = buildWav({ formatTag: PCM, channels: 1, sampleRate: 1, bitsPerSample: 16, data: Buffer.alloc(200_000, 1) });
+    expect(() => decodeWav(lowRate, 'low.wav', { targetRate: 16000 })).toThrow(
+      "low.wav: sample rate is 1 Hz: resampling to 16000 Hz would turn 100000 samples into 1600000000 (more than ×32); the header's sample rate is probably corrupt",
+    );
+    expect(decodeWav(lowRate, 'low.wav').samples.length).toBe(100_000);
+    const fewFrames = buildWav({ formatTag: PCM, channels: 1, sampleRate: 100, bitsPerSample: 16, data: Buffer.alloc(20) });
+    expect(decodeWav(fewFrames, 'few.wav', { targetRate: 16000 }).samples.length).toBe(1600);
+  });
 });
 
 describe('writeWav / encodeWav', () => {

@@ -192,4 +192,32 @@ describe('training checkpoint', () => {
       expect(() => decodeCheckpoint(bad, 'b.st')).toThrow("checkpoint b.st: metadata 'optimizer' must be {type, step, groups");
     }
   });
+
+  it('rejects epoch, step and optimizer step counts that are not non-negative integers, and malformed optimizer groups', () => {
+    const run = new Run(4);
+    run.train(3);
+    const parts = encodeCheckpoint({ model: run.model, optimizer: run.opt, epoch: 2, step: 3 });
+    const opt = JSON.parse(parts.metadata.optimizer) as { groups: unknown[]; state: Record<string, { step: unknown; buffers: string[] }> };
+    const withMeta = (changes: Record<string, string | undefined>) => {
+      const metadata: Record<string, string> = { ...parts.metadata };
+      for (const [k, v] of Object.entries(changes)) if (v === undefined) delete metadata[k]; else metadata[k] = v;
+      return decodeSafetensors(encodeSafetensors(parts.tensors, { metadata }));
+    };
+    const state0 = (step: unknown) => JSON.stringify({ ...opt, state: { ...opt.state, 0: { ...opt.state[0], step } } });
+    // Each used to load: epoch/step came back as a string, null or -1, and a bad per-parameter step turned weights into NaN on the next Adam step.
+    expect(() => decodeCheckpoint(withMeta({ epoch: '"x"' }), 'c.st')).toThrow(`checkpoint c.st: metadata 'epoch' must be a non-negative integer, got "x"`);
+    expect(() => decodeCheckpoint(withMeta({ epoch: undefined }), 'c.st')).toThrow(`checkpoint c.st: metadata 'epoch' must be a non-negative integer, got nothing`);
+    expect(() => decodeCheckpoint(withMeta({ step: '-1' }), 'c.st')).toThrow(`checkpoint c.st: metadata 'step' must be a non-negative integer, got -1`);
+    expect(() => decodeCheckpoint(withMeta({ step: '1.5' }), 'c.st')).toThrow(`checkpoint c.st: metadata 'step' must be a non-negative integer, got 1.5`);
+    expect(() => decodeCheckpoint(withMeta({ optimizer: JSON.stringify({ ...opt, step: null }) }), 'c.st')).toThrow(`checkpoint c.st: metadata 'optimizer' step must be a non-negative integer, got null`);
+    expect(() => decodeCheckpoint(withMeta({ optimizer: state0(-1e308) }), 'c.st')).toThrow(`checkpoint c.st: metadata 'optimizer' state 0 step must be a non-negative integer, got -1e+308`);
+    expect(() => decodeCheckpoint(withMeta({ optimizer: state0(undefined) }), 'c.st')).toThrow(`checkpoint c.st: metadata 'optimizer' state 0 step must be a non-negative integer, got nothing`);
+    expect(() => decodeCheckpoint(withMeta({ optimizer: JSON.stringify({ ...opt, state: { x: opt.state[0], ...opt.state } }) }), 'c.st')).toThrow(`checkpoint c.st: metadata 'optimizer' state key 'x' must be a parameter index`);
+    // These used to pass decodeCheckpoint and crash restoreCheckpoint with "Cannot read properties of null (reading 'params')".
+    for (const groups of [[null], [1], [{}], [{ params: null }]]) {
+      expect(() => decodeCheckpoint(withMeta({ optimizer: JSON.stringify({ ...opt, groups }) }), 'c.st')).toThrow("checkpoint c.st: metadata 'optimizer' must be {type, step, groups");
+    }
+    const ok = decodeCheckpoint(withMeta({}), 'c.st');
+    expect([ok.epoch, ok.step, ok.optimizer!.step, ok.optimizer!.state[0].step]).toEqual([2, 3, 3, 3]);
+  });
 });

@@ -86,6 +86,10 @@ export function parseIdxHeader(bytes: Uint8Array, file: string, expect: IdxExpec
     shape.push(size);
     count *= size;
   }
+  // Dimensions that multiply past Infinity before a 0 make the size Infinity × 0 = NaN, which passes every check below.
+  if (Number.isNaN(count)) {
+    throw new DataFormatError(file, `header declares shape [${shape.join(', ')}], whose dimensions before the 0 multiply past any representable size, larger than any plausible IDX file`);
+  }
   const dataBytes = count * type.size;
   if (dataBytes > MAX_DATA_BYTES) {
     throw new DataFormatError(file, `header declares shape [${shape.join(', ')}] (${dataBytes} bytes), larger than any plausible IDX file`);

@@ -2,10 +2,14 @@ import { DataFormatError } from './errors.js';
 import { gunzipIfNeeded, gzipError, openMaybeGzip } from './gzip.js';
 import { idxElements, idxHeaderLength, parseIdxHeader, type IdxArray, type IdxExpectation, type IdxHeader } from './idx-format.js';
 
+// The body buffer starts at most this big and doubles as data arrives, up to the declared size:
+// a corrupt header declaring gigabytes must not allocate them before the file runs out.
+const INITIAL_BODY_BYTES = 16 * 1024 * 1024;
+
 /**
  * Reads an IDX file (MNIST family), raw or gzipped, streaming: the element
- * bytes are copied straight into one buffer of the size the header declares,
- * and a file that is shorter or longer than that is rejected.
+ * bytes are copied straight into one buffer that grows to (at most) the size
+ * the header declares, and a file that is shorter or longer than that is rejected.
  */
 export async function readIdx(path: string, expect: IdxExpectation = {}): Promise<IdxArray> {
   const { stream } = await openMaybeGzip(path);
@@ -20,11 +24,16 @@ export async function readIdx(path: string, expect: IdxExpectation = {}): Promis
         head = Buffer.concat([head, chunk]);
         if (head.length < 4 || head.length < idxHeaderLength(head)) continue;
         header = parseIdxHeader(head, path, expect);
-        body = new Uint8Array(header.dataBytes);
+        body = new Uint8Array(Math.min(header.dataBytes, INITIAL_BODY_BYTES));
         rest = head.subarray(header.headerBytes);
       }
       if (filled + rest.length > header.dataBytes) {
         throw new DataFormatError(path, `size mismatch: shape [${header.shape.join(', ')}] declares ${header.dataBytes} data bytes, but the file has more (trailing data)`);
+      }
+      if (filled + rest.length > body!.length) {
+        const grown: Uint8Array = new Uint8Array(Math.min(header.dataBytes, Math.max(2 * body!.length, filled + rest.length)));
+        grown.set(body!.subarray(0, filled));
+        body = grown;
       }
       body!.set(rest, filled);
       filled += rest.length;

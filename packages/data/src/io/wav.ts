@@ -25,6 +25,13 @@ export interface WavAudio {
   format: WavFormat;
 }
 
+/**
+ * Upsampling by more than this (8 kHz → 256 kHz) to more than MAX_UPSAMPLED_LENGTH samples (17 minutes
+ * at 16 kHz, 64 MiB) is refused: no real recording needs it, a corrupt rate field produces it.
+ */
+const MAX_UPSAMPLE = 32;
+const MAX_UPSAMPLED_LENGTH = 2 ** 24;
+
 /** Decodes WAV bytes; `name` (usually the path) appears in every error. */
 export function decodeWav(bytes: Buffer, name: string, opts: WavReadOptions = {}): WavAudio {
   const layout = parseWavLayout(bytes, name);
@@ -42,6 +49,11 @@ export function decodeWav(bytes: Buffer, name: string, opts: WavReadOptions = {}
   let samples = mixDown(channelData);
   let sampleRate = format.sampleRate;
   if (opts.targetRate !== undefined && opts.targetRate !== sampleRate) {
+    // A corrupt, tiny sample rate would make resampling allocate (and compute) thousands of times the file's length.
+    const outLength = Math.round((samples.length * opts.targetRate) / sampleRate);
+    if (opts.targetRate / sampleRate > MAX_UPSAMPLE && outLength > MAX_UPSAMPLED_LENGTH) {
+      throw new DataFormatError(name, `sample rate is ${sampleRate} Hz: resampling to ${opts.targetRate} Hz would turn ${samples.length} samples into ${outLength} (more than ×${MAX_UPSAMPLE}); the header's sample rate is probably corrupt`);
+    }
     samples = resample(samples, sampleRate, opts.targetRate, opts.resample);
     sampleRate = opts.targetRate;
   }

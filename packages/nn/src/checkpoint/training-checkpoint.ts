@@ -129,11 +129,17 @@ export function decodeCheckpoint(contents: SafetensorsContents, source = '<buffe
     // A hand-edited or foreign 'optimizer' entry must fail here, not as a TypeError further on.
     const isObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
     if (!isObject(rawOpt) || typeof rawOpt.type !== 'string' || !isObject(rawOpt.state) || !Array.isArray(rawOpt.groups) ||
+      !rawOpt.groups.every((g: unknown) => isObject(g) && Array.isArray((g as { params?: unknown }).params)) ||
       !Object.values(rawOpt.state).every((st) => isObject(st) && Array.isArray(st.buffers))) {
-      throw new Error(`${what}: metadata 'optimizer' must be {type, step, groups: [...], state: {index: {step, buffers: [...]}}}`);
+      throw new Error(`${what}: metadata 'optimizer' must be {type, step, groups: [{params: [...], hyperparams}], state: {index: {step, buffers: [...]}}}`);
     }
+    // A per-parameter step feeds Adam's bias correction (a negative or non-numeric one makes the next step's weights NaN),
+    // and the optimizer's own count is restored as is and written into every later checkpoint.
+    checkCount(rawOpt.step, `${what}: metadata 'optimizer' step`);
     const state: Record<number, ParamState> = {};
     for (const [key, s] of Object.entries(rawOpt.state)) {
+      if (!/^(0|[1-9]\d*)$/.test(key)) throw new Error(`${what}: metadata 'optimizer' state key '${key}' must be a parameter index (a non-negative integer)`);
+      checkCount(s.step, `${what}: metadata 'optimizer' state ${key} step`);
       const i = Number(key);
       const bufs = optimBuffers.get(i) ?? emptyRecord<Float32Array | Float64Array>();
       for (const b of s.buffers) if (!Object.hasOwn(bufs, b)) throw new Error(`${what}: optimizer buffer 'optim.${i}.${b}' is missing`);
@@ -143,6 +149,10 @@ export function decodeCheckpoint(contents: SafetensorsContents, source = '<buffe
     optimizer = { type: rawOpt.type, step: rawOpt.step, groups: rawOpt.groups, state };
   }
   if (optimBuffers.size > 0) throw new Error(`${what}: optimizer buffers for parameter(s) ${[...optimBuffers.keys()].join(', ')} have no optimizer state`);
+  const epoch = field('epoch');
+  const step = field('step');
+  checkCount(epoch, `${what}: metadata 'epoch'`);
+  checkCount(step, `${what}: metadata 'step'`);
   return {
     formatVersion: version,
     modelState,
@@ -150,12 +160,19 @@ export function decodeCheckpoint(contents: SafetensorsContents, source = '<buffe
     optimizer,
     scheduler: (field('scheduler') as SchedulerStateDict | undefined) ?? null,
     rng: (field('rng') as GeneratorState | undefined) ?? null,
-    epoch: field('epoch') as number,
-    step: field('step') as number,
+    epoch: epoch as number,
+    step: step as number,
     cursor: field('cursor'),
     extra: field('extra'),
     metadata,
   };
+}
+
+/** Epochs and step counts are non-negative integers; anything else is a corrupt or hand-edited checkpoint. */
+function checkCount(v: unknown, what: string): void {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
+    throw new Error(`${what} must be a non-negative integer, got ${v === undefined ? 'nothing' : stringifyJson(v)}`);
+  }
 }
 
 export async function saveCheckpoint(path: string, parts: CheckpointParts): Promise<void> {
