@@ -48,6 +48,31 @@ describe('readImage', () => {
     expect(Array.from(rgb.data.subarray(9, 12))).toEqual([255, 255, 255]);
   });
 
+  it('gray is ITU-R 601 luma as PIL convert("L") and torchvision compute it (libvips b-w gave red 127, green 220)', async () => {
+    const path = join(dir, 'rgbw.png');
+    // Red, green, blue, white, and an odd colour: PIL gives 76, 150, 29, 255 and (10·19595 + 200·38470 + 90·7471 + 32768) >> 16 = 131.
+    await sharp(Uint8Array.of(255, 0, 0, 0, 255, 0, 0, 0, 255, 255, 255, 255, 10, 200, 90), { raw: { width: 5, height: 1, channels: 3 } }).png().toFile(path);
+    expect(Array.from((await readImage(path, { dtype: 'uint8' })).data)).toEqual([76, 150, 29, 255, 131]);
+    expect(Array.from((await loadImageGray(path)).data)).toEqual([76, 150, 29, 255, 131]);
+    expect(Array.from((await readImage(path, { dtype: 'uint8', invert: true })).data)).toEqual([179, 105, 226, 0, 124]);
+    // A gray PNG reads back unchanged (the weights sum to 1 in fixed point).
+    const grayPath = join(dir, 'ramp.png');
+    await sharp(Uint8Array.from({ length: 256 }, (_, i) => i), { raw: { width: 256, height: 1, channels: 1 } }).png().toFile(grayPath);
+    expect(Array.from((await readImage(grayPath, { dtype: 'uint8' })).data)).toEqual(Array.from({ length: 256 }, (_, i) => i));
+  });
+
+  it('refuses an image larger than maxPixels from its header, before decoding (a small file can declare a huge canvas)', async () => {
+    // 16000 × 16000 of one colour compresses to well under a megabyte but would need 1 GB as gray floats.
+    const big = await sharp({ create: { width: 16000, height: 16000, channels: 3, background: '#ffffff' } }).png({ compressionLevel: 9 }).toBuffer();
+    expect(big.length).toBeLessThan(2_000_000);
+    const err = await decodeImage(big, 'huge.png').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DataFormatError);
+    expect((err as Error).message).toBe('huge.png: image is 16000 × 16000 = 256,000,000 pixels, more than maxPixels (67,108,864); pass a larger maxPixels to read it');
+    const small = await sharp({ create: { width: 30, height: 20, channels: 3, background: '#000000' } }).png().toBuffer();
+    await expect(decodeImage(small, 'small.png', { maxPixels: 599 })).rejects.toThrow('small.png: image is 30 × 20 = 600 pixels, more than maxPixels (599)');
+    expect((await decodeImage(small, 'small.png', { maxPixels: 600 })).data.length).toBe(600);
+  });
+
   it('reads JPEG and WebP of any size, resizes and inverts', async () => {
     const raw = { raw: { width: 40, height: 30, channels: 3 as const } };
     const jpg = await sharp(redWhite(40, 30), raw).jpeg({ quality: 95 }).toBuffer();

@@ -1,23 +1,20 @@
 import sharp from 'sharp';
 import { readFileOrThrow } from '../io/fs-utils.js';
-import { decodeOrThrow } from '../io/image.js';
+import { DataFormatError } from '../io/errors.js';
+import { decodeImage } from '../io/image.js';
 import { assertImage, type GrayInput } from './types.js';
 
 /**
- * Decodes any image sharp reads (PNG, JPEG, WebP, ...) to 8-bit grayscale, applying EXIF rotation and flattening alpha on white.
+ * Decodes any image sharp reads (PNG, JPEG, WebP, ...) to 8-bit grayscale (ITU-R 601 luma, as PIL's
+ * `convert('L')`), applying EXIF rotation and flattening alpha on white: `readImage` with `dtype: 'uint8'`.
  * Failures are DataFormatErrors naming the file (or 'image bytes' for a buffer), as readImage's are.
  */
 export async function loadImageGray(source: string | Buffer | Uint8Array): Promise<{ data: Uint8Array; width: number; height: number }> {
   const name = typeof source === 'string' ? source : 'image bytes';
   const bytes = typeof source === 'string' ? await readFileOrThrow(source) : source;
-  const { data, info } = await decodeOrThrow(bytes, name, () =>
-    sharp(bytes).rotate().flatten({ background: '#ffffff' }).grayscale().raw().toBuffer({ resolveWithObject: true }),
-  );
-  // grayscale() can still report extra channels for some inputs; keep the first.
-  const channels = info.channels;
-  const out = new Uint8Array(info.width * info.height);
-  for (let i = 0; i < out.length; i++) out[i] = data[i * channels];
-  return { data: out, width: info.width, height: info.height };
+  if (bytes.length === 0) throw new DataFormatError(name, 'empty file, expected an image');
+  const { data, width, height } = await decodeImage(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), name, { dtype: 'uint8' });
+  return { data, width, height };
 }
 
 /** Encodes a grayscale image (bytes, or floats in [0, 1]) as an 8-bit PNG. */

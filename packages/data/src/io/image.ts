@@ -13,7 +13,16 @@ export interface ImageReadOptions {
   invert?: boolean;
   /** Colour that transparent pixels are flattened onto (default white: ink on paper). */
   background?: string;
+  /**
+   * Largest image (width × height, before any resize) that is decoded; default DEFAULT_MAX_PIXELS.
+   * A small compressed file can declare a huge canvas (a 747 KB PNG of 16000 × 16000 would need 1 GB
+   * as gray floats, 3 GB as RGB), so larger images are refused up front, naming the size.
+   */
+  maxPixels?: number;
 }
+
+/** 64 megapixels: above any phone photo (12–50 MP); 256 MB as gray floats. */
+export const DEFAULT_MAX_PIXELS = 2 ** 26;
 
 export interface DecodedImage<D extends Float32Array | Uint8Array = Float32Array | Uint8Array> {
   data: D;
@@ -33,21 +42,42 @@ export function decodeImage(bytes: Buffer, name: string, opts?: ImageReadOptions
 export async function decodeImage(bytes: Buffer, name: string, opts: ImageReadOptions = {}): Promise<DecodedImage> {
   const mode = opts.mode ?? 'gray';
   const dtype = opts.dtype ?? 'float32';
+  const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
+  if (!(maxPixels >= 1)) throw new Error(`decodeImage: maxPixels must be a positive number, got ${maxPixels}`);
+  // The header is read first (cheap), so an oversized canvas is refused before any pixel is decoded.
+  const meta = await decodeOrThrow(bytes, name, () => sharp(bytes, { failOn: 'error', limitInputPixels: false }).metadata());
+  const pixels = (meta.width ?? 0) * (meta.height ?? 0);
+  if (pixels > maxPixels) {
+    const count = (n: number) => n.toLocaleString('en-US');
+    throw new DataFormatError(name, `image is ${meta.width} × ${meta.height} = ${count(pixels)} pixels, more than maxPixels (${count(maxPixels)}); pass a larger maxPixels to read it`);
+  }
   const raw = await decodeOrThrow(bytes, name, () => {
-    let img = sharp(bytes, { failOn: 'error' }).autoOrient().flatten({ background: opts.background ?? '#ffffff' });
+    let img = sharp(bytes, { failOn: 'error', limitInputPixels: false }).autoOrient().flatten({ background: opts.background ?? '#ffffff' });
     if (opts.resize) img = img.resize(opts.resize.width, opts.resize.height, { fit: 'fill' });
-    img = mode === 'gray' ? img.toColourspace('b-w') : img.toColourspace('srgb');
+    img = img.toColourspace('srgb');
     if (opts.invert) img = img.negate({ alpha: false });
     return img.raw().toBuffer({ resolveWithObject: true });
   });
   const { width, height, channels } = raw.info;
+  if (channels !== 3) throw new DataFormatError(name, `decoded to ${channels} channels, expected 3 (sRGB)`);
+  const rgb = new Uint8Array(raw.data.buffer, raw.data.byteOffset, raw.data.byteLength);
+  const bytesOut = mode === 'gray' ? luma(rgb) : rgb.slice();
   const want = mode === 'gray' ? 1 : 3;
-  if (channels !== want) throw new DataFormatError(name, `decoded to ${channels} channels, expected ${want}`);
-  const pixels = new Uint8Array(raw.data.buffer, raw.data.byteOffset, raw.data.byteLength);
-  if (dtype === 'uint8') return { data: pixels.slice(), width, height, channels: want };
-  const data = new Float32Array(pixels.length);
-  for (let i = 0; i < pixels.length; i++) data[i] = pixels[i] / 255;
+  if (dtype === 'uint8') return { data: bytesOut, width, height, channels: want };
+  const data = new Float32Array(bytesOut.length);
+  for (let i = 0; i < bytesOut.length; i++) data[i] = bytesOut[i] / 255;
   return { data, width, height, channels: want };
+}
+
+/**
+ * ITU-R 601-2 luma, L = 0.299 R + 0.587 G + 0.114 B, in PIL's fixed point (`convert('L')`;
+ * torchvision's Grayscale uses the same weights), so a model sees the gray images it would have
+ * seen in PyTorch. libvips' own gray ('b-w') weighs in linear light: pure red became 127, not 76.
+ */
+function luma(rgb: Uint8Array): Uint8Array {
+  const out = new Uint8Array(rgb.length / 3);
+  for (let i = 0, j = 0; i < out.length; i++, j += 3) out[i] = (rgb[j] * 19595 + rgb[j + 1] * 38470 + rgb[j + 2] * 7471 + 0x8000) >> 16;
+  return out;
 }
 
 /** Runs `decode` (a sharp pipeline on `bytes`), reporting an empty input or sharp's error as a DataFormatError naming `name`. */

@@ -6,7 +6,7 @@ export { isGzip } from './gzip.js';
 export { readIdx, parseIdx } from './idx.js';
 export { encodeIdx, type IdxArray, type IdxData, type IdxDtype, type IdxExpectation } from './idx-format.js';
 export { readMnist, findMnistFiles, type MnistData, type MnistFiles, type MnistSplit } from './mnist.js';
-export { readImage, decodeImage, type DecodedImage, type ImageReadOptions } from './image.js';
+export { readImage, decodeImage, DEFAULT_MAX_PIXELS, type DecodedImage, type ImageReadOptions } from './image.js';
 export { readImageFolder, IMAGE_EXTENSIONS } from './image-folder.js';
 export { listClassFolders, type ClassFile, type ClassFolderListing } from './class-folders.js';
 export { iterateCsv, parseCsv, readCsv, type CsvOptions, type CsvRecord } from './csv.js';
