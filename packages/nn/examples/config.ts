@@ -68,6 +68,7 @@ assert.equal(buildModule(ok).numParameters(), 4 + 4 + 4 * 8 + 8 + 8 * 4 + 4 + 4 
 // @ts-expect-error -- a typo: LinearConfig has outFeatures, not outFeature
 const typo: AnyModuleConfig = { type: 'Linear', inFeatures: 4, outFeature: 2 };
 assert.throws(() => buildModule(typo), /Linear: outFeatures must be a positive integer, got undefined/);
+assert.throws(() => buildModule({ type: 'Linear', inFeatures: 4, outFeatures: 2, outFeature: 2 } as AnyModuleConfig), /unknown key 'outFeature' \(did you mean 'outFeatures'\?\)/);
 
 // loadStateDict collects every problem (missing/unexpected keys, shapes) into one error
 // before writing anything.

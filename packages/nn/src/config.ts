@@ -6,6 +6,7 @@
  */
 import type { Generator } from '@tensorkit/core';
 import type { Module } from './module.js';
+import { checkOptionKeys } from './options.js';
 
 /** Every config names its module type; the remaining fields are plain JSON values. */
 export interface ModuleConfig {
@@ -58,5 +59,24 @@ export function buildModule<M extends Module = Module>(config: AnyModuleConfig |
   }
   const factory = registry.get(config.type);
   if (!factory) throw new Error(`buildModule: unknown module type '${config.type}' (registered: ${registeredModuleTypes().join(', ')}); apps register their own with registerModule()`);
-  return factory(config, opts) as M;
+  const module = factory(config, opts) as M;
+  checkConfigKeys(`buildModule: ${config.type} config`, config, module.config);
+  return module;
+}
+
+/**
+ * Refuses keys of `given` that the built module's config does not have: a config holds every
+ * field its module reads (optional ones with their defaults, or null), so any other key is a typo
+ * the module ignored. Nested config objects (TransformerEncoder's `layer`, `norm`) are checked too.
+ */
+function checkConfigKeys(what: string, given: object, built: object): void {
+  checkOptionKeys(what, given, Object.keys(built), 'key');
+  for (const [k, v] of Object.entries(given)) {
+    const b = (built as Record<string, unknown>)[k];
+    if (isPlainObject(v) && isPlainObject(b)) checkConfigKeys(`${what}.${k}`, v, b);
+  }
+}
+
+function isPlainObject(v: unknown): v is object {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -8,8 +8,22 @@
  */
 import { getDefaultGenerator, type Generator, type Tensor } from '@tensorkit/core';
 
-export type Nonlinearity = 'linear' | 'identity' | 'conv1d' | 'conv2d' | 'sigmoid' | 'tanh' | 'relu' | 'leakyRelu' | 'selu';
-export type FanMode = 'fanIn' | 'fanOut';
+/** PyTorch's snake_case spellings ('leaky_relu', 'conv_transpose2d', …) are accepted too, so names copied from PyTorch code work. */
+export type Nonlinearity =
+  | 'linear' | 'identity' | 'conv1d' | 'conv2d' | 'conv3d' | 'convTranspose1d' | 'convTranspose2d' | 'convTranspose3d' | 'sigmoid' | 'tanh' | 'relu' | 'leakyRelu' | 'selu'
+  | 'leaky_relu' | 'conv_transpose1d' | 'conv_transpose2d' | 'conv_transpose3d';
+/** 'fan_in' / 'fan_out' (PyTorch's spelling) are accepted too. */
+export type FanMode = 'fanIn' | 'fanOut' | 'fan_in' | 'fan_out';
+
+const NONLINEARITIES: readonly Nonlinearity[] = [
+  'linear', 'identity', 'conv1d', 'conv2d', 'conv3d', 'convTranspose1d', 'convTranspose2d', 'convTranspose3d', 'sigmoid', 'tanh', 'relu', 'leakyRelu', 'selu',
+  'leaky_relu', 'conv_transpose1d', 'conv_transpose2d', 'conv_transpose3d',
+];
+
+/** PyTorch's snake_case name → ours. */
+function camelName(s: string): string {
+  return s.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+}
 
 export interface RandomInitOptions {
   generator?: Generator;
@@ -17,11 +31,16 @@ export interface RandomInitOptions {
 
 /** Recommended gain for a nonlinearity (PyTorch's calculate_gain); `param` is leakyRelu's slope. */
 export function calculateGain(nonlinearity: Nonlinearity, param?: number): number {
-  switch (nonlinearity) {
+  const name = typeof nonlinearity === 'string' && (NONLINEARITIES as readonly string[]).includes(nonlinearity) ? camelName(nonlinearity) : null;
+  switch (name) {
     case 'linear':
     case 'identity':
     case 'conv1d':
     case 'conv2d':
+    case 'conv3d':
+    case 'convTranspose1d':
+    case 'convTranspose2d':
+    case 'convTranspose3d':
     case 'sigmoid':
       return 1;
     case 'tanh':
@@ -35,7 +54,7 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number): numbe
     case 'selu':
       return 3 / 4;
     default:
-      throw new Error(`calculateGain: unknown nonlinearity '${String(nonlinearity)}'`);
+      throw new Error(`calculateGain: unknown nonlinearity '${String(nonlinearity)}' (accepted: ${NONLINEARITIES.join(', ')})`);
   }
 }
 
@@ -113,8 +132,9 @@ export interface KaimingOptions extends RandomInitOptions {
 
 function kaimingStd(t: Tensor, opts: KaimingOptions): number {
   const fans = computeFans(t.shape);
-  const mode = opts.mode ?? 'fanIn';
-  if (mode !== 'fanIn' && mode !== 'fanOut') throw new Error(`init.kaiming: mode must be 'fanIn' or 'fanOut', got '${String(mode)}'`);
+  const given = opts.mode ?? 'fanIn';
+  const mode = given === 'fan_in' ? 'fanIn' : given === 'fan_out' ? 'fanOut' : given;
+  if (mode !== 'fanIn' && mode !== 'fanOut') throw new Error(`init.kaiming: mode must be 'fanIn' or 'fanOut' ('fan_in' / 'fan_out' as in PyTorch), got '${String(given)}'`);
   const fan = mode === 'fanIn' ? fans.fanIn : fans.fanOut;
   const gain = calculateGain(opts.nonlinearity ?? 'leakyRelu', opts.a ?? 0);
   return gain / Math.sqrt(fan);

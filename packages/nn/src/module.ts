@@ -235,8 +235,13 @@ export abstract class Module {
    * Converts floating-point parameters and buffers to `dtype`, replacing the
    * tensors (float64 exists for gradient checks; training uses float32).
    * References to the old tensors (e.g. held by an optimizer) go stale.
+   * Only float dtypes are accepted: like PyTorch, integer and bool tensors are never
+   * cast, and an integer parameter would truncate every weight (most to 0).
    */
   to(dtype: FloatDType): this {
+    if (!isFloatDType(dtype)) {
+      throw new Error(`${this.constructor.name}.to: dtype must be a floating-point dtype ('float32' or 'float64'), got ${JSON.stringify(dtype)}; parameters are always floating point, and integer or bool buffers are never converted`);
+    }
     for (const m of this.modules()) {
       for (const [k, p] of m._parameters) {
         if (p && p.dtype !== dtype) m._parameters.set(k, asParameter(noGrad(() => p.to(dtype)), p.requiresGrad));

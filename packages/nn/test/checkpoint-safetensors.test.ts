@@ -102,7 +102,33 @@ describe('safetensors byte layout', () => {
     expect(encodeSafetensors({ weight: tensor([1, -2.5]) }, { metadata: { format: 'pt' } })).toEqual(fixture);
   });
 
-  it('several dtypes: names sorted, offsets contiguous, header padded to 8', () => {
+  it('orders tensors as the reference writer does: by dtype, widest alignment first, then by name, so each tensor\'s data is aligned', () => {
+    // Reference Dtype order ascending: BOOL, U8, …, F16, BF16, I32, …, F32, F64, I64. Name order alone would put the F64 at offset 1.
+    const bytes = encodeSafetensors({ a_mask: tensor([true]), b_weight: tensor([1.5], { dtype: 'float64' }), c: tensor([2]) });
+    const expected = rawFile(
+      '{"b_weight":{"dtype":"F64","shape":[1],"data_offsets":[0,8]},"c":{"dtype":"F32","shape":[1],"data_offsets":[8,12]},"a_mask":{"dtype":"BOOL","shape":[1],"data_offsets":[12,13]}}',
+      [0, 0, 0, 0, 0, 0, 0xf8, 0x3f, 0, 0, 0, 0x40, 1],
+    );
+    expect(bytes).toEqual(expected);
+    // Every stored dtype we write, shuffled names: I64 > F64 > F32 > I32 > BF16 > F16 > U8 > BOOL, names ascending within one.
+    const t = (dtype: 'float32' | 'int32') => tensor([1], { dtype });
+    const all = encodeSafetensors(
+      { z: t('float32'), h: t('float32'), b: t('float32'), i64: t('int32'), y: t('int32'), f64: t('float32'), bf: t('float32'), u8: tensor([1], { dtype: 'uint8' }), m: tensor([false]) },
+      { storeAs: { z: 'F16', h: 'F32', b: 'F32', i64: 'I64', f64: 'F64', bf: 'BF16' } },
+    );
+    const n = Number(new DataView(all.buffer).getBigUint64(0, true));
+    const header = JSON.parse(new TextDecoder().decode(all.subarray(8, 8 + n))) as Record<string, { dtype: string; data_offsets: [number, number] }>;
+    expect(Object.keys(header)).toEqual(['i64', 'f64', 'b', 'h', 'y', 'bf', 'z', 'u8', 'm']);
+    for (const e of Object.values(header)) expect(e.data_offsets[0] % { I64: 8, F64: 8, F32: 4, I32: 4, BF16: 2, F16: 2, U8: 1, BOOL: 1 }[e.dtype]!).toBe(0);
+    // Reading does not depend on the order: a name-ordered file (as written before) still loads.
+    const old = rawFile(
+      '{"a_mask":{"dtype":"BOOL","shape":[1],"data_offsets":[0,1]},"b_weight":{"dtype":"F64","shape":[1],"data_offsets":[1,9]}}',
+      [1, 0, 0, 0, 0, 0, 0, 0xf8, 0x3f],
+    );
+    expect(decodeSafetensors(old).tensors.b_weight.toArray()).toEqual([1.5]);
+  });
+
+  it('several dtypes: I32 before F16 (dtype order), offsets contiguous, header padded to 8', () => {
     const bytes = encodeSafetensors({ b: tensor([1, -2]), a: tensor([7], { dtype: 'int32' }) }, { storeAs: { b: 'F16' } });
     const expected = rawFile(
       '{"a":{"dtype":"I32","shape":[1],"data_offsets":[0,4]},"b":{"dtype":"F16","shape":[2],"data_offsets":[4,8]}}',
@@ -283,6 +309,16 @@ describe('malformed safetensors files', () => {
   ])('%s', (_name, bytes, message) => {
     expect(() => decodeSafetensors(bytes, 'model.safetensors')).toThrow(`safetensors: model.safetensors: `);
     expect(() => decodeSafetensors(bytes, 'model.safetensors')).toThrow(message);
+  });
+
+  it('rejects huge dimensions beside a zero one, whose product is NaN, naming the tensor', () => {
+    // 40 × (2^53 - 1) is Infinity and Infinity × 0 is NaN: this used to fail as "needs NaN bytes".
+    const dims = [...new Array<number>(40).fill(Number.MAX_SAFE_INTEGER), 0];
+    expect(() => decodeSafetensors(rawFile(`{"x":${entry('F32', dims, 0, 0)}}`, []), 'model.safetensors')).toThrow(
+      /^safetensors: model\.safetensors: tensor 'x': shape \[9007199254740991, .*, 0\] has more elements than a tensor can count \(its dimensions before the 0 multiply past any representable size\)$/,
+    );
+    const { tensors } = decodeSafetensors(rawFile(`{"x":${entry('F32', [0, ...dims], 0, 0)}}`, []), 'model.safetensors');
+    expect(tensors.x.size).toBe(0);
   });
 
   it('errors name the file on disk', async () => {

@@ -51,9 +51,27 @@ describe('init', () => {
     expect(ku.max).toBeLessThanOrEqual(Math.sqrt(6 / 256));
   });
 
-  it('kaiming rejects an unknown mode (PyTorch\'s spelling fan_in used to mean fanOut silently)', () => {
-    expect(() => init.kaimingUniform(zeros([4, 3]), { mode: 'fan_in' as 'fanIn' })).toThrow("mode must be 'fanIn' or 'fanOut', got 'fan_in'");
-    expect(() => init.kaimingNormal(zeros([4, 3]), { mode: 'fan_out' as 'fanOut' })).toThrow("got 'fan_out'");
+  it('kaiming takes PyTorch\'s mode spellings fan_in / fan_out as fanIn / fanOut, and names the accepted ones for anything else', () => {
+    // Same generator seed, so an alias must draw exactly the values of the mode it stands for.
+    const same = (a: Tensor, b: Tensor) => expect(Array.from(a.toTypedArray())).toEqual(Array.from(b.toTypedArray()));
+    same(init.kaimingUniform(zeros([4, 3]), { mode: 'fan_in', generator: g() }), init.kaimingUniform(zeros([4, 3]), { mode: 'fanIn', generator: g() }));
+    same(init.kaimingNormal(zeros([4, 3]), { mode: 'fan_out', generator: g() }), init.kaimingNormal(zeros([4, 3]), { mode: 'fanOut', generator: g() }));
+    // fan_out of [4, 3] is 4: the bound is gain·√(3/4) with gain √2 (leakyRelu, a = 0).
+    expect(stats(init.kaimingUniform(zeros([400, 3]), { mode: 'fan_out', generator: g() })).max).toBeLessThanOrEqual(Math.SQRT2 * Math.sqrt(3 / 400));
+    expect(() => init.kaimingNormal(zeros([4, 3]), { mode: 'fanin' as 'fanIn' })).toThrow("init.kaiming: mode must be 'fanIn' or 'fanOut' ('fan_in' / 'fan_out' as in PyTorch), got 'fanin'");
+  });
+
+  it('calculateGain takes PyTorch\'s snake_case names and lists the accepted names for an unknown one', () => {
+    expect(calculateGain('leaky_relu')).toBeCloseTo(Math.sqrt(2 / (1 + 0.01 ** 2)), 12);
+    expect(calculateGain('leaky_relu', 0.2)).toBeCloseTo(Math.sqrt(2 / 1.04), 12);
+    expect(calculateGain('conv_transpose2d')).toBe(1);
+    expect(calculateGain('convTranspose1d')).toBe(1);
+    expect(calculateGain('conv3d')).toBe(1);
+    expect(() => calculateGain('swish' as 'relu')).toThrow(
+      "calculateGain: unknown nonlinearity 'swish' (accepted: linear, identity, conv1d, conv2d, conv3d, convTranspose1d, convTranspose2d, convTranspose3d, sigmoid, tanh, relu, leakyRelu, selu, leaky_relu, conv_transpose1d, conv_transpose2d, conv_transpose3d)",
+    );
+    // A snake_case spelling of a name that is already one word is not invented: 'leaky_relu' is, 'sig_moid' is not.
+    expect(() => calculateGain('sig_moid' as 'sigmoid')).toThrow("unknown nonlinearity 'sig_moid'");
   });
 
   it('orthogonal gives orthonormal rows (wide) or columns (tall), with gain', () => {

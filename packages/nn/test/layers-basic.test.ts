@@ -36,6 +36,15 @@ describe('Conv', () => {
     checkModuleGrad(new Conv2d({ inChannels: 2, outChannels: 2, kernelSize: 2, padding: 'same', bias: false, generator: new Generator(4) }), [1, 2, 3, 3]);
   });
 
+  it('padding \'same\' with a stride is refused when the layer is built, as PyTorch does (not at the first forward)', () => {
+    expect(() => new Conv2d({ inChannels: 1, outChannels: 1, kernelSize: 3, padding: 'same', stride: 2 })).toThrow(
+      "Conv2d: padding 'same' needs stride 1, got stride 2; give the padding as a number of zeros instead",
+    );
+    expect(() => new Conv2d({ inChannels: 1, outChannels: 1, kernelSize: 3, padding: 'same', stride: [1, 2] })).toThrow("Conv2d: padding 'same' needs stride 1, got stride [1,2]");
+    expect(() => new Conv1d({ inChannels: 1, outChannels: 1, kernelSize: 3, padding: 'same', stride: 3 })).toThrow("Conv1d: padding 'same' needs stride 1, got stride 3");
+    expect(new Conv2d({ inChannels: 1, outChannels: 1, kernelSize: 3, padding: 'same', stride: [1, 1] }).forward(randn([1, 1, 5, 4])).shape).toEqual([1, 1, 5, 4]);
+  });
+
   it('rejects groups that do not divide the channels', () => {
     expect(() => new Conv2d({ inChannels: 3, outChannels: 4, kernelSize: 1, groups: 2 })).toThrow(/groups=2 must divide/);
   });

@@ -166,6 +166,20 @@ describe('Dropout', () => {
     expect(a.every((v) => v === 0 || Math.abs(v - 1 / 0.7) < 1e-6)).toBe(true);
   });
 
+  it('p = 1 is allowed, as in PyTorch: all zeros in training with a zero gradient, the identity in eval', () => {
+    const d = new Dropout({ p: 1, generator: new Generator(1) });
+    const x = tensor([1, -2, 3], { requiresGrad: true });
+    const y = d.forward(x);
+    // x·0, as PyTorch computes it (so -2 gives -0).
+    expect(Array.from(y.toTypedArray(), Math.abs)).toEqual([0, 0, 0]);
+    y.sum().backward();
+    expect(Array.from(x.grad!.toTypedArray())).toEqual([0, 0, 0]);
+    expect(d.eval().forward(x)).toBe(x);
+    expect(Array.from(dropout(tensor([4, 5], { dtype: 'float64' }), 1, true).toTypedArray())).toEqual([0, 0]);
+    expect(() => new Dropout({ p: 1.5 })).toThrow('Dropout: p must be a probability in [0, 1], got 1.5');
+    expect(() => dropout(x, -0.1, true)).toThrow('dropout: p must be a probability in [0, 1], got -0.1');
+  });
+
   it('draws from the default generator at call time when none is given', () => {
     const d = new Dropout({ p: 0.5 });
     manualSeed(3);

@@ -208,3 +208,16 @@ describe('loss gradients: reductions, [N, C, d] layouts, strided inputs (float64
     }
   });
 });
+
+describe('loss option keys', () => {
+  it('an unknown key is refused with a did-you-mean (label_smoothing used to be ignored: no smoothing)', () => {
+    const logits = tensor([[1, 2, 3]]);
+    expect(() => crossEntropy(logits, [0], { label_smoothing: 0.3 } as never)).toThrow(
+      "crossEntropy: unknown option 'label_smoothing' (did you mean 'labelSmoothing'?); known options: weight, ignoreIndex, labelSmoothing, reduction",
+    );
+    expect(() => nllLoss(logits, [0], { ignore_index: -100 } as never)).toThrow("nllLoss: unknown option 'ignore_index' (did you mean 'ignoreIndex'?)");
+    expect(() => mseLoss(logits, logits, { reduce: 'sum' } as never)).toThrow("mseLoss: unknown option 'reduce'; known options: reduction");
+    expect(() => bceWithLogits(logits, logits, { pos_weight: logits } as never)).toThrow("bceWithLogits: unknown option 'pos_weight' (did you mean 'posWeight'?)");
+    expect(() => crossEntropy(logits, [0], 'sum' as never)).toThrow('crossEntropy: options must be an object, got string');
+  });
+});

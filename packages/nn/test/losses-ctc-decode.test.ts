@@ -54,6 +54,24 @@ describe('ctcGreedyDecode', () => {
     expect(r.logProb).toBeCloseTo(Math.log(0.8 * 0.7 * 0.6 * 0.8 * 0.8 * 0.9), 12);
     expect(ctcGreedyDecode(lp, { blank: 2 }).ids).toEqual([1, 0, 1, 0]);
   });
+
+  it('refuses a Tensor (or anything not a LogProbMatrix) instead of decoding it to nothing with a NaN blank rate', () => {
+    const rows = [[0, -9, -9], [-9, 0, -9]];
+    const expected = 'expected a LogProbMatrix ([T, C] log-probabilities), got a Tensor of shape [2, 3]; make one with LogProbMatrix.fromTensor(logProbs)';
+    expect(() => ctcGreedyDecode(tensor(rows) as never)).toThrow(`ctcGreedyDecode: ${expected}`);
+    expect(() => ctcPrefixBeamSearch(tensor(rows) as never)).toThrow(`ctcPrefixBeamSearch: ${expected}`);
+    expect(() => ctcGreedyDecode(rows as never)).toThrow('ctcGreedyDecode: expected a LogProbMatrix ([T, C] log-probabilities), got an array;');
+    expect(() => ctcGreedyDecode({ data: new Float64Array(5), T: 2, C: 3 } as never)).toThrow('got an object that is not a LogProbMatrix');
+    expect(() => ctcGreedyDecode(undefined as never)).toThrow('ctcGreedyDecode: expected a LogProbMatrix ([T, C] log-probabilities), got undefined');
+  });
+
+  it('refuses unknown option keys', () => {
+    const lp = fromRows([[0.5, 0.5]]);
+    expect(() => ctcGreedyDecode(lp, { blank_index: 1 } as never)).toThrow("ctcGreedyDecode: unknown option 'blank_index'; known options: blank");
+    expect(() => ctcPrefixBeamSearch(lp, { beam_width: 4 } as never)).toThrow(
+      "ctcPrefixBeamSearch: unknown option 'beam_width' (did you mean 'beamWidth'?); known options: beamWidth, blank, pruneLogProb, topK, allowToken, nBest",
+    );
+  });
 });
 
 describe('ctcPrefixBeamSearch', () => {

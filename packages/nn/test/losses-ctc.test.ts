@@ -255,3 +255,12 @@ describe('ctcLoss gradient: edges', () => {
     expect(s.ok, s.message).toBe(true);
   });
 });
+
+describe('ctcLoss options', () => {
+  it('an unknown key is refused with a did-you-mean (zero_infinity used to be ignored)', () => {
+    const lp = tensor([[[Math.log(0.5), Math.log(0.5)]]]);
+    expect(() => ctcLoss(lp, [1], [1], [1], { zero_infinity: true } as never)).toThrow(
+      "ctcLoss: unknown option 'zero_infinity' (did you mean 'zeroInfinity'?); known options: blank, reduction, zeroInfinity, batchFirst, checkLengths, labelWindows",
+    );
+  });
+});

@@ -197,3 +197,15 @@ describe('cosineSimilarity', () => {
     expectGrad((a, b) => cosineSimilarity(a, b, { dim: -1 }), [rnd([4], 17), rnd([2, 3, 4], 18)]);
   });
 });
+
+describe('regression loss option keys', () => {
+  it('an unknown key is refused, naming the function and the known keys', () => {
+    const x = f64([0.2, 0.7]);
+    expect(() => huberLoss(x, x, { beta: 2 } as never)).toThrow("huberLoss: unknown option 'beta'; known options: reduction, delta");
+    expect(() => smoothL1Loss(x, x, { delta: 2 } as never)).toThrow("smoothL1Loss: unknown option 'delta'; known options: reduction, beta");
+    expect(() => l1Loss(x, x, { reductions: 'sum' } as never)).toThrow("l1Loss: unknown option 'reductions' (did you mean 'reduction'?)");
+    expect(() => klDivLoss(x, x, { log_target: true } as never)).toThrow("klDivLoss: unknown option 'log_target' (did you mean 'logTarget'?)");
+    expect(() => bceLoss(x, x, { pos_weight: x } as never)).toThrow("bceLoss: unknown option 'pos_weight'; known options: weight, reduction");
+    expect(() => cosineSimilarity(x, x, { axis: 0 } as never)).toThrow("cosineSimilarity: unknown option 'axis'; known options: dim, eps");
+  });
+});

@@ -154,6 +154,28 @@ describe('stateDict / loadStateDict', () => {
 });
 
 describe('configs and buildModule', () => {
+  it('buildModule refuses a config key the module does not have, suggesting the one meant', () => {
+    expect(() => buildModule({ type: 'Linear', inFeatures: 1, outFeatures: 1, biass: false } as AnyModuleConfig)).toThrow(
+      "buildModule: Linear config: unknown key 'biass' (did you mean 'bias'?); known keys: type, inFeatures, outFeatures, bias",
+    );
+    expect(() => buildModule({ type: 'Conv1d', inChannels: 1, outChannels: 1, kernel_size: 3, kernelSize: 3 } as AnyModuleConfig)).toThrow(
+      "buildModule: Conv1d config: unknown key 'kernel_size' (did you mean 'kernelSize'?)",
+    );
+    // Inside a container, and inside a nested config object.
+    expect(() => buildModule({ type: 'Sequential', modules: [{ type: 'ReLU' }, { type: 'Dropout', prob: 0.2 } as AnyModuleConfig] })).toThrow(
+      "buildModule: Dropout config: unknown key 'prob'; known keys: type, p",
+    );
+    const layer = { type: 'TransformerEncoderLayer' as const, dModel: 4, nHead: 2 };
+    expect(() => buildModule({ type: 'TransformerEncoder', layer, numLayers: 1, norm: { type: 'LayerNorm', normalizedShape: 4, epsilon: 1e-5 } as never })).toThrow(
+      "buildModule: TransformerEncoder config.norm: unknown key 'epsilon'; known keys: type, normalizedShape, eps, elementwiseAffine, bias",
+    );
+    expect(() => buildModule({ type: 'TransformerEncoder', layer: { ...layer, layer_norm_eps: 1e-6 } as never, numLayers: 1 })).toThrow(
+      "buildModule: TransformerEncoder config.layer: unknown key 'layer_norm_eps' (did you mean 'layerNormEps'?)",
+    );
+    // Optional keys given as stored (null, defaults) are known.
+    expect(() => buildModule({ type: 'Embedding', numEmbeddings: 3, embeddingDim: 2, paddingIdx: null, sparse: false })).not.toThrow();
+  });
+
   it('config round trip through JSON rebuilds a model with identical outputs', () => {
     const net = new TinyNet({ hidden: 3, generator: new Generator(4) });
     const json = JSON.stringify(net.config);
@@ -220,6 +242,17 @@ describe('to() and functionalCall', () => {
     const net = new TinyNet({ hidden: 2 }).to('float64');
     expect(net.parameters().every((p) => p.dtype === 'float64' && p.requiresGrad)).toBe(true);
     expect(net.buffers().map((b) => b.dtype)).toEqual(['float64', 'float64', 'int32']);
+  });
+
+  it('to() refuses a non-float dtype instead of truncating the weights (PyTorch casts floating tensors only)', () => {
+    const lin = new Linear({ inFeatures: 2, outFeatures: 2, generator: new Generator(0) });
+    const before = Array.from(lin.weight.toTypedArray());
+    expect(() => lin.to('int32' as 'float32')).toThrow(
+      'Linear.to: dtype must be a floating-point dtype (\'float32\' or \'float64\'), got "int32"; parameters are always floating point, and integer or bool buffers are never converted',
+    );
+    expect(() => new Sequential(lin).to('bool' as 'float32')).toThrow('Sequential.to: dtype must be a floating-point dtype');
+    expect(lin.weight.dtype).toBe('float32');
+    expect(Array.from(lin.weight.toTypedArray())).toEqual(before);
   });
 
   it('functionalCall swaps tensors for one call and restores them', () => {

@@ -39,7 +39,7 @@ const NON_DIFFERENTIABLE: CoverageLists['nonDifferentiable'] = {
   'parameter initialisation': ['init', 'calculateGain', 'computeFans'],
   'optimizers, schedulers and gradient bookkeeping (they consume gradients)': [
     'Optimizer', 'SGD', 'Adam', 'AdamW', 'AdamBase', 'RMSprop', 'Adagrad', 'StepLR', 'ExponentialLR', 'CosineWarmupLR', 'CosineAnnealingLR',
-    'LinearLR', 'OneCycleLR', 'ReduceLROnPlateau',
+    'LinearLR', 'OneCycleLR', 'ReduceLROnPlateau', 'SequentialLR', 'ChainedScheduler',
     'ClosedFormScheduler', 'clipGradNorm', 'coalesceRows', 'accumulateSparseGrad',
   ],
   'CTC decoding and alignment checks (label sequences, booleans, lengths)': [

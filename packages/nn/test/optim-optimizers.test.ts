@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { jsBackend, registerBackend, tensor, withBackend, type AdamUpdateArgs, type Tensor } from '@tensorkit/core';
-import { Adam, AdamW, SGD } from '../src/optim/index.js';
+import { Adagrad, Adam, AdamW, RMSprop, SGD } from '../src/optim/index.js';
 import { expectTrajectory, trajectory } from './optim-trajectory.js';
 
 describe('SGD', () => {
@@ -198,5 +198,27 @@ describe('optimizer state dict', () => {
     expect(() => new Adam([p, tensor([1], { requiresGrad: true })]).loadStateDict(sd)).toThrow('group 0 has 1 parameters');
     const bad = { ...sd, state: { 0: { step: 1, buffers: { m: new Float32Array(3) } } } };
     expect(() => new Adam([p]).loadStateDict(bad)).toThrow("buffer 'm' has 3 values");
+  });
+});
+
+describe('unknown option keys', () => {
+  const p = () => tensor([1], { requiresGrad: true });
+  it('are refused by every optimizer, with a did-you-mean for PyTorch spellings (weight_decay used to leave weightDecay at 0)', () => {
+    expect(() => new SGD([p()], { lr: 1, weight_decay: 0.1 } as never)).toThrow(
+      "SGD: unknown option 'weight_decay' (did you mean 'weightDecay'?); known options: lr, momentum, dampening, nesterov, weightDecay",
+    );
+    expect(() => new Adam([p()], { lr: 1e-3, amsgrad: true } as never)).toThrow("Adam: unknown option 'amsgrad'; known options: lr, betas, eps, weightDecay");
+    expect(() => new AdamW([p()], { betas1: 0.9 } as never)).toThrow("AdamW: unknown option 'betas1' (did you mean 'betas'?)");
+    expect(() => new RMSprop([p()], { lr: 1, Momentum: 0.9 } as never)).toThrow("RMSprop: unknown option 'Momentum' (did you mean 'momentum'?)");
+    expect(() => new Adagrad([p()], { lr_decay: 0.1 } as never)).toThrow("Adagrad: unknown option 'lr_decay' (did you mean 'lrDecay'?)");
+    expect(() => new SGD([p()], 0.1 as never)).toThrow('SGD: options must be an object, got number');
+  });
+
+  it('are refused in a parameter group, naming the group', () => {
+    expect(() => new SGD([{ params: [p()] }, { params: [p()], lr: 0.1, weight_decay: 0.1 } as never], { lr: 1 })).toThrow(
+      "SGD: parameter group 1: unknown key 'weight_decay' (did you mean 'weightDecay'?); known keys: params, lr, momentum, dampening, nesterov, weightDecay",
+    );
+    const ok = new SGD([{ params: [p()], weightDecay: 0.1 }], { lr: 1 });
+    expect(ok.paramGroups[0].weightDecay).toBe(0.1);
   });
 });

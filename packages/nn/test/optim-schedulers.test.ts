@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { tensor } from '@tensorkit/core';
 import {
-  Adam, CosineAnnealingLR, CosineWarmupLR, ExponentialLR, LinearLR, OneCycleLR, ReduceLROnPlateau, SGD, StepLR, type LrScheduler,
+  Adam, ChainedScheduler, CosineAnnealingLR, CosineWarmupLR, ExponentialLR, LinearLR, OneCycleLR, ReduceLROnPlateau, SequentialLR, SGD, StepLR,
+  type LrScheduler, type ScheduleFactory,
 } from '../src/optim/index.js';
 
 const sgd = (lr = 0.1, momentum = 0) => new SGD([tensor([1], { requiresGrad: true })], { lr, momentum });
@@ -172,6 +173,8 @@ describe('scheduler state dicts', () => {
       (o) => new OneCycleLR(o, { maxLr: 0.5, totalSteps: 12 }),
       (o) => new CosineAnnealingLR(o, { tMax: 4, etaMin: 0.01 }),
       (o) => new LinearLR(o, { startFactor: 0.2, totalIters: 7 }),
+      (o) => new SequentialLR(o, [(p) => new LinearLR(p, { startFactor: 0.2, totalIters: 3 }), (p) => new CosineAnnealingLR(p, { tMax: 8 })], [3]),
+      (o) => new ChainedScheduler(o, [(p) => new LinearLR(p, { startFactor: 0.2, totalIters: 3 }), (p) => new StepLR(p, { stepSize: 2, gamma: 0.5 })]),
     ];
     for (const make of makers) {
       const a = make(sgd());
@@ -194,5 +197,114 @@ describe('scheduler state dicts', () => {
     expect(q.stateDict()).toEqual(p.stateDict());
     expect(new ReduceLROnPlateau(sgd()).stateDict().best).toBeNull();
     expect(() => new StepLR(sgd(), { stepSize: 1 }).loadStateDict({ type: 'ExponentialLR' })).toThrow('state dict is for ExponentialLR');
+  });
+
+  it('a SequentialLR / ChainedScheduler state dict names its members and is refused by another combination', () => {
+    const seq = new SequentialLR(sgd(), [(o) => new LinearLR(o), (o) => new StepLR(o, { stepSize: 2 })], [5]);
+    seq.step();
+    expect(seq.stateDict()).toEqual({ type: 'SequentialLR', lastStep: 1, baseLrs: [0.1], schedulers: ['LinearLR', 'StepLR'] });
+    const other = new SequentialLR(sgd(), [(o) => new LinearLR(o), (o) => new ExponentialLR(o, { gamma: 0.5 })], [5]);
+    expect(() => other.loadStateDict(seq.stateDict())).toThrow('SequentialLR.loadStateDict: state dict is for schedulers ["LinearLR","StepLR"], this SequentialLR has ["LinearLR","ExponentialLR"]');
+    expect(() => new ChainedScheduler(sgd(), [(o) => new LinearLR(o)]).loadStateDict(seq.stateDict())).toThrow('state dict is for SequentialLR');
+  });
+
+  it('unknown option keys are refused, with a did-you-mean for PyTorch spellings', () => {
+    expect(() => new StepLR(sgd(), { step_size: 2 } as never)).toThrow(
+      "StepLR: unknown option 'step_size' (did you mean 'stepSize'?); known options: stepSize, gamma",
+    );
+    expect(() => new ReduceLROnPlateau(sgd(), { patience: 2, threshold_mode: 'abs' } as never)).toThrow(
+      "ReduceLROnPlateau: unknown option 'threshold_mode' (did you mean 'thresholdMode'?); known options: mode, factor, patience, threshold, thresholdMode, cooldown, minLr, eps",
+    );
+    expect(() => new OneCycleLR(sgd(), { maxLr: 1, totalSteps: 10, pct_start: 0.2 } as never)).toThrow("OneCycleLR: unknown option 'pct_start' (did you mean 'pctStart'?)");
+    expect(() => new CosineAnnealingLR(sgd(), { tMax: 3, eta_min: 0.1 } as never)).toThrow("unknown option 'eta_min' (did you mean 'etaMin'?)");
+    expect(() => new CosineWarmupLR(sgd(), { warmupSteps: 1, totalSteps: 3, min_lr: 0 } as never)).toThrow("unknown option 'min_lr' (did you mean 'minLr'?)");
+    expect(() => new LinearLR(sgd(), { start_factor: 0.1 } as never)).toThrow("unknown option 'start_factor' (did you mean 'startFactor'?)");
+    expect(() => new ExponentialLR(sgd(), { gamma: 0.5, verbose: true } as never)).toThrow("ExponentialLR: unknown option 'verbose'; known options: gamma");
+  });
+});
+
+describe('combining schedules on one optimizer', () => {
+  it('ChainedScheduler multiplies its members\' factors (PyTorch: LinearLR warm-up chained with StepLR)', () => {
+    // LinearLR(startFactor 0.5, totalIters 2): factors 0.5, 0.75, 1, 1; StepLR(stepSize 1, γ 0.5): 1, 0.5, 0.25, 0.125.
+    // Base lr 1, so the products are PyTorch's chained lrs: 0.5, 0.375, 0.25, 0.125.
+    const s = new ChainedScheduler(sgd(1), [(o) => new LinearLR(o, { startFactor: 0.5, totalIters: 2 }), (o) => new StepLR(o, { stepSize: 1, gamma: 0.5 })]);
+    expectClose(lrs(s, 4), [0.5, 0.375, 0.25, 0.125]);
+    // ExponentialLR(0.9) × StepLR(stepSize 2, γ 0.1) from base 0.1: 0.1·0.9^t·0.1^⌊t/2⌋.
+    const e = new ChainedScheduler(sgd(), [(o) => new ExponentialLR(o, { gamma: 0.9 }), (o) => new StepLR(o, { stepSize: 2 })]);
+    expectClose(lrs(e, 5), [0.1, 0.09, 0.1 * 0.81 * 0.1, 0.1 * 0.729 * 0.1, 0.1 * 0.6561 * 0.01]);
+  });
+
+  it('SequentialLR: LinearLR warm-up, then CosineAnnealingLR restarting at the milestone (PyTorch SequentialLR)', () => {
+    // Steps 0-2: 0.1·(0.25 + 0.75·t/3) = 0.025, 0.05, 0.075. From milestone 3 the cosine runs its own steps 0..4 with
+    // tMax 4: 0.1·½(1 + cos(πk/4)) = 0.1, 0.1·(2+√2)/4, 0.05, 0.1·(2-√2)/4, 0.
+    const s = new SequentialLR(sgd(), [(o) => new LinearLR(o, { startFactor: 0.25, totalIters: 3 }), (o) => new CosineAnnealingLR(o, { tMax: 4 })], [3]);
+    const r2 = Math.SQRT2;
+    expectClose(lrs(s, 8), [0.025, 0.05, 0.075, 0.1, (0.1 * (2 + r2)) / 4, 0.05, (0.1 * (2 - r2)) / 4, 0]);
+    // Three stages with two milestones; each stage starts from the base lr (1): StepLR(1, γ 0.5) for 2 steps, ExponentialLR(0.1) for 2, LinearLR(0.5 → 1 over 2).
+    const t = new SequentialLR(sgd(1), [
+      (o) => new StepLR(o, { stepSize: 1, gamma: 0.5 }), (o) => new ExponentialLR(o, { gamma: 0.1 }), (o) => new LinearLR(o, { startFactor: 0.5, totalIters: 2 }),
+    ], [2, 4]);
+    expectClose(lrs(t, 7), [1, 0.5, 1, 0.1, 0.5, 0.75, 1]);
+  });
+
+  it('SequentialLR runs a OneCycleLR member\'s momentum cycle too', () => {
+    const opt = sgd(0.1, 0.9);
+    const s = new SequentialLR(opt, [(o) => new LinearLR(o, { totalIters: 2 }), (o) => new OneCycleLR(o, { maxLr: 1, totalSteps: 10, cycleMomentum: true })], [2]);
+    expect(opt.paramGroups[0].momentum).toBe(0.9);
+    s.step();
+    s.step();
+    // The one-cycle's step 0: lr = maxLr/25, momentum = maxMomentum.
+    expect(opt.paramGroups[0].lr).toBeCloseTo(0.04, 12);
+    expect(opt.paramGroups[0].momentum).toBeCloseTo(0.95, 12);
+  });
+
+  it('refuses a second scheduler on an optimizer, naming both and the combinators', () => {
+    const opt = sgd(1);
+    new LinearLR(opt, { startFactor: 0.5, totalIters: 2 });
+    expect(() => new StepLR(opt, { stepSize: 1, gamma: 0.5 })).toThrow(
+      /^StepLR: this optimizer already has a LinearLR scheduler\. .*new SequentialLR\(optimizer, \[\(o\) => new LinearLR\(o, …\), \(o\) => new StepLR\(o, …\)\].*new ChainedScheduler/,
+    );
+    expect(opt.paramGroups[0].lr).toBe(0.5); // the refused one changed nothing
+    expect(() => new SequentialLR(opt, [(o) => new StepLR(o, { stepSize: 1 })], [])).toThrow('SequentialLR: this optimizer already has a LinearLR scheduler');
+    // A scheduler whose options were refused never attached: the optimizer is still free.
+    const other = sgd(1);
+    expect(() => new StepLR(other, { stepSize: 0 })).toThrow('stepSize must be a positive integer');
+    expect(() => new StepLR(other, { stepSize: 1 })).not.toThrow();
+  });
+
+  it('ReduceLROnPlateau and a closed-form schedule on one optimizer are refused, in either order', () => {
+    // The closed-form schedule would set the lr afresh at its next step, silently undoing each plateau reduction.
+    const a = sgd();
+    new CosineWarmupLR(a, { warmupSteps: 2, totalSteps: 10 });
+    expect(() => new ReduceLROnPlateau(a)).toThrow(/^ReduceLROnPlateau: this optimizer already has a CosineWarmupLR scheduler\. .*undo ReduceLROnPlateau's reductions/);
+    const b = sgd();
+    new ReduceLROnPlateau(b);
+    expect(() => new StepLR(b, { stepSize: 1 })).toThrow('StepLR: this optimizer already has a ReduceLROnPlateau scheduler');
+  });
+
+  it('resuming the way apps do (a new optimizer and scheduler, then loadStateDict) is unaffected', () => {
+    const make = (o: SGD) => new SequentialLR(o, [(p) => new LinearLR(p, { startFactor: 0.5, totalIters: 2 }), (p) => new ExponentialLR(p, { gamma: 0.5 })], [2]);
+    const a = make(sgd(1));
+    for (let i = 0; i < 3; i++) a.step();
+    const b = make(sgd(1));
+    b.loadStateDict(JSON.parse(JSON.stringify(a.stateDict())));
+    b.loadStateDict(a.stateDict()); // loading twice attaches nothing new
+    expect(b.getLr()).toEqual(a.getLr());
+  });
+
+  it('refuses members given as built schedulers, non-multiplicative members of a chain, and bad milestones', () => {
+    expect(() => new SequentialLR(sgd(), [new LinearLR(sgd()) as never], [])).toThrow(
+      'SequentialLR: schedulers[0] must be a function (optimizer) => scheduler that SequentialLR calls with its optimizer, e.g. (o) => new LinearLR(o, { totalIters: 5 }); got a LinearLR (already built)',
+    );
+    const opt = sgd(0.1);
+    expect(() => new ChainedScheduler(opt, [(o) => new StepLR(o, { stepSize: 1, gamma: 0.5 }), (o) => new CosineAnnealingLR(o, { tMax: 4 })])).toThrow(
+      'ChainedScheduler: schedulers[1] is a CosineAnnealingLR, whose lr is not base lr · a factor of the step',
+    );
+    expect(opt.paramGroups[0].lr).toBe(0.1); // the members' lrs were put back
+    expect(() => new StepLR(opt, { stepSize: 1 })).not.toThrow(); // and nothing attached
+    const lin: ScheduleFactory = (o) => new LinearLR(o);
+    expect(() => new SequentialLR(sgd(), [lin, lin], [])).toThrow('SequentialLR: milestones must be an array of 1 step(s), one fewer than the 2 scheduler(s), got []');
+    expect(() => new SequentialLR(sgd(), [lin, lin, lin], [3, 3])).toThrow('SequentialLR: milestones must be increasing integers ≥ 1, got [3,3]');
+    expect(() => new SequentialLR(sgd(), [() => new StepLR(sgd(), { stepSize: 1 })], [])).toThrow('SequentialLR: schedulers[0] made a StepLR of another optimizer');
   });
 });

@@ -225,7 +225,9 @@ describe('fit', () => {
     expect(run.optimizer.stepCount).toBe(0); // all refused before the first update
     await expect(fit({ ...o, validate: (() => undefined) as unknown as () => Record<string, number> })).rejects.toThrow('fit: validate must return an object of numbers, got undefined');
     // val_accuracy is monitored in mode 'max'; a default ('min') plateau would cut the lr while it improves.
-    await expect(fit({ ...o, scheduler: new ReduceLROnPlateau(run.optimizer) })).rejects.toThrow("fit: the ReduceLROnPlateau scheduler has mode 'min' but monitor.mode is 'max'");
+    // (on an optimizer of its own: run.optimizer already has a schedule, and nn refuses a second one)
+    const adam = new Adam(run.model.parameters(), { lr: 1e-3 });
+    await expect(fit({ ...o, optimizer: adam, scheduler: new ReduceLROnPlateau(adam) })).rejects.toThrow("fit: the ReduceLROnPlateau scheduler has mode 'min' but monitor.mode is 'max'");
     await expect(fit({ ...o, scheduler: undefined, optimizer: new SGD(makeRun().model.parameters(), { lr: 0.1 }) }))
       .rejects.toThrow("fit: optimizer must update the model's parameters, but 4 of its 4 are not in model.parameters()");
     await expect(fit({ ...o, monitor: { metric: 'val_accuracy', mode: 'maximize' as 'max' } })).rejects.toThrow(`fit: monitor.mode must be 'min' or 'max', got "maximize"`);

@@ -1,9 +1,14 @@
 /**
  * safetensors encoding and decoding in memory. The writer follows the
- * reference implementation's byte layout: compact JSON header with
- * `__metadata__` first and tensors in sorted name order, padded with spaces
- * to a multiple of 8 bytes, then the tensors' little-endian data back to
- * back in the same order.
+ * reference implementation's byte layout (huggingface/safetensors, `prepare`
+ * in safetensors/src/tensor.rs): compact JSON header with `__metadata__`
+ * first, then the tensors ordered by stored dtype, widest alignment first
+ * (the reference's Dtype order, descending), and by name within a dtype;
+ * the header is padded with spaces to a multiple of 8 bytes and followed by
+ * the tensors' little-endian data back to back in the same order. As the
+ * header is 8-aligned and element sizes only shrink along the data, every
+ * tensor's data is aligned to its element size. The reference keeps `__metadata__` in a hash map (no fixed key order);
+ * ours is sorted by key.
  */
 import { Tensor, type TypedArray } from '@tensorkit/core';
 import { checkStorable, DEFAULT_STORAGE, DTYPE_INFO, isSafetensorsDType, readElements, writeElements, type SafetensorsDType } from './safetensors-dtypes.js';
@@ -46,8 +51,37 @@ function storedType(name: string, t: Tensor, storeAs: EncodeOptions['storeAs']):
   return requested;
 }
 
+/**
+ * The reference's Dtype enum order (increasing alignment) for the types we write; it sorts
+ * tensors by this rank, descending. Its other members (I8, I16, U16, U32, U64, 8-bit floats)
+ * cannot be written here.
+ */
+const REFERENCE_DTYPE_RANK: Partial<Record<SafetensorsDType, number>> = { BOOL: 0, U8: 1, F16: 7, BF16: 8, I32: 9, F32: 11, F64: 12, I64: 13 };
+
+function referenceOrder(a: { name: string; dtype: SafetensorsDType }, b: { name: string; dtype: SafetensorsDType }): number {
+  const byDtype = (REFERENCE_DTYPE_RANK[b.dtype] ?? -1) - (REFERENCE_DTYPE_RANK[a.dtype] ?? -1);
+  // The reference compares names as UTF-8 bytes, i.e. by code point; JS's default string order (UTF-16 units) differs beyond U+FFFF.
+  return byDtype !== 0 ? byDtype : compareCodePoints(a.name, b.name);
+}
+
+function compareCodePoints(a: string, b: string): number {
+  const x = [...a];
+  const y = [...b];
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const d = x[i].codePointAt(0)! - y[i].codePointAt(0)!;
+    if (d !== 0) return d;
+  }
+  return x.length - y.length;
+}
+
 export function encodeSafetensors(tensors: Record<string, Tensor>, opts: EncodeOptions = {}): Uint8Array {
-  const names = Object.keys(tensors).sort();
+  const entries = Object.keys(tensors).map((name) => {
+    const t = tensors[name];
+    if (!(t instanceof Tensor)) throw new Error(`safetensors: '${name}' is not a Tensor`);
+    if (name === '' || name === '__metadata__') throw new Error(`safetensors: invalid tensor name '${name}'`);
+    return { name, t, dtype: storedType(name, t, opts.storeAs) };
+  });
+  entries.sort(referenceOrder);
   const plan: { name: string; data: TypedArray; dtype: SafetensorsDType; begin: number }[] = [];
   let offset = 0;
   const parts: string[] = [];
@@ -60,11 +94,7 @@ export function encodeSafetensors(tensors: Record<string, Tensor>, opts: EncodeO
     }
     parts.push(`"__metadata__":${JSON.stringify(meta)}`);
   }
-  for (const name of names) {
-    const t = tensors[name];
-    if (!(t instanceof Tensor)) throw new Error(`safetensors: '${name}' is not a Tensor`);
-    if (name === '' || name === '__metadata__') throw new Error(`safetensors: invalid tensor name '${name}'`);
-    const dtype = storedType(name, t, opts.storeAs);
+  for (const { name, t, dtype } of entries) {
     const bytes = t.size * DTYPE_INFO[dtype].size;
     plan.push({ name, data: t.toTypedArray(), dtype, begin: offset });
     parts.push(`${JSON.stringify(name)}:{"dtype":"${dtype}","shape":[${t.shape.join(',')}],"data_offsets":[${offset},${offset + bytes}]}`);

@@ -97,6 +97,8 @@ function parseEntry(name: string, raw: unknown, dataLength: number, fail: (m: st
   const size = DTYPE_INFO[d].size;
   let elements = 1;
   for (const dim of dims) elements *= dim;
+  // Dimensions that multiply past Infinity before a 0 make the element count (and the tensor's size) Infinity × 0 = NaN.
+  if (Number.isNaN(elements)) fail(`${where}: shape [${dims.join(', ')}] has more elements than a tensor can count (its dimensions before the 0 multiply past any representable size)`);
   if (elements * size !== end - begin) {
     fail(`${where}: shape [${dims.join(', ')}] of ${d} needs ${elements * size} bytes but data_offsets [${begin}, ${end}] hold ${end - begin}`);
   }

@@ -13,6 +13,13 @@ export function checkGroups(layer: string, inC: number, outC: number, groups: nu
   if (inC % groups !== 0 || outC % groups !== 0) throw new Error(`${layer}: groups=${groups} must divide inChannels=${inC} and outChannels=${outC}`);
 }
 
+/** PyTorch refuses padding 'same' with a stride (the output size would not be the input's); so do we, when the layer is built. */
+export function checkSamePadding(layer: string, padding: unknown, stride: Pair): void {
+  if (padding !== 'same') return;
+  const [sh, sw] = pairOf(stride);
+  if (sh !== 1 || sw !== 1) throw new Error(`${layer}: padding 'same' needs stride 1, got stride ${JSON.stringify(stride)}; give the padding as a number of zeros instead`);
+}
+
 export function pairOf(v: Pair): [number, number] {
   return typeof v === 'number' ? [v, v] : [v[0], v[1]];
 }

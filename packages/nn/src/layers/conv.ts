@@ -1,7 +1,7 @@
 /** Convolution layers over core's im2col conv1d/conv2d (stride, padding incl. 'same', dilation, groups). */
 import { conv1d, conv2d, conv2dMaxPool, type Pair, type Pool2dOptions, type Tensor } from '@tensorkit/core';
 import type { ModuleConfig, ModuleOptions } from '../config.js';
-import { checkGroups, checkInput, ConvBase, pairOf } from './conv-base.js';
+import { checkGroups, checkInput, checkSamePadding, ConvBase, pairOf } from './conv-base.js';
 import { checkPositiveInt } from './util.js';
 
 export interface Conv1dConfig extends ModuleConfig {
@@ -43,6 +43,7 @@ export class Conv1d extends ConvBase {
     const k = checkPositiveInt('Conv1d', 'kernelSize', opts.kernelSize);
     const groups = opts.groups ?? 1;
     checkGroups('Conv1d', inC, outC, groups);
+    checkSamePadding('Conv1d', opts.padding, opts.stride ?? 1);
     this.config = {
       type: 'Conv1d', inChannels: inC, outChannels: outC, kernelSize: k,
       stride: opts.stride ?? 1, padding: opts.padding ?? 0, dilation: opts.dilation ?? 1, groups, bias: opts.bias ?? true,
@@ -70,6 +71,7 @@ export class Conv2d extends ConvBase {
     checkPositiveInt('Conv2d', 'kernelSize', kw);
     const groups = opts.groups ?? 1;
     checkGroups('Conv2d', inC, outC, groups);
+    checkSamePadding('Conv2d', opts.padding, opts.stride ?? 1);
     this.config = {
       type: 'Conv2d', inChannels: inC, outChannels: outC, kernelSize: opts.kernelSize,
       stride: opts.stride ?? 1, padding: opts.padding ?? 0, dilation: opts.dilation ?? 1, groups, bias: opts.bias ?? true,

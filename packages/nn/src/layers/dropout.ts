@@ -7,7 +7,6 @@
 import { getDefaultGenerator, Tensor, type Generator } from '@tensorkit/core';
 import type { ModuleConfig, ModuleOptions } from '../config.js';
 import { Module } from '../module.js';
-import { checkProbability } from './util.js';
 
 export interface DropoutConfig extends ModuleConfig {
   type: 'Dropout';
@@ -18,10 +17,18 @@ export interface DropoutConfig extends ModuleConfig {
 /** Scratch for the mask's uniform draws, reused across calls. */
 let uniforms = new Float64Array(0);
 
+/** p may be 1, as in PyTorch: every element is dropped (an all-zero output with a zero gradient). */
+function checkP(op: string, p: unknown): number {
+  if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new Error(`${op}: p must be a probability in [0, 1], got ${JSON.stringify(p)}`);
+  return p;
+}
+
 /** Functional dropout; `training` false (or p = 0) returns x unchanged. */
 export function dropout(x: Tensor, p: number, training: boolean, generator?: Generator): Tensor {
   if (!training || p === 0) return x;
-  checkProbability('dropout', 'p', p);
+  checkP('dropout', p);
+  // Nothing survives, so no mask is drawn (PyTorch draws none either) and 1/(1-p) is never formed.
+  if (p === 1) return x.mul(new Tensor(x.dtype === 'float64' ? new Float64Array(1) : new Float32Array(1), [], x.dtype));
   const g = generator ?? getDefaultGenerator();
   const keep = 1 / (1 - p);
   const mask = x.dtype === 'float64' ? new Float64Array(x.size) : new Float32Array(x.size);
@@ -40,7 +47,7 @@ export class Dropout extends Module {
 
   constructor(opts: ModuleOptions<DropoutConfig> = {}) {
     super();
-    this.config = { type: 'Dropout', p: checkProbability('Dropout', 'p', opts.p ?? 0.5) };
+    this.config = { type: 'Dropout', p: checkP('Dropout', opts.p ?? 0.5) };
     this.generator = opts.generator ?? null;
   }
 

@@ -111,10 +111,12 @@ export class TransformerEncoder extends Module {
   constructor(opts: ModuleOptions<TransformerEncoderConfig>) {
     super();
     const n = checkPositiveInt('TransformerEncoder', 'numLayers', opts.numLayers);
-    this.config = { type: 'TransformerEncoder', layer: { ...opts.layer, type: 'TransformerEncoderLayer' }, numLayers: n, norm: opts.norm ?? null };
-    const layers = Array.from({ length: n }, () => new TransformerEncoderLayer({ ...this.config.layer, generator: opts.generator }));
+    const layers = Array.from({ length: n }, () => new TransformerEncoderLayer({ ...opts.layer, generator: opts.generator }));
     this.addModule('layers', new ModuleList(layers));
-    if (this.config.norm) this.addModule('norm', new LayerNorm(this.config.norm));
+    const norm = opts.norm ? this.addModule('norm', new LayerNorm(opts.norm)) : null;
+    // The built children's configs (defaults filled in) rather than the given ones: buildModule checks a
+    // nested config's keys against them, so a misspelt key inside `layer` or `norm` is caught too.
+    this.config = { type: 'TransformerEncoder', layer: { ...layers[0].config }, numLayers: n, norm: norm ? { ...norm.config } : null };
   }
 
   forward(src: Tensor, opts: EncoderForwardOptions = {}): Tensor {

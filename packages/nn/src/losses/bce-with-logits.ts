@@ -6,6 +6,7 @@
  * to the wrong value, and zero logits are exactly where training starts.
  */
 import { record, Tensor } from '@tensorkit/core';
+import { checkOptionKeys, type OptionKeys } from '../options.js';
 import { checkReduction, reduceLoss, type Reduction } from './reduction.js';
 import { broadcastValues, checkSameShape } from './pointwise.js';
 
@@ -32,7 +33,10 @@ function sigmoidNeg(x: number): number {
   return 1 / (1 + Math.exp(x));
 }
 
+const KEYS: OptionKeys<BceWithLogitsOptions> = { weight: true, posWeight: true, reduction: true };
+
 export function bceWithLogits(logits: Tensor, target: Tensor, opts: BceWithLogitsOptions = {}): Tensor {
+  checkOptionKeys('bceWithLogits', opts, KEYS);
   const reduction = checkReduction(OP, opts.reduction);
   if (!(logits instanceof Tensor) || !(target instanceof Tensor)) throw new Error(`${OP}: logits and target must be Tensors`);
   if (logits.dtype !== 'float32' && logits.dtype !== 'float64') throw new Error(`${OP}: logits must be float32 or float64, got ${logits.dtype}`);

@@ -6,6 +6,7 @@
  * stable where sigmoid saturates.
  */
 import type { Tensor } from '@tensorkit/core';
+import { checkOptionKeys, type OptionKeys } from '../options.js';
 import { checkReduction, reduceLoss, type Reduction } from './reduction.js';
 import { broadcastValues, checkPair, pointwiseLoss, type PointwiseKernel } from './pointwise.js';
 
@@ -32,7 +33,10 @@ const BCE: PointwiseKernel = {
   },
 };
 
+const KEYS: OptionKeys<BceLossOptions> = { weight: true, reduction: true };
+
 export function bceLoss(input: Tensor, target: Tensor, opts: BceLossOptions = {}): Tensor {
+  checkOptionKeys('bceLoss', opts, KEYS);
   const reduction = checkReduction(OP, opts.reduction);
   checkPair(OP, input, target);
   const x = input.toTypedArray();

@@ -6,6 +6,7 @@
  * if unclamped (a zero vector's norm contributes no gradient).
  */
 import { broadcastShapes, record, Tensor, type DType } from '@tensorkit/core';
+import { checkOptionKeys, type OptionKeys } from '../options.js';
 
 export interface CosineSimilarityOptions {
   /** The dimension holding the vectors (default 1; negative counts from the end). */
@@ -16,7 +17,10 @@ export interface CosineSimilarityOptions {
 
 const OP = 'cosineSimilarity';
 
+const KEYS: OptionKeys<CosineSimilarityOptions> = { dim: true, eps: true };
+
 export function cosineSimilarity(x1: Tensor, x2: Tensor, opts: CosineSimilarityOptions = {}): Tensor {
+  checkOptionKeys('cosineSimilarity', opts, KEYS);
   if (!(x1 instanceof Tensor) || !(x2 instanceof Tensor)) throw new Error(`${OP}: x1 and x2 must be Tensors`);
   const eps = opts.eps ?? 1e-8;
   if (!(eps >= 0)) throw new Error(`${OP}: eps must be ≥ 0, got ${eps}`);

@@ -5,6 +5,7 @@
  * either as class ids or as per-class probabilities.
  */
 import { Tensor } from '@tensorkit/core';
+import { checkOptionKeys, type OptionKeys } from '../options.js';
 import { classWeights, toClassRows } from './class-layout.js';
 import type { IndexLike } from './indices.js';
 import { floatTensor, reduceWeighted, weightedNll } from './nll.js';
@@ -27,7 +28,10 @@ const OP = 'crossEntropy';
  * without its class dimension) or a float tensor of class probabilities with
  * the same shape as `logits`.
  */
+const KEYS: OptionKeys<CrossEntropyOptions> = { weight: true, ignoreIndex: true, labelSmoothing: true, reduction: true };
+
 export function crossEntropy(logits: Tensor, target: IndexLike, opts: CrossEntropyOptions = {}): Tensor {
+  checkOptionKeys('crossEntropy', opts, KEYS);
   const reduction = checkReduction(OP, opts.reduction);
   const eps = opts.labelSmoothing ?? 0;
   if (!(eps >= 0 && eps <= 1)) throw new Error(`${OP}: labelSmoothing must be in [0, 1], got ${eps}`);

@@ -10,7 +10,8 @@
  * (Wav2Vec2_PyCTCDecode#6); beam search is only worth its cost at width > 1.
  */
 import { rowArgmax } from './ctc-decode.js';
-import type { LogProbMatrix } from './log-prob-matrix.js';
+import { checkOptionKeys, type OptionKeys } from '../options.js';
+import { checkLogProbMatrix, type LogProbMatrix } from './log-prob-matrix.js';
 
 export interface CtcPrefixBeamSearchOptions {
   /** Hypotheses kept after each frame (default 10). */
@@ -72,7 +73,11 @@ class PrefixTrie {
   }
 }
 
+const KEYS: OptionKeys<CtcPrefixBeamSearchOptions> = { beamWidth: true, blank: true, pruneLogProb: true, topK: true, allowToken: true, nBest: true };
+
 export function ctcPrefixBeamSearch(lp: LogProbMatrix, opts: CtcPrefixBeamSearchOptions = {}): CtcHypothesis[] {
+  checkLogProbMatrix('ctcPrefixBeamSearch', lp);
+  checkOptionKeys('ctcPrefixBeamSearch', opts, KEYS);
   const { T, C } = lp;
   const blank = opts.blank ?? 0;
   const beamWidth = opts.beamWidth ?? 10;

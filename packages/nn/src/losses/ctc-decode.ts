@@ -1,5 +1,6 @@
 /** Greedy (best-path) CTC decoding: argmax per frame, collapse repeats, drop blanks. */
-import type { LogProbMatrix } from './log-prob-matrix.js';
+import { checkOptionKeys, type OptionKeys } from '../options.js';
+import { checkLogProbMatrix, type LogProbMatrix } from './log-prob-matrix.js';
 
 export interface CtcGreedyResult {
   /** Emitted label ids. */
@@ -31,7 +32,11 @@ export function rowArgmax(lp: LogProbMatrix, t: number): number {
   return best;
 }
 
+const KEYS: OptionKeys<CtcGreedyOptions> = { blank: true };
+
 export function ctcGreedyDecode(lp: LogProbMatrix, opts: CtcGreedyOptions = {}): CtcGreedyResult {
+  checkLogProbMatrix('ctcGreedyDecode', lp);
+  checkOptionKeys('ctcGreedyDecode', opts, KEYS);
   const blank = opts.blank ?? 0;
   if (!Number.isInteger(blank) || blank < 0 || blank >= lp.C) throw new Error(`ctcGreedyDecode: blank = ${blank} is out of range [0, ${lp.C})`);
   const ids: number[] = [];

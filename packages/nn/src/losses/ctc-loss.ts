@@ -8,6 +8,7 @@
  * never NaN — for a sample with no feasible alignment.
  */
 import { isGradEnabled, record, Tensor } from '@tensorkit/core';
+import { checkOptionKeys, type OptionKeys } from '../options.js';
 import { ctcRepeats } from './ctc-align.js';
 import { readCtcBatch } from './ctc-inputs.js';
 import { ctcSample, CtcWorkspace } from './ctc-kernel.js';
@@ -51,7 +52,10 @@ const OP = 'ctcLoss';
  * @param inputLengths valid frames per sample (≤ T).
  * @param targetLengths labels per sample.
  */
+const KEYS: OptionKeys<CtcLossOptions> = { blank: true, reduction: true, zeroInfinity: true, batchFirst: true, checkLengths: true, labelWindows: true };
+
 export function ctcLoss(logProbs: Tensor, targets: IndexLike, inputLengths: IndexLike, targetLengths: IndexLike, opts: CtcLossOptions = {}): Tensor {
+  checkOptionKeys('ctcLoss', opts, KEYS);
   const reduction = checkReduction(OP, opts.reduction);
   const blank = opts.blank ?? 0;
   const zeroInfinity = opts.zeroInfinity ?? false;

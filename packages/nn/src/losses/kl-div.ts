@@ -7,6 +7,7 @@
  * the true KL divergence per sample; 'mean' divides by the number of elements.
  */
 import type { Tensor } from '@tensorkit/core';
+import { checkOptionKeys, type OptionKeys } from '../options.js';
 import type { Reduction } from './reduction.js';
 import { checkPair, pointwiseLoss, type PointwiseKernel } from './pointwise.js';
 
@@ -35,7 +36,10 @@ const LOG_TARGET: PointwiseKernel = {
   },
 };
 
+const KEYS: OptionKeys<KlDivLossOptions> = { reduction: true, logTarget: true };
+
 export function klDivLoss(input: Tensor, target: Tensor, opts: KlDivLossOptions = {}): Tensor {
+  checkOptionKeys('klDivLoss', opts, KEYS);
   const reduction = opts.reduction ?? 'mean';
   if (reduction !== 'mean' && reduction !== 'sum' && reduction !== 'none' && reduction !== 'batchmean') {
     throw new Error(`klDivLoss: reduction must be 'mean', 'sum', 'none' or 'batchmean', got '${String(reduction)}'`);

@@ -5,6 +5,7 @@
  *   huberLoss:     |d| < δ ? 0.5·d²   : δ·(|d| - 0.5·δ)   (= δ · smoothL1Loss with β = δ)
  */
 import type { Tensor } from '@tensorkit/core';
+import { checkOptionKeys, type OptionKeys } from '../options.js';
 import { checkReduction, reduceLoss, type Reduction } from './reduction.js';
 import { checkPair, pointwiseLoss, type PointwiseKernel } from './pointwise.js';
 
@@ -38,13 +39,19 @@ function ofDifference(value: (d: number) => number, slope: (d: number) => number
 
 const L1 = ofDifference(Math.abs, Math.sign);
 
+const L1_KEYS: OptionKeys<L1LossOptions> = { reduction: true };
+
 export function l1Loss(input: Tensor, target: Tensor, opts: L1LossOptions = {}): Tensor {
+  checkOptionKeys('l1Loss', opts, L1_KEYS);
   const reduction = checkReduction('l1Loss', opts.reduction);
   checkPair('l1Loss', input, target);
   return reduceLoss(pointwiseLoss('l1Loss', input, target, L1), reduction);
 }
 
+const SMOOTHL1_KEYS: OptionKeys<SmoothL1LossOptions> = { reduction: true, beta: true };
+
 export function smoothL1Loss(input: Tensor, target: Tensor, opts: SmoothL1LossOptions = {}): Tensor {
+  checkOptionKeys('smoothL1Loss', opts, SMOOTHL1_KEYS);
   const reduction = checkReduction('smoothL1Loss', opts.reduction);
   const beta = opts.beta ?? 1;
   if (!(beta >= 0) || !Number.isFinite(beta)) throw new Error(`smoothL1Loss: beta must be a finite number ≥ 0, got ${beta}`);
@@ -57,7 +64,10 @@ export function smoothL1Loss(input: Tensor, target: Tensor, opts: SmoothL1LossOp
   return reduceLoss(pointwiseLoss('smoothL1Loss', input, target, kernel), reduction);
 }
 
+const HUBER_KEYS: OptionKeys<HuberLossOptions> = { reduction: true, delta: true };
+
 export function huberLoss(input: Tensor, target: Tensor, opts: HuberLossOptions = {}): Tensor {
+  checkOptionKeys('huberLoss', opts, HUBER_KEYS);
   const reduction = checkReduction('huberLoss', opts.reduction);
   const delta = opts.delta ?? 1;
   if (!(delta > 0) || !Number.isFinite(delta)) throw new Error(`huberLoss: delta must be a finite number > 0, got ${delta}`);

@@ -76,6 +76,20 @@ export class LogProbMatrix {
   }
 }
 
+/**
+ * Throws unless `lp` is a LogProbMatrix (checked by shape, not instanceof, so a copy of the
+ * package loaded twice still passes): a Tensor or a plain array would otherwise decode to
+ * nothing, with NaN statistics.
+ */
+export function checkLogProbMatrix(fn: string, lp: unknown): asserts lp is LogProbMatrix {
+  const m = lp as Partial<LogProbMatrix> | null;
+  const ok = typeof m === 'object' && m !== null && (m.data instanceof Float32Array || m.data instanceof Float64Array)
+    && Number.isInteger(m.T) && Number.isInteger(m.C) && m.data.length === (m.T as number) * (m.C as number);
+  if (ok) return;
+  const got = lp instanceof Tensor ? `a Tensor of shape [${lp.shape.join(', ')}]` : lp === null ? 'null' : Array.isArray(lp) ? 'an array' : typeof lp === 'object' ? 'an object that is not a LogProbMatrix' : typeof lp;
+  throw new Error(`${fn}: expected a LogProbMatrix ([T, C] log-probabilities), got ${got}; make one with LogProbMatrix.fromTensor(logProbs) for a [T, C] tensor of log-probabilities, or fromLogits / fromProbs for raw or softmax outputs`);
+}
+
 function checkDims(data: FloatMatrixData, T: number, C: number): void {
   if (!Number.isInteger(T) || !Number.isInteger(C) || T < 0 || C < 1) throw new Error(`LogProbMatrix: invalid dimensions T=${T}, C=${C}`);
   if (data.length !== T * C) throw new Error(`LogProbMatrix: data has ${data.length} values but T·C = ${T}·${C} = ${T * C}`);

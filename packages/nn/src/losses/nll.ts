@@ -4,6 +4,7 @@
  * the sum of the target classes' weights, not by the number of rows).
  */
 import { Tensor } from '@tensorkit/core';
+import { checkOptionKeys, type OptionKeys } from '../options.js';
 import { classWeights, toClassRows, type ClassRows } from './class-layout.js';
 import { toIndexArray, type IndexLike } from './indices.js';
 import { checkReduction, type Reduction } from './reduction.js';
@@ -75,7 +76,10 @@ export function reduceWeighted(perRow: Tensor, weightSum: number, rowShape: read
 }
 
 /** NLL loss on log-probabilities (e.g. the output of logSoftmax). */
+const KEYS: OptionKeys<NllLossOptions> = { weight: true, ignoreIndex: true, reduction: true };
+
 export function nllLoss(logProbs: Tensor, target: IndexLike, opts: NllLossOptions = {}): Tensor {
+  checkOptionKeys('nllLoss', opts, KEYS);
   const reduction = checkReduction('nllLoss', opts.reduction);
   const w = weightedNll('nllLoss', toClassRows('nllLoss', logProbs), target, opts);
   return reduceWeighted(w.perRow, w.weightSum, w.rowShape, reduction);

@@ -24,7 +24,7 @@ export type AdagradOptions = Partial<AdagradHyperparams>;
 
 export class Adagrad extends Optimizer<AdagradHyperparams> {
   constructor(params: readonly Tensor[] | readonly ParamGroupSpec<AdagradHyperparams>[], opts: AdagradOptions = {}) {
-    super('Adagrad', params, { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, ...opts });
+    super('Adagrad', params, { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10 }, opts);
   }
 
   protected override validateHyperparams(h: AdagradHyperparams, group: number): void {

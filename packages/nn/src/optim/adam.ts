@@ -44,7 +44,7 @@ export abstract class AdamBase extends Optimizer<AdamHyperparams> {
     params: Params,
     opts: AdamOptions,
   ) {
-    super(type, params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: decoupled ? 1e-2 : 0, ...opts });
+    super(type, params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: decoupled ? 1e-2 : 0 }, opts);
   }
 
   protected override validateHyperparams(h: AdamHyperparams, group: number): void {

@@ -4,6 +4,7 @@
  * reaching etaMin at step tMax. Like PyTorch the cosine keeps going past tMax (the lr
  * climbs back to base at 2·tMax); use CosineWarmupLR for a schedule that stays at its floor.
  */
+import { checkOptionKeys, type OptionKeys } from '../options.js';
 import { checkPositiveInt, ClosedFormScheduler, type SchedulableOptimizer } from './lr-scheduler.js';
 
 export interface CosineAnnealingLROptions {
@@ -13,12 +14,15 @@ export interface CosineAnnealingLROptions {
   etaMin?: number;
 }
 
+const KEYS: OptionKeys<CosineAnnealingLROptions> = { tMax: true, etaMin: true };
+
 export class CosineAnnealingLR extends ClosedFormScheduler {
   readonly tMax: number;
   readonly etaMin: number;
 
   constructor(optimizer: SchedulableOptimizer, opts: CosineAnnealingLROptions) {
     super('CosineAnnealingLR', optimizer);
+    checkOptionKeys('CosineAnnealingLR', opts, KEYS);
     checkPositiveInt('CosineAnnealingLR', 'tMax', opts.tMax);
     const etaMin = opts.etaMin ?? 0;
     if (!(etaMin >= 0) || !Number.isFinite(etaMin)) throw new Error(`CosineAnnealingLR: etaMin must be a finite number ≥ 0, got ${etaMin}`);

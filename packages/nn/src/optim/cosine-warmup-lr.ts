@@ -4,6 +4,7 @@
  *   warmup ≤ step < total:  lr = minLr + (base - minLr) · ½(1 + cos(π·(step - warmup)/(total - warmup)))
  *   step ≥ total:           lr = minLr
  */
+import { checkOptionKeys, type OptionKeys } from '../options.js';
 import { ClosedFormScheduler, type SchedulableOptimizer } from './lr-scheduler.js';
 
 export interface CosineWarmupLROptions {
@@ -13,6 +14,8 @@ export interface CosineWarmupLROptions {
   minLr?: number;
 }
 
+const KEYS: OptionKeys<CosineWarmupLROptions> = { warmupSteps: true, totalSteps: true, minLr: true };
+
 export class CosineWarmupLR extends ClosedFormScheduler {
   readonly warmupSteps: number;
   readonly totalSteps: number;
@@ -20,6 +23,7 @@ export class CosineWarmupLR extends ClosedFormScheduler {
 
   constructor(optimizer: SchedulableOptimizer, opts: CosineWarmupLROptions) {
     super('CosineWarmupLR', optimizer);
+    checkOptionKeys('CosineWarmupLR', opts, KEYS);
     const { warmupSteps, totalSteps } = opts;
     if (!Number.isInteger(warmupSteps) || warmupSteps < 0) throw new Error(`CosineWarmupLR: warmupSteps must be an integer ≥ 0, got ${warmupSteps}`);
     if (!Number.isInteger(totalSteps) || totalSteps <= warmupSteps) throw new Error(`CosineWarmupLR: totalSteps (${totalSteps}) must be an integer > warmupSteps (${warmupSteps})`);

@@ -9,7 +9,7 @@ export { Adagrad, type AdagradHyperparams, type AdagradOptions } from './adagrad
 export { coalesceRows, type CoalescedRows } from './sparse-rows.js';
 export { clipGradNorm, type ClipGradNormOptions } from './clip-grad-norm.js';
 export {
-  ClosedFormScheduler, type LrScheduler, type SchedulableGroup, type SchedulableOptimizer, type SchedulerStateDict,
+  ClosedFormScheduler, type LrScheduler, type ScheduleFactory, type SchedulableGroup, type SchedulableOptimizer, type SchedulerStateDict,
 } from './lr-scheduler.js';
 export { StepLR, type StepLROptions } from './step-lr.js';
 export { ExponentialLR, type ExponentialLROptions } from './exponential-lr.js';
@@ -17,4 +17,6 @@ export { CosineWarmupLR, type CosineWarmupLROptions } from './cosine-warmup-lr.j
 export { CosineAnnealingLR, type CosineAnnealingLROptions } from './cosine-annealing-lr.js';
 export { LinearLR, type LinearLROptions } from './linear-lr.js';
 export { OneCycleLR, type OneCycleLROptions } from './one-cycle-lr.js';
+export { SequentialLR } from './sequential-lr.js';
+export { ChainedScheduler } from './chained-scheduler.js';
 export { ReduceLROnPlateau, type ReduceLROnPlateauOptions } from './reduce-lr-on-plateau.js';

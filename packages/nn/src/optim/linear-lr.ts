@@ -3,6 +3,7 @@
  *   lr = base · (startFactor + (endFactor - startFactor) · min(step, totalIters) / totalIters)
  * then constant at base · endFactor. The usual use is a linear warmup (startFactor < 1 = endFactor).
  */
+import { checkOptionKeys, type OptionKeys } from '../options.js';
 import { checkPositiveInt, ClosedFormScheduler, type SchedulableOptimizer } from './lr-scheduler.js';
 
 export interface LinearLROptions {
@@ -14,13 +15,17 @@ export interface LinearLROptions {
   totalIters?: number;
 }
 
+const KEYS: OptionKeys<LinearLROptions> = { startFactor: true, endFactor: true, totalIters: true };
+
 export class LinearLR extends ClosedFormScheduler {
+  override readonly multiplicative = true;
   readonly startFactor: number;
   readonly endFactor: number;
   readonly totalIters: number;
 
   constructor(optimizer: SchedulableOptimizer, opts: LinearLROptions = {}) {
     super('LinearLR', optimizer);
+    checkOptionKeys('LinearLR', opts, KEYS);
     const startFactor = opts.startFactor ?? 1 / 3;
     const endFactor = opts.endFactor ?? 1;
     const totalIters = opts.totalIters ?? 5;

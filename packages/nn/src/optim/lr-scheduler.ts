@@ -2,6 +2,11 @@
  * Learning-rate schedulers. Epoch-based schedules compute each lr in closed
  * form from the step counter, so a scheduler restored from its state dict
  * produces exactly the lrs an uninterrupted run would have.
+ *
+ * A closed-form schedule sets the lr from scratch on every step, so two of them on
+ * one optimizer silently overwrite each other (PyTorch's recursive forms would
+ * compose them instead). An optimizer therefore takes one scheduler; SequentialLR
+ * and ChainedScheduler build the schedules they combine themselves.
  */
 
 /** The part of an optimizer a scheduler drives. */
@@ -31,21 +36,120 @@ export interface LrScheduler {
   loadStateDict(sd: SchedulerStateDict): void;
 }
 
+/** The scheduler driving each optimizer (weak: a dropped optimizer takes its entry with it). */
+const attached = new WeakMap<SchedulableOptimizer, LrScheduler>();
+/** Optimizers whose SequentialLR / ChainedScheduler is building its member schedules right now. */
+const composing = new WeakSet<SchedulableOptimizer>();
+/** Schedules owned by a SequentialLR / ChainedScheduler: they never attach themselves. */
+const members = new WeakSet<LrScheduler>();
+
+function schedulerName(s: LrScheduler): string {
+  const type = (s as { type?: unknown }).type;
+  return type === undefined ? s.constructor.name : String(type);
+}
+
+/** A value given where a schedule factory or schedule was expected, for an error message. */
+function describeScheduler(v: unknown): string {
+  return typeof v === 'object' && v !== null && 'step' in v ? `a ${schedulerName(v as LrScheduler)} (already built)` : describeValue(v);
+}
+
+/**
+ * Throws when `optimizer` already has a scheduler: called by a scheduler's constructor
+ * before it changes anything. Per optimizer instance, so an app that resumes by building
+ * a new optimizer and a new scheduler (then loading their state dicts) is unaffected.
+ */
+export function checkUnscheduled(type: string, optimizer: SchedulableOptimizer): void {
+  if (composing.has(optimizer)) return;
+  const other = attached.get(optimizer);
+  if (!other) return;
+  const otherType = schedulerName(other);
+  const plateau = type === 'ReduceLROnPlateau' || otherType === 'ReduceLROnPlateau';
+  throw new Error(
+    `${type}: this optimizer already has a ${otherType} scheduler. ` +
+      (plateau
+        ? 'A closed-form schedule sets the lr afresh on every step, which would undo ReduceLROnPlateau\'s reductions (or they would be lost at its next step); use one of them per optimizer.'
+        : `Both would set the lr on every step, the later overwriting the earlier. Combine them in one scheduler: new SequentialLR(optimizer, [(o) => new ${otherType}(o, …), (o) => new ${type}(o, …)], [milestone]) runs them one after the other; new ChainedScheduler(optimizer, [(o) => new ${otherType}(o, …), (o) => new ${type}(o, …)]) multiplies their factors.`),
+  );
+}
+
+/** Records `s` as the optimizer's scheduler (a member of a SequentialLR / ChainedScheduler is not). */
+export function attachScheduler(optimizer: SchedulableOptimizer, s: LrScheduler): void {
+  if (composing.has(optimizer) || members.has(s)) return;
+  attached.set(optimizer, s);
+}
+
+/** A member schedule of SequentialLR / ChainedScheduler: made by the combined scheduler from its optimizer. */
+export type ScheduleFactory = (optimizer: SchedulableOptimizer) => ClosedFormScheduler;
+
 /** A schedule lr = f(step, base lr), applied to every group; the constructor applies step 0. */
 export abstract class ClosedFormScheduler implements LrScheduler {
   /** Steps taken so far (PyTorch's last_epoch). */
   lastStep = 0;
   protected baseLrs: number[];
+  /**
+   * True when lr = base lr · a factor that depends only on the step (StepLR, ExponentialLR,
+   * LinearLR): the schedules ChainedScheduler can multiply as PyTorch's chain does.
+   */
+  readonly multiplicative: boolean = false;
 
   protected constructor(
     readonly type: string,
     protected readonly optimizer: SchedulableOptimizer,
   ) {
+    checkUnscheduled(type, optimizer);
     this.baseLrs = optimizer.paramGroups.map((g) => g.initialLr);
   }
 
   /** The lr of group `group` after `step` steps. */
   protected abstract lrAt(step: number, baseLr: number, group: number): number;
+
+  /**
+   * Calls each factory with `optimizer` and checks it made a closed-form schedule of that
+   * optimizer. The members do not attach to the optimizer, and the lrs and momenta their
+   * constructors set are put back: only the active member drives the optimizer (a OneCycleLR
+   * after a warm-up leaves the momentum alone until its turn).
+   */
+  protected static buildMembers(type: string, optimizer: SchedulableOptimizer, factories: unknown, multiplicativeOnly = false): ClosedFormScheduler[] {
+    if (!Array.isArray(factories) || factories.length === 0) {
+      throw new Error(`${type}: schedulers must be a non-empty array of functions (optimizer) => scheduler, got ${describeValue(factories)}`);
+    }
+    // Only the fields a group has: an Adam group must not gain a `momentum: undefined`.
+    const saved = optimizer.paramGroups.map((g) => (['lr', 'momentum', 'betas'] as const).filter((k) => k in g).map((k) => [k, g[k]] as const));
+    const nested = composing.has(optimizer);
+    composing.add(optimizer);
+    try {
+      return factories.map((make: unknown, i) => {
+        if (typeof make !== 'function') {
+          throw new Error(`${type}: schedulers[${i}] must be a function (optimizer) => scheduler that ${type} calls with its optimizer, e.g. (o) => new LinearLR(o, { totalIters: 5 }); got ${describeScheduler(make)}`);
+        }
+        const s: unknown = make(optimizer);
+        if (!(s instanceof ClosedFormScheduler)) {
+          throw new Error(`${type}: schedulers[${i}] must make a closed-form schedule (StepLR, LinearLR, CosineAnnealingLR, …), got ${describeScheduler(s)}`);
+        }
+        if (s.optimizer !== optimizer) throw new Error(`${type}: schedulers[${i}] made a ${s.type} of another optimizer; build it from the optimizer the factory is given`);
+        if (multiplicativeOnly && !s.multiplicative) {
+          throw new Error(`${type}: schedulers[${i}] is a ${s.type}, whose lr is not base lr · a factor of the step; ${type} multiplies StepLR, ExponentialLR and LinearLR factors (use SequentialLR to run other schedules one after another)`);
+        }
+        members.add(s);
+        return s;
+      });
+    } finally {
+      optimizer.paramGroups.forEach((g, i) => Object.assign(g, Object.fromEntries(saved[i])));
+      if (!nested) composing.delete(optimizer);
+    }
+  }
+
+  /** Another schedule's lr for group `group` at `step` (how ChainedScheduler reads its members' factors). */
+  protected static lrOf(s: ClosedFormScheduler, step: number, baseLr: number, group: number): number {
+    return s.lrAt(step, baseLr, group);
+  }
+
+  /** Applies another schedule at `step` from `baseLrs`, momentum included (how SequentialLR runs its members). */
+  protected static applyAt(s: ClosedFormScheduler, step: number, baseLrs: readonly number[]): void {
+    s.lastStep = step;
+    s.baseLrs = [...baseLrs];
+    s.apply();
+  }
 
   step(): void {
     this.lastStep++;
@@ -85,11 +189,12 @@ export abstract class ClosedFormScheduler implements LrScheduler {
     }
   }
 
-  /** Sets every group's lr for the current step. */
+  /** Sets every group's lr for the current step (the constructors end with it, which is when the scheduler attaches). */
   protected apply(): void {
     this.optimizer.paramGroups.forEach((g, i) => {
       g.lr = this.lrAt(this.lastStep, this.baseLrs[i], i);
     });
+    attachScheduler(this.optimizer, this);
   }
 }
 

@@ -5,6 +5,7 @@
  * descent back to the initial lr before the final annealing. Optionally
  * cycles momentum (SGD momentum or Adam β1) inversely to the lr.
  */
+import { checkOptionKeys, type OptionKeys } from '../options.js';
 import { checkPositiveInt, ClosedFormScheduler, type SchedulableOptimizer } from './lr-scheduler.js';
 
 export interface OneCycleLROptions {
@@ -28,6 +29,11 @@ export interface OneCycleLROptions {
   maxMomentum?: number;
 }
 
+const KEYS: OptionKeys<OneCycleLROptions> = {
+  maxLr: true, totalSteps: true, epochs: true, stepsPerEpoch: true, pctStart: true, annealStrategy: true, divFactor: true,
+  finalDivFactor: true, threePhase: true, cycleMomentum: true, baseMomentum: true, maxMomentum: true,
+};
+
 type Level = 'initial' | 'max' | 'min';
 
 interface Phase {
@@ -47,6 +53,7 @@ export class OneCycleLR extends ClosedFormScheduler {
 
   constructor(optimizer: SchedulableOptimizer, opts: OneCycleLROptions) {
     super('OneCycleLR', optimizer);
+    checkOptionKeys('OneCycleLR', opts, KEYS);
     const total = opts.totalSteps ?? (opts.epochs !== undefined && opts.stepsPerEpoch !== undefined ? opts.epochs * opts.stepsPerEpoch : NaN);
     checkPositiveInt('OneCycleLR', 'totalSteps (or epochs·stepsPerEpoch)', total);
     this.totalSteps = total;

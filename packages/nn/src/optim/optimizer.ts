@@ -5,6 +5,7 @@
  * each parameter's typed-array storage.
  */
 import type { Tensor } from '@tensorkit/core';
+import { checkOptionKeys } from '../options.js';
 import { coalesceRows, type CoalescedRows } from './sparse-rows.js';
 
 export type FloatArray = Float32Array | Float64Array;
@@ -45,17 +46,26 @@ export abstract class Optimizer<H extends BaseHyperparams = BaseHyperparams> {
   /** Number of step() calls so far. */
   stepCount = 0;
 
+  /**
+   * `defaults` holds every hyperparameter (its keys are the options this optimizer knows);
+   * `opts`, the caller's options, override them after their keys are checked.
+   */
   protected constructor(
     readonly type: string,
     params: readonly Tensor[] | readonly ParamGroupSpec<H>[],
     defaults: H,
+    opts: object = {},
   ) {
+    const known = Object.keys(defaults);
+    checkOptionKeys(type, opts, known);
+    defaults = { ...defaults, ...opts };
     const specs: readonly ParamGroupSpec<H>[] = params.length > 0 && !isGroupSpec(params[0])
       ? [{ params: params as readonly Tensor[] } as ParamGroupSpec<H>]
       : (params as readonly ParamGroupSpec<H>[]);
     if (specs.length === 0) throw new Error(`${type}: got an empty parameter list`);
     const seen = new Set<Tensor>();
     this.paramGroups = specs.map((spec, gi) => {
+      checkOptionKeys(`${type}: parameter group ${gi}`, spec, ['params', ...known], 'key');
       const { params: ps, ...overrides } = spec;
       const hyper = { ...defaults, ...overrides } as H;
       this.validateHyperparams(hyper, gi);

@@ -3,7 +3,8 @@
  * for more than `patience` steps (PyTorch ReduceLROnPlateau, including its
  * relative/absolute thresholds and cooldown).
  */
-import { checkStepCount, describeValue, type LrScheduler, type SchedulableOptimizer, type SchedulerStateDict } from './lr-scheduler.js';
+import { checkOptionKeys, type OptionKeys } from '../options.js';
+import { attachScheduler, checkStepCount, checkUnscheduled, describeValue, type LrScheduler, type SchedulableOptimizer, type SchedulerStateDict } from './lr-scheduler.js';
 
 export interface ReduceLROnPlateauOptions {
   /** 'min' (default): lower is better, e.g. a loss; 'max' for accuracy. */
@@ -23,6 +24,10 @@ export interface ReduceLROnPlateauOptions {
   eps?: number;
 }
 
+const KEYS: OptionKeys<ReduceLROnPlateauOptions> = {
+  mode: true, factor: true, patience: true, threshold: true, thresholdMode: true, cooldown: true, minLr: true, eps: true,
+};
+
 export class ReduceLROnPlateau implements LrScheduler {
   readonly type = 'ReduceLROnPlateau';
   /** Whether a lower ('min') or higher ('max') metric is better. */
@@ -40,6 +45,8 @@ export class ReduceLROnPlateau implements LrScheduler {
   lastStep = 0;
 
   constructor(private readonly optimizer: SchedulableOptimizer, opts: ReduceLROnPlateauOptions = {}) {
+    checkUnscheduled('ReduceLROnPlateau', optimizer);
+    checkOptionKeys('ReduceLROnPlateau', opts, KEYS);
     this.mode = opts.mode ?? 'min';
     if (this.mode !== 'min' && this.mode !== 'max') throw new Error(`ReduceLROnPlateau: mode must be 'min' or 'max', got '${String(this.mode)}'`);
     this.factor = opts.factor ?? 0.1;
@@ -54,6 +61,7 @@ export class ReduceLROnPlateau implements LrScheduler {
     if (this.minLrs.length !== n) throw new Error(`ReduceLROnPlateau: minLr has ${this.minLrs.length} values for ${n} parameter groups`);
     this.eps = opts.eps ?? 1e-8;
     this.best = this.worst();
+    attachScheduler(optimizer, this);
   }
 
   private worst(): number {

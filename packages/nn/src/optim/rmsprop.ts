@@ -27,7 +27,7 @@ export type RmspropOptions = Partial<RmspropHyperparams>;
 
 export class RMSprop extends Optimizer<RmspropHyperparams> {
   constructor(params: readonly Tensor[] | readonly ParamGroupSpec<RmspropHyperparams>[], opts: RmspropOptions = {}) {
-    super('RMSprop', params, { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, ...opts });
+    super('RMSprop', params, { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false }, opts);
   }
 
   protected override validateHyperparams(h: RmspropHyperparams, group: number): void {

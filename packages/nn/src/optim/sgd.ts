@@ -21,7 +21,8 @@ export type SgdOptions = Partial<SgdHyperparams> & { lr: number };
 
 export class SGD extends Optimizer<SgdHyperparams> {
   constructor(params: readonly Tensor[] | readonly ParamGroupSpec<SgdHyperparams>[], opts: SgdOptions) {
-    super('SGD', params, { momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, ...opts });
+    // lr has no default: a missing one stays undefined and is refused by validateHyperparams.
+    super('SGD', params, { lr: undefined as unknown as number, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0 }, opts);
   }
 
   protected override validateHyperparams(h: SgdHyperparams, group: number): void {

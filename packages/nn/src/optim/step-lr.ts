@@ -1,4 +1,5 @@
 /** lr = base · gamma^floor(step / stepSize) (PyTorch StepLR). */
+import { checkOptionKeys, type OptionKeys } from '../options.js';
 import { checkPositiveInt, ClosedFormScheduler, type SchedulableOptimizer } from './lr-scheduler.js';
 
 export interface StepLROptions {
@@ -7,12 +8,16 @@ export interface StepLROptions {
   gamma?: number;
 }
 
+const KEYS: OptionKeys<StepLROptions> = { stepSize: true, gamma: true };
+
 export class StepLR extends ClosedFormScheduler {
+  override readonly multiplicative = true;
   readonly stepSize: number;
   readonly gamma: number;
 
   constructor(optimizer: SchedulableOptimizer, opts: StepLROptions) {
     super('StepLR', optimizer);
+    checkOptionKeys('StepLR', opts, KEYS);
     checkPositiveInt('StepLR', 'stepSize', opts.stepSize);
     this.stepSize = opts.stepSize;
     this.gamma = opts.gamma ?? 0.1;
