@@ -56,6 +56,15 @@ describe('readIdx', () => {
     expect(Array.from(f32.data)).toEqual([0.5]);
   });
 
+  it('encodeIdx refuses values its integer type cannot hold, naming the element (Node threw its own RangeError, or truncated a fraction)', () => {
+    expect(() => encodeIdx('uint8', [1], [300])).toThrow('encodeIdx: data[0] is 300, not an integer from 0 to 255 as uint8 needs; pick a wider dtype or convert the data');
+    expect(() => encodeIdx('int16', [2], [1, 40000])).toThrow('encodeIdx: data[1] is 40000, not an integer from -32768 to 32767 as int16 needs');
+    expect(() => encodeIdx('int8', [1], [1.5])).toThrow('encodeIdx: data[0] is 1.5, not an integer from -128 to 127 as int8 needs');
+    expect(() => encodeIdx('int32', [1], [NaN])).toThrow('encodeIdx: data[0] is NaN');
+    expect(() => encodeIdx('uint8', [-1], [])).toThrow('encodeIdx: shape [-1] must hold integers from 0 to 2^31 − 1');
+    expect(Array.from(parseIdx(encodeIdx('int8', [2], [-128, 127]), 'mem').data)).toEqual([-128, 127]);
+  });
+
   it('rejects a wrong magic number, naming the file and the expected value', async () => {
     const path = await put('bad-magic', idxBytes(0x12345678, [1], [0]));
     await expect(readIdx(path)).rejects.toThrow(new RegExp(`${path}: bad magic number 0x12345678, expected 0x0000TTNN`));

@@ -139,9 +139,23 @@ export function idxElements(dtype: IdxDtype, body: Uint8Array): IdxData {
 }
 
 /** Serialises an array as IDX bytes (big-endian), for fixtures and round trips. */
+/** The values each integer IDX type can hold; float types take any number. */
+const INTEGER_RANGE: Partial<Record<IdxDtype, [number, number]>> = { uint8: [0, 255], int8: [-128, 127], int16: [-32768, 32767], int32: [-0x80000000, 0x7fffffff] };
+
 export function encodeIdx(dtype: IdxDtype, shape: number[], data: ArrayLike<number>): Buffer {
+  if (shape.some((s) => !Number.isInteger(s) || s < 0 || s > 0x7fffffff)) throw new Error(`encodeIdx: shape [${shape.join(', ')}] must hold integers from 0 to 2^31 − 1 (the header stores int32 sizes)`);
   const count = shape.reduce((a, b) => a * b, 1);
   if (count !== data.length) throw new Error(`encodeIdx: shape [${shape.join(', ')}] holds ${count} elements, data has ${data.length}`);
+  // Checked up front, naming the value: Node's Buffer writers would throw their own RangeError (or, for a fraction, truncate it).
+  const range = INTEGER_RANGE[dtype];
+  if (range) {
+    for (let i = 0; i < count; i++) {
+      const v = data[i];
+      if (!Number.isInteger(v) || v < range[0] || v > range[1]) {
+        throw new Error(`encodeIdx: data[${i}] is ${v}, not an integer from ${range[0]} to ${range[1]} as ${dtype} needs; pick a wider dtype or convert the data`);
+      }
+    }
+  }
   const size = elementSize(dtype);
   const header = 4 + 4 * shape.length;
   const out = Buffer.alloc(header + count * size);
