@@ -12,36 +12,72 @@ export interface GradNode {
   /** Op name, shown in errors and graph dumps. */
   readonly op: string;
   readonly inputs: readonly Tensor[];
+  /** Tensors whose values `backward` reads, and their storages' versions when recorded. */
+  readonly saved?: readonly Tensor[];
+  readonly savedVersions?: readonly number[];
   /** Gradients for each input (null where an input needs none). */
   backward(grad: Tensor): readonly (Tensor | null)[];
 }
 
 let gradEnabled = true;
 
+// Keyed by the storage array, so every view of it (and detach()) shares one count. Only
+// storages that were ever written in place get an entry.
+const versions = new WeakMap<object, number>();
+
+/** How many in-place writes the tensor's storage has seen (PyTorch's `_version`). */
+export function storageVersion(t: Tensor): number {
+  return versions.get(t.storage) ?? 0;
+}
+
+/**
+ * Records that `t`'s storage was changed in place, so that a backward pass through an op
+ * that saved it (or any view of it) earlier throws instead of using the new values.
+ * Every in-place writer must call it: assignInto does; optimizers and state loading that
+ * write storages directly must too.
+ */
+export function markModifiedInPlace(t: Tensor): void {
+  versions.set(t.storage, (versions.get(t.storage) ?? 0) + 1);
+}
+
 export function isGradEnabled(): boolean {
   return gradEnabled;
 }
 
-/** Runs `fn` with gradient recording off (like `torch.no_grad()`). */
-export function noGrad<T>(fn: () => T): T {
+/**
+ * Runs `fn` with the grad mode set, restoring it when `fn` returns. The mode is one global
+ * flag, so an async `fn` cannot be scoped: after its first await it would run (and any
+ * concurrent code would run) with the restored mode. Such a call is refused.
+ */
+function withGradMode<T>(op: string, enabled: boolean, fn: () => T): T {
   const prev = gradEnabled;
-  gradEnabled = false;
+  gradEnabled = enabled;
+  let result: T;
   try {
-    return fn();
+    result = fn();
   } finally {
     gradEnabled = prev;
   }
+  if (isThenable(result)) {
+    // The async work keeps running; its failure would only add an unhandled rejection to this error.
+    void Promise.resolve(result).catch(() => undefined);
+    throw new Error(`${op}: the function returned a Promise, but the gradient mode is global and is restored when ${op} returns, so the code after the function's first await would run outside it (and code running meanwhile, inside it); call ${op} around the synchronous part instead, e.g. \`const y = ${op}(() => model.forward(x)); await use(y)\``);
+  }
+  return result;
 }
 
-/** Runs `fn` with gradient recording on, even inside a `noGrad` scope. */
+function isThenable(x: unknown): boolean {
+  return (typeof x === 'object' || typeof x === 'function') && x !== null && typeof (x as { then?: unknown }).then === 'function';
+}
+
+/** Runs `fn` with gradient recording off (like `torch.no_grad()`); `fn` must be synchronous. */
+export function noGrad<T>(fn: () => T): T {
+  return withGradMode('noGrad', false, fn);
+}
+
+/** Runs `fn` with gradient recording on, even inside a `noGrad` scope; `fn` must be synchronous. */
 export function enableGrad<T>(fn: () => T): T {
-  const prev = gradEnabled;
-  gradEnabled = true;
-  try {
-    return fn();
-  } finally {
-    gradEnabled = prev;
-  }
+  return withGradMode('enableGrad', true, fn);
 }
 
 /** True when an op on these inputs must record a node. */
@@ -51,12 +87,28 @@ export function needsGrad(...inputs: readonly (Tensor | null | undefined)[]): bo
   return false;
 }
 
-/** Attaches a node to `out` when any input requires grad; returns `out`. */
-export function record(out: Tensor, op: string, inputs: readonly Tensor[], backward: (g: Tensor) => readonly (Tensor | null)[]): Tensor {
+/**
+ * Attaches a node to `out` when any input requires grad; returns `out`. `saved` lists the
+ * tensors whose values `backward` reads (default: all inputs; [] for ops such as add or
+ * views that only reshape the gradient): backward() refuses to run the node if one of
+ * them was modified in place since.
+ */
+export function record(out: Tensor, op: string, inputs: readonly Tensor[], backward: (g: Tensor) => readonly (Tensor | null)[], saved: readonly Tensor[] = inputs): Tensor {
   if (!needsGrad(...inputs)) return out;
   out.requiresGrad = true;
-  out.gradFn = { op, inputs, backward };
+  out.gradFn = { op, inputs, backward, saved, savedVersions: saved.map(storageVersion) };
   return out;
+}
+
+function checkSavedVersions(node: GradNode): void {
+  const { saved, savedVersions } = node;
+  if (!saved || !savedVersions) return;
+  for (let i = 0; i < saved.length; i++) {
+    const now = storageVersion(saved[i]);
+    if (now !== savedVersions[i]) {
+      throw new Error(`backward: a tensor used by '${node.op}' (shape [${saved[i].shape}]) was modified in place after it was used (version ${savedVersions[i]} → ${now}); compute the loss again after the in-place change, or clone() the tensor before modifying it`);
+    }
+  }
 }
 
 function topoOrder(root: Tensor): Tensor[] {
@@ -124,6 +176,7 @@ export function backward(root: Tensor, grad?: Tensor, opts: BackwardOptions = {}
         continue;
       }
       if (opts.retainGrad) t.grad = t.grad ? t.grad.add(g) : g;
+      checkSavedVersions(t.gradFn);
       const inGrads = t.gradFn.backward(g);
       const inputs = t.gradFn.inputs;
       for (let i = 0; i < inputs.length; i++) {

@@ -3,7 +3,7 @@
  * (reshape, permute, slice, expand, …) share storage; every op returns a new
  * tensor and records a gradient node when an input requires grad.
  */
-import { backward as runBackward, type GradNode } from './autograd.js';
+import { backward as runBackward, storageVersion, type GradNode } from './autograd.js';
 import { allocate, castScalar, isFloatDType, type DType, type TypedArray } from './dtype.js';
 import { contiguousStrides, numel, type Shape } from './shape.js';
 import { copyStrided } from './kernels/strided.js';
@@ -55,6 +55,7 @@ export class Tensor {
   sparseGrad: SparseRowGrad | null = null;
 
   constructor(storage: TypedArray, shape: Shape, dtype: DType, strides?: Shape, offset = 0) {
+    checkLayout(storage, shape, dtype, strides, offset);
     this.storage = storage;
     this.shape = Object.freeze([...shape]);
     this.strides = Object.freeze(strides ? [...strides] : contiguousStrides(shape));
@@ -74,6 +75,14 @@ export class Tensor {
   /** Alias of `rank`, as in NumPy/PyTorch. */
   get ndim(): number {
     return this.shape.length;
+  }
+
+  /**
+   * In-place writes so far to the storage (shared by all its views), as PyTorch's `_version`;
+   * see markModifiedInPlace.
+   */
+  get version(): number {
+    return storageVersion(this);
   }
 
   get isLeaf(): boolean {
@@ -273,6 +282,57 @@ export class Tensor {
   gather(dim: number, index: Tensor): Tensor { return ix.gather(this, dim, index); }
   indexSelect(dim: number, index: Tensor | readonly number[]): Tensor { return ix.indexSelect(this, dim, index); }
   scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor { return ix.scatterAdd(this, dim, index, src); }
+}
+
+const ARRAY_OF: Record<DType, { name: string; of: (a: TypedArray) => boolean }> = {
+  float32: { name: 'a Float32Array', of: (a) => a instanceof Float32Array },
+  float64: { name: 'a Float64Array', of: (a) => a instanceof Float64Array },
+  int32: { name: 'an Int32Array', of: (a) => a instanceof Int32Array },
+  bool: { name: 'a Uint8Array', of: (a) => a instanceof Uint8Array },
+  uint8: { name: 'a Uint8Array', of: (a) => a instanceof Uint8Array },
+};
+
+/**
+ * Every op trusts a tensor's layout, so a storage of the wrong type (1.5 read as an int32) or
+ * too short for shape/strides/offset (NaN sums, undefined elements) is refused here.
+ */
+function checkLayout(storage: TypedArray, shape: Shape, dtype: DType, strides: Shape | undefined, offset: number): void {
+  const want = ARRAY_OF[dtype];
+  if (!want) throw new Error(`Tensor: unknown dtype ${String(dtype)}; expected one of float32, float64, int32, bool, uint8`);
+  if (!want.of(storage)) throw new Error(`Tensor: dtype ${dtype} needs ${want.name} storage, got ${describeStorage(storage)}`);
+  if (!isIntList(shape) || shape.some((d) => d < 0)) throw new Error(`Tensor: shape must be an array of non-negative integers, got ${fmtValue(shape)}`);
+  if (strides !== undefined && (!isIntList(strides) || strides.length !== shape.length)) {
+    throw new Error(`Tensor: strides must be ${shape.length} integer(s), one per dimension of shape [${[...shape]}], got ${fmtValue(strides)}`);
+  }
+  if (!Number.isInteger(offset) || offset < 0) throw new Error(`Tensor: offset must be a non-negative integer, got ${offset}`);
+  if (numel(shape) === 0) return;
+  // The lowest and highest storage indices the elements use (strides may be negative or 0).
+  let lo = offset;
+  let hi = offset;
+  if (strides === undefined) hi += numel(shape) - 1;
+  else {
+    for (let i = 0; i < shape.length; i++) {
+      const span = (shape[i] - 1) * strides[i];
+      if (span < 0) lo += span;
+      else hi += span;
+    }
+  }
+  if (lo < 0 || hi >= storage.length) {
+    const layout = strides === undefined ? `shape [${[...shape]}]` : `shape [${[...shape]}] with strides [${[...strides]}]`;
+    throw new Error(`Tensor: ${layout} and offset ${offset} read storage indices ${lo}..${hi}, but the storage has ${storage.length} element(s)`);
+  }
+}
+
+function isIntList(v: unknown): v is readonly number[] {
+  return Array.isArray(v) && v.every((d) => Number.isInteger(d));
+}
+
+function describeStorage(a: unknown): string {
+  return a === null ? 'null' : typeof a === 'object' ? (a as object).constructor?.name ?? 'an object' : typeof a;
+}
+
+function fmtValue(v: unknown): string {
+  return Array.isArray(v) ? `[${v.join(',')}]` : String(v);
 }
 
 function flatArgs(args: number[] | [readonly number[]]): number[] {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backward, concat, enableGrad, isGradEnabled, noGrad, record, Tensor, tensor } from '@tensorkit/core';
+import { assignInto, backward, concat, enableGrad, isGradEnabled, markModifiedInPlace, noGrad, record, Tensor, tensor } from '@tensorkit/core';
 import { expectClose, f64 } from './helpers.js';
 
 describe('requiresGrad and the graph', () => {
@@ -174,7 +174,98 @@ describe('backward', () => {
   });
 });
 
+describe('in-place modification of a tensor saved for backward', () => {
+  it('backward refuses a graph whose saved tensor was overwritten (before: x.grad used the new w)', () => {
+    const w = f64([100]);
+    const x = f64([2]);
+    const loss = x.mul(w).square().sum();
+    expect(w.version).toBe(0);
+    noGrad(() => assignInto(w, tensor([1], { dtype: 'float64' })));
+    expect(w.version).toBe(1);
+    expect(() => loss.backward()).toThrow(
+      "backward: a tensor used by 'mul' (shape [1]) was modified in place after it was used (version 0 → 1); compute the loss again after the in-place change, or clone() the tensor before modifying it",
+    );
+    // Recomputed after the change, the loss differentiates at the new values: d/dx (x·w)² = 2x·w² = 4.
+    x.mul(w).square().sum().backward();
+    expect(x.grad!.toArray()).toEqual([4]);
+  });
+
+  it('views share the version: a write through a slice is caught, also for a saved view', () => {
+    const a = f64([[1, 2, 3], [4, 5, 6]]);
+    const b = f64([[1], [2], [3]]);
+    const y = a.matmul(b).sum();
+    noGrad(() => assignInto(a.T.slice(0, 1, 2), tensor([0, 0], { dtype: 'float64' })));
+    expect(a.version).toBe(1);
+    expect(a.reshape(6).version).toBe(1);
+    expect(() => y.backward()).toThrow(/^backward: a tensor used by 'matmul' \(shape \[2,3\]\) was modified in place after it was used \(version 0 → 1\)/);
+    const z = f64([1, 2, 3]);
+    const zs = z.slice(0, 1).exp().sum(); // exp saves its input, a view of z
+    noGrad(() => assignInto(z.slice(0, 0, 1), tensor([9], { dtype: 'float64' })));
+    expect(() => zs.backward()).toThrow(/a tensor used by 'exp' \(shape \[2\]\)/);
+  });
+
+  it('ops whose backward does not read the modified values still differentiate (add, views, sum)', () => {
+    const w = f64([[1, 2], [3, 4]]);
+    const c = f64([5, 6]);
+    const loss = w.add(1).T.reshape(4).sum().add(c.mul(2).sum());
+    noGrad(() => assignInto(w, tensor(0, { dtype: 'float64' })));
+    loss.backward();
+    expect(w.grad!.toArray()).toEqual([[1, 1], [1, 1]]);
+    expect(c.grad!.toArray()).toEqual([2, 2]);
+  });
+
+  it('an overwritten output that its op saved (exp keeps e^x) is caught too', () => {
+    const x = f64([0, 1]);
+    const y = x.exp();
+    const loss = y.sum();
+    const z = y.mul(3).sum();
+    noGrad(() => assignInto(y, tensor([5, 5], { dtype: 'float64' })));
+    expect(() => loss.backward()).toThrow(/a tensor used by 'exp' \(shape \[2\]\)/);
+    expect(() => z.backward()).toThrow(/a tensor used by 'mul'/);
+  });
+
+  it('markModifiedInPlace: writers outside assignInto (optimizers, state loading) bump the version', () => {
+    const w = f64([1, 2]);
+    const loss = w.square().sum();
+    w.storage[0] = 7; // a direct write is invisible until marked
+    markModifiedInPlace(w);
+    expect(w.version).toBe(1);
+    expect(w.detach().version).toBe(1);
+    expect(() => loss.backward()).toThrow(/a tensor used by 'square' \(shape \[2\]\) was modified in place after it was used \(version 0 → 1\)/);
+    // A custom op saves its inputs by default, or only what its closure names.
+    const p = f64([3]);
+    const q = f64([4]);
+    const custom = record(p.detach().add(q.detach()), 'addLike', [p, q], (g) => [g, g], []);
+    const byDefault = record(p.detach().mul(q.detach()), 'mulLike', [p, q], (g) => [g.mul(q.detach()), g.mul(p.detach())]);
+    markModifiedInPlace(q);
+    custom.backward();
+    expect(p.grad!.toArray()).toEqual([1]);
+    expect(() => byDefault.backward()).toThrow(/a tensor used by 'mulLike' \(shape \[1\]\)/);
+  });
+});
+
 describe('noGrad / enableGrad / detach', () => {
+  it('refuses an async function, after restoring the grad mode (it would leak past the first await)', async () => {
+    const w = f64([1]);
+    let afterAwait: boolean | null = null;
+    let settled!: Promise<void>;
+    expect(() => noGrad(() => (settled = (async () => {
+      await Promise.resolve();
+      afterAwait = isGradEnabled();
+      throw new Error('the async work fails too');
+    })()))).toThrow(/^noGrad: the function returned a Promise, but the gradient mode is global and is restored when noGrad returns/);
+    expect(isGradEnabled()).toBe(true);
+    expect(w.mul(2).requiresGrad).toBe(true);
+    await settled.catch(() => undefined);
+    expect(afterAwait).toBe(true); // why it is refused: after the await the code no longer ran under noGrad
+    expect(() => noGrad(() => enableGrad(() => Promise.resolve(1)))).toThrow(/^enableGrad: the function returned a Promise/);
+    expect(isGradEnabled()).toBe(true);
+    // A thenable is a promise too; a plain object with no then() is an ordinary result.
+    expect(() => noGrad(() => ({ then: () => undefined }))).toThrow(/^noGrad: the function returned a Promise/);
+    expect(noGrad(() => ({ value: 1 }))).toEqual({ value: 1 });
+  });
+
+
   it('noGrad records nothing and restores the previous state', () => {
     const x = f64([1, 2]);
     expect(isGradEnabled()).toBe(true);

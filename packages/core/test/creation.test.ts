@@ -89,6 +89,44 @@ describe('tensor()', () => {
   });
 });
 
+describe('new Tensor(storage, shape, dtype, strides?, offset?) validates its layout', () => {
+  it('refuses a storage shorter than shape, strides and offset need (before: NaN sums, null elements)', () => {
+    expect(() => new Tensor(new Float32Array([1, 2, 3]), [2, 2], 'float32')).toThrow(
+      'Tensor: shape [2,2] and offset 0 read storage indices 0..3, but the storage has 3 element(s)',
+    );
+    expect(() => new Tensor(new Float32Array(4), [2, 2], 'float32', undefined, 1)).toThrow(/indices 1\.\.4, but the storage has 4/);
+    expect(() => new Tensor(new Float32Array(6), [2, 3], 'float32', [3, 2])).toThrow(
+      'Tensor: shape [2,3] with strides [3,2] and offset 0 read storage indices 0..7, but the storage has 6 element(s)',
+    );
+    // A negative stride reads below its offset (flip's views).
+    expect(() => new Tensor(new Float32Array(3), [3], 'float32', [-1], 1)).toThrow(/indices -1\.\.1/);
+  });
+
+  it('refuses a storage of another type than the dtype, and malformed shapes, strides or offsets', () => {
+    // Before: a Float32Array labelled int32 held 1.5.
+    expect(() => new Tensor(new Float32Array([1.5, 2, 3, 4]), [2, 2], 'int32')).toThrow('Tensor: dtype int32 needs an Int32Array storage, got Float32Array');
+    expect(() => new Tensor(new Int32Array(2), [2], 'float32')).toThrow('Tensor: dtype float32 needs a Float32Array storage, got Int32Array');
+    expect(() => new Tensor(new Float64Array(2), [2], 'float32')).toThrow(/needs a Float32Array storage, got Float64Array/);
+    expect(() => new Tensor(new Uint8Array(2), [2], 'int32')).toThrow(/got Uint8Array/);
+    expect(() => new Tensor([1, 2] as never, [2], 'float32')).toThrow(/needs a Float32Array storage, got Array/);
+    expect(() => new Tensor(new Float32Array(2), [2], 'float16' as never)).toThrow(/^Tensor: unknown dtype float16/);
+    expect(() => new Tensor(new Float32Array(4), [2, -2], 'float32')).toThrow('Tensor: shape must be an array of non-negative integers, got [2,-2]');
+    expect(() => new Tensor(new Float32Array(4), [1.5], 'float32')).toThrow(/shape must be an array of non-negative integers, got \[1\.5\]/);
+    expect(() => new Tensor(new Float32Array(4), [2, 2], 'float32', [2])).toThrow('Tensor: strides must be 2 integer(s), one per dimension of shape [2,2], got [2]');
+    expect(() => new Tensor(new Float32Array(4), [4], 'float32', undefined, -1)).toThrow('Tensor: offset must be a non-negative integer, got -1');
+  });
+
+  it('accepts every valid layout: longer storage, offsets, stride-0 and negative strides, bool in Uint8Array, empty tensors', () => {
+    expect(new Tensor(new Float32Array([1, 2, 3, 4, 5]), [2, 2], 'float32').sum().item()).toBe(10);
+    expect(new Tensor(new Float32Array([0, 1, 2, 3]), [3], 'float32', undefined, 1).toArray()).toEqual([1, 2, 3]);
+    expect(new Tensor(new Float32Array([7]), [2, 3], 'float32', [0, 0]).toArray()).toEqual([[7, 7, 7], [7, 7, 7]]);
+    expect(new Tensor(new Float32Array([1, 2, 3]), [3], 'float32', [-1], 2).toArray()).toEqual([3, 2, 1]);
+    expect(new Tensor(new Uint8Array([1, 0]), [2], 'bool').toArray()).toEqual([true, false]);
+    expect(new Tensor(new Float32Array(0), [0, 5], 'float32').shape).toEqual([0, 5]);
+    expect(new Tensor(new Float64Array([4]), [], 'float64').item()).toBe(4);
+  });
+});
+
 describe('constant creators', () => {
   it('zeros / ones / full', () => {
     expect(zeros([2, 2]).toArray()).toEqual([[0, 0], [0, 0]]);

@@ -4,7 +4,7 @@
  * the dtype and the value when the int32 result cannot hold it, instead of wrapping silently.
  */
 import { describe, expect, it } from 'vitest';
-import { cumsum, prod, sum, Tensor, tensor } from '@tensorkit/core';
+import { add, cumsum, maximum, mul, prod, sub, sum, Tensor, tensor, where } from '@tensorkit/core';
 
 const I32_MAX = 2 ** 31 - 1;
 const i32 = (data: number[] | number[][]) => tensor(data, { dtype: 'int32' });
@@ -71,5 +71,38 @@ describe('mean of integers does not wrap (it sums in float32)', () => {
     const m = i32([I32_MAX, I32_MAX]).mean();
     expect(m.dtype).toBe('float32');
     expect(m.item()).toBe(2 ** 31);
+  });
+});
+
+describe('a whole-number scalar that the integer tensor cannot hold', () => {
+  it('throws a RangeError naming the op, the value and the dtype (before: int32 + 1e10 wrapped to 1410065409)', () => {
+    expect(() => i32([1, 5]).add(1e10)).toThrow(RangeError);
+    expect(() => i32([1, 5]).add(1e10)).toThrow(
+      "add: the scalar 10000000000 cannot be converted to int32, the result dtype with this integer tensor, without overflow (there is no int64); compute in floating point instead, e.g. x.to('float64').add(10000000000)",
+    );
+    // Before: maximum(int32 [1, 5], 1e12) gave [1, 5].
+    expect(() => maximum(i32([1, 5]), 1e12)).toThrow(/^maximum: the scalar 1000000000000 cannot be converted to int32/);
+    expect(() => sub(2 ** 31, i32([1]))).toThrow(/^sub: the scalar 2147483648 cannot be converted to int32/);
+    expect(() => mul(i32([1]), -(2 ** 31) - 1)).toThrow(/^mul: the scalar -2147483649/);
+    expect(() => tensor([1], { dtype: 'uint8' }).add(256)).toThrow(/^add: the scalar 256 cannot be converted to uint8/);
+    expect(() => tensor([1], { dtype: 'uint8' }).sub(1, 300)).toThrow(/^sub: the scalar 300 cannot be converted to uint8/);
+    expect(() => tensor([1], { dtype: 'uint8' }).add(-1)).toThrow(/^add: the scalar -1 cannot be converted to uint8/);
+    expect(() => tensor([true]).add(2 ** 40)).toThrow(/^add: the scalar 1099511627776 cannot be converted to int32/);
+    expect(() => where(tensor([true]), i32([1]), 3e9)).toThrow(/^where: .*e\.g\. where\(cond, x\.to\('float64'\), 3000000000\)/);
+  });
+
+  it('scalars that fit keep the integer dtype; fractional and infinite ones still promote to float32', () => {
+    expect(i32([1]).add(I32_MAX - 1).toArray()).toEqual([I32_MAX]);
+    expect(add(i32([0]), -(2 ** 31)).toArray()).toEqual([-(2 ** 31)]);
+    expect(tensor([1], { dtype: 'uint8' }).add(254).toArray()).toEqual([255]);
+    expect(tensor([true]).add(300).dtype).toBe('int32');
+    const f = i32([1, 5]).add(0.5);
+    expect(f.dtype).toBe('float32');
+    expect(f.toArray()).toEqual([1.5, 5.5]);
+    expect(maximum(i32([1, 5]), Infinity).toArray()).toEqual([Infinity, Infinity]);
+    // The way out the message suggests.
+    expect(i32([1, 5]).to('float64').add(1e10).toArray()).toEqual([1e10 + 1, 1e10 + 5]);
+    // Comparisons never wrap the scalar (they compare exactly in float64).
+    expect(i32([1]).lt(1e10).toArray()).toEqual([true]);
   });
 });

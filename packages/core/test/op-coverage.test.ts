@@ -47,7 +47,7 @@ const NON_DIFFERENTIABLE: CoverageLists['nonDifferentiable'] = {
   'bool results of logical reductions': ['any', 'all'],
   'in-place write into a view; records no graph node': ['assignInto'],
   'number → number (its tensor form is gelu)': ['erf'],
-  'autograd machinery': ['backward', 'record', 'noGrad', 'enableGrad', 'isGradEnabled', 'gradcheck'],
+  'autograd machinery': ['backward', 'record', 'noGrad', 'enableGrad', 'isGradEnabled', 'markModifiedInPlace', 'gradcheck'],
   'random number generation': ['Generator', 'manualSeed', 'getDefaultGenerator'],
   'backends and their kernels (the ops above run on them)': ['createWasmBackend', 'getBackend', 'setBackend', 'registerBackend', 'listBackends', 'withBackend', 'jsBackend'],
   'dtype and shape utilities': ['DTYPES', 'isFloatDType', 'promoteTypes', 'numel', 'broadcastShapes', 'contiguousStrides'],
@@ -61,7 +61,7 @@ const RENAMED_METHODS = new Map<string, string>([
 
 /** Tensor members that carry no gradient, by reason. */
 const NON_DIFFERENTIABLE_METHODS: Record<string, readonly string[]> = {
-  'metadata and element access': ['size', 'rank', 'ndim', 'isLeaf', 'isContiguous', 'toTypedArray', 'toArray', 'item', 'toString'],
+  'metadata and element access': ['size', 'rank', 'ndim', 'version', 'isLeaf', 'isContiguous', 'toTypedArray', 'toArray', 'item', 'toString'],
   'autograd machinery': ['requiresGrad_', 'detach', 'backward'],
   'creation of new leaves': ['zerosLike', 'onesLike', 'fullLike'],
   'bool or integer results': ['int', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'argmax', 'argmin', 'argsort', 'any', 'all'],

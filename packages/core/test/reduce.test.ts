@@ -96,10 +96,27 @@ describe('max / min / argmax / argmin', () => {
     expect(B().T.argmax(0).toArray()).toEqual([2, 1]);
   });
 
-  it('gradient goes to the first maximal element', () => {
+  it('whole-tensor max()/min(): tied extremes share the gradient equally (torch.max(x))', () => {
+    // Before: [0, 1, 0], all of it to the first 3.
     const x = f64([1, 3, 3]);
     x.max().backward();
-    expect(x.grad!.toArray()).toEqual([0, 1, 0]);
+    expect(x.grad!.toArray()).toEqual([0, 0.5, 0.5]);
+    const y = f64([[-2, 5, -2], [0, -2, 4]]);
+    y.min(undefined, true).mul(6).sum().backward();
+    expect(y.grad!.toArray()).toEqual([[2, 0, 2], [0, 2, 0]]);
+    // A NaN result: the NaNs share it.
+    const z = f64([1, NaN, NaN]);
+    z.max().backward();
+    expect(z.grad!.toArray()).toEqual([0, 0.5, 0.5]);
+    // Without ties the whole gradient goes to the extreme; gradcheck at such a point.
+    expectGrad((t) => t.max(), [f64([[0.3, -1.2], [2.5, 0.7]])]);
+    expectGrad((t) => t.min(undefined, true), [f64([[0.3, -1.2], [2.5, 0.7]])]);
+  });
+
+  it('max(dim)/min(dim): the gradient goes to the first extreme of each slice (torch.max(x, dim))', () => {
+    const x = f64([[1, 3, 3]]);
+    x.max(1).sum().backward();
+    expect(x.grad!.toArray()).toEqual([[0, 1, 0]]);
     const y = f64([[3, -1, 7], [2, 9, 0]]);
     y.min(0).sum().backward();
     expect(y.grad!.toArray()).toEqual([[0, 1, 0], [1, 0, 1]]); // column minima 2 (row 1), -1 (row 0), 0 (row 1)

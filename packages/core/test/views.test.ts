@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  arange, assignInto, contiguous, expand, flatten, permute, reshape, select, slice, squeeze, tensor, transpose, unsqueeze, view,
+  arange, assignInto, contiguous, expand, flatten, permute, reshape, select, slice, squeeze, Tensor, tensor, transpose, unsqueeze, view,
 } from '@tensorkit/core';
 import { expectClose, expectGrad, rnd } from './helpers.js';
 
@@ -60,6 +60,41 @@ describe('views alias storage', () => {
     const t = grid();
     assignInto(t.slice(1, 0, 4, 3), tensor([[-1, -2], [-3, -4], [-5, -6]]));
     expect(t.toArray()).toEqual([[-1, 1, 2, -2], [-3, 5, 6, -4], [-5, 9, 10, -6]]);
+  });
+
+  it('assignInto reads an overlapping source as it was before the write (NumPy)', () => {
+    // x[1:] = x[:-1]: before the fix the write clobbered its own source, giving [0,0,0,0,0].
+    const x = arange(5).float();
+    assignInto(x.slice(0, 1), x.slice(0, 0, 4));
+    expect(x.toArray()).toEqual([0, 0, 1, 2, 3]);
+    const y = arange(5).float();
+    assignInto(y.slice(0, 0, 4), y.slice(0, 1));
+    expect(y.toArray()).toEqual([1, 2, 3, 4, 4]);
+    // Transpose in place through an aliasing view, and a source that is a separate array over the same memory.
+    const m = tensor([[1, 2], [3, 4]]);
+    assignInto(m, m.T);
+    expect(m.toArray()).toEqual([[1, 3], [2, 4]]);
+    const z = arange(4).float();
+    const alias = new Tensor(z.storage.subarray(0, 3), [3], 'float32');
+    assignInto(z.slice(0, 1), alias);
+    expect(z.toArray()).toEqual([0, 0, 1, 2]);
+  });
+
+  it('assignInto broadcasts a smaller source (PyTorch copy_) and names itself in errors', () => {
+    const t = grid();
+    assignInto(t.slice(0, 0, 2), tensor([7, 8, 9, 10]));
+    expect(t.toArray()).toEqual([[7, 8, 9, 10], [7, 8, 9, 10], [8, 9, 10, 11]]);
+    assignInto(t.slice(1, 1, 3), tensor([[-1], [-2], [-3]]));
+    expect(t.toArray()).toEqual([[7, -1, -1, 10], [7, -2, -2, 10], [8, -3, -3, 11]]);
+    assignInto(t.select(0, 2), tensor(0));
+    expect(t.select(0, 2).toArray()).toEqual([0, 0, 0, 0]);
+    // A row of the tensor itself, broadcast over all rows.
+    const u = grid();
+    assignInto(u, u.select(0, 1));
+    expect(u.toArray()).toEqual([[4, 5, 6, 7], [4, 5, 6, 7], [4, 5, 6, 7]]);
+    expect(() => assignInto(grid(), tensor([1, 2, 3]))).toThrow('assignInto: source of shape [3] cannot be broadcast to the destination shape [3,4]');
+    expect(() => assignInto(grid().slice(0, 0, 1), grid())).toThrow('assignInto: source of shape [3,4] cannot be broadcast to the destination shape [1,4]');
+    expect(() => assignInto(tensor([1]).expand(3), tensor([1, 2, 3]))).toThrow(/^assignInto: the destination \(shape \[3\], strides \[0\]\) has elements sharing memory/);
   });
 
   it('expand broadcasts with stride 0', () => {

@@ -61,13 +61,13 @@ function arith(op: 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum'
 export function add(x: TensorLike, y: TensorLike, alpha?: number): Tensor {
   if (alpha !== undefined && alpha !== 1) return add(x, typeof y === 'number' ? y * alpha : mul(y, alpha));
   const [a, b, out] = arith('add', x, y);
-  return record(out, 'add', [a, b], (g) => [a.requiresGrad ? sumToShape(g, a.shape) : null, b.requiresGrad ? sumToShape(g, b.shape) : null]);
+  return record(out, 'add', [a, b], (g) => [a.requiresGrad ? sumToShape(g, a.shape) : null, b.requiresGrad ? sumToShape(g, b.shape) : null], []);
 }
 
 export function sub(x: TensorLike, y: TensorLike, alpha?: number): Tensor {
   if (alpha !== undefined && alpha !== 1) return sub(x, typeof y === 'number' ? y * alpha : mul(y, alpha));
   const [a, b, out] = arith('sub', x, y);
-  return record(out, 'sub', [a, b], (g) => [a.requiresGrad ? sumToShape(g, a.shape) : null, b.requiresGrad ? sumToShape(g.neg(), b.shape) : null]);
+  return record(out, 'sub', [a, b], (g) => [a.requiresGrad ? sumToShape(g, a.shape) : null, b.requiresGrad ? sumToShape(g.neg(), b.shape) : null], []);
 }
 
 export function mul(x: TensorLike, y: TensorLike): Tensor {
@@ -80,7 +80,7 @@ export function div(x: TensorLike, y: TensorLike): Tensor {
   return record(out, 'div', [a, b], (g) => [
     a.requiresGrad ? sumToShape(div(g, b), a.shape) : null,
     b.requiresGrad ? sumToShape(mul(g, out).div(b).neg(), b.shape) : null,
-  ]);
+  ], [b, out]);
 }
 
 export function pow(x: TensorLike, y: TensorLike): Tensor {
@@ -91,7 +91,7 @@ export function pow(x: TensorLike, y: TensorLike): Tensor {
     // d/db a^b = a^b · ln a; 0 where a = 0 and b >= 0 (the limit), NaN for a < 0 (ln a), as in PyTorch.
     // Masked after the product: 0 · ln 0 = 0 · -inf is NaN, and no finite stand-in for -inf survives float32.
     b.requiresGrad ? sumToShape(mul(g, mul(out, a.log()).maskedFill(a.eq(0).mul(b.ge(0)), 0)), b.shape) : null,
-  ]);
+  ], [a, b, out]);
 }
 
 /**

@@ -13,5 +13,5 @@ export function cast(x: Tensor, dtype: DType): Tensor {
   const y = new Tensor(out, x.shape, dtype);
   if (!isFloatDType(dtype) || !isFloatDType(x.dtype)) return y;
   const from = x.dtype;
-  return record(y, 'cast', [x], (g) => [cast(g, from)]);
+  return record(y, 'cast', [x], (g) => [cast(g, from)], []);
 }

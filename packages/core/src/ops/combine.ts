@@ -31,7 +31,7 @@ export function concat(tensors: readonly Tensor[], dim = 0): Tensor {
     at += t.shape[d];
   }
   const inputs = tensors.map((t) => (t.dtype === dtype ? t : t.to(dtype)));
-  return record(out, 'concat', inputs, (g) => inputs.map((t, i) => (t.requiresGrad ? slice(g, d, starts[i], starts[i] + t.shape[d]) : null)));
+  return record(out, 'concat', inputs, (g) => inputs.map((t, i) => (t.requiresGrad ? slice(g, d, starts[i], starts[i] + t.shape[d]) : null)), []);
 }
 
 export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
@@ -105,7 +105,7 @@ export function pad(x: Tensor, pads: readonly number[], value = 0): Tensor {
     let v = g;
     for (let d = 0; d < x.rank; d++) v = slice(v, d, before[d], before[d] + x.shape[d]);
     return [v];
-  });
+  }, []);
 }
 
 /** Reverses the order of elements along the given dims (a view with negative strides). */
@@ -118,7 +118,7 @@ export function flip(x: Tensor, dims: number | readonly number[]): Tensor {
     strides[a] = -x.strides[a];
   }
   const out = new Tensor(x.storage, x.shape, x.dtype, strides, offset);
-  return record(out, 'flip', [x], (g) => [flip(g, axes)]);
+  return record(out, 'flip', [x], (g) => [flip(g, axes)], []);
 }
 
 /**

@@ -49,7 +49,7 @@ export function where(cond: Tensor, x: TensorLike, y: TensorLike): Tensor {
   return record(result, 'where', [a, b], (g) => {
     const mask = expand(cond, shape).ne(0).to(g.dtype);
     return [sumToShape(g.mul(mask), a.shape), sumToShape(g.mul(mask.neg().add(1)), b.shape)];
-  });
+  }, [cond]);
 }
 
 /** Limits values to [min, max]; the gradient passes where the input was inside the range. */

@@ -40,5 +40,5 @@ export function cumsum(x: Tensor, dim: number): Tensor {
       }
     }
   }
-  return record(new Tensor(out, x.shape, dtype), 'cumsum', [x], (g) => [flip(cumsum(flip(g, d), d), d)]);
+  return record(new Tensor(out, x.shape, dtype), 'cumsum', [x], (g) => [flip(cumsum(flip(g, d), d), d)], []);
 }

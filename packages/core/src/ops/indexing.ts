@@ -44,7 +44,7 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   checkGatherShapes('gather', x, d, index);
   const out = allocate(x.dtype, index.size);
   forEachIndexed('gather', x, d, index, (i, off) => (out[i] = x.storage[off]));
-  return record(new Tensor(out, index.shape, x.dtype), 'gather', [x], (g) => [scatterAdd(new Tensor(allocate(g.dtype, x.size), x.shape, g.dtype), d, index, g)]);
+  return record(new Tensor(out, index.shape, x.dtype), 'gather', [x], (g) => [scatterAdd(new Tensor(allocate(g.dtype, x.size), x.shape, g.dtype), d, index, g)], [index]);
 }
 
 /** A copy of x with src added at the positions index selects along dim. */
@@ -73,7 +73,7 @@ export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): 
     for (let k = 0; k < index.rank; k++) target = slice(target, k, 0, index.shape[k]);
     assignInto(target, gs);
     return [g, full];
-  });
+  }, [index]);
 }
 
 /** Selects entries along `dim` by a 1-D list of indices (rows of an embedding, for example). */
@@ -114,7 +114,7 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor | readonly num
       }
     }
     return [new Tensor(acc, x.shape, g.dtype)];
-  });
+  }, index instanceof Tensor ? [index] : []);
 }
 
 /** One-hot encoding of integer class ids: shape [..., numClasses]. */
@@ -144,5 +144,5 @@ export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
   if (!isFloatDType(x.dtype) && x.dtype !== 'bool' && castScalar(value, x.dtype) !== value) throw new Error(`maskedFill: value ${value} does not fit dtype ${x.dtype}`);
   const v = castScalar(value, x.dtype);
   for (let i = 0; i < out.length; i++) out[i] = m[i] ? v : src[i];
-  return record(new Tensor(out, x.shape, x.dtype), 'maskedFill', [x], (g) => [maskedFill(g.contiguous(), mask, 0)]);
+  return record(new Tensor(out, x.shape, x.dtype), 'maskedFill', [x], (g) => [maskedFill(g.contiguous(), mask, 0)], [mask]);
 }

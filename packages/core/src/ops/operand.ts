@@ -17,7 +17,13 @@ export function resultDType(a: TensorLike, b: TensorLike): DType {
 export function asTensor(op: string, x: TensorLike, dtype: DType): Tensor {
   if (x instanceof Tensor) return x.dtype === dtype ? x : x.to(dtype);
   if (typeof x !== 'number') throw new Error(`${op}: expected a Tensor or number, got ${x === null ? 'null' : typeof x}`);
+  const v = castScalar(x, dtype);
+  // An integer dtype would wrap the number (int32 + 1e10 gave 1410065409); PyTorch refuses it.
+  if (v !== x && (dtype === 'int32' || dtype === 'uint8')) {
+    const fix = op === 'where' ? `where(cond, x.to('float64'), ${x})` : `x.to('float64').${op}(${x})`;
+    throw new RangeError(`${op}: the scalar ${x} cannot be converted to ${dtype}, the result dtype with this integer tensor, without overflow (there is no int64); compute in floating point instead, e.g. ${fix}`);
+  }
   const s = allocate(dtype, 1);
-  s[0] = castScalar(x, dtype);
+  s[0] = v;
   return new Tensor(s, [], dtype);
 }

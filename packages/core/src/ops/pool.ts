@@ -165,7 +165,7 @@ function recordMaxPool(x: Tensor, out: TypedArray, arg: Int32Array, G: PoolGeome
     const dx = allocate(x.dtype, x.size) as FloatArray;
     if (!fast?.maxPoolBackward?.(arg, gd, dx)) scatterAddAt(dx, arg, gd);
     return [new Tensor(dx, x.shape, x.dtype)];
-  });
+  }, []);
 }
 
 function scatterAddAt(dx: FloatArray, arg: Int32Array, gd: FloatArray): void {
@@ -240,7 +240,7 @@ export function avgPool2d(x: Tensor, kernel: Pair, opts: Pool2dOptions = {}): Te
       }
     }
     return [new Tensor(dx, x.shape, x.dtype)];
-  });
+  }, []);
 }
 
 export interface Pool1dOptions {

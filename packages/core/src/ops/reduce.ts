@@ -71,7 +71,7 @@ export function sum(x: Tensor, dim?: number | readonly number[], keepdim = false
     for (let i = 0; i < L.inner; i++) s += d[p++];
     out[o] = dtype === 'int32' ? checkInt32('sum', s, x.dtype) : s;
   }
-  return record(new Tensor(out, L.outShape, dtype), 'sum', [x], (g) => [gradToInput(g, L, x)]);
+  return record(new Tensor(out, L.outShape, dtype), 'sum', [x], (g) => [gradToInput(g, L, x)], []);
 }
 
 export function mean(x: Tensor, dim?: number | readonly number[], keepdim = false): Tensor {
@@ -119,6 +119,7 @@ function extremum(op: 'max' | 'min', x: Tensor, dim: number | readonly number[] 
 
 function extremumOp(op: 'max' | 'min', x: Tensor, dim: number | readonly number[] | undefined, keepdim: boolean): Tensor {
   const { values, index, L } = extremum(op, x, dim, keepdim);
+  if (dim === undefined) return record(values, op, [x], (g) => [evenSplit(g, x, values.item())]);
   return record(values, op, [x], (g) => {
     const gd = g.contiguous().toTypedArray();
     const buf = allocate(g.dtype, L.outer * L.inner);
@@ -130,7 +131,20 @@ function extremumOp(op: 'max' | 'min', x: Tensor, dim: number | readonly number[
   });
 }
 
-/** Maximum over axes; the gradient flows to the first maximal element. */
+/**
+ * Whole-tensor max()/min() gradient, as PyTorch's: shared equally by every element equal to
+ * the result (by the NaNs when it is NaN), so it does not depend on which tie came first.
+ */
+function evenSplit(g: Tensor, x: Tensor, value: number): Tensor {
+  const hit = value !== value ? x.ne(x) : x.eq(value);
+  const count = hit.sum().item();
+  return hit.to(g.dtype).mul(g.div(count));
+}
+
+/**
+ * Maximum over axes. With `dim`, the gradient flows to the first maximal element of each
+ * slice (torch.max(x, dim)); over the whole tensor, tied maxima share it equally (torch.max(x)).
+ */
 export function max(x: Tensor, dim?: number | readonly number[], keepdim = false): Tensor {
   return extremumOp('max', x, dim, keepdim);
 }

@@ -20,7 +20,7 @@ function piecewiseConstant(op: string, x: Tensor, f: (v: number) => number): Ten
   if (isFloatDType(x.dtype) || op === 'sign') for (let i = 0; i < src.length; i++) out[i] = f(src[i]);
   else out.set(src);
   const shape = x.shape;
-  return record(new Tensor(out, shape, x.dtype), op, [x], (g) => [new Tensor(allocate(g.dtype, src.length), shape, g.dtype)]);
+  return record(new Tensor(out, shape, x.dtype), op, [x], (g) => [new Tensor(allocate(g.dtype, src.length), shape, g.dtype)], []);
 }
 
 export function floor(x: Tensor): Tensor {

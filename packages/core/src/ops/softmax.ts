@@ -32,11 +32,11 @@ function rowwise(op: string, x: Tensor, dim: number, log: boolean): Tensor {
 export function softmax(x: Tensor, dim = -1): Tensor {
   const y = rowwise('softmax', x, dim, false);
   const rd = x.rank === 0 ? undefined : dim; // a rank-0 input has no axis to reduce over
-  return record(y, 'softmax', [x], (g) => [y.mul(g.sub(g.mul(y).sum(rd, true)))]);
+  return record(y, 'softmax', [x], (g) => [y.mul(g.sub(g.mul(y).sum(rd, true)))], [y]);
 }
 
 export function logSoftmax(x: Tensor, dim = -1): Tensor {
   const y = rowwise('logSoftmax', x, dim, true);
   const rd = x.rank === 0 ? undefined : dim;
-  return record(y, 'logSoftmax', [x], (g) => [g.sub(y.exp().mul(g.sum(rd, true)))]);
+  return record(y, 'logSoftmax', [x], (g) => [g.sub(y.exp().mul(g.sum(rd, true)))], [y]);
 }

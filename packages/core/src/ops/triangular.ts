@@ -25,7 +25,7 @@ function triangle(op: 'tril' | 'triu', x: Tensor, diagonal: number): Tensor {
       for (let j = from; j < to; j++) out[row + j] = 0;
     }
   }
-  return record(new Tensor(out, x.shape, x.dtype), op, [x], (g) => [triangle(op, g, diagonal)]);
+  return record(new Tensor(out, x.shape, x.dtype), op, [x], (g) => [triangle(op, g, diagonal)], []);
 }
 
 /** The lower triangle (j - i <= diagonal) of the last two dimensions; the rest is zeroed. */

@@ -108,7 +108,7 @@ export function unaryWith(op: string, x: Tensor, f: (v: number) => number, df: (
     if (fastBwd) fastBwd(src, out, gs, d);
     else derivInto(src, out, gs, d, df);
     return [new Tensor(d, xc.shape, xc.dtype)];
-  });
+  }, [x, y]);
 }
 
 function named(op: UnaryKernelName) {

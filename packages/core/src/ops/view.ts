@@ -2,10 +2,10 @@
  * Views share storage with their input: only shape, strides and offset
  * change. Their gradients map the output gradient back to the input's shape.
  */
-import { record } from '../autograd.js';
-import { allocate } from '../dtype.js';
+import { markModifiedInPlace, record } from '../autograd.js';
+import { allocate, type TypedArray } from '../dtype.js';
 import { copyStrided } from '../kernels/strided.js';
-import { assertValidShape, fmtShape, normAxes, normAxis, numel, shapesEqual } from '../shape.js';
+import { assertValidShape, broadcastStrides, fmtShape, normAxes, normAxis, numel, shapesEqual } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { sumToShape } from './reduce.js';
 
@@ -24,11 +24,11 @@ export function denseCopy(x: Tensor): Tensor {
 
 export function contiguous(x: Tensor): Tensor {
   if (x.isContiguous()) return x;
-  return record(denseCopy(x), 'contiguous', [x], (g) => [g]);
+  return record(denseCopy(x), 'contiguous', [x], (g) => [g], []);
 }
 
 export function clone(x: Tensor): Tensor {
-  return record(denseCopy(x), 'clone', [x], (g) => [g]);
+  return record(denseCopy(x), 'clone', [x], (g) => [g], []);
 }
 
 /** Resolves a single -1 in a requested shape. */
@@ -108,7 +108,7 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
     return new Tensor(c.storage, target, x.dtype);
   })();
   const inShape = x.shape;
-  return record(out, 'reshape', [x], (g) => [reshape(g, inShape)]);
+  return record(out, 'reshape', [x], (g) => [reshape(g, inShape)], []);
 }
 
 /** Reshape that must not copy; throws when the strides do not allow a view. */
@@ -117,7 +117,7 @@ export function view(x: Tensor, shape: readonly number[]): Tensor {
   const strides = viewStrides(x, target);
   if (!strides) throw new Error(`view: tensor of shape ${fmtShape(x.shape)} with strides ${fmtShape(x.strides)} cannot be viewed as ${fmtShape(target)} without a copy; use reshape() or contiguous() first`);
   const inShape = x.shape;
-  return record(makeView(x, target, strides, x.offset), 'view', [x], (g) => [reshape(g, inShape)]);
+  return record(makeView(x, target, strides, x.offset), 'view', [x], (g) => [reshape(g, inShape)], []);
 }
 
 export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
@@ -136,7 +136,7 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
   const out = makeView(x, d.map((i) => x.shape[i]), d.map((i) => x.strides[i]), x.offset);
   const inverse = new Array<number>(d.length);
   d.forEach((src, i) => (inverse[src] = i));
-  return record(out, 'permute', [x], (g) => [permute(g, inverse)]);
+  return record(out, 'permute', [x], (g) => [permute(g, inverse)], []);
 }
 
 export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
@@ -169,13 +169,36 @@ export function slice(x: Tensor, dim: number, start?: number, end?: number, step
     const target = slice(full, d, s, e, step);
     assignInto(target, g);
     return [full];
-  });
+  }, []);
 }
 
-/** Writes src (same shape) into the strided destination view, in place. */
+/** True when two arrays are (or view) overlapping parts of one buffer. */
+function sharesMemory(a: TypedArray, b: TypedArray): boolean {
+  if (a === b) return true;
+  return a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
+}
+
+/** src read as `shape` (PyTorch's broadcasting of a smaller source), without recording a node. */
+function broadcastSource(dst: Tensor, src: Tensor): Tensor {
+  const fits = src.rank <= dst.rank && src.shape.every((d, i) => d === 1 || d === dst.shape[dst.rank - src.rank + i]);
+  if (!fits) throw new Error(`assignInto: source of shape ${fmtShape(src.shape)} cannot be broadcast to the destination shape ${fmtShape(dst.shape)}`);
+  return new Tensor(src.storage, dst.shape, src.dtype, broadcastStrides(src.shape, src.strides, dst.shape), src.offset);
+}
+
+/**
+ * Writes src into the strided destination view, in place (PyTorch's `dst.copy_(src)`):
+ * src broadcasts to dst's shape and is converted to dst's dtype. A source that overlaps
+ * dst is read as it was before the write, as in NumPy (x[1:] = x[:-1] shifts). Bumps the
+ * storage's version, so autograd refuses gradients computed from the old values.
+ */
 export function assignInto(dst: Tensor, src: Tensor): void {
-  if (!shapesEqual(dst.shape, src.shape)) throw new Error(`assign: shapes ${fmtShape(dst.shape)} and ${fmtShape(src.shape)} differ`);
-  const dense = src.toTypedArray();
+  if (!(dst instanceof Tensor) || !(src instanceof Tensor)) throw new Error('assignInto: expected two Tensors (destination, source)');
+  // With a stride-0 dimension several elements are one memory location and the result would depend on write order.
+  if (dst.shape.some((d, i) => d > 1 && dst.strides[i] === 0)) throw new Error(`assignInto: the destination (shape ${fmtShape(dst.shape)}, strides ${fmtShape(dst.strides)}) has elements sharing memory (an expanded view); write into a contiguous() copy instead`);
+  const source = shapesEqual(dst.shape, src.shape) ? src : broadcastSource(dst, src);
+  // toTypedArray aliases a contiguous source, which the writes below would clobber while reading it.
+  const dense = sharesMemory(source.storage, dst.storage) ? denseCopy(source).storage : source.toTypedArray();
+  markModifiedInPlace(dst);
   const rank = dst.rank;
   if (rank === 0) {
     dst.storage[dst.offset] = dense[0];
@@ -223,7 +246,7 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
   }
   if (shapesEqual(outShape, x.shape)) return x;
   const inShape = x.shape;
-  return record(makeView(x, outShape, strides, x.offset), 'expand', [x], (g) => [sumToShape(g, inShape)]);
+  return record(makeView(x, outShape, strides, x.offset), 'expand', [x], (g) => [sumToShape(g, inShape)], []);
 }
 
 export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
@@ -232,7 +255,7 @@ export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
   const keep = x.shape.map((_, i) => !axes.includes(i));
   const inShape = x.shape;
   const out = makeView(x, x.shape.filter((_, i) => keep[i]), x.strides.filter((_, i) => keep[i]), x.offset);
-  return record(out, 'squeeze', [x], (g) => [reshape(g, inShape)]);
+  return record(out, 'squeeze', [x], (g) => [reshape(g, inShape)], []);
 }
 
 export function unsqueeze(x: Tensor, dim: number): Tensor {
@@ -242,5 +265,5 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
   shape.splice(d, 0, 1);
   strides.splice(d, 0, d < x.rank ? x.strides[d] * x.shape[d] : 1);
   const inShape = x.shape;
-  return record(makeView(x, shape, strides, x.offset), 'unsqueeze', [x], (g) => [reshape(g, inShape)]);
+  return record(makeView(x, shape, strides, x.offset), 'unsqueeze', [x], (g) => [reshape(g, inShape)], []);
 }
