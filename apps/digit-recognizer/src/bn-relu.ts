@@ -11,7 +11,7 @@
  * unbiased variance folded into the running estimate, momentum 0.1) with the
  * ReLU applied after the affine transform.
  */
-import { getBackend, isGradEnabled, ones, record, scalar, Tensor, zeros, type TypedArray } from '@tensorkit/core';
+import { getBackend, isGradEnabled, markModifiedInPlace, ones, record, scalar, Tensor, zeros, type TypedArray } from '@tensorkit/core';
 import { Module, registerModule, type ModuleConfig } from '@tensorkit/nn';
 
 type Floats = Float32Array | Float64Array;
@@ -101,6 +101,7 @@ export function batchNormReluTrain(x: Tensor, st: BnState): Tensor {
     rv[ch] = (1 - st.momentum) * rv[ch] + st.momentum * varBiased * (m / (m - 1));
   }
   st.counter.storage[0] += 1;
+  for (const t of [st.runningMean, st.runningVar, st.counter]) markModifiedInPlace(t);
   const y = new Tensor(out, x.shape, x.dtype);
   if (!isGradEnabled()) return y;
   return record(y, 'batchNormRelu', [x, st.weight, st.bias], (g) => {

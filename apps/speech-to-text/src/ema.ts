@@ -3,7 +3,7 @@
  * augmentation make the last iterate noisy; the average of the recent iterates is a better
  * model, and costs one multiply-add per weight per step. Validation and the saved model use it.
  */
-import { Tensor } from '@tensorkit/core';
+import { markModifiedInPlace, Tensor } from '@tensorkit/core';
 import type { Module } from '@tensorkit/nn';
 
 export class WeightAverage {
@@ -29,11 +29,16 @@ export class WeightAverage {
   async withAverage<T>(fn: () => T | Promise<T>): Promise<T> {
     const params = this.model.parameters();
     const saved = params.map((p) => Float32Array.from(p.toTypedArray()));
-    params.forEach((p, i) => p.storage.set(this.shadow[i], p.offset));
+    // Swapped in place: core's version check then refuses a backward through a graph built on either set.
+    const load = (p: Tensor, values: Float32Array) => {
+      p.storage.set(values, p.offset);
+      markModifiedInPlace(p);
+    };
+    params.forEach((p, i) => load(p, this.shadow[i]));
     try {
       return await fn();
     } finally {
-      params.forEach((p, i) => p.storage.set(saved[i], p.offset));
+      params.forEach((p, i) => load(p, saved[i]));
     }
   }
 

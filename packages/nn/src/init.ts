@@ -6,7 +6,7 @@
  *   import { init } from '@tensorkit/nn';
  *   init.kaimingUniform(w, { nonlinearity: 'relu', generator: g });
  */
-import { getDefaultGenerator, type Generator, type Tensor } from '@tensorkit/core';
+import { getDefaultGenerator, markModifiedInPlace, type Generator, type Tensor } from '@tensorkit/core';
 
 /** PyTorch's snake_case spellings ('leaky_relu', 'conv_transpose2d', …) are accepted too, so names copied from PyTorch code work. */
 export type Nonlinearity =
@@ -76,6 +76,7 @@ function fillWith(op: string, t: Tensor, draw: () => number): Tensor {
   const s = t.storage;
   const end = t.offset + t.size;
   for (let i = t.offset; i < end; i++) s[i] = draw();
+  markModifiedInPlace(t);
   return t;
 }
 
@@ -199,6 +200,7 @@ function orthogonal(t: Tensor, opts: RandomInitOptions & { gain?: number } = {})
   for (let i = 0; i < rows; i++) {
     for (let j = 0; j < cols; j++) s[t.offset + i * cols + j] = gain * (transpose ? a[i * m + j] : a[j * m + i]);
   }
+  markModifiedInPlace(t);
   return t;
 }
 

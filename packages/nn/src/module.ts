@@ -6,7 +6,7 @@
  * registry at forward time, which is what lets `to()`, `functionalCall()` and
  * `loadStateDict()` swap or refill them safely.
  */
-import { isFloatDType, noGrad, Tensor, type FloatDType } from '@tensorkit/core';
+import { isFloatDType, markModifiedInPlace, noGrad, Tensor, type FloatDType } from '@tensorkit/core';
 import type { ModuleConfig } from './config.js';
 
 /** Parameter and persistent-buffer tensors by dotted name ("encoder.0.weight"). */
@@ -298,6 +298,7 @@ export abstract class Module {
       if (!src) continue;
       // dst aliases the module's own (contiguous, offset-0) storage: write in place.
       dst.storage.set(src.contiguous().toTypedArray().subarray(0, dst.size), dst.offset);
+      markModifiedInPlace(dst);
     }
     return { missingKeys, unexpectedKeys };
   }

@@ -95,6 +95,14 @@ describe('Module registry and traversal', () => {
 });
 
 describe('stateDict / loadStateDict', () => {
+  it('loadStateDict marks the weights it overwrites, so a backward through an older graph is refused', () => {
+    const a = new Linear({ inFeatures: 2, outFeatures: 1, generator: new Generator(1) });
+    const b = new Linear({ inFeatures: 2, outFeatures: 1, generator: new Generator(2) });
+    const loss = a.forward(tensor([[1, 2]])).sum();
+    a.loadStateDict(b.stateDict());
+    expect(() => loss.backward()).toThrow(/^backward: a tensor used by 'matmul' \(shape \[[12],[12]\]\) was modified in place after it was used \(version (\d+) → (?!\1)\d+\)/);
+  });
+
   it('round-trips parameters and buffers, writing in place', () => {
     const a = new TinyNet({ hidden: 2, generator: new Generator(1) });
     const b = new TinyNet({ hidden: 2, generator: new Generator(2) });

@@ -222,3 +222,22 @@ describe('unknown option keys', () => {
     expect(ok.paramGroups[0].weightDecay).toBe(0.1);
   });
 });
+
+describe('in-place writes are marked for autograd', () => {
+  it('a backward through a graph built before step() is refused: the weights it saved have changed (PyTorch: "modified by an inplace operation")', () => {
+    for (const make of [(p: Tensor) => new SGD([p], { lr: 0.1 }), (p: Tensor) => new Adam([p], { lr: 0.1 })]) {
+      const p = tensor([1, 2], { requiresGrad: true });
+      const opt = make(p);
+      const loss = p.mul(p).sum();
+      loss.backward();
+      const stale = p.mul(p).sum();
+      opt.step();
+      expect(p.version).toBe(1);
+      expect(() => stale.backward()).toThrow("backward: a tensor used by 'mul' (shape [2]) was modified in place after it was used (version 0 → 1)");
+      // A graph built after the step is fine.
+      p.grad = null;
+      p.mul(p).sum().backward();
+      expect(p.grad).not.toBeNull();
+    }
+  });
+});

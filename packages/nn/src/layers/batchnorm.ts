@@ -4,7 +4,7 @@
  * the running estimate (momentum, or a cumulative average when momentum is
  * null); eval mode normalises with the running estimates.
  */
-import { noGrad, ones, scalar, zeros, type Tensor } from '@tensorkit/core';
+import { markModifiedInPlace, noGrad, ones, scalar, zeros, type Tensor } from '@tensorkit/core';
 import type { ModuleConfig, ModuleOptions } from '../config.js';
 import { Module } from '../module.js';
 import { checkPositiveInt, shapeStr } from './util.js';
@@ -97,14 +97,17 @@ abstract class BatchNormBase extends Module {
         rm.storage[rm.offset + c] = (1 - f) * rm.storage[rm.offset + c] + f * m[c];
         rv.storage[rv.offset + c] = (1 - f) * rv.storage[rv.offset + c] + f * v[c] * unbias;
       }
+      for (const t of [counter, rm, rv]) markModifiedInPlace(t);
     });
   }
 
   /** Restores the running stats to their initial values (mean 0, var 1, count 0). */
   resetRunningStats(): void {
-    this.runningMean?.storage.fill(0);
-    this.runningVar?.storage.fill(1);
-    this.buffer('num_batches_tracked')?.storage.fill(0);
+    for (const [t, v] of [[this.runningMean, 0], [this.runningVar, 1], [this.buffer('num_batches_tracked'), 0]] as const) {
+      if (!t) continue;
+      t.storage.fill(v);
+      markModifiedInPlace(t);
+    }
   }
 }
 

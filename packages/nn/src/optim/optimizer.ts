@@ -4,7 +4,7 @@
  * dispatch, zeroGrad and a serialisable state dict. Updates run in place on
  * each parameter's typed-array storage.
  */
-import type { Tensor } from '@tensorkit/core';
+import { markModifiedInPlace, type Tensor } from '@tensorkit/core';
 import { checkOptionKeys } from '../options.js';
 import { coalesceRows, type CoalescedRows } from './sparse-rows.js';
 
@@ -96,12 +96,14 @@ export abstract class Optimizer<H extends BaseHyperparams = BaseHyperparams> {
    */
   step(): void {
     const updates: (() => void)[] = [];
+    const updated: Tensor[] = [];
     let index = -1;
     for (const group of this.paramGroups) {
       for (const p of group.params) {
         index++;
         if (!p.grad && !p.sparseGrad) continue;
         const data = paramData(p);
+        updated.push(p);
         if (p.sparseGrad && !p.grad) {
           this.checkSparse(p, index, group);
           const rowSize = p.sparseGrad.rowSize;
@@ -118,6 +120,8 @@ export abstract class Optimizer<H extends BaseHyperparams = BaseHyperparams> {
     }
     this.stepCount++;
     for (const update of updates) update();
+    // The weights changed under any graph built from them: its backward must not run (core's version check).
+    for (const p of updated) markModifiedInPlace(p);
   }
 
   /**
