@@ -88,6 +88,22 @@ describe('unary forward', () => {
     expect(exp(tensor([false, true])).toArray()).toEqual([1, Math.fround(E)]);
   });
 
+  it('abs, neg, square and relu keep an integer dtype, wrapping as the C type does (PyTorch); bool still promotes', () => {
+    const i = tensor([-3, 0, 5, -2147483648], { dtype: 'int32' });
+    const ints = (t: Tensor) => [t.dtype, Array.from(t.toTypedArray())];
+    expect(ints(i.abs())).toEqual(['int32', [3, 0, 5, -2147483648]]);
+    expect(ints(i.neg())).toEqual(['int32', [3, 0, -5, -2147483648]]);
+    expect(ints(i.square())).toEqual(['int32', [9, 0, 25, 0]]);
+    expect(ints(i.relu())).toEqual(['int32', [0, 0, 5, 0]]);
+    const u = tensor([0, 1, 200], { dtype: 'uint8' });
+    expect(ints(u.neg())).toEqual(['uint8', [0, 255, 56]]);
+    expect(ints(u.square())).toEqual(['uint8', [0, 1, 64]]);
+    expect(ints(u.abs())).toEqual(['uint8', [0, 1, 200]]);
+    expect(ints(u.relu())).toEqual(['uint8', [0, 1, 200]]);
+    expect(tensor([true, false]).abs().dtype).toBe('float32');
+    expect(i.exp().dtype).toBe('float32');
+  });
+
   it('keeps special values', () => {
     expectClose(log(tensor([0, -1])), [-Infinity, NaN]);
     expectClose(exp(tensor([-Infinity, Infinity])), [0, Infinity]);

@@ -111,9 +111,32 @@ export function unaryWith(op: string, x: Tensor, f: (v: number) => number, df: (
   }, [x, y]);
 }
 
+/**
+ * The ops that map integers to integers keep an int32 or uint8 input's dtype, as PyTorch
+ * (abs/neg/square/relu of an int tensor are int; everything else promotes to float32). The
+ * arithmetic wraps like the tensor's C type, as int32 mul does: uint8 neg(1) is 255.
+ */
+const INTEGER_MAPS: Partial<Record<UnaryKernelName, { int32: (v: number) => number; uint8: (v: number) => number }>> = {
+  abs: { int32: (v) => Math.abs(v) | 0, uint8: (v) => v },
+  neg: { int32: (v) => -v | 0, uint8: (v) => (256 - v) & 255 },
+  square: { int32: (v) => Math.imul(v, v), uint8: (v) => (v * v) & 255 },
+  relu: { int32: (v) => (v > 0 ? v : 0), uint8: (v) => v },
+};
+
 function named(op: UnaryKernelName) {
   const def = DEFS[op];
-  return (x: Tensor): Tensor => unaryWith(op, x, def.f, def.df, op);
+  const ints = INTEGER_MAPS[op];
+  return (x: Tensor): Tensor => {
+    if (ints && x instanceof Tensor && (x.dtype === 'int32' || x.dtype === 'uint8')) {
+      // Integer tensors never require grad: nothing to record.
+      const f = ints[x.dtype];
+      const src = x.contiguous().toTypedArray();
+      const out = allocate(x.dtype, src.length);
+      for (let i = 0; i < src.length; i++) out[i] = f(src[i]);
+      return new Tensor(out, x.shape, x.dtype);
+    }
+    return unaryWith(op, x, def.f, def.df, op);
+  };
 }
 
 export const neg = named('neg');
