@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  arange, assignInto, contiguous, expand, flatten, permute, reshape, select, slice, squeeze, Tensor, tensor, transpose, unsqueeze, view,
+  arange, assignInto, contiguous, expand, flatten, noGrad, permute, reshape, select, slice, squeeze, Tensor, tensor, transpose, unsqueeze, view,
 } from '@tensorkit/core';
 import { expectClose, expectGrad, rnd } from './helpers.js';
 
@@ -95,6 +95,14 @@ describe('views alias storage', () => {
     expect(() => assignInto(grid(), tensor([1, 2, 3]))).toThrow('assignInto: source of shape [3] cannot be broadcast to the destination shape [3,4]');
     expect(() => assignInto(grid().slice(0, 0, 1), grid())).toThrow('assignInto: source of shape [3,4] cannot be broadcast to the destination shape [1,4]');
     expect(() => assignInto(tensor([1]).expand(3), tensor([1, 2, 3]))).toThrow(/^assignInto: the destination \(shape \[3\], strides \[0\]\) has elements sharing memory/);
+  });
+
+  it('assignInto into a tensor that requires grad is refused outside noGrad (the write would be missing from every gradient)', () => {
+    const w = tensor([1, 2], { requiresGrad: true });
+    expect(() => assignInto(w, tensor([3, 4]))).toThrow('assignInto: the destination (shape [2]) requires grad, and an in-place write is not differentiable here; update parameters inside noGrad');
+    expect(() => assignInto(w.mul(2).slice(0, 0, 1), tensor([0]))).toThrow('assignInto: the destination (shape [1]) requires grad');
+    noGrad(() => assignInto(w, tensor([3, 4])));
+    expect(w.toArray()).toEqual([3, 4]);
   });
 
   it('expand broadcasts with stride 0', () => {

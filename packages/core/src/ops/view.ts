@@ -2,7 +2,7 @@
  * Views share storage with their input: only shape, strides and offset
  * change. Their gradients map the output gradient back to the input's shape.
  */
-import { markModifiedInPlace, record } from '../autograd.js';
+import { isGradEnabled, markModifiedInPlace, record } from '../autograd.js';
 import { allocate, type TypedArray } from '../dtype.js';
 import { copyStrided } from '../kernels/strided.js';
 import { assertValidShape, broadcastStrides, fmtShape, normAxes, normAxis, numel, shapesEqual } from '../shape.js';
@@ -193,6 +193,10 @@ function broadcastSource(dst: Tensor, src: Tensor): Tensor {
  */
 export function assignInto(dst: Tensor, src: Tensor): void {
   if (!(dst instanceof Tensor) || !(src instanceof Tensor)) throw new Error('assignInto: expected two Tensors (destination, source)');
+  // The write is not recorded: outside noGrad its effect on the loss would be missing from every gradient.
+  if (dst.requiresGrad && isGradEnabled()) {
+    throw new Error(`assignInto: the destination (shape ${fmtShape(dst.shape)}) requires grad, and an in-place write is not differentiable here; update parameters inside noGrad(() => …), or build the new values out of place (where, concat, pad)`);
+  }
   // With a stride-0 dimension several elements are one memory location and the result would depend on write order.
   if (dst.shape.some((d, i) => d > 1 && dst.strides[i] === 0)) throw new Error(`assignInto: the destination (shape ${fmtShape(dst.shape)}, strides ${fmtShape(dst.strides)}) has elements sharing memory (an expanded view); write into a contiguous() copy instead`);
   const source = shapesEqual(dst.shape, src.shape) ? src : broadcastSource(dst, src);
