@@ -1,5 +1,5 @@
 /** Tensor construction: from data, constants, ranges and seeded random draws. */
-import { allocate, castScalar, dtypeOfArray, isDType, isFloatDType, type DType, type TypedArray } from './dtype.js';
+import { allocate, castScalar, dtypeOfArray, isDType, isFloatDType, isStorageOf, type DType, type TypedArray } from './dtype.js';
 import { Generator, getDefaultGenerator } from './rng.js';
 import { assertValidShape, fmtShape, numel } from './shape.js';
 import { Tensor, type NestedArray } from './tensor.js';
@@ -58,21 +58,24 @@ function flattenNested(data: NestedArray, shape: readonly number[], out: TypedAr
   walk(data, 0, []);
 }
 
+/** Typed arrays tensor() copies into a storage type (see dtypeOfArray): canvas pixels, 8/16-bit integers, uint32. */
+export type ConvertibleArray = Uint8ClampedArray | Int8Array | Int16Array | Uint16Array | Uint32Array;
+
 /**
- * Builds a tensor from nested arrays, a scalar or a typed array (copied
- * unless it already has the requested dtype, in which case it is used as
- * storage directly).
+ * Builds a tensor from nested arrays, a scalar or a typed array (used as storage directly
+ * when it is the requested dtype's array, else copied: Uint8ClampedArray → uint8,
+ * Int8/Int16/Uint16Array → int32, Uint32Array → float64 unless `dtype` says otherwise).
  */
-export function tensor(data: NestedArray | TypedArray | readonly number[], opts: TensorOptions = {}): Tensor {
+export function tensor(data: NestedArray | TypedArray | ConvertibleArray | readonly number[], opts: TensorOptions = {}): Tensor {
   if (ArrayBuffer.isView(data)) {
-    const arr = data as TypedArray;
+    const arr = data as TypedArray; // or a ConvertibleArray: never used as storage, only read
     const dtype = opts.dtype ? checkDType('tensor', opts.dtype) : dtypeOfArray(arr);
     const shape = opts.shape ?? [arr.length];
     assertValidShape('tensor', shape);
     if (numel(shape) !== arr.length) throw new Error(`tensor: shape ${fmtShape(shape)} needs ${numel(shape)} elements but the data has ${arr.length}`);
     let storage: TypedArray;
     // A Uint8Array can back a bool tensor only if it holds 0/1: ops compare and sum the raw bytes.
-    if (dtypeOfArray(arr) === dtype || (dtype === 'bool' && arr instanceof Uint8Array && arr.every((v) => v <= 1))) storage = arr;
+    if ((dtype !== 'bool' && isStorageOf(arr, dtype)) || (dtype === 'bool' && arr instanceof Uint8Array && arr.every((v) => v <= 1))) storage = arr;
     else {
       storage = allocate(dtype, arr.length);
       for (let i = 0; i < arr.length; i++) storage[i] = castScalar(arr[i], dtype);

@@ -24,11 +24,29 @@ export function allocate(dtype: DType, size: number): TypedArray {
   }
 }
 
+/**
+ * The dtype that holds a typed array's values exactly: its own for the four storage types,
+ * uint8 for a Uint8ClampedArray (canvas pixels), int32 for Int8/Int16/Uint16, float64 for Uint32.
+ */
 export function dtypeOfArray(a: TypedArray): DType {
-  if (a instanceof Float32Array) return 'float32';
-  if (a instanceof Float64Array) return 'float64';
-  if (a instanceof Int32Array) return 'int32';
-  return 'uint8';
+  const v: unknown = a;
+  if (v instanceof Float32Array) return 'float32';
+  if (v instanceof Float64Array) return 'float64';
+  if (v instanceof Int32Array || v instanceof Int16Array || v instanceof Int8Array || v instanceof Uint16Array) return 'int32';
+  if (v instanceof Uint8Array || v instanceof Uint8ClampedArray) return 'uint8';
+  if (v instanceof Uint32Array) return 'float64';
+  throw new Error(`tensor: cannot hold a ${(v as object)?.constructor?.name ?? typeof v} (no int64/bigint dtype); convert it to a Float64Array or Int32Array first`);
+}
+
+/** Whether `a` can be a `dtype` tensor's storage as it is (no copy). */
+export function isStorageOf(a: TypedArray, dtype: DType): boolean {
+  const v: unknown = a;
+  switch (dtype) {
+    case 'float32': return v instanceof Float32Array;
+    case 'float64': return v instanceof Float64Array;
+    case 'int32': return v instanceof Int32Array;
+    default: return v instanceof Uint8Array;
+  }
 }
 
 const RANK: Record<DType, number> = { bool: 0, uint8: 1, int32: 2, float32: 3, float64: 4 };

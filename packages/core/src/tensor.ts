@@ -284,47 +284,52 @@ export class Tensor {
   scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor { return ix.scatterAdd(this, dim, index, src); }
 }
 
-const ARRAY_OF: Record<DType, { name: string; of: (a: TypedArray) => boolean }> = {
-  float32: { name: 'a Float32Array', of: (a) => a instanceof Float32Array },
-  float64: { name: 'a Float64Array', of: (a) => a instanceof Float64Array },
-  int32: { name: 'an Int32Array', of: (a) => a instanceof Int32Array },
-  bool: { name: 'a Uint8Array', of: (a) => a instanceof Uint8Array },
-  uint8: { name: 'a Uint8Array', of: (a) => a instanceof Uint8Array },
+/** The storage class of each dtype (a Buffer, being a Uint8Array, also backs uint8/bool). */
+const STORAGE_OF: Record<DType, { name: string; ctor: abstract new (...args: never[]) => TypedArray }> = {
+  float32: { name: 'a Float32Array', ctor: Float32Array },
+  float64: { name: 'a Float64Array', ctor: Float64Array },
+  int32: { name: 'an Int32Array', ctor: Int32Array },
+  bool: { name: 'a Uint8Array', ctor: Uint8Array },
+  uint8: { name: 'a Uint8Array', ctor: Uint8Array },
 };
 
 /**
  * Every op trusts a tensor's layout, so a storage of the wrong type (1.5 read as an int32) or
- * too short for shape/strides/offset (NaN sums, undefined elements) is refused here.
+ * too short for shape/strides/offset (NaN sums, undefined elements) is refused here. Every op's
+ * output passes through it, so it is written as plain loops: it must cost next to nothing.
  */
 function checkLayout(storage: TypedArray, shape: Shape, dtype: DType, strides: Shape | undefined, offset: number): void {
-  const want = ARRAY_OF[dtype];
-  if (!want) throw new Error(`Tensor: unknown dtype ${String(dtype)}; expected one of float32, float64, int32, bool, uint8`);
-  if (!want.of(storage)) throw new Error(`Tensor: dtype ${dtype} needs ${want.name} storage, got ${describeStorage(storage)}`);
-  if (!isIntList(shape) || shape.some((d) => d < 0)) throw new Error(`Tensor: shape must be an array of non-negative integers, got ${fmtValue(shape)}`);
-  if (strides !== undefined && (!isIntList(strides) || strides.length !== shape.length)) {
-    throw new Error(`Tensor: strides must be ${shape.length} integer(s), one per dimension of shape [${[...shape]}], got ${fmtValue(strides)}`);
+  const want = STORAGE_OF[dtype];
+  if (want === undefined) throw new Error(`Tensor: unknown dtype ${String(dtype)}; expected one of float32, float64, int32, bool, uint8`);
+  if (!(storage instanceof want.ctor)) throw new Error(`Tensor: dtype ${dtype} needs ${want.name} storage, got ${describeStorage(storage)}`);
+  if (!Array.isArray(shape)) throw new Error(`Tensor: shape must be an array of non-negative integers, got ${fmtValue(shape)}`);
+  const rank = shape.length;
+  if (strides !== undefined && (!Array.isArray(strides) || strides.length !== rank)) {
+    throw new Error(`Tensor: strides must be ${rank} integer(s), one per dimension of shape [${[...shape]}], got ${fmtValue(strides)}`);
   }
   if (!Number.isInteger(offset) || offset < 0) throw new Error(`Tensor: offset must be a non-negative integer, got ${offset}`);
-  if (numel(shape) === 0) return;
   // The lowest and highest storage indices the elements use (strides may be negative or 0).
+  let size = 1;
   let lo = offset;
   let hi = offset;
-  if (strides === undefined) hi += numel(shape) - 1;
-  else {
-    for (let i = 0; i < shape.length; i++) {
-      const span = (shape[i] - 1) * strides[i];
+  for (let i = 0; i < rank; i++) {
+    const d = shape[i];
+    if (!Number.isInteger(d) || d < 0) throw new Error(`Tensor: shape must be an array of non-negative integers, got ${fmtValue(shape)}`);
+    size *= d;
+    if (strides !== undefined) {
+      const st = strides[i];
+      if (!Number.isInteger(st)) throw new Error(`Tensor: strides must be ${rank} integer(s), one per dimension of shape [${[...shape]}], got ${fmtValue(strides)}`);
+      const span = (d - 1) * st;
       if (span < 0) lo += span;
       else hi += span;
     }
   }
+  if (size === 0) return;
+  if (strides === undefined) hi += size - 1;
   if (lo < 0 || hi >= storage.length) {
     const layout = strides === undefined ? `shape [${[...shape]}]` : `shape [${[...shape]}] with strides [${[...strides]}]`;
     throw new Error(`Tensor: ${layout} and offset ${offset} read storage indices ${lo}..${hi}, but the storage has ${storage.length} element(s)`);
   }
-}
-
-function isIntList(v: unknown): v is readonly number[] {
-  return Array.isArray(v) && v.every((d) => Number.isInteger(d));
 }
 
 function describeStorage(a: unknown): string {
@@ -332,7 +337,9 @@ function describeStorage(a: unknown): string {
 }
 
 function fmtValue(v: unknown): string {
-  return Array.isArray(v) ? `[${v.join(',')}]` : String(v);
+  if (Array.isArray(v)) return `[${v.join(',')}]`;
+  if (ArrayBuffer.isView(v)) return `${describeStorage(v)} [${Array.from(v as unknown as ArrayLike<number>).join(',')}]`;
+  return String(v);
 }
 
 function flatArgs(args: number[] | [readonly number[]]): number[] {

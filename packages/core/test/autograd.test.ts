@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assignInto, backward, concat, enableGrad, isGradEnabled, markModifiedInPlace, noGrad, record, Tensor, tensor } from '@tensorkit/core';
+import { assignInto, backward, concat, conv2d, conv2dMaxPool, enableGrad, Generator, isGradEnabled, markModifiedInPlace, noGrad, randn, record, Tensor, tensor, zeros } from '@tensorkit/core';
 import { expectClose, f64 } from './helpers.js';
 
 describe('requiresGrad and the graph', () => {
@@ -222,6 +222,24 @@ describe('in-place modification of a tensor saved for backward', () => {
     noGrad(() => assignInto(y, tensor([5, 5], { dtype: 'float64' })));
     expect(() => loss.backward()).toThrow(/a tensor used by 'exp' \(shape \[2\]\)/);
     expect(() => z.backward()).toThrow(/a tensor used by 'mul'/);
+  });
+
+  it('the fused conv + ReLU ops protect their output too: their backward reads it as the ReLU mask', () => {
+    const x = randn([1, 1, 6, 6], { generator: new Generator(1) });
+    const w = randn([2, 1, 3, 3], { generator: new Generator(2), requiresGrad: true });
+    let fusedSeen = 0;
+    for (const [name, forward] of [
+      ['conv2dRelu', () => conv2d(x, w, null, { padding: 1, activation: 'relu' })],
+      ['conv2dReluMaxPool', () => conv2dMaxPool(x, w, null, { padding: 1, activation: 'relu' }, 2)],
+    ] as const) {
+      const y = forward();
+      const loss = y.sum();
+      noGrad(() => assignInto(y, zeros(y.shape)));
+      if (y.gradFn!.op !== name) continue; // a backend without the fused kernel composes the ops instead
+      expect(() => loss.backward(), name).toThrow(`a tensor used by '${name}' (shape [${y.shape}])`);
+      fusedSeen++;
+    }
+    expect(fusedSeen).toBeGreaterThan(0);
   });
 
   it('markModifiedInPlace: writers outside assignInto (optimizers, state loading) bump the version', () => {

@@ -60,6 +60,19 @@ describe('tensor()', () => {
     expect(tensor(bytes, { dtype: 'bool' }).toArray()).toEqual([true, false]);
   });
 
+  it('copies other typed arrays into the dtype that holds their values (a Uint8ClampedArray was refused; an Int16Array became uint8 garbage)', () => {
+    const pixels = new Uint8ClampedArray([1, 255]);
+    const u = tensor(pixels);
+    expect([u.dtype, Array.from(u.storage)]).toEqual(['uint8', [1, 255]]);
+    expect(u.storage).not.toBe(pixels);
+    expect([tensor(new Int16Array([-5, 300])).dtype, tensor(new Int16Array([-5, 300])).toArray()]).toEqual(['int32', [-5, 300]]);
+    expect(tensor(new Int8Array([-128])).toArray()).toEqual([-128]);
+    expect(tensor(new Uint16Array([65535])).toArray()).toEqual([65535]);
+    expect([tensor(new Uint32Array([4294967295])).dtype, tensor(new Uint32Array([4294967295])).item()]).toEqual(['float64', 4294967295]);
+    expect(tensor(new Int16Array([1, 2]), { dtype: 'float32' }).toArray()).toEqual([1, 2]);
+    expect(() => tensor(new BigInt64Array([1n]) as unknown as Int32Array)).toThrow('tensor: cannot hold a BigInt64Array (no int64/bigint dtype)');
+  });
+
   it('a Uint8Array holding values other than 0/1 is copied as 0/1 for a bool tensor', () => {
     const bytes = new Uint8Array([0, 2, 255]);
     const b = tensor(bytes, { dtype: 'bool' });

@@ -105,6 +105,16 @@ describe('views alias storage', () => {
     expect(w.toArray()).toEqual([3, 4]);
   });
 
+  it('assignInto converts the source to the destination dtype as to() does (raw values were copied: 0.5 into bool stored 0)', () => {
+    const b = tensor([false, false, false]);
+    assignInto(b, tensor([2, 0.5, 0]));
+    expect(Array.from(b.storage)).toEqual([1, 1, 0]);
+    expect(b.sum().item()).toBe(2);
+    const i = tensor([0, 0], { dtype: 'int32' });
+    assignInto(i, tensor([1.7, -2.5]));
+    expect(i.toArray()).toEqual([1, -2]);
+  });
+
   it('expand broadcasts with stride 0', () => {
     const c = tensor([[1], [2]]);
     const e = c.expand(2, 3);

@@ -45,7 +45,7 @@ export function conv2dMaxPool(
     const grads: (Tensor | null)[] = [dx ? new Tensor(dx, x.shape, x.dtype) : null, dw ? new Tensor(dw, weight.shape, x.dtype) : null];
     if (bias) grads.push(db ? new Tensor(db, [G.o], x.dtype) : null);
     return grads;
-  });
+  }, relu ? [...inputs, y] : inputs); // the fused ReLU's backward reads the output as its mask
 
   /** The backend declined the backward (e.g. out of memory): differentiate the composition instead. */
   function recompute(gy: Tensor): (Tensor | null)[] {

@@ -259,7 +259,7 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Co
     const grads: (Tensor | null)[] = [dx ? new Tensor(dx, x.shape, dtype) : null, dw ? new Tensor(dw, weight.shape, dtype) : null];
     if (bias) grads.push(db);
     return grads;
-  });
+  }, relu ? [...inputs, y] : inputs); // the fused ReLU's backward reads the output as its mask
 }
 
 /** Forward through im2col + one GEMM per group in TypeScript-side buffers. */

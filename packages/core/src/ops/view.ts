@@ -199,7 +199,9 @@ export function assignInto(dst: Tensor, src: Tensor): void {
   }
   // With a stride-0 dimension several elements are one memory location and the result would depend on write order.
   if (dst.shape.some((d, i) => d > 1 && dst.strides[i] === 0)) throw new Error(`assignInto: the destination (shape ${fmtShape(dst.shape)}, strides ${fmtShape(dst.strides)}) has elements sharing memory (an expanded view); write into a contiguous() copy instead`);
-  const source = shapesEqual(dst.shape, src.shape) ? src : broadcastSource(dst, src);
+  const shaped = shapesEqual(dst.shape, src.shape) ? src : broadcastSource(dst, src);
+  // Converted as to() would (1.5 into int32 is 1, 0.5 into bool is true), not copied as raw values.
+  const source = shaped.dtype === dst.dtype ? shaped : shaped.detach().to(dst.dtype);
   // toTypedArray aliases a contiguous source, which the writes below would clobber while reading it.
   const dense = sharesMemory(source.storage, dst.storage) ? denseCopy(source).storage : source.toTypedArray();
   markModifiedInPlace(dst);
