@@ -9,23 +9,11 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DATASETS, downloadCli } from '@tensorkit/data';
-import { editDistance } from '@tensorkit/train';
+import { closestKey } from '@tensorkit/nn';
 
 const OPTIONS = { out: { type: 'string' }, 'base-url': { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
 const FLAGS = ['--out', '--base-url', '--help'];
 const USAGE = `pnpm download <dataset> [--out DIR] [--base-url URL]`;
-
-/** The closest of `names` to `given` when it is close enough to be a typo (or differs only in case). */
-function closest(given: string, names: readonly string[]): string | undefined {
-  const g = given.toLowerCase();
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const n of names) {
-    const d = editDistance([...g], [...n.toLowerCase()]);
-    if (d < bestD) [best, bestD] = [n, d];
-  }
-  return best !== undefined && bestD <= Math.max(1, Math.floor(best.length / 3)) ? best : undefined;
-}
 
 /** Why `argv` is not a valid download command line (one line), or null when downloadCli should run. */
 export function checkDownloadArgs(argv: readonly string[]): string | null {
@@ -38,7 +26,7 @@ export function checkDownloadArgs(argv: readonly string[]): string | null {
     if (t.kind === 'positional') positionals.push(t.value);
     if (t.kind !== 'option') continue;
     if (!(t.name in OPTIONS)) {
-      const hint = t.rawName.startsWith('--') ? closest(t.rawName, FLAGS) : undefined;
+      const hint = t.rawName.startsWith('--') ? closestKey(t.rawName, FLAGS) : undefined;
       return `unknown option '${t.rawName}'${hint ? `; did you mean ${hint}?` : ''} (usage: ${USAGE})`;
     }
     if (t.name === 'help') help = true;
@@ -48,7 +36,7 @@ export function checkDownloadArgs(argv: readonly string[]): string | null {
   if (positionals.length === 0) return `no dataset given; ${available} (usage: ${USAGE})`;
   const [name] = positionals;
   if (!datasets.includes(name)) {
-    const hint = closest(name, datasets);
+    const hint = closestKey(name, datasets);
     return `unknown dataset '${name}'${hint ? `; did you mean ${hint}?` : ''} (${available})`;
   }
   if (positionals.length > 1) return `one dataset at a time, got '${positionals.join(' ')}' (${available})`;

@@ -5,3 +5,4 @@ export * from './layers/index.js';
 export * from './losses/index.js';
 export * from './optim/index.js';
 export * from './checkpoint/index.js';
+export { checkOptionKeys, closestKey, type OptionKeys } from './options.js';

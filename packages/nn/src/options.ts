@@ -28,7 +28,11 @@ export function checkOptionKeys(fn: string, opts: unknown, known: Readonly<Recor
   throw new Error(`${fn}: unknown ${what}${unknown.length > 1 ? 's' : ''} ${described.join(', ')}; known ${what}s: ${list}`);
 }
 
-/** The known key `key` most likely stands for: the same letters in another case or snake_case, or a small typo. */
+/**
+ * The known key `key` most likely stands for — the same letters in another case or snake_case
+ * (weight_decay → weightDecay), or a small typo — or undefined: the "did you mean" of option
+ * checks and CLIs.
+ */
 export function closestKey(key: string, known: readonly string[]): string | undefined {
   const squash = (s: string) => s.replace(/[_\-\s]/g, '').toLowerCase();
   const same = known.find((k) => squash(k) === squash(key));
@@ -42,8 +46,8 @@ export function closestKey(key: string, known: readonly string[]): string | unde
       best = k;
     }
   }
-  // Two edits cover a dropped or doubled letter and a swap; beyond that a suggestion is a guess.
-  return bestDist <= Math.min(2, Math.floor(key.length / 3)) ? best : undefined;
+  // One edit always (lt → lr), two for longer keys (a dropped or doubled letter and a swap); beyond that a suggestion is a guess.
+  return bestDist <= Math.max(1, Math.min(2, Math.floor(key.length / 3))) ? best : undefined;
 }
 
 function editDistance(a: string, b: string): number {

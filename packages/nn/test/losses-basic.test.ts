@@ -124,6 +124,12 @@ describe('mseLoss', () => {
     expect(mseLoss(a, b, { reduction: 'none' }).toArray()).toEqual([0.25, 4, 0]);
     expect(() => mseLoss(a, b.reshape([3, 1]))).toThrow('must be equal');
   });
+
+  it('refuses an integer input, as the other pointwise losses and PyTorch do (int32 squared in int32 gave a negative loss)', () => {
+    const ints = (v: number[]) => tensor(v, { dtype: 'int32' });
+    expect(() => mseLoss(ints([0, 3]), ints([50000, 0]))).toThrow('mseLoss: input must be float32 or float64, got int32');
+    expect(mseLoss(tensor([0, 3], { dtype: 'float64' }), ints([50000, 0])).item()).toBe((50000 ** 2 + 9) / 2);
+  });
 });
 
 describe('bceWithLogits', () => {

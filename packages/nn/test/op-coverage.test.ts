@@ -50,6 +50,7 @@ const NON_DIFFERENTIABLE: CoverageLists['nonDifferentiable'] = {
     'restoreCheckpoint', 'encodeSafetensors', 'decodeSafetensors', 'saveSafetensors', 'saveSafetensorsSync', 'loadSafetensors',
     'loadSafetensorsSync', 'toHalfBits', 'fromHalfBits', 'toBFloat16Bits', 'fromBFloat16Bits',
   ],
+  'option checking (unknown keys, "did you mean")': ['checkOptionKeys', 'closestKey'],
 };
 
 describe('op coverage guard (@tensorkit/nn)', () => {

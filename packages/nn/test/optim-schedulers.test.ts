@@ -266,6 +266,11 @@ describe('combining schedules on one optimizer', () => {
     );
     expect(opt.paramGroups[0].lr).toBe(0.5); // the refused one changed nothing
     expect(() => new SequentialLR(opt, [(o) => new StepLR(o, { stepSize: 1 })], [])).toThrow('SequentialLR: this optimizer already has a LinearLR scheduler');
+    // ChainedScheduler is offered only when both schedules are factors of the base lr (it refuses the others).
+    expect(() => new CosineAnnealingLR(opt, { tMax: 4 })).toThrow(/^CosineAnnealingLR: this optimizer already has a LinearLR scheduler\. .*new SequentialLR\(optimizer, \[\(o\) => new LinearLR\(o, …\), \(o\) => new CosineAnnealingLR\(o, …\)\], \[milestone\]\) runs them one after the other\.$/);
+    const plateau = sgd(1);
+    new ReduceLROnPlateau(plateau);
+    expect(() => new ReduceLROnPlateau(plateau)).toThrow('ReduceLROnPlateau: this optimizer already has a ReduceLROnPlateau scheduler. Two would each cut the lr on their own plateaus; use one per optimizer.');
     // A scheduler whose options were refused never attached: the optimizer is still free.
     const other = sgd(1);
     expect(() => new StepLR(other, { stepSize: 0 })).toThrow('stepSize must be a positive integer');

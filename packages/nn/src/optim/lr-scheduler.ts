@@ -63,14 +63,23 @@ export function checkUnscheduled(type: string, optimizer: SchedulableOptimizer):
   const other = attached.get(optimizer);
   if (!other) return;
   const otherType = schedulerName(other);
-  const plateau = type === 'ReduceLROnPlateau' || otherType === 'ReduceLROnPlateau';
-  throw new Error(
-    `${type}: this optimizer already has a ${otherType} scheduler. ` +
-      (plateau
-        ? 'A closed-form schedule sets the lr afresh on every step, which would undo ReduceLROnPlateau\'s reductions (or they would be lost at its next step); use one of them per optimizer.'
-        : `Both would set the lr on every step, the later overwriting the earlier. Combine them in one scheduler: new SequentialLR(optimizer, [(o) => new ${otherType}(o, …), (o) => new ${type}(o, …)], [milestone]) runs them one after the other; new ChainedScheduler(optimizer, [(o) => new ${otherType}(o, …), (o) => new ${type}(o, …)]) multiplies their factors.`),
-  );
+  const head = `${type}: this optimizer already has a ${otherType} scheduler. `;
+  if (type === 'ReduceLROnPlateau' && otherType === 'ReduceLROnPlateau') {
+    throw new Error(head + 'Two would each cut the lr on their own plateaus; use one per optimizer.');
+  }
+  if (type === 'ReduceLROnPlateau' || otherType === 'ReduceLROnPlateau') {
+    throw new Error(head + 'A closed-form schedule sets the lr afresh on every step, which would undo ReduceLROnPlateau\'s reductions (or they would be lost at its next step); use one of them per optimizer.');
+  }
+  const sequential = `new SequentialLR(optimizer, [(o) => new ${otherType}(o, …), (o) => new ${type}(o, …)], [milestone]) runs them one after the other`;
+  // ChainedScheduler only multiplies factors of the base lr, so it is offered only when both schedules are such factors.
+  const chained = MULTIPLICATIVE.has(type) && MULTIPLICATIVE.has(otherType)
+    ? `; new ChainedScheduler(optimizer, [(o) => new ${otherType}(o, …), (o) => new ${type}(o, …)]) multiplies their factors`
+    : '';
+  throw new Error(head + `Both would set the lr on every step, the later overwriting the earlier. Combine them in one scheduler: ${sequential}${chained}.`);
 }
+
+/** The schedules whose lr is base lr · a factor of the step (their `multiplicative` is true): what ChainedScheduler combines. */
+const MULTIPLICATIVE = new Set(['StepLR', 'ExponentialLR', 'LinearLR', 'ChainedScheduler']);
 
 /** Records `s` as the optimizer's scheduler (a member of a SequentialLR / ChainedScheduler is not). */
 export function attachScheduler(optimizer: SchedulableOptimizer, s: LrScheduler): void {
