@@ -8,6 +8,7 @@ import { loadClassifier, shippedModelPath, softmax } from './classifier.js';
 import { defaultModelName, loadDataset } from './data.js';
 import { writeReport, type ReportExample } from './report.js';
 import { checkReportDir, resolveModelOption } from './paths.js';
+import { trainedOnPath } from './training-overlap.js';
 
 export interface EvalOptions {
   data: string;
@@ -29,6 +30,8 @@ export interface EvalJson {
   data: string;
   layout: string;
   labels: string[];
+  /** True when the documents read are the model's own training data (see training-overlap.ts). */
+  trained_on_eval_data: boolean;
   per_class: { label: string; precision: number; recall: number; f1: number; support: number }[];
   confusion: number[][];
 }
@@ -48,6 +51,10 @@ export async function evalCommand(o: EvalOptions): Promise<EvalResult> {
   const modelPath = resolve(model ?? shippedModelPath(defaultModelName(ds.layout.kind)));
   const clf = await loadClassifier(modelPath);
   const labels = clf.labels;
+  const trainedOn = await trainedOnPath(ds.path, clf.model.info.dataset);
+  if (trainedOn !== null) {
+    warn(`note: ${modelPath} was trained on ${trainedOn} (its metadata's dataset.path: ${String(clf.model.info.dataset.path)}); the scores below measure how well it fits its own training documents, not how it does on new ones`);
+  }
   // Classes are matched by name, so a test set may hold a subset of the model's classes in any order.
   const toModel = ds.classes.map((name) => {
     const i = labels.indexOf(name);
@@ -92,6 +99,7 @@ export async function evalCommand(o: EvalOptions): Promise<EvalResult> {
     data: ds.path,
     layout: ds.layout.kind,
     labels,
+    trained_on_eval_data: trainedOn !== null,
     per_class: report.perClass.map((c) => ({ label: c.label, precision: c.precision, recall: c.recall, f1: c.f1, support: c.support })),
     confusion: report.confusion,
   };

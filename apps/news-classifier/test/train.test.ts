@@ -93,6 +93,21 @@ describe('end to end on a synthetic fixture', () => {
     expect(r.json.per_class.map((c) => c.label)).toEqual(['sport', 'money', 'tech']);
     expect(r.json.confusion.flat().reduce((a, b) => a + b, 0)).toBe(60);
     expect(JSON.parse(JSON.stringify(r.json))).toEqual(r.json);
+    // The model was trained on train.csv; eval read test.csv.
+    expect(r.json.trained_on_eval_data).toBe(false);
+  });
+
+  it('says when the documents it scores are the model\'s own training data (the folder lin was trained on; train.csv named directly)', async () => {
+    const notes: string[] = [];
+    const own = await evalCommand({ data: folder, model: linear.out, json: true, quiet: true, print: silent, warn: (s) => notes.push(s) });
+    expect(own.json.trained_on_eval_data).toBe(true);
+    expect(notes).toEqual([`note: ${linear.out} was trained on ${folder} (its metadata's dataset.path: ${folder}); the scores below measure how well it fits its own training documents, not how it does on new ones`]);
+    const csv = await evalCommand({ data: join(ag, 'train.csv'), model: fast.out, json: true, quiet: true, print: silent, warn: () => {} });
+    expect(csv.json.trained_on_eval_data).toBe(true);
+    const other = writeClassFolder(tempDir(), 20, 99);
+    const fresh = await evalCommand({ data: other, model: linear.out, json: true, quiet: true, print: silent, warn: (s) => notes.push(s) });
+    expect(fresh.json.trained_on_eval_data).toBe(false);
+    expect(notes).toHaveLength(1);
   });
 
   it('writes an HTML report that is well-formed and references only files it wrote', async () => {

@@ -11,6 +11,7 @@ import { featuresFromSamples, QUIET_PEAK_DBFS } from './features.js';
 import { loadModel } from './model-file.js';
 import { Recognizer } from './recognizer.js';
 import { DEFAULT_MODEL_PATH, YESNO_MODEL_PATH } from './paths.js';
+import { countTrainedOn } from './training-overlap.js';
 
 export interface EvalOptions {
   data: string;
@@ -43,6 +44,8 @@ export interface EvalResult extends ErrorRates {
   outsideWordList: number;
   /** Recordings so quiet (peak below QUIET_PEAK_DBFS) that they were raised before the features. */
   raisedQuiet: number;
+  /** Utterances from recordings the model was trained on (see training-overlap.ts): their WER measures fit. */
+  trainedOn: number;
   seconds: number;
 }
 
@@ -82,6 +85,7 @@ export async function evaluate(opts: EvalOptions): Promise<EvalResult> {
   return {
     ...rates, items, corpus: corpus.kind, model, beam: rec.beam, lexicon: rec.lexicon !== null,
     outsideWordList: results.filter((r) => r.outsideWordList).length, raisedQuiet: feats.filter((f) => f.raisedDb !== undefined).length,
+    trainedOn: countTrainedOn(loaded.map((r) => r.path), opts.data, info.training),
     seconds: (performance.now() - t0) / 1000,
   };
 }
@@ -119,6 +123,7 @@ export function formatEval(r: EvalResult, worst = 10): string {
     `WER ${pct(r.wer)} (${r.wordErrors} word errors)   CER ${pct(r.cer)}   sentence accuracy ${pct(r.sentenceAccuracy)}`,
   ];
   if (r.outsideWordList) lines.push(`note: ${r.outsideWordList} of ${r.n} utterances: ${outsideWordListNote(r.beam)}`);
+  if (r.trainedOn) lines.push(`note: ${r.trainedOn} of ${r.n} utterances are recordings the model was trained on (its metadata's training data); their errors measure how well it fits them, not how it hears new recordings`);
   if (r.raisedQuiet) lines.push(`note: ${r.raisedQuiet} of ${r.n} recordings were very quiet (loudest sample below ${QUIET_PEAK_DBFS} dBFS) and raised before recognition`);
   const w = worstItems(r.items, worst);
   if (w.length) {

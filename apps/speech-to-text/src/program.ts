@@ -130,7 +130,7 @@ export function buildProgram(): Command {
       if (o.json) {
         printJsonLine({
           wer: r.wer, cer: r.cer, n: r.n, sentence_accuracy: r.sentenceAccuracy, word_errors: r.wordErrors, ref_words: r.refWords,
-          beam: r.beam, lexicon: r.lexicon, outside_word_list: r.outsideWordList, raised_quiet: r.raisedQuiet, model: r.model,
+          beam: r.beam, lexicon: r.lexicon, outside_word_list: r.outsideWordList, raised_quiet: r.raisedQuiet, trained_on: r.trainedOn, model: r.model,
         });
       }
     });
