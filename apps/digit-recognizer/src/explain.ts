@@ -5,11 +5,12 @@
  * Riemann sum; the number of steps doubles until completeness holds — the
  * attributions sum to f(x) − f(baseline) within 1% — or 1024 steps.
  */
+import { statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { noGrad, Tensor } from '@tensorkit/core';
 import { svgToPng } from '@tensorkit/data';
 import type { Sequential } from '@tensorkit/nn';
-import { atomicWriteFile, checkWritableFolder, escapeXml, printJsonLine, svgDocument, UserError } from '@tensorkit/train';
+import { atomicWriteFile, checkWritable, checkWritableFolder, escapeXml, printJsonLine, svgDocument, UserError } from '@tensorkit/train';
 import { loadModel, type LoadedModel } from './model-file.js';
 import { IMAGE_SIZE, NUM_CLASSES } from './model.js';
 import { classify, prepareFile, type PreparedInput } from './predict.js';
@@ -197,12 +198,27 @@ export async function explainOne(loaded: LoadedModel, input: PreparedInput, outP
   };
 }
 
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 export async function explain(opts: ExplainOptions): Promise<{ explanations: Explanation[]; errors: { file: string; error: string }[] }> {
   const print = opts.print ?? ((line: string) => process.stdout.write(line + '\n'));
   const printError = opts.printError ?? ((line: string) => process.stderr.write(line + '\n'));
   if (opts.files.length === 0) throw new UserError('explain: give at least one image file');
+  // --out names a folder (one image per input), or — as speech and news explain take it — the .png
+  // of a single input; a folder named x.png full of images surprised whoever typed it.
+  const single = /\.png$/i.test(opts.out) && !isDirectory(opts.out);
+  if (single && opts.files.length > 1) {
+    throw new UserError(`--out ${opts.out}: names one image, but there are ${opts.files.length} files to explain; give a folder (their <name>.explain.png images go into it)`);
+  }
   // Before any work, naming the flag (mkdir failed with a raw EEXIST when --out named a file).
-  checkWritableFolder(opts.out, '--out', 'the <name>.explain.png images', ['probe.explain.png']);
+  if (single) checkWritable(opts.out, '--out');
+  else checkWritableFolder(opts.out, '--out', 'the <name>.explain.png images', ['probe.explain.png']);
   const loaded = await loadModel(opts.model);
   const explanations: Explanation[] = [];
   const errors: { file: string; error: string }[] = [];
@@ -213,7 +229,7 @@ export async function explain(opts: ExplainOptions): Promise<{ explanations: Exp
     used.add(name);
     try {
       const input = await prepareFile(file, loaded);
-      explanations.push(await explainOne(loaded, input, join(opts.out, name), opts.steps ?? DEFAULT_EXPLAIN_STEPS));
+      explanations.push(await explainOne(loaded, input, single ? opts.out : join(opts.out, name), opts.steps ?? DEFAULT_EXPLAIN_STEPS));
     } catch (e) {
       errors.push({ file, error: (e as Error).message });
     }

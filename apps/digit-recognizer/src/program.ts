@@ -4,7 +4,7 @@
  *   digits train --data DIR [--arch cnn|mlp] [--epochs N] [--batch-size N] [--lr X] [--seed N] [--out FILE] [--resume CKPT]
  *   digits eval --data PATH [--model FILE] [--json] [--report DIR]
  *   digits predict FILE… [--model FILE] [--json]
- *   digits explain FILE… [--model FILE] [--out DIR] [--steps N] [--json]
+ *   digits explain FILE… [--model FILE] [--out DIR|FILE.png] [--steps N] [--json]
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_EXPLAIN_STEPS } from './explain.js';
@@ -111,7 +111,7 @@ export function buildProgram(): Command {
     .description('saliency per image: integrated gradients from a black baseline overlaid on the digit, with the top-3 classes')
     .argument('<files...>', 'image files')
     .addOption(new Option('--model <file>', 'model file').default(DEFAULT_MODEL_PATH, SHIPPED))
-    .option('--out <dir>', 'folder for the <name>.explain.png images', 'explanations')
+    .option('--out <dir|file.png>', 'folder for the <name>.explain.png images (for a single image, a .png file name also works)', 'explanations')
     .option('--steps <n>', 'integration steps (more = closer completeness)', int('--steps', 1), DEFAULT_EXPLAIN_STEPS)
     .option('--json', 'print the results as one JSON object on the last line of stdout')
     .action(async (files: string[], o) => {

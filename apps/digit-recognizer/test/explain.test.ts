@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Generator } from '@tensorkit/core';
@@ -89,6 +89,21 @@ describe('explain', () => {
     await expect(explain({ files: [join(SAMPLES, '3-scan.jpg')], model: SHIPPED_MODEL, out: join(file, 'x') }))
       .rejects.toThrow(`--out ${join(file, 'x')}: cannot write there (part of that path is a file, not a folder)`);
     expect(readFileSync(file, 'utf8')).toBe('# not a folder\n');
+  });
+
+  it('--out FILE.png writes a single input\'s image there (it made a folder named FILE.png); several inputs need a folder', async () => {
+    const png = join(tmp.dir, 'one', 'three.png');
+    const { lines } = await captureStdout(() => explain({ files: [join(SAMPLES, '3-scan.jpg')], model: SHIPPED_MODEL, out: png, json: true }));
+    expect(JSON.parse(lines[lines.length - 1]).explanations[0].image).toBe(png);
+    expect(await imageInfo(readFileSync(png))).toMatchObject({ width: EXPLAIN_IMAGE.width, format: 'png' });
+    const two = [join(SAMPLES, '3-scan.jpg'), join(JPEG_DIR, '7-light-50x70.jpg')];
+    await expect(explain({ files: two, model: SHIPPED_MODEL, out: join(tmp.dir, 'both.png') }))
+      .rejects.toThrow(`--out ${join(tmp.dir, 'both.png')}: names one image, but there are 2 files to explain; give a folder (their <name>.explain.png images go into it)`);
+    // An existing folder whose name ends in .png is still a folder.
+    const folder = join(tmp.dir, 'dir.png');
+    mkdirSync(folder);
+    const r = await captureStdout(() => explain({ files: [join(SAMPLES, '3-scan.jpg')], model: SHIPPED_MODEL, out: folder, json: true }));
+    expect(JSON.parse(r.lines[r.lines.length - 1]).explanations[0].image).toBe(join(folder, '3-scan.explain.png'));
   });
 
   it('names an unreadable input and refuses when it is the only one', async () => {
