@@ -114,11 +114,7 @@ export class NewsClassifier {
     const bias = net.biasLogits();
     // Per-bucket tables: dense arrays for a long text, maps for a short one (allocating ~40 MB of
     // dense arrays per call made predict --explain over many short lines crawl).
-    const dense = tokens.length > STREAM_TOKENS;
-    const table = (): Float64Array | Map<number, number> => (dense ? new Float64Array(c.buckets) : new Map<number, number>());
-    const put = (t: Float64Array | Map<number, number>, b: number, v: number) => (t instanceof Map ? t.set(b, v) : (t[b] = v));
-    const get = (t: Float64Array | Map<number, number>, b: number) => (t instanceof Map ? t.get(b)! : t[b]);
-    const counts = new StreamedCounts(c, dense);
+    const counts = new StreamedCounts(c, tokens.length > STREAM_TOKENS);
     forEachFeature(tokens, c, (kind, bucket) => counts.add(kind, bucket));
     // Each occurrence's weight in the bag, per bag entry (block and bucket): its tf-idf value split evenly over the
     // bucket's occurrences (linear), or 1/n of the mean (fasttext).
@@ -162,14 +158,14 @@ export class NewsClassifier {
     this.checkClass('reference', reference);
 
     // Each occurrence's share of logit[target] − logit[reference], per block and bucket.
-    const occValue = counts.counts.map(table);
+    const occValue = counts.tables();
     if (opts.method === 'ig') {
       const ig = this.bagIntegratedGradients(bag, occWeight, target, reference, opts.steps);
-      for (let i = 0; i < bag.ids.length; i++) put(occValue[blockOf(i)], bag.ids[i], ig[i] / bag.counts[i]);
+      for (let i = 0; i < bag.ids.length; i++) occValue[blockOf(i)].set(bag.ids[i], ig[i] / bag.counts[i]);
     } else {
       for (let i = 0; i < bag.ids.length; i++) {
         const l = net.featureLogits(bag.ids[i], occWeight[i]);
-        put(occValue[blockOf(i)], bag.ids[i], l[target] - l[reference]);
+        occValue[blockOf(i)].set(bag.ids[i], l[target] - l[reference]);
       }
     }
     // A word's unigram, its character n-grams and its word-vector share are one term; a word n-gram is its own.
@@ -177,7 +173,7 @@ export class NewsClassifier {
     const tokenValues = new Array<number>(tokens.length).fill(0);
     const ngrams = new Map<string, TermScore>();
     forEachFeature(tokens, c, (kind, bucket, i, n) => {
-      const v = get(occValue[counts.blockOf(kind)], bucket);
+      const v = occValue[counts.blockOf(kind)].get(bucket);
       if (kind !== 'ngram') {
         wordValue[i] += v;
         return;

@@ -124,24 +124,56 @@ export function forEachFeature(
 }
 
 /**
+ * A number per bucket: a dense array for a long document (the bucket space is at most a few
+ * million), a map for a short one (a dense array per call made explaining many short texts slow).
+ */
+export class BucketTable {
+  private readonly dense: Float64Array | null;
+  private readonly sparse: Map<number, number> | null;
+
+  constructor(buckets: number, dense: boolean) {
+    this.dense = dense ? new Float64Array(buckets) : null;
+    this.sparse = dense ? null : new Map<number, number>();
+  }
+
+  get(bucket: number): number {
+    return this.dense ? this.dense[bucket] : this.sparse!.get(bucket) ?? 0;
+  }
+
+  set(bucket: number, value: number): void {
+    if (this.dense) this.dense[bucket] = value;
+    else this.sparse!.set(bucket, value);
+  }
+
+  /** Adds one and returns the value before (0: the bucket was not touched yet). */
+  increment(bucket: number): number {
+    const before = this.get(bucket);
+    this.set(bucket, before + 1);
+    return before;
+  }
+}
+
+/**
  * Per-bucket occurrence counts of a document, gathered while streaming its features: one block, or
  * two (word n-grams, character n-grams) when the config is block-weighted — the blocks documentBag
  * makes. Memory is the buckets touched, not the occurrences (a 100 MB text has ~500 million).
  */
 export class StreamedCounts {
-  /**
-   * Occurrences per bucket, per block: dense arrays for a long document (the bucket space is at most
-   * a few million), maps for a short one (a dense array per call made explaining many short texts slow).
-   */
-  readonly counts: (Int32Array | Map<number, number>)[];
+  /** Occurrences per bucket, per block (`dense`: see BucketTable). */
+  readonly counts: BucketTable[];
   private readonly touched: number[][];
   /** Total occurrences (all blocks). */
   total = 0;
 
-  constructor(readonly c: FeatureConfig, dense = true) {
+  constructor(readonly c: FeatureConfig, readonly dense = true) {
     const blocks = c.wordWeight !== undefined && c.charNgrams ? 2 : 1;
-    this.counts = Array.from({ length: blocks }, () => (dense ? new Int32Array(c.buckets) : new Map<number, number>()));
+    this.counts = Array.from({ length: blocks }, () => new BucketTable(c.buckets, dense));
     this.touched = Array.from({ length: blocks }, () => []);
+  }
+
+  /** A table shaped like this one's, per block (for a value per bucket occurrence). */
+  tables(): BucketTable[] {
+    return this.counts.map(() => new BucketTable(this.c.buckets, this.dense));
   }
 
   /** The block an occurrence of this kind belongs to. */
@@ -151,12 +183,7 @@ export class StreamedCounts {
 
   add(kind: StreamedKind, bucket: number): void {
     const b = this.blockOf(kind);
-    const counts = this.counts[b];
-    if (counts instanceof Map) {
-      const n = counts.get(bucket);
-      counts.set(bucket, (n ?? 0) + 1);
-      if (n === undefined) this.touched[b].push(bucket);
-    } else if (counts[bucket]++ === 0) this.touched[b].push(bucket);
+    if (this.counts[b].increment(bucket) === 0) this.touched[b].push(bucket);
     this.total++;
   }
 
@@ -165,7 +192,7 @@ export class StreamedCounts {
     const parts = this.touched.map((t, b) => {
       const ids = Int32Array.from(t).sort();
       const counts = this.counts[b];
-      return { ids, counts: Float32Array.from(ids, (id) => (counts instanceof Map ? counts.get(id)! : counts[id])) };
+      return { ids, counts: Float32Array.from(ids, (id) => counts.get(id)) };
     });
     if (parts.length === 1) return parts[0];
     const [w, ch] = parts;
