@@ -64,6 +64,20 @@ describe('binary forward', () => {
     expect(tensor([1], { dtype: 'uint8' }).add(tensor([2], { dtype: 'int32' })).dtype).toBe('int32');
   });
 
+  it('two bool tensors stay bool as in PyTorch (add/maximum: or, mul/minimum: and, sub refused); a bool with a number counts in uint8', () => {
+    const a = tensor([true, true, false, false]);
+    const b = tensor([true, false, true, false]);
+    for (const [op, want] of [['add', [true, true, true, false]], ['maximum', [true, true, true, false]], ['mul', [true, false, false, false]], ['minimum', [true, false, false, false]]] as const) {
+      const r = a[op](b);
+      expect([op, r.dtype, r.toArray()]).toEqual([op, 'bool', want]);
+    }
+    expect(() => a.sub(b)).toThrow('sub: two bool tensors cannot be subtracted (as in PyTorch)');
+    expect(tensor([true, false]).add(tensor([[true], [false]])).toArray()).toEqual([[true, true], [true, false]]);
+    const counted = a.add(1);
+    expect([counted.dtype, counted.toArray()]).toEqual(['uint8', [2, 2, 1, 1]]);
+    expect(a.add(tensor([1, 2], { dtype: 'int32' }).reshape([2, 1])).dtype).toBe('int32');
+  });
+
   it('int32 products wrap exactly (two\'s complement), also past 2^53', () => {
     const big = tensor([2147483647, 65537, -2147483648], { dtype: 'int32' });
     // (2^31 - 1)^2 = 2^62 - 2^32 + 1 ≡ 1 (mod 2^32); a double product rounded that away to 0.

@@ -50,12 +50,17 @@ export function broadcastKernel(op: string, a: Tensor, b: Tensor, outDType: Tens
 function arith(op: 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum', x: TensorLike, y: TensorLike): [Tensor, Tensor, Tensor] {
   let dtype = resultDType(x, y);
   if ((op === 'div' || op === 'pow') && !isFloatDType(dtype)) dtype = 'float32';
+  // Two bool tensors stay bool, as in PyTorch: add and maximum are a logical or, mul and minimum an
+  // and (computed on 0/1 bytes); a bool with a plain number is counted in uint8 (true + 1 is 2).
+  const bothBool = dtype === 'bool' && x instanceof Tensor && y instanceof Tensor;
+  if (bothBool && op === 'sub') throw new Error("sub: two bool tensors cannot be subtracted (as in PyTorch); use a.ne(b) for exclusive or, or cast with .to('int32') first");
   if (dtype === 'bool') dtype = 'uint8';
   const a = asTensor(op, x, dtype);
   const b = asTensor(op, y, dtype);
   const fast = op === 'pow' ? undefined : op;
   const row = op === 'mul' && dtype === 'int32' ? ROW.mulInt32 : ROW[op];
-  return [a, b, broadcastKernel(op, a, b, dtype, row, fast)];
+  const out = broadcastKernel(op, a, b, dtype, row, fast);
+  return [a, b, bothBool ? out.ne(0) : out];
 }
 
 export function add(x: TensorLike, y: TensorLike, alpha?: number): Tensor {
