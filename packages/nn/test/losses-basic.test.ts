@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Generator, gradcheck, randn, tensor, zeros } from '@tensorkit/core';
+import { assignInto, Generator, gradcheck, noGrad, randn, tensor, zeros } from '@tensorkit/core';
 import { bceWithLogits, crossEntropy, mseLoss, nllLoss } from '../src/losses/index.js';
 import { expectGrad, rnd } from '../../core/test/helpers.js';
 
@@ -133,6 +133,14 @@ describe('mseLoss', () => {
 });
 
 describe('bceWithLogits', () => {
+  it('a weight changed in place after the forward is caught at backward, as the logits would be (its backward reads it)', () => {
+    const x = tensor([0.5, -1], { requiresGrad: true });
+    const weight = tensor([1, 2]);
+    const loss = bceWithLogits(x, tensor([1, 0]), { weight });
+    noGrad(() => assignInto(weight, tensor([3, 3])));
+    expect(() => loss.backward()).toThrow("backward: a tensor used by 'bceWithLogits' (shape [2]) was modified in place");
+  });
+
   const sig = (x: number) => 1 / (1 + Math.exp(-x));
   const X = [-2, -0.5, 0, 0.7, 3];
   const Y = [0, 1, 1, 0, 0.3];

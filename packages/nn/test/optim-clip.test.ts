@@ -37,4 +37,10 @@ describe('clipGradNorm', () => {
     expect(clipGradNorm([a], 1)).toBe(Infinity);
     expect(() => clipGradNorm([a], 1, { errorIfNonfinite: true })).toThrow('total gradient norm is Infinity');
   });
+
+  it('refuses an unknown option key, as the optimizers do (error_if_nonfinite was ignored)', () => {
+    const a = tensor([0], { requiresGrad: true });
+    a.grad = tensor([1]);
+    expect(() => clipGradNorm([a], 1, { error_if_nonfinite: true } as never)).toThrow("clipGradNorm: unknown option 'error_if_nonfinite' (did you mean 'errorIfNonfinite'?)");
+  });
 });

@@ -65,6 +65,6 @@ export function bceWithLogits(logits: Tensor, target: Tensor, opts: BceWithLogit
       if (gy) gy[i] = scale * (-x[i] + (p - 1) * softplusNeg(x[i]));
     }
     return [new Tensor(gx, shape, dtype), gy ? new Tensor(gy, shape, 'float64').to(target.dtype) : null];
-  });
+  }, [logits, target, ...[opts.weight, opts.posWeight].filter((t): t is Tensor => t instanceof Tensor)]); // the backward reads the weights too
   return reduceLoss(loss, reduction);
 }

@@ -4,6 +4,7 @@
  * leaf's .grad may share storage with another tensor's gradient.
  */
 import { Tensor } from '@tensorkit/core';
+import { checkOptionKeys, type OptionKeys } from '../options.js';
 import { coalesceRows } from './sparse-rows.js';
 
 export interface ClipGradNormOptions {
@@ -17,7 +18,10 @@ export interface ClipGradNormOptions {
  * untouched and is returned as is: check `Number.isFinite(norm)` and skip the
  * optimizer step (a NaN guard).
  */
+const KEYS: OptionKeys<ClipGradNormOptions> = { errorIfNonfinite: true };
+
 export function clipGradNorm(params: Iterable<Tensor>, maxNorm: number, opts: ClipGradNormOptions = {}): number {
+  checkOptionKeys('clipGradNorm', opts, KEYS);
   if (!(maxNorm >= 0)) throw new Error(`clipGradNorm: maxNorm must be ≥ 0, got ${maxNorm}`);
   const list = [...params];
   let sumSq = 0;
