@@ -6,7 +6,7 @@
  */
 import type { Generator } from '@tensorkit/core';
 import type { Module } from './module.js';
-import { checkOptionKeys } from './options.js';
+import { checkOptionKeys, whileBuildingFromConfig } from './options.js';
 
 /** Every config names its module type; the remaining fields are plain JSON values. */
 export interface ModuleConfig {
@@ -59,7 +59,7 @@ export function buildModule<M extends Module = Module>(config: AnyModuleConfig |
   }
   const factory = registry.get(config.type);
   if (!factory) throw new Error(`buildModule: unknown module type '${config.type}' (registered: ${registeredModuleTypes().join(', ')}); apps register their own with registerModule()`);
-  const module = factory(config, opts) as M;
+  const module = whileBuildingFromConfig(() => factory(config, opts)) as M;
   checkConfigKeys(`buildModule: ${config.type} config`, config, module.config);
   return module;
 }

@@ -8,6 +8,7 @@
  */
 import { isFloatDType, markModifiedInPlace, noGrad, Tensor, type FloatDType } from '@tensorkit/core';
 import type { ModuleConfig } from './config.js';
+import { checkOptionKeys, isBuildingFromConfig } from './options.js';
 
 /** Parameter and persistent-buffer tensors by dotted name ("encoder.0.weight"). */
 export type StateDict = Record<string, Tensor>;
@@ -57,6 +58,19 @@ export abstract class Module {
 
   /** JSON-serialisable description that `buildModule` turns back into an equivalent module. */
   abstract readonly config: ModuleConfig;
+
+  /**
+   * Refuses constructor options this module ignores — the known ones are its config's keys
+   * (without `type`) and `generator` — as buildModule refuses unknown config keys: `new Linear({
+   * …, biass: false })` from plain JS (or options spread from a file) kept its bias without a word.
+   * Layers call it once their config is set.
+   */
+  protected checkOptions(opts: object): void {
+    // buildModule checks a config itself, naming the config path (`TransformerEncoder config.norm`).
+    if (isBuildingFromConfig()) return;
+    const { type: _type, ...given } = opts as Record<string, unknown>;
+    checkOptionKeys(this.constructor.name, given, [...Object.keys(this.config).filter((k) => k !== 'type'), 'generator']);
+  }
 
   /** The computation. Subclasses narrow the signature (e.g. `forward(x: Tensor): Tensor`). */
   abstract forward(...args: any[]): unknown;

@@ -59,3 +59,20 @@ function editDistance(a: string, b: string): number {
   }
   return prev[b.length];
 }
+
+/** How many buildModule calls are running: they check a config's keys themselves, naming the config's path. */
+let buildingFromConfig = 0;
+
+/** Runs `build` with the layer constructors' own option check off (see Module.checkOptions). */
+export function whileBuildingFromConfig<T>(build: () => T): T {
+  buildingFromConfig++;
+  try {
+    return build();
+  } finally {
+    buildingFromConfig--;
+  }
+}
+
+export function isBuildingFromConfig(): boolean {
+  return buildingFromConfig > 0;
+}

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Generator, randn, tensor, Tensor, zeros } from '@tensorkit/core';
 import { functionalCall, Module } from '../src/module.js';
 import { buildModule, registerModule, registeredModuleTypes, type AnyModuleConfig, type ModuleConfig, type ModuleOptions } from '../src/config.js';
-import { BatchNorm1d, Conv1d, Dropout, Embedding, Flatten, Linear, ReLU, Sequential, ModuleList } from '../src/layers/index.js';
+import { BatchNorm1d, Conv1d, Dropout, Embedding, Flatten, GRU, Linear, ReLU, Sequential, ModuleList } from '../src/layers/index.js';
 
 interface TinyNetConfig extends ModuleConfig {
   type: 'TinyNet';
@@ -162,6 +162,17 @@ describe('stateDict / loadStateDict', () => {
 });
 
 describe('configs and buildModule', () => {
+  it('layer constructors refuse options they would ignore, as buildModule refuses config keys (new Linear({ biass }) kept its bias)', () => {
+    expect(() => new Linear({ inFeatures: 1, outFeatures: 1, biass: false } as never)).toThrow(
+      "Linear: unknown option 'biass' (did you mean 'bias'?); known options: inFeatures, outFeatures, bias, generator",
+    );
+    expect(() => new Conv1d({ inChannels: 1, outChannels: 1, kernelSize: 3, padding_mode: 'zeros' } as never)).toThrow("Conv1d: unknown option 'padding_mode'");
+    expect(() => new GRU({ inputSize: 2, hiddenSize: 3, batch_first: true } as never)).toThrow("GRU: unknown option 'batch_first' (did you mean 'batchFirst'?)");
+    expect(() => new Dropout({ prob: 0.1 } as never)).toThrow("Dropout: unknown option 'prob'; known options: p, generator");
+    // The generator and a config's own `type` are fine.
+    expect(new Linear({ type: 'Linear', inFeatures: 1, outFeatures: 1, generator: new Generator(1) } as never).config.bias).toBe(true);
+  });
+
   it('buildModule refuses a config key the module does not have, suggesting the one meant', () => {
     expect(() => buildModule({ type: 'Linear', inFeatures: 1, outFeatures: 1, biass: false } as AnyModuleConfig)).toThrow(
       "buildModule: Linear config: unknown key 'biass' (did you mean 'bias'?); known keys: type, inFeatures, outFeatures, bias",

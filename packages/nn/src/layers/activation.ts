@@ -38,6 +38,7 @@ export class LeakyReLU extends Module {
   constructor(opts: ModuleOptions<LeakyReLUConfig> = {}) {
     super();
     this.config = { type: 'LeakyReLU', negativeSlope: opts.negativeSlope ?? 0.01 };
+    this.checkOptions(opts);
   }
   forward(x: Tensor): Tensor { return leakyRelu(x, this.config.negativeSlope); }
 }
@@ -50,6 +51,7 @@ export class GELU extends Module {
     // Anything but 'tanh' would silently run the exact form (e.g. a config saying 'Tanh').
     if (approximate !== 'none' && approximate !== 'tanh') throw new Error(`GELU: approximate must be 'none' or 'tanh', got '${String(approximate)}'`);
     this.config = { type: 'GELU', approximate };
+    this.checkOptions(opts);
   }
   forward(x: Tensor): Tensor { return gelu(x, this.config.approximate); }
 }
@@ -59,6 +61,7 @@ export class Softplus extends Module {
   constructor(opts: ModuleOptions<SoftplusConfig> = {}) {
     super();
     this.config = { type: 'Softplus', beta: opts.beta ?? 1, threshold: opts.threshold ?? 20 };
+    this.checkOptions(opts);
   }
   forward(x: Tensor): Tensor { return softplus(x, this.config.beta, this.config.threshold); }
 }
@@ -68,6 +71,7 @@ export class Softmax extends Module {
   constructor(opts: ModuleOptions<SoftmaxConfig> = {}) {
     super();
     this.config = { type: 'Softmax', dim: opts.dim ?? -1 };
+    this.checkOptions(opts);
   }
   forward(x: Tensor): Tensor { return softmax(x, this.config.dim); }
 }
@@ -77,6 +81,7 @@ export class LogSoftmax extends Module {
   constructor(opts: ModuleOptions<LogSoftmaxConfig> = {}) {
     super();
     this.config = { type: 'LogSoftmax', dim: opts.dim ?? -1 };
+    this.checkOptions(opts);
   }
   forward(x: Tensor): Tensor { return logSoftmax(x, this.config.dim); }
 }

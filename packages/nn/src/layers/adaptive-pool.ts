@@ -17,6 +17,7 @@ export class AdaptiveAvgPool1d extends Module {
   constructor(opts: ModuleOptions<AdaptiveAvgPool1dConfig>) {
     super();
     this.config = { type: 'AdaptiveAvgPool1d', outputSize: opts.outputSize };
+    this.checkOptions(opts);
   }
   forward(x: Tensor): Tensor {
     return adaptiveAvgPool1d(x, this.config.outputSize);
@@ -28,6 +29,7 @@ export class AdaptiveAvgPool2d extends Module {
   constructor(opts: ModuleOptions<AdaptiveAvgPool2dConfig>) {
     super();
     this.config = { type: 'AdaptiveAvgPool2d', outputSize: opts.outputSize };
+    this.checkOptions(opts);
   }
   forward(x: Tensor): Tensor {
     return adaptiveAvgPool2d(x, this.config.outputSize);
@@ -40,6 +42,7 @@ export class GlobalAvgPool extends Module {
   constructor(opts: ModuleOptions<GlobalAvgPoolConfig> = {}) {
     super();
     this.config = { type: 'GlobalAvgPool', keepDim: opts.keepDim ?? false };
+    this.checkOptions(opts);
   }
   forward(x: Tensor): Tensor {
     if (x.rank < 3) throw new Error(`GlobalAvgPool: input must be [N, C, ...spatial], got shape [${x.shape}]`);

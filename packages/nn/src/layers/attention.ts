@@ -52,6 +52,7 @@ export class MultiheadAttention extends Module {
     const h = checkPositiveInt('MultiheadAttention', 'numHeads', opts.numHeads);
     if (E % h !== 0) throw new Error(`MultiheadAttention: embedDim ${E} must be divisible by numHeads ${h}`);
     this.config = { type: 'MultiheadAttention', embedDim: E, numHeads: h, dropout: checkProbability('MultiheadAttention', 'dropout', opts.dropout ?? 0), bias: opts.bias ?? true, batchFirst: opts.batchFirst ?? false };
+    this.checkOptions(opts);
     const g = generatorOf(opts);
     this.generator = opts.generator ?? null;
     this.registerParameter('in_proj_weight', init.xavierUniform(zeros([3 * E, E]), { generator: g }));

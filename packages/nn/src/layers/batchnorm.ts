@@ -129,6 +129,7 @@ export class BatchNorm1d extends BatchNormBase {
   constructor(opts: ModuleOptions<BatchNorm1dConfig>) {
     super();
     this.config = fill('BatchNorm1d', opts) as Required<BatchNorm1dConfig>;
+    this.checkOptions(opts);
     this.setup(opts);
   }
 }
@@ -140,6 +141,7 @@ export class BatchNorm2d extends BatchNormBase {
   constructor(opts: ModuleOptions<BatchNorm2dConfig>) {
     super();
     this.config = fill('BatchNorm2d', opts) as Required<BatchNorm2dConfig>;
+    this.checkOptions(opts);
     this.setup(opts);
   }
 }

@@ -51,6 +51,7 @@ export class ConvTranspose1d extends ConvBase {
       type: 'ConvTranspose1d', inChannels: inC, outChannels: outC, kernelSize: k, stride: opts.stride ?? 1, padding: opts.padding ?? 0,
       outputPadding: opts.outputPadding ?? 0, dilation: opts.dilation ?? 1, groups: opts.groups ?? 1, bias: opts.bias ?? true,
     };
+    this.checkOptions(opts);
     checkGroups('ConvTranspose1d', inC, outC, this.config.groups);
     this.initParams([inC, outC / this.config.groups, k], outC, this.config.bias, opts);
   }
@@ -74,6 +75,7 @@ export class ConvTranspose2d extends ConvBase {
       type: 'ConvTranspose2d', inChannels: inC, outChannels: outC, kernelSize: opts.kernelSize, stride: opts.stride ?? 1, padding: opts.padding ?? 0,
       outputPadding: opts.outputPadding ?? 0, dilation: opts.dilation ?? 1, groups: opts.groups ?? 1, bias: opts.bias ?? true,
     };
+    this.checkOptions(opts);
     checkGroups('ConvTranspose2d', inC, outC, this.config.groups);
     const [kh, kw] = pairOf(opts.kernelSize);
     checkPositiveInt('ConvTranspose2d', 'kernelSize', kh);

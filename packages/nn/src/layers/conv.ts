@@ -48,6 +48,7 @@ export class Conv1d extends ConvBase {
       type: 'Conv1d', inChannels: inC, outChannels: outC, kernelSize: k,
       stride: opts.stride ?? 1, padding: opts.padding ?? 0, dilation: opts.dilation ?? 1, groups, bias: opts.bias ?? true,
     };
+    this.checkOptions(opts);
     this.initParams([outC, inC / groups, k], outC, this.config.bias, opts);
   }
 
@@ -76,6 +77,7 @@ export class Conv2d extends ConvBase {
       type: 'Conv2d', inChannels: inC, outChannels: outC, kernelSize: opts.kernelSize,
       stride: opts.stride ?? 1, padding: opts.padding ?? 0, dilation: opts.dilation ?? 1, groups, bias: opts.bias ?? true,
     };
+    this.checkOptions(opts);
     this.initParams([outC, inC / groups, kh, kw], outC, this.config.bias, opts);
   }
 

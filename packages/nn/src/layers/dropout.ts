@@ -48,6 +48,7 @@ export class Dropout extends Module {
   constructor(opts: ModuleOptions<DropoutConfig> = {}) {
     super();
     this.config = { type: 'Dropout', p: checkP('Dropout', opts.p ?? 0.5) };
+    this.checkOptions(opts);
     this.generator = opts.generator ?? null;
   }
 

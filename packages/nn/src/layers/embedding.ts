@@ -59,6 +59,7 @@ export class Embedding extends Module {
     const dim = checkPositiveInt('Embedding', 'embeddingDim', opts.embeddingDim);
     const pad = normPadding('Embedding', opts.paddingIdx, n);
     this.config = { type: 'Embedding', numEmbeddings: n, embeddingDim: dim, paddingIdx: pad, sparse: opts.sparse ?? false };
+    this.checkOptions(opts);
     this.registerParameter('weight', makeTable(n, dim, pad, opts, this.config.sparse));
   }
 
@@ -81,6 +82,7 @@ export class EmbeddingBag extends Module {
     const dim = checkPositiveInt('EmbeddingBag', 'embeddingDim', opts.embeddingDim);
     const pad = normPadding('EmbeddingBag', opts.paddingIdx, n);
     this.config = { type: 'EmbeddingBag', numEmbeddings: n, embeddingDim: dim, mode: opts.mode ?? 'mean', paddingIdx: pad, sparse: opts.sparse ?? true };
+    this.checkOptions(opts);
     this.registerParameter('weight', makeTable(n, dim, pad, opts, this.config.sparse));
   }
 

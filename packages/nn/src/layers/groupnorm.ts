@@ -52,6 +52,7 @@ export class GroupNorm extends Module {
     const eps = opts.eps ?? 1e-5;
     if (!(eps >= 0)) throw new Error(`GroupNorm: eps must be ≥ 0, got ${eps}`);
     this.config = { type: 'GroupNorm', numGroups, numChannels, eps, affine: opts.affine ?? true };
+    this.checkOptions(opts);
     if (this.config.affine) {
       this.registerParameter('weight', ones([numChannels]));
       this.registerParameter('bias', zeros([numChannels]));

@@ -36,6 +36,7 @@ export class LayerNorm extends Module {
     this.shape = typeof opts.normalizedShape === 'number' ? [opts.normalizedShape] : [...opts.normalizedShape];
     this.shape.forEach((d) => checkPositiveInt('LayerNorm', 'normalizedShape', d));
     this.config = { type: 'LayerNorm', normalizedShape: opts.normalizedShape, eps: opts.eps ?? 1e-5, elementwiseAffine: opts.elementwiseAffine ?? true, bias: opts.bias ?? true };
+    this.checkOptions(opts);
     if (this.config.elementwiseAffine) {
       this.registerParameter('weight', ones(this.shape));
       this.registerParameter('bias', this.config.bias ? zeros(this.shape) : null);

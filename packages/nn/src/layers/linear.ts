@@ -33,6 +33,7 @@ export class Linear extends Module {
     const inFeatures = checkPositiveInt('Linear', 'inFeatures', opts.inFeatures);
     const outFeatures = checkPositiveInt('Linear', 'outFeatures', opts.outFeatures);
     this.config = { type: 'Linear', inFeatures, outFeatures, bias: opts.bias ?? true };
+    this.checkOptions(opts);
     const g = generatorOf(opts);
     this.registerParameter('weight', defaultWeight([outFeatures, inFeatures], g));
     this.registerParameter('bias', this.config.bias ? defaultBias(outFeatures, inFeatures, g) : null);

@@ -30,6 +30,7 @@ export class MaxPool1d extends Module {
   constructor(opts: ModuleOptions<MaxPool1dConfig>) {
     super();
     this.config = { type: 'MaxPool1d', kernelSize: opts.kernelSize, stride: opts.stride ?? opts.kernelSize, padding: opts.padding ?? 0, dilation: opts.dilation ?? 1, ceilMode: opts.ceilMode ?? false };
+    this.checkOptions(opts);
   }
   /** x [N, C, L]. */
   forward(x: Tensor): Tensor {
@@ -43,6 +44,7 @@ export class MaxPool2d extends Module {
   constructor(opts: ModuleOptions<MaxPool2dConfig>) {
     super();
     this.config = { type: 'MaxPool2d', kernelSize: opts.kernelSize, stride: opts.stride ?? opts.kernelSize, padding: opts.padding ?? 0, dilation: opts.dilation ?? 1, ceilMode: opts.ceilMode ?? false };
+    this.checkOptions(opts);
   }
   /** x [N, C, H, W]. */
   forward(x: Tensor): Tensor {
@@ -56,6 +58,7 @@ export class AvgPool1d extends Module {
   constructor(opts: ModuleOptions<AvgPool1dConfig>) {
     super();
     this.config = { type: 'AvgPool1d', kernelSize: opts.kernelSize, stride: opts.stride ?? opts.kernelSize, padding: opts.padding ?? 0, ceilMode: opts.ceilMode ?? false, countIncludePad: opts.countIncludePad ?? true };
+    this.checkOptions(opts);
   }
   forward(x: Tensor): Tensor {
     const c = this.config;
@@ -68,6 +71,7 @@ export class AvgPool2d extends Module {
   constructor(opts: ModuleOptions<AvgPool2dConfig>) {
     super();
     this.config = { type: 'AvgPool2d', kernelSize: opts.kernelSize, stride: opts.stride ?? opts.kernelSize, padding: opts.padding ?? 0, ceilMode: opts.ceilMode ?? false, countIncludePad: opts.countIncludePad ?? true };
+    this.checkOptions(opts);
   }
   forward(x: Tensor): Tensor {
     const c = this.config;

@@ -17,6 +17,7 @@ export class Flatten extends Module {
   constructor(opts: ModuleOptions<FlattenConfig> = {}) {
     super();
     this.config = { type: 'Flatten', startDim: opts.startDim ?? 1, endDim: opts.endDim ?? -1 };
+    this.checkOptions(opts);
   }
 
   forward(x: Tensor): Tensor {

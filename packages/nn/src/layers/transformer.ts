@@ -55,6 +55,7 @@ export class TransformerEncoderLayer extends Module {
     };
     if (c.activation !== 'relu' && c.activation !== 'gelu') throw new Error(`TransformerEncoderLayer: activation must be 'relu' or 'gelu', got '${String(c.activation)}'`);
     this.config = c;
+    this.checkOptions(opts);
     const generator = opts.generator;
     // PyTorch's child names, so state dicts line up.
     this.addModule('self_attn', new MultiheadAttention({ embedDim: c.dModel, numHeads: c.nHead, dropout: c.dropout, bias: c.bias, batchFirst: c.batchFirst, generator }));
@@ -117,6 +118,7 @@ export class TransformerEncoder extends Module {
     // The built children's configs (defaults filled in) rather than the given ones: buildModule checks a
     // nested config's keys against them, so a misspelt key inside `layer` or `norm` is caught too.
     this.config = { type: 'TransformerEncoder', layer: { ...layers[0].config }, numLayers: n, norm: norm ? { ...norm.config } : null };
+    this.checkOptions(opts);
   }
 
   forward(src: Tensor, opts: EncoderForwardOptions = {}): Tensor {

@@ -27,6 +27,7 @@ export class Upsample extends Module {
     if (mode !== 'nearest' && mode !== 'linear' && mode !== 'bilinear' && mode !== 'bicubic') throw new Error(`Upsample: mode must be 'nearest', 'linear', 'bilinear' or 'bicubic', got '${String(mode)}'`);
     if (opts.alignCorners && mode === 'nearest') throw new Error("Upsample: alignCorners can only be set with the interpolating modes 'linear', 'bilinear' and 'bicubic'");
     this.config = { type: 'Upsample', size, scaleFactor, mode, alignCorners: opts.alignCorners ?? null };
+    this.checkOptions(opts);
   }
 
   /** x [N, C, L] or [N, C, H, W] → the same with resized spatial dimensions. */

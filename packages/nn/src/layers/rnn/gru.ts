@@ -26,6 +26,7 @@ export class GRU extends RNNBase {
   constructor(opts: ModuleOptions<GRUConfig>) {
     super();
     this.config = RNNBase.fill('GRU', opts);
+    this.checkOptions(opts);
     this.initParams(3, opts);
   }
 

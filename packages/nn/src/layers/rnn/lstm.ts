@@ -30,6 +30,7 @@ export class LSTM extends RNNBase {
   constructor(opts: ModuleOptions<LSTMConfig>) {
     super();
     this.config = RNNBase.fill('LSTM', opts);
+    this.checkOptions(opts);
     this.initParams(4, opts);
   }
 
