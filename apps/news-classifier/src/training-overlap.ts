@@ -5,21 +5,8 @@
  * the training side of the dataset the model's metadata records (`dataset.path`, as typed to
  * `train`: relative to the folder train ran in — for the shipped models, the repository root).
  */
-import { realpathSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { realPathOrNull, recordedPathCandidates } from '@tensorkit/train';
 import { detectLayout } from './data.js';
-
-/** The repository root, where the shipped models' recorded paths start. */
-const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-
-function real(path: string): string | null {
-  try {
-    return realpathSync(path);
-  } catch {
-    return null;
-  }
-}
 
 /**
  * The recorded training file or folder that `evalPath` is, or null: the recorded dataset is
@@ -28,13 +15,11 @@ function real(path: string): string | null {
  */
 export async function trainedOnPath(evalPath: string, dataset: Record<string, unknown>): Promise<string | null> {
   const recorded = dataset.path;
-  const evalReal = real(evalPath);
+  const evalReal = realPathOrNull(evalPath);
   if (typeof recorded !== 'string' || evalReal === null) return null;
-  for (const base of new Set([process.cwd(), REPO_ROOT])) {
-    const dir = resolve(base, recorded);
-    if (real(dir) === null) continue;
+  for (const dir of recordedPathCandidates(recorded)) {
     const trainSide = await detectLayout(dir).then((l) => l.train, () => undefined);
-    if (trainSide !== undefined && real(trainSide) === evalReal) return trainSide;
+    if (trainSide !== undefined && realPathOrNull(trainSide) === evalReal) return trainSide;
   }
   return null;
 }

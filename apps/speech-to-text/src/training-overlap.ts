@@ -10,26 +10,16 @@
  *   yesno    a `0_*` file of that folder (the three held back for validation included);
  *   manifest every line of that manifest (the up to 200 held back included).
  */
-import { realpathSync } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename, dirname } from 'node:path';
 import { parseFsddName } from '@tensorkit/data';
-
-const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+import { realPathOrNull, recordedPathCandidates } from '@tensorkit/train';
+import { parseRange } from './trainset.js';
 
 interface TrainedOn {
   data: string;
   kind: string;
   holdOut?: string;
   valSpeaker?: string | null;
-}
-
-function real(path: string): string | null {
-  try {
-    return realpathSync(path);
-  } catch {
-    return null;
-  }
 }
 
 /** The training runs the metadata describes: one, or an ensemble's members. */
@@ -39,22 +29,24 @@ function runsOf(training: Record<string, unknown>): TrainedOn[] {
 }
 
 function inHoldOut(index: number, holdOut: string | undefined): boolean {
-  const m = /^(\d+)(?:-(\d+))?$/.exec(holdOut ?? '');
-  if (!m) return false;
-  return index >= Number(m[1]) && index <= Number(m[2] ?? m[1]);
+  if (holdOut === undefined) return false;
+  try {
+    const { lo, hi } = parseRange(holdOut);
+    return index >= lo && index <= hi;
+  } catch {
+    return false; // a hand-edited metadata value: nothing was held back that we can tell
+  }
 }
 
 /** One training run's test of a file (`source`: the manifest the file was listed in, for manifests). */
 function trainedBy(run: TrainedOn, file: string, source: string): boolean {
   const name = basename(file);
-  for (const base of new Set([process.cwd(), REPO_ROOT])) {
-    const data = real(resolve(base, run.data));
-    if (data === null) continue;
+  for (const data of recordedPathCandidates(run.data)) {
     if (run.kind === 'manifest') {
-      if (real(source) === data) return true;
+      if (realPathOrNull(source) === data) return true;
       continue;
     }
-    if (real(dirname(file)) !== data) continue;
+    if (realPathOrNull(dirname(file)) !== data) continue;
     if (run.kind === 'yesno') return name.startsWith('0_');
     if (run.kind === 'fsdd') {
       const f = parseFsddName(name);

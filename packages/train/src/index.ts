@@ -7,5 +7,6 @@ export * from './early-stopping.js';
 export * from './cli.js';
 export * from './run-folder.js';
 export * from './resume-options.js';
+export * from './recorded-path.js';
 export * from './charts/index.js';
 export * from './fit.js';
