@@ -38,15 +38,18 @@ export function dtypeOfArray(a: TypedArray): DType {
   throw new Error(`tensor: cannot hold a ${(v as object)?.constructor?.name ?? typeof v} (no int64/bigint dtype); convert it to a Float64Array or Int32Array first`);
 }
 
+/** Each dtype's storage class and how errors name it (a Buffer, being a Uint8Array, also backs uint8/bool). */
+export const STORAGE_OF: Record<DType, { name: string; ctor: abstract new (...args: never[]) => TypedArray }> = {
+  float32: { name: 'a Float32Array', ctor: Float32Array },
+  float64: { name: 'a Float64Array', ctor: Float64Array },
+  int32: { name: 'an Int32Array', ctor: Int32Array },
+  bool: { name: 'a Uint8Array', ctor: Uint8Array },
+  uint8: { name: 'a Uint8Array', ctor: Uint8Array },
+};
+
 /** Whether `a` can be a `dtype` tensor's storage as it is (no copy). */
 export function isStorageOf(a: TypedArray, dtype: DType): boolean {
-  const v: unknown = a;
-  switch (dtype) {
-    case 'float32': return v instanceof Float32Array;
-    case 'float64': return v instanceof Float64Array;
-    case 'int32': return v instanceof Int32Array;
-    default: return v instanceof Uint8Array;
-  }
+  return a instanceof STORAGE_OF[dtype].ctor;
 }
 
 const RANK: Record<DType, number> = { bool: 0, uint8: 1, int32: 2, float32: 3, float64: 4 };

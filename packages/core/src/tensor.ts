@@ -4,7 +4,7 @@
  * tensor and records a gradient node when an input requires grad.
  */
 import { backward as runBackward, storageVersion, type GradNode } from './autograd.js';
-import { allocate, castScalar, isFloatDType, type DType, type TypedArray } from './dtype.js';
+import { allocate, castScalar, isFloatDType, STORAGE_OF, type DType, type TypedArray } from './dtype.js';
 import { contiguousStrides, numel, type Shape } from './shape.js';
 import { copyStrided } from './kernels/strided.js';
 import { formatTensor } from './format.js';
@@ -283,15 +283,6 @@ export class Tensor {
   indexSelect(dim: number, index: Tensor | readonly number[]): Tensor { return ix.indexSelect(this, dim, index); }
   scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor { return ix.scatterAdd(this, dim, index, src); }
 }
-
-/** The storage class of each dtype (a Buffer, being a Uint8Array, also backs uint8/bool). */
-const STORAGE_OF: Record<DType, { name: string; ctor: abstract new (...args: never[]) => TypedArray }> = {
-  float32: { name: 'a Float32Array', ctor: Float32Array },
-  float64: { name: 'a Float64Array', ctor: Float64Array },
-  int32: { name: 'an Int32Array', ctor: Int32Array },
-  bool: { name: 'a Uint8Array', ctor: Uint8Array },
-  uint8: { name: 'a Uint8Array', ctor: Uint8Array },
-};
 
 /**
  * Every op trusts a tensor's layout, so a storage of the wrong type (1.5 read as an int32) or
