@@ -1,7 +1,7 @@
-import sharp from 'sharp';
 import { readFileOrThrow } from '../io/fs-utils.js';
 import { DataFormatError } from '../io/errors.js';
 import { decodeImage } from '../io/image.js';
+import { loadSharp } from '../io/sharp-lazy.js';
 import { assertImage, type GrayInput } from './types.js';
 
 /**
@@ -23,11 +23,13 @@ export async function encodePng(data: GrayInput['data'], width: number, height: 
   const bytes = new Uint8Array(width * height);
   if (data instanceof Float32Array) for (let i = 0; i < bytes.length; i++) bytes[i] = Math.round(Math.min(1, Math.max(0, data[i])) * 255);
   else bytes.set(data);
+  const sharp = await loadSharp();
   return sharp(bytes, { raw: { width, height, channels: 1 } }).png().toBuffer();
 }
 
 /** Renders an SVG document to PNG (for plots and reports; fonts: whatever fontconfig finds). */
 export async function svgToPng(svg: string): Promise<Buffer> {
+  const sharp = await loadSharp();
   return sharp(Buffer.from(svg, 'utf8')).png().toBuffer();
 }
 
@@ -41,14 +43,16 @@ export async function encodeRgbaPng(rgba: Uint8Array, width: number, height: num
   return encodeInterleaved('encodeRgbaPng', rgba, width, height, 4);
 }
 
-function encodeInterleaved(op: string, bytes: Uint8Array, width: number, height: number, channels: 3 | 4): Promise<Buffer> {
+async function encodeInterleaved(op: string, bytes: Uint8Array, width: number, height: number, channels: 3 | 4): Promise<Buffer> {
   const want = width * height * channels;
   if (bytes.length !== want) throw new Error(`${op}: ${bytes.length} bytes for a ${width}x${height} ${channels === 3 ? 'RGB' : 'RGBA'} image (expected ${want})`);
+  const sharp = await loadSharp();
   return sharp(bytes, { raw: { width, height, channels } }).png().toBuffer();
 }
 
 /** Width, height and channel count of an encoded image (to check rendered output). */
 export async function imageInfo(bytes: Uint8Array): Promise<{ width: number; height: number; channels: number; format: string }> {
+  const sharp = await loadSharp();
   const m = await sharp(bytes).metadata();
   return { width: m.width ?? 0, height: m.height ?? 0, channels: m.channels ?? 0, format: m.format ?? 'unknown' };
 }

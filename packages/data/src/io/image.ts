@@ -1,6 +1,6 @@
-import sharp from 'sharp';
 import { DataFormatError } from './errors.js';
 import { readFileOrThrow } from './fs-utils.js';
+import { loadSharp } from './sharp-lazy.js';
 
 export interface ImageReadOptions {
   /** 'gray' (default): one channel; 'rgb': three interleaved channels (HWC). */
@@ -44,6 +44,7 @@ export async function decodeImage(bytes: Buffer, name: string, opts: ImageReadOp
   const dtype = opts.dtype ?? 'float32';
   const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
   if (!(maxPixels >= 1)) throw new Error(`decodeImage: maxPixels must be a positive number, got ${maxPixels}`);
+  const sharp = await loadSharp();
   // The header is read first (cheap), so an oversized canvas is refused before any pixel is decoded.
   const meta = await decodeOrThrow(bytes, name, () => sharp(bytes, { failOn: 'error', limitInputPixels: false }).metadata());
   const pixels = (meta.width ?? 0) * (meta.height ?? 0);
