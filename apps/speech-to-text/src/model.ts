@@ -41,6 +41,23 @@ export function modelOutputLength(subsample: number, frames: number): number {
   return Math.max(0, Math.floor((frames + 2 * pad - K1) / subsample) + 1);
 }
 
+/**
+ * Zeroes the frames of h (time on `timeAxis`, batch on 0) at or past each sample's valid length.
+ * The padding of a shorter utterance in a batch is zero going into the first convolution, but
+ * relu(bias + …) after it, so without this the next convolution read it into the utterance's last
+ * frames, and a transcript could change with the utterances it was batched with. Masked, each
+ * utterance is computed as if it were alone.
+ */
+function maskPadding(h: Tensor, lengths: readonly number[], timeAxis: number): Tensor {
+  const T = h.shape[timeAxis];
+  if (lengths.every((l) => l >= T)) return h;
+  const B = lengths.length;
+  const mask = h.dtype === 'float64' ? new Float64Array(B * T) : new Float32Array(B * T);
+  lengths.forEach((l, b) => mask.fill(1, b * T, b * T + Math.min(l, T)));
+  const shape = h.shape.map((_, i) => (i === 0 ? B : i === timeAxis ? T : 1));
+  return h.mul(new Tensor(mask, shape, h.dtype));
+}
+
 export class SpeechModel extends Module {
   readonly config: SpeechModelConfig;
   readonly convs: (Conv1d | Conv2d)[] = [];
@@ -98,17 +115,26 @@ export class SpeechModel extends Module {
     const outLengths = lengths.map((l) => this.outputLength(l));
     if (this.config.frontEnd === 'conv2d') {
       let h = x.unsqueeze(1);
-      for (const conv of this.convs) h = conv.forward(h).relu();
+      for (const conv of this.convs) h = this.masked(conv.forward(h).relu(), outLengths);
       // [B, C, T', F'] → [T', B, C·F'] for the time-major GRU.
       const [B, C, T, F] = h.shape;
       h = this.norm.forward(h.permute(2, 0, 1, 3).reshape([T, B, C * F]));
       return this.recurrent(h, outLengths);
     }
     let h = x.transpose(1, 2);
-    for (const conv of this.convs) h = conv.forward(h).relu();
+    for (const conv of this.convs) h = this.masked(conv.forward(h).relu(), outLengths);
     // [B, C, T'] → [T', B, C] for the time-major GRU.
     h = this.norm.forward(h.permute(2, 0, 1));
     return this.recurrent(h, outLengths);
+  }
+
+  /**
+   * Convolution outputs with the padding zeroed, when not training (see maskPadding). Training
+   * keeps the padding its batches always had, so the shipped models' commands still reproduce
+   * them step for step; retraining them with the mask is left for when they are next retrained.
+   */
+  private masked(h: Tensor, outLengths: readonly number[]): Tensor {
+    return this.training ? h : maskPadding(h, outLengths, 2);
   }
 
   private recurrent(h: Tensor, outLengths: number[]): { logits: Tensor; lengths: number[] } {
