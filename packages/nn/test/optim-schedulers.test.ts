@@ -267,14 +267,51 @@ describe('combining schedules on one optimizer', () => {
     expect(opt.paramGroups[0].lr).toBe(0.5); // the refused one changed nothing
     expect(() => new SequentialLR(opt, [(o) => new StepLR(o, { stepSize: 1 })], [])).toThrow('SequentialLR: this optimizer already has a LinearLR scheduler');
     // ChainedScheduler is offered only when both schedules are factors of the base lr (it refuses the others).
-    expect(() => new CosineAnnealingLR(opt, { tMax: 4 })).toThrow(/^CosineAnnealingLR: this optimizer already has a LinearLR scheduler\. .*new SequentialLR\(optimizer, \[\(o\) => new LinearLR\(o, …\), \(o\) => new CosineAnnealingLR\(o, …\)\], \[milestone\]\) runs them one after the other\.$/);
+    expect(() => new CosineAnnealingLR(opt, { tMax: 4 })).toThrow(/^CosineAnnealingLR: this optimizer already has a LinearLR scheduler\. .*new SequentialLR\(optimizer, \[\(o\) => new LinearLR\(o, …\), \(o\) => new CosineAnnealingLR\(o, …\)\], \[milestone\]\) runs them one after the other; or, to replace it, call its detach\(\) first\.$/);
     const plateau = sgd(1);
     new ReduceLROnPlateau(plateau);
-    expect(() => new ReduceLROnPlateau(plateau)).toThrow('ReduceLROnPlateau: this optimizer already has a ReduceLROnPlateau scheduler. Two would each cut the lr on their own plateaus; use one per optimizer.');
+    expect(() => new ReduceLROnPlateau(plateau)).toThrow('ReduceLROnPlateau: this optimizer already has a ReduceLROnPlateau scheduler. Two would each cut the lr on their own plateaus; use one per optimizer (call the old one\'s detach() first to replace it).');
     // A scheduler whose options were refused never attached: the optimizer is still free.
     const other = sgd(1);
     expect(() => new StepLR(other, { stepSize: 0 })).toThrow('stepSize must be a positive integer');
     expect(() => new StepLR(other, { stepSize: 1 })).not.toThrow();
+  });
+
+  it('detach() hands the optimizer to a new scheduler, which starts from the base lr; the old one refuses to step', () => {
+    const opt = sgd(1);
+    const warm = new LinearLR(opt, { startFactor: 0.5, totalIters: 4 });
+    warm.step();
+    expect(opt.paramGroups[0].lr).toBeCloseTo(0.625, 12);
+    expect(() => new StepLR(opt, { stepSize: 1, gamma: 0.5 })).toThrow(/or, to replace it, call its detach\(\) first\.$/);
+    warm.detach();
+    expect(opt.paramGroups[0].lr).toBeCloseTo(0.625, 12); // detaching changes no lr
+    const decay = new StepLR(opt, { stepSize: 1, gamma: 0.5 });
+    expect(opt.paramGroups[0].lr).toBe(1);
+    decay.step();
+    expect(opt.paramGroups[0].lr).toBe(0.5);
+    expect(() => warm.step()).toThrow('LinearLR.step: this scheduler was detached from its optimizer (detach()); step the scheduler that replaced it');
+    expect(() => warm.loadStateDict(warm.stateDict())).toThrow('LinearLR.loadStateDict: this scheduler was detached');
+    expect(opt.paramGroups[0].lr).toBe(0.5);
+    // The successor is attached: a third scheduler is refused, naming it.
+    expect(() => new ExponentialLR(opt, { gamma: 0.9 })).toThrow('ExponentialLR: this optimizer already has a StepLR scheduler');
+    // ReduceLROnPlateau after a warm-up, the common case, and the other way round.
+    const b = sgd(1);
+    new LinearLR(b, { startFactor: 0.1, totalIters: 2 }).detach();
+    const plateau = new ReduceLROnPlateau(b, { patience: 0, factor: 0.5 });
+    plateau.step(1);
+    plateau.step(2);
+    expect(b.paramGroups[0].lr).toBeCloseTo(0.05, 12);
+    plateau.detach();
+    expect(() => plateau.step(3)).toThrow('ReduceLROnPlateau.step: this scheduler was detached');
+    expect(() => new CosineAnnealingLR(b, { tMax: 4 })).not.toThrow();
+  });
+
+  it('a member of a SequentialLR cannot be detached on its own', () => {
+    const opt = sgd(1);
+    const seq = new SequentialLR(opt, [(o) => new LinearLR(o, { totalIters: 2 }), (o) => new ExponentialLR(o, { gamma: 0.5 })], [2]);
+    expect(() => seq.schedulers[0].detach()).toThrow('LinearLR.detach: this schedule is a member of a SequentialLR / ChainedScheduler; detach that instead');
+    seq.detach();
+    expect(() => new StepLR(opt, { stepSize: 1 })).not.toThrow();
   });
 
   it('ReduceLROnPlateau and a closed-form schedule on one optimizer are refused, in either order', () => {

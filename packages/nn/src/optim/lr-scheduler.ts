@@ -6,7 +6,9 @@
  * A closed-form schedule sets the lr from scratch on every step, so two of them on
  * one optimizer silently overwrite each other (PyTorch's recursive forms would
  * compose them instead). An optimizer therefore takes one scheduler; SequentialLR
- * and ChainedScheduler build the schedules they combine themselves.
+ * and ChainedScheduler build the schedules they combine themselves. To hand an
+ * optimizer to a new scheduler mid-run (PyTorch just builds the new one), detach()
+ * the old one first; it then refuses to step.
  */
 
 /** The part of an optimizer a scheduler drives. */
@@ -34,6 +36,12 @@ export interface LrScheduler {
   getLr(): number[];
   stateDict(): SchedulerStateDict;
   loadStateDict(sd: SchedulerStateDict): void;
+  /**
+   * Lets go of the optimizer, so another scheduler may drive it from here on (the lrs stay
+   * where this one left them until the new one sets them). A detached scheduler refuses
+   * step() and loadStateDict(): stepping it would overwrite its successor's lrs.
+   */
+  detach(): void;
 }
 
 /** The scheduler driving each optimizer (weak: a dropped optimizer takes its entry with it). */
@@ -42,6 +50,8 @@ const attached = new WeakMap<SchedulableOptimizer, LrScheduler>();
 const composing = new WeakSet<SchedulableOptimizer>();
 /** Schedules owned by a SequentialLR / ChainedScheduler: they never attach themselves. */
 const members = new WeakSet<LrScheduler>();
+/** Schedulers that let go of their optimizer (detach()). */
+const detached = new WeakSet<LrScheduler>();
 
 function schedulerName(s: LrScheduler): string {
   const type = (s as { type?: unknown }).type;
@@ -65,17 +75,17 @@ export function checkUnscheduled(type: string, optimizer: SchedulableOptimizer):
   const otherType = schedulerName(other);
   const head = `${type}: this optimizer already has a ${otherType} scheduler. `;
   if (type === 'ReduceLROnPlateau' && otherType === 'ReduceLROnPlateau') {
-    throw new Error(head + 'Two would each cut the lr on their own plateaus; use one per optimizer.');
+    throw new Error(head + 'Two would each cut the lr on their own plateaus; use one per optimizer (call the old one\'s detach() first to replace it).');
   }
   if (type === 'ReduceLROnPlateau' || otherType === 'ReduceLROnPlateau') {
-    throw new Error(head + 'A closed-form schedule sets the lr afresh on every step, which would undo ReduceLROnPlateau\'s reductions (or they would be lost at its next step); use one of them per optimizer.');
+    throw new Error(head + 'A closed-form schedule sets the lr afresh on every step, which would undo ReduceLROnPlateau\'s reductions (or they would be lost at its next step); use one of them per optimizer, or call the old one\'s detach() first to replace it.');
   }
   const sequential = `new SequentialLR(optimizer, [(o) => new ${otherType}(o, …), (o) => new ${type}(o, …)], [milestone]) runs them one after the other`;
   // ChainedScheduler only multiplies factors of the base lr, so it is offered only when both schedules are such factors.
   const chained = MULTIPLICATIVE.has(type) && MULTIPLICATIVE.has(otherType)
     ? `; new ChainedScheduler(optimizer, [(o) => new ${otherType}(o, …), (o) => new ${type}(o, …)]) multiplies their factors`
     : '';
-  throw new Error(head + `Both would set the lr on every step, the later overwriting the earlier. Combine them in one scheduler: ${sequential}${chained}.`);
+  throw new Error(head + `Both would set the lr on every step, the later overwriting the earlier. Combine them in one scheduler: ${sequential}${chained}; or, to replace it, call its detach() first.`);
 }
 
 /** The schedules whose lr is base lr · a factor of the step (their `multiplicative` is true): what ChainedScheduler combines. */
@@ -83,8 +93,20 @@ const MULTIPLICATIVE = new Set(['StepLR', 'ExponentialLR', 'LinearLR', 'ChainedS
 
 /** Records `s` as the optimizer's scheduler (a member of a SequentialLR / ChainedScheduler is not). */
 export function attachScheduler(optimizer: SchedulableOptimizer, s: LrScheduler): void {
-  if (composing.has(optimizer) || members.has(s)) return;
+  if (composing.has(optimizer) || members.has(s) || detached.has(s)) return;
   attached.set(optimizer, s);
+}
+
+/** Releases the optimizer `s` drives, if it still drives it; `s` refuses to step from now on (checkAttached). */
+export function detachScheduler(optimizer: SchedulableOptimizer, s: LrScheduler): void {
+  if (members.has(s)) throw new Error(`${schedulerName(s)}.detach: this schedule is a member of a SequentialLR / ChainedScheduler; detach that instead`);
+  if (attached.get(optimizer) === s) attached.delete(optimizer);
+  detached.add(s);
+}
+
+/** Throws when `s` was detached: its step would overwrite the lrs of the scheduler that replaced it. */
+export function checkAttached(what: string, s: LrScheduler): void {
+  if (detached.has(s)) throw new Error(`${what}: this scheduler was detached from its optimizer (detach()); step the scheduler that replaced it`);
 }
 
 /** A member schedule of SequentialLR / ChainedScheduler: made by the combined scheduler from its optimizer. */
@@ -161,12 +183,17 @@ export abstract class ClosedFormScheduler implements LrScheduler {
   }
 
   step(): void {
+    checkAttached(`${this.type}.step`, this);
     this.lastStep++;
     this.apply();
   }
 
   getLr(): number[] {
     return this.optimizer.paramGroups.map((g) => g.lr);
+  }
+
+  detach(): void {
+    detachScheduler(this.optimizer, this);
   }
 
   stateDict(): SchedulerStateDict {
@@ -176,6 +203,7 @@ export abstract class ClosedFormScheduler implements LrScheduler {
   /** Checks everything (step count, base lrs, the schedule at that step) before keeping any of it. */
   loadStateDict(sd: SchedulerStateDict): void {
     const what = `${this.type}.loadStateDict`;
+    checkAttached(what, this);
     if (sd.type !== this.type) throw new Error(`${what}: state dict is for ${sd.type}`);
     checkStepCount(what, 'lastStep', sd.lastStep);
     const baseLrs = sd.baseLrs;

@@ -4,7 +4,7 @@
  * relative/absolute thresholds and cooldown).
  */
 import { checkOptionKeys, type OptionKeys } from '../options.js';
-import { attachScheduler, checkStepCount, checkUnscheduled, describeValue, type LrScheduler, type SchedulableOptimizer, type SchedulerStateDict } from './lr-scheduler.js';
+import { attachScheduler, checkAttached, checkStepCount, checkUnscheduled, describeValue, detachScheduler, type LrScheduler, type SchedulableOptimizer, type SchedulerStateDict } from './lr-scheduler.js';
 
 export interface ReduceLROnPlateauOptions {
   /** 'min' (default): lower is better, e.g. a loss; 'max' for accuracy. */
@@ -76,6 +76,7 @@ export class ReduceLROnPlateau implements LrScheduler {
 
   /** Records one value of the monitored metric. */
   step(metric?: number): void {
+    checkAttached('ReduceLROnPlateau.step', this);
     if (typeof metric !== 'number') throw new Error('ReduceLROnPlateau.step: pass the monitored metric, e.g. step(valLoss)');
     this.lastStep++;
     if (this.isBetter(metric)) {
@@ -102,6 +103,10 @@ export class ReduceLROnPlateau implements LrScheduler {
     return this.optimizer.paramGroups.map((g) => g.lr);
   }
 
+  detach(): void {
+    detachScheduler(this.optimizer, this);
+  }
+
   /** JSON-safe: an unset best (±Infinity) is stored as null. */
   stateDict(): SchedulerStateDict {
     return {
@@ -116,6 +121,7 @@ export class ReduceLROnPlateau implements LrScheduler {
   /** Checks every field before keeping any of it. */
   loadStateDict(sd: SchedulerStateDict): void {
     const what = 'ReduceLROnPlateau.loadStateDict';
+    checkAttached(what, this);
     if (sd.type !== this.type) throw new Error(`${what}: state dict is for ${sd.type}`);
     if (sd.best !== null && sd.best !== undefined && (typeof sd.best !== 'number' || Number.isNaN(sd.best))) {
       throw new Error(`${what}: best must be a number or null (not yet set), got ${describeValue(sd.best)}`);
