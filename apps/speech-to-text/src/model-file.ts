@@ -68,7 +68,12 @@ export async function saveModel(path: string, info: ModelInfo, opts: { half?: bo
 const MEMBER = 'member';
 
 function buildModel(path: string, cfg: SpeechModelConfig, tensors: Record<string, Tensor>, what: string): SpeechModel {
-  const model = new SpeechModel(cfg);
+  let model: SpeechModel;
+  try {
+    model = new SpeechModel(cfg);
+  } catch (err) {
+    throw new UserError(`${path}: metadata field 'model_config' does not describe a model this build can make: ${(err as Error).message}`);
+  }
   try {
     model.loadStateDict(tensors);
   } catch (err) {

@@ -1,11 +1,11 @@
 /**
- * The acoustic model: a stack of 1-D convolutions over log-mel frames (the first with stride
- * 2, so the recurrent layers see 20 ms steps and run half as many sequential steps) → a
- * bidirectional GRU stack → a linear layer to the character classes. Output: per-frame
- * logits for CTC.
+ * The acoustic model: convolutions over the log-mel frames — 2-D over time × frequency (the
+ * default), or 1-D with the mel bands as channels — the first with a time stride (2: the
+ * recurrent layers see 20 ms steps and run half as many sequential steps) → a bidirectional
+ * GRU stack → a linear layer to the character classes. Output: per-frame logits for CTC.
  */
 import { Tensor } from '@tensorkit/core';
-import { Conv1d, Conv2d, Dropout, GRU, LayerNorm, Linear, Module, type ModuleConfig } from '@tensorkit/nn';
+import { checkOptionKeys, Conv1d, Conv2d, Dropout, GRU, LayerNorm, Linear, Module, type ModuleConfig, type OptionKeys } from '@tensorkit/nn';
 import type { Generator } from '@tensorkit/core';
 
 export interface SpeechModelConfig extends ModuleConfig {
@@ -30,6 +30,10 @@ export interface SpeechModelConfig extends ModuleConfig {
 
 export const DEFAULT_MODEL: Omit<SpeechModelConfig, 'inputDim' | 'numClasses'> = {
   type: 'SpeechCTC', convChannels: 32, convLayers: 2, frontEnd: 'conv2d', subsample: 2, hiddenSize: 128, numLayers: 2, dropout: 0.1,
+};
+
+const CONFIG_KEYS: OptionKeys<SpeechModelConfig> = {
+  type: true, inputDim: true, convChannels: true, convLayers: true, frontEnd: true, subsample: true, hiddenSize: true, numLayers: true, numClasses: true, dropout: true,
 };
 
 const K1 = 5;
@@ -70,7 +74,10 @@ export class SpeechModel extends Module {
 
   constructor(config: SpeechModelConfig, opts: { generator?: Generator } = {}) {
     super();
+    // A misspelt key from a model file or a spread object would otherwise fall back to a default without a word.
+    checkOptionKeys('SpeechCTC', config, CONFIG_KEYS, 'config key');
     const c = { ...config, convLayers: config.convLayers ?? 2 };
+    if (c.frontEnd !== undefined && c.frontEnd !== 'conv1d' && c.frontEnd !== 'conv2d') throw new Error(`SpeechCTC: frontEnd must be 'conv1d' or 'conv2d', got ${JSON.stringify(c.frontEnd)}`);
     this.config = c;
     if (![1, 2, 3].includes(c.subsample)) throw new Error(`SpeechCTC: subsample must be 1, 2 or 3, got ${c.subsample}`);
     if (!Number.isInteger(c.convLayers) || c.convLayers < 1) throw new Error(`SpeechCTC: convLayers must be a positive integer, got ${c.convLayers}`);

@@ -104,6 +104,18 @@ describe('speech model ensembles', () => {
     await expect(loadModel(notRaw)).rejects.toThrow(/notraw\.safetensors: an ensemble with per-member normalisations needs input_norm "raw"/);
   });
 
+  it('a model file whose model_config cannot build a model is refused naming the file and the field', async () => {
+    const { tensors, metadata } = await loadSafetensors(await saved('cfg.safetensors', 8));
+    const withConfig = async (name: string, change: Record<string, unknown>) => {
+      const path = join(tmp.dir, name);
+      await saveSafetensors(path, tensors, { metadata: { ...metadata, model_config: JSON.stringify({ ...JSON.parse(metadata.model_config), ...change }) } });
+      return loadModel(path);
+    };
+    await expect(withConfig('neg.safetensors', { hiddenSize: -3 })).rejects.toThrow(/neg\.safetensors: metadata field 'model_config' does not describe a model this build can make: GRU: hiddenSize must be a positive integer, got -3/);
+    await expect(withConfig('typo.safetensors', { hiddenSise: 4 })).rejects.toThrow(/typo\.safetensors: metadata field 'model_config' .*SpeechCTC: unknown config key 'hiddenSise' \(did you mean 'hiddenSize'\?\)/);
+    await expect(withConfig('fe.safetensors', { frontEnd: 'conv3d' })).rejects.toThrow(/fe\.safetensors: .*SpeechCTC: frontEnd must be 'conv1d' or 'conv2d', got "conv3d"/);
+  });
+
   it('with a broken member count or stray tensors are refused at load', async () => {
     const ens = join(tmp.dir, 'ff.safetensors');
     await saveModel(ens, await makeEnsemble([await saved('f.safetensors', 6), await saved('g.safetensors', 7)]));
