@@ -208,6 +208,9 @@ export class BatchNormReLU extends Module {
     const c = opts.numFeatures;
     if (!Number.isInteger(c) || c < 1) throw new Error(`BatchNormReLU: numFeatures must be a positive integer, got ${c}`);
     this.config = { type: 'digits.BatchNormReLU', numFeatures: c, eps: opts.eps ?? 1e-5, momentum: opts.momentum ?? 0.1 };
+    this.checkOptions(opts);
+    if (!(this.config.eps > 0)) throw new Error(`BatchNormReLU: eps must be a positive number, got ${String(opts.eps)}`);
+    if (!(this.config.momentum >= 0 && this.config.momentum <= 1)) throw new Error(`BatchNormReLU: momentum must be in [0, 1], got ${String(opts.momentum)}`);
     this.registerParameter('weight', ones([c]));
     this.registerParameter('bias', zeros([c]));
     this.registerBuffer('running_mean', zeros([c]));

@@ -79,4 +79,11 @@ describe('fused BatchNormReLU', () => {
   it('rejects inputs with the wrong channel count', () => {
     expect(() => new BatchNormReLU({ numFeatures: 3 }).forward(randn([2, 4, 3, 3]))).toThrow(/expected \[N, 3\]/);
   });
+
+  it('refuses options it would ignore or that make no sense, as nn\'s layers do', () => {
+    const opts = (o: object) => o as ConstructorParameters<typeof BatchNormReLU>[0];
+    expect(() => new BatchNormReLU(opts({ numFeatures: 3, momentun: 0.2 }))).toThrow("BatchNormReLU: unknown option 'momentun' (did you mean 'momentum'?)");
+    expect(() => new BatchNormReLU({ numFeatures: 3, eps: 0 })).toThrow('BatchNormReLU: eps must be a positive number, got 0');
+    expect(() => new BatchNormReLU({ numFeatures: 3, momentum: 1.5 })).toThrow('BatchNormReLU: momentum must be in [0, 1], got 1.5');
+  });
 });

@@ -10,7 +10,7 @@
  *             blended with a complement naive Bayes on the same features).
  */
 import { getDefaultGenerator, noGrad, Tensor, tensor, zeros, type Generator } from '@tensorkit/core';
-import { EmbeddingBag, embeddingBag, Linear, Module, type ModuleConfig } from '@tensorkit/nn';
+import { checkOptionKeys, EmbeddingBag, embeddingBag, Linear, Module, type ModuleConfig } from '@tensorkit/nn';
 import { documentBag, encodeTokens, streamedBag, textTokens, tfidfValues, wordEncoder, type FeatureConfig } from './features.js';
 import { vocabularyIds } from './word-vectors.js';
 
@@ -62,6 +62,8 @@ export class FastTextNet extends NewsNet {
 
   constructor(cfg: { buckets: number; numClasses: number; dim: number }, generator?: Generator) {
     super();
+    // A misspelt key (say, spread from a file) would otherwise leave a field undefined and fail deep in a layer.
+    checkOptionKeys('FastTextNet', cfg, ['buckets', 'numClasses', 'dim']);
     this.config = { type: 'NewsFastText', buckets: cfg.buckets, numClasses: cfg.numClasses, dim: cfg.dim };
     this.bag = this.addModule('bag', new EmbeddingBag({ numEmbeddings: cfg.buckets, embeddingDim: cfg.dim, mode: 'mean', sparse: true, generator }));
     this.fc = this.addModule('fc', new Linear({ inFeatures: cfg.dim, outFeatures: cfg.numClasses, generator }));
@@ -107,6 +109,7 @@ export class LinearBagNet extends NewsNet {
 
   constructor(cfg: { buckets: number; numClasses: number; vectorWords?: number }, generator?: Generator) {
     super();
+    checkOptionKeys('LinearBagNet', cfg, ['buckets', 'numClasses', 'vectorWords']);
     this.config = { type: 'NewsLinear', buckets: cfg.buckets, numClasses: cfg.numClasses, ...(cfg.vectorWords ? { vectorWords: cfg.vectorWords } : {}) };
     this.bag = this.addModule('bag', new EmbeddingBag({ numEmbeddings: cfg.buckets, embeddingDim: cfg.numClasses, mode: 'sum', sparse: true, generator }));
     // A convex model: start from zero so the result depends on data and schedule only.

@@ -1,6 +1,7 @@
 /** The library API (NewsClassifier) with awkward inputs a program may pass. */
 import { describe, expect, it } from 'vitest';
 import { loadClassifier } from '../src/classifier.js';
+import { FastTextNet, LinearBagNet } from '../src/model.js';
 
 const HEADLINE = 'Stocks rally as Federal Reserve signals rate cut';
 
@@ -40,5 +41,14 @@ describe('NewsClassifier with awkward inputs (shipped AG News model)', () => {
     const ok = clf.explain(HEADLINE, { method: 'ig', target: 0, steps: 1 });
     expect(Number.isFinite(ok.difference)).toBe(true);
     expect(ok.terms.every((t) => Number.isFinite(t.value))).toBe(true);
+  });
+});
+
+describe('the news nets refuse constructor options they would ignore', () => {
+  it('names the misspelt key and the one it stands for', () => {
+    const loose = <T>(o: object) => o as T;
+    expect(() => new FastTextNet(loose({ buckets: 8, numClasses: 2, dims: 4 }))).toThrow("FastTextNet: unknown option 'dims' (did you mean 'dim'?)");
+    expect(() => new LinearBagNet(loose({ buckets: 8, num_classes: 2 }))).toThrow("LinearBagNet: unknown option 'num_classes' (did you mean 'numClasses'?)");
+    expect(new LinearBagNet({ buckets: 8, numClasses: 2, vectorWords: 3 }).vectors?.shape).toEqual([3, 2]);
   });
 });
