@@ -25,7 +25,7 @@ export function trainingCurveSvg(history: readonly CurvePoint[]): string {
   ], { width: CURVE_WIDTH, height: CURVE_HEIGHT });
 }
 
-/** Writes the curve as PNG to `path` and as SVG beside it (`training-curve.svg`: scalable, diffable), like the other apps' run folders. */
+/** Writes the curve as PNG to `path` and as SVG beside it (`curve.svg`: scalable, diffable), like the other apps' run folders. */
 export async function writeTrainingCurve(path: string, history: readonly CurvePoint[]): Promise<void> {
   const svg = trainingCurveSvg(history);
   atomicWriteFile(path.replace(/\.png$/i, '') + '.svg', svg);

@@ -1,7 +1,7 @@
 /**
  * `speech train`: CTC training with warmup + cosine LR, gradient clipping, per-epoch
  * validation (greedy CER/WER), a blank-plateau monitor, resumable checkpoints and a run
- * folder with metrics.jsonl and a training-curve image.
+ * folder with metrics.jsonl and a curve image (curve.png + curve.svg).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -564,7 +564,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       extra: { app: 'speech-to-text', seed, best, history, data, dataPath: resolve(data), epochs, inputNorm: frontEnd.norm, dataOptions, runOptions, out: resolve(out) } satisfies CheckpointExtra,
     });
     try {
-      await writeTrainingCurve(join(runDir, 'training-curve.png'), history);
+      await writeTrainingCurve(join(runDir, 'curve.png'), history);
     } catch (err) {
       log(`warning: could not draw the training curve: ${(err as Error).message}`);
     }

@@ -56,10 +56,10 @@ describe('train on a manifest', () => {
     expect(metrics[0]).toMatchObject({ epoch: 1 });
     expect(typeof metrics[0].loss).toBe('number');
     expect(typeof metrics[0]['held-out_cer']).toBe('number');
-    const curve = readFileSync(join(runDir, 'training-curve.png'));
+    const curve = readFileSync(join(runDir, 'curve.png'));
     expect(await imageInfo(curve)).toMatchObject({ width: CURVE_WIDTH, height: CURVE_HEIGHT, format: 'png' });
     // The SVG beside it, as in the other apps' run folders.
-    expect(readFileSync(join(runDir, 'training-curve.svg'), 'utf8')).toMatch(/^<svg[^>]* width="900" height="360"[\s\S]*Validation error/);
+    expect(readFileSync(join(runDir, 'curve.svg'), 'utf8')).toMatch(/^<svg[^>]* width="900" height="360"[\s\S]*Validation error/);
     const info = await loadModel(out);
     expect(info.lexicon).toEqual(['hi', 'lo']);
     expect(info.features.sampleRate).toBe(8000);
