@@ -18,6 +18,11 @@ interface Behaviour {
   /** Destroy the socket after this many body bytes, for the next `dropTimes` requests. */
   dropAfter: number;
   dropTimes: number;
+  /**
+   * The client's part file: the socket is destroyed only once it holds every byte sent, so the
+   * drop comes after the client read them however slowly it runs (a fixed delay flaked under load).
+   */
+  part: string;
   /** Serve this body instead of `payload`. */
   body: Buffer;
 }
@@ -55,10 +60,17 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
   const rest = body.subarray(start);
   if (behaviour.dropTimes > 0) {
     behaviour.dropTimes--;
-    res.write(rest.subarray(0, behaviour.dropAfter), () => setTimeout(() => res.socket?.destroy(), 20));
+    const until = start + behaviour.dropAfter;
+    res.write(rest.subarray(0, behaviour.dropAfter), () => void dropWhenHeld(behaviour.part, until, res));
     return;
   }
   res.end(rest);
+}
+
+async function dropWhenHeld(part: string, bytes: number, res: ServerResponse): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline && ((await stat(part).catch(() => null))?.size ?? 0) < bytes) await new Promise((r) => setTimeout(r, 5));
+  res.socket?.destroy();
 }
 
 beforeAll(async () => {
@@ -72,7 +84,7 @@ afterAll(async () => {
   await cleanup();
 });
 beforeEach(() => {
-  behaviour = { noRange: false, dropAfter: 0, dropTimes: 0, body: payload };
+  behaviour = { noRange: false, dropAfter: 0, dropTimes: 0, part: '', body: payload };
   ranges = [];
 });
 
@@ -119,6 +131,7 @@ describe('download', () => {
     behaviour.dropAfter = 70_000;
     behaviour.dropTimes = 1;
     const dest = target();
+    behaviour.part = `${dest}.part`;
     await expect(download({ url: `${base}/file`, dest, sha256: sha, retries: 0, progress: false })).rejects.toThrow(
       /connection lost after 70000 of 200000 bytes.*70000 bytes kept in .*\.part; call download again to resume/,
     );
@@ -133,7 +146,9 @@ describe('download', () => {
   it('retries by itself, resuming each time', async () => {
     behaviour.dropAfter = 30_000;
     behaviour.dropTimes = 2;
-    const r = await download({ url: `${base}/file`, dest: target(), sha256: sha, retryDelayMs: 5, progress: false });
+    const dest = target();
+    behaviour.part = `${dest}.part`;
+    const r = await download({ url: `${base}/file`, dest, sha256: sha, retryDelayMs: 5, progress: false });
     expect(r.resumed).toBe(true);
     expect(ranges).toEqual([undefined, 'bytes=30000-', 'bytes=60000-']);
   });

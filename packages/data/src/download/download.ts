@@ -1,7 +1,8 @@
 import { createWriteStream } from 'node:fs';
 import { mkdir, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
-import { pipeline } from 'node:stream/promises';
+import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { IncomingMessage } from 'node:http';
 import { hashFileInto, newDigests } from './hash.js';
@@ -140,17 +141,28 @@ async function fetchInto(part: string, opts: DownloadOptions, report: ProgressCa
 
   let received = offset;
   report({ received, total });
-  const counter = async function* (source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
-    for await (const chunk of source) {
+  // Not pipeline(): when the connection drops it destroys the file stream too, discarding chunks
+  // already received but still queued for the disk, so less was kept than the message said.
+  // Here every chunk read is on disk before the loss is reported and the next attempt resumes.
+  const out = createWriteStream(part, { flags: offset > 0 ? 'a' : 'w' });
+  const written = finished(out);
+  let writeFailed = false;
+  written.catch(() => (writeFailed = true)); // awaited below; it must not go unhandled meanwhile
+  let lost: unknown = null;
+  try {
+    for await (const chunk of res as AsyncIterable<Buffer>) {
       received += chunk.length;
       report({ received, total });
-      yield chunk;
+      if (!out.write(chunk)) await Promise.race([once(out, 'drain'), written]);
+      if (writeFailed) break; // no point reading the rest of the body
     }
-  };
-  try {
-    await pipeline(res, counter, createWriteStream(part, { flags: offset > 0 ? 'a' : 'w' }));
   } catch (err) {
-    throw new TransientError(`download ${url}: connection lost after ${received}${total !== null ? ` of ${total}` : ''} bytes (${err instanceof Error ? err.message : String(err)})`, { cause: err });
+    lost = err;
+  }
+  out.end();
+  await written; // a write error (a full disk) is not a connection loss: thrown as it is
+  if (lost !== null) {
+    throw new TransientError(`download ${url}: connection lost after ${received}${total !== null ? ` of ${total}` : ''} bytes (${lost instanceof Error ? lost.message : String(lost)})`, { cause: lost });
   }
   if (total !== null && received !== total) {
     throw new TransientError(`download ${url}: connection closed after ${received} of ${total} bytes`);
