@@ -136,7 +136,8 @@ describe('DataLoader with async items, collate and prefetch', () => {
     expect(first.y.data).toBeInstanceOf(Int32Array);
     expect(Array.from(first.y.data)).toEqual(order[0].map((i) => i % 3));
     // While we hold batch 0, the loader is already fetching the following two batches.
-    for (let t = 0; t < 200 && started < 12; t++) await new Promise((r) => setTimeout(r, 5));
+    // Polls until the prefetch has started every item (up to 10 s: a loaded CI machine is slow, not wrong).
+    for (let t = 0; t < 2000 && started < 12; t++) await new Promise((r) => setTimeout(r, 5));
     expect(started).toBe(12);
     const rest = [];
     for await (const b of { [Symbol.asyncIterator]: () => it }) rest.push(Array.from(b.x.data).filter((_, k) => k % 2 === 0));
