@@ -5,7 +5,7 @@
  * GRU stack → a linear layer to the character classes. Output: per-frame logits for CTC.
  */
 import { Tensor } from '@tensorkit/core';
-import { checkOptionKeys, Conv1d, Conv2d, Dropout, GRU, LayerNorm, Linear, Module, type ModuleConfig, type OptionKeys } from '@tensorkit/nn';
+import { checkOptionKeys, Conv1d, Conv2d, Dropout, GRU, LayerNorm, Linear, MaxPool2d, Module, type ModuleConfig, type OptionKeys } from '@tensorkit/nn';
 import type { Generator } from '@tensorkit/core';
 
 export interface SpeechModelConfig extends ModuleConfig {
@@ -16,10 +16,13 @@ export interface SpeechModelConfig extends ModuleConfig {
   convLayers: number;
   /**
    * 'conv1d': mel bands are input channels of 1-D convolutions over time. 'conv2d': 2-D
-   * convolutions over time × frequency (each halving the frequency axis), which see a formant
-   * pattern the same wherever it sits — speakers differ by such shifts.
+   * convolutions over time × frequency (each halving the frequency axis by its stride), which
+   * see a formant pattern the same wherever it sits — speakers differ by such shifts.
+   * 'conv2d-pool': the same convolutions at every band, each followed by the maximum over 3
+   * neighbouring bands (stride 2) instead: a pattern moved by a band or so reaches the same
+   * unit, where a strided convolution sees it with other weights.
    */
-  frontEnd?: 'conv1d' | 'conv2d';
+  frontEnd?: FrontEndKind;
   /** Time subsampling of the first convolution (1, 2 or 3). */
   subsample: number;
   hiddenSize: number;
@@ -27,6 +30,9 @@ export interface SpeechModelConfig extends ModuleConfig {
   numClasses: number;
   dropout: number;
 }
+
+export type FrontEndKind = 'conv1d' | 'conv2d' | 'conv2d-pool';
+export const FRONT_ENDS: readonly FrontEndKind[] = ['conv1d', 'conv2d', 'conv2d-pool'];
 
 export const DEFAULT_MODEL: Omit<SpeechModelConfig, 'inputDim' | 'numClasses'> = {
   type: 'SpeechCTC', convChannels: 32, convLayers: 2, frontEnd: 'conv2d', subsample: 2, hiddenSize: 128, numLayers: 2, dropout: 0.1,
@@ -37,6 +43,7 @@ const CONFIG_KEYS: OptionKeys<SpeechModelConfig> = {
 };
 
 const K1 = 5;
+
 const K2 = 3;
 
 /** Output frames for `frames` input frames (the first convolution's length formula). */
@@ -69,6 +76,8 @@ export class SpeechModel extends Module {
   readonly gru: GRU;
   readonly drop: Dropout;
   readonly out: Linear;
+  /** conv2d-pool's max over 3 bands with stride 2 after each convolution (40 → 20 → 10 bands, as the strided kernels give). */
+  readonly freqPool: MaxPool2d | null;
   /** Features per frame entering the GRU. */
   readonly featureSize: number;
 
@@ -77,21 +86,24 @@ export class SpeechModel extends Module {
     // A misspelt key from a model file or a spread object would otherwise fall back to a default without a word.
     checkOptionKeys('SpeechCTC', config, CONFIG_KEYS, 'config key');
     const c = { ...config, convLayers: config.convLayers ?? 2 };
-    if (c.frontEnd !== undefined && c.frontEnd !== 'conv1d' && c.frontEnd !== 'conv2d') throw new Error(`SpeechCTC: frontEnd must be 'conv1d' or 'conv2d', got ${JSON.stringify(c.frontEnd)}`);
+    if (c.frontEnd !== undefined && !FRONT_ENDS.includes(c.frontEnd)) throw new Error(`SpeechCTC: frontEnd must be ${FRONT_ENDS.map((f) => `'${f}'`).join(', ')}, got ${JSON.stringify(c.frontEnd)}`);
     this.config = c;
     if (![1, 2, 3].includes(c.subsample)) throw new Error(`SpeechCTC: subsample must be 1, 2 or 3, got ${c.subsample}`);
     if (!Number.isInteger(c.convLayers) || c.convLayers < 1) throw new Error(`SpeechCTC: convLayers must be a positive integer, got ${c.convLayers}`);
     const g = opts.generator;
-    const twoD = c.frontEnd === 'conv2d';
+    const twoD = c.frontEnd === 'conv2d' || c.frontEnd === 'conv2d-pool';
+    // conv2d-pool keeps every band through each convolution and halves them by pooling instead.
+    const freqStride = c.frontEnd === 'conv2d-pool' ? 1 : 2;
     let freq = c.inputDim;
     for (let i = 0; i < c.convLayers; i++) {
       let conv: Conv1d | Conv2d;
       if (twoD) {
         // [B, C, T, F]: the first layer subsamples time; every layer halves frequency.
         conv = i === 0
-          ? new Conv2d({ inChannels: 1, outChannels: c.convChannels, kernelSize: [K1, 5], stride: [c.subsample, 2], padding: [(K1 - 1) / 2, 2], generator: g })
-          : new Conv2d({ inChannels: c.convChannels, outChannels: c.convChannels, kernelSize: [K2, 3], stride: [1, 2], padding: [(K2 - 1) / 2, 1], generator: g });
-        freq = Math.floor((freq + (i === 0 ? 4 : 2) - (i === 0 ? 5 : 3)) / 2) + 1;
+          ? new Conv2d({ inChannels: 1, outChannels: c.convChannels, kernelSize: [K1, 5], stride: [c.subsample, freqStride], padding: [(K1 - 1) / 2, 2], generator: g })
+          : new Conv2d({ inChannels: c.convChannels, outChannels: c.convChannels, kernelSize: [K2, 3], stride: [1, freqStride], padding: [(K2 - 1) / 2, 1], generator: g });
+        // Either way the band count halves (rounding up): the strided kernels and the pool share that length formula.
+        freq = Math.floor((freq - 1) / 2) + 1;
       } else {
         conv = i === 0
           ? new Conv1d({ inChannels: c.inputDim, outChannels: c.convChannels, kernelSize: K1, stride: c.subsample, padding: (K1 - 1) / 2, generator: g })
@@ -100,6 +112,8 @@ export class SpeechModel extends Module {
       // Names conv1, conv2, … keep files of the two-layer model loadable.
       this.convs.push(this.addModule(`conv${i + 1}`, conv));
     }
+    // No parameters: registering it changes no file, and shows it in the module tree.
+    this.freqPool = c.frontEnd === 'conv2d-pool' ? this.addModule('pool', new MaxPool2d({ kernelSize: [1, 3], stride: [1, 2], padding: [0, 1] })) : null;
     this.featureSize = twoD ? c.convChannels * freq : c.convChannels;
     this.norm = this.addModule('norm', new LayerNorm({ normalizedShape: this.featureSize }));
     this.gru = this.addModule('gru', new GRU({
@@ -120,9 +134,13 @@ export class SpeechModel extends Module {
    */
   forward(x: Tensor, lengths: readonly number[]): { logits: Tensor; lengths: number[] } {
     const outLengths = lengths.map((l) => this.outputLength(l));
-    if (this.config.frontEnd === 'conv2d') {
+    if (this.config.frontEnd === 'conv2d' || this.config.frontEnd === 'conv2d-pool') {
       let h = x.unsqueeze(1);
-      for (const conv of this.convs) h = this.masked(conv.forward(h).relu(), outLengths);
+      for (const conv of this.convs) {
+        h = conv.forward(h).relu();
+        if (this.freqPool) h = this.freqPool.forward(h);
+        h = this.masked(h, outLengths);
+      }
       // [B, C, T', F'] → [T', B, C·F'] for the time-major GRU.
       const [B, C, T, F] = h.shape;
       h = this.norm.forward(h.permute(2, 0, 1, 3).reshape([T, B, C * F]));

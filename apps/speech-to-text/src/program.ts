@@ -5,6 +5,7 @@ import { evaluate, formatEval } from './evaluate.js';
 import { explain } from './explain.js';
 import { quietNote, TRAINABLE_NORMS, type InputNorm } from './features.js';
 import { DEFAULT_MODEL_PATH } from './paths.js';
+import { FRONT_ENDS } from './model.js';
 import { DEFAULT_BEAM } from './recognizer.js';
 import { outsideWordListNote } from './decode.js';
 import { writeEvalReport } from './report.js';
@@ -73,8 +74,8 @@ export function buildProgram(): Command {
     .option('--epoch-size <n>', 'utterances per epoch (default: FSDD 1600; yesno/manifest 8 passes over the training recordings, at least 256)', int('--epoch-size', 1))
     .option('--hidden <n>', 'GRU hidden size', int('--hidden', 1), TRAIN_DEFAULTS.hidden)
     .option('--layers <n>', 'BiGRU layers', int('--layers', 1), TRAIN_DEFAULTS.layers)
-    .option('--front-end <kind>', 'conv2d (time × frequency) or conv1d (mel bands as channels)', (v: string) => {
-      if (v !== 'conv1d' && v !== 'conv2d') throw new InvalidArgumentError('expected conv1d or conv2d');
+    .option('--front-end <kind>', 'conv2d (time × frequency, strided over frequency), conv2d-pool (the same, max-pooled over frequency instead) or conv1d (mel bands as channels)', (v: string) => {
+      if (!(FRONT_ENDS as readonly string[]).includes(v)) throw new InvalidArgumentError(`expected ${FRONT_ENDS.join(', ')}`);
       return v;
     }, TRAIN_DEFAULTS.frontEnd)
     .option('--conv-channels <n>', 'convolution channels', int('--conv-channels', 1), TRAIN_DEFAULTS.convChannels)

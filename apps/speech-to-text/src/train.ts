@@ -17,7 +17,7 @@ import { openCorpus, type Corpus, type CorpusKind } from './corpus.js';
 import { defaultTrainOut } from './paths.js';
 import { defaultFrontEnd, type InputNorm } from './features.js';
 import { saveModel } from './model-file.js';
-import { DEFAULT_MODEL, modelOutputLength, SpeechModel, type SpeechModelConfig } from './model.js';
+import { DEFAULT_MODEL, modelOutputLength, SpeechModel, type FrontEndKind, type SpeechModelConfig } from './model.js';
 import { computeLogProbs } from './recognizer.js';
 import { writeTrainingCurve } from './plots.js';
 import { Lexicon } from './lexicon.js';
@@ -52,7 +52,7 @@ export interface TrainOptions {
   layers?: number;
   convChannels?: number;
   convLayers?: number;
-  frontEnd?: 'conv1d' | 'conv2d';
+  frontEnd?: FrontEndKind;
   dropout?: number;
   subsample?: number;
   valSpeaker?: string;

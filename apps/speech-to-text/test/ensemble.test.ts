@@ -113,7 +113,7 @@ describe('speech model ensembles', () => {
     };
     await expect(withConfig('neg.safetensors', { hiddenSize: -3 })).rejects.toThrow(/neg\.safetensors: metadata field 'model_config' does not describe a model this build can make: GRU: hiddenSize must be a positive integer, got -3/);
     await expect(withConfig('typo.safetensors', { hiddenSise: 4 })).rejects.toThrow(/typo\.safetensors: metadata field 'model_config' .*SpeechCTC: unknown config key 'hiddenSise' \(did you mean 'hiddenSize'\?\)/);
-    await expect(withConfig('fe.safetensors', { frontEnd: 'conv3d' })).rejects.toThrow(/fe\.safetensors: .*SpeechCTC: frontEnd must be 'conv1d' or 'conv2d', got "conv3d"/);
+    await expect(withConfig('fe.safetensors', { frontEnd: 'conv3d' })).rejects.toThrow(/fe\.safetensors: .*SpeechCTC: frontEnd must be 'conv1d', 'conv2d', 'conv2d-pool', got "conv3d"/);
   });
 
   it('with a broken member count or stray tensors are refused at load', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Generator } from '@tensorkit/core';
+import { Generator, maxPool2d, noGrad } from '@tensorkit/core';
 import { padBatch } from '../src/batch.js';
 import type { Features } from '../src/features.js';
 import { DEFAULT_MODEL, SpeechModel } from '../src/model.js';
@@ -22,7 +22,7 @@ function outputsOf(model: SpeechModel, items: Features[], b: number): Float32Arr
 }
 
 describe('SpeechModel: an utterance is computed as if alone, whatever it is batched with', () => {
-  for (const frontEnd of ['conv2d', 'conv1d'] as const) {
+  for (const frontEnd of ['conv2d', 'conv2d-pool', 'conv1d'] as const) {
     it(`${frontEnd}: a short utterance's outputs are the same alone and padded beside a longer one`, () => {
       const g = new Generator(3);
       const model = new SpeechModel({ ...DEFAULT_MODEL, frontEnd, inputDim: 40, numClasses: 29, hiddenSize: 16, convChannels: 8, dropout: 0 }, { generator: g });
@@ -39,4 +39,25 @@ describe('SpeechModel: an utterance is computed as if alone, whatever it is batc
       expect(maxDiff).toBeLessThan(1e-5);
     });
   }
+});
+
+describe('SpeechModel conv2d-pool front end', () => {
+  it('is each convolution at every band, ReLU, then the max over 3 bands with stride 2 (the fused op against the plain ops)', () => {
+    const g = new Generator(5);
+    const model = new SpeechModel({ ...DEFAULT_MODEL, frontEnd: 'conv2d-pool', inputDim: 40, numClasses: 29, hiddenSize: 8, convChannels: 4, dropout: 0 }, { generator: g });
+    model.eval();
+    expect(model.featureSize).toBe(4 * 10); // 40 bands → 20 → 10, as with the strided convolutions
+    const f = randomFeatures(g, 30, 40);
+    const { x, lengths } = padBatch([f]);
+    const got = noGrad(() => model.forward(x, lengths).logits).toTypedArray() as Float32Array;
+    const want = noGrad(() => {
+      let h = x.unsqueeze(1);
+      for (const conv of model.convs) h = maxPool2d(conv.forward(h).relu(), [1, 3], { stride: [1, 2], padding: [0, 1] });
+      const [B, C, T, F] = h.shape;
+      const seq = model.norm.forward(h.permute(2, 0, 1, 3).reshape([T, B, C * F]));
+      return model.out.forward(model.gru.forward(seq, { lengths: [T] }).output);
+    }).toTypedArray() as Float32Array;
+    expect(got.length).toBe(want.length);
+    for (let i = 0; i < got.length; i++) expect(got[i]).toBeCloseTo(want[i], 5);
+  });
 });
