@@ -43,7 +43,6 @@ const CONFIG_KEYS: OptionKeys<SpeechModelConfig> = {
 };
 
 const K1 = 5;
-
 const K2 = 3;
 
 /** Output frames for `frames` input frames (the first convolution's length formula). */
