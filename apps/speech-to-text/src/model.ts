@@ -79,6 +79,8 @@ export class SpeechModel extends Module {
   readonly freqPool: MaxPool2d | null;
   /** Features per frame entering the GRU. */
   readonly featureSize: number;
+  /** conv2d or conv2d-pool: the convolutions run over time × frequency on [B, 1, T, F]. */
+  private readonly twoD: boolean;
 
   constructor(config: SpeechModelConfig, opts: { generator?: Generator } = {}) {
     super();
@@ -90,7 +92,7 @@ export class SpeechModel extends Module {
     if (![1, 2, 3].includes(c.subsample)) throw new Error(`SpeechCTC: subsample must be 1, 2 or 3, got ${c.subsample}`);
     if (!Number.isInteger(c.convLayers) || c.convLayers < 1) throw new Error(`SpeechCTC: convLayers must be a positive integer, got ${c.convLayers}`);
     const g = opts.generator;
-    const twoD = c.frontEnd === 'conv2d' || c.frontEnd === 'conv2d-pool';
+    const twoD = (this.twoD = c.frontEnd === 'conv2d' || c.frontEnd === 'conv2d-pool');
     // conv2d-pool keeps every band through each convolution and halves them by pooling instead.
     const freqStride = c.frontEnd === 'conv2d-pool' ? 1 : 2;
     let freq = c.inputDim;
@@ -133,7 +135,7 @@ export class SpeechModel extends Module {
    */
   forward(x: Tensor, lengths: readonly number[]): { logits: Tensor; lengths: number[] } {
     const outLengths = lengths.map((l) => this.outputLength(l));
-    if (this.config.frontEnd === 'conv2d' || this.config.frontEnd === 'conv2d-pool') {
+    if (this.twoD) {
       let h = x.unsqueeze(1);
       for (const conv of this.convs) {
         h = conv.forward(h).relu();

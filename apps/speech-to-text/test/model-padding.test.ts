@@ -42,7 +42,7 @@ describe('SpeechModel: an utterance is computed as if alone, whatever it is batc
 });
 
 describe('SpeechModel conv2d-pool front end', () => {
-  it('is each convolution at every band, ReLU, then the max over 3 bands with stride 2 (the fused op against the plain ops)', () => {
+  it('is each convolution at every band, ReLU, then the max over 3 bands with stride 2 (the model against the same ops written out)', () => {
     const g = new Generator(5);
     const model = new SpeechModel({ ...DEFAULT_MODEL, frontEnd: 'conv2d-pool', inputDim: 40, numClasses: 29, hiddenSize: 8, convChannels: 4, dropout: 0 }, { generator: g });
     model.eval();
