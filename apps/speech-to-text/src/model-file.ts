@@ -22,8 +22,8 @@ export interface ModelInfo {
   /** The model (for an ensemble: its first member). */
   model: SpeechModel;
   /**
-   * An ensemble's members (same config, front end and word list), whose per-frame
-   * probabilities are averaged when decoding; absent for a single model.
+   * An ensemble's members (same front end, word list and output frames; architectures may
+   * differ), whose per-frame probabilities are averaged when decoding; absent for a single model.
    */
   members?: SpeechModel[];
   /**
@@ -56,6 +56,8 @@ export async function saveModel(path: string, info: ModelInfo, opts: { half?: bo
   if (info.members && info.members.length > 1) {
     metadata.ensemble = String(info.members.length);
     if (info.memberNorms) metadata.member_norms = JSON.stringify(info.memberNorms);
+    const configs = info.members.map((m) => JSON.stringify(m.config));
+    if (configs.some((c) => c !== configs[0])) metadata.member_configs = `[${configs.join(',')}]`;
     tensors = {};
     info.members.forEach((m, i) => {
       for (const [k, t] of Object.entries(m.stateDict())) tensors[`${MEMBER}${i}.${k}`] = t;
@@ -91,6 +93,25 @@ function parseField(path: string, meta: Record<string, string>, key: string): un
   } catch {
     throw new UserError(`${path}: metadata field '${key}' is not valid JSON`);
   }
+}
+
+/**
+ * An ensemble of different architectures lists each member's config; their frames must line up
+ * (same subsampling) and they must read the same features and emit the same labels.
+ */
+function memberConfigs(path: string, meta: Record<string, string>, first: SpeechModelConfig, n: number): SpeechModelConfig[] {
+  const configs = parseField(path, meta, 'member_configs') as SpeechModelConfig[];
+  if (!Array.isArray(configs) || configs.length !== n) {
+    throw new UserError(`${path}: metadata 'member_configs' must list a model config for each of the ${n} members, got ${meta.member_configs}`);
+  }
+  configs.forEach((c, i) => {
+    const shared = ['type', 'inputDim', 'numClasses', 'subsample'] as const;
+    const differs = shared.find((k) => c?.[k] !== first[k]);
+    if (differs !== undefined) {
+      throw new UserError(`${path}: metadata 'member_configs': member ${i}'s ${differs} ${JSON.stringify(c?.[differs])} differs from 'model_config''s ${JSON.stringify(first[differs])} (members must agree on it so that their frames line up)`);
+    }
+  });
+  return configs;
 }
 
 export async function loadModel(path: string): Promise<ModelInfo> {
@@ -139,7 +160,8 @@ export async function loadModel(path: string): Promise<ModelInfo> {
     if (!m || Number(m[1]) >= n) throw new UserError(`${path}: tensor '${k}' belongs to no member of this ${n}-model ensemble`);
     parts[Number(m[1])][m[2]] = t;
   }
-  const members = parts.map((p, i) => buildModel(path, cfg, p, `member ${i}'s`));
+  const configs = meta.member_configs === undefined ? parts.map(() => cfg) : memberConfigs(path, meta, cfg, n);
+  const members = parts.map((p, i) => buildModel(path, configs[i], p, `member ${i}'s`));
   if (meta.member_norms === undefined) return { model: members[0], members, ...base };
   const memberNorms = parseField(path, meta, 'member_norms') as InputNorm[];
   if (!Array.isArray(memberNorms) || memberNorms.length !== n || memberNorms.some((m) => !TRAINABLE_NORMS.includes(m))) {

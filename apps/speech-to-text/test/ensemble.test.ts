@@ -6,7 +6,7 @@ import { NUM_CLASSES } from '../src/alphabet.js';
 import { makeEnsemble } from '../src/ensemble.js';
 import { defaultFrontEnd, featuresFromSamples, type InputNorm } from '../src/features.js';
 import { loadModel, saveModel } from '../src/model-file.js';
-import { DEFAULT_MODEL, SpeechModel } from '../src/model.js';
+import { DEFAULT_MODEL, SpeechModel, type SpeechModelConfig } from '../src/model.js';
 import { computeLogProbs, Recognizer } from '../src/recognizer.js';
 import { tempDir, toneWord } from './helpers.js';
 
@@ -15,9 +15,9 @@ afterAll(tmp.cleanup);
 const fe = defaultFrontEnd(8000, 'loudness');
 const CONFIG = { ...DEFAULT_MODEL, inputDim: 40, numClasses: NUM_CLASSES, hiddenSize: 4, numLayers: 1, convChannels: 2 };
 
-async function saved(name: string, seed: number, lexicon = ['one', 'two'], norm: InputNorm = 'loudness'): Promise<string> {
+async function saved(name: string, seed: number, lexicon = ['one', 'two'], norm: InputNorm = 'loudness', config: Partial<SpeechModelConfig> = {}): Promise<string> {
   const path = join(tmp.dir, name);
-  const model = new SpeechModel(CONFIG, { generator: new Generator(seed) });
+  const model = new SpeechModel({ ...CONFIG, ...config }, { generator: new Generator(seed) });
   await saveModel(path, { model, features: fe.config, frontEnd: { ...fe, norm }, lexicon, training: { seed } });
   return path;
 }
@@ -54,6 +54,36 @@ describe('speech model ensembles', () => {
       expect(r.text).toBe(single[i].text);
       for (let k = 0; k < r.lp.data.length; k++) expect(r.lp.data[k]).toBeCloseTo(single[i].lp.data[k], 9);
     });
+  });
+
+  it('of members with different architectures average them, and list each member’s config', async () => {
+    const [a, b] = [await saved('aa.safetensors', 12), await saved('ab.safetensors', 13, ['one', 'two'], 'loudness', { frontEnd: 'conv2d-pool', numLayers: 2 })];
+    const out = join(tmp.dir, 'aab.safetensors');
+    await saveModel(out, await makeEnsemble([a, b]));
+    const ens = await loadModel(out);
+    expect(ens.members?.map((m) => [m.config.frontEnd, m.config.numLayers])).toEqual([['conv2d', 1], ['conv2d-pool', 2]]);
+    const [la, lb] = [computeLogProbs((await loadModel(a)).model, inputs), computeLogProbs((await loadModel(b)).model, inputs)];
+    new Recognizer(ens, { beam: 1 }).recognize(inputs).forEach((r, i) => {
+      for (let k = 0; k < r.lp.data.length; k++) {
+        expect(r.lp.data[k]).toBeCloseTo(Math.log((Math.exp(la[i].data[k]) + Math.exp(lb[i].data[k])) / 2), 9);
+      }
+    });
+    // Members of one architecture keep the single model_config (files as shipped before).
+    expect((await loadSafetensors(join(tmp.dir, 'aab.safetensors'))).metadata.member_configs).toBeDefined();
+    const same = join(tmp.dir, 'aa2.safetensors');
+    await saveModel(same, await makeEnsemble([a, a]));
+    expect((await loadSafetensors(same)).metadata.member_configs).toBeUndefined();
+    // Frames that would not line up are refused, when combining and at load.
+    const sub3 = await saved('sub3.safetensors', 14, ['one', 'two'], 'loudness', { subsample: 3 });
+    await expect(makeEnsemble([a, sub3])).rejects.toThrow(/sub3\.safetensors: its input size, classes and subsampling differs from .*aa\.safetensors's \(\{"inputDim":40,"numClasses":29,"subsample":3\} vs/);
+    const { tensors, metadata } = await loadSafetensors(out);
+    const configs = JSON.parse(metadata.member_configs) as SpeechModelConfig[];
+    const tampered = join(tmp.dir, 'tampered.safetensors');
+    await saveSafetensors(tampered, tensors, { metadata: { ...metadata, member_configs: JSON.stringify([configs[0], { ...configs[1], subsample: 3 }]) } });
+    await expect(loadModel(tampered)).rejects.toThrow(/tampered\.safetensors: metadata 'member_configs': member 1's subsample 3 differs from 'model_config''s 2/);
+    const short = join(tmp.dir, 'short-configs.safetensors');
+    await saveSafetensors(short, tensors, { metadata: { ...metadata, member_configs: JSON.stringify([configs[0]]) } });
+    await expect(loadModel(short)).rejects.toThrow(/short-configs\.safetensors: metadata 'member_configs' must list a model config for each of the 2 members/);
   });
 
   it('refuse members that differ in more than their weights, and fewer than two files', async () => {
