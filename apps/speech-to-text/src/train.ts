@@ -5,26 +5,26 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { Generator, Tensor } from '@tensorkit/core';
-import {
-  Adam, clipGradNorm, CosineWarmupLR, ctcGreedyDecode, ctcLoss, ctcMinInputLength, loadCheckpoint, loadSafetensors, restoreCheckpoint, saveCheckpoint, saveSafetensors,
-} from '@tensorkit/nn';
-import { checkWritable, createProgress, errorRates, formatDuration, keepRecordedOptions, RunFolder, UserError, type MetricRecord } from '@tensorkit/train';
-import { BLANK, decodeIds, NUM_CLASSES } from './alphabet.js';
-import { alignmentWindows } from './align-windows.js';
-import { lengthBatches, padBatch } from './batch.js';
+import { Generator } from '@tensorkit/core';
+import { Adam, CosineWarmupLR, loadCheckpoint, loadSafetensors, restoreCheckpoint, saveCheckpoint, saveSafetensors } from '@tensorkit/nn';
+import { checkWritable, createProgress, formatDuration, RunFolder, UserError, type MetricRecord } from '@tensorkit/train';
+import { NUM_CLASSES } from './alphabet.js';
 import { openCorpus, type Corpus, type CorpusKind } from './corpus.js';
 import { defaultTrainOut } from './paths.js';
 import { defaultFrontEnd, type InputNorm } from './features.js';
 import { saveModel } from './model-file.js';
 import { DEFAULT_MODEL, modelOutputLength, SpeechModel, type FrontEndKind, type SpeechModelConfig } from './model.js';
-import { computeLogProbs } from './recognizer.js';
 import { writeTrainingCurve } from './plots.js';
 import { Lexicon } from './lexicon.js';
 import { WeightAverage } from './ema.js';
-import { decode } from './decode.js';
 import { augmentFor, NOISE_PROFILES, type NoiseProfile } from './synth.js';
-import { buildTrainSet, parseRange, type LabeledExample, type TrainSet, type ValidationSet } from './trainset.js';
+import { trainEpoch } from './train-epoch.js';
+import { resolveRecorded, resumedOut, type Checkpoint, type CheckpointExtra, type DataOptions, type RunOptions } from './train-recorded.js';
+import { selectionScore, validate, type ValidationScores } from './train-validation.js';
+import { buildTrainSet, parseRange, type TrainSet } from './trainset.js';
+
+export { validate, type ValidationScores } from './train-validation.js';
+export { DEFAULT_EXTRA_WEIGHT, resumedOut, TRAIN_DEFAULTS } from './train-recorded.js';
 
 export interface TrainOptions {
   /** Training data (default with `resume`: the path the checkpoint records). */
@@ -112,45 +112,8 @@ const WARMUP_STEPS = 100;
  * short batches are cheap).
  */
 const CURRICULUM_UTTERANCES = 6400;
-const CLIP_NORM = 5;
 /** Weight-average decay per step (time constant ~500 steps). */
 const EMA_DECAY = 0.998;
-const BUCKET_BATCHES = 4;
-export const DEFAULT_EXTRA_WEIGHT = 0.3;
-
-export interface ValidationScores {
-  /** Greedy decoding. */
-  wer: number;
-  cer: number;
-  /** Beam search (width 8) restricted to the training word list — what `eval` reports by default. */
-  lexWer: number;
-  blankRate: number;
-  empty: number;
-}
-
-/** Greedy CER/WER and word-list beam WER of one validation set, plus the blank statistics the plateau monitor needs. */
-export function validate(model: SpeechModel, set: ValidationSet, lexicon: Lexicon | null): ValidationScores {
-  const lps = computeLogProbs(model, set.examples.map((e) => e.features));
-  let blank = 0;
-  let empty = 0;
-  const hyps = lps.map((lp) => {
-    const g = ctcGreedyDecode(lp, { blank: BLANK });
-    blank += g.blankRate;
-    if (g.ids.length === 0) empty++;
-    return decodeIds(g.ids);
-  });
-  const refs = set.examples.map((e) => e.text);
-  const r = errorRates(refs, hyps);
-  const lexWer = lexicon ? errorRates(refs, lps.map((lp) => decode(lp, { beam: 8, lexicon }).text)).wer : r.wer;
-  return { wer: r.wer, cer: r.cer, lexWer, blankRate: blank / Math.max(1, lps.length), empty: empty / Math.max(1, lps.length) };
-}
-
-/** The number the run selects its best epoch by (lower is better): mean word-list WER over sets, greedy CER breaking ties. */
-function selectionScore(val: EpochResult['val']): number {
-  const sets = Object.values(val);
-  if (!sets.length) return 0;
-  return sets.reduce((s, v) => s + v.lexWer + 0.1 * v.cer, 0) / sets.length;
-}
 
 export function defaultRunDir(out: string): string {
   return join(dirname(resolve(out)), 'runs', basename(out).replace(/\.safetensors$/i, ''));
@@ -175,64 +138,6 @@ export function defaultAlignSlack(kind: CorpusKind): number {
   return kind === 'yesno' ? 0.04 : 0;
 }
 
-/** Training-stream options a checkpoint records, so that --resume continues with them. */
-type DataOptions = Pick<TrainOptions, 'alignSlack' | 'alignEpochs' | 'tightEdges' | 'noise'>;
-
-/** The defaults of the options a new run may leave out (the command line shows the same ones). */
-export const TRAIN_DEFAULTS = {
-  seed: 1, batchSize: 16, lr: 3e-3, hidden: 128, layers: 2, convChannels: 32, convLayers: 2, frontEnd: 'conv2d' as const,
-  dropout: 0.1, subsample: 2, holdOut: '5-9', valUtterances: 200,
-};
-
-/**
- * Schedule, validation and data-mix options a checkpoint records (checkpoints from before they
- * were recorded lack them: their peak lr is read from the scheduler state and their steps per
- * epoch are checked against step / epoch; the others fall back to the flags and defaults).
- */
-interface RunOptions {
-  batchSize: number;
-  lr: number;
-  epochSize: number;
-  valSpeaker: string | null;
-  holdOut: string;
-  valUtterances: number;
-  /** yesno/manifest only (null for FSDD). */
-  valRecordings: number | null;
-  /** Absolute paths. */
-  extraData: string[];
-  extraWeight: number;
-}
-
-/** What a speech-to-text checkpoint's `extra` holds. */
-interface CheckpointExtra {
-  app?: string;
-  seed?: number;
-  best?: { epoch: number; score: number };
-  history?: EpochResult[];
-  /** --data as given, and (newer checkpoints) resolved. */
-  data?: string;
-  dataPath?: string;
-  epochs?: number;
-  inputNorm?: InputNorm;
-  dataOptions?: DataOptions;
-  runOptions?: Partial<RunOptions>;
-  /** The model file the run writes (absolute; newer checkpoints). */
-  out?: string;
-}
-
-/**
- * The model file a resumed run writes when --out is left off: the one its checkpoint records;
- * for a checkpoint from before --out was recorded, the file whose default run folder holds it
- * (`D/runs/NAME/checkpoint.safetensors` → `D/NAME.safetensors`), or else null (then the
- * default of a new run, in the current folder).
- */
-export function resumedOut(ckptPath: string, recorded: string | undefined): string | null {
-  if (recorded !== undefined) return recorded;
-  const folder = dirname(resolve(ckptPath));
-  if (basename(dirname(folder)) !== 'runs') return null;
-  return join(dirname(dirname(folder)), `${basename(folder)}.safetensors`);
-}
-
 /** Warmup steps of a run of `totalSteps` (a quarter of a short run). */
 function warmupSteps(totalSteps: number): number {
   return Math.min(WARMUP_STEPS, Math.floor(totalSteps / 4));
@@ -248,7 +153,7 @@ export const PLATEAU_STEPS = 2 * WARMUP_STEPS;
 export async function train(opts: TrainOptions): Promise<TrainResult> {
   const log = opts.log ?? ((s: string) => process.stderr.write(s + '\n'));
   const t0 = performance.now();
-  let ckpt: Awaited<ReturnType<typeof loadCheckpoint>> | null = null;
+  let ckpt: Checkpoint | null = null;
   if (opts.resume) {
     try {
       ckpt = await loadCheckpoint(opts.resume);
@@ -258,14 +163,6 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   }
   const extra = (ckpt?.extra ?? {}) as CheckpointExtra;
   if (ckpt && extra.app !== 'speech-to-text') throw new UserError(`--resume ${opts.resume}: not a speech-to-text training checkpoint`);
-  // Options that shape the training run: a resumed run takes the checkpoint's (a flag that
-  // contradicts it is refused), so --resume continues the same run even when flags are left off.
-  const fromCheckpoint = keepRecordedOptions(ckpt ? opts.resume : undefined);
-  const saved = extra.dataOptions ?? {};
-  const resumed = <K extends keyof DataOptions>(key: K, flag: string): DataOptions[K] => fromCheckpoint(flag, opts[key], saved[key]);
-  const savedRun: Partial<RunOptions> = ckpt ? (extra.runOptions ?? {}) : {};
-  const savedConfig = ckpt ? (ckpt.modelConfig as SpeechModelConfig) : null;
-
   // --data: with --resume it defaults to the data the checkpoint records.
   const data = opts.data ?? (ckpt ? extra.dataPath ?? extra.data : undefined);
   if (data === undefined) {
@@ -293,31 +190,11 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   checkWritable(out, '--out');
   checkWritable(ckptPath, '--run-dir', runDir);
 
-  // Checkpoints from before --input-norm existed were all trained with 'loudness'.
-  const inputNorm = fromCheckpoint('--input-norm', opts.inputNorm, ckpt ? (extra.inputNorm ?? 'loudness') : undefined);
-  // The model's shape comes from the checkpoint's model config.
-  const hidden = fromCheckpoint('--hidden', opts.hidden, savedConfig?.hiddenSize) ?? TRAIN_DEFAULTS.hidden;
-  const layers = fromCheckpoint('--layers', opts.layers, savedConfig?.numLayers) ?? TRAIN_DEFAULTS.layers;
-  const convChannels = fromCheckpoint('--conv-channels', opts.convChannels, savedConfig?.convChannels) ?? TRAIN_DEFAULTS.convChannels;
-  const convLayers = fromCheckpoint('--conv-layers', opts.convLayers, savedConfig?.convLayers) ?? TRAIN_DEFAULTS.convLayers;
-  // A config without frontEnd is a 1-D convolution model (SpeechModel's default).
-  const frontEndKind = fromCheckpoint('--front-end', opts.frontEnd, savedConfig ? (savedConfig.frontEnd ?? 'conv1d') : undefined) ?? TRAIN_DEFAULTS.frontEnd;
-  const dropout = fromCheckpoint('--dropout', opts.dropout, savedConfig?.dropout) ?? TRAIN_DEFAULTS.dropout;
-  const subsample = fromCheckpoint('--subsample', opts.subsample, savedConfig?.subsample) ?? TRAIN_DEFAULTS.subsample;
-  // The schedule: checkpoints from before it was recorded still hold the peak lr in their scheduler state.
-  const savedLr = savedRun.lr ?? (ckpt?.scheduler?.baseLrs as number[] | undefined)?.[0];
-  const lr = fromCheckpoint('--lr', opts.lr, savedLr) ?? TRAIN_DEFAULTS.lr;
-  const batchSize = fromCheckpoint('--batch-size', opts.batchSize, savedRun.batchSize) ?? TRAIN_DEFAULTS.batchSize;
-  const givenEpochSize = fromCheckpoint('--epoch-size', opts.epochSize, savedRun.epochSize);
-  // Validation and the data mix (the held-back recordings are also kept out of training).
-  const valSpeaker = fromCheckpoint<string | null>('--val-speaker', opts.valSpeaker, savedRun.valSpeaker) ?? undefined;
-  const holdOut = fromCheckpoint('--hold-out', opts.holdOut, savedRun.holdOut) ?? TRAIN_DEFAULTS.holdOut;
-  const valUtterances = fromCheckpoint('--val-utterances', opts.valUtterances, savedRun.valUtterances) ?? TRAIN_DEFAULTS.valUtterances;
-  const givenValRecordings = fromCheckpoint<number | null>('--val-recordings', opts.valRecordings, savedRun.valRecordings) ?? undefined;
-  const sameList = (a: string[], b: string[]) => a.length === b.length && a.every((p, i) => resolve(p) === resolve(b[i]));
-  const extraData = fromCheckpoint('--extra-data', opts.extraData?.length ? opts.extraData : undefined, savedRun.extraData, { same: sameList }) ?? [];
-  const extraWeight = fromCheckpoint('--extra-weight', opts.extraWeight, savedRun.extraData?.length ? savedRun.extraWeight : undefined) ?? DEFAULT_EXTRA_WEIGHT;
-  const seed = opts.seed ?? (ckpt ? extra.seed : undefined) ?? TRAIN_DEFAULTS.seed;
+  const recorded = resolveRecorded(opts, ckpt, extra);
+  const {
+    inputNorm, hidden, layers, convChannels, convLayers, frontEndKind, dropout, subsample, lr, batchSize, valSpeaker, holdOut,
+    valUtterances, extraData, extraWeight, seed, noise, epochSize: givenEpochSize, valRecordings: givenValRecordings, alignEpochs: alignEpochsFlag,
+  } = recorded;
 
   corpus ??= await openCorpus(data);
   const frontEnd = defaultFrontEnd(8000, inputNorm ?? defaultInputNorm(corpus.kind));
@@ -325,15 +202,13 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
 
   if (extraData.length && corpus.kind !== 'fsdd') throw new UserError(`--extra-data works with FSDD-style training data only; ${data} is a ${corpus.kind} dataset`);
   if (!(extraWeight > 0 && extraWeight < 1)) throw new UserError(`--extra-weight must be between 0 and 1 (exclusive), got ${extraWeight}`);
-  const tightEdges = resumed('tightEdges', '--tight-edges') ?? 0;
+  const tightEdges = recorded.tightEdges ?? 0;
   if (!(tightEdges >= 0 && tightEdges <= 1)) throw new UserError(`--tight-edges must be a probability between 0 and 1, got ${tightEdges}`);
   if (tightEdges > 0 && corpus.kind !== 'fsdd') throw new UserError(`--tight-edges works with FSDD-style training data only; ${data} is a ${corpus.kind} dataset`);
   // Validation options of the other kind of data would otherwise be ignored without a word.
   if (valSpeaker !== undefined && corpus.kind !== 'fsdd') throw new UserError(`--val-speaker works with FSDD-style training data only; ${data} is a ${corpus.kind} dataset (--val-recordings sets its validation share)`);
   if (givenValRecordings !== undefined && corpus.kind === 'fsdd') throw new UserError(`--val-recordings works with yesno folders and manifests; ${data} is an FSDD folder (--hold-out, --val-utterances and --val-speaker set its validation)`);
   const valRecordings = corpus.kind === 'fsdd' ? null : givenValRecordings ?? (corpus.kind === 'yesno' ? 3 : 200);
-  // Checkpoints from before --noise existed were all trained with the default profile.
-  const noise = fromCheckpoint('--noise', opts.noise, ckpt ? (saved.noise ?? 'default') : undefined) ?? 'default';
   if (!NOISE_PROFILES.includes(noise)) throw new UserError(`--noise must be one of ${NOISE_PROFILES.join(', ')}, got ${noise}`);
   const extraCorpora = [];
   for (const d of extraData) extraCorpora.push(await openCorpus(d));
@@ -371,10 +246,8 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   if (ckpt && ckpt.epoch > 0 && ckpt.step !== ckpt.epoch * stepsPerEpoch) {
     throw new UserError(`--resume ${opts.resume}: the checkpoint trained ${ckpt.step / ckpt.epoch} steps per epoch, not ${stepsPerEpoch} (--epoch-size ${epochSize}, --batch-size ${batchSize}); pass the run's --epoch-size and --batch-size`);
   }
-  const alignSlack = resumed('alignSlack', '--align-slack') ?? defaultAlignSlack(ts.kind);
+  const alignSlack = recorded.alignSlack ?? defaultAlignSlack(ts.kind);
   if (!(alignSlack >= 0)) throw new UserError(`--align-slack must be a number of seconds >= 0, got ${alignSlack}`);
-  // Kept as given: without the flag, every epoch (of a run later extended by --resume too) is constrained.
-  const alignEpochsFlag = resumed('alignEpochs', '--align-epochs');
   const alignEpochs = alignEpochsFlag ?? epochs;
   if (!Number.isInteger(alignEpochs) || alignEpochs < 0) throw new UserError(`--align-epochs must be an integer >= 0, got ${alignEpochs}`);
   const dataOptions: DataOptions = { alignSlack, tightEdges, noise, ...(alignEpochsFlag !== undefined ? { alignEpochs: alignEpochsFlag } : {}) };
@@ -412,7 +285,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const history: EpochResult[] = [];
 
   if (ckpt) {
-    model = new SpeechModel(savedConfig!, { generator: modelRng });
+    model = new SpeechModel(ckpt.modelConfig as SpeechModelConfig, { generator: modelRng });
     optimizer = new Adam(model.parameters(), { lr });
     scheduler = new CosineWarmupLR(optimizer, { warmupSteps: warmup, totalSteps: totalSteps + 1, minLr: lr * 0.03 });
     try {
@@ -465,75 +338,25 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     const te = performance.now();
     // The data stream of an epoch depends only on (seed, epoch), so resuming reproduces it.
     const dataRng = new Generator(seed).split(1000 + epoch);
-    model.train();
-    const bar = createProgress({ total: stepsPerEpoch * batchSize, label: `epoch ${epoch}/${epochs}`, unit: 'utt', silent: opts.quiet });
-    let lossSum = 0;
-    let lossCount = 0;
-    let skipped = 0;
-    let done = 0;
-    let stepInEpoch = 0;
-    while (stepInEpoch < stepsPerEpoch) {
-      const nb = Math.min(BUCKET_BATCHES, stepsPerEpoch - stepInEpoch);
-      const maxWords = step * batchSize < curriculum ? 2 : 5;
-      const pool: LabeledExample[] = Array.from({ length: nb * batchSize }, () => ts.sample(dataRng, { maxWords }));
-      const batches = lengthBatches(pool.map((e) => e.features.frames), batchSize);
-      dataRng.shuffle(batches);
-      for (const idx of batches) {
-        // Pre-flight: CTC cannot align a transcript longer than the model's output; such
-        // samples are counted and skipped rather than turned into inf/NaN.
-        const items = idx.map((i) => pool[i]).filter((e) => {
-          const ok = model.outputLength(e.features.frames) >= ctcMinInputLength(e.labels);
-          if (!ok) skipped++;
-          return ok;
-        });
-        done += idx.length;
-        stepInEpoch++;
-        step++;
-        if (items.length === 0) continue;
-        const { x, lengths } = padBatch(items.map((e) => e.features));
-        const { logits, lengths: outLengths } = model.forward(x, lengths);
-        const lp = logits.logSoftmax(-1);
-        const flat = new Int32Array(items.reduce((s, e) => s + e.labels.length, 0));
-        let off = 0;
-        for (const e of items) {
-          flat.set(e.labels, off);
-          off += e.labels.length;
+    const totals = trainEpoch({ model, optimizer, scheduler, ema }, ts, dataRng, step, {
+      label: `epoch ${epoch}/${epochs}`, stepsPerEpoch, batchSize, curriculum, slackFrames, constrained: epoch <= alignEpochs, quiet: opts.quiet, log,
+      onBlankRate: (atStep, rate) => {
+        if (!plateauWarned && atStep > PLATEAU_STEPS && rate > 0.99) {
+          plateauWarned = true;
+          log(`warning: step ${atStep}: the model emits only blanks (${(rate * 100).toFixed(1)}% of frames) — CTC's blank plateau. ` +
+            'It usually breaks within a few hundred steps; if it persists, lower --lr, check the transcripts, or check that the audio is not silent.');
         }
-        const labelWindows = slackFrames === null || epoch > alignEpochs ? undefined
-          : items.map((e, b) => (e.wordFrames ? alignmentWindows(e.text, e.wordFrames, outLengths[b], model.config.subsample, slackFrames) : null));
-        const loss = ctcLoss(lp, new Tensor(flat, [flat.length], 'int32'), outLengths, items.map((e) => e.labels.length), { zeroInfinity: true, blank: BLANK, labelWindows });
-        const lv = loss.item();
-        loss.backward();
-        const norm = clipGradNorm(model.parameters(), CLIP_NORM);
-        if (Number.isFinite(norm) && Number.isFinite(lv)) {
-          optimizer.step();
-          ema.update();
-          lossSum += lv;
-          lossCount++;
-        } else {
-          log(`warning: step ${step}: non-finite loss/gradient (loss ${lv}, grad norm ${norm}); update skipped`);
-        }
-        model.zeroGrad();
-        scheduler.step();
-        if (stepInEpoch % 10 === 0) {
-          const rate = blankRateOf(lp, outLengths);
-          if (!plateauWarned && step > PLATEAU_STEPS && rate > 0.99) {
-            plateauWarned = true;
-            log(`warning: step ${step}: the model emits only blanks (${(rate * 100).toFixed(1)}% of frames) — CTC's blank plateau. ` +
-              'It usually breaks within a few hundred steps; if it persists, lower --lr, check the transcripts, or check that the audio is not silent.');
-          }
-        }
-        bar.update(done, { loss: lossCount ? lossSum / lossCount : NaN, lr: optimizer.paramGroups[0].lr });
-      }
-    }
-    bar.stop();
+      },
+    });
+    step = totals.step;
+    const { done, skipped } = totals;
     const val: EpochResult['val'] = {};
     await ema.withAverage(() => {
       for (const set of ts.validation) val[set.name] = validate(model, set, lexicon);
     });
     const seconds = (performance.now() - te) / 1000;
     const result: EpochResult = {
-      epoch, loss: lossCount ? lossSum / lossCount : NaN, lr: optimizer.paramGroups[0].lr,
+      epoch, loss: totals.loss, lr: optimizer.paramGroups[0].lr,
       samplesPerSec: done / seconds, seconds, skipped, val,
     };
     history.push(result);
@@ -591,22 +414,4 @@ function loggedEpochs(path: string, upTo: number): MetricRecord[] {
     }
   }
   return [...byEpoch.keys()].sort((a, b) => a - b).map((e) => byEpoch.get(e)!);
-}
-
-/** Fraction of valid frames whose most probable class is blank. */
-function blankRateOf(lp: Tensor, lengths: readonly number[]): number {
-  const [, B, C] = lp.shape;
-  const data = lp.contiguous().toTypedArray();
-  let blanks = 0;
-  let total = 0;
-  for (let b = 0; b < B; b++) {
-    for (let t = 0; t < lengths[b]; t++) {
-      const row = (t * B + b) * C;
-      let best = 0;
-      for (let c = 1; c < C; c++) if (data[row + c] > data[row + best]) best = c;
-      if (best === BLANK) blanks++;
-      total++;
-    }
-  }
-  return total ? blanks / total : 0;
 }
