@@ -6,19 +6,22 @@
  * optimizer, schedule, dropout RNG, data cursor, history) so `--resume`
  * continues exactly where a run stopped.
  */
-import { basename, dirname, extname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { Generator, type Tensor } from '@tensorkit/core';
-import { DataLoader, randomSplit, type LoaderCursor } from '@tensorkit/data';
+import { DataLoader, type LoaderCursor } from '@tensorkit/data';
 import { AdamW, crossEntropy, loadCheckpoint, OneCycleLR, restoreCheckpoint, saveCheckpoint, type Sequential } from '@tensorkit/nn';
-import { checkWritable, createProgress, EarlyStopping, formatDuration, keepRecordedOptions, lossAccuracyCurveSvg, RunFolder, UserError, type ClassifierEpochRecord } from '@tensorkit/train';
-import { DEFAULT_AUGMENT, makeBatch } from './batch.js';
-import { loadDigitSet, subset, type DigitSet } from './data.js';
+import { createProgress, EarlyStopping, formatDuration, lossAccuracyCurveSvg, RunFolder, UserError, type ClassifierEpochRecord } from '@tensorkit/train';
+import { DEFAULT_AUGMENT, makeBatch, type Batch } from './batch.js';
+import { loadDigitSet, type DigitSet } from './data.js';
 import { predictSet } from './infer.js';
-import { APP, decodeModel, DEFAULT_TRAIN_OUT, encodeModel, LABELS, saveModel, type TrainingInfo } from './model-file.js';
-import { ARCHS, createModel, modelFromConfig, setDropoutGenerator, type Arch } from './model.js';
+import { APP, decodeModel, encodeModel, LABELS, saveModel, type ModelMeta, type TrainingInfo } from './model-file.js';
+import { createModel, modelFromConfig, setDropoutGenerator, type Arch } from './model.js';
 import { plural } from './plural.js';
 import { PREPROCESS } from './preprocess.js';
+import { checkOptions, runOptions, runPaths, splitData, TRAIN_DEFAULTS, type RunOptions } from './train-options.js';
+
+export { defaultRunDir, TRAIN_DEFAULTS } from './train-options.js';
 
 /** One line of the run folder's metrics.jsonl. */
 export type EpochRecord = ClassifierEpochRecord;
@@ -67,36 +70,7 @@ export interface TrainOptions {
   log?: (line: string) => void;
 }
 
-export const TRAIN_DEFAULTS = {
-  arch: 'cnn' as Arch,
-  epochs: 6,
-  batchSize: 128,
-  lr: 3e-3,
-  seed: 0,
-  valSize: 5000,
-  valSeed: 0,
-  patience: 5,
-  checkpointEvery: 100,
-  augment: true,
-  weightDecay: 0.01,
-  storeAs: 'auto' as const,
-};
-
-/** Options that define a run; a resumed run takes them from its checkpoint. */
-interface RunOptions {
-  arch: Arch;
-  epochs: number;
-  batchSize: number;
-  lr: number;
-  seed: number;
-  valSize: number;
-  valSeed: number;
-  augment: boolean;
-  weightDecay: number;
-  limit: number | null;
-}
-
-interface TrainState {
+export interface TrainState {
   app: string;
   options: RunOptions;
   history: EpochRecord[];
@@ -129,30 +103,6 @@ export interface TrainResult {
   interrupted: boolean;
 }
 
-export function defaultRunDir(out: string): string {
-  const name = basename(out, extname(out)) || 'model';
-  return join(dirname(out), 'runs', name);
-}
-
-function checkOptions(o: RunOptions & { patience: number }): void {
-  if (!ARCHS.includes(o.arch)) throw new UserError(`--arch must be one of ${ARCHS.join(', ')}, got '${o.arch}'`);
-  const posInt = (name: string, v: number) => {
-    if (!Number.isInteger(v) || v < 1) throw new UserError(`--${name} must be a positive integer, got ${v}`);
-  };
-  posInt('epochs', o.epochs);
-  posInt('batch-size', o.batchSize);
-  posInt('val-size', o.valSize);
-  posInt('patience', o.patience);
-  if (!(o.lr > 0) || !Number.isFinite(o.lr)) throw new UserError(`--lr must be a positive number, got ${o.lr}`);
-  if (!Number.isInteger(o.seed) || o.seed < 0) throw new UserError(`--seed must be a non-negative integer, got ${o.seed}`);
-  if (o.limit !== null) posInt('limit', o.limit);
-  // Known before the data is read: say so now rather than after loading it.
-  if (o.limit !== null && o.valSize >= o.limit) {
-    throw new UserError(`--val-size ${o.valSize} leaves no training images (--limit ${o.limit} keeps at most ${o.limit})${o.limit >= 2 ? `; lower --val-size, e.g. --val-size ${suggestedValSize(o.limit)} (a tenth)` : ''}`);
-  }
-  // Batch norm normalises over the batch: one image per batch has no variance to normalise by.
-  if (o.arch === 'cnn' && o.batchSize < 2) throw new UserError(`--batch-size ${o.batchSize}: the cnn needs at least 2 images per batch (its batch norm normalises over the batch); use --batch-size 2 or more, or --arch mlp`);
-}
 
 /** Weight decay on conv/linear weights only; batch-norm scales and biases are left alone. */
 function paramGroups(model: Sequential, weightDecay: number) {
@@ -160,49 +110,6 @@ function paramGroups(model: Sequential, weightDecay: number) {
   const noDecay: Tensor[] = [];
   for (const [name, p] of model.namedParameters()) (p.rank > 1 && name.endsWith('weight') ? decay : noDecay).push(p);
   return [{ params: decay, weightDecay }, { params: noDecay, weightDecay: 0 }];
-}
-
-/** What to say about the images there are: `the data has 300`, or `--limit 2000 keeps 2000 of the data's 60000`. */
-function describeImages(n: number, total: number, limit: number | null): string {
-  return limit !== null && limit < total ? `--limit ${limit} keeps ${n} of the data's ${total}` : `the data has ${n}`;
-}
-
-/** A validation size that leaves most of n images for training: a tenth (at least 1). */
-function suggestedValSize(n: number): number {
-  return Math.max(1, Math.floor(n / 10));
-}
-
-function splitData(all: DigitSet, o: RunOptions): { train: DigitSet; val: DigitSet } {
-  const n = o.limit !== null ? Math.min(o.limit, all.n) : all.n;
-  const base = n < all.n ? subset(all, Array.from({ length: n }, (_, i) => i)) : all;
-  const has = describeImages(n, all.n, o.limit);
-  const lower = n >= 2 ? `; lower --val-size, e.g. --val-size ${suggestedValSize(n)} (a tenth)` : '';
-  if (o.valSize >= n) throw new UserError(`--val-size ${o.valSize} leaves no training images (${has})${lower}`);
-  // Batches never shrink below --batch-size (the loader drops a short last batch) unless the whole set is one batch.
-  if (o.arch === 'cnn' && n - o.valSize < 2) throw new UserError(`--val-size ${o.valSize} leaves ${n - o.valSize} training image (${has}); the cnn needs at least 2 (its batch norm normalises over the batch)${n >= 3 ? lower : ''}`);
-  const [trainIdx, valIdx] = randomSplit(n, [n - o.valSize, o.valSize], o.valSeed);
-  return { train: subset(base, trainIdx), val: subset(base, valIdx) };
-}
-
-/**
- * The options that define the run: for a new run the given ones or TRAIN_DEFAULTS; on resume the
- * checkpoint's, refusing a given one that differs — except `epochs`, which may change the run's length.
- */
-function runOptions(opts: TrainOptions, saved: RunOptions | undefined): RunOptions {
-  const keep = keepRecordedOptions(saved ? opts.resume : undefined);
-  const d = TRAIN_DEFAULTS;
-  return {
-    arch: keep('--arch', opts.arch, saved?.arch) ?? d.arch,
-    epochs: opts.epochs ?? saved?.epochs ?? d.epochs,
-    batchSize: keep('--batch-size', opts.batchSize, saved?.batchSize) ?? d.batchSize,
-    lr: keep('--lr', opts.lr, saved?.lr) ?? d.lr,
-    seed: keep('--seed', opts.seed, saved?.seed) ?? d.seed,
-    valSize: keep('--val-size', opts.valSize, saved?.valSize) ?? d.valSize,
-    valSeed: keep('--val-seed', opts.valSeed, saved?.valSeed) ?? d.valSeed,
-    augment: keep('--no-augment', opts.augment, saved?.augment, { describe: (on) => (on ? 'augmentation' : '--no-augment') }) ?? d.augment,
-    weightDecay: keep('--weight-decay', opts.weightDecay, saved?.weightDecay) ?? d.weightDecay,
-    limit: keep<number | null>('--limit', opts.limit, saved?.limit) ?? null,
-  };
 }
 
 export async function train(opts: TrainOptions): Promise<TrainResult> {
@@ -227,35 +134,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     log(`note: training for ${plural(o.epochs, 'epoch')} instead of ${state.options.epochs}; the learning-rate schedule is stretched to the new length`);
   }
 
-  // A resumed run continues its own model file, run folder and checkpoint unless told otherwise.
-  let out: string;
-  let runDir: string;
-  let ckptPath: string;
-  let data: string;
-  if (opts.resume && state) {
-    const recorded = state.out ?? state.bestPath;
-    if (opts.out === undefined && !recorded) {
-      throw new UserError(`--resume ${opts.resume}: the checkpoint does not record where the run writes its model (written by an older version before its first epoch ended); give --out`);
-    }
-    out = opts.out ?? recorded!;
-    // The checkpoint's own folder, unless the run kept its checkpoint outside its run folder.
-    const customCheckpoint = state.runDir !== undefined && state.checkpoint !== undefined && state.checkpoint !== join(state.runDir, 'checkpoint.safetensors');
-    runDir = opts.runDir ?? (customCheckpoint ? state.runDir! : dirname(opts.resume));
-    ckptPath = opts.checkpoint ?? (opts.runDir !== undefined ? join(runDir, 'checkpoint.safetensors') : opts.resume);
-    if (opts.data === undefined && state.data === undefined) throw new UserError(`--resume ${opts.resume}: the checkpoint does not record the data folder (written by an older version); give --data`);
-    data = opts.data ?? state.data!;
-  } else {
-    if (opts.data === undefined) throw new UserError('--data: give the training data folder');
-    data = opts.data;
-    out = opts.out ?? DEFAULT_TRAIN_OUT;
-    runDir = opts.runDir ?? defaultRunDir(out);
-    ckptPath = opts.checkpoint ?? join(runDir, 'checkpoint.safetensors');
-  }
-  // Fail now rather than after the last epoch.
-  checkWritable(out, '--out');
-  if (opts.checkpoint) checkWritable(ckptPath, '--checkpoint');
-  else if (opts.resume && opts.runDir === undefined) checkWritable(ckptPath, '--resume');
-  else checkWritable(ckptPath, '--run-dir', runDir);
+  const { out, runDir, ckptPath, data } = runPaths(opts, state);
   const all = await loadDigitSet(data, 'train');
   const { train: trainSet, val: valSet } = splitData(all, o);
   const run = new RunFolder<EpochRecord>(runDir);
@@ -340,20 +219,9 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     let batchNo = startBatch;
     for await (const idx of loader.iterate()) {
       const batch = makeBatch(trainSet, idx, { augment: o.augment ? { seed: augSeed, epoch, config: DEFAULT_AUGMENT } : undefined });
-      const logits = model.forward(batch.x);
-      const loss = crossEntropy(logits, batch.y);
-      optimizer.zeroGrad();
-      loss.backward();
-      optimizer.step();
-      scheduler.step();
-      const lv = loss.item();
+      const { loss: lv, correct } = trainBatch(model, optimizer, scheduler, batch);
       if (!Number.isFinite(lv)) throw new UserError(`training diverged at epoch ${epoch + 1}, batch ${batchNo + 1} (loss ${lv}); try a smaller --lr`);
-      const l = logits.toTypedArray();
-      for (let k = 0; k < idx.length; k++) {
-        let best = 0;
-        for (let c = 1; c < 10; c++) if (l[k * 10 + c] > l[k * 10 + best]) best = c;
-        if (best === batch.labels[k]) partial.correct++;
-      }
+      partial.correct += correct;
       partial.lossSum += lv * idx.length;
       partial.seen += idx.length;
       batchNo++;
@@ -429,19 +297,42 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     wallTimeSec: Math.round(wall), samplesPerSec: Math.round(result.samplesPerSec), command: opts.command ?? '', date: new Date().toISOString(),
   };
   const meta = { arch: o.arch, labels: LABELS, preprocess: PREPROCESS, training: info };
-  const storeAsOption = opts.storeAs ?? TRAIN_DEFAULTS.storeAs;
-  let storeAs: 'F16' | 'F32' = storeAsOption === 'auto' ? 'F16' : storeAsOption;
-  if (storeAsOption === 'auto') {
-    const half = decodeModel(encodeModel(best.model, meta, 'F16'), 'F16 model');
-    const accHalf = predictSet(half.model, valSet).accuracy;
-    // Allow at most one validation image to change its prediction.
-    if (accHalf < early.best - 1 / valSet.n - 1e-12) storeAs = 'F32';
-    log(`F16 weights: val acc ${(100 * accHalf).toFixed(2)}% vs ${(100 * early.best).toFixed(2)}% in F32; storing ${storeAs}`);
-  }
+  const storeAs = storageFor(best.model, meta, valSet, early.best, opts.storeAs ?? TRAIN_DEFAULTS.storeAs, log);
   saveModel(out, best.model, meta, storeAs);
   result.storedAs = storeAs;
   log(`best val acc ${(100 * early.best).toFixed(2)}% at epoch ${early.bestEpoch}${stoppedEarly ? ' (stopped early)' : ''}; `
     + `wall time ${formatDuration(wall)}; ${result.samplesPerSec.toFixed(0)} samples/s; peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB; `
     + `model ${out} (${storeAs}); run folder ${runDir}`);
   return result;
+}
+
+/** One optimizer step on a batch; its loss and how many of its images the model (before the step) got right. */
+function trainBatch(model: Sequential, optimizer: AdamW, scheduler: OneCycleLR, batch: Batch): { loss: number; correct: number } {
+  const logits = model.forward(batch.x);
+  const loss = crossEntropy(logits, batch.y);
+  optimizer.zeroGrad();
+  loss.backward();
+  optimizer.step();
+  scheduler.step();
+  const l = logits.toTypedArray();
+  let correct = 0;
+  for (let k = 0; k < batch.labels.length; k++) {
+    let best = 0;
+    for (let c = 1; c < 10; c++) if (l[k * 10 + c] > l[k * 10 + best]) best = c;
+    if (best === batch.labels[k]) correct++;
+  }
+  return { loss: loss.item(), correct };
+}
+
+/**
+ * 'auto': F16 unless storing the weights in half precision changes more than one validation
+ * image's prediction (then F32); otherwise the storage asked for.
+ */
+function storageFor(model: Sequential, meta: Omit<ModelMeta, 'config' | 'storedAs'>, valSet: DigitSet, bestAccuracy: number, option: 'auto' | 'F16' | 'F32', log: (line: string) => void): 'F16' | 'F32' {
+  if (option !== 'auto') return option;
+  const half = decodeModel(encodeModel(model, meta, 'F16'), 'F16 model');
+  const accHalf = predictSet(half.model, valSet).accuracy;
+  const storeAs = accHalf < bestAccuracy - 1 / valSet.n - 1e-12 ? 'F32' : 'F16';
+  log(`F16 weights: val acc ${(100 * accHalf).toFixed(2)}% vs ${(100 * bestAccuracy).toFixed(2)}% in F32; storing ${storeAs}`);
+  return storeAs;
 }
