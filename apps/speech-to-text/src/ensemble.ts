@@ -4,8 +4,8 @@
  * normalisations, or of different architectures — those make different mistakes on a speaker none
  * of them heard. Averaging needs the frames to line up, so members must agree on input size,
  * classes, subsampling, feature config and word list — checked here, with the first disagreement
- * named. Members that normalise differently
- * make an ensemble with a 'raw' front end whose members each normalise their own copy.
+ * named. Members that normalise differently make an ensemble with a 'raw' front end whose members
+ * each normalise their own copy.
  */
 import { UserError } from '@tensorkit/train';
 import { TRAINABLE_NORMS } from './features.js';
