@@ -22,6 +22,15 @@ describe('mapLimit', () => {
     expect(await mapLimit([1, 2], 10, async (x) => x * 2)).toEqual([2, 4]);
   });
 
+  it('refuses a limit below 1 instead of returning holes without calling fn', async () => {
+    let calls = 0;
+    for (const limit of [0, -2, 0.5, NaN]) {
+      await expect(mapLimit([1, 2], limit, async (x) => (calls++, x))).rejects.toThrow(`mapLimit: limit must be a positive integer, got ${limit}`);
+    }
+    expect(calls).toBe(0);
+    expect(await mapLimit([1, 2], Infinity, async (x) => x)).toEqual([1, 2]);
+  });
+
   it('rejects with the first failure', async () => {
     await expect(mapLimit([1, 2, 3], 2, async (x) => {
       if (x === 2) throw new Error('bad item 2');

@@ -117,6 +117,16 @@ describe('DataLoader ordering', () => {
 });
 
 describe('DataLoader with async items, collate and prefetch', () => {
+  it('refuses a concurrency or prefetch depth that cannot fetch, at construction', async () => {
+    // concurrency 0 used to start no fetch at all and hand out batches of holes.
+    for (const concurrency of [0, -1, 1.5, NaN]) {
+      expect(() => new DataLoader(ids, { batchSize: 4, concurrency })).toThrow(`DataLoader: concurrency must be a positive integer, got ${concurrency}`);
+    }
+    expect(() => new DataLoader(ids, { batchSize: 4, prefetch: -1 })).toThrow('DataLoader: prefetch must be a non-negative integer, got -1');
+    const batches = await collect(new DataLoader(ids, { batchSize: 10, concurrency: 1, prefetch: 0 }));
+    expect(batches.flat()).toEqual(range(23));
+  });
+
   it('keeps batch order under random item latency, collates, and prefetches ahead', async () => {
     let started = 0;
     const slow: Dataset<{ x: Float32Array; y: number }> = {
@@ -259,6 +269,30 @@ describe('collation helpers', () => {
     expect(() => collateArrays([{ s: 'a' }], { pad: { s: true } })).toThrow("pad lists field 's', whose values are strings; only arrays can be padded");
     expect(() => collateArrays([{ id: 3e9 }])).toThrow("field 'id' holds the integer 3000000000, outside the int32 range");
     expect(() => collateTensors([1, 2] as never[])).toThrow('collateArrays: item 0 is a number, expected a record of fields');
+  });
+
+  it('refuses typed arrays of different types in one field rather than truncating them into item 0 type', () => {
+    // Stacked into item 0's Int32Array, 0.7 became 0; into a Uint8Array, 300 became 44.
+    expect(() => collateArrays([{ x: Int32Array.of(1, 2) }, { x: Float32Array.of(0.7, 2.5) }])).toThrow(
+      "collateArrays: field 'x': item 0 is a Int32Array but item 1 is a Float32Array; convert the items to one array type first",
+    );
+    expect(() => collateTensors([{ x: Uint8Array.of(1) }, { x: Float32Array.of(300) }], { pad: { x: true } })).toThrow("field 'x': item 0 is a Uint8Array but item 1 is a Float32Array");
+    expect(() => stackArrays([Int16Array.of(1), Int32Array.of(70000)])).toThrow('stackArrays: item 0 is a Int16Array but item 1 is a Int32Array');
+    expect(() => padSequences([Int32Array.of(1), Float32Array.of(0.5, 1.5)])).toThrow('padSequences: item 0 is a Int32Array but item 1 is a Float32Array');
+  });
+
+  it('refuses a fractional or negative minLength, and names the field a padding error comes from', () => {
+    // minLength 2.5 used to give shape [1, 2.5] over 2 values.
+    expect(() => padSequences([new Float32Array(2)], { minLength: 2.5 })).toThrow('padSequences: minLength must be a non-negative integer, got 2.5');
+    expect(() => collateArrays([{ x: new Float32Array(2) }], { pad: { x: { minLength: -1 } } })).toThrow(
+      "collateArrays: field 'x': padSequences: minLength must be a non-negative integer, got -1",
+    );
+    expect(() => collateArrays([{ x: new Float32Array(4) }, { x: new Float32Array(5) }], { pad: { x: { featDim: 2 } } })).toThrow(
+      "collateArrays: field 'x': padSequences: item 1 has 5 values, not a multiple of featDim 2",
+    );
+    expect(padSequences([new Float32Array(2)], { minLength: 3 }).shape).toEqual([1, 3]);
+    // A NaN pad value used to pad with 0.
+    expect(Array.from(padSequences([Float32Array.of(1), Float32Array.of(2, 3)], { padValue: NaN }).data)).toEqual([1, NaN, 2, 3]);
   });
 });
 

@@ -36,6 +36,12 @@ describe('datasets and transforms', () => {
     expect(() => new Subset(arrayDataset([1]), [1])).toThrow(/Subset: index 1 out of range/);
   });
 
+  it('Subset refuses fractional and huge indices instead of truncating or wrapping them', () => {
+    // As an Int32Array, 0.5 became 0 and 2^32 became 0: both passed the range check.
+    expect(() => new Subset(arrayDataset(['a', 'b']), [0.5])).toThrow('Subset: index 0.5 out of range, expected an integer in [0, 2)');
+    expect(() => new Subset(arrayDataset(['a', 'b']), [2 ** 32])).toThrow('Subset: index 4294967296 out of range');
+  });
+
   it('maps streams', async () => {
     const out: string[] = [];
     for await (const x of mapIterable([1, 2], async (v, i) => `${v}:${i}`)) out.push(x);

@@ -21,9 +21,21 @@ export interface PadOptions {
   minLength?: number;
 }
 
+/**
+ * The batch takes item 0's array type, and copying another type into it would truncate
+ * (0.7 → 0 in an Int32Array) or wrap (300 → 44 in a Uint8Array) without a word.
+ */
+function checkSameType(items: readonly NumericArray[], what: string): void {
+  const odd = items.findIndex((it) => it.constructor !== items[0].constructor);
+  if (odd >= 0) {
+    throw new Error(`${what}: item 0 is a ${items[0].constructor.name} but item ${odd} is a ${items[odd].constructor.name}; convert the items to one array type first`);
+  }
+}
+
 /** Stacks equal-length arrays into one [B, ...itemShape] array of the first item's type. */
 export function stackArrays<A extends NumericArray>(items: readonly A[], itemShape?: readonly number[]): StackedArray<A> {
   if (items.length === 0) throw new Error('stackArrays: cannot stack an empty batch');
+  checkSameType(items, 'stackArrays');
   const len = items[0].length;
   const shape = itemShape ? [...itemShape] : [len];
   const per = shape.reduce((a, b) => a * b, 1);
@@ -45,6 +57,7 @@ export function stackArrays<A extends NumericArray>(items: readonly A[], itemSha
  */
 export function padSequences<A extends NumericArray>(items: readonly A[], opts: PadOptions = {}): PaddedArray<A> {
   if (items.length === 0) throw new Error('padSequences: cannot pad an empty batch');
+  checkSameType(items, 'padSequences');
   const featDim = opts.featDim ?? 1;
   if (!Number.isInteger(featDim) || featDim < 1) throw new Error(`padSequences: featDim must be a positive integer, got ${featDim}`);
   const lengths = new Int32Array(items.length);
@@ -52,10 +65,13 @@ export function padSequences<A extends NumericArray>(items: readonly A[], opts: 
     if (it.length % featDim !== 0) throw new Error(`padSequences: item ${b} has ${it.length} values, not a multiple of featDim ${featDim}`);
     lengths[b] = it.length / featDim;
   });
-  const maxLen = Math.max(opts.minLength ?? 0, ...lengths);
+  const minLength = opts.minLength ?? 0;
+  if (!Number.isInteger(minLength) || minLength < 0) throw new Error(`padSequences: minLength must be a non-negative integer, got ${minLength}`);
+  const maxLen = Math.max(minLength, ...lengths);
   const Ctor = items[0].constructor as ArrayConstructorOf<A>;
   const data = new Ctor(items.length * maxLen * featDim);
-  if (opts.padValue) data.fill(opts.padValue);
+  // Not a truthiness test: NaN (a common "no value here" marker) is a pad value too.
+  if (opts.padValue !== undefined && opts.padValue !== 0) data.fill(opts.padValue);
   items.forEach((it, b) => data.set(it, b * maxLen * featDim));
   const shape = opts.featDim === undefined ? [items.length, maxLen] : [items.length, maxLen, featDim];
   return { data, shape, lengths };
@@ -135,7 +151,15 @@ function collateField(key: string, values: readonly unknown[], pad: PadOptions |
       return { data: numbersToArray(`field '${key}'`, values as number[]), shape: [values.length] };
     default: {
       const arrays = kind === 'typed array' ? (values as NumericArray[]) : numberLists(key, values as unknown[][]);
-      if (pad) return padSequences(arrays, pad === true ? {} : pad);
+      checkSameType(arrays, `collateArrays: field '${key}'`);
+      if (pad) {
+        try {
+          return padSequences(arrays, pad === true ? {} : pad);
+        } catch (err) {
+          // padSequences knows items and settings, not which field of the batch they came from.
+          throw new Error(`collateArrays: field '${key}': ${(err as Error).message}`, { cause: err });
+        }
+      }
       const ragged = arrays.findIndex((a) => a.length !== arrays[0].length);
       if (ragged >= 0) {
         throw new Error(

@@ -72,6 +72,12 @@ export class DataLoader<T, B = T[]> implements AsyncIterable<B> {
     this.collate = opts.collate ?? ((items: T[]) => items as unknown as B);
     this.prefetchDepth = opts.prefetch ?? 2;
     this.concurrency = opts.concurrency ?? 16;
+    // Checked here, not at the first batch: a concurrency below 1 would fetch no item at all and
+    // hand out batches of holes.
+    if (!Number.isInteger(this.prefetchDepth) || this.prefetchDepth < 0) throw new Error(`DataLoader: prefetch must be a non-negative integer, got ${opts.prefetch}`);
+    if (!(this.concurrency === Infinity || (Number.isInteger(this.concurrency) && this.concurrency >= 1))) {
+      throw new Error(`DataLoader: concurrency must be a positive integer, got ${opts.concurrency}`);
+    }
   }
 
   /** Batches per epoch. */

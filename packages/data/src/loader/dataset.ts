@@ -62,8 +62,9 @@ export class Subset<T> implements Dataset<T> {
     readonly dataset: Dataset<T>,
     indices: ArrayLike<number>,
   ) {
+    // Checked before the Int32Array conversion, which would truncate 2.5 to 2 and wrap 2^32 to 0.
+    for (let k = 0; k < indices.length; k++) checkIndex(indices[k], dataset.length, 'Subset');
     this.indices = Int32Array.from(indices);
-    for (const i of this.indices) checkIndex(i, dataset.length, 'Subset');
   }
 
   get length(): number {
