@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  addNoise, applyGain, randomGain, randomNoise, randomSpeedPerturb, resampleByRatio, sampleSpecAugmentMasks, specAugment, speedPerturb,
+  addNoise, applyGain, applySpecAugmentMasks, randomGain, randomNoise, randomSpeedPerturb, resampleByRatio, sampleSpecAugmentMasks, specAugment, speedPerturb,
   type RandomSource,
 } from '../src/audio/index.js';
 
@@ -81,6 +81,18 @@ describe('SpecAugment', () => {
       });
       expect(Array.from(out)).toEqual(expected);
     }
+  });
+
+  it('refuses masks that do not fit the spectrogram they are applied to', () => {
+    // A frequency mask [3, 6) over 4 mel bins used to blank bins 0 and 1 of the next frame too.
+    const small = new Float32Array(3 * 4).fill(1);
+    expect(() => applySpecAugmentMasks(small, 3, 4, { freq: [{ start: 3, width: 3 }], time: [] })).toThrow(
+      "specAugment: frequency mask [3, 6) does not fit in 4 mel bins; draw the masks for this spectrogram's size",
+    );
+    expect(() => applySpecAugmentMasks(small, 3, 4, { freq: [], time: [{ start: 2, width: 2 }] })).toThrow('specAugment: time mask [2, 4) does not fit in 3 frames');
+    expect(() => applySpecAugmentMasks(small, 3, 4, { freq: [{ start: -1, width: 1 }], time: [] })).toThrow('frequency mask [-1, 0) does not fit');
+    expect(Array.from(small)).toEqual(new Array(12).fill(1));
+    expect(Array.from(applySpecAugmentMasks(small, 3, 4, { freq: [{ start: 3, width: 1 }], time: [{ start: 2, width: 1 }] }))).toEqual([1, 1, 1, 0, 1, 1, 1, 0, 0, 0, 0, 0]);
   });
 
   it('can fill with the mean', () => {

@@ -29,6 +29,21 @@ describe('readCsv (RFC 4180)', () => {
     ]);
   });
 
+  it('counts a CRLF inside a quoted field as one line, for that record and every later one', async () => {
+    // csv-parse counts such a "\r\n" twice, which put every later record (and error) a line too far.
+    const path = await put('crlf.csv', '\ufeffid,text\r\n1,"two\r\nlines"\r\n\r\n2,"three\r\n\r\nlines"\r\n3,plain\r\n');
+    expect(await readCsv(path)).toEqual([
+      { fields: ['id', 'text'], line: 1 },
+      { fields: ['1', 'two\r\nlines'], line: 2 },
+      { fields: ['2', 'three\r\n\r\nlines'], line: 5 },
+      { fields: ['3', 'plain'], line: 8 },
+    ]);
+    const bad = await put('crlf-bad.csv', 'a,"b\r\nc"\r\nd,"e"x\r\nf,"never closed\r\n');
+    await expect(readCsv(bad)).rejects.toThrow(`${bad}: line 3: a quoted field must be followed by a delimiter`);
+    const open = await put('crlf-open.csv', 'a,"b\r\nc"\r\nf,"never closed\r\n');
+    await expect(readCsv(open)).rejects.toThrow(`${open}: line 3: unterminated quoted field`);
+  });
+
   it('reports an unterminated quote at the line where the record starts', async () => {
     const path = await put('open.csv', 'a,b\nc,d\n"never closed,e\nf,g\n');
     await expect(readCsv(path)).rejects.toThrow(new RegExp(`${path}: line 3: unterminated quoted field`));

@@ -87,6 +87,17 @@ describe('readImage', () => {
     }
   });
 
+  it('refuses a bad resize as a bad option, not as an undecodable file', async () => {
+    const png = await sharp(Buffer.from([200, 10]), { raw: { width: 2, height: 1, channels: 1 } }).png().toBuffer();
+    // Used to be "one.png: cannot decode image (Expected positive integer … for width but received 0 …)".
+    for (const resize of [{ width: 0, height: 2 }, { width: 2.5, height: 2 }]) {
+      const err = await decodeImage(png, 'one.png', { resize }).catch((e: unknown) => e);
+      expect(err).not.toBeInstanceOf(DataFormatError);
+      expect((err as Error).message).toBe(`decodeImage: resize must be positive integers, got ${resize.width}×2`);
+    }
+    expect((await decodeImage(png, 'one.png', { resize: { width: 1, height: 1 } })).data).toHaveLength(1);
+  });
+
   it('flattens transparency onto white, or onto the background asked for', async () => {
     const rgba = Buffer.from([0, 0, 0, 0, 0, 0, 0, 255]); // transparent black, opaque black
     const png = await sharp(rgba, { raw: { width: 2, height: 1, channels: 4 } }).png().toBuffer();

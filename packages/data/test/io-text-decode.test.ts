@@ -17,6 +17,11 @@ describe('decodeText', () => {
     expect(decodeText(Buffer.from('caf\xe9 \xa35', 'latin1'))).toEqual({ text: 'café £5', encoding: 'latin1' });
   });
 
+  it('drops a UTF-8 byte-order mark in the Latin-1 fallback too', () => {
+    // An editor's BOM, then a stray Latin-1 byte: the BOM used to come out as "ï»¿".
+    expect(decodeText(Buffer.from('\xef\xbb\xbfcaf\xe9', 'latin1'))).toEqual({ text: 'café', encoding: 'latin1' });
+  });
+
   it('reads UTF-16 with a byte-order mark (little and big endian), non-ASCII included', () => {
     const text = 'Striker scores — café, naïve, 東京\r\nline two';
     expect(decodeText(utf16le(text))).toEqual({ text, encoding: 'utf-16le' });

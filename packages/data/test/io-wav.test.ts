@@ -100,6 +100,21 @@ describe('decodeWav: encodings', () => {
   });
 });
 
+describe('decodeWav: an empty "data" chunk', () => {
+  it('reads an empty recording followed by a LIST chunk as no samples, not the metadata as audio', () => {
+    const empty = buildWav({ formatTag: PCM, channels: 1, sampleRate: 16000, bitsPerSample: 16, data: Buffer.alloc(0) });
+    const info = Buffer.from('INFOISFT\x0e\x00\x00\x00Lavf58.76.100\x00', 'latin1');
+    const list = Buffer.alloc(8);
+    list.write('LIST', 0, 'latin1');
+    list.writeUInt32LE(info.length, 4);
+    // The 26 bytes of this chunk used to come back as 17 samples.
+    expect(decodeWav(Buffer.concat([empty, list, info]), 'empty.wav').samples.length).toBe(0);
+    // A streaming writer's 0 placeholder, followed by the samples themselves, still reads them.
+    const stream = buildWav({ formatTag: PCM, channels: 1, sampleRate: 8000, bitsPerSample: 16, data: pcmBytes([300, -300], 16), declaredDataSize: 0 });
+    expect(Array.from(decodeWav(stream, 'stream0.wav').samples)).toEqual([300 / 32768, -300 / 32768].map(Math.fround));
+  });
+});
+
 describe('decodeWav: errors name the file', () => {
   const ok = { formatTag: PCM, channels: 1, sampleRate: 8000, bitsPerSample: 16 as const, data: pcmBytes([0, 1], 16) };
 
@@ -259,5 +274,16 @@ describe('resample', () => {
     expect(() => resample(new Float32Array(4), 0, 8000)).toThrow(/rates must be positive/);
     const same = new Float32Array([1, 2]);
     expect(resample(same, 8000, 8000)).not.toBe(same);
+  });
+
+  it('refuses kernel options that would give NaN or silence', () => {
+    const x = new Float32Array([1, 2, 3]);
+    // zeroCrossings 0 made every other output sample NaN; rolloff 0 made all of them 0.
+    expect(() => resample(x, 8000, 16000, { zeroCrossings: 0 })).toThrow('resample: zeroCrossings must be a positive integer, got 0');
+    expect(() => resample(x, 8000, 16000, { zeroCrossings: 2.5 })).toThrow('resample: zeroCrossings must be a positive integer, got 2.5');
+    expect(() => resample(x, 8000, 16000, { rolloff: 0 })).toThrow('resample: rolloff must be in (0, 1], got 0');
+    expect(() => resample(x, 16000, 8000, { rolloff: 1.5 })).toThrow('resample: rolloff must be in (0, 1], got 1.5');
+    expect(() => resample(x, 16000, 8000, { kaiserBeta: NaN })).toThrow('resample: kaiserBeta must be a finite number ≥ 0, got NaN');
+    expect(resample(x, 8000, 16000, { zeroCrossings: 4, rolloff: 1, kaiserBeta: 0 }).every(Number.isFinite)).toBe(true);
   });
 });

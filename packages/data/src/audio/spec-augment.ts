@@ -48,6 +48,16 @@ export function sampleSpecAugmentMasks(frames: number, nMels: number, rng: Rando
 /** Writes `value` into the masked rows/columns of a frames × nMels spectrogram, in place. */
 export function applySpecAugmentMasks(data: Float32Array, frames: number, nMels: number, masks: SpecAugmentMasks, value = 0): Float32Array {
   if (data.length !== frames * nMels) throw new Error(`specAugment: expected ${frames}×${nMels} values, got ${data.length}`);
+  // Masks drawn for a larger spectrogram would spill a frequency mask into the next frame's bins.
+  const check = (spans: MaskSpan[], axis: string, size: number): void => {
+    for (const { start, width } of spans) {
+      if (!(Number.isInteger(start) && Number.isInteger(width) && start >= 0 && width >= 0 && start + width <= size)) {
+        throw new Error(`specAugment: ${axis} mask [${start}, ${start + width}) does not fit in ${size} ${axis === 'time' ? 'frames' : 'mel bins'}; draw the masks for this spectrogram's size`);
+      }
+    }
+  };
+  check(masks.freq, 'frequency', nMels);
+  check(masks.time, 'time', frames);
   for (const { start, width } of masks.freq) {
     for (let t = 0; t < frames; t++) data.fill(value, t * nMels + start, t * nMels + start + width);
   }

@@ -47,9 +47,11 @@ async function* csvRecords(input: Readable, name: string, opts: CsvOptions): Asy
   // Tracked as the parser goes (not as we consume) because records parsed in
   // the same chunk as an error are discarded with it.
   let parsedEnd = 0;
+  let parsedExtra = 0;
   const parser = parse({
-    on_record: (record: string[], context: { lines: number }) => {
-      parsedEnd = context.lines;
+    on_record: (record: string[], context: { lines: number; raw?: string }) => {
+      parsedExtra += crlfInside(context.raw ?? '');
+      parsedEnd = context.lines - parsedExtra;
       return record;
     },
     bom: true,
@@ -62,28 +64,43 @@ async function* csvRecords(input: Readable, name: string, opts: CsvOptions): Asy
   });
   input.on('error', (err) => parser.destroy(err));
   input.pipe(parser);
+  // csv-parse counts a "\r\n" inside a quoted field as two lines (between records, as one), so
+  // its count runs ahead by one for each such pair in the records before.
+  let extra = 0;
   try {
     for await (const item of parser as AsyncIterable<ParsedRecord>) {
-      yield { fields: item.record, line: item.info.lines - lineBreaksInside(item.raw) };
+      const inside = crlfInside(item.raw);
+      yield { fields: item.record, line: item.info.lines - extra - inside - lineBreaksInside(item.raw) };
+      extra += inside;
     }
   } catch (err) {
-    throw csvError(name, err, parsedEnd + 1);
+    throw csvError(name, err, parsedEnd + 1, parsedExtra);
   } finally {
     // Also reached when the consumer stops early: release the file descriptor.
     input.destroy();
   }
 }
 
-/** Line breaks inside the record itself, ignoring blank lines before it and its own terminator. */
-function lineBreaksInside(raw: string): number {
-  const body = raw.replace(/^[\r\n]+/, '').replace(/(\r\n|\r|\n)$/, '');
-  return body.match(/\r\n|\r|\n/g)?.length ?? 0;
+/** The record itself, without blank lines before it and its own terminator. */
+function recordBody(raw: string): string {
+  return raw.replace(/^[\r\n]+/, '').replace(/(\r\n|\r|\n)$/, '');
 }
 
-function csvError(name: string, err: unknown, recordStart: number): DataFormatError {
+/** Line breaks inside the record itself (inside quoted fields), each "\r\n" as one. */
+function lineBreaksInside(raw: string): number {
+  return recordBody(raw).match(/\r\n|\r|\n/g)?.length ?? 0;
+}
+
+/** "\r\n" pairs inside the record, which csv-parse counts as two lines each. */
+function crlfInside(raw: string): number {
+  return recordBody(raw).match(/\r\n/g)?.length ?? 0;
+}
+
+function csvError(name: string, err: unknown, recordStart: number, extraLines: number): DataFormatError {
   const code = errorCode(err);
   if (code?.startsWith('E')) return fsError(name, err);
-  const csv = err as Partial<CsvError> & { lines?: number };
+  const raw = err as Partial<CsvError> & { lines?: number };
+  const csv = { ...raw, lines: raw.lines === undefined ? undefined : raw.lines - extraLines };
   if (code === 'CSV_QUOTE_NOT_CLOSED') {
     return new DataFormatError(name, `line ${recordStart}: unterminated quoted field (no closing quote before end of file at line ${csv.lines})`, { cause: err });
   }

@@ -44,6 +44,11 @@ export async function decodeImage(bytes: Buffer, name: string, opts: ImageReadOp
   const dtype = opts.dtype ?? 'float32';
   const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
   if (!(maxPixels >= 1)) throw new Error(`decodeImage: maxPixels must be a positive number, got ${maxPixels}`);
+  // Checked here: sharp's own complaint would surface as "<file>: cannot decode image", blaming every file.
+  if (opts.resize) {
+    const { width, height } = opts.resize;
+    if (![width, height].every((v) => Number.isInteger(v) && v >= 1)) throw new Error(`decodeImage: resize must be positive integers, got ${width}×${height}`);
+  }
   const sharp = await loadSharp();
   // The header is read first (cheap), so an oversized canvas is refused before any pixel is decoded.
   const meta = await decodeOrThrow(bytes, name, () => sharp(bytes, { failOn: 'error', limitInputPixels: false }).metadata());

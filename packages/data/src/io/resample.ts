@@ -19,13 +19,17 @@ export function resample(input: Float32Array, fromRate: number, toRate: number, 
   if (!(fromRate > 0 && toRate > 0 && Number.isFinite(fromRate) && Number.isFinite(toRate))) {
     throw new Error(`resample: rates must be positive and finite, got ${fromRate} → ${toRate}`);
   }
+  const { zeroCrossings: zeros = 24, rolloff = 0.92, kaiserBeta = 8.6 } = opts;
+  // Out of range, these gave NaN (0 zero crossings), silence (rolloff 0) or a kernel table read past its end.
+  if (!Number.isInteger(zeros) || zeros < 1) throw new Error(`resample: zeroCrossings must be a positive integer, got ${zeros}`);
+  if (!(rolloff > 0 && rolloff <= 1)) throw new Error(`resample: rolloff must be in (0, 1], got ${rolloff}`);
+  if (!(kaiserBeta >= 0 && kaiserBeta < Infinity)) throw new Error(`resample: kaiserBeta must be a finite number ≥ 0, got ${kaiserBeta}`);
   if (fromRate === toRate) return input.slice();
-  const zeros = opts.zeroCrossings ?? 24;
   const ratio = toRate / fromRate;
   // Cutoff in cycles per input sample; the kernel is 2·fc·sinc(2·fc·x)·window.
-  const fc = 0.5 * Math.min(1, ratio) * (opts.rolloff ?? 0.92);
+  const fc = 0.5 * Math.min(1, ratio) * rolloff;
   const halfWidth = zeros / (2 * fc); // in input samples
-  const table = kernelTable(zeros, opts.kaiserBeta ?? 8.6);
+  const table = kernelTable(zeros, kaiserBeta);
   const outLength = Math.round(input.length * ratio);
   const out = new Float32Array(outLength);
   const last = input.length - 1;

@@ -48,6 +48,8 @@ export function decodeText(bytes: Uint8Array): DecodedText {
   try {
     return { text: strictUtf8.decode(bytes), encoding: 'utf-8' };
   } catch {
-    return { text: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1'), encoding: 'latin1' };
+    // A UTF-8 byte-order mark followed by a stray Latin-1 byte would otherwise start the text with "ï»¿".
+    const start = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+    return { text: Buffer.from(bytes.buffer, bytes.byteOffset + start, bytes.byteLength - start).toString('latin1'), encoding: 'latin1' };
   }
 }

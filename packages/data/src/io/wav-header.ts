@@ -41,6 +41,11 @@ function isChunkId(b: Uint8Array, at: number): boolean {
   return true;
 }
 
+/** A plausible chunk header at `at` whose declared body fits in the file. */
+function isWholeChunk(b: Uint8Array, view: DataView, at: number): boolean {
+  return isChunkId(b, at) && at + 8 + view.getUint32(at + 4, true) <= b.length;
+}
+
 function printable(tag: string): string {
   return JSON.stringify(tag);
 }
@@ -87,8 +92,10 @@ export function parseWavLayout(bytes: Uint8Array, name: string): WavLayout {
     } else if (id === 'data') {
       if (format === null) throw new DataFormatError(name, 'the "data" chunk comes before any "fmt " chunk, expected "fmt " first');
       const available = bytes.length - body;
-      // Streaming recorders leave 0 or 0xFFFFFFFF when they cannot seek back to fix the size.
-      const placeholder = size === 0xffffffff || (size === 0 && available > 0);
+      // Streaming recorders leave 0 or 0xFFFFFFFF when they cannot seek back to fix the size. A 0
+      // followed by a whole chunk (the LIST metadata of an empty recording) is a real empty
+      // "data" chunk, whose neighbour must not be decoded as samples.
+      const placeholder = size === 0xffffffff || (size === 0 && available > 0 && !isWholeChunk(bytes, view, body));
       if (!placeholder && size > available) {
         throw new DataFormatError(name, `"data" chunk declares ${size} bytes but only ${available} remain (truncated file)`);
       }
