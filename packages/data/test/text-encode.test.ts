@@ -55,6 +55,16 @@ describe('Vocabulary', () => {
   });
 });
 
+describe('Vocabulary.fromJSON on damaged input', () => {
+  it('refuses a pad token missing from the tokens, and tokens that are not an array', () => {
+    // padId used to be undefined, which an Int32Array of padded ids turns into 0 without a word.
+    const json = { format: 'tensorkit.vocabulary', version: 1, tokens: ['<unk>', 'a'], counts: [0, 3], unkToken: '<unk>', padToken: '<pad>' } as const;
+    expect(() => Vocabulary.fromJSON({ ...json, tokens: [...json.tokens], counts: [...json.counts] })).toThrow('Vocabulary: pad token "<pad>" missing (use padToken: null for a vocabulary without one)');
+    expect(Vocabulary.fromJSON({ ...json, tokens: [...json.tokens], counts: [...json.counts], padToken: null }).padId).toBe(-1);
+    expect(() => Vocabulary.fromJSON({ format: 'tensorkit.vocabulary', version: 1 } as never)).toThrow('Vocabulary.fromJSON: tokens must be an array of strings');
+  });
+});
+
 describe('HashingNgramEncoder', () => {
   it('hashes unigrams and bigrams with FNV-1a modulo buckets', () => {
     const enc = new HashingNgramEncoder({ buckets: 1000, ngrams: 2 });

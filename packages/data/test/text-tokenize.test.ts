@@ -36,6 +36,16 @@ describe('tokenize', () => {
     expect(tokenize('sold 25 iPods in 2004', { numberToken: '<num>' })).toEqual(['sold', '<num>', 'ipods', 'in', '<num>']);
   });
 
+  it('never makes a token of a lone combining mark or an invisible format character', () => {
+    // U+FE0F (the variation selector of "❤️") is a mark: it used to come out as an invisible word.
+    expect(tokenize('I \u2764\ufe0f you')).toEqual(['i', 'you']);
+    expect(tokenize('\u0301lone word\u200b here\ufeff')).toEqual(['lone', 'word', 'here']);
+    // With punctuation, an emoji (variation selector, skin tone, zero-width-joined family) is one token.
+    expect(tokenize('I \u2764\ufe0f 👍🏽 👨\u200d👩\u200d👧 x\u200dy', { punctuation: true })).toEqual(['i', '\u2764\ufe0f', '👍🏽', '👨\u200d👩\u200d👧', 'x', 'y']);
+    // Marks inside words stay there, in any script.
+    expect(tokenize('cafe\u0301 हिन्दी')).toEqual(['café', 'हिन्दी']);
+  });
+
   it('returns nothing for empty or whitespace-only text', () => {
     expect(tokenize('')).toEqual([]);
     expect(tokenize(' \n\t ')).toEqual([]);

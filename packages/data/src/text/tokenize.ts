@@ -18,8 +18,15 @@ export interface TokenizeOptions {
 
 // A number keeps inner separators only between digits ("3.14", "1,000"); a word is
 // alphanumeric with inner apostrophes ("don't"); anything else is one punctuation char.
-const TOKEN =
-  /(\p{N}+(?:[.,]\p{N}+)*)(?![\p{L}\p{M}\p{N}_])|([\p{L}\p{M}\p{N}_]+(?:['’][\p{L}\p{M}\p{N}_]+)*)|([^\s\p{L}\p{M}\p{N}_])/gu;
+// Combining marks (including the emoji variation selector U+FE0F of "❤️") belong to the
+// character before them: a word cannot start with one, or "I ❤️ you" would give an invisible word.
+// A symbol keeps its marks, skin tone and zero-width-joined parts, so an emoji is one token;
+// invisible format characters (zero-width space and joiner, soft hyphen, BOM) are never tokens.
+const SYMBOL = String.raw`[^\s\p{L}\p{M}\p{N}_\p{Cf}][\p{M}\p{Emoji_Modifier}]*`;
+const TOKEN = new RegExp(
+  String.raw`(\p{N}+(?:[.,]\p{N}+)*)(?![\p{L}\p{M}\p{N}_])|([\p{L}\p{N}_][\p{L}\p{M}\p{N}_]*(?:['’][\p{L}\p{M}\p{N}_]+)*)|(${SYMBOL}(?:\u200d${SYMBOL})*)`,
+  'gu',
+);
 
 /** Splits text into word, number and (optionally) punctuation tokens. */
 export function tokenize(text: string, options: TokenizeOptions = {}): string[] {

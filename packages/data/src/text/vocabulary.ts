@@ -39,6 +39,8 @@ export class Vocabulary {
       this.index.set(t, i);
     });
     if (!this.index.has(unkToken)) throw new Error(`Vocabulary: unk token ${JSON.stringify(unkToken)} missing`);
+    // Otherwise padId would be undefined, which an Int32Array of padded ids silently turns into 0.
+    if (padToken !== null && !this.index.has(padToken)) throw new Error(`Vocabulary: pad token ${JSON.stringify(padToken)} missing (use padToken: null for a vocabulary without one)`);
   }
 
   /** Counts tokens over documents and keeps the frequent ones. */
@@ -122,6 +124,8 @@ export class Vocabulary {
     if (json?.format !== 'tensorkit.vocabulary' || json.version !== 1) {
       throw new Error('Vocabulary.fromJSON: not a tensorkit.vocabulary v1 object');
     }
+    if (!Array.isArray(json.tokens) || !json.tokens.every((t) => typeof t === 'string')) throw new Error('Vocabulary.fromJSON: tokens must be an array of strings');
+    if (!Array.isArray(json.counts)) throw new Error('Vocabulary.fromJSON: counts must be an array of numbers');
     if (json.tokens.length !== json.counts.length) throw new Error('Vocabulary.fromJSON: tokens and counts differ in length');
     return new Vocabulary([...json.tokens], [...json.counts], json.unkToken, json.padToken);
   }
