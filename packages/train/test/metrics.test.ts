@@ -43,6 +43,17 @@ describe('classification metrics', () => {
   });
 });
 
+describe('classification metrics on malformed input', () => {
+  it('refuses a fractional class count, and a confusion matrix that is not square counts, instead of giving NaN', () => {
+    expect(() => confusionMatrix([0], [0], 1.5)).toThrow('confusionMatrix: numClasses must be a non-negative integer, got 1.5');
+    // A short row used to give support NaN and n NaN, with a macro-F1 that looked fine.
+    expect(() => classificationReport([[1, 2], [3]], ['a', 'b'])).toThrow('classificationReport: row 1 of the confusion matrix has 1 entries, expected 2 (a 2×2 matrix)');
+    expect(() => classificationReport([[1, -1], [0, 2]], ['a', 'b'])).toThrow('classificationReport: confusion[0][1] is -1, expected a non-negative count');
+    expect(() => classificationReport([[1, NaN], [0, 2]], ['a', 'b'])).toThrow('confusion[0][1] is NaN');
+    expect(classificationReport(confusionMatrix([], [], 0), []).macroF1).toBe(0);
+  });
+});
+
 describe('edit distance', () => {
   it('aligns words with substitutions, insertions and deletions', () => {
     const a = align(['one', 'two', 'three'], ['one', 'too', 'three', 'four']);

@@ -21,6 +21,7 @@ export interface ClassificationReport {
 /** counts[t][p] of samples with true class t predicted as p. */
 export function confusionMatrix(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, numClasses: number): number[][] {
   if (yTrue.length !== yPred.length) throw new Error(`confusionMatrix: ${yTrue.length} labels but ${yPred.length} predictions`);
+  if (!Number.isInteger(numClasses) || numClasses < 0) throw new Error(`confusionMatrix: numClasses must be a non-negative integer, got ${numClasses}`);
   const cm = Array.from({ length: numClasses }, () => new Array<number>(numClasses).fill(0));
   for (let i = 0; i < yTrue.length; i++) {
     const t = yTrue[i];
@@ -41,6 +42,12 @@ export function confusionMatrix(yTrue: ArrayLike<number>, yPred: ArrayLike<numbe
 export function classificationReport(confusion: number[][], labels: readonly string[]): ClassificationReport {
   const k = confusion.length;
   if (labels.length !== k) throw new Error(`classificationReport: ${labels.length} labels for a ${k}×${k} confusion matrix`);
+  // A short row would read as undefined counts and make n, support and the scores NaN.
+  confusion.forEach((row, t) => {
+    if (!Array.isArray(row) || row.length !== k) throw new Error(`classificationReport: row ${t} of the confusion matrix has ${Array.isArray(row) ? row.length : 'no'} entries, expected ${k} (a ${k}×${k} matrix)`);
+    const bad = row.findIndex((v) => !(typeof v === 'number' && v >= 0 && v < Infinity));
+    if (bad >= 0) throw new Error(`classificationReport: confusion[${t}][${bad}] is ${row[bad]}, expected a non-negative count`);
+  });
   let correct = 0;
   let n = 0;
   const perClass: ClassScore[] = [];
