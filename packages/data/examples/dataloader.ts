@@ -21,7 +21,7 @@ for await (const batch of loader) {
   epoch0.push(Array.from(batch.y.data));
 }
 assert.equal(epoch0.flat().length, 8);
-assert.deepEqual(loader.state(), { epoch: 1, batchIndex: 0, seed: 7 });
+assert.deepEqual(loader.state(), { epoch: 1, batchIndex: 0, seed: 7, batchSize: 3 });
 
 // Epoch 1 is interrupted after one batch; the cursor is plain JSON, fit for a checkpoint.
 const seen: number[][] = [];
@@ -30,7 +30,7 @@ for await (const batch of loader) {
   break;
 }
 const cursor = JSON.parse(JSON.stringify(loader.state()));
-assert.deepEqual(cursor, { epoch: 1, batchIndex: 1, seed: 7 });
+assert.deepEqual(cursor, { epoch: 1, batchIndex: 1, seed: 7, batchSize: 3 });
 
 // A fresh loader (same dataset, options and seed) resumes with exactly the batches not yet seen…
 const resumed = new DataLoader(train, { batchSize: 3, shuffle: true, seed: 7, collate: collateArrays });

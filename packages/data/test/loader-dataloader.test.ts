@@ -50,7 +50,7 @@ describe('DataLoader ordering', () => {
     const e2 = (await collect(loader))[0];
     expect(e0).not.toEqual(e1);
     expect(e1).not.toEqual(e2);
-    expect(loader.state()).toEqual({ epoch: 3, batchIndex: 0, seed: 3 });
+    expect(loader.state()).toEqual({ epoch: 3, batchIndex: 0, seed: 3, batchSize: 23 });
     // Replaying epoch 1 directly (fresh loader, no epoch 0 first) gives the same order.
     const fresh = new DataLoader(ids, { batchSize: 23, shuffle: true, seed: 3 });
     expect((await collect(fresh.iterate({ epoch: 1 })))[0]).toEqual(e1);
@@ -71,12 +71,12 @@ describe('DataLoader ordering', () => {
       if (seen.length === 3) break; // "crash" after processing 3 batches of epoch 1
     }
     const cursor = run.state();
-    expect(cursor).toEqual({ epoch: 1, batchIndex: 3, seed: 11 });
+    expect(cursor).toEqual({ epoch: 1, batchIndex: 3, seed: 11, batchSize: 3 });
 
     const resumed = new DataLoader(ids, opts);
     const rest = await collect(resumed.iterate({ fromCursor: JSON.parse(JSON.stringify(cursor)) }));
     expect([...seen, ...rest]).toEqual(epoch1);
-    expect(resumed.state()).toEqual({ epoch: 2, batchIndex: 0, seed: 11 });
+    expect(resumed.state()).toEqual({ epoch: 2, batchIndex: 0, seed: 11, batchSize: 3 });
     // ...and the following epoch matches the uninterrupted run.
     expect(await collect(resumed)).toEqual(await collect(reference));
   });
@@ -113,6 +113,18 @@ describe('DataLoader ordering', () => {
     const loader = new DataLoader(ids, { batchSize: 3, shuffle: true, seed: 1 });
     expect(() => loader.iterate({ fromCursor: { epoch: 0, batchIndex: 1, seed: 2 } })).toThrow(/cursor was taken with seed 2, this loader uses seed 1/);
     expect(() => loader.iterate({ fromCursor: { epoch: 0, batchIndex: 99, seed: 1 } })).toThrow(/batchIndex 99 out of range \[0, 8\]/);
+  });
+
+  it('rejects a cursor taken with another batch size, whose batchIndex would point at other items', async () => {
+    const first = new DataLoader(ids, { batchSize: 2, shuffle: true, seed: 4 });
+    for await (const _ of first) break;
+    const cursor = first.state();
+    expect(() => new DataLoader(ids, { batchSize: 3, shuffle: true, seed: 4 }).setState(cursor)).toThrow(/cursor was taken with batchSize 2, this loader uses 3; its batchIndex would point at other items/);
+    // A cursor from before batchSize was recorded still resumes.
+    const { batchSize: _omit, ...older } = cursor;
+    const resumed = new DataLoader(ids, { batchSize: 2, shuffle: true, seed: 4 });
+    resumed.setState(older);
+    expect(resumed.state()).toEqual(cursor);
   });
 });
 

@@ -10,6 +10,8 @@ export interface LoaderCursor {
   /** Batches of `epoch` already handed out. */
   batchIndex: number;
   seed: number;
+  /** Items per batch when the cursor was taken (absent in cursors from older versions). */
+  batchSize?: number;
 }
 
 export interface DataLoaderOptions<T, B> {
@@ -97,14 +99,19 @@ export class DataLoader<T, B = T[]> implements AsyncIterable<B> {
 
   /** The position after the last batch handed out (an epoch just finished reads as the next one's start). */
   state(): LoaderCursor {
-    if (this.batchIndex >= this.length) return { epoch: this.epoch + 1, batchIndex: 0, seed: this.seed };
-    return { epoch: this.epoch, batchIndex: this.batchIndex, seed: this.seed };
+    if (this.batchIndex >= this.length) return { epoch: this.epoch + 1, batchIndex: 0, seed: this.seed, batchSize: this.batchSize };
+    return { epoch: this.epoch, batchIndex: this.batchIndex, seed: this.seed, batchSize: this.batchSize };
   }
 
   /** Moves to the start of `epoch` (or a cursor) without producing batches. */
   setState(cursor: LoaderCursor | { epoch: number; batchIndex?: number }): void {
     if ('seed' in cursor && cursor.seed !== this.seed) {
       throw new Error(`DataLoader: cursor was taken with seed ${cursor.seed}, this loader uses seed ${this.seed}; the batch order would differ`);
+    }
+    // batchIndex counts batches: with another batch size it would point at other items, and the
+    // rest of the epoch would skip or repeat some.
+    if ('batchSize' in cursor && cursor.batchSize !== undefined && cursor.batchSize !== this.batchSize) {
+      throw new Error(`DataLoader: cursor was taken with batchSize ${cursor.batchSize}, this loader uses ${this.batchSize}; its batchIndex would point at other items`);
     }
     const batchIndex = cursor.batchIndex ?? 0;
     if (!Number.isInteger(cursor.epoch) || cursor.epoch < 0) throw new Error(`DataLoader: cursor epoch must be a non-negative integer, got ${cursor.epoch}`);
