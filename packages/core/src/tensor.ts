@@ -199,7 +199,7 @@ export class Tensor {
   /** Matrix transpose of the last two dimensions. */
   get T(): Tensor { return vw.transpose(this, -2, -1); }
   slice(dim: number, start?: number, end?: number, step = 1): Tensor { return vw.slice(this, dim, start, end, step); }
-  narrow(dim: number, start: number, length: number): Tensor { return vw.slice(this, dim, start, start + length, 1); }
+  narrow(dim: number, start: number, length: number): Tensor { return vw.slice(this, ...vw.narrowRange(this, dim, start, length)); }
   select(dim: number, index: number): Tensor { return vw.select(this, dim, index); }
   expand(...shape: number[] | [readonly number[]]): Tensor { return vw.expand(this, flatArgs(shape)); }
   broadcastTo(shape: readonly number[]): Tensor { return vw.expand(this, shape); }

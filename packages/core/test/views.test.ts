@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  arange, assignInto, contiguous, expand, flatten, noGrad, permute, reshape, select, slice, squeeze, Tensor, tensor, transpose, unsqueeze, view,
+  arange, assignInto, concat, contiguous, expand, flatten, noGrad, pad, permute, reshape, select, slice, squeeze, Tensor, tensor, transpose, unsqueeze, view, zeros,
 } from '@tensorkit/core';
 import { expectClose, expectGrad, rnd } from './helpers.js';
 
@@ -37,6 +37,16 @@ describe('views alias storage', () => {
     expect(q.select(0, 3).select(0, 1).select(0, 2).item()).toBe(23);
     expect(transpose(x, 0, 2).shape).toEqual([4, 3, 2]);
     expect(x.transpose(0, -1).select(0, 1).toArray()).toEqual([[1, 13], [5, 17], [9, 21]]);
+  });
+
+  it('narrow counts a negative start from the end and refuses a range past the end, as torch.narrow', () => {
+    const t = grid();
+    expect(t.narrow(0, -1, 1).toArray()).toEqual([[8, 9, 10, 11]]);
+    expect(t.narrow(1, -3, 2).toArray()).toEqual([[1, 2], [5, 6], [9, 10]]);
+    expect(t.narrow(0, 3, 0).shape).toEqual([0, 4]);
+    expect(() => t.narrow(0, 2, 2)).toThrow('narrow: length 2 from start 2 must be a non-negative integer within dimension 0 of size 3');
+    expect(() => t.narrow(1, 0, -1)).toThrow(/narrow: length -1/);
+    expect(() => t.narrow(0, 4, 0)).toThrow('narrow: start 4 is out of range for dimension 0 of size 3');
   });
 
   it('slice / narrow / select with steps and negative indices', () => {
@@ -103,6 +113,20 @@ describe('views alias storage', () => {
     expect(() => assignInto(w.mul(2).slice(0, 0, 1), tensor([0]))).toThrow('assignInto: the destination (shape [1]) requires grad');
     noGrad(() => assignInto(w, tensor([3, 4])));
     expect(w.toArray()).toEqual([3, 4]);
+  });
+
+  it('assignInto from a source that requires grad is refused outside noGrad (its gradient would silently be 0)', () => {
+    // Before: out held h's values, but out.sum().backward() left h.grad null, so h's parameters never learned.
+    const h = tensor([1, 2], { requiresGrad: true });
+    const out = zeros([2, 2]);
+    expect(() => assignInto(out.select(0, 1), h.mul(2))).toThrow('assignInto: the source (shape [2]) requires grad, and an in-place write is not differentiable here, so its gradient would be lost');
+    assignInto(out.select(0, 1), h.detach());
+    noGrad(() => assignInto(out.select(0, 0), h));
+    expect(out.toArray()).toEqual([[1, 2], [1, 2]]);
+    // concat and pad, which build their output with it, still record their gradients.
+    const y = concat([h, h.mul(3)]).add(pad(h, [1, 0]).sum());
+    y.sum().backward();
+    expect(h.grad!.toArray()).toEqual([4 + 4, 4 + 4]);
   });
 
   it('assignInto converts the source to the destination dtype as to() does (raw values were copied: 0.5 into bool stored 0)', () => {

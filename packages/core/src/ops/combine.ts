@@ -27,7 +27,7 @@ export function concat(tensors: readonly Tensor[], dim = 0): Tensor {
   let at = 0;
   for (const t of tensors) {
     starts.push(at);
-    assignInto(slice(out, d, at, at + t.shape[d]), t.dtype === dtype ? t : t.to(dtype));
+    assignInto(slice(out, d, at, at + t.shape[d]), t.detach()); // converted to dtype by assignInto; the gradient is recorded below
     at += t.shape[d];
   }
   const inputs = tensors.map((t) => (t.dtype === dtype ? t : t.to(dtype)));
@@ -100,7 +100,7 @@ export function pad(x: Tensor, pads: readonly number[], value = 0): Tensor {
   const out = new Tensor(data, shape, x.dtype);
   let inner: Tensor = out;
   for (let d = 0; d < x.rank; d++) inner = slice(inner, d, before[d], before[d] + x.shape[d]);
-  assignInto(inner, x);
+  assignInto(inner, x.detach());
   return record(out, 'pad', [x], (g) => {
     let v = g;
     for (let d = 0; d < x.rank; d++) v = slice(v, d, before[d], before[d] + x.shape[d]);

@@ -172,6 +172,21 @@ export function slice(x: Tensor, dim: number, start?: number, end?: number, step
   }, []);
 }
 
+/**
+ * torch.narrow's range as slice arguments [dim, start, end]: a negative start counts from the end
+ * (slice would read it as an end bound), and a range past the end is an error, not clamped.
+ */
+export function narrowRange(x: Tensor, dim: number, start: number, length: number): [number, number, number] {
+  const d = normAxis('narrow', dim, x.rank);
+  const n = x.shape[d];
+  if (!Number.isInteger(start) || start < -n || start > n) throw new Error(`narrow: start ${start} is out of range for dimension ${dim} of size ${n}`);
+  const s = start < 0 ? start + n : start;
+  if (!Number.isInteger(length) || length < 0 || s + length > n) {
+    throw new Error(`narrow: length ${length} from start ${start} must be a non-negative integer within dimension ${dim} of size ${n}`);
+  }
+  return [d, s, s + length];
+}
+
 /** True when two arrays are (or view) overlapping parts of one buffer. */
 function sharesMemory(a: TypedArray, b: TypedArray): boolean {
   if (a === b) return true;
@@ -196,6 +211,10 @@ export function assignInto(dst: Tensor, src: Tensor): void {
   // The write is not recorded: outside noGrad its effect on the loss would be missing from every gradient.
   if (dst.requiresGrad && isGradEnabled()) {
     throw new Error(`assignInto: the destination (shape ${fmtShape(dst.shape)}) requires grad, and an in-place write is not differentiable here; update parameters inside noGrad(() => …), or build the new values out of place (where, concat, pad)`);
+  }
+  // Likewise a source that requires grad: its values would reach the loss through dst while its gradient silently stayed 0.
+  if (src.requiresGrad && isGradEnabled()) {
+    throw new Error(`assignInto: the source (shape ${fmtShape(src.shape)}) requires grad, and an in-place write is not differentiable here, so its gradient would be lost; build the result out of place (concat, stack, pad, where), or pass src.detach() to copy only the values`);
   }
   // With a stride-0 dimension several elements are one memory location and the result would depend on write order.
   if (dst.shape.some((d, i) => d > 1 && dst.strides[i] === 0)) throw new Error(`assignInto: the destination (shape ${fmtShape(dst.shape)}, strides ${fmtShape(dst.strides)}) has elements sharing memory (an expanded view); write into a contiguous() copy instead`);
