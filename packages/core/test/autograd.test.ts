@@ -224,6 +224,22 @@ describe('in-place modification of a tensor saved for backward', () => {
     expect(() => z.backward()).toThrow(/a tensor used by 'mul'/);
   });
 
+  it('max() / min() over all elements and norm() protect their output too: their backward reads it', () => {
+    for (const [name, f] of [
+      ['max', (t: Tensor) => t.max()],
+      ['min', (t: Tensor) => t.min()],
+      ['norm', (t: Tensor) => t.norm()],
+      ['norm', (t: Tensor) => t.norm(Infinity, 0)],
+    ] as const) {
+      const x = f64([3, -4]);
+      const y = f(x);
+      const loss = y.add(1); // add does not save y
+      noGrad(() => assignInto(y, tensor(1, { dtype: 'float64' })));
+      // Before: max gave NaN, norm [2, -8] (read 1 as the norm) and norm(Infinity) [0, 0], silently.
+      expect(() => loss.backward(), name).toThrow(`a tensor used by '${name}' (shape [])`);
+    }
+  });
+
   it('the fused conv + ReLU ops protect their output too: their backward reads it as the ReLU mask', () => {
     const x = randn([1, 1, 6, 6], { generator: new Generator(1) });
     const w = randn([2, 1, 3, 3], { generator: new Generator(2), requiresGrad: true });

@@ -119,7 +119,8 @@ function extremum(op: 'max' | 'min', x: Tensor, dim: number | readonly number[] 
 
 function extremumOp(op: 'max' | 'min', x: Tensor, dim: number | readonly number[] | undefined, keepdim: boolean): Tensor {
   const { values, index, L } = extremum(op, x, dim, keepdim);
-  if (dim === undefined) return record(values, op, [x], (g) => [evenSplit(g, x, values.item())]);
+  // The backward reads the result, so it is saved too: an in-place write to it must fail the version check.
+  if (dim === undefined) return record(values, op, [x], (g) => [evenSplit(g, x, values.item())], [x, values]);
   return record(values, op, [x], (g) => {
     const gd = g.contiguous().toTypedArray();
     const buf = allocate(g.dtype, L.outer * L.inner);
@@ -263,7 +264,9 @@ export function norm(x: Tensor, p = 2, dim?: number | readonly number[], keepdim
     }
     out[o] = acc;
   }
-  return record(new Tensor(out, L.outShape, xf.dtype), 'norm', [xf], (g) => {
+  // The backward reads the result (out), so it is saved too: an in-place write to it must fail the version check.
+  const result = new Tensor(out, L.outShape, xf.dtype);
+  return record(result, 'norm', [xf], (g) => {
     const gd = g.contiguous().toTypedArray();
     const buf = allocate(g.dtype, L.outer * L.inner);
     for (let o = 0; o < L.outer; o++) {
@@ -297,7 +300,7 @@ export function norm(x: Tensor, p = 2, dim?: number | readonly number[], keepdim
       }
     }
     return [unpermute(buf, L, xf, g.dtype)];
-  });
+  }, [xf, result]);
 }
 
 function truthReduce(op: 'any' | 'all', x: Tensor, dim: number | readonly number[] | undefined, keepdim: boolean): Tensor {
