@@ -27,6 +27,21 @@ export function fmtShape(s: Shape): string {
   return `[${s.join(',')}]`;
 }
 
+/**
+ * Runs a 1-D op through its 2-D form, so that the errors the 2-D op throws name the op the caller
+ * used (their shapes and pairs include the added height-1 axis, which the message says).
+ */
+export function as1d<T>(op: string, op2d: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof Error && e.message.startsWith(`${op2d}: `)) {
+      throw new Error(`${op}: ${e.message.slice(op2d.length + 2)} (${op} runs as ${op2d} on the input with a height-1 axis added)`);
+    }
+    throw e;
+  }
+}
+
 /** NumPy broadcasting of two shapes; throws naming the op on mismatch. */
 export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
   const n = Math.max(a.length, b.length);

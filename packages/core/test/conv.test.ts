@@ -116,6 +116,14 @@ describe('conv errors', () => {
     expect(() => conv2d(tensor([[1]]), ker())).toThrow('conv2d: input must be 4-D [N,C,H,W], got shape [1,1]');
     expect(() => conv1d(img(), ker())).toThrow('conv1d: input must be 3-D [N,C,L], got shape [1,1,3,3]');
   });
+
+  it('conv1d names itself, not the conv2d it runs as', () => {
+    // Before: 'conv2d: input [1,1,1,3] is too small for kernel 1x4 …' for a conv1d call.
+    expect(() => conv1d(tensor([[[1, 2, 3]]]), tensor([[[1, 1, 1, 1]]]))).toThrow(
+      'conv1d: input [1,1,1,3] is too small for kernel 1x4 (dilation 1x1, padding 0x0): output would be 1x0 (conv1d runs as conv2d on the input with a height-1 axis added)',
+    );
+    expect(() => conv1d(tensor([[[1, 2, 3]]]), tensor([[[1, 1]]], { dtype: 'float64' }))).toThrow(/^conv1d: input and weight must share a float dtype/);
+  });
 });
 
 describe('conv edges: fused ReLU, strides past the kernel, strided inputs', () => {

@@ -125,6 +125,13 @@ describe('pool errors', () => {
     expect(() => maxPool1d(grid(2), 2)).toThrow('maxPool1d: input must be 3-D [N,C,L], got shape [1,1,2,2]');
     expect(() => maxPool2d(grid(4), 2, { stride: 0 })).toThrow('maxPool2d: stride must be a positive integer, got 0');
   });
+
+  it('maxPool1d and avgPool1d name themselves, not the 2-D op they run as', () => {
+    // Before: 'maxPool2d: padding (0,2) must be at most half the kernel (1,2)' for a maxPool1d call.
+    const x = tensor([[[1, 2, 3, 4, 5]]]);
+    expect(() => maxPool1d(x, 2, { padding: 2 })).toThrow('maxPool1d: padding (0,2) must be at most half the kernel (1,2) (maxPool1d runs as maxPool2d on the input with a height-1 axis added)');
+    expect(() => avgPool1d(x, 6)).toThrow(/^avgPool1d: input length 5 is too small for kernel 6/);
+  });
 });
 
 describe('pool edges: dilation, strided inputs', () => {

@@ -9,7 +9,7 @@ import { allocate, isFloatDType } from '../dtype.js';
 import { getBackend } from '../backend/registry.js';
 import { jsBackend } from '../backend/js-backend.js';
 import type { Backend, FloatArray } from '../backend/backend.js';
-import { fmtShape } from '../shape.js';
+import { as1d, fmtShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { squeeze, unsqueeze } from './view.js';
 
@@ -332,11 +332,11 @@ export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Co
   if (x.rank !== 3) throw new Error(`conv1d: input must be 3-D [N,C,L], got shape ${fmtShape(x.shape)}`);
   if (weight.rank !== 3) throw new Error(`conv1d: weight must be 3-D [O,C/groups,k], got shape ${fmtShape(weight.shape)}`);
   const padding = opts.padding === 'same' || opts.padding === 'valid' ? opts.padding : ([0, opts.padding ?? 0] as const);
-  const y = conv2d(unsqueeze(x, 2), unsqueeze(weight, 2), bias, {
+  const y = as1d('conv1d', 'conv2d', () => conv2d(unsqueeze(x, 2), unsqueeze(weight, 2), bias, {
     stride: [1, opts.stride ?? 1],
     padding,
     dilation: [1, opts.dilation ?? 1],
     groups: opts.groups,
-  });
+  }));
   return squeeze(y, 2);
 }

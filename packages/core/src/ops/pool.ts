@@ -3,7 +3,7 @@ import { record } from '../autograd.js';
 import { allocate, isFloatDType, type TypedArray } from '../dtype.js';
 import type { Backend, FloatArray } from '../backend/backend.js';
 import { getBackend } from '../backend/registry.js';
-import { fmtShape } from '../shape.js';
+import { as1d, fmtShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { squeeze, unsqueeze } from './view.js';
 import type { Pair } from './conv.js';
@@ -269,12 +269,12 @@ export function maxPool1d(x: Tensor, kernel: number, opts: Pool1dOptions = {}): 
   check1d('maxPool1d', x);
   const o = to2d(opts);
   if (opts.stride === undefined) o.stride = [1, kernel];
-  return squeeze(maxPool2d(unsqueeze(x, 2), [1, kernel], o), 2);
+  return squeeze(as1d('maxPool1d', 'maxPool2d', () => maxPool2d(unsqueeze(x, 2), [1, kernel], o)), 2);
 }
 
 export function avgPool1d(x: Tensor, kernel: number, opts: Pool1dOptions = {}): Tensor {
   check1d('avgPool1d', x);
   const o = to2d(opts);
   if (opts.stride === undefined) o.stride = [1, kernel];
-  return squeeze(avgPool2d(unsqueeze(x, 2), [1, kernel], o), 2);
+  return squeeze(as1d('avgPool1d', 'avgPool2d', () => avgPool2d(unsqueeze(x, 2), [1, kernel], o)), 2);
 }
