@@ -145,6 +145,7 @@ export class Generator {
 
   /** A random permutation of 0..n-1 (Fisher–Yates). */
   permutation(n: number): Int32Array {
+    if (!Number.isInteger(n) || n < 0) throw new Error(`Generator.permutation: n must be a non-negative integer, got ${n}`);
     const out = new Int32Array(n);
     for (let i = 0; i < n; i++) out[i] = i;
     this.shuffle(out);
@@ -170,8 +171,14 @@ export class Generator {
     if (!state || !Array.isArray(state.s) || state.s.length !== 4 || state.s.some((w) => !Number.isInteger(w))) {
       throw new Error('Generator.setState: expected {s: [four 32-bit integers], spareNormal}');
     }
+    // xoshiro's all-zero state is a fixed point: every draw would be 0, and normal() would loop forever.
+    if (state.s.every((w) => (w | 0) === 0)) throw new Error('Generator.setState: the state words must not all be 0 (xoshiro128** would then draw only zeros)');
+    const spare = state.spareNormal ?? null;
+    if (spare !== null && !(typeof spare === 'number' && Number.isFinite(spare))) {
+      throw new Error(`Generator.setState: spareNormal must be a finite number or null, got ${JSON.stringify(spare)}`);
+    }
     this.st.set(state.s.map((w) => w | 0));
-    this.spare = state.spareNormal ?? null;
+    this.spare = spare;
     return this;
   }
 

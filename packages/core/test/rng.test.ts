@@ -113,6 +113,15 @@ describe('state save / restore', () => {
     expect(() => new Generator().setState({ s: [1, 2, 3] as unknown as [number, number, number, number], spareNormal: null })).toThrow(/Generator.setState: expected/);
     expect(() => new Generator().setState({ s: [1, 2, 3, 0.5], spareNormal: null })).toThrow(/Generator.setState/);
   });
+
+  it('rejects the all-zero state, a non-numeric spare normal and a negative permutation length', () => {
+    // Before: all zeros was accepted and then every draw was 0 and normal() never returned; a string spare came out of normal().
+    expect(() => new Generator().setState({ s: [0, 0, 0, 0], spareNormal: null })).toThrow('Generator.setState: the state words must not all be 0');
+    expect(() => new Generator().setState({ s: [1, 2, 3, 4], spareNormal: 'x' as unknown as number })).toThrow('Generator.setState: spareNormal must be a finite number or null, got "x"');
+    expect(new Generator().setState({ s: [1, 2, 3, 4], spareNormal: 0.25 }).normal()).toBe(0.25);
+    // Before: a RangeError from the typed-array constructor ("Invalid typed array length: -1").
+    expect(() => new Generator(1).permutation(-1)).toThrow('Generator.permutation: n must be a non-negative integer, got -1');
+  });
 });
 
 describe('split', () => {
