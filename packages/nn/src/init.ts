@@ -7,6 +7,7 @@
  *   init.kaimingUniform(w, { nonlinearity: 'relu', generator: g });
  */
 import { getDefaultGenerator, markModifiedInPlace, type Generator, type Tensor } from '@tensorkit/core';
+import { checkOptionKeys } from './options.js';
 
 /** PyTorch's snake_case spellings ('leaky_relu', 'conv_transpose2d', …) are accepted too, so names copied from PyTorch code work. */
 export type Nonlinearity =
@@ -85,15 +86,20 @@ function gen(opts: RandomInitOptions): Generator {
 }
 
 function uniform(t: Tensor, opts: RandomInitOptions & { low?: number; high?: number } = {}): Tensor {
+  // Unknown keys would be ignored silently: PyTorch's uniform_(w, a=-0.1, b=0.1) spelled { a, b } filled U(0, 1).
+  checkOptionKeys('init.uniform', opts, ['low', 'high', 'generator']);
   const lo = opts.low ?? 0;
   const hi = opts.high ?? 1;
+  if (!(lo <= hi)) throw new Error(`init.uniform: low must be ≤ high, got low ${lo} and high ${hi}`);
   const g = gen(opts);
   return fillWith('uniform', t, () => lo + (hi - lo) * g.uniform());
 }
 
 function normal(t: Tensor, opts: RandomInitOptions & { mean?: number; std?: number } = {}): Tensor {
+  checkOptionKeys('init.normal', opts, ['mean', 'std', 'generator']);
   const mean = opts.mean ?? 0;
   const std = opts.std ?? 1;
+  if (!(std >= 0)) throw new Error(`init.normal: std must be ≥ 0, got ${std}`);
   const g = gen(opts);
   return fillWith('normal', t, () => g.normal(mean, std));
 }
@@ -112,6 +118,7 @@ function ones(t: Tensor): Tensor {
 
 /** Glorot uniform: U(-a, a) with a = gain·√(6/(fan_in+fan_out)). */
 function xavierUniform(t: Tensor, opts: RandomInitOptions & { gain?: number } = {}): Tensor {
+  checkOptionKeys('init.xavierUniform', opts, ['gain', 'generator']);
   const { fanIn, fanOut } = computeFans(t.shape);
   const a = (opts.gain ?? 1) * Math.sqrt(6 / (fanIn + fanOut));
   return uniform(t, { low: -a, high: a, generator: opts.generator });
@@ -119,6 +126,7 @@ function xavierUniform(t: Tensor, opts: RandomInitOptions & { gain?: number } = 
 
 /** Glorot normal: N(0, gain²·2/(fan_in+fan_out)). */
 function xavierNormal(t: Tensor, opts: RandomInitOptions & { gain?: number } = {}): Tensor {
+  checkOptionKeys('init.xavierNormal', opts, ['gain', 'generator']);
   const { fanIn, fanOut } = computeFans(t.shape);
   return normal(t, { std: (opts.gain ?? 1) * Math.sqrt(2 / (fanIn + fanOut)), generator: opts.generator });
 }
@@ -143,12 +151,14 @@ function kaimingStd(t: Tensor, opts: KaimingOptions): number {
 
 /** He uniform: U(-b, b) with b = gain·√(3/fan). */
 function kaimingUniform(t: Tensor, opts: KaimingOptions = {}): Tensor {
+  checkOptionKeys('init.kaimingUniform', opts, ['a', 'mode', 'nonlinearity', 'generator']);
   const bound = Math.sqrt(3) * kaimingStd(t, opts);
   return uniform(t, { low: -bound, high: bound, generator: opts.generator });
 }
 
 /** He normal: N(0, gain²/fan). */
 function kaimingNormal(t: Tensor, opts: KaimingOptions = {}): Tensor {
+  checkOptionKeys('init.kaimingNormal', opts, ['a', 'mode', 'nonlinearity', 'generator']);
   return normal(t, { std: kaimingStd(t, opts), generator: opts.generator });
 }
 
@@ -159,6 +169,7 @@ function kaimingNormal(t: Tensor, opts: KaimingOptions = {}): Tensor {
  * columns are sign-corrected by diag(R) so the distribution is uniform (Haar).
  */
 function orthogonal(t: Tensor, opts: RandomInitOptions & { gain?: number } = {}): Tensor {
+  checkOptionKeys('init.orthogonal', opts, ['gain', 'generator']);
   writable('orthogonal', t);
   if (t.rank < 2) throw new Error(`init.orthogonal: need at least 2 dimensions, got shape [${t.shape}]`);
   const rows = t.shape[0];

@@ -220,4 +220,12 @@ describe('training checkpoint', () => {
     const ok = decodeCheckpoint(withMeta({}), 'c.st');
     expect([ok.epoch, ok.step, ok.optimizer!.step, ok.optimizer!.state[0].step]).toEqual([2, 3, 3, 3]);
   });
+
+  it('refuses at save time the epoch and step counts that loading refuses', () => {
+    // Before: encodeCheckpoint/saveCheckpoint wrote them, and the checkpoint only failed when a run tried to resume from it.
+    const model = new Run(4).model;
+    expect(() => encodeCheckpoint({ model, epoch: -1, step: 0 })).toThrow('encodeCheckpoint: epoch must be a non-negative integer, got -1');
+    expect(() => encodeCheckpoint({ model, epoch: 0, step: 2.5 })).toThrow('encodeCheckpoint: step must be a non-negative integer, got 2.5');
+    expect(() => encodeCheckpoint({ model, epoch: NaN, step: 0 })).toThrow(/^encodeCheckpoint: epoch must be a non-negative integer/);
+  });
 });

@@ -92,6 +92,18 @@ describe('init', () => {
     expect(() => init.orthogonal(zeros([4]))).toThrow(/at least 2 dimensions/);
   });
 
+  it('refuses unknown option keys and empty ranges instead of falling back to the defaults', () => {
+    // Before: PyTorch's spelling init.uniform(w, { a: -0.1, b: 0.1 }) silently filled U(0, 1), and { stdev } gave std 1.
+    const u = { a: -0.1, b: 0.1 } as unknown as { low: number; high: number };
+    expect(() => init.uniform(zeros([2, 2]), u)).toThrow("init.uniform: unknown options 'a', 'b'; known options: low, high, generator");
+    expect(() => init.normal(zeros([2, 2]), { stdev: 0.02 } as unknown as { std: number })).toThrow("init.normal: unknown option 'stdev'; known options: mean, std, generator");
+    expect(() => init.xavierUniform(zeros([2, 2]), { gian: 2 } as unknown as { gain: number })).toThrow(/^init.xavierUniform: unknown option 'gian'/);
+    expect(() => init.kaimingNormal(zeros([2, 2]), { negative_slope: 0.1 } as never)).toThrow(/init.kaimingNormal: unknown option 'negative_slope'/);
+    expect(() => init.orthogonal(zeros([2, 2]), { gain: 1, seed: 3 } as never)).toThrow(/init.orthogonal: unknown option 'seed'/);
+    expect(() => init.uniform(zeros([2]), { low: 1, high: 0 })).toThrow('init.uniform: low must be ≤ high, got low 1 and high 0');
+    expect(() => init.normal(zeros([2]), { std: -1 })).toThrow('init.normal: std must be ≥ 0, got -1');
+  });
+
   it('constant, zeros, ones fill in place and the same seed gives the same draws', () => {
     const t = zeros([2, 2]);
     expect(init.constant(t, 7)).toBe(t);

@@ -49,6 +49,34 @@ describe('MultiheadAttention', () => {
     expect(Array.from(output.toTypedArray()).every(Number.isFinite)).toBe(true);
   });
 
+  it('a float keyPaddingMask is added to the scores, as PyTorch, like the same bias as an attnMask', () => {
+    const mha = new MultiheadAttention({ embedDim: 4, numHeads: 2, batchFirst: true, generator: new Generator(7) });
+    const x = randn([2, 3, 4], { generator: new Generator(8) });
+    const bias = tensor([[0, -1, 0.5], [-2, 0, 0]]);
+    const viaPadding = mha.forward(x, x, x, { keyPaddingMask: bias, averageAttnWeights: false });
+    // The same per-key bias as a [N·h, L, S] attnMask (batch-major, as PyTorch).
+    const asAttn = bias.reshape([2, 1, 1, 3]).expand([2, 2, 3, 3]).reshape([4, 3, 3]);
+    const viaAttn = mha.forward(x, x, x, { attnMask: asAttn, averageAttnWeights: false });
+    expect(maxAbsDiff(viaPadding.weights!, viaAttn.weights!)).toBeLessThan(1e-6);
+    expect(maxAbsDiff(viaPadding.output, viaAttn.output)).toBeLessThan(1e-6);
+    expect(viaPadding.weights!.toTypedArray()[1]).toBeGreaterThan(0); // a bias of -1 does not mask the key
+  });
+
+  it('forward refuses unknown option keys (PyTorch spellings) instead of ignoring the mask', () => {
+    // Before: { key_padding_mask } / { src_key_padding_mask } were ignored and every key was attended to.
+    const mha = new MultiheadAttention({ embedDim: 4, numHeads: 2, generator: new Generator(9) });
+    const x = randn([3, 1, 4], { generator: new Generator(10) });
+    const pad = tensor([[false, false, true]]);
+    expect(() => mha.forward(x, x, x, { key_padding_mask: pad } as never)).toThrow(
+      "MultiheadAttention.forward: unknown option 'key_padding_mask' (did you mean 'keyPaddingMask'?); known options: keyPaddingMask, attnMask, needWeights, averageAttnWeights",
+    );
+    const layer = new TransformerEncoderLayer({ dModel: 4, nHead: 2, dimFeedforward: 8, generator: new Generator(11) });
+    expect(() => layer.forward(x, { src_key_padding_mask: pad } as never)).toThrow("TransformerEncoderLayer.forward: unknown option 'src_key_padding_mask' (did you mean 'srcKeyPaddingMask'?)");
+    const stack = new TransformerEncoder({ layer: { type: 'TransformerEncoderLayer', dModel: 4, nHead: 2, dimFeedforward: 8 }, numLayers: 1 });
+    expect(() => stack.forward(x, { mask: pad } as never)).toThrow(/^TransformerEncoder.forward: unknown option 'mask'/);
+    expect(stack.forward(x, { srcKeyPaddingMask: pad }).shape).toEqual([3, 1, 4]);
+  });
+
   it('padding values cannot leak into the outputs', () => {
     const mha = new MultiheadAttention({ embedDim: 4, numHeads: 2, batchFirst: true, generator: new Generator(3) });
     const x = randn([1, 4, 4], { generator: new Generator(4) });

@@ -114,6 +114,16 @@ describe('EmbeddingBag', () => {
     expect(() => bag.forward(ids, [0, 4, 2])).toThrow(/non-decreasing/);
     expect(() => bag.forward(ids, offsets, randn([7]))).toThrow(/perSampleWeights need mode 'sum'/);
   });
+
+  it('refuses offsets beside 2-D ids, and ids of another rank, as PyTorch', () => {
+    // Before: the offsets were applied to the flattened rows ([[0, 1], [2, 3]] with [0, 1] gave bags [0] and [1, 2, 3]).
+    const bag = new EmbeddingBag({ numEmbeddings: 8, embeddingDim: 2 });
+    expect(() => bag.forward(tensor([[0, 1], [2, 3]], { dtype: 'int32' }), [0, 1])).toThrow(
+      'EmbeddingBag: offsets must be omitted when ids is a 2-D [bags, idsPerBag] tensor (each row is a bag), got ids [2,2] and offsets',
+    );
+    expect(() => bag.forward(tensor([[[0, 1]]], { dtype: 'int32' }), [0])).toThrow('EmbeddingBag: ids must be 1-D (with offsets) or 2-D [bags, idsPerBag], got [1,1,2]');
+    expect(bag.forward(tensor([0, 1, 2], { dtype: 'int32' }), [0, 1]).shape).toEqual([2, 2]);
+  });
 });
 
 describe('functional embedding / embeddingBag: gradient edges (float64 gradcheck)', () => {

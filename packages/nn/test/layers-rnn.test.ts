@@ -113,6 +113,15 @@ describe('GRU', () => {
     expect(() => gru.forward(randn([3, 2, 2]), { h0: randn([2, 2, 2]) })).toThrow(/initial state must be \[1, 2, 2\]/);
   });
 
+  it('forward refuses unknown option keys (PyTorch spellings) instead of ignoring the state', () => {
+    // Before: { hx } was ignored (the run started from zeros) and { length } ran every step of padded sequences.
+    const gru = new GRU({ inputSize: 2, hiddenSize: 2 });
+    const lstm = new LSTM({ inputSize: 2, hiddenSize: 2 });
+    expect(() => gru.forward(randn([3, 1, 2]), { hx: randn([1, 1, 2]) } as never)).toThrow("GRU.forward: unknown option 'hx' (did you mean 'h0'?); known options: h0, lengths");
+    expect(() => gru.forward(randn([3, 1, 2]), { length: [2] } as never)).toThrow("GRU.forward: unknown option 'length' (did you mean 'lengths'?)");
+    expect(() => lstm.forward(randn([3, 1, 2]), { hx: randn([1, 1, 2]) } as never)).toThrow(/^LSTM.forward: unknown option 'hx'/);
+  });
+
   it('a float64 input or state for float32 parameters is blamed on the input, by the layer', () => {
     const gru = new GRU({ inputSize: 2, hiddenSize: 2 });
     const lstm = new LSTM({ inputSize: 2, hiddenSize: 2 });

@@ -160,6 +160,25 @@ describe('a step that throws changes nothing', () => {
   });
 });
 
+describe('a gradient must have the parameter\'s shape, not just its size', () => {
+  // Before: a [3, 2] gradient was applied to a [2, 3] weight element by element, in the wrong layout.
+  it('refuses a transposed or flattened gradient before updating anything', () => {
+    for (const make of [(ps: Tensor[]) => new SGD(ps, { lr: 0.1 }), (ps: Tensor[]) => new Adam(ps, { lr: 0.1 })]) {
+      const w = tensor([[1, 2, 3], [4, 5, 6]], { requiresGrad: true });
+      const opt = make([w]);
+      w.grad = tensor([[1, 1], [1, 1], [1, 1]]);
+      expect(() => opt.step()).toThrow('gradient of shape [3,2] does not match parameter shape [2,3]');
+      w.grad = tensor([1, 1, 1, 1, 1, 1]);
+      expect(() => opt.step()).toThrow('gradient of shape [6] does not match parameter shape [2,3]');
+      expect(w.toArray()).toEqual([[1, 2, 3], [4, 5, 6]]);
+      // A non-contiguous gradient of the right shape is read in the parameter's layout.
+      w.grad = tensor([[1, 4], [2, 5], [3, 6]]).T;
+      opt.step();
+      expect(opt.stepCount).toBe(1);
+    }
+  });
+});
+
 describe('optimizer state dict', () => {
   it('save after 2 steps → load into a fresh optimizer → identical 3rd step (bit for bit)', () => {
     for (const make of [(ps: Tensor[]) => new AdamW(ps, { lr: 0.05 }), (ps: Tensor[]) => new SGD(ps, { lr: 0.05, momentum: 0.9, nesterov: true })]) {

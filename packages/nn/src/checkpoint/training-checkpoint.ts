@@ -66,6 +66,9 @@ const OPTIM = /^optim\.(\d+)\.(.+)$/;
 
 /** The tensors and metadata strings of a checkpoint (the in-memory half of saveCheckpoint). */
 export function encodeCheckpoint(parts: CheckpointParts): { tensors: Record<string, Tensor>; metadata: Record<string, string> } {
+  // decodeCheckpoint refuses these, so a bad one must fail the save, not the resume.
+  checkCount(parts.epoch, 'encodeCheckpoint: epoch');
+  checkCount(parts.step, 'encodeCheckpoint: step');
   const tensors: Record<string, Tensor> = {};
   for (const [name, t] of Object.entries(parts.model.stateDict())) tensors[MODEL + name] = t;
   const metadata: Record<string, string> = {

@@ -4,6 +4,7 @@ import type { ModuleConfig, ModuleOptions } from '../config.js';
 import { init } from '../init.js';
 import { Module } from '../module.js';
 import { orMasks, scaledDotProductAttention } from './functional/attention.js';
+import { checkOptionKeys } from '../options.js';
 import { linear, Linear } from './linear.js';
 import { checkPositiveInt, checkProbability, generatorOf, shapeStr } from './util.js';
 import type { Generator } from '@tensorkit/core';
@@ -21,7 +22,7 @@ export interface MultiheadAttentionConfig extends ModuleConfig {
 }
 
 export interface AttentionForwardOptions {
-  /** [N, S] boolean: true = this key is padding and gets zero weight. */
+  /** [N, S] boolean (true = this key is padding and gets zero weight) or float (added to the scores). */
   keyPaddingMask?: Tensor | null;
   /** [L, S] or [N·heads, L, S]: boolean (true = masked) or float (added to the scores). */
   attnMask?: Tensor | null;
@@ -66,6 +67,8 @@ export class MultiheadAttention extends Module {
   }
 
   forward(query: Tensor, key: Tensor, value: Tensor, opts: AttentionForwardOptions = {}): AttentionOutput {
+    // An unknown key (PyTorch's key_padding_mask) would otherwise be ignored: attention without the mask.
+    checkOptionKeys('MultiheadAttention.forward', opts, ['keyPaddingMask', 'attnMask', 'needWeights', 'averageAttnWeights']);
     const { embedDim: E, numHeads: h, batchFirst } = this.config;
     for (const [nm, t] of [['query', query], ['key', key], ['value', value]] as const) {
       if (t.rank !== 3 || t.shape[2] !== E) throw new Error(`MultiheadAttention: ${nm} must be ${batchFirst ? '[N, L, E]' : '[L, N, E]'} with E = ${E}, got ${shapeStr(t)}`);
@@ -95,7 +98,9 @@ export class MultiheadAttention extends Module {
     if (opts.keyPaddingMask) {
       const m = opts.keyPaddingMask;
       if (m.rank !== 2 || m.shape[0] !== N || m.shape[1] !== S) throw new Error(`MultiheadAttention: keyPaddingMask must be [${N}, ${S}], got ${shapeStr(m)}`);
-      mask = m.reshape([N, 1, 1, S]);
+      // A float mask is added to the scores, as PyTorch's: reading it as boolean would mask every key with a nonzero bias.
+      if (isBoolMask(m)) mask = m.reshape([N, 1, 1, S]);
+      else additive = m.reshape([N, 1, 1, S]);
     }
     if (opts.attnMask) {
       const a = opts.attnMask;
@@ -104,7 +109,7 @@ export class MultiheadAttention extends Module {
       if (!okShape) throw new Error(`MultiheadAttention: attnMask must be [${L}, ${S}] or [${N * h}, ${L}, ${S}] (N·numHeads, L, S), got ${shapeStr(a)}`);
       const shaped = a.rank === 2 ? a.reshape([1, 1, L, S]) : a.reshape([N, h, L, S]);
       if (isBoolMask(a)) mask = orMasks(mask, shaped);
-      else additive = shaped;
+      else additive = additive ? additive.add(shaped) : shaped;
     }
     const att = scaledDotProductAttention(heads(qp, L), heads(kp, S), heads(vp, S), {
       mask, additiveMask: additive, dropoutP: this.config.dropout, training: this.training, generator: this.generator ?? undefined,

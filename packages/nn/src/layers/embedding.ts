@@ -3,7 +3,7 @@ import { getBackend, randn, Tensor } from '@tensorkit/core';
 import type { ModuleConfig, ModuleOptions } from '../config.js';
 import { Module } from '../module.js';
 import { embedding, embeddingBag, type BagMode, type Ids } from './functional/embedding.js';
-import { checkPositiveInt, generatorOf } from './util.js';
+import { checkPositiveInt, generatorOf, shapeStr } from './util.js';
 
 export interface EmbeddingConfig extends ModuleConfig {
   type: 'Embedding';
@@ -96,6 +96,12 @@ export class EmbeddingBag extends Module {
    */
   forward(ids: Ids, offsets?: Ids | null, perSampleWeights?: Tensor | null): Tensor {
     let offs = offsets;
+    // As PyTorch: 2-D ids already say where the bags are, so offsets as well would be ambiguous (they used to
+    // be applied to the flattened ids), and other ranks are neither form.
+    if (ids instanceof Tensor && ids.rank === 2 && offs !== undefined && offs !== null) {
+      throw new Error(`EmbeddingBag: offsets must be omitted when ids is a 2-D [bags, idsPerBag] tensor (each row is a bag), got ids ${shapeStr(ids)} and offsets`);
+    }
+    if (ids instanceof Tensor && ids.rank !== 1 && ids.rank !== 2) throw new Error(`EmbeddingBag: ids must be 1-D (with offsets) or 2-D [bags, idsPerBag], got ${shapeStr(ids)}`);
     if (offs === undefined || offs === null) {
       if (!(ids instanceof Tensor && ids.rank === 2)) throw new Error('EmbeddingBag: offsets are required unless ids is a 2-D [bags, idsPerBag] tensor');
       const [bags, per] = ids.shape;

@@ -7,6 +7,7 @@ import { Dropout } from './dropout.js';
 import { LayerNorm, type LayerNormConfig } from './layernorm.js';
 import { Linear } from './linear.js';
 import { ModuleList } from './sequential.js';
+import { checkOptionKeys } from '../options.js';
 import { checkPositiveInt } from './util.js';
 
 export interface TransformerEncoderLayerConfig extends ModuleConfig {
@@ -29,8 +30,10 @@ export interface TransformerEncoderLayerConfig extends ModuleConfig {
   bias?: boolean;
 }
 
+const ENCODER_FORWARD_KEYS = ['srcKeyPaddingMask', 'srcMask'];
+
 export interface EncoderForwardOptions {
-  /** [N, S] boolean: true = padding position, ignored as a key. */
+  /** [N, S] boolean (true = padding position, ignored as a key) or float (added to the scores). */
   srcKeyPaddingMask?: Tensor | null;
   /** [S, S] boolean (true = masked) or float additive mask. */
   srcMask?: Tensor | null;
@@ -85,6 +88,8 @@ export class TransformerEncoderLayer extends Module {
 
   /** src [S, N, E] (or [N, S, E] when batchFirst) → same shape. */
   forward(src: Tensor, opts: EncoderForwardOptions = {}): Tensor {
+    // An unknown key (PyTorch's src_key_padding_mask) would otherwise be ignored: attention without the mask.
+    checkOptionKeys('TransformerEncoderLayer.forward', opts, ENCODER_FORWARD_KEYS);
     const norm1 = this.child<LayerNorm>('norm1');
     const norm2 = this.child<LayerNorm>('norm2');
     let x = src;
@@ -122,6 +127,7 @@ export class TransformerEncoder extends Module {
   }
 
   forward(src: Tensor, opts: EncoderForwardOptions = {}): Tensor {
+    checkOptionKeys('TransformerEncoder.forward', opts, ENCODER_FORWARD_KEYS);
     let x = src;
     for (const layer of this.getSubmodule('layers') as ModuleList<TransformerEncoderLayer>) x = layer.forward(x, opts);
     const norm = this.config.norm ? (this.getSubmodule('norm') as LayerNorm) : null;

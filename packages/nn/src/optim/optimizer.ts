@@ -273,7 +273,8 @@ export function paramData(p: Tensor): FloatArray {
 /** The dense gradient, with any row-sparse gradient added in (a copy only when both exist). */
 function denseGrad(op: string, p: Tensor): FloatArray {
   const g = p.grad!;
-  if (g.size !== p.size) throw new Error(`${op}: gradient of shape [${g.shape}] does not match parameter shape [${p.shape}]`);
+  // The shape, not just the size: a [3,2] gradient for a [2,3] weight would be applied in the wrong layout.
+  if (g.rank !== p.rank || g.shape.some((d, i) => d !== p.shape[i])) throw new Error(`${op}: gradient of shape [${g.shape}] does not match parameter shape [${p.shape}]`);
   const dense = g.toTypedArray() as FloatArray;
   if (!p.sparseGrad) return dense;
   const out = Float64Array.from(dense);

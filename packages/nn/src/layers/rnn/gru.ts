@@ -2,6 +2,7 @@
 import type { Tensor } from '@tensorkit/core';
 import type { ModuleConfig, ModuleOptions } from '../../config.js';
 import { RNNBase, type DirectionInputs, type RNNFields, type RNNForwardOptions } from './base.js';
+import { checkOptionKeys } from '../../options.js';
 import { gruSequence } from './gru-op.js';
 
 export interface GRUConfig extends ModuleConfig, RNNFields {
@@ -35,6 +36,8 @@ export class GRU extends RNNBase {
   }
 
   forward(input: Tensor, opts: GRUForwardOptions = {}): GRUOutput {
+    // An unknown key (PyTorch's hx) would otherwise be ignored: zeros instead of the given state.
+    checkOptionKeys('GRU.forward', opts, ['h0', 'lengths']);
     const { output, finals } = this.run(input, [opts.h0], opts);
     return { output, hidden: finals[0] };
   }

@@ -2,6 +2,7 @@
 import type { Tensor } from '@tensorkit/core';
 import type { ModuleConfig, ModuleOptions } from '../../config.js';
 import { RNNBase, type DirectionInputs, type RNNFields, type RNNForwardOptions } from './base.js';
+import { checkOptionKeys } from '../../options.js';
 import { lstmSequence } from './lstm-op.js';
 
 export interface LSTMConfig extends ModuleConfig, RNNFields {
@@ -39,6 +40,7 @@ export class LSTM extends RNNBase {
   }
 
   forward(input: Tensor, opts: LSTMForwardOptions = {}): LSTMOutput {
+    checkOptionKeys('LSTM.forward', opts, ['h0', 'c0', 'lengths']);
     const { output, finals } = this.run(input, [opts.h0, opts.c0], opts);
     return { output, hidden: finals[0], cell: finals[1] };
   }
