@@ -204,6 +204,22 @@ describe('optimizer state dict', () => {
     }
   });
 
+  it('loadStateDict takes plain number arrays as buffers, and says what a JSON round trip did to typed ones', () => {
+    const p = tensor([1, 2], { requiresGrad: true });
+    const opt = new Adam([p]);
+    p.grad = tensor([1, 1]);
+    opt.step();
+    const sd = opt.stateDict();
+    const fresh = () => new Adam([tensor([1, 2], { requiresGrad: true })]);
+    expect(() => fresh().loadStateDict(JSON.parse(JSON.stringify(sd)) as typeof sd)).toThrow(
+      /Adam\.loadStateDict: parameter 0 buffer 'm' must be a typed array or an array of numbers, got an object \(JSON\.stringify turns a typed array into one/,
+    );
+    const asArrays = { ...sd, state: { 0: { step: 1, buffers: Object.fromEntries(Object.entries(sd.state[0].buffers).map(([k, v]) => [k, Array.from(v)])) } } };
+    const opt2 = fresh();
+    opt2.loadStateDict(JSON.parse(JSON.stringify(asArrays)) as typeof sd);
+    expect(opt2.stateDict().state[0].buffers.m).toEqual(sd.state[0].buffers.m);
+  });
+
   it('stateDict copies buffers and loadStateDict validates', () => {
     const p = tensor([1, 2], { requiresGrad: true });
     const opt = new Adam([p]);

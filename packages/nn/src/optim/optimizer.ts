@@ -190,7 +190,12 @@ export abstract class Optimizer<H extends BaseHyperparams = BaseHyperparams> {
       if (!Number.isInteger(i) || !p) throw new Error(`${what}: state for parameter ${key}, but there are only ${params.length} parameters`);
       const buffers: Record<string, FloatArray> = {};
       for (const [name, buf] of Object.entries(st.buffers)) {
+        // JSON.stringify turns a typed array into an object of numbered keys, which has no length.
+        if (!(ArrayBuffer.isView(buf) || Array.isArray(buf))) {
+          throw new Error(`${what}: parameter ${i} buffer '${name}' must be a typed array or an array of numbers, got ${typeof buf === 'object' && buf !== null ? 'an object (JSON.stringify turns a typed array into one: map each buffer through Array.from before stringifying, or use saveCheckpoint)' : JSON.stringify(buf)}`);
+        }
         if (buf.length !== p.size) throw new Error(`${what}: parameter ${i} buffer '${name}' has ${buf.length} values, parameter has ${p.size}`);
+        if (Array.isArray(buf) && !buf.every((v) => typeof v === 'number')) throw new Error(`${what}: parameter ${i} buffer '${name}' must hold only numbers`);
         buffers[name] = p.dtype === 'float64' ? Float64Array.from(buf) : Float32Array.from(buf);
       }
       restored.set(p, { step: st.step, buffers });
