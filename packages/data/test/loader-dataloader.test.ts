@@ -115,6 +115,16 @@ describe('DataLoader ordering', () => {
     expect(() => loader.iterate({ fromCursor: { epoch: 0, batchIndex: 99, seed: 1 } })).toThrow(/batchIndex 99 out of range \[0, 8\]/);
   });
 
+  it('counts one epoch per pass over an empty loader (dropLast with fewer items than a batch)', async () => {
+    const loader = new DataLoader(arrayDataset([1, 2, 3]), { batchSize: 4, dropLast: true, shuffle: true, seed: 2 });
+    expect(loader.length).toBe(0);
+    expect(loader.state().epoch).toBe(0);
+    for (let pass = 1; pass <= 3; pass++) {
+      expect(await collect(loader)).toEqual([]);
+      expect(loader.state()).toEqual({ epoch: pass, batchIndex: 0, seed: 2, batchSize: 4 });
+    }
+  });
+
   it('rejects a cursor taken with another batch size, whose batchIndex would point at other items', async () => {
     const first = new DataLoader(ids, { batchSize: 2, shuffle: true, seed: 4 });
     for await (const _ of first) break;

@@ -99,7 +99,7 @@ export class DataLoader<T, B = T[]> implements AsyncIterable<B> {
 
   /** The position after the last batch handed out (an epoch just finished reads as the next one's start). */
   state(): LoaderCursor {
-    if (this.batchIndex >= this.length) return { epoch: this.epoch + 1, batchIndex: 0, seed: this.seed, batchSize: this.batchSize };
+    if (this.epochHandedOut()) return { epoch: this.epoch + 1, batchIndex: 0, seed: this.seed, batchSize: this.batchSize };
     return { epoch: this.epoch, batchIndex: this.batchIndex, seed: this.seed, batchSize: this.batchSize };
   }
 
@@ -122,6 +122,14 @@ export class DataLoader<T, B = T[]> implements AsyncIterable<B> {
     this.batchIndex = batchIndex;
   }
 
+  /**
+   * Every batch of the current epoch handed out (the consumer stopped after the last one). Not
+   * for an empty loader, whose epochs have no batches: it would skip an epoch on every pass.
+   */
+  private epochHandedOut(): boolean {
+    return this.length > 0 && this.batchIndex >= this.length;
+  }
+
   [Symbol.asyncIterator](): AsyncIterator<B> {
     return this.iterate();
   }
@@ -130,7 +138,7 @@ export class DataLoader<T, B = T[]> implements AsyncIterable<B> {
   iterate(opts: IterateOptions = {}): AsyncGenerator<B> {
     if (opts.fromCursor) this.setState(opts.fromCursor);
     else if (opts.epoch !== undefined) this.setState({ epoch: opts.epoch });
-    else if (this.batchIndex >= this.length) this.setState({ epoch: this.epoch + 1 });
+    else if (this.epochHandedOut()) this.setState({ epoch: this.epoch + 1 });
     return this.run(this.epoch, this.batchIndex);
   }
 
