@@ -6,6 +6,7 @@
  * reverse topological order. Temporaries are ordinary garbage-collected
  * objects: there is no tidy/dispose.
  */
+import { checkOptions, NO_OPTIONS, optionKeys } from './options.js';
 import type { Tensor } from './tensor.js';
 
 export interface GradNode {
@@ -141,11 +142,14 @@ export interface BackwardOptions {
   retainGrad?: boolean;
 }
 
+const BACKWARD_KEYS = optionKeys<BackwardOptions>({ retainGrad: true });
+
 /**
  * Accumulates d(root)/d(leaf) into every leaf's `.grad`. A non-scalar root
  * needs an explicit upstream gradient of the same shape.
  */
-export function backward(root: Tensor, grad?: Tensor, opts: BackwardOptions = {}): void {
+export function backward(root: Tensor, grad?: Tensor, opts: BackwardOptions = NO_OPTIONS): void {
+  checkOptions('backward', opts, BACKWARD_KEYS);
   if (!root.requiresGrad) {
     throw new Error('backward: this tensor does not require grad (no input had requiresGrad, or it was computed under noGrad)');
   }

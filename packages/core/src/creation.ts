@@ -1,5 +1,6 @@
 /** Tensor construction: from data, constants, ranges and seeded random draws. */
 import { allocate, castScalar, dtypeOfArray, isDType, isFloatDType, isStorageOf, type DType, type TypedArray } from './dtype.js';
+import { checkOptions, NO_OPTIONS, optionKeys } from './options.js';
 import { Generator, getDefaultGenerator } from './rng.js';
 import { assertValidShape, fmtShape, numel } from './shape.js';
 import { Tensor, type NestedArray } from './tensor.js';
@@ -17,6 +18,12 @@ export interface TensorOptions extends CreateOptions {
 export interface RandomOptions extends CreateOptions {
   generator?: Generator;
 }
+
+const CREATE_KEYS = optionKeys<CreateOptions>({ dtype: true, requiresGrad: true });
+const TENSOR_KEYS = optionKeys<TensorOptions>({ dtype: true, requiresGrad: true, shape: true });
+const RANDINT_KEYS = optionKeys<RandomOptions>({ dtype: true, requiresGrad: true, generator: true });
+const RAND_KEYS = optionKeys<RandomOptions & { low?: number; high?: number }>({ dtype: true, requiresGrad: true, generator: true, low: true, high: true });
+const RANDN_KEYS = optionKeys<RandomOptions & { mean?: number; std?: number }>({ dtype: true, requiresGrad: true, generator: true, mean: true, std: true });
 
 function checkDType(op: string, dtype: unknown): DType {
   if (dtype === undefined) return 'float32';
@@ -66,7 +73,8 @@ export type ConvertibleArray = Uint8ClampedArray | Int8Array | Int16Array | Uint
  * when it is the requested dtype's array, else copied: Uint8ClampedArray → uint8,
  * Int8/Int16/Uint16Array → int32, Uint32Array → float64 unless `dtype` says otherwise).
  */
-export function tensor(data: NestedArray | TypedArray | ConvertibleArray | readonly number[], opts: TensorOptions = {}): Tensor {
+export function tensor(data: NestedArray | TypedArray | ConvertibleArray | readonly number[], opts: TensorOptions = NO_OPTIONS): Tensor {
+  checkOptions('tensor', opts, TENSOR_KEYS);
   if (ArrayBuffer.isView(data)) {
     const arr = data as TypedArray; // or a ConvertibleArray: never used as storage, only read
     const dtype = opts.dtype ? checkDType('tensor', opts.dtype) : dtypeOfArray(arr);
@@ -108,26 +116,35 @@ export function scalar(value: number, dtype: DType = 'float32'): Tensor {
   return new Tensor(s, [], dtype);
 }
 
-export function full(shape: readonly number[], value: number, opts: CreateOptions = {}): Tensor {
+export function full(shape: readonly number[], value: number, opts: CreateOptions = NO_OPTIONS): Tensor {
   assertValidShape('full', shape);
-  const dtype = checkDType('full', opts.dtype);
+  checkOptions('full', opts, CREATE_KEYS);
+  return filled('full', shape, value, opts);
+}
+
+/** full() after its checks, so zeros and ones name themselves in errors and check only once. */
+function filled(op: string, shape: readonly number[], value: number, opts: CreateOptions): Tensor {
+  const dtype = checkDType(op, opts.dtype);
   const data = allocate(dtype, numel(shape));
   if (value !== 0) data.fill(castScalar(value, dtype));
   return finish(new Tensor(data, shape, dtype), opts);
 }
 
-export function zeros(shape: readonly number[], opts: CreateOptions = {}): Tensor {
+export function zeros(shape: readonly number[], opts: CreateOptions = NO_OPTIONS): Tensor {
   assertValidShape('zeros', shape);
-  return full(shape, 0, opts);
+  checkOptions('zeros', opts, CREATE_KEYS);
+  return filled('zeros', shape, 0, opts);
 }
 
-export function ones(shape: readonly number[], opts: CreateOptions = {}): Tensor {
+export function ones(shape: readonly number[], opts: CreateOptions = NO_OPTIONS): Tensor {
   assertValidShape('ones', shape);
-  return full(shape, 1, opts);
+  checkOptions('ones', opts, CREATE_KEYS);
+  return filled('ones', shape, 1, opts);
 }
 
 /** Values from start (inclusive) to end (exclusive) by step; `arange(n)` gives 0..n-1. */
-export function arange(start: number, end?: number, step = 1, opts: CreateOptions = {}): Tensor {
+export function arange(start: number, end?: number, step = 1, opts: CreateOptions = NO_OPTIONS): Tensor {
+  checkOptions('arange', opts, CREATE_KEYS);
   if (end === undefined) {
     end = start;
     start = 0;
@@ -143,8 +160,9 @@ export function arange(start: number, end?: number, step = 1, opts: CreateOption
 }
 
 /** `steps` evenly spaced values from start to end inclusive. */
-export function linspace(start: number, end: number, steps: number, opts: CreateOptions = {}): Tensor {
+export function linspace(start: number, end: number, steps: number, opts: CreateOptions = NO_OPTIONS): Tensor {
   if (!Number.isInteger(steps) || steps < 0) throw new Error(`linspace: steps must be a non-negative integer, got ${steps}`);
+  checkOptions('linspace', opts, CREATE_KEYS);
   const dtype = checkDType('linspace', opts.dtype);
   const data = allocate(dtype, steps);
   const delta = steps > 1 ? (end - start) / (steps - 1) : 0;
@@ -153,9 +171,10 @@ export function linspace(start: number, end: number, steps: number, opts: Create
 }
 
 /** Identity matrix n×m (m defaults to n). */
-export function eye(n: number, m = n, opts: CreateOptions = {}): Tensor {
+export function eye(n: number, m = n, opts: CreateOptions = NO_OPTIONS): Tensor {
   assertValidShape('eye', [n, m]);
-  const t = zeros([n, m], opts);
+  checkOptions('eye', opts, CREATE_KEYS);
+  const t = filled('eye', [n, m], 0, opts);
   for (let i = 0; i < Math.min(n, m); i++) t.storage[i * m + i] = 1;
   return t;
 }
@@ -168,8 +187,9 @@ function floatDType(op: string, dtype: unknown): DType {
 }
 
 /** Uniform [low, high) from the given (or default) seeded generator. */
-export function rand(shape: readonly number[], opts: RandomOptions & { low?: number; high?: number } = {}): Tensor {
+export function rand(shape: readonly number[], opts: RandomOptions & { low?: number; high?: number } = NO_OPTIONS): Tensor {
   assertValidShape('rand', shape);
+  checkOptions('rand', opts, RAND_KEYS);
   floatDType('rand', opts.dtype);
   const g = opts.generator ?? getDefaultGenerator();
   const t = zeros(shape, { dtype: opts.dtype ?? 'float32' });
@@ -180,8 +200,9 @@ export function rand(shape: readonly number[], opts: RandomOptions & { low?: num
 }
 
 /** Normal(mean, std) from the given (or default) seeded generator. */
-export function randn(shape: readonly number[], opts: RandomOptions & { mean?: number; std?: number } = {}): Tensor {
+export function randn(shape: readonly number[], opts: RandomOptions & { mean?: number; std?: number } = NO_OPTIONS): Tensor {
   assertValidShape('randn', shape);
+  checkOptions('randn', opts, RANDN_KEYS);
   floatDType('randn', opts.dtype);
   const g = opts.generator ?? getDefaultGenerator();
   const t = zeros(shape, { dtype: opts.dtype ?? 'float32' });
@@ -192,8 +213,9 @@ export function randn(shape: readonly number[], opts: RandomOptions & { mean?: n
 }
 
 /** Integers uniform in [low, high) (int32 by default). */
-export function randint(low: number, high: number, shape: readonly number[], opts: RandomOptions = {}): Tensor {
+export function randint(low: number, high: number, shape: readonly number[], opts: RandomOptions = NO_OPTIONS): Tensor {
   assertValidShape('randint', shape);
+  checkOptions('randint', opts, RANDINT_KEYS);
   const g = opts.generator ?? getDefaultGenerator();
   const t = zeros(shape, { dtype: opts.dtype ?? 'int32' });
   // Refused before drawing, so a failed call leaves the generator where it was.

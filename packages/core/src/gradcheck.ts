@@ -5,6 +5,7 @@
  * difference in float64.
  */
 import { backward } from './autograd.js';
+import { checkOptions, NO_OPTIONS, optionKeys } from './options.js';
 import { Generator } from './rng.js';
 import { Tensor } from './tensor.js';
 import { allocate } from './dtype.js';
@@ -25,11 +26,14 @@ export interface GradcheckResult {
   message: string;
 }
 
+const GRADCHECK_KEYS = optionKeys<GradcheckOptions>({ eps: true, atol: true, rtol: true, seed: true, raise: true });
+
 function asOutputs(y: Tensor | readonly Tensor[]): Tensor[] {
   return Array.isArray(y) ? [...y] : [y as Tensor];
 }
 
-export function gradcheck(fn: (...inputs: Tensor[]) => Tensor | readonly Tensor[], inputs: readonly Tensor[], opts: GradcheckOptions = {}): GradcheckResult {
+export function gradcheck(fn: (...inputs: Tensor[]) => Tensor | readonly Tensor[], inputs: readonly Tensor[], opts: GradcheckOptions = NO_OPTIONS): GradcheckResult {
+  checkOptions('gradcheck', opts, GRADCHECK_KEYS);
   const eps = opts.eps ?? 1e-6;
   const atol = opts.atol ?? 1e-5;
   const rtol = opts.rtol ?? 1e-3;

@@ -4,6 +4,8 @@
  * dropout, shuffling, augmentation — draws from a Generator, so one seed fixes
  * a whole run and `getState()`/`setState()` let checkpoints resume exactly.
  */
+import { checkOptions, optionKeys } from './options.js';
+
 export interface GeneratorState {
   /** The four 32-bit words of the xoshiro128** state. */
   s: [number, number, number, number];
@@ -21,6 +23,9 @@ function splitmix32(seed: number): () => number {
     return (z ^ (z >>> 16)) >>> 0;
   };
 }
+
+// spare_normal from a hand-written or converted state would otherwise be dropped without a word.
+const STATE_KEYS = optionKeys<GeneratorState>({ s: true, spareNormal: true });
 
 function hashSeed(seed: number, stream: number): number {
   // Mix two 32-bit words so that nearby (seed, stream) pairs give unrelated seeds.
@@ -171,6 +176,7 @@ export class Generator {
     if (!state || !Array.isArray(state.s) || state.s.length !== 4 || state.s.some((w) => !Number.isInteger(w))) {
       throw new Error('Generator.setState: expected {s: [four 32-bit integers], spareNormal}');
     }
+    checkOptions('Generator.setState', state, STATE_KEYS, 'key');
     // xoshiro's all-zero state is a fixed point: every draw would be 0, and normal() would loop forever.
     if (state.s.every((w) => (w | 0) === 0)) throw new Error('Generator.setState: the state words must not all be 0 (xoshiro128** would then draw only zeros)');
     const spare = state.spareNormal ?? null;

@@ -8,6 +8,7 @@ import { allocate, castScalar, isFloatDType, STORAGE_OF, type DType, type TypedA
 import { contiguousStrides, numel, type Shape } from './shape.js';
 import { copyStrided } from './kernels/strided.js';
 import { formatTensor } from './format.js';
+import { NO_OPTIONS } from './options.js';
 import * as un from './ops/unary.js';
 import * as bin from './ops/binary.js';
 import * as cmp from './ops/compare.js';
@@ -227,7 +228,7 @@ export class Tensor {
   floor(): Tensor { return rnd.floor(this); }
   ceil(): Tensor { return rnd.ceil(this); }
   /** Half to even, as torch.round; `decimals` rounds to that many decimal places. */
-  round(opts: rnd.RoundOptions = {}): Tensor { return rnd.round(this, opts); }
+  round(opts: rnd.RoundOptions = NO_OPTIONS): Tensor { return rnd.round(this, opts); }
   trunc(): Tensor { return rnd.trunc(this); }
   sign(): Tensor { return rnd.sign(this); }
 
@@ -265,9 +266,9 @@ export class Tensor {
   cumsum(dim: number): Tensor { return cum.cumsum(this, dim); }
 
   // ---- sorting ----
-  sort(dim = -1, opts: srt.SortOptions = {}): srt.SortResult { return srt.sort(this, dim, opts); }
-  argsort(dim = -1, opts: srt.SortOptions = {}): Tensor { return srt.argsort(this, dim, opts); }
-  topk(k: number, dim = -1, opts: srt.TopkOptions = {}): srt.SortResult { return srt.topk(this, k, dim, opts); }
+  sort(dim = -1, opts: srt.SortOptions = NO_OPTIONS): srt.SortResult { return srt.sort(this, dim, opts); }
+  argsort(dim = -1, opts: srt.SortOptions = NO_OPTIONS): Tensor { return srt.argsort(this, dim, opts); }
+  topk(k: number, dim = -1, opts: srt.TopkOptions = NO_OPTIONS): srt.SortResult { return srt.topk(this, k, dim, opts); }
 
   // ---- tiling and matrix parts ----
   repeat(...reps: number[] | [readonly number[]]): Tensor { return cmb.repeat(this, flatArgs(reps)); }

@@ -14,6 +14,7 @@ import { allocate, isFloatDType } from '../dtype.js';
 import { getBackend } from '../backend/registry.js';
 import { jsBackend } from '../backend/js-backend.js';
 import type { FloatArray } from '../backend/backend.js';
+import { checkOptions, NO_OPTIONS, optionKeys } from '../options.js';
 import { fmtShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { convBackwardJs, convForwardJs, pair, type ConvGeometry, type Pair } from './conv.js';
@@ -36,6 +37,9 @@ export interface ConvTranspose1dOptions {
   dilation?: number;
   groups?: number;
 }
+
+const TRANSPOSE2D_KEYS = optionKeys<ConvTranspose2dOptions>({ stride: true, padding: true, outputPadding: true, dilation: true, groups: true });
+const TRANSPOSE1D_KEYS = optionKeys<ConvTranspose1dOptions>({ stride: true, padding: true, outputPadding: true, dilation: true, groups: true });
 
 /** The geometry of the convolution this transposed convolution is the adjoint of. */
 function transposeGeometry(op: string, x: Tensor, weight: Tensor, opts: ConvTranspose2dOptions): ConvGeometry {
@@ -79,7 +83,8 @@ function consistent(G: ConvGeometry): boolean {
  * as torch.nn.functional.conv_transpose2d: each input pixel scatters its value times the kernel
  * into the output at (stride·i − padding + dilation·ki, stride·j − padding + dilation·kj).
  */
-export function convTranspose2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvTranspose2dOptions = {}): Tensor {
+export function convTranspose2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvTranspose2dOptions = NO_OPTIONS): Tensor {
+  checkOptions('convTranspose2d', opts, TRANSPOSE2D_KEYS);
   return convTranspose('convTranspose2d', x, weight, bias, opts);
 }
 
@@ -145,7 +150,8 @@ function convTranspose(op: string, x: Tensor, weight: Tensor, bias: Tensor | nul
 }
 
 /** 1-D transposed convolution of x [N,Cin,L] with weight [Cin,Cout/groups,k] (+ bias [Cout]), via the 2-D op with height 1. */
-export function convTranspose1d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvTranspose1dOptions = {}): Tensor {
+export function convTranspose1d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvTranspose1dOptions = NO_OPTIONS): Tensor {
+  checkOptions('convTranspose1d', opts, TRANSPOSE1D_KEYS);
   if (x.rank !== 3) throw new Error(`convTranspose1d: input must be 3-D [N,Cin,L], got shape ${fmtShape(x.shape)}`);
   if (weight.rank !== 3) throw new Error(`convTranspose1d: weight must be 3-D [Cin,Cout/groups,k], got shape ${fmtShape(weight.shape)}`);
   const y = convTranspose('convTranspose1d', unsqueeze(x, 2), unsqueeze(weight, 2), bias, {

@@ -9,6 +9,7 @@ import { allocate, isFloatDType } from '../dtype.js';
 import { getBackend } from '../backend/registry.js';
 import { jsBackend } from '../backend/js-backend.js';
 import type { Backend, FloatArray } from '../backend/backend.js';
+import { checkOptions, NO_OPTIONS, optionKeys } from '../options.js';
 import { as1d, fmtShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { squeeze, unsqueeze } from './view.js';
@@ -31,6 +32,9 @@ export interface Conv1dOptions {
   dilation?: number;
   groups?: number;
 }
+
+export const CONV2D_KEYS = optionKeys<Conv2dOptions>({ stride: true, padding: true, dilation: true, groups: true, activation: true });
+const CONV1D_KEYS = optionKeys<Conv1dOptions>({ stride: true, padding: true, dilation: true, groups: true });
 
 /** A size option as [height, width]: integers ≥ min (0 unless stated). */
 export function pair(op: string, name: string, v: Pair | undefined, dflt: number, min = 0): [number, number] {
@@ -210,7 +214,8 @@ function col2imRows(col: FloatArray, dst: FloatArray, p: number, plane: number, 
 }
 
 /** 2-D convolution of x [N,C,H,W] with weight [O,C/groups,kH,kW] (+ bias [O]). */
-export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Conv2dOptions = {}): Tensor {
+export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Conv2dOptions = NO_OPTIONS): Tensor {
+  checkOptions('conv2d', opts, CONV2D_KEYS);
   if (!isFloatDType(x.dtype) || x.dtype !== weight.dtype) throw new Error(`conv2d: input and weight must share a float dtype, got ${x.dtype} and ${weight.dtype}`);
   const G = convGeometry(x, weight, opts);
   if (bias && (bias.rank !== 1 || bias.shape[0] !== G.o)) throw new Error(`conv2d: bias must have shape [${G.o}], got ${fmtShape(bias.shape)}`);
@@ -328,7 +333,8 @@ export function convBackwardJs(backend: Backend, G: ConvGeometry, xs: FloatArray
 }
 
 /** 1-D convolution of x [N,C,L] with weight [O,C/groups,k] (+ bias [O]), via conv2d with height 1. */
-export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Conv1dOptions = {}): Tensor {
+export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Conv1dOptions = NO_OPTIONS): Tensor {
+  checkOptions('conv1d', opts, CONV1D_KEYS);
   if (x.rank !== 3) throw new Error(`conv1d: input must be 3-D [N,C,L], got shape ${fmtShape(x.shape)}`);
   if (weight.rank !== 3) throw new Error(`conv1d: weight must be 3-D [O,C/groups,k], got shape ${fmtShape(weight.shape)}`);
   const padding = opts.padding === 'same' || opts.padding === 'valid' ? opts.padding : ([0, opts.padding ?? 0] as const);

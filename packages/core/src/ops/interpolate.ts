@@ -17,6 +17,7 @@
 import { record } from '../autograd.js';
 import { allocate, isFloatDType } from '../dtype.js';
 import type { FloatArray } from '../backend/backend.js';
+import { checkOptions, optionKeys } from '../options.js';
 import { fmtShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 
@@ -32,6 +33,8 @@ export interface InterpolateOptions {
   /** Interpolating modes only: map the corner pixels' centres onto each other (default false: half-pixel centres). */
   alignCorners?: boolean;
 }
+
+const INTERPOLATE_KEYS = optionKeys<InterpolateOptions>({ size: true, scaleFactor: true, mode: true, alignCorners: true });
 
 /** Per output index d: `n` source indices idx[d·n + j] with weights wt[d·n + j] (nearest 1, linear 2, cubic 4). */
 interface Taps { n: number; idx: Int32Array; wt: Float64Array }
@@ -90,6 +93,7 @@ function perAxis(name: string, v: number | readonly number[], k: number): number
 
 /** Resizes the last one (3-D input) or two (4-D input) dimensions of x; see InterpolateOptions. */
 export function interpolate(x: Tensor, opts: InterpolateOptions): Tensor {
+  checkOptions('interpolate', opts, INTERPOLATE_KEYS);
   const mode = opts.mode ?? 'nearest';
   if (mode !== 'nearest' && mode !== 'linear' && mode !== 'bilinear' && mode !== 'bicubic') throw new Error(`interpolate: mode must be 'nearest', 'linear', 'bilinear' or 'bicubic', got '${String(mode)}'`);
   if (x.rank !== 3 && x.rank !== 4) throw new Error(`interpolate: input must be 3-D [N,C,L] or 4-D [N,C,H,W], got shape ${fmtShape(x.shape)}`);

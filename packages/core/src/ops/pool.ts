@@ -3,6 +3,7 @@ import { record } from '../autograd.js';
 import { allocate, isFloatDType, type TypedArray } from '../dtype.js';
 import type { Backend, FloatArray } from '../backend/backend.js';
 import { getBackend } from '../backend/registry.js';
+import { checkOptions, NO_OPTIONS, optionKeys } from '../options.js';
 import { as1d, fmtShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { squeeze, unsqueeze } from './view.js';
@@ -17,6 +18,8 @@ export interface Pool2dOptions {
   /** avgPool only: count padded zeros in the divisor (PyTorch default true). */
   countIncludePad?: boolean;
 }
+
+export const POOL2D_KEYS = optionKeys<Pool2dOptions>({ stride: true, padding: true, dilation: true, ceilMode: true, countIncludePad: true });
 
 export interface PoolGeometry {
   n: number; c: number; h: number; w: number; kh: number; kw: number;
@@ -107,7 +110,8 @@ function maxPoolInside(src: FloatArray, planes: number, h: number, w: number, kh
   }
 }
 
-export function maxPool2d(x: Tensor, kernel: Pair, opts: Pool2dOptions = {}): Tensor {
+export function maxPool2d(x: Tensor, kernel: Pair, opts: Pool2dOptions = NO_OPTIONS): Tensor {
+  checkOptions('maxPool2d', opts, POOL2D_KEYS);
   const G = geometry('maxPool2d', x, kernel, opts);
   const src = x.contiguous().toTypedArray();
   const planes = G.n * G.c;
@@ -175,7 +179,8 @@ function scatterAddAt(dx: FloatArray, arg: Int32Array, gd: FloatArray): void {
   }
 }
 
-export function avgPool2d(x: Tensor, kernel: Pair, opts: Pool2dOptions = {}): Tensor {
+export function avgPool2d(x: Tensor, kernel: Pair, opts: Pool2dOptions = NO_OPTIONS): Tensor {
+  checkOptions('avgPool2d', opts, POOL2D_KEYS);
   const G = geometry('avgPool2d', x, kernel, opts);
   const includePad = opts.countIncludePad ?? true;
   const src = x.contiguous().toTypedArray();
@@ -251,6 +256,8 @@ export interface Pool1dOptions {
   countIncludePad?: boolean;
 }
 
+const POOL1D_KEYS = optionKeys<Pool1dOptions>({ stride: true, padding: true, dilation: true, ceilMode: true, countIncludePad: true });
+
 function to2d(o: Pool1dOptions): Pool2dOptions {
   return {
     stride: o.stride === undefined ? undefined : [1, o.stride],
@@ -265,15 +272,17 @@ function check1d(op: string, x: Tensor): void {
   if (x.rank !== 3) throw new Error(`${op}: input must be 3-D [N,C,L], got shape ${fmtShape(x.shape)}`);
 }
 
-export function maxPool1d(x: Tensor, kernel: number, opts: Pool1dOptions = {}): Tensor {
+export function maxPool1d(x: Tensor, kernel: number, opts: Pool1dOptions = NO_OPTIONS): Tensor {
   check1d('maxPool1d', x);
+  checkOptions('maxPool1d', opts, POOL1D_KEYS);
   const o = to2d(opts);
   if (opts.stride === undefined) o.stride = [1, kernel];
   return squeeze(as1d('maxPool1d', 'maxPool2d', () => maxPool2d(unsqueeze(x, 2), [1, kernel], o)), 2);
 }
 
-export function avgPool1d(x: Tensor, kernel: number, opts: Pool1dOptions = {}): Tensor {
+export function avgPool1d(x: Tensor, kernel: number, opts: Pool1dOptions = NO_OPTIONS): Tensor {
   check1d('avgPool1d', x);
+  checkOptions('avgPool1d', opts, POOL1D_KEYS);
   const o = to2d(opts);
   if (opts.stride === undefined) o.stride = [1, kernel];
   return squeeze(as1d('avgPool1d', 'avgPool2d', () => avgPool2d(unsqueeze(x, 2), [1, kernel], o)), 2);

@@ -5,6 +5,7 @@
  */
 import { record } from '../autograd.js';
 import { allocate, isFloatDType } from '../dtype.js';
+import { checkOptions, NO_OPTIONS, optionKeys } from '../options.js';
 import { Tensor } from '../tensor.js';
 
 /** Rounds half to even, as torch.round (2.5 → 2, 3.5 → 4, -0.5 → -0). */
@@ -56,8 +57,11 @@ function roundDecimals(decimals: number, f32: boolean): (v: number) => number {
   return (v) => fr(roundHalfEven(fr(v / p)) * p);
 }
 
+const ROUND_KEYS = optionKeys<RoundOptions>({ decimals: true });
+
 /** Nearest integer, or nearest multiple of 10^-decimals, ties to even (as torch.round). */
-export function round(x: Tensor, opts: RoundOptions = {}): Tensor {
+export function round(x: Tensor, opts: RoundOptions = NO_OPTIONS): Tensor {
+  checkOptions('round', opts, ROUND_KEYS);
   const decimals = opts.decimals ?? 0;
   if (!Number.isInteger(decimals)) throw new Error(`round: decimals must be an integer, got ${decimals}`);
   if (decimals === 0) return piecewiseConstant('round', x, roundHalfEven);

@@ -4,6 +4,7 @@
  * gathered from the input by the sorted indices, so their gradient is gather's:
  * it scatters back to the source positions.
  */
+import { checkOptions, NO_OPTIONS, optionKeys } from '../options.js';
 import { fmtShape, normAxes, normAxis, numel } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { gather } from './indexing.js';
@@ -25,6 +26,9 @@ export interface TopkOptions {
    */
   sorted?: boolean;
 }
+
+const SORT_KEYS = optionKeys<SortOptions>({ descending: true, stable: true });
+const TOPK_KEYS = optionKeys<TopkOptions>({ largest: true, sorted: true });
 
 export interface SortResult {
   values: Tensor;
@@ -78,8 +82,9 @@ function withScalarAsVector(op: string, x: Tensor, dim: number, fn: (v: Tensor, 
 }
 
 /** Sorts along `dim` (stable; NaN last, or first when descending) → { values, indices }. */
-export function sort(x: Tensor, dim = -1, opts: SortOptions = {}): SortResult {
+export function sort(x: Tensor, dim = -1, opts: SortOptions = NO_OPTIONS): SortResult {
   checkInput('sort', x);
+  checkOptions('sort', opts, SORT_KEYS);
   return withScalarAsVector('sort', x, dim, (v, d) => {
     const indices = sortIndices(v, d, opts.descending ?? false);
     return { values: gather(v, d, indices), indices };
@@ -87,8 +92,9 @@ export function sort(x: Tensor, dim = -1, opts: SortOptions = {}): SortResult {
 }
 
 /** The indices that sort `x` along `dim` (stable), int32. */
-export function argsort(x: Tensor, dim = -1, opts: SortOptions = {}): Tensor {
+export function argsort(x: Tensor, dim = -1, opts: SortOptions = NO_OPTIONS): Tensor {
   checkInput('argsort', x);
+  checkOptions('argsort', opts, SORT_KEYS);
   if (x.rank === 0) {
     normAxes('argsort', dim, 0);
     return new Tensor(new Int32Array(1), [], 'int32');
@@ -97,8 +103,9 @@ export function argsort(x: Tensor, dim = -1, opts: SortOptions = {}): Tensor {
 }
 
 /** The k largest (or smallest) elements along `dim` → { values, indices }; ties keep the lower index first. */
-export function topk(x: Tensor, k: number, dim = -1, opts: TopkOptions = {}): SortResult {
+export function topk(x: Tensor, k: number, dim = -1, opts: TopkOptions = NO_OPTIONS): SortResult {
   checkInput('topk', x);
+  checkOptions('topk', opts, TOPK_KEYS);
   return withScalarAsVector('topk', x, dim, (v, d) => {
     const n = v.shape[d];
     if (!Number.isInteger(k) || k < 0 || k > n) {

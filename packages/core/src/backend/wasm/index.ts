@@ -7,6 +7,7 @@
  *   const wasm = createWasmBackend({ fallback: jsBackend }); // null if unavailable
  */
 import type { AdamUpdateArgs, Backend, BinaryKernelName, ConvKernelGeometry, ConvMaxPool, FloatArray, GruBackwardArgs, GruForwardArgs, MatrixRef, PoolKernelGeometry, SparseAdamRowsArgs, UnaryKernelName } from '../backend.js';
+import { checkOptions, NO_OPTIONS, optionKeys } from '../../options.js';
 import { WasmRuntime, align, defaultThreads, type ParallelPlan, type SimdMode } from './runtime.js';
 
 export type { SimdMode } from './runtime.js';
@@ -63,6 +64,11 @@ export interface WasmBackend extends Backend {
 
 const DEFAULT_ELEMENTWISE_MIN = 16384;
 
+const OPTION_KEYS = optionKeys<WasmBackendOptions>({
+  fallback: true, threads: true, simd: true, parallelMinFlops: true, adaptiveThreads: true, elementwiseMinLength: true,
+  persistentMinLength: true, persistentMaxBytes: true, wasmDir: true, winogradMinChannels: true,
+});
+
 /** Default location of the build output; src/ and dist/ sit at the same depth. */
 const DEFAULT_DIR = new URL('../../../wasm/build/', import.meta.url);
 
@@ -79,7 +85,8 @@ const MAX_SPAN_RATIO = 4;
  * Creates the wasm backend, or returns null when the kernels are not built or
  * the runtime lacks SIMD / shared memory (the caller then uses pure TypeScript).
  */
-export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend | null {
+export function createWasmBackend(options: WasmBackendOptions = NO_OPTIONS): WasmBackend | null {
+  checkOptions('createWasmBackend', options, OPTION_KEYS);
   const dir = options.wasmDir ?? DEFAULT_DIR;
   const threads = Math.max(1, Math.floor(options.threads ?? defaultThreads()));
   const rt = WasmRuntime.create({ dir, threads, simd: options.simd ?? 'auto', adaptive: options.adaptiveThreads ?? true });
