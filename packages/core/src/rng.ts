@@ -145,6 +145,8 @@ export class Generator {
 
   /** True with probability p. */
   bernoulli(p: number): boolean {
+    // Outside [0, 1] (or NaN) it would silently act as 0 or 1.
+    if (!(p >= 0 && p <= 1)) throw new Error(`Generator.bernoulli: p must be a probability in [0, 1], got ${p}`);
     return this.uniform() < p;
   }
 

@@ -314,3 +314,15 @@ describe('toArray / item', () => {
     expect(tensor([1])).toBeInstanceOf(Tensor);
   });
 });
+
+describe('random factories refuse what torch refuses', () => {
+  it('rand with low > high, randn with a negative std, bernoulli outside [0, 1]', () => {
+    expect(() => rand([2], { low: 1, high: 0 })).toThrow('rand: need finite low ≤ high, got low 1 and high 0');
+    expect(() => randn([2], { std: -1 })).toThrow('randn: need a finite mean and a finite std ≥ 0, got mean 0 and std -1');
+    expect(() => new Generator(1).bernoulli(2)).toThrow('Generator.bernoulli: p must be a probability in [0, 1], got 2');
+    expect(() => new Generator(1).bernoulli(NaN)).toThrow(/got NaN/);
+    // The edges are fine: an empty range gives its one value, std 0 the mean.
+    expect(Array.from(rand([2], { low: 3, high: 3 }).storage)).toEqual([3, 3]);
+    expect(Array.from(randn([2], { mean: 5, std: 0 }).storage)).toEqual([5, 5]);
+  });
+});
