@@ -58,7 +58,13 @@ export async function evalCommand(o: EvalOptions): Promise<EvalResult> {
   // Classes are matched by name, so a test set may hold a subset of the model's classes in any order.
   const toModel = ds.classes.map((name) => {
     const i = labels.indexOf(name);
-    if (i < 0) throw new UserError(`${ds.path}: class '${name}' is not one of the model's labels (${labels.join(', ')}); pass the matching --model`);
+    if (i < 0) {
+      // Names are matched exactly: a folder 'Sport' for the label 'sport' is only a spelling away.
+      const fold = (s: string) => s.toLowerCase().replace(/[\s_-]+/g, '');
+      const near = labels.find((l) => fold(l) === fold(name));
+      const hint = near === undefined ? '' : `did you mean '${near}'? class names are matched exactly, case included: rename '${name}' to '${near}', or `;
+      throw new UserError(`${ds.path}: class '${name}' is not one of the model's labels (${labels.join(', ')}); ${hint}pass the matching --model`);
+    }
     return i;
   });
   const texts = ds.items.map((it) => it.text);

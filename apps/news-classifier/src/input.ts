@@ -36,6 +36,15 @@ export function binaryKind(bytes: Buffer, text: string): string | null {
   return null;
 }
 
+/** What a failed stat of `file` means, in words (the bare code, e.g. ENOENT, said little). */
+function whyUnreadable(file: string, e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return file === '-' ? ': no file named "-" (standard input is not read; give a file name)' : ': no such file';
+  if (code === 'EACCES' || code === 'EPERM') return ': permission denied';
+  if (code === 'ENOTDIR') return ': a folder on its path is a file';
+  return '';
+}
+
 /**
  * Reads a text file given on the command line; `expected` says what it should hold (for the
  * messages). Refuses a folder, a file above `limit` bytes (before reading it) and binary data.
@@ -48,7 +57,7 @@ export async function readTextFile(file: string, expected: string, limit = MAX_I
     size = s.size;
   } catch (e) {
     if (e instanceof UserError) throw e;
-    throw new UserError(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new UserError(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})${whyUnreadable(file, e)}; expected ${expected}`);
   }
   if (size > limit) {
     throw new UserError(`${file}: too large: ${sized(size)}, over the limit of ${sized(limit)}; split it into smaller documents`);

@@ -40,7 +40,9 @@ export interface PredictResult {
 
 async function readTexts(file: string): Promise<string[]> {
   const text = await readTextFile(file, 'a plain-text file with one text per line');
-  return text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0);
+  // A lone CR ends a line too (classic Mac OS, some exporters): split on it, not only on LF and CRLF,
+  // or a whole file of such lines was classified as one text.
+  return text.split(/\r\n|\r|\n/).map((l) => l.trim()).filter((l) => l.length > 0);
 }
 
 /** `text` quoted for a POSIX shell (double quotes unless it holds characters special inside them). */
