@@ -167,6 +167,7 @@ export async function loadDataset(dir: string, side: Side): Promise<TextDataset>
     const split = path.endsWith('20news-bydate.tar.gz') ? { split: side } : {};
     const d = await readNewsgroups(path, split);
     refuseEmpty(d.items, (it) => `${path}: ${it.group}/${it.id}: empty post`);
+    if (side === 'train') refuseBinary(d.items, (it) => `${path}: ${it.group}/${it.id}`);
     refuseHuge(d.items, (it) => `${path}: ${it.group}/${it.id}`);
     return {
       layout, side, path, classes: d.classes,
@@ -175,6 +176,7 @@ export async function loadDataset(dir: string, side: Side): Promise<TextDataset>
   }
   const d = await readTextFolder(path);
   refuseEmpty(d.items, (it) => `${it.path}: empty file`);
+  if (side === 'train') refuseBinary(d.items, (it) => it.path);
   refuseHuge(d.items, (it) => it.path);
   const cut = path.length + 1;
   return { layout, side, path, classes: d.classes, items: d.items.map((it) => ({ text: it.text, label: it.label, source: it.path.slice(cut) })) };
@@ -189,6 +191,20 @@ function refuseEmpty<T extends { text: string }>(items: readonly T[], where: (it
   if (empty.length === 0) return;
   const more = empty.length > 1 ? ` (${empty.length} empty documents in all; remove them)` : ' (remove it)';
   throw new UserError(`${where(empty[0])}: expected the text of a document${more}`);
+}
+
+/**
+ * A training document holding NUL characters is binary data that happens to sit among the texts (an
+ * image or a document saved with a .txt name, a truncated download): read as Latin-1 it would be
+ * trained on as a document of junk tokens, so training refuses it by name, as `predict --file` does.
+ * `eval` still scores every file of its test side (one junk document costs at most one prediction;
+ * refusing would leave the whole test set unscored). UTF-16 files are decoded before this.
+ */
+function refuseBinary<T extends { text: string }>(items: readonly T[], where: (it: T) => string): void {
+  const binary = items.filter((it) => it.text.includes('\0'));
+  if (binary.length === 0) return;
+  const more = binary.length > 1 ? ` (${binary.length} such files in all; remove them)` : ' (remove it)';
+  throw new UserError(`${where(binary[0])}: not a text file: this is binary data (it holds NUL bytes); expected the text of a document${more}`);
 }
 
 /**
