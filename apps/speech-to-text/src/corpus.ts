@@ -25,6 +25,8 @@ export interface Recording {
   index?: number;
   /** Manifest line (1-based). */
   line?: number;
+  /** The manifest that line is in (named, with the line, when its audio cannot be read). */
+  manifest?: string;
   /** Manifest segment lines: the utterance is `offset … offset + duration` seconds of the file. */
   segment?: { offset: number; duration?: number; where: string };
 }
@@ -87,7 +89,7 @@ export async function openCorpus(path: string): Promise<Corpus> {
     }
     const entries = await userErrors(() => readManifest(path));
     const recordings = entries.map((e): Recording => ({
-      path: e.audioPath, text: checkText(e.text, `${path}: line ${e.line}`), line: e.line,
+      path: e.audioPath, text: checkText(e.text, `${path}: line ${e.line}`), line: e.line, manifest: path,
       ...(e.offset !== undefined ? { segment: { offset: e.offset, duration: e.duration, where: `${path}: line ${e.line}` } } : {}),
     }));
     return { kind: 'manifest', source: path, recordings };
@@ -144,7 +146,12 @@ export async function loadRecordings(recs: readonly Recording[], cfg: FeatureCon
     return audio;
   };
   return mapLimit(recs, 16, async (r) => {
-    const audio = await samplesOf(r.path);
+    const audio = await samplesOf(r.path).catch((err: unknown) => {
+      // An unreadable file of a manifest (a folder, an MP3, a truncated WAV) named only the audio
+      // file; say which manifest line points at it, as a missing file does.
+      if (err instanceof UserError && r.manifest !== undefined && r.line !== undefined) throw new UserError(`${r.manifest}: line ${r.line}: ${err.message}`);
+      throw err;
+    });
     // A whole-file line of a file other lines use too gets its own copy: callers may modify it.
     const samples = r.segment ? cutSegment(audio, cfg.sampleRate, r.segment, r.path) : lines.get(r.path)! > 1 ? audio.slice() : audio;
     onProgress?.(++done);
