@@ -21,3 +21,4 @@ export { jsBackend } from './backend/js-backend.js';
 export { assignInto } from './ops/view.js';
 export * from './ops/index.js';
 export { erf } from './kernels/special.js';
+export { closestKey, unknownOptionsError } from './options.js';

@@ -33,13 +33,20 @@ export function checkOptions(fn: string, opts: unknown, known: ReadonlySet<strin
     throw new Error(`${fn}: ${what}s must be an object, got ${opts === null ? 'null' : Array.isArray(opts) ? 'an array' : typeof opts}`);
   }
   // for…in also visits inherited enumerable keys; those are read by `opts.key` too, so they count.
-  for (const k in opts) if (!known.has(k)) throw unknownKeys(fn, opts, known, what);
+  for (const k in opts) {
+    if (!known.has(k)) {
+      const unknown: string[] = [];
+      for (const u in opts) if (!known.has(u)) unknown.push(u);
+      throw unknownOptionsError(fn, unknown, [...known], what);
+    }
+  }
 }
 
-function unknownKeys(fn: string, opts: object, known: ReadonlySet<string>, what: string): Error {
-  const keys = [...known];
-  const unknown: string[] = [];
-  for (const k in opts) if (!known.has(k)) unknown.push(k);
+/**
+ * The error for option keys outside `keys`: names `fn`, each unknown key with the closest known
+ * one (did you mean …?) and the known keys. @tensorkit/nn's option checks throw the same.
+ */
+export function unknownOptionsError(fn: string, unknown: readonly string[], keys: readonly string[], what = 'option'): Error {
   const described = unknown.map((k) => {
     const near = closestKey(k, keys);
     return near ? `'${k}' (did you mean '${near}'?)` : `'${k}'`;

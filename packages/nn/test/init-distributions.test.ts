@@ -96,7 +96,7 @@ describe('init', () => {
     // Before: PyTorch's spelling init.uniform(w, { a: -0.1, b: 0.1 }) silently filled U(0, 1), and { stdev } gave std 1.
     const u = { a: -0.1, b: 0.1 } as unknown as { low: number; high: number };
     expect(() => init.uniform(zeros([2, 2]), u)).toThrow("init.uniform: unknown options 'a', 'b'; known options: low, high, generator");
-    expect(() => init.normal(zeros([2, 2]), { stdev: 0.02 } as unknown as { std: number })).toThrow("init.normal: unknown option 'stdev'; known options: mean, std, generator");
+    expect(() => init.normal(zeros([2, 2]), { stdev: 0.02 } as unknown as { std: number })).toThrow("init.normal: unknown option 'stdev' (did you mean 'std'?); known options: mean, std, generator");
     expect(() => init.xavierUniform(zeros([2, 2]), { gian: 2 } as unknown as { gain: number })).toThrow(/^init.xavierUniform: unknown option 'gian'/);
     expect(() => init.kaimingNormal(zeros([2, 2]), { negative_slope: 0.1 } as never)).toThrow(/init.kaimingNormal: unknown option 'negative_slope'/);
     expect(() => init.orthogonal(zeros([2, 2]), { gain: 1, seed: 3 } as never)).toThrow(/init.orthogonal: unknown option 'seed'/);

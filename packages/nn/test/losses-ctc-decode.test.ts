@@ -67,7 +67,7 @@ describe('ctcGreedyDecode', () => {
 
   it('refuses unknown option keys', () => {
     const lp = fromRows([[0.5, 0.5]]);
-    expect(() => ctcGreedyDecode(lp, { blank_index: 1 } as never)).toThrow("ctcGreedyDecode: unknown option 'blank_index'; known options: blank");
+    expect(() => ctcGreedyDecode(lp, { blank_index: 1 } as never)).toThrow("ctcGreedyDecode: unknown option 'blank_index' (did you mean 'blank'?); known options: blank");
     expect(() => ctcPrefixBeamSearch(lp, { beam_width: 4 } as never)).toThrow(
       "ctcPrefixBeamSearch: unknown option 'beam_width' (did you mean 'beamWidth'?); known options: beamWidth, blank, pruneLogProb, topK, allowToken, nBest",
     );

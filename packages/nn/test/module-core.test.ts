@@ -186,7 +186,7 @@ describe('configs and buildModule', () => {
     );
     const layer = { type: 'TransformerEncoderLayer' as const, dModel: 4, nHead: 2 };
     expect(() => buildModule({ type: 'TransformerEncoder', layer, numLayers: 1, norm: { type: 'LayerNorm', normalizedShape: 4, epsilon: 1e-5 } as never })).toThrow(
-      "buildModule: TransformerEncoder config.norm: unknown key 'epsilon'; known keys: type, normalizedShape, eps, elementwiseAffine, bias",
+      "buildModule: TransformerEncoder config.norm: unknown key 'epsilon' (did you mean 'eps'?); known keys: type, normalizedShape, eps, elementwiseAffine, bias",
     );
     expect(() => buildModule({ type: 'TransformerEncoder', layer: { ...layer, layer_norm_eps: 1e-6 } as never, numLayers: 1 })).toThrow(
       "buildModule: TransformerEncoder config.layer: unknown key 'layer_norm_eps' (did you mean 'layerNormEps'?)",
