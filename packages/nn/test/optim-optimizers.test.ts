@@ -204,12 +204,17 @@ describe('optimizer state dict', () => {
     }
   });
 
-  it('loadStateDict takes plain number arrays as buffers, and says what a JSON round trip did to typed ones', () => {
+  /** An Adam over one 2-element parameter after one step, and its state dict. */
+  function adamAfterOneStep() {
     const p = tensor([1, 2], { requiresGrad: true });
     const opt = new Adam([p]);
     p.grad = tensor([1, 1]);
     opt.step();
-    const sd = opt.stateDict();
+    return { p, opt, sd: opt.stateDict() };
+  }
+
+  it('loadStateDict takes plain number arrays as buffers, and says what a JSON round trip did to typed ones', () => {
+    const { sd } = adamAfterOneStep();
     const fresh = () => new Adam([tensor([1, 2], { requiresGrad: true })]);
     expect(() => fresh().loadStateDict(JSON.parse(JSON.stringify(sd)) as typeof sd)).toThrow(
       /Adam\.loadStateDict: parameter 0 buffer 'm' must be a typed array or an array of numbers, got an object \(JSON\.stringify turns a typed array into one/,
@@ -221,11 +226,7 @@ describe('optimizer state dict', () => {
   });
 
   it('stateDict copies buffers and loadStateDict validates', () => {
-    const p = tensor([1, 2], { requiresGrad: true });
-    const opt = new Adam([p]);
-    p.grad = tensor([1, 1]);
-    opt.step();
-    const sd = opt.stateDict();
+    const { p, opt, sd } = adamAfterOneStep();
     expect(sd.state[0].buffers.m).toBeInstanceOf(Float32Array);
     opt.step();
     expect(sd.state[0].step).toBe(1);
