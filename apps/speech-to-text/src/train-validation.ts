@@ -38,9 +38,13 @@ export function validate(model: SpeechModel, set: ValidationSet, lexicon: Lexico
   return { wer: r.wer, cer: r.cer, lexWer, blankRate: blank / Math.max(1, lps.length), empty: empty / Math.max(1, lps.length) };
 }
 
-/** The number the run selects its best epoch by (lower is better): mean word-list WER over sets, greedy CER breaking ties. */
-export function selectionScore(val: Record<string, ValidationScores>): number {
-  const sets = Object.values(val);
-  if (!sets.length) return 0;
-  return sets.reduce((s, v) => s + v.lexWer + 0.1 * v.cer, 0) / sets.length;
+/**
+ * The number the run selects its best epoch by (lower is better): mean word-list WER over the
+ * sets that select (`ValidationSet.selects` not false), greedy CER breaking ties.
+ */
+export function selectionScore(val: Record<string, ValidationScores>, sets: readonly ValidationSet[]): number {
+  const reportOnly = new Set(sets.filter((s) => s.selects === false).map((s) => s.name));
+  const scores = Object.entries(val).filter(([name]) => !reportOnly.has(name)).map(([, v]) => v);
+  if (!scores.length) return 0;
+  return scores.reduce((s, v) => s + v.lexWer + 0.1 * v.cer, 0) / scores.length;
 }

@@ -370,7 +370,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       epoch, step, loss: result.loss, lr: result.lr, samples_per_sec: result.samplesPerSec, seconds, skipped,
       ...Object.fromEntries(Object.entries(val).flatMap(([k, v]) => [[`${k}_cer`, v.cer], [`${k}_wer`, v.wer], [`${k}_wer_wordlist`, v.lexWer], [`${k}_blank_rate`, v.blankRate]])),
     });
-    const score = selectionScore(val);
+    const score = selectionScore(val, ts.validation);
     const training = {
       data, kind: ts.kind, seed, epochs, epochSize, batchSize, lr,
       valSpeaker: valSpeaker ?? null, holdOut, alignSlack, ...(alignSlack > 0 && alignEpochs < epochs ? { alignEpochs } : {}),

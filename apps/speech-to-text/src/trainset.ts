@@ -35,6 +35,11 @@ export interface LabeledExample {
 export interface ValidationSet {
   name: string;
   examples: LabeledExample[];
+  /**
+   * False for a set that is only reported: the left-out speaker (`--val-speaker`) stands in for
+   * the unseen-speaker test, so picking the saved epoch by it would tune on the test.
+   */
+  selects?: boolean;
 }
 
 export interface TrainSetOptions {
@@ -172,7 +177,7 @@ export async function buildTrainSet(corpus: Corpus, fe: FrontEnd, opts: TrainSet
     };
     const validation: ValidationSet[] = [];
     if (seenVal.length) validation.push({ name: 'seen', examples: connected(seenVal, opts.valUtterances) });
-    if (unseen.length) validation.push({ name: 'unseen', examples: connected(unseen, opts.valUtterances) });
+    if (unseen.length) validation.push({ name: 'unseen', examples: connected(unseen, opts.valUtterances), selects: false });
     const groups = [...bySpeaker(train).values()];
     const trainSpeakers = speakers.filter((s) => s !== opts.valSpeaker);
     const extra = await loadExtra(opts.extra, speakers, cfg);
