@@ -56,6 +56,13 @@ describe('readIdx', () => {
     expect(Array.from(f32.data)).toEqual([0.5]);
   });
 
+  it('refuses NaN and Infinity in float data, naming the file, the element and its index (they used to pass through to a NaN loss)', async () => {
+    const path = await put('nan.idx', encodeIdx('float32', [2, 3], [0, 1, 2, 3, NaN, Infinity]));
+    await expect(readIdx(path)).rejects.toThrow(`${path}: element 4 (index [1, 1] of shape [2, 3]) is NaN; expected finite float32 values (2 non-finite in all)`);
+    expect(() => parseIdx(encodeIdx('float64', [1], [-Infinity]), 'mem')).toThrow('mem: element 0 (index [0] of shape [1]) is -Infinity; expected finite float64 values (1 non-finite in all)');
+    expect(Array.from(parseIdx(encodeIdx('float64', [2], [-0, 1e308]), 'mem').data)).toEqual([-0, 1e308]);
+  });
+
   it('encodeIdx refuses values its integer type cannot hold, naming the element (Node threw its own RangeError, or truncated a fraction)', () => {
     expect(() => encodeIdx('uint8', [1], [300])).toThrow('encodeIdx: data[0] is 300, not an integer from 0 to 255 as uint8 needs; pick a wider dtype or convert the data');
     expect(() => encodeIdx('int16', [2], [1, 40000])).toThrow('encodeIdx: data[1] is 40000, not an integer from -32768 to 32767 as int16 needs');

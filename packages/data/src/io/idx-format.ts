@@ -138,10 +138,30 @@ export function idxElements(dtype: IdxDtype, body: Uint8Array): IdxData {
   }
 }
 
-/** Serialises an array as IDX bytes (big-endian), for fixtures and round trips. */
+/**
+ * Refuses NaN and ±Infinity in float IDX data, naming the first one's index — such a value
+ * (a corrupt file, or an upstream bug) would otherwise surface as a NaN loss epochs later.
+ */
+export function checkIdxFinite(file: string, header: Pick<IdxHeader, 'dtype' | 'shape'>, data: IdxData): void {
+  if (header.dtype !== 'float32' && header.dtype !== 'float64') return;
+  for (let i = 0; i < data.length; i++) {
+    if (Number.isFinite(data[i])) continue;
+    const at: number[] = [];
+    let rest = i;
+    for (let d = header.shape.length - 1; d >= 0; d--) {
+      at.unshift(rest % header.shape[d]);
+      rest = Math.floor(rest / header.shape[d]);
+    }
+    let bad = 0;
+    for (let j = i; j < data.length; j++) if (!Number.isFinite(data[j])) bad++;
+    throw new DataFormatError(file, `element ${i} (index [${at.join(', ')}] of shape [${header.shape.join(', ')}]) is ${data[i]}; expected finite ${header.dtype} values (${bad} non-finite in all)`);
+  }
+}
+
 /** The values each integer IDX type can hold; float types take any number. */
 const INTEGER_RANGE: Partial<Record<IdxDtype, [number, number]>> = { uint8: [0, 255], int8: [-128, 127], int16: [-32768, 32767], int32: [-0x80000000, 0x7fffffff] };
 
+/** Serialises an array as IDX bytes (big-endian), for fixtures and round trips. */
 export function encodeIdx(dtype: IdxDtype, shape: number[], data: ArrayLike<number>): Buffer {
   if (shape.some((s) => !Number.isInteger(s) || s < 0 || s > 0x7fffffff)) throw new Error(`encodeIdx: shape [${shape.join(', ')}] must hold integers from 0 to 2^31 − 1 (the header stores int32 sizes)`);
   const count = shape.reduce((a, b) => a * b, 1);

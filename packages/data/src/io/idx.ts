@@ -1,6 +1,6 @@
 import { DataFormatError } from './errors.js';
 import { gunzipIfNeeded, gzipError, openMaybeGzip } from './gzip.js';
-import { idxElements, idxHeaderLength, parseIdxHeader, type IdxArray, type IdxExpectation, type IdxHeader } from './idx-format.js';
+import { checkIdxFinite, idxElements, idxHeaderLength, parseIdxHeader, type IdxArray, type IdxExpectation, type IdxHeader } from './idx-format.js';
 
 // The body buffer starts at most this big and doubles as data arrives, up to the declared size:
 // a corrupt header declaring gigabytes must not allocate them before the file runs out.
@@ -50,7 +50,9 @@ export async function readIdx(path: string, expect: IdxExpectation = {}): Promis
   if (filled !== header.dataBytes) {
     throw new DataFormatError(path, `size mismatch: shape [${header.shape.join(', ')}] declares ${header.dataBytes} data bytes, file has ${filled} (truncated)`);
   }
-  return { dtype: header.dtype, shape: header.shape, data: idxElements(header.dtype, body!) };
+  const data = idxElements(header.dtype, body!);
+  checkIdxFinite(path, header, data);
+  return { dtype: header.dtype, shape: header.shape, data };
 }
 
 /** Parses IDX bytes already in memory (gzipped or not); `name` is used in errors. */
@@ -63,6 +65,7 @@ export function parseIdx(bytes: Buffer, name: string, expect: IdxExpectation = {
     throw new DataFormatError(name, `size mismatch: shape [${header.shape.join(', ')}] declares ${header.dataBytes} data bytes, file has ${available} (${how})`);
   }
   // Copy so the result never aliases the caller's (possibly pooled) buffer.
-  const body = raw.slice(header.headerBytes);
-  return { dtype: header.dtype, shape: header.shape, data: idxElements(header.dtype, body) };
+  const data = idxElements(header.dtype, raw.slice(header.headerBytes));
+  checkIdxFinite(name, header, data);
+  return { dtype: header.dtype, shape: header.shape, data };
 }
