@@ -49,6 +49,24 @@ describe('readCsv (RFC 4180)', () => {
     await expect(readCsv(path)).rejects.toThrow(new RegExp(`${path}: line 3: unterminated quoted field`));
   });
 
+  it('names the lines where an unterminated record starts and where the file ends, whatever the line breaks and blank lines', async () => {
+    // The end line counted each "\r\n" inside the open record twice; the start missed blank lines before it.
+    const cases: [string, string][] = [
+      ['a,b\n"x\ny\nz', 'line 2: unterminated quoted field (no closing quote before end of file at line 4)'],
+      ['a,b\r\n"x\r\ny\r\nz', 'line 2: unterminated quoted field (no closing quote before end of file at line 4)'],
+      ['a,b\r\n"x\r\ny\r\nz\r\n', 'line 2: unterminated quoted field (no closing quote before end of file at line 4)'],
+      ['a\r\n"b\r\nc",d\r\n"e\r\nf', 'line 4: unterminated quoted field (no closing quote before end of file at line 5)'],
+      ['a\r\n\r\n"x\r\ny', 'line 3: unterminated quoted field (no closing quote before end of file at line 4)'],
+      ['a\n\n\n"x\ny\n', 'line 4: unterminated quoted field (no closing quote before end of file at line 5)'],
+    ];
+    for (const [text, message] of cases) {
+      const run = async () => {
+        for await (const _ of parseCsv(text, 'open.csv')) void _;
+      };
+      await expect(run(), JSON.stringify(text)).rejects.toThrow(`open.csv: ${message}`);
+    }
+  });
+
   it('reports a stray quote after a closing quote', async () => {
     const run = async () => {
       for await (const _ of parseCsv('ok,1\n"bad"x,2\n', 'mem.csv')) void _;

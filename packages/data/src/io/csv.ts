@@ -99,10 +99,15 @@ function crlfInside(raw: string): number {
 function csvError(name: string, err: unknown, recordStart: number, extraLines: number): DataFormatError {
   const code = errorCode(err);
   if (code?.startsWith('E')) return fsError(name, err);
-  const raw = err as Partial<CsvError> & { lines?: number };
+  const raw = err as Partial<CsvError> & { lines?: number; raw?: string };
   const csv = { ...raw, lines: raw.lines === undefined ? undefined : raw.lines - extraLines };
   if (code === 'CSV_QUOTE_NOT_CLOSED') {
-    return new DataFormatError(name, `line ${recordStart}: unterminated quoted field (no closing quote before end of file at line ${csv.lines})`, { cause: err });
+    // The open record's own text: its "\r\n" pairs were counted twice too, and blank lines
+    // skipped before it are not yet in recordStart.
+    const open = typeof raw.raw === 'string' ? raw.raw : '';
+    const endLine = csv.lines === undefined ? undefined : csv.lines - (open.match(/\r\n/g)?.length ?? 0);
+    const start = recordStart + (open.match(/^[\r\n]+/)?.[0].match(/\r\n|\r|\n/g)?.length ?? 0);
+    return new DataFormatError(name, `line ${start}: unterminated quoted field (no closing quote before end of file at line ${endLine})`, { cause: err });
   }
   if (code === 'CSV_INVALID_CLOSING_QUOTE') {
     return new DataFormatError(name, `line ${csv.lines}: a quoted field must be followed by a delimiter or end of line (use "" for a literal quote inside quotes)`, { cause: err });
