@@ -125,9 +125,10 @@ export interface ExplainResult {
   out: string;
   width: number;
   height: number;
-  /** As in Transcript: no word-list transcript found at this beam; very quiet audio raised by this many dB. */
+  /** As in Transcript: no word-list transcript found at this beam; very quiet audio raised by this many dB; channels that cancelled in the mono mix. */
   outsideWordList?: true;
   raisedDb?: number;
+  mixdownDb?: number;
 }
 
 export async function explain(o: ExplainOptions): Promise<ExplainResult> {
@@ -149,5 +150,6 @@ export async function explain(o: ExplainOptions): Promise<ExplainResult> {
   return {
     text: r.text, words: r.words ?? [], out, width: fig.width, height: fig.height,
     ...(r.outsideWordList ? { outsideWordList: true as const } : {}), ...(features.raisedDb !== undefined ? { raisedDb: features.raisedDb } : {}),
+    ...(features.mixdownDb !== undefined ? { mixdownDb: features.mixdownDb } : {}),
   };
 }

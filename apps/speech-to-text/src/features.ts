@@ -24,6 +24,17 @@ export interface Features {
   raisedDb?: number;
   /** Set when the audio is silence (peak below SILENT_PEAK_DBFS): there is nothing to recognise. */
   silent?: boolean;
+  /** Set when the file's channels largely cancelled in the mono mix (WavAudio.mixdownDb below CANCELLED_MIX_DB). */
+  mixdownDb?: number;
+}
+
+/** A mono mix this far (dB) below the file's loudest channel lost most of the signal: the user is told. */
+export const CANCELLED_MIX_DB = -20;
+
+/** What the user is told about a file whose channels cancelled when averaged to mono. */
+export function cancelledMixNote(mixdownDb: number): string {
+  const level = mixdownDb === -Infinity ? 'silent' : `${(-mixdownDb).toFixed(1)} dB below the louder channel`;
+  return `the channels cancel when averaged to mono (the mix is ${level}; one channel is probably phase-inverted): the model heard that mix — convert the file to mono from one channel`;
 }
 
 /**
@@ -272,5 +283,7 @@ export async function featuresFromFile(path: string, fe: FrontEnd): Promise<{ fe
     return { features, duration: (m.rows * cfg.hopLength) / cfg.sampleRate };
   }
   const audio = await loadAudio(path, cfg);
-  return { features: featuresFromSamples(audio.samples, fe, path), duration: audio.duration, samples: audio.samples };
+  const features = featuresFromSamples(audio.samples, fe, path);
+  if (audio.mixdownDb !== undefined && audio.mixdownDb < CANCELLED_MIX_DB) features.mixdownDb = audio.mixdownDb;
+  return { features, duration: audio.duration, samples: audio.samples };
 }

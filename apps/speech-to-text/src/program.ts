@@ -3,7 +3,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { checkWritableFolder, printJsonLine, runCli, UserError } from '@tensorkit/train';
 import { evaluate, formatEval } from './evaluate.js';
 import { explain } from './explain.js';
-import { quietNote, TRAINABLE_NORMS, type InputNorm } from './features.js';
+import { cancelledMixNote, quietNote, TRAINABLE_NORMS, type InputNorm } from './features.js';
 import { DEFAULT_MODEL_PATH } from './paths.js';
 import { FRONT_ENDS } from './model.js';
 import { DEFAULT_BEAM } from './recognizer.js';
@@ -150,6 +150,7 @@ export function buildProgram(): Command {
       if (errors.length) process.exitCode = 1;
       // stdout keeps the (empty) transcript for scripts; a person should not have to guess what a blank line means.
       for (const t of ts) {
+        if (t.mixdownDb !== undefined) process.stderr.write(`note: ${t.file}: ${cancelledMixNote(t.mixdownDb ?? -Infinity)}\n`);
         if (t.raisedDb !== undefined) process.stderr.write(`note: ${t.file}: ${quietNote(t.raisedDb)}\n`);
         if (t.outsideWordList) process.stderr.write(`note: ${t.file}: ${outsideWordListNote(o.beam)}\n`);
         if (t.text === '') process.stderr.write(`note: ${t.file}: no words recognised (silence, or speech the model could not make out)\n`);
@@ -164,6 +165,7 @@ export function buildProgram(): Command {
     .option('--out <file>', 'PNG to write (default <file name>.explain.png)')
     .action(async (file: string, o) => {
       const r = await explain({ file, out: o.out, model: o.model, beam: o.beam, useLexicon: o.lexicon });
+      if (r.mixdownDb !== undefined) process.stderr.write(`note: ${file}: ${cancelledMixNote(r.mixdownDb)}\n`);
       if (r.raisedDb !== undefined) process.stderr.write(`note: ${file}: ${quietNote(r.raisedDb)}\n`);
       if (r.outsideWordList) process.stderr.write(`note: ${file}: ${outsideWordListNote(o.beam)}\n`);
       console.log(`${file}: ${r.text}`);

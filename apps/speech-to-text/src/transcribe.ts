@@ -21,6 +21,8 @@ export interface Transcript {
   outsideWordList?: true;
   /** The audio was very quiet and raised by this many dB before the features (quietInputGain). */
   raisedDb?: number;
+  /** The file's channels cancelled in the mono mix: its level relative to the loudest channel (dB, or null for silence). */
+  mixdownDb?: number | null;
 }
 
 /** A file that could not be transcribed, and why (the message names the file). */
@@ -59,6 +61,8 @@ export async function transcribeFiles(opts: TranscribeOptions, { failFast = fals
     duration: round3(durations[i]),
     ...(r.outsideWordList ? { outsideWordList: true as const } : {}),
     ...(feats[i].raisedDb !== undefined ? { raisedDb: Math.round(feats[i].raisedDb! * 10) / 10 } : {}),
+    // JSON has no -Infinity: a mix that cancelled to silence is null.
+    ...(feats[i].mixdownDb !== undefined ? { mixdownDb: Number.isFinite(feats[i].mixdownDb) ? Math.round(feats[i].mixdownDb! * 10) / 10 : null } : {}),
     ...(opts.timestamps ? { words: (r.words ?? []).map((w: WordTiming) => ({ word: w.word, start: round3(w.start), end: round3(w.end) })) } : {}),
   }));
   return { results, errors };

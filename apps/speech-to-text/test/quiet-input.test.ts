@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { logMelSpectrogram, readWav } from '@tensorkit/data';
-import { featuresFromSamples, normalizeLogMel, quietInputGain } from '../src/features.js';
+import { featuresFromFile, featuresFromSamples, normalizeLogMel, quietInputGain } from '../src/features.js';
 import { loadModel } from '../src/model-file.js';
 import { DEFAULT_MODEL_PATH, SAMPLES_DIR } from '../src/paths.js';
 import { Recognizer } from '../src/recognizer.js';
@@ -70,5 +70,51 @@ describe('very quiet input', () => {
     // A real recording at its own level is not silence.
     const { samples } = await readWav(join(SAMPLES_DIR, SAMPLES[0][0]));
     expect(featuresFromSamples(samples, info.frontEnd).silent).toBeUndefined();
+  });
+});
+
+/** 16-bit stereo WAV with the given left and right channels. */
+function stereoWav(left: Float32Array, right: Float32Array, sampleRate: number): Buffer {
+  const data = Buffer.alloc(left.length * 4);
+  const code = (v: number) => Math.max(-32768, Math.min(32767, Math.round(v * 32768)));
+  for (let i = 0; i < left.length; i++) {
+    data.writeInt16LE(code(left[i]), 4 * i);
+    data.writeInt16LE(code(right[i]), 4 * i + 2);
+  }
+  const head = Buffer.alloc(44);
+  head.write('RIFF', 0, 'latin1');
+  head.writeUInt32LE(36 + data.length, 4);
+  head.write('WAVEfmt ', 8, 'latin1');
+  head.writeUInt32LE(16, 16);
+  head.writeUInt16LE(1, 20);
+  head.writeUInt16LE(2, 22);
+  head.writeUInt32LE(sampleRate, 24);
+  head.writeUInt32LE(sampleRate * 4, 28);
+  head.writeUInt16LE(4, 32);
+  head.writeUInt16LE(16, 34);
+  head.write('data', 36, 'latin1');
+  head.writeUInt32LE(data.length, 40);
+  return Buffer.concat([head, data]);
+}
+
+describe('stereo whose channels cancel in the mono mix', () => {
+  it('is flagged (a phase-inverted channel mixed the speech away without a word said); a normal stereo file is not', async () => {
+    const info = await loadModel(DEFAULT_MODEL_PATH);
+    const { samples } = await readWav(join(SAMPLES_DIR, SAMPLES[0][0]));
+    const inverted = join(tmp.dir, 'anti-phase.wav');
+    writeFileSync(inverted, stereoWav(samples, samples.map((v) => -v), 8000));
+    const almost = join(tmp.dir, 'nearly-anti-phase.wav');
+    writeFileSync(almost, stereoWav(samples, samples.map((v) => -0.9 * v), 8000));
+    const normal = join(tmp.dir, 'stereo.wav');
+    writeFileSync(normal, stereoWav(samples, samples.map((v) => 0.5 * v), 8000));
+    expect((await featuresFromFile(inverted, info.frontEnd)).features.mixdownDb).toBe(-Infinity);
+    expect((await featuresFromFile(almost, info.frontEnd)).features.mixdownDb).toBeCloseTo(20 * Math.log10(0.05), 1);
+    expect((await featuresFromFile(normal, info.frontEnd)).features.mixdownDb).toBeUndefined();
+    const out = await transcribe({ files: [inverted, almost, normal], model: DEFAULT_MODEL_PATH, beam: 16, useLexicon: true, timestamps: false });
+    expect(out.map((t) => t.mixdownDb)).toEqual([null, -26, undefined]);
+    expect(out[0].text).toBe('');
+    expect(out[2].text).toBe(SAMPLES[0][1]);
+    // JSON carries the silent mix as null, not as a missing field.
+    expect(JSON.parse(JSON.stringify(out[0])).mixdownDb).toBeNull();
   });
 });

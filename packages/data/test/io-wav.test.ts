@@ -60,6 +60,16 @@ describe('decodeWav: encodings', () => {
     expect(decodeWav(three, '3ch.wav').samples[0]).toBeCloseTo(0.6, 6);
   });
 
+  it('says how much the mono mix lost: nothing for identical channels, −6 dB for one silent channel, −Infinity when they cancel', () => {
+    const stereo = (pairs: number[]) => decodeWav(buildWav({ formatTag: FLOAT, channels: 2, sampleRate: 8000, bitsPerSample: 32, data: floatBytes(pairs, 32) }), 's.wav');
+    expect(stereo([0.5, 0.5, -0.25, -0.25]).mixdownDb).toBeCloseTo(0, 9);
+    expect(stereo([0.5, 0, -0.25, 0]).mixdownDb).toBeCloseTo(20 * Math.log10(0.5), 6);
+    expect(stereo([0.5, -0.5, -0.25, 0.25]).mixdownDb).toBe(-Infinity);
+    expect(stereo([0, 0, 0, 0]).mixdownDb).toBe(0);
+    const mono = decodeWav(buildWav({ formatTag: FLOAT, channels: 1, sampleRate: 8000, bitsPerSample: 32, data: floatBytes([0.5], 32) }), 'm.wav');
+    expect(mono.mixdownDb).toBeUndefined();
+  });
+
   it('decodes WAVE_FORMAT_EXTENSIBLE (PCM 24-bit stereo, float) by patching the tag', () => {
     const ext = buildWav({ formatTag: PCM, channels: 2, sampleRate: 48000, bitsPerSample: 24, extensible: true, data: pcmBytes([4194304, 4194304, -8388608, 0], 24) });
     const a = decodeWav(ext, 'sox24.wav');

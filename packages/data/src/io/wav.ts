@@ -19,6 +19,12 @@ export interface WavAudio {
   sampleRate: number;
   /** Channels in the file (before mixdown). */
   channels: number;
+  /**
+   * Files with several channels: the mono mix's energy relative to its loudest channel's, in dB
+   * (0 for identical channels, −6 for one silent channel of two, −Infinity for a phase-inverted
+   * copy) — very negative means the channels cancel when averaged, and the mix lost the signal.
+   */
+  mixdownDb?: number;
   /** Seconds. */
   duration: number;
   /** The file's own format. */
@@ -47,6 +53,7 @@ export function decodeWav(bytes: Buffer, name: string, opts: WavReadOptions = {}
   if (format.encoding === 'pcm') fixPcmScaling(channelData, format.bitsPerSample);
   else checkFinite(channelData, name);
   let samples = mixDown(channelData);
+  const mixdownDb = channelData.length > 1 ? mixdownLossDb(channelData, samples) : undefined;
   let sampleRate = format.sampleRate;
   if (opts.targetRate !== undefined && opts.targetRate !== sampleRate) {
     // A corrupt, tiny sample rate would make resampling allocate (and compute) thousands of times the file's length.
@@ -57,7 +64,7 @@ export function decodeWav(bytes: Buffer, name: string, opts: WavReadOptions = {}
     samples = resample(samples, sampleRate, opts.targetRate, opts.resample);
     sampleRate = opts.targetRate;
   }
-  return { samples, sampleRate, channels: format.channels, duration: samples.length / sampleRate, format };
+  return { samples, sampleRate, channels: format.channels, duration: samples.length / sampleRate, format, ...(mixdownDb !== undefined ? { mixdownDb } : {}) };
 }
 
 export async function readWav(path: string, opts: WavReadOptions = {}): Promise<WavAudio> {
@@ -90,6 +97,19 @@ function checkFinite(channels: Float32Array[], name: string): void {
       throw new DataFormatError(name, `${where} is ${ch[i]}; float WAV samples must be finite numbers`);
     }
   });
+}
+
+function energy(x: Float32Array): number {
+  let e = 0;
+  for (let i = 0; i < x.length; i++) e += x[i] * x[i];
+  return e;
+}
+
+/** See WavAudio.mixdownDb; 0 when every channel is silent (nothing was lost). */
+function mixdownLossDb(channels: Float32Array[], mix: Float32Array): number {
+  const loudest = Math.max(...channels.map(energy));
+  if (loudest === 0) return 0;
+  return 10 * Math.log10(energy(mix) / loudest);
 }
 
 function mixDown(channels: Float32Array[]): Float32Array {
