@@ -32,6 +32,8 @@ export interface Prediction {
    * (e.g. a written "42") means the digits were squeezed into one input and `digit` is not meaningful.
    */
   separate_digits: number;
+  /** Set for an animated or multi-page image: how many frames it has (only the first was read). */
+  frames?: number;
 }
 
 export interface PredictionError {
@@ -46,13 +48,18 @@ export interface PreparedInput {
   polarity: string;
   /** Digit-sized blobs of ink side by side in the original image (1 when absent). */
   separateDigits?: number;
+  /** Frames in an animated or multi-page file (absent for a still image); only the first was read. */
+  frames?: number;
 }
 
 /** Reads and prepares one image; throws a message naming the file when that is impossible. */
 export async function prepareFile(file: string, loaded: LoadedModel): Promise<PreparedInput> {
   const p = await readDigitImage(file, loaded.meta.preprocess);
-  if (p.empty) throw new UserError(`${file}: no digit found (the image is blank or has too little contrast)`);
-  return { file, unit: p.unit, polarity: p.polarity, separateDigits: p.separateDigits };
+  if (p.empty) {
+    const where = p.frames ? `in the first of its ${p.frames} frames (only the first frame of an animated or multi-page image is read)` : '(the image is blank or has too little contrast)';
+    throw new UserError(`${file}: no digit found ${where}`);
+  }
+  return { file, unit: p.unit, polarity: p.polarity, separateDigits: p.separateDigits, ...(p.frames ? { frames: p.frames } : {}) };
 }
 
 /** Probabilities for prepared inputs, in order. */
@@ -64,7 +71,10 @@ export function classify(loaded: LoadedModel, inputs: readonly PreparedInput[]):
   return inputs.map((inp, i) => {
     const digit = argmaxRow(probs, i);
     const probabilities = Array.from(probs.subarray(i * NUM_CLASSES, (i + 1) * NUM_CLASSES), (p) => Number(p.toFixed(6)));
-    return { file: inp.file, digit, confidence: probabilities[digit], probabilities, polarity: inp.polarity, separate_digits: inp.separateDigits ?? 1 };
+    return {
+      file: inp.file, digit, confidence: probabilities[digit], probabilities, polarity: inp.polarity, separate_digits: inp.separateDigits ?? 1,
+      ...(inp.frames ? { frames: inp.frames } : {}),
+    };
   });
 }
 
@@ -91,7 +101,7 @@ export async function predict(opts: PredictOptions): Promise<{ predictions: Pred
   for (const e of errors) printError(`error: ${e.error}`);
   if (errors.length) process.exitCode = 1;
   if (opts.json) {
-    for (const p of predictions) noteSeparateDigits(p, printError);
+    for (const p of predictions) noteInput(p, printError);
     const single = predictions.length === 1 && opts.files.length === 1 ? { ...predictions[0] } : {};
     printJsonLine({ ...single, predictions, errors });
     return { predictions, errors };
@@ -100,13 +110,14 @@ export async function predict(opts: PredictOptions): Promise<{ predictions: Pred
     const probs = p.probabilities.map((v, d) => `${d}:${v.toFixed(3)}`).join(' ');
     print(`${p.file}: ${p.digit}  (${(100 * p.confidence).toFixed(1)}%)`);
     print(`  probabilities ${probs}`);
-    noteSeparateDigits(p, printError);
+    noteInput(p, printError);
   }
   return { predictions, errors };
 }
 
-/** A warning, not an error: the digit is still printed, but the user should know it is one of several. */
-function noteSeparateDigits(p: Prediction, printError: (line: string) => void): void {
+/** Warnings, not errors: the digit is still printed, but the user should know it is one of several, or of one frame of several. */
+function noteInput(p: Prediction, printError: (line: string) => void): void {
+  if (p.frames) printError(`note: ${p.file}: an animated or multi-page image (${p.frames} frames); only the first frame was read`);
   if (p.separate_digits < 2) return;
   printError(`note: ${p.file}: looks like ${p.separate_digits} digits side by side; this model reads one digit per image — crop each digit into its own image`);
 }

@@ -71,9 +71,12 @@ export function prepareImage(img: GrayInput, cfg: PreprocessConfig = PREPROCESS)
  * when that leaves nothing — light ink on a transparent canvas, as dark-mode drawing apps
  * export it — the file is read again flattened onto black.
  */
-export async function readDigitImage(path: string, cfg: PreprocessConfig = PREPROCESS): Promise<PreparedImage> {
-  const onWhite = prepareImage(await readImage(path, { dtype: 'uint8' }), cfg);
-  if (!onWhite.empty) return onWhite;
+export async function readDigitImage(path: string, cfg: PreprocessConfig = PREPROCESS): Promise<PreparedImage & { frames?: number }> {
+  const image = await readImage(path, { dtype: 'uint8' });
+  // An animated GIF or multi-page TIFF: only its first frame is read, and the user is told.
+  const frames = image.frames ? { frames: image.frames } : {};
+  const onWhite = prepareImage(image, cfg);
+  if (!onWhite.empty) return { ...onWhite, ...frames };
   const onBlack = prepareImage(await readImage(path, { dtype: 'uint8', background: '#000000' }), cfg);
-  return onBlack.empty ? onWhite : onBlack;
+  return { ...(onBlack.empty ? onWhite : onBlack), ...frames };
 }

@@ -128,6 +128,20 @@ async function numberPng(labels: number[]): Promise<string> {
   return f;
 }
 
+describe('predict on an animated image', () => {
+  it('reads the first frame and says so; a blank first frame is "no digit found" with the reason', async () => {
+    const FIXTURES = join(JPEG_DIR, '..');
+    const first = join(FIXTURES, '3-then-blank.gif');
+    const later = join(FIXTURES, 'blank-then-3.gif');
+    const notes: string[] = [];
+    const { lines } = await captureStdout(() => predict({ files: [first, later], model: SHIPPED_MODEL, json: true, printError: (l) => notes.push(l) }));
+    const out = JSON.parse(lines[lines.length - 1]);
+    expect(out.predictions.map((p: { digit: number; frames?: number }) => [p.digit, p.frames])).toEqual([[3, 2]]);
+    expect(out.errors).toEqual([{ file: later, error: `${later}: no digit found in the first of its 2 frames (only the first frame of an animated or multi-page image is read)` }]);
+    expect(notes).toContain(`note: ${first}: an animated or multi-page image (2 frames); only the first frame was read`);
+  });
+});
+
 describe('predict on several digits side by side', () => {
   it('still predicts, but notes it on stderr and reports separate_digits in --json', async () => {
     const number = await numberPng([1, 2, 3]);

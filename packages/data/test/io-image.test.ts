@@ -32,6 +32,21 @@ describe('readImage', () => {
     expect(f.data[1]).toBeCloseTo(64 / 255, 6);
   });
 
+  it('decodes the first frame of an animated or multi-page image and says how many there are', async () => {
+    // Three 8×8 frames stacked: white, black, white.
+    const stack = Buffer.alloc(8 * 24, 255);
+    stack.fill(0, 64, 128);
+    const tall = () => sharp(stack, { raw: { width: 8, height: 24, channels: 1, pageHeight: 8 } });
+    for (const bytes of [await tall().gif().toBuffer(), await tall().tiff().toBuffer()]) {
+      const img = await decodeImage(bytes, 'anim', { dtype: 'uint8' });
+      expect([img.width, img.height, img.frames]).toEqual([8, 8, 3]);
+      expect(img.data.every((v) => v === 255)).toBe(true);
+    }
+    const still = await decodeImage(await sharp(stack, { raw: { width: 8, height: 24, channels: 1 } }).png().toBuffer(), 'still');
+    expect(still.frames).toBeUndefined();
+    expect(still.height).toBe(24);
+  });
+
   it('converts colour to gray, or keeps RGB on request', async () => {
     const path = join(dir, 'rw.png');
     await sharp(redWhite(4, 2), { raw: { width: 4, height: 2, channels: 3 } }).png().toFile(path);

@@ -29,6 +29,8 @@ export interface DecodedImage<D extends Float32Array | Uint8Array = Float32Array
   width: number;
   height: number;
   channels: 1 | 3;
+  /** Set when the file holds several frames or pages (an animated GIF/WebP, a multi-page TIFF): how many. Only the first is decoded. */
+  frames?: number;
 }
 
 /**
@@ -69,10 +71,11 @@ export async function decodeImage(bytes: Buffer, name: string, opts: ImageReadOp
   const rgb = new Uint8Array(raw.data.buffer, raw.data.byteOffset, raw.data.byteLength);
   const bytesOut = mode === 'gray' ? luma(rgb) : rgb.slice();
   const want = mode === 'gray' ? 1 : 3;
-  if (dtype === 'uint8') return { data: bytesOut, width, height, channels: want };
+  const frames = (meta.pages ?? 1) > 1 ? { frames: meta.pages } : {};
+  if (dtype === 'uint8') return { data: bytesOut, width, height, channels: want, ...frames };
   const data = new Float32Array(bytesOut.length);
   for (let i = 0; i < bytesOut.length; i++) data[i] = bytesOut[i] / 255;
-  return { data, width, height, channels: want };
+  return { data, width, height, channels: want, ...frames };
 }
 
 /**
