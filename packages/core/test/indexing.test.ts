@@ -88,6 +88,15 @@ describe('oneHot', () => {
     expect(oneHot(idx([0, 1, 2]).slice(0, 0, 3, 2), 3).toArray()).toEqual([[1, 0, 0], [0, 0, 1]]);
     expect(() => oneHot(idx([3]), 3)).toThrow('oneHot: class id 3 at position 0 is out of range [0, 3)');
   });
+
+  it('infers the class count from the largest id with -1 or no count, as F.one_hot', () => {
+    expect(oneHot(idx([0, 2])).toArray()).toEqual([[1, 0, 0], [0, 0, 1]]);
+    expect(oneHot(idx([[1], [0]]), -1).shape).toEqual([2, 1, 2]);
+    // Negative ids are still refused (not taken as the maximum's complement).
+    expect(() => oneHot(idx([-1, 1]))).toThrow('oneHot: class id -1 at position 0 is out of range [0, 2)');
+    expect(() => oneHot(idx([]))).toThrow('oneHot: cannot infer numClasses (-1) from an empty tensor');
+    expect(() => oneHot(idx([0]), -2)).toThrow('oneHot: numClasses must be a positive integer (or -1: one more than the largest id), got -2');
+  });
 });
 
 describe('maskedFill', () => {

@@ -118,9 +118,16 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor | readonly num
 }
 
 /** One-hot encoding of integer class ids: shape [..., numClasses]. */
-export function oneHot(indices: Tensor, numClasses: number, dtype: DType = 'float32'): Tensor {
+export function oneHot(indices: Tensor, numClasses = -1, dtype: DType = 'float32'): Tensor {
   const idx = checkIndex('oneHot', indices);
-  if (!Number.isInteger(numClasses) || numClasses <= 0) throw new Error(`oneHot: numClasses must be a positive integer, got ${numClasses}`);
+  if (numClasses === -1) {
+    // As F.one_hot: the class count is one more than the largest id.
+    if (idx.length === 0) throw new Error('oneHot: cannot infer numClasses (-1) from an empty tensor; pass the class count');
+    let top = 0;
+    for (let i = 0; i < idx.length; i++) top = Math.max(top, idx[i]);
+    numClasses = top + 1;
+  }
+  if (!Number.isInteger(numClasses) || numClasses <= 0) throw new Error(`oneHot: numClasses must be a positive integer (or -1: one more than the largest id), got ${numClasses}`);
   const out = allocate(dtype, idx.length * numClasses);
   for (let i = 0; i < idx.length; i++) {
     const c = idx[i];
