@@ -85,6 +85,17 @@ describe('pooling', () => {
     checkModuleGrad(new AdaptiveAvgPool2d({ outputSize: [2, 3] }), [1, 2, 5, 4]);
   });
 
+  it('AdaptiveAvgPool2d keeps a side given as null, as PyTorch\'s None', () => {
+    const x = tensor([[[[1, 2, 3, 4], [5, 6, 7, 8]]]]);
+    expect(new AdaptiveAvgPool2d({ outputSize: [null, 2] }).forward(x).toArray()).toEqual([[[[1.5, 3.5], [5.5, 7.5]]]]);
+    expect(adaptiveAvgPool2d(x, [1, null]).toArray()).toEqual([[[[3, 4, 5, 6]]]]);
+    expect(adaptiveAvgPool2d(x, [null, null]).toArray()).toEqual(x.toArray());
+    checkModuleGrad(new AdaptiveAvgPool2d({ outputSize: [null, 3] }), [1, 2, 5, 4]);
+    const m = new AdaptiveAvgPool2d({ outputSize: [null, 2] });
+    expect(JSON.parse(JSON.stringify(m.config)).outputSize).toEqual([null, 2]);
+    expect(() => adaptiveAvgPool2d(x, [0, null])).toThrow('adaptiveAvgPool2d: outputSize must be positive integers (or null to keep a side), got [0,null] for input [1,1,2,4]');
+  });
+
   it('GlobalAvgPool averages every spatial dimension', () => {
     const x = randn([2, 3, 4, 5], { generator: new Generator(5) });
     const y = new GlobalAvgPool().forward(x);

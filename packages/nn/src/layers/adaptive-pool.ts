@@ -1,11 +1,15 @@
 /** Adaptive and global average pooling layers. */
-import type { Pair, Tensor } from '@tensorkit/core';
+import type { Tensor } from '@tensorkit/core';
 import type { ModuleConfig, ModuleOptions } from '../config.js';
 import { Module } from '../module.js';
-import { adaptiveAvgPool1d, adaptiveAvgPool2d } from './functional/adaptive-pool.js';
+import { adaptiveAvgPool1d, adaptiveAvgPool2d, type AdaptiveSize2d } from './functional/adaptive-pool.js';
 
 export interface AdaptiveAvgPool1dConfig extends ModuleConfig { type: 'AdaptiveAvgPool1d'; outputSize: number }
-export interface AdaptiveAvgPool2dConfig extends ModuleConfig { type: 'AdaptiveAvgPool2d'; outputSize: Pair }
+export interface AdaptiveAvgPool2dConfig extends ModuleConfig {
+  type: 'AdaptiveAvgPool2d';
+  /** Both sides, or [height, width]; null keeps that side of the input (PyTorch's None). */
+  outputSize: AdaptiveSize2d;
+}
 export interface GlobalAvgPoolConfig extends ModuleConfig {
   type: 'GlobalAvgPool';
   /** Keep the pooled dimensions as size 1 (default false: [N, C, ...] → [N, C]). */

@@ -24,7 +24,7 @@ export { RNNBase, type RNNFields, type RNNForwardOptions } from './rnn/base.js';
 export { gruSequence } from './rnn/gru-op.js';
 export { lstmSequence, type LstmArgs } from './rnn/lstm-op.js';
 export type { RecurrentArgs } from './rnn/kernels.js';
-export { adaptiveAvgPool1d, adaptiveAvgPool2d } from './functional/adaptive-pool.js';
+export { adaptiveAvgPool1d, adaptiveAvgPool2d, type AdaptiveSize2d } from './functional/adaptive-pool.js';
 export { embedding, embeddingBag, type BagMode, type Ids, type EmbeddingOptions, type EmbeddingBagOptions } from './functional/embedding.js';
 export { scaledDotProductAttention, type AttentionMaskOptions } from './functional/attention.js';
 export { accumulateSparseGrad } from './functional/sparse-grad.js';

@@ -15,15 +15,22 @@ function windows(len: number, out: number): { start: Int32Array; end: Int32Array
   return { start, end };
 }
 
+/** An adaptive pool's output size: one number for both sides, or [height, width] where null keeps the input's size (as PyTorch's None). */
+export type AdaptiveSize2d = number | readonly [number | null, number | null];
+
 /** x [N, C, H, W] → [N, C, oh, ow]. */
-export function adaptiveAvgPool2d(x: Tensor, outputSize: number | readonly [number, number]): Tensor {
+export function adaptiveAvgPool2d(x: Tensor, outputSize: AdaptiveSize2d): Tensor {
   if (x.rank !== 4) throw new Error(`adaptiveAvgPool2d: input must be 4-D [N,C,H,W], got shape [${x.shape}]`);
   if (x.dtype !== 'float32' && x.dtype !== 'float64') throw new Error(`adaptiveAvgPool2d: input must be float, got ${x.dtype}`);
-  const [oh, ow] = typeof outputSize === 'number' ? [outputSize, outputSize] : outputSize;
-  if (!(Number.isInteger(oh) && oh > 0 && Number.isInteger(ow) && ow > 0)) throw new Error(`adaptiveAvgPool2d: outputSize must be positive integers, got ${JSON.stringify(outputSize)}`);
   const [n, c, h, w] = x.shape;
   // An empty window would average nothing (0/0 = NaN), as PyTorch refuses too.
   if (h === 0 || w === 0) throw new Error(`adaptiveAvgPool2d: input [${x.shape}] has an empty spatial dimension (H and W must be > 0)`);
+  const [askH, askW] = typeof outputSize === 'number' ? [outputSize, outputSize] : outputSize;
+  const oh = askH ?? h;
+  const ow = askW ?? w;
+  if (!(Number.isInteger(oh) && oh > 0 && Number.isInteger(ow) && ow > 0)) {
+    throw new Error(`adaptiveAvgPool2d: outputSize must be positive integers (or null to keep a side), got ${JSON.stringify(outputSize)}${askH === null || askW === null ? ` for input [${x.shape}]` : ''}`);
+  }
   const rows = windows(h, oh);
   const cols = windows(w, ow);
   const src = x.contiguous().toTypedArray();
