@@ -140,9 +140,16 @@ function topoOrder(root: Tensor): Tensor[] {
 export interface BackwardOptions {
   /** Keep gradients of non-leaf tensors in their `.grad` too. */
   retainGrad?: boolean;
+  /**
+   * Accepted for code ported from PyTorch and changes nothing: the graph is never freed, so
+   * backward can always run again.
+   */
+  retainGraph?: boolean;
+  /** Higher-order gradients (a graph of the backward pass) are not supported: only false is accepted. */
+  createGraph?: boolean;
 }
 
-const BACKWARD_KEYS = optionKeys<BackwardOptions>({ retainGrad: true });
+const BACKWARD_KEYS = optionKeys<BackwardOptions>({ retainGrad: true, retainGraph: true, createGraph: true });
 
 /**
  * Accumulates d(root)/d(leaf) into every leaf's `.grad`. A non-scalar root
@@ -150,6 +157,11 @@ const BACKWARD_KEYS = optionKeys<BackwardOptions>({ retainGrad: true });
  */
 export function backward(root: Tensor, grad?: Tensor, opts: BackwardOptions = NO_OPTIONS): void {
   checkOptions('backward', opts, BACKWARD_KEYS);
+  if (opts.createGraph) throw new Error('backward: createGraph (higher-order gradients) is not supported: the backward pass is not recorded');
+  // Structural: this module only imports Tensor's type (tensor.ts imports this one).
+  if (grad !== undefined && !(grad !== null && typeof grad === 'object' && Array.isArray(grad.shape) && typeof grad.detach === 'function')) {
+    throw new Error(`backward: the upstream gradient must be a Tensor, got ${grad === null ? 'null' : typeof grad}; options go in the last argument (tensor.backward(undefined, { retainGrad: true }))`);
+  }
   if (!root.requiresGrad) {
     throw new Error('backward: this tensor does not require grad (no input had requiresGrad, or it was computed under noGrad)');
   }

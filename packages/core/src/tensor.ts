@@ -3,7 +3,7 @@
  * (reshape, permute, slice, expand, …) share storage; every op returns a new
  * tensor and records a gradient node when an input requires grad.
  */
-import { backward as runBackward, storageVersion, type GradNode } from './autograd.js';
+import { backward as runBackward, storageVersion, type BackwardOptions, type GradNode } from './autograd.js';
 import { allocate, castScalar, isFloatDType, STORAGE_OF, type DType, type TypedArray } from './dtype.js';
 import { contiguousStrides, numel, type Shape } from './shape.js';
 import { copyStrided } from './kernels/strided.js';
@@ -166,9 +166,16 @@ export class Tensor {
     return this.toString();
   }
 
-  /** Backpropagates from this tensor; see autograd.backward. */
-  backward(grad?: Tensor): void {
-    runBackward(this, grad);
+  /**
+   * Backpropagates from this tensor; see autograd.backward. The options may come first when
+   * there is no upstream gradient: `loss.backward({ retainGraph: true })`.
+   */
+  backward(grad?: Tensor | BackwardOptions, opts?: BackwardOptions): void {
+    if (grad !== undefined && grad !== null && !(grad instanceof Tensor) && typeof grad === 'object' && !Array.isArray(grad) && opts === undefined) {
+      runBackward(this, undefined, grad);
+      return;
+    }
+    runBackward(this, grad as Tensor | undefined, opts);
   }
 
   zerosLike(dtype: DType = this.dtype): Tensor {

@@ -50,6 +50,23 @@ describe('backward', () => {
     expect(x.grad!.dtype).toBe('float64');
   });
 
+  it('takes PyTorch-style options: retainGraph is accepted (the graph is never freed), createGraph refused, options may come first', () => {
+    const x = f64([1, -2]);
+    const loss = x.square().sum();
+    loss.backward({ retainGraph: true });
+    loss.backward(undefined, { retainGraph: true });
+    expect(x.grad!.toArray()).toEqual([4, -8]);
+    const h = x.mul(3);
+    const top = h.sum();
+    top.backward({ retainGrad: true });
+    expect(h.grad!.toArray()).toEqual([1, 1]);
+    expect(() => loss.backward({ createGraph: true })).toThrow('backward: createGraph (higher-order gradients) is not supported');
+    // A snake_case key is named (it crashed reading .shape of the options object when passed first).
+    expect(() => loss.backward({ retain_graph: true } as never)).toThrow("backward: unknown option 'retain_graph' (did you mean 'retainGraph'?)");
+    expect(() => backward(loss, [1] as never)).toThrow('backward: the upstream gradient must be a Tensor, got object; options go in the last argument');
+    expect(() => backward(loss, 1 as never)).toThrow('backward: the upstream gradient must be a Tensor, got number');
+  });
+
   it('non-scalar root with an upstream gradient', () => {
     const x = f64([1, 2]);
     x.mul(3).backward(tensor([1, 10], { dtype: 'float64' }));
