@@ -5,7 +5,7 @@
  * word vector trained on billions of words still places "quarterback" near
  * "touchdown". A multinomial logistic regression on the document's mean word
  * vector is fitted on the same documents and its logits are added to the
- * trained n-gram model's (train.ts), before the NB blend and temperature.
+ * trained n-gram model's (train-build.ts), before the NB blend and temperature.
  *
  * The result stays linear in the words: the vector model's logits are
  * mean_t(W·(e_t − μ)/σ) + b, so each vocabulary word's share W·e_t/σ is folded
