@@ -8,13 +8,15 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { isTensor, type Generator, type Tensor } from '@tensorkit/core';
-import type { DataLoader, LoaderCursor } from '@tensorkit/data';
+import type { Generator, Tensor } from '@tensorkit/core';
+import type { DataLoader } from '@tensorkit/data';
 import {
-  clipGradNorm, loadCheckpoint, ReduceLROnPlateau, restoreCheckpoint, saveCheckpoint, type LrScheduler, type Module, type Optimizer,
+  clipGradNorm, ReduceLROnPlateau, saveCheckpoint, type LrScheduler, type Module, type Optimizer,
 } from '@tensorkit/nn';
 import { metricsCurveSvg } from './charts/training-curve.js';
-import { EarlyStopping, type EarlyStoppingMode, type EarlyStoppingState } from './early-stopping.js';
+import { EarlyStopping, type EarlyStoppingMode } from './early-stopping.js';
+import { checkFitOptions, checkStepOutput, checkValidation } from './fit-checks.js';
+import { emptySums, FIT_STATE_FORMAT, restoreFitState, type FitState } from './fit-state.js';
 import { createProgress, formatDuration, type ProgressStream } from './progress.js';
 import { RunFolder } from './run-folder.js';
 
@@ -108,82 +110,6 @@ export interface FitResult {
   checkpoint: string | null;
 }
 
-/** Running sums of the epoch in progress (checkpointed for a mid-epoch resume). */
-interface EpochSums {
-  samples: number;
-  lossSum: number;
-  metricSums: Record<string, number>;
-  metricSamples: Record<string, number>;
-  seconds: number;
-}
-
-/** What fit() keeps in the checkpoint's `extra`. */
-interface FitState {
-  format: typeof FIT_STATE_FORMAT;
-  monitor: FitMonitor;
-  history: FitEpochRecord[];
-  early: EarlyStoppingState;
-  stoppedEarly: boolean;
-  partial: EpochSums;
-  elapsedSec: number;
-  /**
-   * When each epoch of `history` ended (its metrics.jsonl line's `time`), so a resumed run folder
-   * keeps them; null where unknown. Absent in checkpoints of fit() before it kept them.
-   */
-  times?: (string | null)[];
-}
-
-const FIT_STATE_FORMAT = 'tensorkit.fit/1';
-const RESERVED = new Set(['epoch', 'loss', 'lr', 'samples_per_sec', 'epoch_seconds', 'elapsed_seconds', 'time']);
-
-const emptySums = (): EpochSums => ({ samples: 0, lossSum: 0, metricSums: {}, metricSamples: {}, seconds: 0 });
-
-function checkOptions<T, B>(o: FitOptions<T, B>): void {
-  const posInt = (name: string, v: unknown) => {
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new Error(`fit: ${name} must be a positive integer, got ${String(v)}`);
-  };
-  posInt('epochs', o.epochs);
-  if (o.monitor !== undefined) {
-    if (typeof o.monitor.metric !== 'string' || o.monitor.metric === '') throw new Error(`fit: monitor.metric must be a key of the epoch record, got ${JSON.stringify(o.monitor.metric)}`);
-    if (o.monitor.mode !== 'min' && o.monitor.mode !== 'max') throw new Error(`fit: monitor.mode must be 'min' or 'max', got ${JSON.stringify(o.monitor.mode)}`);
-  }
-  if (o.earlyStopping) {
-    posInt('earlyStopping.patience', o.earlyStopping.patience);
-    if (!((o.earlyStopping.minDelta ?? 0) >= 0)) throw new Error(`fit: earlyStopping.minDelta must be ≥ 0, got ${o.earlyStopping.minDelta}`);
-  }
-  if (o.checkpoint?.everyBatches !== undefined) posInt('checkpoint.everyBatches', o.checkpoint.everyBatches);
-  if (o.clipGradNorm !== undefined && !(o.clipGradNorm > 0 && Number.isFinite(o.clipGradNorm))) {
-    throw new Error(`fit: clipGradNorm must be a positive number, got ${o.clipGradNorm}`);
-  }
-  if (o.schedulerStep !== undefined && o.schedulerStep !== 'batch' && o.schedulerStep !== 'epoch') {
-    throw new Error(`fit: schedulerStep must be 'batch' or 'epoch', got ${JSON.stringify(o.schedulerStep)}`);
-  }
-  if (o.scheduler instanceof ReduceLROnPlateau && o.schedulerStep === 'batch') {
-    throw new Error("fit: ReduceLROnPlateau steps on the monitored value once per epoch; use schedulerStep 'epoch'");
-  }
-  if (o.scheduler instanceof ReduceLROnPlateau) {
-    // A plateau in the other direction would cut the lr while the monitored value improves.
-    const plateauMode = o.scheduler.mode;
-    const mode = o.monitor?.mode ?? 'min';
-    if (plateauMode !== mode) {
-      throw new Error(`fit: the ReduceLROnPlateau scheduler has mode '${plateauMode}' but monitor.mode is '${mode}'; it is stepped with the monitored value, so give it mode '${mode}'`);
-    }
-  }
-  if (o.resume === true && !o.checkpoint) throw new Error('fit: resume: true needs checkpoint.path (or pass the checkpoint path as resume)');
-  if (o.train.length === 0) throw new Error('fit: the training loader has no batches');
-  const own = new Set(o.model.parameters());
-  const foreign = o.optimizer.params().filter((p) => !own.has(p)).length;
-  if (foreign > 0) {
-    throw new Error(`fit: optimizer must update the model's parameters, but ${foreign} of its ${o.optimizer.params().length} are not in model.parameters() (they would be neither trained through the model nor checkpointed)`);
-  }
-}
-
-/** A value for an error message (a tensor is named, not dumped). */
-function describe(v: unknown): string {
-  if (isTensor(v)) return `a tensor of shape [${v.shape}]`;
-  return JSON.stringify(v) ?? String(v);
-}
-
 /** Numbers for the epoch line: 4 decimals, or exponent form for small values such as an lr. */
 function fmt(v: number): string {
   return v !== 0 && Math.abs(v) < 1e-3 ? v.toExponential(2) : Math.abs(v) >= 1000 ? v.toFixed(0) : v.toFixed(4);
@@ -195,7 +121,7 @@ function fmt(v: number): string {
  */
 export async function fit<T, B>(opts: FitOptions<T, B>): Promise<FitResult> {
   const t0 = performance.now();
-  checkOptions(opts);
+  checkFitOptions(opts);
   const { model, optimizer, scheduler, train: loader, generator } = opts;
   const log = opts.log ?? ((line: string) => console.log(line));
   const schedulerStep = opts.schedulerStep ?? (scheduler instanceof ReduceLROnPlateau ? 'epoch' : 'batch');
@@ -212,36 +138,8 @@ export async function fit<T, B>(opts: FitOptions<T, B>): Promise<FitResult> {
   let stoppedEarly = false;
   const resumeFrom = typeof opts.resume === 'string' ? opts.resume : opts.resume && ckptPath && existsSync(ckptPath) ? ckptPath : null;
   if (resumeFrom) {
-    const what = `fit: resume ${resumeFrom}`;
-    const ckpt = await loadCheckpoint(resumeFrom).catch((e: Error) => {
-      throw new Error(`${what}: ${e.message.replace(/^checkpoint \S+: /, '')}`);
-    });
-    const state = ckpt.extra as FitState | undefined;
-    if (state?.format !== FIT_STATE_FORMAT) throw new Error(`${what}: not a checkpoint written by fit()`);
-    if (state.monitor.metric !== monitor.metric || state.monitor.mode !== monitor.mode) {
-      throw new Error(`${what}: the run monitored ${state.monitor.metric} (${state.monitor.mode}), not ${monitor.metric} (${monitor.mode})`);
-    }
-    // Everything that was checkpointed must be restored, or the resumed run would silently differ.
-    if (ckpt.scheduler && !scheduler) throw new Error(`${what}: the checkpoint has scheduler state; pass the run's scheduler`);
-    if (ckpt.rng && !generator) throw new Error(`${what}: the checkpoint has generator state; pass the run's generator`);
-    const cursor = ckpt.cursor as LoaderCursor;
-    if (cursor.epoch !== state.history.length) throw new Error(`${what}: the data cursor (epoch ${cursor.epoch}) does not match the history (${state.history.length} epochs)`);
-    try {
-      restoreCheckpoint(ckpt, { model, optimizer, scheduler, rng: generator });
-      loader.setState(cursor);
-    } catch (e) {
-      throw new Error(`${what}: ${(e as Error).message}`);
-    }
-    if (state.times !== undefined && !(Array.isArray(state.times) && state.times.length === state.history.length
-      && state.times.every((t) => t === null || typeof t === 'string'))) {
-      throw new Error(`${what}: the epochs' time stamps do not match the history (${state.history.length} epochs)`);
-    }
-    history = state.history;
-    times = state.times ?? history.map(() => null); // older checkpoints: those lines stay without a time
-    early.restore(state.early);
-    stoppedEarly = state.stoppedEarly;
-    partial = state.partial;
-    elapsedBefore = state.elapsedSec;
+    ({ history, times, partial, elapsedBefore, stoppedEarly } = await restoreFitState(resumeFrom, { model, optimizer, scheduler, generator, loader, monitor, early }));
+    const cursor = loader.state();
     log(`resuming from ${resumeFrom}: epoch ${cursor.epoch + 1}, batch ${cursor.batchIndex}/${batches}`);
   } else {
     if (opts.resume === true) log(`no checkpoint at ${ckptPath} yet; starting a new run`);
@@ -293,17 +191,7 @@ export async function fit<T, B>(opts: FitOptions<T, B>): Promise<FitResult> {
           const info: FitBatchInfo = { epoch, batch: batch + 1, batches };
           const out = await opts.step(data, info);
           const where = `epoch ${epoch}, batch ${batch + 1}/${batches}`;
-          if (!out || typeof out.loss?.item !== 'function' || out.loss.size !== 1) throw new Error(`fit: step must return { loss } with a scalar loss tensor (${where})`);
-          if (!out.loss.requiresGrad) {
-            throw new Error(`fit: step's loss does not require grad at ${where}: no model parameter requires grad, or the loss was computed under noGrad or detached`);
-          }
-          if (out.samples !== undefined && !(typeof out.samples === 'number' && out.samples > 0 && Number.isFinite(out.samples))) {
-            throw new Error(`fit: step's samples must be a positive number, got ${String(out.samples)} at ${where}`);
-          }
-          for (const [k, v] of Object.entries(out.metrics ?? {})) {
-            if (RESERVED.has(k) || k.startsWith('val_')) throw new Error(`fit: step metric '${k}' clashes with the record's own fields (${[...RESERVED].join(', ')}, val_*)`);
-            if (typeof v !== 'number') throw new Error(`fit: step metrics must be numbers (call .item() on a tensor), got ${k}: ${describe(v)} at ${where}`);
-          }
+          checkStepOutput(out, where);
           const lossValue = out.loss.item();
           if (!Number.isFinite(lossValue)) throw new Error(`fit: the loss is ${lossValue} at ${where}; stopped before updating the weights with it`);
           optimizer.zeroGrad();
@@ -346,9 +234,7 @@ export async function fit<T, B>(opts: FitOptions<T, B>): Promise<FitResult> {
       if (opts.validate) {
         model.eval();
         try {
-          val = await opts.validate();
-          if (typeof val !== 'object' || val === null || Array.isArray(val)) throw new Error(`fit: validate must return an object of numbers, got ${describe(val)}`);
-          for (const [k, v] of Object.entries(val)) if (typeof v !== 'number') throw new Error(`fit: validate must return numbers, got ${k}: ${describe(v)}`);
+          val = checkValidation(await opts.validate());
         } finally {
           model.train();
         }
