@@ -171,7 +171,8 @@ export class Tensor {
    * there is no upstream gradient: `loss.backward({ retainGraph: true })`.
    */
   backward(grad?: Tensor | BackwardOptions, opts?: BackwardOptions): void {
-    if (grad !== undefined && grad !== null && !(grad instanceof Tensor) && typeof grad === 'object' && !Array.isArray(grad) && opts === undefined) {
+    // Anything with a shape is meant as the gradient (and checked as one), even from another copy of this module.
+    if (grad !== undefined && grad !== null && typeof grad === 'object' && !('shape' in grad) && opts === undefined) {
       runBackward(this, undefined, grad);
       return;
     }
