@@ -172,7 +172,7 @@ export class Tensor {
    */
   backward(grad?: Tensor | BackwardOptions, opts?: BackwardOptions): void {
     // Anything with a shape is meant as the gradient (and checked as one), even from another copy of this module.
-    if (grad !== undefined && grad !== null && typeof grad === 'object' && !('shape' in grad) && opts === undefined) {
+    if (grad !== undefined && grad !== null && typeof grad === 'object' && !Array.isArray(grad) && !('shape' in grad) && opts === undefined) {
       runBackward(this, undefined, grad);
       return;
     }
