@@ -7,17 +7,14 @@ import { openCorpus } from '../src/corpus.js';
 import { defaultFrontEnd } from '../src/features.js';
 import { buildProgram } from '../src/program.js';
 import { buildTrainSet, type TrainSetOptions } from '../src/trainset.js';
-import { tempDir, toneWord } from './helpers.js';
+import { tempDir, toneFsddFolder, toneWord } from './helpers.js';
 
 const tmp = tempDir();
 afterAll(tmp.cleanup);
 
 /** An FSDD-style folder: digits 0–1, indices 0–6 of each speaker. */
 function fsddFolder(name: string, speakers: string[]): string {
-  const dir = join(tmp.dir, name);
-  mkdirSync(dir);
-  for (const s of speakers) for (let d = 0; d < 2; d++) for (let i = 0; i < 7; i++) writeFileSync(join(dir, `${d}_${s}_${i}.wav`), encodeWav(toneWord(150 + 100 * d, 0.25, 8000), 8000));
-  return dir;
+  return toneFsddFolder(join(tmp.dir, name), speakers, 7);
 }
 
 const real = fsddFolder('real', ['alice', 'bob', 'carol']);

@@ -1,7 +1,8 @@
 /** Test fixtures: WAV encoding in every common layout, temp folders, the shipped samples. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { encodeWav } from '@tensorkit/data';
 
 export type WavLayout = { bits: 8 | 16 | 24 | 32; float?: boolean; channels?: number; extensible?: boolean };
 
@@ -64,4 +65,13 @@ export function toneWord(f0: number, seconds: number, sampleRate: number): Float
     out[i] = 0.3 * env * (Math.sin(2 * Math.PI * f0 * t) + 0.5 * Math.sin(4 * Math.PI * f0 * t));
   }
   return out;
+}
+
+/** An FSDD-style folder at `dir`: digits 0–1 as tone words (150 / 250 Hz), recordings 0…recordings−1 of each speaker. */
+export function toneFsddFolder(dir: string, speakers: readonly string[], recordings: number, sampleRate = 8000): string {
+  mkdirSync(dir);
+  for (const s of speakers) for (let d = 0; d < 2; d++) for (let i = 0; i < recordings; i++) {
+    writeFileSync(join(dir, `${d}_${s}_${i}.wav`), encodeWav(toneWord(150 + 100 * d, 0.25, sampleRate), sampleRate));
+  }
+  return dir;
 }

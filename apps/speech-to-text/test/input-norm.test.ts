@@ -1,13 +1,11 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { encodeWav } from '@tensorkit/data';
 import { NUM_CLASSES } from '../src/alphabet.js';
 import { defaultFrontEnd, ENVELOPE_TERMS, featuresFromSamples, normalizeLogMel, type InputNorm } from '../src/features.js';
 import { loadModel, saveModel } from '../src/model-file.js';
 import { DEFAULT_MODEL, SpeechModel } from '../src/model.js';
 import { train } from '../src/train.js';
-import { tempDir, toneWord } from './helpers.js';
+import { tempDir, toneFsddFolder, toneWord } from './helpers.js';
 
 const tmp = tempDir();
 afterAll(tmp.cleanup);
@@ -62,9 +60,7 @@ describe("--input-norm speech-mean", () => {
   });
 
   it('train writes it into the model, and --resume refuses another normalisation', async () => {
-    const dir = join(tmp.dir, 'fsdd');
-    mkdirSync(dir);
-    for (const s of ['alice', 'bob']) for (let d = 0; d < 2; d++) for (let i = 0; i < 6; i++) writeFileSync(join(dir, `${d}_${s}_${i}.wav`), encodeWav(toneWord(150 + 100 * d, 0.25, sr), sr));
+    const dir = toneFsddFolder(join(tmp.dir, 'fsdd'), ['alice', 'bob'], 6, sr);
     const out = join(tmp.dir, 'fsdd.safetensors');
     const runDir = join(tmp.dir, 'run');
     const opts = {

@@ -1,12 +1,10 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { encodeWav } from '@tensorkit/data';
 import { openCorpus } from '../src/corpus.js';
 import { defaultFrontEnd } from '../src/features.js';
 import { selectionScore, type ValidationScores } from '../src/train-validation.js';
 import { buildTrainSet, type ValidationSet } from '../src/trainset.js';
-import { tempDir, toneWord } from './helpers.js';
+import { tempDir, toneFsddFolder } from './helpers.js';
 
 const tmp = tempDir();
 afterAll(tmp.cleanup);
@@ -26,11 +24,7 @@ describe('which validation sets pick the saved epoch', () => {
   });
 
   it('the left-out speaker (--val-speaker) is reported, not selected on; the held-back recordings are', async () => {
-    const dir = join(tmp.dir, 'fsdd');
-    mkdirSync(dir);
-    for (const s of ['alice', 'bob', 'carol']) for (let d = 0; d < 2; d++) for (let i = 0; i < 7; i++) {
-      writeFileSync(join(dir, `${d}_${s}_${i}.wav`), encodeWav(toneWord(150 + 100 * d, 0.25, 8000), 8000));
-    }
+    const dir = toneFsddFolder(join(tmp.dir, 'fsdd'), ['alice', 'bob', 'carol'], 7);
     const ts = await buildTrainSet(await openCorpus(dir), defaultFrontEnd(8000), { holdOut: { lo: 5, hi: 9 }, valUtterances: 3, valRecordings: 3, valSpeaker: 'carol', specAugment: false });
     expect(ts.validation.map((v) => [v.name, v.selects !== false])).toEqual([['seen', true], ['unseen', false]]);
   });
