@@ -243,3 +243,28 @@ describe('ctcLoss options', () => {
     );
   });
 });
+
+describe('ctcLoss on one unbatched [T, C] sample (as PyTorch)', () => {
+  it('equals the batch of one, with scalar or one-element lengths; reduction none gives a scalar', () => {
+    const lp = randomLogProbs(5, 1, 3, 17);
+    const single = lp.reshape([5, 3]);
+    const want = bruteForceCtcNll(lp, 0, 5, [1, 2]);
+    const none = ctcLoss(single, [1, 2], 5, 2, { reduction: 'none' });
+    expect(none.shape).toEqual([]);
+    expect(none.item()).toBeCloseTo(want, 9);
+    expect(ctcLoss(single, tensor([1, 2], { dtype: 'int32' }), [5], tensor(2, { dtype: 'int32' })).item()).toBeCloseTo(want / 2, 9);
+    expect(ctcLoss(single, [1, 2], 5, 2, { reduction: 'sum' }).item()).toBeCloseTo(want, 9);
+  });
+
+  it('passes a float64 gradcheck', () => {
+    const logits = randn([6, 4], { dtype: 'float64', generator: new Generator(19), requiresGrad: true });
+    const r = gradcheck((x) => ctcLoss(x.logSoftmax(-1), [3, 1, 3], 6, 3), [logits], { raise: false });
+    expect(r.ok, r.message).toBe(true);
+  });
+
+  it('refuses two lengths for one sample, and plain-number lengths for a batch', () => {
+    const lp = randomLogProbs(4, 2, 3, 1);
+    expect(() => ctcLoss(lp.select(1, 0), [1], [4, 4], 1)).toThrow('ctcLoss: an unbatched [T, C] sample takes one inputLengths, got 2');
+    expect(() => ctcLoss(lp, [1, 2], 4, [1, 1])).toThrow('lengths may be plain numbers only for one unbatched [T, C] sample');
+  });
+});

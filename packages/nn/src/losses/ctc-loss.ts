@@ -47,15 +47,23 @@ export interface CtcLossOptions {
 const OP = 'ctcLoss';
 
 /**
- * @param logProbs [T, B, C] (or [B, T, C] with batchFirst) log-probabilities, e.g. logSoftmax(logits, -1).
+ * @param logProbs [T, B, C] (or [B, T, C] with batchFirst) log-probabilities, e.g. logSoftmax(logits, -1);
+ *   or one unbatched sample [T, C], as PyTorch allows (then targets are its S labels, the lengths
+ *   numbers or one-element arrays, and reduction 'none' gives a scalar).
  * @param targets padded [B, S] or concatenated 1-D label ids (no blanks).
  * @param inputLengths valid frames per sample (≤ T).
  * @param targetLengths labels per sample.
  */
 const KEYS: OptionKeys<CtcLossOptions> = { blank: true, reduction: true, zeroInfinity: true, batchFirst: true, checkLengths: true, labelWindows: true };
 
-export function ctcLoss(logProbs: Tensor, targets: IndexLike, inputLengths: IndexLike, targetLengths: IndexLike, opts: CtcLossOptions = {}): Tensor {
+export function ctcLoss(
+  logProbs: Tensor, targets: IndexLike, inputLengths: IndexLike | number, targetLengths: IndexLike | number, opts: CtcLossOptions = {},
+): Tensor {
   checkOptionKeys('ctcLoss', opts, KEYS);
+  if (logProbs instanceof Tensor && logProbs.rank === 2) return unbatchedCtcLoss(logProbs, targets, inputLengths, targetLengths, opts);
+  if (typeof inputLengths === 'number' || typeof targetLengths === 'number') {
+    throw new Error(`${OP}: lengths may be plain numbers only for one unbatched [T, C] sample; a batch needs one length per sample`);
+  }
   const reduction = checkReduction(OP, opts.reduction);
   const blank = opts.blank ?? 0;
   const zeroInfinity = opts.zeroInfinity ?? false;
@@ -112,6 +120,20 @@ export function ctcLoss(logProbs: Tensor, targets: IndexLike, inputLengths: Inde
   const lengths = new Float64Array(B);
   for (let b = 0; b < B; b++) lengths[b] = Math.max(1, batch.targetLengths[b]);
   return perSample.div(new Tensor(dtype === 'float32' ? Float32Array.from(lengths) : lengths, [B], dtype)).mean();
+}
+
+/** PyTorch's unbatched form: one [T, C] sample computed as a batch of one. */
+function unbatchedCtcLoss(
+  logProbs: Tensor, targets: IndexLike, inputLengths: IndexLike | number, targetLengths: IndexLike | number, opts: CtcLossOptions,
+): Tensor {
+  const one = (name: string, v: IndexLike | number): IndexLike => {
+    if (typeof v === 'number') return [v];
+    const n = v instanceof Tensor ? v.size : v.length;
+    if (n !== 1) throw new Error(`${OP}: an unbatched [T, C] sample takes one ${name}, got ${n}`);
+    return v instanceof Tensor ? v.reshape([1]) : v;
+  };
+  const loss = ctcLoss(logProbs.unsqueeze(opts.batchFirst ? 0 : 1), targets, one('inputLengths', inputLengths), one('targetLengths', targetLengths), opts);
+  return loss.rank === 1 ? loss.reshape([]) : loss;
 }
 
 /** Flattens per-sample label windows (start = -1 for an unconstrained sample), checking each. */
