@@ -93,6 +93,10 @@ describe('max / min / argmax / argmin', () => {
     expect(B().argmax(0, true).toArray()).toEqual([[0, 1, 0]]);
     expect(B().argmin().item()).toBe(1);
     expect(tensor([1, 3, 3]).argmax().item()).toBe(1);
+    // over the whole tensor, keepdim keeps every axis at size 1, holding the flat index (as PyTorch)
+    expect(B().argmax(undefined, true).shape).toEqual([1, 1]);
+    expect(B().argmax(undefined, true).toArray()).toEqual([[4]]);
+    expect(argmin(B(), undefined, true).shape).toEqual([1, 1]);
     expect(B().T.argmax(0).toArray()).toEqual([2, 1]);
   });
 

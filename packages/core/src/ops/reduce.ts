@@ -159,10 +159,15 @@ function argExtremum(op: 'max' | 'min', x: Tensor, dim: number | undefined, keep
   // Errors name argmax/argmin, with the caller's shape rather than the flattened one.
   if (dim === undefined && x.size === 0) throw new Error(`arg${op}: cannot reduce over an empty dimension (shape [${x.shape}])`);
   const { index, L } = extremum(op, src, dim ?? 0, dim === undefined ? false : keepdim, `arg${op}`);
-  return new Tensor(index, L.outShape, 'int32');
+  // Over the whole tensor, keepdim keeps every axis at size 1 (torch.argmax(x, keepdim=True)).
+  const shape = dim === undefined && keepdim ? x.shape.map(() => 1) : L.outShape;
+  return new Tensor(index, shape, 'int32');
 }
 
-/** Index of the maximum along `dim` (of the flattened tensor when omitted), int32. */
+/**
+ * Index of the maximum along `dim`, int32. With `dim` omitted, the index into the flattened
+ * tensor: a scalar, or every axis kept at size 1 with keepdim.
+ */
 export function argmax(x: Tensor, dim?: number, keepdim = false): Tensor {
   return argExtremum('max', x, dim, keepdim);
 }
