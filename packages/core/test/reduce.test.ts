@@ -126,6 +126,21 @@ describe('max / min / argmax / argmin', () => {
     expect(y.grad!.toArray()).toEqual([[0, 1, 0], [1, 0, 1]]); // column minima 2 (row 1), -1 (row 0), 0 (row 1)
   });
 
+  it('max/min over a list of axes: tied extremes of a slice share its gradient (torch.amax / amin)', () => {
+    // slice 0 = [[1, 3], [3, 2]] ties at 3; slice 1 = [[0, 4], [1, 4]] ties at 4 — each tie gets half
+    const x = f64([[[1, 3], [3, 2]], [[0, 4], [1, 4]]]);
+    x.max([1, 2]).mul(tensor([2, 4], { dtype: 'float64' })).sum().backward();
+    expect(x.grad!.toArray()).toEqual([[[0, 1], [1, 0]], [[0, 2], [0, 2]]]);
+    // one axis in a list is amax too; a NaN maximum goes to the slice's NaNs
+    const y = f64([[5, 5, 1], [NaN, 2, NaN]]);
+    y.max([1]).sum().backward();
+    expect(y.grad!.toArray()).toEqual([[0.5, 0.5, 0], [0.5, 0, 0.5]]);
+    const z = f64([[-2, 0], [-2, 7]]);
+    z.min([0, 1], true).sum().backward();
+    expect(z.grad!.toArray()).toEqual([[0.5, 0], [0.5, 0]]);
+    expectGrad((t) => t.max([0, 2]), [f64([[[0.3, -1.2], [2.5, 0.7]], [[1.1, 0.2], [-0.4, 0.9]]])]);
+  });
+
   it('rejects an empty reduction', () => {
     expect(() => zeros([2, 0]).max(1)).toThrow(/max: cannot reduce over an empty dimension/);
     // argmax/argmin name themselves (they used to report 'max' and the flattened shape).

@@ -121,15 +121,32 @@ function extremumOp(op: 'max' | 'min', x: Tensor, dim: number | readonly number[
   const { values, index, L } = extremum(op, x, dim, keepdim);
   // The backward reads the result, so it is saved too: an in-place write to it must fail the version check.
   if (dim === undefined) return record(values, op, [x], (g) => [evenSplit(g, x, values.item())], [x, values]);
+  // Over a list of axes this is torch.amax, which shares a slice's gradient among its tied
+  // extremes; over one axis it is torch.max(x, dim), whose gradient goes to the index it returns.
+  const splitTies = typeof dim !== 'number';
   return record(values, op, [x], (g) => {
     const gd = g.contiguous().toTypedArray();
     const buf = allocate(g.dtype, L.outer * L.inner);
-    for (let o = 0; o < L.outer; o++) buf[o * L.inner + index[o]] = gd[o];
+    if (splitTies) shareAmongTies(buf, gd, values.storage, L);
+    else for (let o = 0; o < L.outer; o++) buf[o * L.inner + index[o]] = gd[o];
     const permShape = L.perm.map((i) => x.shape[i]);
     const inverse = new Array<number>(L.perm.length);
     L.perm.forEach((src, i) => (inverse[src] = i));
     return [permute(new Tensor(buf, permShape, g.dtype), inverse).contiguous()];
-  });
+  }, splitTies ? [x, values] : []);
+}
+
+/** Each slice's gradient, shared equally by the elements equal to its extreme (its NaNs when that is NaN). */
+function shareAmongTies(buf: TypedArray, gd: TypedArray, extremes: TypedArray, L: Layout): void {
+  const d = L.data;
+  for (let o = 0; o < L.outer; o++) {
+    const base = o * L.inner;
+    const e = extremes[o];
+    const isTie = e !== e ? (v: number) => v !== v : (v: number) => v === e;
+    let count = 0;
+    for (let i = 0; i < L.inner; i++) if (isTie(d[base + i])) count++;
+    for (let i = 0; i < L.inner; i++) if (isTie(d[base + i])) buf[base + i] = gd[o] / count;
+  }
 }
 
 /**
@@ -143,8 +160,9 @@ function evenSplit(g: Tensor, x: Tensor, value: number): Tensor {
 }
 
 /**
- * Maximum over axes. With `dim`, the gradient flows to the first maximal element of each
- * slice (torch.max(x, dim)); over the whole tensor, tied maxima share it equally (torch.max(x)).
+ * Maximum over axes. Along one `dim`, the gradient flows to the first maximal element of each
+ * slice (torch.max(x, dim)); over the whole tensor or a list of axes, tied maxima share it
+ * equally (torch.max(x), torch.amax).
  */
 export function max(x: Tensor, dim?: number | readonly number[], keepdim = false): Tensor {
   return extremumOp('max', x, dim, keepdim);
