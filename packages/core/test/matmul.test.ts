@@ -70,11 +70,17 @@ describe('matmul forward', () => {
     expectClose(a32.matmul(b32), naive(a32, b32), 1e-4);
   });
 
-  it('dtypes: float64 stays float64, ints compute in float32', () => {
+  it('dtypes: float64 stays float64; integers give exact int32, out of range an error', () => {
     expect(A().double().matmul(B().double()).dtype).toBe('float64');
     const r = tensor([[1, 2]], { dtype: 'int32' }).matmul(tensor([[3], [4]], { dtype: 'int32' }));
-    expect(r.dtype).toBe('float32');
+    expect(r.dtype).toBe('int32');
     expect(r.toArray()).toEqual([[11]]);
+    // 16777217 · 1 + 1 · 1 = 16777218: float32 would round the product to 16777216 + 1 → 16777216
+    expect(tensor([16777217, 1], { dtype: 'int32' }).matmul(tensor([1, 1], { dtype: 'int32' })).toArray()).toEqual(16777218);
+    expect(tensor([[2, 3]], { dtype: 'uint8' }).matmul(tensor([[200], [100]], { dtype: 'uint8' })).toArray()).toEqual([[700]]);
+    // an integer with a float operand promotes to the float dtype
+    expect(tensor([[1, 2]], { dtype: 'int32' }).matmul(tensor([[0.5], [0.25]], { dtype: 'float64' })).dtype).toBe('float64');
+    expect(() => tensor([[65536]], { dtype: 'int32' }).matmul(tensor([[65536]], { dtype: 'int32' }))).toThrow("matmul: the integer product's element 0 is 4294967296, outside int32");
   });
 
   it('rejects incompatible shapes with a precise message', () => {

@@ -71,8 +71,10 @@ function isTransposed(t: Tensor): boolean {
 export function matmul(a: Tensor, b: Tensor): Tensor {
   if (!(a instanceof Tensor) || !(b instanceof Tensor)) throw new Error('matmul: both operands must be Tensors');
   if (a.rank === 0 || b.rank === 0) throw new Error(`matmul: operands must have at least 1 dimension, got shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
-  let dtype = promoteTypes(a.dtype, b.dtype);
-  if (!isFloatDType(dtype)) dtype = 'float32';
+  const promoted = promoteTypes(a.dtype, b.dtype);
+  // Integer products are summed exactly in float64 (exact to 2^53), then returned as int32.
+  if (!isFloatDType(promoted)) return toInt32Product(matmul(a.to('float64'), b.to('float64')));
+  const dtype = promoted;
   let x = a.dtype === dtype ? a : a.to(dtype);
   let y = b.dtype === dtype ? b : b.to(dtype);
   const vecA = x.rank === 1;
@@ -86,4 +88,18 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   if (vecA) out = squeeze(out, out.rank - 2);
   if (vecB) out = squeeze(out, out.rank - 1);
   return out;
+}
+
+/** An integer matmul's exact float64 result as int32 (PyTorch gives int64, which we lack: out of range is an error, not a wrap). */
+function toInt32Product(exact: Tensor): Tensor {
+  const src = exact.toTypedArray();
+  const out = new Int32Array(src.length);
+  for (let i = 0; i < src.length; i++) {
+    const v = src[i];
+    if (v < -2147483648 || v > 2147483647) {
+      throw new RangeError(`matmul: the integer product's element ${i} is ${v}, outside int32 (there is no int64); multiply in floating point instead, e.g. a.to('float64').matmul(b)`);
+    }
+    out[i] = v;
+  }
+  return new Tensor(out, exact.shape, 'int32');
 }
