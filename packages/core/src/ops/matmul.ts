@@ -6,7 +6,7 @@ import { jsBackend } from '../backend/js-backend.js';
 import type { FloatArray } from '../backend/backend.js';
 import { broadcastShapes, broadcastStrides, fmtShape, numel } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { sumToShape } from './reduce.js';
+import { fitsInt32, sumToShape } from './reduce.js';
 import { squeeze, transpose, unsqueeze } from './view.js';
 
 function batchOffsets(t: Tensor, batch: readonly number[]): Int32Array | number[] {
@@ -96,7 +96,7 @@ function toInt32Product(exact: Tensor): Tensor {
   const out = new Int32Array(src.length);
   for (let i = 0; i < src.length; i++) {
     const v = src[i];
-    if (v < -2147483648 || v > 2147483647) {
+    if (!fitsInt32(v)) {
       throw new RangeError(`matmul: the integer product's element ${i} is ${v}, outside int32 (there is no int64); multiply in floating point instead, e.g. a.to('float64').matmul(b)`);
     }
     out[i] = v;

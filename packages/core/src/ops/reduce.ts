@@ -37,12 +37,17 @@ function floatOut(x: Tensor): DType {
   return isFloatDType(x.dtype) ? x.dtype : 'int32';
 }
 
+/** Whether a whole number is inside int32's range (an int32 result may hold it). */
+export function fitsInt32(v: number): boolean {
+  return v >= -2147483648 && v <= 2147483647;
+}
+
 /**
  * Integer sums and products are formed exactly in a double, but PyTorch would return them in
  * int64, which we lack: a result outside int32 is an error rather than a silently wrapped number.
  */
 export function checkInt32(op: string, v: number, from: DType): number {
-  if (v >= -2147483648 && v <= 2147483647) return v;
+  if (fitsInt32(v)) return v;
   const article = from === 'int32' ? 'an' : 'a';
   throw new RangeError(`${op}: the result ${v} does not fit the int32 output of ${article} ${from} reduction (there is no int64); compute in floating point instead, e.g. x.to('float64').${op}(...)`);
 }
@@ -119,10 +124,9 @@ function extremum(op: 'max' | 'min', x: Tensor, dim: number | readonly number[] 
 
 function extremumOp(op: 'max' | 'min', x: Tensor, dim: number | readonly number[] | undefined, keepdim: boolean): Tensor {
   const { values, index, L } = extremum(op, x, dim, keepdim);
-  // The backward reads the result, so it is saved too: an in-place write to it must fail the version check.
-  if (dim === undefined) return record(values, op, [x], (g) => [evenSplit(g, x, values.item())], [x, values]);
-  // Over a list of axes this is torch.amax, which shares a slice's gradient among its tied
-  // extremes; over one axis it is torch.max(x, dim), whose gradient goes to the index it returns.
+  // Over the whole tensor (torch.max(x)) or a list of axes (torch.amax) tied extremes share a
+  // slice's gradient, so it does not depend on which tie came first; over one axis
+  // (torch.max(x, dim)) it goes to the index that call returns.
   const splitTies = typeof dim !== 'number';
   return record(values, op, [x], (g) => {
     const gd = g.contiguous().toTypedArray();
@@ -133,7 +137,7 @@ function extremumOp(op: 'max' | 'min', x: Tensor, dim: number | readonly number[
     const inverse = new Array<number>(L.perm.length);
     L.perm.forEach((src, i) => (inverse[src] = i));
     return [permute(new Tensor(buf, permShape, g.dtype), inverse).contiguous()];
-  }, splitTies ? [x, values] : []);
+  }, splitTies ? [x, values] : []); // splitting reads input and result: an in-place write to either must fail the version check
 }
 
 /** Each slice's gradient, shared equally by the elements equal to its extreme (its NaNs when that is NaN). */
@@ -147,16 +151,6 @@ function shareAmongTies(buf: TypedArray, gd: TypedArray, extremes: TypedArray, L
     for (let i = 0; i < L.inner; i++) if (isTie(d[base + i])) count++;
     for (let i = 0; i < L.inner; i++) if (isTie(d[base + i])) buf[base + i] = gd[o] / count;
   }
-}
-
-/**
- * Whole-tensor max()/min() gradient, as PyTorch's: shared equally by every element equal to
- * the result (by the NaNs when it is NaN), so it does not depend on which tie came first.
- */
-function evenSplit(g: Tensor, x: Tensor, value: number): Tensor {
-  const hit = value !== value ? x.ne(x) : x.eq(value);
-  const count = hit.sum().item();
-  return hit.to(g.dtype).mul(g.div(count));
 }
 
 /**
