@@ -6,7 +6,7 @@ import { explain } from './explain.js';
 import { cancelledMixNote, quietNote, TRAINABLE_NORMS, type InputNorm } from './features.js';
 import { DEFAULT_MODEL_PATH } from './paths.js';
 import { FRONT_ENDS } from './model.js';
-import { DEFAULT_BEAM } from './recognizer.js';
+import { DEFAULT_BEAM, MAX_BEAM } from './recognizer.js';
 import { outsideWordListNote } from './decode.js';
 import { writeEvalReport } from './report.js';
 import { NOISE_PROFILES } from './synth.js';
@@ -37,7 +37,7 @@ function withDecoding(cmd: Command, model: { help: string; default?: string } = 
   if (model.default) modelOption.default(model.default, model.default === DEFAULT_MODEL_PATH ? 'the shipped model, apps/speech-to-text/models/digits.safetensors' : model.default);
   return cmd
     .addOption(modelOption)
-    .option('--beam <n>', 'beam width (1 = greedy: each frame\'s best label, among those that keep spelling a listed word unless --no-lexicon)', int('--beam', 1), DEFAULT_BEAM)
+    .option('--beam <n>', `beam width, 1-${MAX_BEAM} (1 = greedy: each frame's best label, among those that keep spelling a listed word unless --no-lexicon)`, int('--beam', 1, MAX_BEAM), DEFAULT_BEAM)
     .option('--no-lexicon', 'do not restrict output words to the model\'s word list');
 }
 

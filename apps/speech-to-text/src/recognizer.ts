@@ -98,6 +98,13 @@ export function averageProbs(perMember: readonly LogProbMatrix[][]): LogProbMatr
 
 /** Prefix-beam width used unless the caller asks for another (1 = greedy). */
 export const DEFAULT_BEAM = 16;
+/**
+ * The widest beam accepted. The search keeps every prefix it creates, so its memory grows with
+ * width × frames: beam 1024 takes seconds per utterance (≈ 8 s and 300 MB for a 2 s one without the
+ * word list), while 100,000 ran for minutes and then failed inside the search ("Map maximum size
+ * exceeded"). Wider than 64 did not change the shipped model's transcripts (README).
+ */
+export const MAX_BEAM = 1024;
 
 export class Recognizer {
   readonly lexicon: Lexicon | null;
@@ -107,7 +114,7 @@ export class Recognizer {
 
   constructor(readonly info: ModelInfo, opts: RecognizerOptions = {}) {
     this.beam = opts.beam ?? DEFAULT_BEAM;
-    if (!Number.isInteger(this.beam) || this.beam < 1) throw new Error(`beam must be a positive integer, got ${opts.beam}`);
+    if (!Number.isInteger(this.beam) || this.beam < 1 || this.beam > MAX_BEAM) throw new Error(`beam must be an integer from 1 to ${MAX_BEAM}, got ${opts.beam}`);
     this.lexicon = (opts.useLexicon ?? true) && info.lexicon.length ? new Lexicon(info.lexicon) : null;
     const f = info.features;
     this.frameSeconds = (info.model.config.subsample * f.hopLength) / f.sampleRate;

@@ -5,7 +5,8 @@ import { readWav } from '@tensorkit/data';
 import { featuresFromLogMel, featuresFromSamples } from '../src/features.js';
 import { loadModel, type ModelInfo } from '../src/model-file.js';
 import { DEFAULT_MODEL_PATH, SAMPLES_DIR } from '../src/paths.js';
-import { Recognizer } from '../src/recognizer.js';
+import { buildProgram } from '../src/program.js';
+import { MAX_BEAM, Recognizer } from '../src/recognizer.js';
 
 let info: ModelInfo;
 let samples: Float32Array;
@@ -27,6 +28,17 @@ describe('recognising hand-made inputs (shipped digits model)', () => {
     bad[100] = -Infinity;
     expect(() => featuresFromSamples(bad, info.frontEnd, 'mic.wav')).toThrow(/^mic\.wav: sample 100 is -Infinity/);
     expect(() => featuresFromLogMel(new Float32Array(400).fill(NaN), 10, 40, info.frontEnd, 'x.npy')).toThrow(/x\.npy: value NaN at frame 0/);
+  });
+
+  it('takes beam widths from 1 to MAX_BEAM and refuses wider ones before searching', () => {
+    // 100,000 used to run for minutes and then fail inside the search ("Map maximum size exceeded").
+    expect(new Recognizer(info, { beam: MAX_BEAM }).beam).toBe(1024);
+    for (const beam of [MAX_BEAM + 1, 100_000, 0, 2.5]) {
+      expect(() => new Recognizer(info, { beam })).toThrow(`beam must be an integer from 1 to 1024, got ${beam}`);
+    }
+    const option = buildProgram().commands.find((c) => c.name() === 'transcribe')!.options.find((o) => o.long === '--beam')!;
+    expect(option.parseArg!('1024', undefined)).toBe(1024);
+    expect(() => option.parseArg!('100000', undefined)).toThrow('--beam must be an integer from 1 to 1024');
   });
 
   it('refuses feature matrices the model cannot read, naming the input', () => {

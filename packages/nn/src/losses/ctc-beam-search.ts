@@ -14,7 +14,11 @@ import { checkOptionKeys, type OptionKeys } from '../options.js';
 import { checkLogProbMatrix, type LogProbMatrix } from './log-prob-matrix.js';
 
 export interface CtcPrefixBeamSearchOptions {
-  /** Hypotheses kept after each frame (default 10). */
+  /**
+   * Hypotheses kept after each frame (default 10). Every prefix the search creates is kept until it
+   * returns, so memory grows with beamWidth × frames × candidate labels; widths in the tens of
+   * thousands can exhaust it (JavaScript's Map holds at most 2^24 entries).
+   */
   beamWidth?: number;
   blank?: number;
   /** Labels with log-prob below this at a frame are not considered there (default log(1e-4)); -Infinity disables. */
