@@ -12,6 +12,12 @@ import { DEFAULT_VECTOR_WORDS } from './word-vectors.js';
 const MIB = 1024 * 1024;
 /** Shipped files stay below 16 MiB; F16 storage = 2 bytes per value. */
 const MAX_MODEL_BYTES = 15.5 * MIB;
+/**
+ * The most weights a bucket table may hold (2^28: 1 GiB in float32, 3 GiB with Adam's two moments).
+ * A larger one failed deep in allocation ("Invalid typed array length: 102400000000") after
+ * tokenizing the whole dataset; past 2^32 JavaScript cannot hold it at all.
+ */
+export const MAX_TABLE_WEIGHTS = 2 ** 28;
 
 export interface Recipe {
   features: FeatureConfig;
@@ -62,7 +68,15 @@ export function recipeFor(kind: LayoutKind, numClasses: number, o: TrainOptions)
   const vectorBytes = linear && o.wordVectors ? (o.vectorWords ?? DEFAULT_VECTOR_WORDS) * (numClasses * 2 + 12) : 0;
   const buckets = o.buckets ?? Math.min(linear ? 2 ** 20 : 2 ** 19, Math.floor((MAX_MODEL_BYTES - vectorBytes) / perBucket));
   if (buckets < 1024 && o.buckets === undefined) {
-    throw new UserError(`--vector-words ${o.vectorWords ?? DEFAULT_VECTOR_WORDS}: a table that large leaves no room for n-gram buckets in a ${MAX_MODEL_BYTES / MIB} MiB model (pass --buckets to override)`);
+    // Name the flag that took the room: the folded word table (linear) or the embedding width (fasttext).
+    throw new UserError(linear
+      ? `--vector-words ${o.vectorWords ?? DEFAULT_VECTOR_WORDS}: a table that large leaves no room for n-gram buckets in a ${MAX_MODEL_BYTES / MIB} MiB model (pass --buckets to override)`
+      : `--dim ${dim}: embeddings that wide leave room for only ${buckets} n-gram buckets in a ${MAX_MODEL_BYTES / MIB} MiB model, fewer than 1024 (at most --dim ${Math.floor(MAX_MODEL_BYTES / (1024 * 2))}; or pass --buckets to override)`);
+  }
+  const width = linear ? numClasses : dim;
+  if (buckets * width > MAX_TABLE_WEIGHTS) {
+    const flags = linear ? `--buckets ${buckets} × ${numClasses} classes` : `--buckets ${buckets} × --dim ${dim}`;
+    throw new UserError(`${flags} = ${(buckets * width).toLocaleString('en-US')} weights, more than a model may hold (${MAX_TABLE_WEIGHTS.toLocaleString('en-US')}, 2^28); lower ${linear ? '--buckets' : '--buckets or --dim'}`);
   }
   const wordWeight = linear ? o.wordWeight ?? prior?.wordWeight : undefined;
   const features = checkFeatureConfig({
