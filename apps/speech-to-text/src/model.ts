@@ -51,6 +51,34 @@ export function modelOutputLength(subsample: number, frames: number): number {
   return Math.max(0, Math.floor((frames + 2 * pad - K1) / subsample) + 1);
 }
 
+/** The most weights `train` builds a model with (2^28: 1 GiB in float32, 4 GiB with gradients and Adam's moments). */
+export const MAX_MODEL_WEIGHTS = 2 ** 28;
+
+/**
+ * The number of weights a model of this config holds, computed without allocating them, so that
+ * `train` can refuse a size it could not build (`--hidden 100000000` failed deep in allocation).
+ * A test checks it against `numParameters()` of built models of every front end.
+ */
+export function speechModelParameterCount(config: Omit<SpeechModelConfig, 'type' | 'dropout' | 'subsample'>): number {
+  const { inputDim, convChannels: C, hiddenSize: H, numLayers, numClasses } = config;
+  const convLayers = config.convLayers ?? 2;
+  const twoD = config.frontEnd === 'conv2d' || config.frontEnd === 'conv2d-pool';
+  let n = 0;
+  let freq = inputDim;
+  for (let i = 0; i < convLayers; i++) {
+    const fanIn = twoD ? (i === 0 ? K1 * 5 : C * K2 * 3) : i === 0 ? inputDim * K1 : C * K2;
+    n += fanIn * C + C;
+    if (twoD) freq = Math.floor((freq - 1) / 2) + 1;
+  }
+  const featureSize = twoD ? C * freq : C;
+  n += 2 * featureSize; // LayerNorm
+  for (let l = 0; l < numLayers; l++) {
+    const inSize = l === 0 ? featureSize : 2 * H;
+    n += 2 * (3 * H * inSize + 3 * H * H + 6 * H); // both directions: weight_ih, weight_hh, two biases
+  }
+  return n + 2 * H * numClasses + numClasses;
+}
+
 /**
  * Zeroes the frames of h (time on `timeAxis`, batch on 0) at or past each sample's valid length.
  * The padding of a shorter utterance in a batch is zero going into the first convolution, but

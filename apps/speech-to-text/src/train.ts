@@ -13,7 +13,7 @@ import { openCorpus, type Corpus, type CorpusKind } from './corpus.js';
 import { defaultTrainOut } from './paths.js';
 import { defaultFrontEnd, type InputNorm } from './features.js';
 import { saveModel } from './model-file.js';
-import { DEFAULT_MODEL, modelOutputLength, SpeechModel, type FrontEndKind, type SpeechModelConfig } from './model.js';
+import { DEFAULT_MODEL, MAX_MODEL_WEIGHTS, modelOutputLength, SpeechModel, speechModelParameterCount, type FrontEndKind, type SpeechModelConfig } from './model.js';
 import { writeTrainingCurve } from './plots.js';
 import { Lexicon } from './lexicon.js';
 import { WeightAverage } from './ema.js';
@@ -210,6 +210,10 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   if (givenValRecordings !== undefined && corpus.kind === 'fsdd') throw new UserError(`--val-recordings works with yesno folders and manifests; ${data} is an FSDD folder (--hold-out, --val-utterances and --val-speaker set its validation)`);
   const valRecordings = corpus.kind === 'fsdd' ? null : givenValRecordings ?? (corpus.kind === 'yesno' ? 3 : 200);
   if (!NOISE_PROFILES.includes(noise)) throw new UserError(`--noise must be one of ${NOISE_PROFILES.join(', ')}, got ${noise}`);
+  const weights = speechModelParameterCount({ inputDim: features.nMels, numClasses: NUM_CLASSES, hiddenSize: hidden, numLayers: layers, convChannels, convLayers, frontEnd: frontEndKind });
+  if (weights > MAX_MODEL_WEIGHTS) {
+    throw new UserError(`--hidden ${hidden}, --layers ${layers}, --conv-channels ${convChannels}, --conv-layers ${convLayers}: a model of ${weights.toLocaleString('en-US')} weights, more than one may hold (${MAX_MODEL_WEIGHTS.toLocaleString('en-US')}, 2^28; the default has ${speechModelParameterCount({ ...DEFAULT_MODEL, inputDim: features.nMels, numClasses: NUM_CLASSES }).toLocaleString('en-US')})`);
+  }
   const extraCorpora = [];
   for (const d of extraData) extraCorpora.push(await openCorpus(d));
   const loadBar = createProgress({ total: corpus.recordings.length, label: 'loading audio', unit: 'files', silent: opts.quiet });
@@ -239,6 +243,8 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const epochs = opts.epochs ?? (ckpt ? extra.epochs : undefined) ?? (ts.kind === 'fsdd' ? 36 : 60);
   if (!Number.isInteger(epochs) || epochs < 1) throw new UserError(`--epochs must be a positive integer, got ${opts.epochs}`);
   const epochSize = givenEpochSize ?? (ts.kind === 'fsdd' ? 1600 : Math.max(256, 8 * ts.trainCount));
+  // A batch larger than the epoch would build that many utterances for its one step (--batch-size 100000000 hung).
+  if (batchSize > epochSize) throw new UserError(`--batch-size ${batchSize} is larger than an epoch of ${epochSize} utterances (--epoch-size)`);
   const stepsPerEpoch = Math.max(1, Math.ceil(epochSize / batchSize));
   // Every epoch takes the same number of steps, so an older checkpoint (without its epoch and
   // batch size) still tells how many its run took: continuing with another number would not be
