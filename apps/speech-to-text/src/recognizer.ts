@@ -102,7 +102,8 @@ export const DEFAULT_BEAM = 16;
  * The widest beam accepted. The search keeps every prefix it creates, so its memory grows with
  * width × frames: beam 1024 takes seconds per utterance (≈ 8 s and 300 MB for a 2 s one without the
  * word list), while 100,000 ran for minutes and then failed inside the search ("Map maximum size
- * exceeded"). Wider than 64 did not change the shipped model's transcripts (README).
+ * exceeded"). Widening it pays little long before that: beam 64 instead of 16 moved the leave-one-out
+ * triples' WER by at most 0.12 points (README).
  */
 export const MAX_BEAM = 1024;
 
