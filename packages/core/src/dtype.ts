@@ -14,14 +14,37 @@ export function isFloatDType(d: DType): d is FloatDType {
   return d === 'float32' || d === 'float64';
 }
 
+const BYTES_PER_ELEMENT: Record<DType, number> = { float32: 4, float64: 8, int32: 4, bool: 1, uint8: 1 };
+
+/**
+ * Storage for `size` elements. A size past what the engine can hold fails with a message that
+ * says how much was asked for — the engine's own ("Invalid typed array length: 1000000000000",
+ * "Array buffer allocation failed") names neither the dtype nor the bytes.
+ */
 export function allocate(dtype: DType, size: number): TypedArray {
-  switch (dtype) {
-    case 'float32': return new Float32Array(size);
-    case 'float64': return new Float64Array(size);
-    case 'int32': return new Int32Array(size);
-    case 'bool':
-    case 'uint8': return new Uint8Array(size);
+  try {
+    switch (dtype) {
+      case 'float32': return new Float32Array(size);
+      case 'float64': return new Float64Array(size);
+      case 'int32': return new Int32Array(size);
+      case 'bool':
+      case 'uint8': return new Uint8Array(size);
+    }
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err;
+    const bytes = size * BYTES_PER_ELEMENT[dtype];
+    throw new RangeError(`cannot allocate ${/^[aeiou]/.test(dtype) ? 'an' : 'a'} ${dtype} tensor of ${size.toLocaleString('en-US')} elements (${formatBytes(bytes)}): ${err.message}`, { cause: err });
   }
+}
+
+function formatBytes(n: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+  let i = 0;
+  while (n >= 1024 && i < units.length - 1) {
+    n /= 1024;
+    i++;
+  }
+  return i === 0 ? `${n} bytes` : `${n.toFixed(1)} ${units[i]}`;
 }
 
 /**

@@ -326,3 +326,11 @@ describe('random factories refuse what torch refuses', () => {
     expect(Array.from(randn([2], { mean: 5, std: 0 }).storage)).toEqual([5, 5]);
   });
 });
+
+describe('a tensor too large to allocate', () => {
+  it('is refused with its dtype, element count and size (the engine said only "Invalid typed array length")', () => {
+    expect(() => zeros([1e6, 1e6])).toThrow(/^cannot allocate a float32 tensor of 1,000,000,000,000 elements \(3\.6 TiB\): Invalid typed array length/);
+    expect(() => zeros([1e6, 1e6], { dtype: 'int32' })).toThrow(/^cannot allocate an int32 tensor of 1,000,000,000,000 elements/);
+    expect(() => randn([1e5, 1e5])).toThrow(RangeError);
+  });
+});
