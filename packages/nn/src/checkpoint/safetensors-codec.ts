@@ -10,7 +10,7 @@
  * tensor's data is aligned to its element size. The reference keeps `__metadata__` in a hash map (no fixed key order);
  * ours is sorted by key.
  */
-import { Tensor, type TypedArray } from '@tensorkit/core';
+import { Tensor, type TypedArray, zeros } from '@tensorkit/core';
 import { checkStorable, DEFAULT_STORAGE, DTYPE_INFO, isSafetensorsDType, readElements, writeElements, type SafetensorsDType } from './safetensors-dtypes.js';
 import { parseHeader } from './safetensors-header.js';
 
@@ -120,20 +120,10 @@ export function decodeSafetensors(bytes: Uint8Array, source = '<buffer>'): Safet
   for (const e of entries) {
     const info = DTYPE_INFO[e.dtype];
     const n = (e.end - e.begin) / info.size;
-    const t = new Tensor(allocateFor(info.loadsAs, n), e.shape, info.loadsAs);
+    const t = zeros(e.shape, { dtype: info.loadsAs });
     readElements(view, dataStart + e.begin, n, e.dtype, t.storage, `safetensors: ${source}: tensor '${e.name}'`);
     tensors[e.name] = t;
     storedDTypes[e.name] = e.dtype;
   }
   return { tensors, metadata, storedDTypes };
-}
-
-function allocateFor(dtype: Tensor['dtype'], n: number): TypedArray {
-  switch (dtype) {
-    case 'float32': return new Float32Array(n);
-    case 'float64': return new Float64Array(n);
-    case 'int32': return new Int32Array(n);
-    case 'uint8':
-    case 'bool': return new Uint8Array(n);
-  }
 }
