@@ -63,11 +63,13 @@ function pathGradientSum(model: Sequential, x: Float32Array, baseline: Float32Ar
  * `minSteps` until the completeness error is below `tolerance`.
  */
 export function integratedGradients(model: Sequential, x: Float32Array, baseline: Float32Array, target: number, opts: { minSteps?: number; maxSteps?: number; tolerance?: number } = {}): IgResult {
-  const maxSteps = opts.maxSteps ?? 1024;
+  const maxSteps = opts.maxSteps ?? MAX_EXPLAIN_STEPS;
   const tolerance = opts.tolerance ?? 0.01;
   const minSteps = opts.minSteps ?? 32;
   // NaN steps never met the stopping test and looped forever; 2.5 steps died in a reshape.
   if (!Number.isFinite(minSteps) || !Number.isFinite(maxSteps)) throw new RangeError(`integratedGradients: minSteps and maxSteps must be finite numbers, got ${minSteps} and ${maxSteps}`);
+  // minSteps past maxSteps ran that many steps anyway: --steps 100000000 took hours for one image.
+  if (minSteps > maxSteps) throw new RangeError(`integratedGradients: minSteps ${minSteps} is more than maxSteps ${maxSteps} (the steps double from minSteps up to maxSteps)`);
   // Target -1 gave NaN attributions after 1024 steps; 10 failed inside select.
   if (!Number.isInteger(target) || target < 0 || target >= NUM_CLASSES) throw new RangeError(`integratedGradients: target must be a digit 0…9, got ${target}`);
   if (x.length !== PIXELS || baseline.length !== PIXELS) throw new RangeError(`integratedGradients: input and baseline must hold ${PIXELS} values each, got ${x.length} and ${baseline.length}`);
@@ -160,6 +162,8 @@ export function explanationSvg(file: string, unit: Float32Array, ig: IgResult, t
 
 /** Integration steps `explain` starts from (doubled until completeness holds), for the CLI and the library alike. */
 export const DEFAULT_EXPLAIN_STEPS = 64;
+/** The most integration steps the doubling goes to (and so the most `--steps` may start from). */
+export const MAX_EXPLAIN_STEPS = 1024;
 
 export interface ExplainOptions {
   files: string[];

@@ -7,15 +7,17 @@
  *   digits explain FILE… [--model FILE] [--out DIR|FILE.png] [--steps N] [--json]
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { DEFAULT_EXPLAIN_STEPS } from './explain.js';
+import { DEFAULT_EXPLAIN_STEPS, MAX_EXPLAIN_STEPS } from './explain.js';
 import { DEFAULT_MODEL_PATH, DEFAULT_TRAIN_OUT } from './model-file.js';
 import { ARCHS } from './model.js';
 import { TRAIN_DEFAULTS } from './train.js';
 
-function int(name: string, min = 0) {
+function int(name: string, min = 0, max = Infinity) {
   return (v: string): number => {
     const n = Number(v);
-    if (!/^\s*-?\d+\s*$/.test(v) || !Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer ≥ ${min}, got '${v}'`);
+    if (!/^\s*-?\d+\s*$/.test(v) || !Number.isSafeInteger(n) || n < min || n > max) {
+      throw new InvalidArgumentError(max === Infinity ? `${name} must be an integer ≥ ${min}, got '${v}'` : `${name} must be an integer from ${min} to ${max}, got '${v}'`);
+    }
     return n;
   };
 }
@@ -112,7 +114,7 @@ export function buildProgram(): Command {
     .argument('<files...>', 'image files')
     .addOption(new Option('--model <file>', 'model file').default(DEFAULT_MODEL_PATH, SHIPPED))
     .option('--out <dir|file.png>', 'folder for the <name>.explain.png images (for a single image, a .png file name also works)', 'explanations')
-    .option('--steps <n>', 'integration steps (more = closer completeness)', int('--steps', 1), DEFAULT_EXPLAIN_STEPS)
+    .option('--steps <n>', `integration steps to start from, 1-${MAX_EXPLAIN_STEPS} (doubled up to ${MAX_EXPLAIN_STEPS} until the attributions add up to the logit change within 1%)`, int('--steps', 1, MAX_EXPLAIN_STEPS), DEFAULT_EXPLAIN_STEPS)
     .option('--json', 'print the results as one JSON object on the last line of stdout')
     .action(async (files: string[], o) => {
       const { explain } = await import('./explain.js');

@@ -1,9 +1,10 @@
 /** The library API (classify, prepareImage, integratedGradients) with invalid inputs a program may pass. */
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { blackBaseline, integratedGradients } from '../src/explain.js';
+import { blackBaseline, integratedGradients, MAX_EXPLAIN_STEPS } from '../src/explain.js';
 import { loadModel, type LoadedModel } from '../src/model-file.js';
 import { classify, prepareFile, type PreparedInput } from '../src/predict.js';
+import { buildProgram } from '../src/program.js';
 import { prepareImage, standardiseUnit } from '../src/preprocess.js';
 import { SAMPLES, SHIPPED_MODEL } from './helpers.js';
 
@@ -49,6 +50,14 @@ describe('integratedGradients with invalid options', () => {
     const r = integratedGradients(shipped.model, x(), base(), 3, { minSteps: 2.5, maxSteps: 3 });
     expect(r.steps).toBe(3);
     expect(Number.isFinite(r.sum)).toBe(true);
+  });
+
+  it('refuses more starting steps than the most it doubles to (--steps 100000000 ran for hours), in the library and the CLI', () => {
+    expect(() => integratedGradients(shipped.model, x(), base(), 3, { minSteps: 100_000_000 })).toThrow('integratedGradients: minSteps 100000000 is more than maxSteps 1024');
+    expect(() => integratedGradients(shipped.model, x(), base(), 3, { minSteps: 8, maxSteps: 4 })).toThrow(/minSteps 8 is more than maxSteps 4/);
+    const steps = buildProgram().commands.find((c) => c.name() === 'explain')!.options.find((o) => o.long === '--steps')!;
+    expect(steps.parseArg!(String(MAX_EXPLAIN_STEPS), undefined)).toBe(1024);
+    expect(() => steps.parseArg!('100000000', undefined)).toThrow("--steps must be an integer from 1 to 1024, got '100000000'");
   });
 
   it('refuses a target outside 0…9 and inputs of the wrong length instead of returning NaN', () => {
