@@ -5,7 +5,7 @@
  */
 import { type Generator, Tensor, tensor } from '@tensorkit/core';
 import { Adam, crossEntropy } from '@tensorkit/nn';
-import { createProgress, lossAccuracyCurveSvg, type RunFolder } from '@tensorkit/train';
+import { createProgress, lossAccuracyCurveSvg, type RunFolder, UserError } from '@tensorkit/train';
 import { makeBatch, predictLogits, type EncodedDoc, type LinearBagNet, type NewsNet } from './model.js';
 import type { Recipe } from './recipe.js';
 import type { EpochRecord, TrainOptions } from './train-options.js';
@@ -92,11 +92,17 @@ export async function fit(
       let logits = net.forward(batch);
       if (train.prior) logits = logits.add(new Tensor(rowsOf(train.prior, idx, C), [idx.length, C], 'float32'));
       const loss = crossEntropy(logits, tensor(target, { dtype: 'int32' }), { labelSmoothing: recipe.labelSmoothing });
+      const lossValue = loss.item();
+      // Diverged (e.g. --weight-decay 1e308): every later step and the saved model would be NaN.
+      if (!Number.isFinite(lossValue)) {
+        bar.stop();
+        throw new UserError(`${label}: the loss became ${lossValue} at epoch ${epoch}, step ${step + 1}: training diverged; lower --lr (${recipe.lr}) or --weight-decay (${recipe.weightDecay}). No model was written`);
+      }
       loss.backward();
       opt.step();
       opt.zeroGrad();
       step++;
-      lossSum += loss.item() * idx.length;
+      lossSum += lossValue * idx.length;
       const l = logits.toTypedArray() as Float32Array;
       target.forEach((y, k) => {
         if (argmaxRows(l, C, k) === y) correct++;
@@ -112,6 +118,8 @@ export async function fit(
       if (val.prior) for (let i = 0; i < vl.length; i++) vl[i] += val.prior[i];
       valAcc = accuracyOf(vl, val.labels, C);
       valLoss = meanNll(vl, val.labels, C);
+      // The epoch's last steps can leave non-finite weights that no training loss has seen yet.
+      if (!Number.isFinite(valLoss)) throw new UserError(`${label}: the validation loss became ${valLoss} after epoch ${epoch}: training diverged; lower --lr (${recipe.lr}) or --weight-decay (${recipe.weightDecay}). No model was written`);
       const better = !best || valAcc > best.acc || (valAcc === best.acc && valLoss < best.loss);
       if (!recipe.keepBestEpoch || better) {
         best = { acc: valAcc, loss: valLoss, epoch, state: recipe.keepBestEpoch ? params.map((p) => Float32Array.from(p.storage as Float32Array)) : [] };
@@ -133,6 +141,10 @@ export async function fit(
     );
   }
   if (best && recipe.keepBestEpoch) params.forEach((p, i) => (p.storage as Float32Array).set(best!.state[i]));
+  // A last step can still overflow the weights after every loss was finite (a refit has no validation to see it).
+  if (params.some((p) => !(p.storage as Float32Array).every(Number.isFinite))) {
+    throw new UserError(`${label}: the weights became non-finite in the last steps: training diverged; lower --lr (${recipe.lr}) or --weight-decay (${recipe.weightDecay}). No model was written`);
+  }
   return { bestEpoch: best?.epoch ?? recipe.epochs, bestValAcc: best?.acc ?? null, history };
 }
 

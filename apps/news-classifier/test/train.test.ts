@@ -64,6 +64,19 @@ describe('end to end on a synthetic fixture', () => {
     expect(logs.some((l) => /epoch/.test(l))).toBe(false);
   });
 
+  it('stops with an error naming --lr and --weight-decay when training diverges, and writes no model', async () => {
+    // --weight-decay 1e308 used to train on through NaN losses and save a model whose every probability was NaN.
+    const out = join(tempDir(), 'nan.safetensors');
+    const diverged = /: training diverged; lower --lr \(0\.02\) or --weight-decay \(1e\+308\)\. No model was written$/;
+    const run = { data: folder, modelType: 'linear' as const, seed: 3, out, buckets: 4096, weightDecay: 1e308, ...quiet };
+    await expect(trainCommand({ ...run, epochs: 2 })).rejects.toThrow(diverged);
+    // Without validation, two whole-set steps: the second's loss is still finite, only the weights show it.
+    await expect(trainCommand({ ...run, epochs: 2, valFraction: 0, batchSize: 1000 })).rejects.toThrow(/the weights became non-finite in the last steps: training diverged/);
+    // One such step is not a divergence: Adam's step is bounded by its learning rate however large the gradient.
+    await expect(trainCommand({ ...run, epochs: 1, valFraction: 0, batchSize: 1000, out: join(tempDir(), 'one-step.safetensors') })).resolves.toBeDefined();
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('is deterministic for a seed', async () => {
     const again = await trainCommand({ data: ag, modelType: 'fasttext', seed: 1, out: join(ag, 'fast2.safetensors'), buckets: 4096, dim: 8, epochs: 6, lr: 0.1, ...quiet });
     expect(again.history.map((h) => h.loss)).toEqual(fast.history.map((h) => h.loss));
