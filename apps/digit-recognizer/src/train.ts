@@ -220,7 +220,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     for await (const idx of loader.iterate()) {
       const batch = makeBatch(trainSet, idx, { augment: o.augment ? { seed: augSeed, epoch, config: DEFAULT_AUGMENT } : undefined });
       const { loss: lv, correct } = trainBatch(model, optimizer, scheduler, batch);
-      if (!Number.isFinite(lv)) throw new UserError(`training diverged at epoch ${epoch + 1}, batch ${batchNo + 1} (loss ${lv}); try a smaller --lr`);
+      if (!Number.isFinite(lv)) throw new UserError(`training diverged at epoch ${epoch + 1}, batch ${batchNo + 1} (loss ${lv}); try a smaller --lr (${o.lr}) or --weight-decay (${o.weightDecay})`);
       partial.correct += correct;
       partial.lossSum += lv * idx.length;
       partial.seen += idx.length;

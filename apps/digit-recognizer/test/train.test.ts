@@ -160,6 +160,13 @@ describe('train', () => {
     await expect(train(options({ limit: 500, valSize: 100 }))).rejects.toThrow('(the data has 100); lower --val-size');
   });
 
+  it('stops when training diverges, naming both flags that can cause it, and writes no model', async () => {
+    // The message named only --lr, though here the weight decay is what blew up.
+    const out = join(tmp.dir, 'diverged', 'm.safetensors');
+    await expect(train(options({ out, weightDecay: 1e308 }))).rejects.toThrow(/^training diverged at epoch 1, batch \d+ \(loss NaN\); try a smaller --lr \(0\.003\) or --weight-decay \(1e\+308\)$/);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('gives clear errors for bad options, a missing folder and a foreign checkpoint', async () => {
     await expect(train(options({ data: join(tmp.dir, 'missing') }))).rejects.toThrow(/--data .*missing: folder not found/);
     await expect(train(options({ valSize: 100 }))).rejects.toThrow(/--val-size 100 leaves no training images/);
