@@ -73,6 +73,8 @@ export async function fit(
   const history: EpochRecord[] = [];
   let best: { acc: number; loss: number; epoch: number; state: Float32Array[] } | null = null;
   const t0 = performance.now();
+  const diverged = (what: string) =>
+    new UserError(`${label}: ${what}: training diverged; lower --lr (${recipe.lr}) or --weight-decay (${recipe.weightDecay}). No model was written`);
   // The learning-rate schedule always spans recipe.epochs; a refit stops early at the chosen epoch
   // so it replays exactly the schedule that was validated.
   for (let epoch = 1; epoch <= stopAfter; epoch++) {
@@ -96,7 +98,7 @@ export async function fit(
       // Diverged (e.g. --weight-decay 1e308): every later step and the saved model would be NaN.
       if (!Number.isFinite(lossValue)) {
         bar.stop();
-        throw new UserError(`${label}: the loss became ${lossValue} at epoch ${epoch}, step ${step + 1}: training diverged; lower --lr (${recipe.lr}) or --weight-decay (${recipe.weightDecay}). No model was written`);
+        throw diverged(`the loss became ${lossValue} at epoch ${epoch}, step ${step + 1}`);
       }
       loss.backward();
       opt.step();
@@ -119,7 +121,7 @@ export async function fit(
       valAcc = accuracyOf(vl, val.labels, C);
       valLoss = meanNll(vl, val.labels, C);
       // The epoch's last steps can leave non-finite weights that no training loss has seen yet.
-      if (!Number.isFinite(valLoss)) throw new UserError(`${label}: the validation loss became ${valLoss} after epoch ${epoch}: training diverged; lower --lr (${recipe.lr}) or --weight-decay (${recipe.weightDecay}). No model was written`);
+      if (!Number.isFinite(valLoss)) throw diverged(`the validation loss became ${valLoss} after epoch ${epoch}`);
       const better = !best || valAcc > best.acc || (valAcc === best.acc && valLoss < best.loss);
       if (!recipe.keepBestEpoch || better) {
         best = { acc: valAcc, loss: valLoss, epoch, state: recipe.keepBestEpoch ? params.map((p) => Float32Array.from(p.storage as Float32Array)) : [] };
@@ -143,7 +145,7 @@ export async function fit(
   if (best && recipe.keepBestEpoch) params.forEach((p, i) => (p.storage as Float32Array).set(best!.state[i]));
   // A last step can still overflow the weights after every loss was finite (a refit has no validation to see it).
   if (params.some((p) => !(p.storage as Float32Array).every(Number.isFinite))) {
-    throw new UserError(`${label}: the weights became non-finite in the last steps: training diverged; lower --lr (${recipe.lr}) or --weight-decay (${recipe.weightDecay}). No model was written`);
+    throw diverged('the weights became non-finite in the last steps');
   }
   return { bestEpoch: best?.epoch ?? recipe.epochs, bestValAcc: best?.acc ?? null, history };
 }

@@ -33,8 +33,13 @@ export function allocate(dtype: DType, size: number): TypedArray {
   } catch (err) {
     if (!(err instanceof RangeError)) throw err;
     const bytes = size * BYTES_PER_ELEMENT[dtype];
-    throw new RangeError(`cannot allocate ${/^[aeiou]/.test(dtype) ? 'an' : 'a'} ${dtype} tensor of ${size.toLocaleString('en-US')} elements (${formatBytes(bytes)}): ${err.message}`, { cause: err });
+    throw new RangeError(`cannot allocate ${withArticle(dtype)} tensor of ${size.toLocaleString('en-US')} elements (${formatBytes(bytes)}): ${err.message}`, { cause: err });
   }
+}
+
+/** "an int32", "a float32", "a uint8" (said "you-int"): for messages that name a dtype. */
+export function withArticle(dtype: DType): string {
+  return `${dtype === 'int32' ? 'an' : 'a'} ${dtype}`;
 }
 
 function formatBytes(n: number): string {

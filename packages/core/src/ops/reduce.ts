@@ -4,7 +4,7 @@
  * elements for each of `outer` output positions.
  */
 import { record } from '../autograd.js';
-import { allocate, isFloatDType, type DType, type TypedArray } from '../dtype.js';
+import { allocate, isFloatDType, withArticle, type DType, type TypedArray } from '../dtype.js';
 import { normAxes, numel, shapesEqual } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { expand, permute, reshape } from './view.js';
@@ -48,8 +48,7 @@ export function fitsInt32(v: number): boolean {
  */
 export function checkInt32(op: string, v: number, from: DType): number {
   if (fitsInt32(v)) return v;
-  const article = from === 'int32' ? 'an' : 'a';
-  throw new RangeError(`${op}: the result ${v} does not fit the int32 output of ${article} ${from} reduction (there is no int64); compute in floating point instead, e.g. x.to('float64').${op}(...)`);
+  throw new RangeError(`${op}: the result ${v} does not fit the int32 output of ${withArticle(from)} reduction (there is no int64); compute in floating point instead, e.g. x.to('float64').${op}(...)`);
 }
 
 /** Sums a broadcast gradient back down to `shape` (the inverse of broadcasting). */
