@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Generator, randn, tensor } from '@tensorkit/core';
 import { ctcGreedyDecode, ctcLoss, ctcPrefixBeamSearch, LogProbMatrix } from '../src/losses/index.js';
+import { referencePrefixBeamSearch } from './ctc-reference.js';
 
 /** Frames given as probability rows (class 0 = blank). */
 function fromRows(rows: number[][]): LogProbMatrix {
@@ -109,6 +110,25 @@ describe('ctcPrefixBeamSearch', () => {
       expect(hyps[0].logProb).toBeCloseTo(bestBrute, 10);
       // Probabilities of all labellings sum to 1.
       expect(hyps.reduce((s, h) => s + Math.exp(h.logProb), 0)).toBeCloseTo(1, 10);
+    }
+  });
+
+  it('matches a textbook prefix beam search at every width, with and without a vocabulary hook', () => {
+    // Merging a prefix reached two ways, keeping exactly the top-k each frame and only then
+    // giving extensions their trie nodes are what the optimised search must get right.
+    const vocabulary = [[1, 2, 2, 3], [2, 1], [3, 3, 1], [1, 1]];
+    const inVocabulary = (prefix: readonly number[], token: number) => vocabulary.some((w) => w.length > prefix.length && prefix.every((k, i) => w[i] === k) && w[prefix.length] === token);
+    for (let seed = 200; seed < 212; seed++) {
+      const lp = randomMatrix(12, 4, seed, 1.5);
+      const rows = Array.from({ length: lp.T }, (_, t) => Array.from({ length: lp.C }, (_, c) => lp.at(t, c)));
+      for (const beamWidth of [2, 3, 7, 40]) {
+        for (const allowToken of [undefined, inVocabulary]) {
+          const got = ctcPrefixBeamSearch(lp, { beamWidth, pruneLogProb: -Infinity, allowToken });
+          const want = referencePrefixBeamSearch(rows, beamWidth, allowToken);
+          expect(got.map((h) => h.ids)).toEqual(want.map((h) => h.ids));
+          got.forEach((h, i) => expect(h.logProb).toBeCloseTo(want[i].logProb, 10));
+        }
+      }
     }
   });
 
