@@ -6,7 +6,7 @@
  * reverse topological order. Temporaries are ordinary garbage-collected
  * objects: there is no tidy/dispose.
  */
-import { checkOptions, NO_OPTIONS, optionKeys } from './options.js';
+import { checkOptions, describeValue, NO_OPTIONS, optionKeys } from './options.js';
 import type { Tensor } from './tensor.js';
 
 export interface GradNode {
@@ -51,6 +51,7 @@ export function isGradEnabled(): boolean {
  * concurrent code would run) with the restored mode. Such a call is refused.
  */
 function withGradMode<T>(op: string, enabled: boolean, fn: () => T): T {
+  checkFunction(op, fn);
   const prev = gradEnabled;
   gradEnabled = enabled;
   let result: T;
@@ -65,6 +66,11 @@ function withGradMode<T>(op: string, enabled: boolean, fn: () => T): T {
     throw new Error(`${op}: the function returned a Promise, but the gradient mode is global and is restored when ${op} returns, so the code after the function's first await would run outside it (and code running meanwhile, inside it); call ${op} around the synchronous part instead, e.g. \`const y = ${op}(() => model.forward(x)); await use(y)\``);
   }
   return result;
+}
+
+/** Throws unless `fn` is a function, naming `op` (noGrad(5) said only "fn is not a function"). */
+export function checkFunction(op: string, fn: unknown, name = 'the argument'): void {
+  if (typeof fn !== 'function') throw new Error(`${op}: ${name} must be a function, got ${describeValue(fn)}`);
 }
 
 function isThenable(x: unknown): boolean {
@@ -137,6 +143,23 @@ function topoOrder(root: Tensor): Tensor[] {
   return order.reverse();
 }
 
+/** Structural: this module only imports Tensor's type (tensor.ts imports this one). */
+function isTensorLike(v: unknown): v is Tensor {
+  return v !== null && typeof v === 'object' && Array.isArray((v as Tensor).shape) && typeof (v as Tensor).detach === 'function';
+}
+
+/**
+ * `.grad` is a plain field: a value assigned to it by hand with another shape would broadcast in
+ * the accumulation (a [3,1] grad on a [1,3] leaf became [3,3]), another float dtype would replace
+ * the leaf's. PyTorch refuses such an assignment ("assigned grad has data of a different size").
+ */
+function checkAssignedGrad(leaf: Tensor, grad: Tensor): void {
+  const sameShape = grad.shape.length === leaf.shape.length && grad.shape.every((d, i) => d === leaf.shape[i]);
+  if (!sameShape || grad.dtype !== leaf.dtype) {
+    throw new Error(`backward: a leaf of shape [${leaf.shape}] (${leaf.dtype}) has a .grad of shape [${grad.shape}] (${grad.dtype}); a grad must match its tensor's shape and dtype (set it to null to start over)`);
+  }
+}
+
 export interface BackwardOptions {
   /** Keep gradients of non-leaf tensors in their `.grad` too. */
   retainGrad?: boolean;
@@ -159,7 +182,7 @@ export function backward(root: Tensor, grad?: Tensor, opts: BackwardOptions = NO
   checkOptions('backward', opts, BACKWARD_KEYS);
   if (opts.createGraph) throw new Error('backward: createGraph (higher-order gradients) is not supported: the backward pass is not recorded');
   // Structural: this module only imports Tensor's type (tensor.ts imports this one).
-  if (grad !== undefined && !(grad !== null && typeof grad === 'object' && Array.isArray(grad.shape) && typeof grad.detach === 'function')) {
+  if (grad !== undefined && !isTensorLike(grad)) {
     throw new Error(`backward: the upstream gradient must be a Tensor, got ${grad === null ? 'null' : typeof grad}; options go in the last argument (tensor.backward(undefined, { retainGrad: true }))`);
   }
   if (!root.requiresGrad) {
@@ -188,6 +211,7 @@ export function backward(root: Tensor, grad?: Tensor, opts: BackwardOptions = NO
         // (add passes one g to both inputs, concat hands out slices of one
         // buffer) or be the caller's upstream gradient.
         const gl = g.dtype === t.dtype ? g : g.to(t.dtype);
+        if (t.grad) checkAssignedGrad(t, t.grad);
         t.grad = t.grad ? t.grad.add(gl) : gl.clone().reshape(t.shape);
         continue;
       }
@@ -195,9 +219,16 @@ export function backward(root: Tensor, grad?: Tensor, opts: BackwardOptions = NO
       checkSavedVersions(t.gradFn);
       const inGrads = t.gradFn.backward(g);
       const inputs = t.gradFn.inputs;
+      // A missing entry would leave that input's grad null without a word (PyTorch: "returned an incorrect number of gradients").
+      if (!Array.isArray(inGrads) || inGrads.length !== inputs.length) {
+        throw new Error(`backward: the backward function of '${t.gradFn.op}' returned ${Array.isArray(inGrads) ? `${inGrads.length} gradient(s)` : describeValue(inGrads)} for ${inputs.length} input(s); it must return an array with one Tensor (or null) per input`);
+      }
       for (let i = 0; i < inputs.length; i++) {
         const x = inputs[i];
-        const gi = inGrads[i];
+        const gi = inGrads[i] as Tensor | null | undefined;
+        if (gi !== null && gi !== undefined && !isTensorLike(gi)) {
+          throw new Error(`backward: the backward function of '${t.gradFn.op}' returned ${describeValue(gi)} as the gradient of input ${i}; expected a Tensor or null`);
+        }
         if (!gi || !x.requiresGrad) continue;
         if (gi.shape.length !== x.shape.length || gi.shape.some((d, j) => d !== x.shape[j])) {
           throw new Error(`backward: op '${t.gradFn.op}' produced a gradient of shape [${gi.shape}] for an input of shape [${x.shape}] (internal error)`);

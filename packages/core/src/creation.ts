@@ -1,5 +1,5 @@
 /** Tensor construction: from data, constants, ranges and seeded random draws. */
-import { allocate, castScalar, dtypeOfArray, isDType, isFloatDType, isStorageOf, type DType, type TypedArray } from './dtype.js';
+import { allocate, castScalar, checkDType, checkedScalar, dtypeOfArray, fitsDType, overflowError, isFloatDType, isStorageOf, type DType, type TypedArray } from './dtype.js';
 import { checkOptions, NO_OPTIONS, optionKeys } from './options.js';
 import { Generator, getDefaultGenerator } from './rng.js';
 import { assertValidShape, fmtShape, numel } from './shape.js';
@@ -24,12 +24,6 @@ const TENSOR_KEYS = optionKeys<TensorOptions>({ dtype: true, requiresGrad: true,
 const RANDINT_KEYS = optionKeys<RandomOptions>({ dtype: true, requiresGrad: true, generator: true });
 const RAND_KEYS = optionKeys<RandomOptions & { low?: number; high?: number }>({ dtype: true, requiresGrad: true, generator: true, low: true, high: true });
 const RANDN_KEYS = optionKeys<RandomOptions & { mean?: number; std?: number }>({ dtype: true, requiresGrad: true, generator: true, mean: true, std: true });
-
-function checkDType(op: string, dtype: unknown): DType {
-  if (dtype === undefined) return 'float32';
-  if (!isDType(dtype)) throw new Error(`${op}: unknown dtype '${String(dtype)}' (expected float32, float64, int32, bool or uint8)`);
-  return dtype;
-}
 
 function finish(t: Tensor, opts: CreateOptions | undefined): Tensor {
   if (opts?.requiresGrad) t.requiresGrad_();
@@ -86,7 +80,7 @@ export function tensor(data: NestedArray | TypedArray | ConvertibleArray | reado
     if ((dtype !== 'bool' && isStorageOf(arr, dtype)) || (dtype === 'bool' && arr instanceof Uint8Array && arr.every((v) => v <= 1))) storage = arr;
     else {
       storage = allocate(dtype, arr.length);
-      for (let i = 0; i < arr.length; i++) storage[i] = castScalar(arr[i], dtype);
+      convertInto(arr, storage, dtype);
     }
     return finish(new Tensor(storage, shape, dtype), opts);
   }
@@ -97,10 +91,19 @@ export function tensor(data: NestedArray | TypedArray | ConvertibleArray | reado
   const storage = allocate(dtype, numel(inferred));
   const tmp = dtype === 'float32' || dtype === 'float64' ? storage : new Float64Array(storage.length);
   flattenNested(nested, inferred, tmp);
-  if (tmp !== storage) for (let i = 0; i < tmp.length; i++) storage[i] = castScalar(tmp[i], dtype);
+  if (tmp !== storage) convertInto(tmp, storage, dtype);
   let t = new Tensor(storage, inferred, dtype);
   if (opts.shape) t = t.reshape(opts.shape);
   return finish(t, opts);
+}
+
+/** Copies tensor data into another dtype's storage, refusing elements an integer dtype would wrap. */
+function convertInto(src: ArrayLike<number>, out: TypedArray, dtype: DType): void {
+  for (let i = 0; i < src.length; i++) {
+    const v = src[i];
+    if (!fitsDType(v, dtype)) throw overflowError('tensor', `the value ${v} at flat index ${i}`, dtype);
+    out[i] = castScalar(v, dtype);
+  }
 }
 
 function deepFirst(x: NestedArray): NestedArray {
@@ -111,8 +114,8 @@ function deepFirst(x: NestedArray): NestedArray {
 
 /** A 0-dimensional tensor. */
 export function scalar(value: number, dtype: DType = 'float32'): Tensor {
-  const s = allocate(dtype, 1);
-  s[0] = castScalar(value, dtype);
+  const s = allocate(checkDType('scalar', dtype), 1);
+  s[0] = checkedScalar('scalar', value, dtype);
   return new Tensor(s, [], dtype);
 }
 
@@ -125,8 +128,9 @@ export function full(shape: readonly number[], value: number, opts: CreateOption
 /** full() after its checks, so zeros and ones name themselves in errors and check only once. */
 function filled(op: string, shape: readonly number[], value: number, opts: CreateOptions): Tensor {
   const dtype = checkDType(op, opts.dtype);
+  const v = checkedScalar(op, value, dtype, 'fill value');
   const data = allocate(dtype, numel(shape));
-  if (value !== 0) data.fill(castScalar(value, dtype));
+  if (v !== 0) data.fill(v);
   return finish(new Tensor(data, shape, dtype), opts);
 }
 
@@ -153,8 +157,14 @@ export function arange(start: number, end?: number, step = 1, opts: CreateOption
   // NaN would give a tensor of shape [NaN], an infinite end a RangeError from the typed array.
   if (!Number.isFinite(start) || !Number.isFinite(end)) throw new Error(`arange: start and end must be finite numbers, got ${start} and ${end}`);
   const n = Math.max(0, Math.ceil((end - start) / step));
-  const dtype = opts.dtype ?? (Number.isInteger(start) && Number.isInteger(end) && Number.isInteger(step) ? 'int32' : 'float32');
-  const data = allocate(checkDType('arange', dtype), n);
+  const inferred = Number.isInteger(start) && Number.isInteger(end) && Number.isInteger(step) ? 'int32' : 'float32';
+  const dtype = checkDType('arange', opts.dtype, inferred);
+  // The typed array would wrap values past the dtype's range (arange(2**31 - 2, 2**31 + 2) ended in negatives).
+  const last = start + (n - 1) * step;
+  if (n > 0 && !(fitsDType(start, dtype) && fitsDType(last, dtype))) {
+    throw overflowError('arange', `the values ${start}..${last}${opts.dtype === undefined ? ` (${dtype}, inferred from integer arguments)` : ''}`, dtype, "pass { dtype: 'float64' }");
+  }
+  const data = allocate(dtype, n);
   for (let i = 0; i < n; i++) data[i] = start + i * step;
   return finish(new Tensor(data, [n], dtype), opts);
 }
@@ -225,8 +235,10 @@ export function randint(low: number, high: number, shape: readonly number[], opt
   // Refused before drawing, so a failed call leaves the generator where it was.
   if (opts.requiresGrad && !isFloatDType(t.dtype)) throw new Error(`randint: only float32/float64 tensors can require gradients, got ${t.dtype}`);
   // The typed array would wrap draws it cannot hold (randint(0, 2**32) gave negative int32s).
-  if ((t.dtype === 'int32' || t.dtype === 'uint8') && Number.isInteger(low) && Number.isInteger(high) && (castScalar(low, t.dtype) !== low || castScalar(high - 1, t.dtype) !== high - 1)) {
-    throw new Error(`randint: range [${low}, ${high}) does not fit dtype ${t.dtype}`);
+  // bool storage would keep draws past 1 as bytes 2, 3, … that ops read as such.
+  const holds = (v: number) => (t.dtype === 'bool' ? v === 0 || v === 1 : fitsDType(v, t.dtype));
+  if (Number.isInteger(low) && Number.isInteger(high) && !(holds(low) && holds(high - 1))) {
+    throw new Error(`randint: range [${low}, ${high}) does not fit dtype ${t.dtype}${t.dtype === 'bool' ? ' (bool draws need a range within [0, 2))' : ''}`);
   }
   for (let i = 0; i < t.storage.length; i++) t.storage[i] = g.randint(low, high);
   return finish(t, opts);

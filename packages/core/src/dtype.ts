@@ -87,6 +87,43 @@ export function promoteTypes(a: DType, b: DType): DType {
   return RANK[a] >= RANK[b] ? a : b;
 }
 
+/**
+ * The dtype a caller named, or `dflt` when none was given; anything else (a dtype this library
+ * lacks such as 'int64', a misspelling, a non-string) throws naming `op`, before an allocation or
+ * a lookup table fails on it with a TypeError.
+ */
+export function checkDType(op: string, dtype: unknown, dflt: DType = 'float32'): DType {
+  if (dtype === undefined) return dflt;
+  if (!isDType(dtype)) throw new Error(`${op}: unknown dtype '${String(dtype)}' (expected float32, float64, int32, bool or uint8)`);
+  return dtype;
+}
+
+/** The values an integer dtype holds; float dtypes and bool take any number (bool as nonzero). */
+const INT_RANGE: Partial<Record<DType, readonly [number, number]>> = { int32: [-2147483648, 2147483647], uint8: [0, 255] };
+
+/** Whether `v` converts to `dtype` without wrapping: integer dtypes refuse NaN, ±Infinity and values outside their range. */
+export function fitsDType(v: number, dtype: DType): boolean {
+  const range = INT_RANGE[dtype];
+  return range === undefined || (Math.trunc(v) >= range[0] && Math.trunc(v) <= range[1]);
+}
+
+/** PyTorch's "value cannot be converted to type int32 without overflow", naming `op` and what the value was. */
+export function overflowError(op: string, what: string, dtype: DType, fix = 'use a float dtype such as float64 instead'): RangeError {
+  const [lo, hi] = INT_RANGE[dtype] ?? [-Infinity, Infinity];
+  return new RangeError(`${op}: ${what} cannot be converted to ${dtype} without overflow (${dtype} holds ${lo}..${hi}; there is no int64); ${fix}`);
+}
+
+/**
+ * castScalar for a value the caller supplied (a fill value, tensor data): where the typed array
+ * would wrap (3e9 into int32 is -1294967296, 300 into uint8 is 44) or turn NaN into 0, this
+ * throws, as PyTorch does. A fraction truncates toward zero, as PyTorch's float-to-int conversion.
+ */
+export function checkedScalar(op: string, v: number, dtype: DType, what = 'value'): number {
+  if (typeof v !== 'number') throw new TypeError(`${op}: ${what} must be a number, got ${v === null ? 'null' : typeof v}`);
+  if (!fitsDType(v, dtype)) throw overflowError(op, `${what} ${v}`, dtype);
+  return castScalar(v, dtype);
+}
+
 /** Rounds/clamps a JS number to what a dtype can store (the typed array does it too; this is for scalars). */
 export function castScalar(v: number, dtype: DType): number {
   switch (dtype) {

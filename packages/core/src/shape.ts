@@ -85,6 +85,11 @@ export function normAxes(op: string, axes: number | readonly number[] | undefine
 }
 
 export function assertValidShape(op: string, shape: Shape): void {
+  // A bare number (torch.zeros(3)) is refused rather than guessed at: shapes are arrays throughout this API.
+  if (!Array.isArray(shape)) {
+    const v: unknown = shape;
+    throw new Error(`${op}: shape must be an array of non-negative integers, got ${typeof v === 'string' ? `'${v}'` : String(v)}${typeof v === 'number' ? ` (write [${v}] for a 1-D shape)` : ''}`);
+  }
   for (const d of shape) {
     if (!Number.isInteger(d) || d < 0) throw new Error(`${op}: invalid shape ${fmtShape(shape)} (dimensions must be non-negative integers)`);
   }

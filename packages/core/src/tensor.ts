@@ -4,7 +4,7 @@
  * tensor and records a gradient node when an input requires grad.
  */
 import { backward as runBackward, storageVersion, type BackwardOptions, type GradNode } from './autograd.js';
-import { allocate, castScalar, isFloatDType, STORAGE_OF, type DType, type TypedArray } from './dtype.js';
+import { allocate, checkDType, checkedScalar, isFloatDType, STORAGE_OF, type DType, type TypedArray } from './dtype.js';
 import { contiguousStrides, numel, type Shape } from './shape.js';
 import { copyStrided } from './kernels/strided.js';
 import { formatTensor } from './format.js';
@@ -180,21 +180,20 @@ export class Tensor {
   }
 
   zerosLike(dtype: DType = this.dtype): Tensor {
-    return new Tensor(allocate(dtype, this.size), this.shape, dtype);
+    const d = checkDType('zerosLike', dtype, this.dtype);
+    return new Tensor(allocate(d, this.size), this.shape, d);
   }
 
   onesLike(dtype: DType = this.dtype): Tensor {
-    return this.fullLike(1, dtype);
+    return filledLike('onesLike', this, 1, dtype);
   }
 
   fullLike(value: number, dtype: DType = this.dtype): Tensor {
-    const data = allocate(dtype, this.size);
-    data.fill(castScalar(value, dtype));
-    return new Tensor(data, this.shape, dtype);
+    return filledLike('fullLike', this, value, dtype);
   }
 
   // ---- dtype ----
-  to(dtype: DType): Tensor { return cast.cast(this, dtype); }
+  to(dtype: DType): Tensor { return cast.cast(this, dtype, 'to'); }
   float(): Tensor { return cast.cast(this, 'float32'); }
   double(): Tensor { return cast.cast(this, 'float64'); }
   int(): Tensor { return cast.cast(this, 'int32'); }
@@ -255,7 +254,7 @@ export class Tensor {
   le(other: TensorLike): Tensor { return cmp.le(this, other); }
   gt(other: TensorLike): Tensor { return cmp.gt(this, other); }
   ge(other: TensorLike): Tensor { return cmp.ge(this, other); }
-  maskedFill(mask: Tensor, value: number): Tensor { return ix.maskedFill(this, mask, value); }
+  maskedFill(mask: Tensor, value: number | Tensor): Tensor { return ix.maskedFill(this, mask, value); }
 
   // ---- reductions ----
   sum(dim?: number | readonly number[], keepdim = false): Tensor { return red.sum(this, dim, keepdim); }
@@ -340,6 +339,13 @@ function fmtValue(v: unknown): string {
   if (Array.isArray(v)) return `[${v.join(',')}]`;
   if (ArrayBuffer.isView(v)) return `${describeStorage(v)} [${Array.from(v as unknown as ArrayLike<number>).join(',')}]`;
   return String(v);
+}
+
+function filledLike(op: string, x: Tensor, value: number, dtype: DType): Tensor {
+  const d = checkDType(op, dtype, x.dtype);
+  const data = allocate(d, x.size);
+  data.fill(checkedScalar(op, value, d, 'fill value'));
+  return new Tensor(data, x.shape, d);
 }
 
 function flatArgs(args: number[] | [readonly number[]]): number[] {

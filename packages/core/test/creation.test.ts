@@ -23,11 +23,12 @@ describe('tensor()', () => {
     expect(tensor([0.1], { dtype: 'float64' }).storage).toBeInstanceOf(Float64Array);
   });
 
-  it('int32 truncates toward zero, uint8 wraps, bool from booleans', () => {
+  it('int32 truncates toward zero, uint8 refuses values it would wrap, bool from booleans', () => {
     const i = tensor([1.7, -1.7, 3], { dtype: 'int32' });
     expect(i.dtype).toBe('int32');
     expect(i.toArray()).toEqual([1, -1, 3]);
-    expect(tensor([255, 256, 300], { dtype: 'uint8' }).toArray()).toEqual([255, 0, 44]);
+    expect(tensor([255, 0.5], { dtype: 'uint8' }).toArray()).toEqual([255, 0]);
+    expect(() => tensor([255, 256, 300], { dtype: 'uint8' })).toThrow('tensor: the value 256 at flat index 1 cannot be converted to uint8 without overflow (uint8 holds 0..255');
     const b = tensor([[true, false], [false, true]]);
     expect(b.dtype).toBe('bool');
     expect(b.storage).toBeInstanceOf(Uint8Array);

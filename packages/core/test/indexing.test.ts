@@ -127,9 +127,9 @@ describe('maskedFill', () => {
 
   it('a value the integer dtype cannot hold is an error, not a wrapped number; bool stores 0/1', () => {
     const mask = tensor([true, false]);
-    expect(() => maskedFill(tensor([1, 2], { dtype: 'uint8' }), mask, 300)).toThrow('maskedFill: value 300 does not fit dtype uint8');
-    expect(() => maskedFill(tensor([1, 2], { dtype: 'uint8' }), mask, -1)).toThrow('maskedFill: value -1 does not fit dtype uint8');
-    expect(() => maskedFill(tensor([1, 2], { dtype: 'int32' }), mask, 2 ** 31)).toThrow('maskedFill: value 2147483648 does not fit dtype int32');
+    expect(() => maskedFill(tensor([1, 2], { dtype: 'uint8' }), mask, 300)).toThrow('maskedFill: value 300 cannot be converted to uint8 without overflow');
+    expect(() => maskedFill(tensor([1, 2], { dtype: 'uint8' }), mask, -1)).toThrow('maskedFill: value -1 cannot be converted to uint8 without overflow');
+    expect(() => maskedFill(tensor([1, 2], { dtype: 'int32' }), mask, 2 ** 31)).toThrow('maskedFill: value 2147483648 cannot be converted to int32 without overflow');
     expect(maskedFill(tensor([1, 2], { dtype: 'uint8' }), mask, 255).toArray()).toEqual([255, 2]);
     const b = maskedFill(tensor([false, false]), mask, 2);
     expect(b.eq(tensor([true, false])).toArray()).toEqual([true, true]); // 2 was stored raw: true != true

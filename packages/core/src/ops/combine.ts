@@ -1,12 +1,21 @@
 /** Joining and cutting: concat, stack, split, chunk, pad, flip, repeat, roll. */
 import { record } from '../autograd.js';
-import { allocate, castScalar, promoteTypes } from '../dtype.js';
+import { allocate, checkedScalar, promoteTypes } from '../dtype.js';
 import { fmtShape, normAxes, normAxis } from '../shape.js';
 import { Tensor } from '../tensor.js';
+import { expectTensor } from './operand.js';
+import { describeValue } from '../options.js';
 import { assignInto, clone, expand, reshape, slice, unsqueeze } from './view.js';
 
+/** The list concat and stack take: an array of Tensors (a lone Tensor would be read as its fields). */
+function checkTensorList(op: string, tensors: readonly Tensor[]): void {
+  if (!Array.isArray(tensors)) throw new Error(`${op}: expected an array of tensors, got ${describeValue(tensors)}${tensors instanceof Tensor ? ` (write ${op}([x, …]))` : ''}`);
+  if (tensors.length === 0) throw new Error(`${op}: need a non-empty array of tensors`);
+  for (let i = 0; i < tensors.length; i++) expectTensor(op, `tensors[${i}]`, tensors[i]);
+}
+
 export function concat(tensors: readonly Tensor[], dim = 0): Tensor {
-  if (!tensors || tensors.length === 0) throw new Error('concat: need a non-empty array of tensors');
+  checkTensorList('concat', tensors);
   const first = tensors[0];
   const d = normAxis('concat', dim, first.rank);
   let dtype = first.dtype;
@@ -35,7 +44,7 @@ export function concat(tensors: readonly Tensor[], dim = 0): Tensor {
 }
 
 export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
-  if (!tensors || tensors.length === 0) throw new Error('stack: need a non-empty array of tensors');
+  checkTensorList('stack', tensors);
   const d = normAxis('stack', dim, tensors[0].rank + 1);
   for (const [i, t] of tensors.entries()) {
     if (t.rank !== tensors[0].rank || t.shape.some((s, k) => s !== tensors[0].shape[k])) {
@@ -95,8 +104,9 @@ export function pad(x: Tensor, pads: readonly number[], value = 0): Tensor {
   }
   let size = 1;
   for (const s of shape) size *= s;
+  const v = checkedScalar('pad', value, x.dtype);
   const data = allocate(x.dtype, size);
-  if (value !== 0) data.fill(castScalar(value, x.dtype));
+  if (v !== 0) data.fill(v);
   const out = new Tensor(data, shape, x.dtype);
   let inner: Tensor = out;
   for (let d = 0; d < x.rank; d++) inner = slice(inner, d, before[d], before[d] + x.shape[d]);

@@ -4,7 +4,7 @@ import { allocate, castScalar, isFloatDType } from '../dtype.js';
 import { broadcastShapes } from '../shape.js';
 import { Tensor, type TensorLike } from '../tensor.js';
 import { broadcastKernel } from './binary.js';
-import { asTensor, resultDType } from './operand.js';
+import { asTensor, checkScalarFits, resultDType } from './operand.js';
 import { sumToShape } from './reduce.js';
 import { expand } from './view.js';
 import type { BinaryRowKernel } from '../kernels/strided.js';
@@ -61,6 +61,8 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null): Tens
   // clamping in int32 would truncate the bound and return values below min.
   const fractional = (b: number) => !Number.isInteger(b) && Math.abs(b) !== Infinity;
   if (!isFloatDType(x.dtype) && (fractional(lo) || fractional(hi))) x = x.to('float32');
+  // A whole-number bound stays in the integer dtype (as add's scalar): it must fit it. ±Infinity means no bound.
+  else if (!isFloatDType(x.dtype)) for (const b of [lo, hi]) if (Math.abs(b) !== Infinity) checkScalarFits('clamp', b, x.dtype);
   const src = x.toTypedArray();
   const out = x.zerosLike();
   const o = out.storage;

@@ -12,7 +12,7 @@ import { getBackend } from '../backend/registry.js';
 import type { ConvMaxPool, FloatArray } from '../backend/backend.js';
 import { Tensor } from '../tensor.js';
 import { checkOptions, NO_OPTIONS } from '../options.js';
-import { conv2d, convGeometry, CONV2D_KEYS, type Conv2dOptions, type Pair } from './conv.js';
+import { checkConvArgs, conv2d, convGeometry, CONV2D_KEYS, type Conv2dOptions, type Pair } from './conv.js';
 import { maxPool2d, poolGeometry, POOL2D_KEYS, type Pool2dOptions } from './pool.js';
 
 export function conv2dMaxPool(
@@ -22,6 +22,7 @@ export function conv2dMaxPool(
   // The fused path reads the options itself, without conv2d's and maxPool2d's checks.
   checkOptions('conv2dMaxPool', conv, CONV2D_KEYS, 'conv option');
   checkOptions('conv2dMaxPool', pool, POOL2D_KEYS, 'pool option');
+  checkConvArgs('conv2dMaxPool', x, weight, bias);
   const composed = (): Tensor => maxPool2d(conv2d(x, weight, bias, conv), poolKernel, pool);
   if (!isFloatDType(x.dtype) || x.dtype !== weight.dtype || x.dtype === 'float64' || (conv.groups ?? 1) !== 1) return composed();
   const backend = getBackend();

@@ -17,7 +17,7 @@ import type { FloatArray } from '../backend/backend.js';
 import { checkOptions, NO_OPTIONS, optionKeys } from '../options.js';
 import { fmtShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { convBackwardJs, convForwardJs, pair, type ConvGeometry, type Pair } from './conv.js';
+import { checkConvArgs, checkKernelSize, convBackwardJs, convForwardJs, pair, type ConvGeometry, type Pair } from './conv.js';
 import { squeeze, unsqueeze } from './view.js';
 
 export interface ConvTranspose2dOptions {
@@ -55,6 +55,7 @@ function transposeGeometry(op: string, x: Tensor, weight: Tensor, opts: ConvTran
   if (!Number.isInteger(groups) || groups < 1 || cin % groups !== 0) {
     throw new Error(`${op}: groups=${groups} must be a positive integer dividing input channels ${cin} (input ${shape(x)})`);
   }
+  checkKernelSize(op, weight, kh, kw);
   if (wc !== cin) throw new Error(`${op}: weight ${shape(weight)} expects ${wc} input channels but input ${shape(x)} has ${cin}`);
   const [sh, sw] = pair(op, 'stride', opts.stride, 1, 1);
   const [ph, pw] = pair(op, 'padding', opts.padding, 0, 0);
@@ -89,6 +90,7 @@ export function convTranspose2d(x: Tensor, weight: Tensor, bias?: Tensor | null,
 }
 
 function convTranspose(op: string, x: Tensor, weight: Tensor, bias: Tensor | null | undefined, opts: ConvTranspose2dOptions): Tensor {
+  checkConvArgs(op, x, weight, bias);
   if (!isFloatDType(x.dtype) || x.dtype !== weight.dtype) throw new Error(`${op}: input and weight must share a float dtype, got ${x.dtype} and ${weight.dtype}`);
   const G = transposeGeometry(op, x, weight, opts);
   const { n, c: cout, h: hout, w: wout } = G;
@@ -152,6 +154,7 @@ function convTranspose(op: string, x: Tensor, weight: Tensor, bias: Tensor | nul
 /** 1-D transposed convolution of x [N,Cin,L] with weight [Cin,Cout/groups,k] (+ bias [Cout]), via the 2-D op with height 1. */
 export function convTranspose1d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvTranspose1dOptions = NO_OPTIONS): Tensor {
   checkOptions('convTranspose1d', opts, TRANSPOSE1D_KEYS);
+  checkConvArgs('convTranspose1d', x, weight, bias);
   if (x.rank !== 3) throw new Error(`convTranspose1d: input must be 3-D [N,Cin,L], got shape ${fmtShape(x.shape)}`);
   if (weight.rank !== 3) throw new Error(`convTranspose1d: weight must be 3-D [Cin,Cout/groups,k], got shape ${fmtShape(weight.shape)}`);
   const y = convTranspose('convTranspose1d', unsqueeze(x, 2), unsqueeze(weight, 2), bias, {

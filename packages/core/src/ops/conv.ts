@@ -9,9 +9,10 @@ import { allocate, isFloatDType } from '../dtype.js';
 import { getBackend } from '../backend/registry.js';
 import { jsBackend } from '../backend/js-backend.js';
 import type { Backend, FloatArray } from '../backend/backend.js';
-import { checkOptions, NO_OPTIONS, optionKeys } from '../options.js';
+import { checkOptions, fmtArg, NO_OPTIONS, optionKeys } from '../options.js';
 import { as1d, fmtShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
+import { expectTensor } from './operand.js';
 import { squeeze, unsqueeze } from './view.js';
 
 export type Pair = number | readonly [number, number];
@@ -40,9 +41,21 @@ const CONV1D_KEYS = optionKeys<Conv1dOptions>({ stride: true, padding: true, dil
 export function pair(op: string, name: string, v: Pair | undefined, dflt: number, min = 0): [number, number] {
   const p: [number, number] = v === undefined ? [dflt, dflt] : typeof v === 'number' ? [v, v] : [v[0], v[1]];
   if (!p.every((x) => Number.isInteger(x) && x >= min)) {
-    throw new Error(`${op}: ${name} must be ${min === 0 ? 'non-negative' : 'positive'} integers, got ${JSON.stringify(v)}`);
+    throw new Error(`${op}: ${name} must be ${min === 0 ? 'non-negative' : 'positive'} integers, got ${fmtArg(v)}`);
   }
   return p;
+}
+
+/** The tensor arguments of a convolution, checked before their fields are read (conv2d(x, w, 1) passed 1 as the bias). */
+export function checkConvArgs(op: string, x: Tensor, weight: Tensor, bias: Tensor | null | undefined): void {
+  expectTensor(op, 'input', x);
+  expectTensor(op, 'weight', weight);
+  if (bias !== undefined && bias !== null) expectTensor(op, 'bias (a Tensor, null or undefined)', bias);
+}
+
+/** A 0×k kernel has no taps: the output-size formula would still give a (wrong, larger) shape. */
+export function checkKernelSize(op: string, weight: Tensor, kh: number, kw: number): void {
+  if (kh < 1 || kw < 1) throw new Error(`${op}: kernel size must be positive, got ${kh}x${kw} (weight shape ${fmtShape(weight.shape)})`);
 }
 
 export interface ConvGeometry {
@@ -63,6 +76,7 @@ export function convGeometry(x: Tensor, weight: Tensor, opts: Conv2dOptions): Co
   if (!Number.isInteger(groups) || groups < 1 || c % groups !== 0 || o % groups !== 0) {
     throw new Error(`conv2d: groups=${groups} must divide input channels ${c} and output channels ${o}`);
   }
+  checkKernelSize('conv2d', weight, kh, kw);
   if (cg * groups !== c) throw new Error(`conv2d: weight ${fmtShape(weight.shape)} expects ${cg * groups} input channels (groups=${groups}) but input ${fmtShape(x.shape)} has ${c}`);
   const [sh, sw] = pair('conv2d', 'stride', opts.stride, 1);
   if (sh === 0 || sw === 0) throw new Error('conv2d: stride must be positive');
@@ -216,6 +230,7 @@ function col2imRows(col: FloatArray, dst: FloatArray, p: number, plane: number, 
 /** 2-D convolution of x [N,C,H,W] with weight [O,C/groups,kH,kW] (+ bias [O]). */
 export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Conv2dOptions = NO_OPTIONS): Tensor {
   checkOptions('conv2d', opts, CONV2D_KEYS);
+  checkConvArgs('conv2d', x, weight, bias);
   if (!isFloatDType(x.dtype) || x.dtype !== weight.dtype) throw new Error(`conv2d: input and weight must share a float dtype, got ${x.dtype} and ${weight.dtype}`);
   const G = convGeometry(x, weight, opts);
   if (bias && (bias.rank !== 1 || bias.shape[0] !== G.o)) throw new Error(`conv2d: bias must have shape [${G.o}], got ${fmtShape(bias.shape)}`);
@@ -335,6 +350,7 @@ export function convBackwardJs(backend: Backend, G: ConvGeometry, xs: FloatArray
 /** 1-D convolution of x [N,C,L] with weight [O,C/groups,k] (+ bias [O]), via conv2d with height 1. */
 export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Conv1dOptions = NO_OPTIONS): Tensor {
   checkOptions('conv1d', opts, CONV1D_KEYS);
+  checkConvArgs('conv1d', x, weight, bias);
   if (x.rank !== 3) throw new Error(`conv1d: input must be 3-D [N,C,L], got shape ${fmtShape(x.shape)}`);
   if (weight.rank !== 3) throw new Error(`conv1d: weight must be 3-D [O,C/groups,k], got shape ${fmtShape(weight.shape)}`);
   const padding = opts.padding === 'same' || opts.padding === 'valid' ? opts.padding : ([0, opts.padding ?? 0] as const);

@@ -1,12 +1,13 @@
 /** Index-based ops: gather, scatterAdd, indexSelect, oneHot, maskedFill. */
 import { record } from '../autograd.js';
-import { allocate, castScalar, isFloatDType, type DType } from '../dtype.js';
+import { allocate, checkDType, checkedScalar, type DType } from '../dtype.js';
 import { broadcastShapes, fmtShape, normAxis, numel } from '../shape.js';
 import { Tensor } from '../tensor.js';
+import { expectTensor } from './operand.js';
 import { assignInto, expand, slice } from './view.js';
 
 function checkIndex(op: string, index: Tensor): Int32Array | Uint8Array | Float32Array | Float64Array {
-  if (!(index instanceof Tensor)) throw new Error(`${op}: index must be a Tensor`);
+  expectTensor(op, 'index', index);
   if (index.dtype !== 'int32' && index.dtype !== 'uint8') throw new Error(`${op}: index must have an integer dtype (int32), got ${index.dtype}`);
   return index.toTypedArray();
 }
@@ -32,6 +33,7 @@ function forEachIndexed(op: string, x: Tensor, dim: number, index: Tensor, fn: (
 }
 
 function checkGatherShapes(op: string, x: Tensor, dim: number, index: Tensor): void {
+  expectTensor(op, 'index', index);
   if (index.rank !== x.rank) throw new Error(`${op}: index rank ${index.rank} must equal input rank ${x.rank} (shapes ${fmtShape(index.shape)} and ${fmtShape(x.shape)})`);
   for (let d = 0; d < x.rank; d++) {
     if (d !== dim && index.shape[d] > x.shape[d]) throw new Error(`${op}: index shape ${fmtShape(index.shape)} exceeds input shape ${fmtShape(x.shape)} at dimension ${d}`);
@@ -40,6 +42,7 @@ function checkGatherShapes(op: string, x: Tensor, dim: number, index: Tensor): v
 
 /** out[p] = x[p with p[dim] replaced by index[p]]. */
 export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
+  expectTensor('gather', 'input', x);
   const d = normAxis('gather', dim, x.rank);
   checkGatherShapes('gather', x, d, index);
   const out = allocate(x.dtype, index.size);
@@ -49,8 +52,12 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
 
 /** A copy of x with src added at the positions index selects along dim. */
 export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
+  expectTensor('scatterAdd', 'input', x);
   const d = normAxis('scatterAdd', dim, x.rank);
   checkGatherShapes('scatterAdd', x, d, index);
+  expectTensor('scatterAdd', 'src', src);
+  // The adds happen in x's storage: an int32 x would truncate each float, a bool x would count past 1.
+  if (src.dtype !== x.dtype) throw new Error(`scatterAdd: src dtype ${src.dtype} must equal the input's dtype ${x.dtype}, as in PyTorch; convert one with .to('${x.dtype}') or .to('${src.dtype}')`);
   if (src.rank !== index.rank || src.shape.some((s, i) => s < index.shape[i])) {
     throw new Error(`scatterAdd: src shape ${fmtShape(src.shape)} must cover index shape ${fmtShape(index.shape)}`);
   }
@@ -78,10 +85,14 @@ export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): 
 
 /** Selects entries along `dim` by a 1-D list of indices (rows of an embedding, for example). */
 export function indexSelect(x: Tensor, dim: number, index: Tensor | readonly number[]): Tensor {
+  expectTensor('indexSelect', 'input', x);
   const d = normAxis('indexSelect', dim, x.rank);
   if (Array.isArray(index)) {
-    // Checked before Int32Array.from, which would silently turn 1.5 into 1 and NaN into 0.
-    for (const j of index as number[]) if (!Number.isInteger(j)) throw new Error(`indexSelect: index ${j} is not an integer`);
+    // Checked before Int32Array.from, which would silently turn 1.5 into 1 and NaN into 0, and wrap 2**32 to 0.
+    for (const j of index as number[]) {
+      if (!Number.isInteger(j)) throw new Error(`indexSelect: index ${j} is not an integer`);
+      if (j < 0 || j >= x.shape[d]) throw new Error(`indexSelect: index ${j} is out of range for dimension ${dim} of size ${x.shape[d]}`);
+    }
   }
   const idx = Array.isArray(index) ? Int32Array.from(index as number[]) : checkIndex('indexSelect', index as Tensor);
   if (!Array.isArray(index) && (index as Tensor).rank > 1) throw new Error(`indexSelect: index must be 1-D, got shape ${fmtShape((index as Tensor).shape)}`);
@@ -119,6 +130,7 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor | readonly num
 
 /** One-hot encoding of integer class ids: shape [..., numClasses]. */
 export function oneHot(indices: Tensor, numClasses = -1, dtype: DType = 'float32'): Tensor {
+  checkDType('oneHot', dtype);
   const idx = checkIndex('oneHot', indices);
   if (numClasses === -1) {
     // As F.one_hot: the class count is one more than the largest id.
@@ -137,9 +149,13 @@ export function oneHot(indices: Tensor, numClasses = -1, dtype: DType = 'float32
   return new Tensor(out, [...indices.shape, numClasses], dtype);
 }
 
-/** Replaces elements where mask is true by `value`; mask broadcasts to x. */
-export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
-  if (!(mask instanceof Tensor)) throw new Error('maskedFill: mask must be a Tensor');
+/** Replaces elements where mask is true by `value` (a number or a one-element tensor, as PyTorch); mask broadcasts to x. */
+export function maskedFill(x: Tensor, mask: Tensor, value: number | Tensor): Tensor {
+  expectTensor('maskedFill', 'mask', mask);
+  if (value instanceof Tensor) {
+    if (value.rank !== 0) throw new Error(`maskedFill: a tensor value must be 0-dimensional, got shape ${fmtShape(value.shape)}`);
+    value = value.item();
+  }
   const shape = broadcastShapes('maskedFill', x.shape, mask.shape);
   if (shape.length !== x.rank || shape.some((d, i) => d !== x.shape[i])) {
     throw new Error(`maskedFill: mask of shape ${fmtShape(mask.shape)} cannot broadcast to input shape ${fmtShape(x.shape)}`);
@@ -148,8 +164,7 @@ export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
   const src = x.toTypedArray();
   const out = allocate(x.dtype, src.length);
   // The typed array would wrap an out-of-range value (300 into uint8 is 44); bool stores any value as 0/1.
-  if (!isFloatDType(x.dtype) && x.dtype !== 'bool' && castScalar(value, x.dtype) !== value) throw new Error(`maskedFill: value ${value} does not fit dtype ${x.dtype}`);
-  const v = castScalar(value, x.dtype);
+  const v = checkedScalar('maskedFill', value, x.dtype);
   for (let i = 0; i < out.length; i++) out[i] = m[i] ? v : src[i];
   return record(new Tensor(out, x.shape, x.dtype), 'maskedFill', [x], (g) => [maskedFill(g.contiguous(), mask, 0)], [mask]);
 }

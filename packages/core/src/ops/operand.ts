@@ -1,6 +1,7 @@
 /** Turns mixed tensor/number operands into tensors of a common dtype. */
 import { castScalar, isFloatDType, promoteTypes, type DType } from '../dtype.js';
 import { allocate } from '../dtype.js';
+import { describeValue } from '../options.js';
 import { Tensor, type TensorLike } from '../tensor.js';
 
 export function resultDType(a: TensorLike, b: TensorLike): DType {
@@ -17,13 +18,25 @@ export function resultDType(a: TensorLike, b: TensorLike): DType {
 export function asTensor(op: string, x: TensorLike, dtype: DType): Tensor {
   if (x instanceof Tensor) return x.dtype === dtype ? x : x.to(dtype);
   if (typeof x !== 'number') throw new Error(`${op}: expected a Tensor or number, got ${x === null ? 'null' : typeof x}`);
+  const s = allocate(dtype, 1);
+  s[0] = checkScalarFits(op, x, dtype);
+  return new Tensor(s, [], dtype);
+}
+
+/**
+ * A plain number as `dtype`, the result dtype of an op with an integer tensor: refuses one the
+ * dtype would wrap (int32 + 1e10 gave 1410065409; uint8 clamp(300) gave 44), as PyTorch does.
+ */
+export function checkScalarFits(op: string, x: number, dtype: DType): number {
   const v = castScalar(x, dtype);
-  // An integer dtype would wrap the number (int32 + 1e10 gave 1410065409); PyTorch refuses it.
   if (v !== x && (dtype === 'int32' || dtype === 'uint8')) {
     const fix = op === 'where' ? `where(cond, x.to('float64'), ${x})` : `x.to('float64').${op}(${x})`;
     throw new RangeError(`${op}: the scalar ${x} cannot be converted to ${dtype}, the result dtype with this integer tensor, without overflow (there is no int64); compute in floating point instead, e.g. ${fix}`);
   }
-  const s = allocate(dtype, 1);
-  s[0] = v;
-  return new Tensor(s, [], dtype);
+  return v;
+}
+
+/** Throws unless `v` is a Tensor, naming `op` and the argument: before a property read on it fails with a TypeError. */
+export function expectTensor(op: string, name: string, v: unknown): asserts v is Tensor {
+  if (!(v instanceof Tensor)) throw new Error(`${op}: ${name} must be a Tensor, got ${describeValue(v)}`);
 }

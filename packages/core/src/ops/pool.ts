@@ -7,7 +7,7 @@ import { checkOptions, NO_OPTIONS, optionKeys } from '../options.js';
 import { as1d, fmtShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { squeeze, unsqueeze } from './view.js';
-import type { Pair } from './conv.js';
+import { pair as checkedPair, type Pair } from './conv.js';
 
 export interface Pool2dOptions {
   /** Defaults to the kernel size. */
@@ -49,7 +49,8 @@ function geometry(op: string, x: Tensor, kernel: Pair, opts: Pool2dOptions): Poo
 export function poolGeometry(op: string, shape: readonly [number, number, number, number], kernel: Pair, opts: Pool2dOptions): PoolGeometry {
   const [kh, kw] = pair(kernel, [1, 1]);
   const [sh, sw] = pair(opts.stride, [kh, kw]);
-  const [ph, pw] = pair(opts.padding, [0, 0]);
+  // A fractional padding gave all-NaN windows, a negative one a cropped input.
+  const [ph, pw] = checkedPair(op, 'padding', opts.padding, 0);
   const [dh, dw] = pair(opts.dilation, [1, 1]);
   for (const [name, v] of [['kernel', kh], ['kernel', kw], ['stride', sh], ['stride', sw], ['dilation', dh], ['dilation', dw]] as const) {
     if (!Number.isInteger(v) || v <= 0) throw new Error(`${op}: ${name} must be a positive integer, got ${v}`);

@@ -161,6 +161,8 @@ export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
 /** GELU, exact (erf) or with the tanh approximation. */
 export function gelu(x: Tensor, approximate: 'none' | 'tanh' = 'none'): Tensor {
   if (approximate === 'none') return unaryWith('gelu', x, DEFS.gelu.f, DEFS.gelu.df, 'gelu');
+  // Anything else ('exact', true) would otherwise get the tanh form without a word.
+  if (approximate !== 'tanh') throw new Error(`gelu: approximate must be 'none' or 'tanh', got ${typeof approximate === 'string' ? `'${approximate}'` : String(approximate)}`);
   const k = 0.044715;
   return unaryWith(
     'gelu',

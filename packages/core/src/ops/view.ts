@@ -154,6 +154,10 @@ export function slice(x: Tensor, dim: number, start?: number, end?: number, step
   const d = normAxis('slice', dim, x.rank);
   const n = x.shape[d];
   if (!Number.isInteger(step) || step <= 0) throw new Error(`slice: step must be a positive integer, got ${step}`);
+  // A fractional bound would become a fractional offset or length (1.5 took two columns).
+  for (const [name, v] of [['start', start], ['end', end]] as const) {
+    if (v !== undefined && v !== null && !Number.isInteger(v)) throw new Error(`slice: ${name} must be an integer (or undefined), got ${v}`);
+  }
   const clampIdx = (i: number) => Math.min(Math.max(i < 0 ? i + n : i, 0), n);
   const s = clampIdx(start ?? 0);
   const e = clampIdx(end ?? n);
@@ -257,6 +261,9 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
 
 export function expand(x: Tensor, shape: readonly number[]): Tensor {
   if (shape.length < x.rank) throw new Error(`expand: cannot expand shape ${fmtShape(x.shape)} to fewer dimensions ${fmtShape(shape)}`);
+  for (const s of shape) {
+    if (!(Number.isInteger(s) && s >= -1)) throw new Error(`expand: sizes must be non-negative integers (or -1 to keep a dimension), got ${fmtShape(shape)}`);
+  }
   const k = shape.length - x.rank;
   const outShape = new Array<number>(shape.length);
   const strides = new Array<number>(shape.length);
