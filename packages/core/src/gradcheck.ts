@@ -4,8 +4,8 @@
  * every input's gradient; each element is then compared with a central
  * difference in float64.
  */
-import { backward } from './autograd.js';
-import { checkOptions, NO_OPTIONS, optionKeys } from './options.js';
+import { backward, checkFunction } from './autograd.js';
+import { checkOptions, describeValue, NO_OPTIONS, optionKeys } from './options.js';
 import { Generator } from './rng.js';
 import { Tensor } from './tensor.js';
 import { allocate } from './dtype.js';
@@ -29,17 +29,39 @@ export interface GradcheckResult {
 const GRADCHECK_KEYS = optionKeys<GradcheckOptions>({ eps: true, atol: true, rtol: true, seed: true, raise: true });
 
 function asOutputs(y: Tensor | readonly Tensor[]): Tensor[] {
-  return Array.isArray(y) ? [...y] : [y as Tensor];
+  const outs = Array.isArray(y) ? [...(y as readonly Tensor[])] : [y as Tensor];
+  outs.forEach((o, i) => {
+    if (!(o instanceof Tensor)) {
+      throw new Error(`gradcheck: fn must return a Tensor or an array of Tensors, got ${Array.isArray(y) ? `${describeValue(o)} at position ${i}` : describeValue(y)}`);
+    }
+  });
+  return outs;
 }
 
-export function gradcheck(fn: (...inputs: Tensor[]) => Tensor | readonly Tensor[], inputs: readonly Tensor[], opts: GradcheckOptions = NO_OPTIONS): GradcheckResult {
+/** A tolerance option: finite, and positive (eps: a zero step divides by zero) or non-negative (atol, rtol). */
+function tolerance(name: string, v: number | undefined, dflt: number, positive: boolean): number {
+  if (v === undefined) return dflt;
+  if (!(typeof v === 'number' && Number.isFinite(v) && (positive ? v > 0 : v >= 0))) {
+    throw new Error(`gradcheck: ${name} must be a ${positive ? 'positive' : 'non-negative'} finite number, got ${typeof v === 'number' ? v : describeValue(v)}`);
+  }
+  return v;
+}
+
+/** Checks fn's gradients with respect to the inputs that require grad (a single Tensor may stand for a list of one, as in PyTorch). */
+export function gradcheck(fn: (...inputs: Tensor[]) => Tensor | readonly Tensor[], inputsArg: Tensor | readonly Tensor[], opts: GradcheckOptions = NO_OPTIONS): GradcheckResult {
   checkOptions('gradcheck', opts, GRADCHECK_KEYS);
-  const eps = opts.eps ?? 1e-6;
-  const atol = opts.atol ?? 1e-5;
-  const rtol = opts.rtol ?? 1e-3;
+  checkFunction('gradcheck', fn, 'fn (the first argument)');
+  const eps = tolerance('eps', opts.eps, 1e-6, true);
+  const atol = tolerance('atol', opts.atol, 1e-5, false);
+  const rtol = tolerance('rtol', opts.rtol, 1e-3, false);
+  const inputs: readonly Tensor[] = inputsArg instanceof Tensor ? [inputsArg] : inputsArg;
+  if (!Array.isArray(inputs)) throw new Error(`gradcheck: inputs must be a Tensor or an array of Tensors, got ${describeValue(inputs)}`);
   for (const [i, t] of inputs.entries()) {
+    if (!(t instanceof Tensor)) throw new Error(`gradcheck: input ${i} must be a Tensor, got ${describeValue(t)}`);
     if (t.requiresGrad && t.dtype !== 'float64') throw new Error(`gradcheck: input ${i} must be float64 (got ${t.dtype}); finite differences in float32 are too noisy`);
   }
+  // Nothing to check would otherwise report ok: true (PyTorch raises too).
+  if (!inputs.some((t) => t.requiresGrad)) throw new Error(`gradcheck: no input requires grad (${inputs.length} input(s)); call requiresGrad_() on the float64 inputs to check`);
   const leaves = inputs.map((t) => (t.requiresGrad ? t.detach().contiguous().clone().requiresGrad_() : t));
   const gen = new Generator(opts.seed ?? 1234);
   const firstOut = asOutputs(fn(...leaves));

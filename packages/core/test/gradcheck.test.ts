@@ -58,10 +58,9 @@ describe('gradcheck', () => {
     );
     const fixed = tensor([1, 2]); // float32 constant
     expect(gradcheck((x, c) => x.mul(c), [f64([3, 4]), fixed]).ok).toBe(true);
-    const none = gradcheck((c) => c.square(), [fixed]);
-    expect(none.ok).toBe(true);
-    expect(none.worst).toBeNull();
-    expect(none.message).toBe('gradcheck: no input requires grad');
+    // As PyTorch: a check of nothing is an error, not ok: true.
+    expect(() => gradcheck((c) => c.square(), [fixed])).toThrow('gradcheck: no input requires grad (1 input(s)); call requiresGrad_() on the float64 inputs to check');
+    expect(() => gradcheck(() => fixed, [])).toThrow('gradcheck: no input requires grad (0 input(s))');
   });
 
   it('handles several outputs and non-contiguous inputs', () => {

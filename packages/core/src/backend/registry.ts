@@ -5,6 +5,8 @@
  */
 import type { Backend } from './backend.js';
 import { jsBackend } from './js-backend.js';
+import { checkFunction } from '../autograd.js';
+import { describeValue } from '../options.js';
 
 const available = new Map<string, Backend>([['js', jsBackend]]);
 /** Other names setBackend accepts: 'wasm' for the WebAssembly backend chosen at import (as TENSORKIT_BACKEND=wasm). */
@@ -18,8 +20,17 @@ let active: Backend = jsBackend;
  */
 let pendingError: Error | null = null;
 
+/**
+ * Adds a backend under its name. A malformed one is refused here rather than when an op first
+ * calls it; so is the name 'js', which would replace the reference backend every fallback uses.
+ */
 export function registerBackend(backend: Backend): void {
-  available.set(backend.name, backend);
+  if (backend === null || typeof backend !== 'object') throw new Error(`registerBackend: expected a backend object, got ${describeValue(backend)}`);
+  const { name } = backend;
+  if (typeof name !== 'string' || name === '') throw new Error(`registerBackend: the backend needs a non-empty string name, got ${describeValue(name)}`);
+  if (name === 'js' && backend !== jsBackend) throw new Error("registerBackend: 'js' is the reference backend and cannot be replaced; register yours under another name");
+  if (typeof backend.gemm !== 'function') throw new Error(`registerBackend: backend '${name}' must implement gemm(), got ${describeValue(backend.gemm)}`);
+  available.set(name, backend);
 }
 
 export function getBackend(): Backend {
@@ -55,6 +66,7 @@ export function setBackend(name: string): Backend {
 
 /** Runs fn with a given backend active, restoring the previous one afterwards. */
 export function withBackend<T>(name: string, fn: () => T): T {
+  checkFunction('withBackend', fn, 'fn (the second argument)');
   const prev = active;
   const prevError = pendingError;
   setBackend(name);

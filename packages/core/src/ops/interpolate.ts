@@ -17,7 +17,7 @@
 import { record } from '../autograd.js';
 import { allocate, isFloatDType } from '../dtype.js';
 import type { FloatArray } from '../backend/backend.js';
-import { checkOptions, optionKeys } from '../options.js';
+import { checkOptions, fmtArg, NO_OPTIONS, optionKeys } from '../options.js';
 import { fmtShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 
@@ -92,7 +92,7 @@ function perAxis(name: string, v: number | readonly number[], k: number): number
 }
 
 /** Resizes the last one (3-D input) or two (4-D input) dimensions of x; see InterpolateOptions. */
-export function interpolate(x: Tensor, opts: InterpolateOptions): Tensor {
+export function interpolate(x: Tensor, opts: InterpolateOptions = NO_OPTIONS): Tensor {
   checkOptions('interpolate', opts, INTERPOLATE_KEYS);
   const mode = opts.mode ?? 'nearest';
   if (mode !== 'nearest' && mode !== 'linear' && mode !== 'bilinear' && mode !== 'bicubic') throw new Error(`interpolate: mode must be 'nearest', 'linear', 'bilinear' or 'bicubic', got '${String(mode)}'`);
@@ -110,11 +110,11 @@ export function interpolate(x: Tensor, opts: InterpolateOptions): Tensor {
   let factors: (number | null)[];
   if (hasSize) {
     outSizes = perAxis('size', opts.size!, k);
-    if (!outSizes.every((s) => Number.isInteger(s) && s > 0)) throw new Error(`interpolate: size must be positive integers, got ${JSON.stringify(opts.size)}`);
+    if (!outSizes.every((s) => Number.isInteger(s) && s > 0)) throw new Error(`interpolate: size must be positive integers, got ${fmtArg(opts.size)}`);
     factors = outSizes.map(() => null);
   } else {
     factors = perAxis('scaleFactor', opts.scaleFactor!, k);
-    if (!factors.every((f) => f !== null && Number.isFinite(f) && f > 0)) throw new Error(`interpolate: scaleFactor must be positive and finite, got ${JSON.stringify(opts.scaleFactor)}`);
+    if (!factors.every((f) => f !== null && Number.isFinite(f) && f > 0)) throw new Error(`interpolate: scaleFactor must be positive and finite, got ${fmtArg(opts.scaleFactor)}`);
     outSizes = inSizes.map((s, i) => Math.floor(s * factors[i]!));
   }
   if (inSizes.some((s) => s <= 0) || outSizes.some((s) => s <= 0)) {

@@ -88,7 +88,11 @@ const MAX_SPAN_RATIO = 4;
 export function createWasmBackend(options: WasmBackendOptions = NO_OPTIONS): WasmBackend | null {
   checkOptions('createWasmBackend', options, OPTION_KEYS);
   const dir = options.wasmDir ?? DEFAULT_DIR;
-  const threads = Math.max(1, Math.floor(options.threads ?? defaultThreads()));
+  // 0 or 1.5 used to become 1 without a word.
+  if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads >= 1)) {
+    throw new Error(`createWasmBackend: threads must be a positive integer (1 = no workers), got ${options.threads}`);
+  }
+  const threads = options.threads ?? defaultThreads();
   const rt = WasmRuntime.create({ dir, threads, simd: options.simd ?? 'auto', adaptive: options.adaptiveThreads ?? true });
   if (!rt) return null;
   const fallback = options.fallback;
