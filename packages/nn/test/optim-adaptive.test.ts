@@ -74,8 +74,8 @@ describe('RMSprop', () => {
     expect(opt.stateDict().state).toEqual({});
     expect(opt.stepCount).toBe(0);
     expect(() => new RMSprop([p], { alpha: 1.5 })).toThrow('RMSprop: group 0: alpha must be in [0, 1], got 1.5');
-    expect(() => new RMSprop([p], { momentum: -1 })).toThrow('momentum must be ≥ 0');
-    expect(() => new RMSprop([p], { eps: -1 })).toThrow('eps must be ≥ 0');
+    expect(() => new RMSprop([p], { momentum: -1 })).toThrow('momentum must be a finite number ≥ 0');
+    expect(() => new RMSprop([p], { eps: -1 })).toThrow('eps must be a finite number ≥ 0');
   });
 });
 
@@ -144,8 +144,8 @@ describe('Adagrad', () => {
     p.sparseGrad = { rows: Int32Array.from([0]), values: Float32Array.from([1, 1]), rowSize: 2 };
     expect(() => opt.step()).toThrow('Adagrad: weightDecay (0.1) is not compatible with row-sparse gradients');
     expect(opt.stateDict().state).toEqual({});
-    expect(() => new Adagrad([p], { lrDecay: -1 })).toThrow('Adagrad: group 0: lrDecay must be ≥ 0, got -1');
-    expect(() => new Adagrad([p], { initialAccumulatorValue: -1 })).toThrow('initialAccumulatorValue must be ≥ 0');
+    expect(() => new Adagrad([p], { lrDecay: -1 })).toThrow('Adagrad: group 0: lrDecay must be a finite number ≥ 0, got -1');
+    expect(() => new Adagrad([p], { initialAccumulatorValue: -1 })).toThrow('initialAccumulatorValue must be a finite number ≥ 0');
   });
 });
 

@@ -232,7 +232,7 @@ describe('optimizer state dict', () => {
     expect(sd.state[0].step).toBe(1);
     expect(() => new SGD([p], { lr: 1 }).loadStateDict(sd)).toThrow('state dict is for Adam');
     expect(() => new Adam([p, tensor([1], { requiresGrad: true })]).loadStateDict(sd)).toThrow('group 0 has 1 parameters');
-    const bad = { ...sd, state: { 0: { step: 1, buffers: { m: new Float32Array(3) } } } };
+    const bad = { ...sd, state: { 0: { step: 1, buffers: { m: new Float32Array(3), v: new Float32Array(3) } } } };
     expect(() => new Adam([p]).loadStateDict(bad)).toThrow("buffer 'm' has 3 values");
   });
 });

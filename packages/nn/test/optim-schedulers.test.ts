@@ -112,9 +112,9 @@ describe('closed-form schedules', () => {
     const three = lrs(s, 11);
     expect(three.every(Number.isFinite)).toBe(true);
     expect(three[10]).toBeCloseTo(minLr, 15);
-    expect(() => new OneCycleLR(sgd(), { maxLr: 1, totalSteps: 10, divFactor: 0 })).toThrow('divFactor must be finite and > 0');
-    expect(() => new OneCycleLR(sgd(), { maxLr: 1, totalSteps: 10, finalDivFactor: -1 })).toThrow('finalDivFactor must be finite and > 0');
-    expect(() => new OneCycleLR(sgd(), { maxLr: NaN, totalSteps: 10 })).toThrow('maxLr must be finite');
+    expect(() => new OneCycleLR(sgd(), { maxLr: 1, totalSteps: 10, divFactor: 0 })).toThrow('divFactor must be a finite number > 0, got 0');
+    expect(() => new OneCycleLR(sgd(), { maxLr: 1, totalSteps: 10, finalDivFactor: -1 })).toThrow('finalDivFactor must be a finite number > 0, got -1');
+    expect(() => new OneCycleLR(sgd(), { maxLr: NaN, totalSteps: 10 })).toThrow('OneCycleLR: maxLr must be a finite number ≥ 0, got NaN');
   });
 
   it('OneCycleLR cycles SGD momentum and Adam β1 inversely to the lr', () => {

@@ -40,10 +40,10 @@ describe('Optimizer.loadStateDict validates restored hyperparameters', () => {
     const make = () => new Adam([{ params: [param()] }, { params: [param()], lr: 0.5 }], { lr: 0.01 });
     const sd = stepped(make()).stateDict();
     const cases: [(h: Record<string, unknown>) => void, string][] = [
-      [(h) => { h.lr = NaN; }, 'Adam.loadStateDict: Adam: group 1: lr must be a finite number ≥ 0, got NaN'],
-      [(h) => { h.lr = Infinity; }, 'Adam.loadStateDict: Adam: group 1: lr must be a finite number ≥ 0, got Infinity'],
-      [(h) => { h.weightDecay = -0.1; }, 'Adam.loadStateDict: Adam: group 1: weightDecay must be ≥ 0, got -0.1'],
-      [(h) => { h.betas = [0.9, 1]; }, 'Adam.loadStateDict: Adam: group 1: betas must be in [0, 1), got [0.9,1]'],
+      [(h) => { h.lr = NaN; }, 'Adam.loadStateDict: group 1: lr must be a finite number ≥ 0, got NaN'],
+      [(h) => { h.lr = Infinity; }, 'Adam.loadStateDict: group 1: lr must be a finite number ≥ 0, got Infinity'],
+      [(h) => { h.weightDecay = -0.1; }, 'Adam.loadStateDict: group 1: weightDecay must be a finite number ≥ 0, got -0.1'],
+      [(h) => { h.betas = [0.9, 1]; }, 'Adam.loadStateDict: group 1: betas[1] must be in [0, 1), got 1'],
       [(h) => { h.betas = 0.9; }, 'Adam.loadStateDict: group 1: betas must be an array of 2 numbers, got 0.9'],
       [(h) => { h.eps = '1e-8'; }, 'Adam.loadStateDict: group 1: eps must be a number, got "1e-8"'],
       [(h) => { h.initialLr = -1; }, 'Adam.loadStateDict: group 1: initialLr must be a finite number ≥ 0, got -1'],
@@ -72,10 +72,10 @@ describe('Optimizer.loadStateDict validates restored hyperparameters', () => {
     older.loadStateDict(withHyper(sgdSd, 0, (h) => { delete h.momentum; }));
     expect(older.paramGroups[0].momentum).toBe(0.5);
     expect(() => new SGD([param()], { lr: 0.1 }).loadStateDict(withHyper(sgdSd, 0, (h) => { h.nesterov = true; }))).toThrow(
-      'SGD.loadStateDict: SGD: group 0: nesterov needs momentum > 0 and dampening = 0',
+      'SGD.loadStateDict: group 0: nesterov needs momentum > 0 and dampening = 0',
     );
     const rms = new RMSprop([param()]);
-    expect(() => rms.loadStateDict(withHyper(rms.stateDict(), 0, (h) => { h.alpha = 1.5; }))).toThrow('RMSprop.loadStateDict: RMSprop: group 0: alpha must be in [0, 1], got 1.5');
+    expect(() => rms.loadStateDict(withHyper(rms.stateDict(), 0, (h) => { h.alpha = 1.5; }))).toThrow('RMSprop.loadStateDict: group 0: alpha must be in [0, 1], got 1.5');
   });
 });
 

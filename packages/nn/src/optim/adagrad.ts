@@ -8,7 +8,8 @@
  * (as PyTorch's sparse Adagrad), and like PyTorch refuse weight decay.
  */
 import type { Tensor } from '@tensorkit/core';
-import { Optimizer, type BaseHyperparams, type FloatArray, type ParamGroup, type ParamGroupSpec, type ParamState } from './optimizer.js';
+import { checkNumber, NON_NEGATIVE } from './check-number.js';
+import { Optimizer, type BaseHyperparams, type BufferSpec, type FloatArray, type OptimizerParams, type ParamGroup, type ParamState } from './optimizer.js';
 import type { CoalescedRows } from './sparse-rows.js';
 
 export interface AdagradHyperparams extends BaseHyperparams {
@@ -23,15 +24,19 @@ export interface AdagradHyperparams extends BaseHyperparams {
 export type AdagradOptions = Partial<AdagradHyperparams>;
 
 export class Adagrad extends Optimizer<AdagradHyperparams> {
-  constructor(params: readonly Tensor[] | readonly ParamGroupSpec<AdagradHyperparams>[], opts: AdagradOptions = {}) {
+  constructor(params: OptimizerParams<AdagradHyperparams>, opts: AdagradOptions = {}) {
     super('Adagrad', params, { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10 }, opts);
   }
 
-  protected override validateHyperparams(h: AdagradHyperparams, group: number): void {
-    super.validateHyperparams(h, group);
-    if (!(h.lrDecay >= 0)) throw new Error(`Adagrad: group ${group}: lrDecay must be ≥ 0, got ${h.lrDecay}`);
-    if (!(h.initialAccumulatorValue >= 0)) throw new Error(`Adagrad: group ${group}: initialAccumulatorValue must be ≥ 0, got ${h.initialAccumulatorValue}`);
-    if (!(h.eps >= 0)) throw new Error(`Adagrad: group ${group}: eps must be ≥ 0, got ${h.eps}`);
+  protected override validateHyperparams(h: AdagradHyperparams, where: string): void {
+    super.validateHyperparams(h, where);
+    checkNumber(where, 'lrDecay', h.lrDecay, NON_NEGATIVE);
+    checkNumber(where, 'initialAccumulatorValue', h.initialAccumulatorValue, NON_NEGATIVE);
+    checkNumber(where, 'eps', h.eps, NON_NEGATIVE);
+  }
+
+  protected override stateBuffers(): Record<string, BufferSpec> {
+    return { sum: { required: true, nonNegative: true } };
   }
 
   /** Weight decay with a row-sparse gradient is refused, as in PyTorch. */

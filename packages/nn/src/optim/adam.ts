@@ -11,8 +11,9 @@
  * (and, for AdamW, decay) are updated; untouched rows keep stale moments
  * instead of decaying them, and t counts the parameter's updates.
  */
-import { getBackend, type Tensor } from '@tensorkit/core';
-import { Optimizer, type BaseHyperparams, type FloatArray, type ParamGroup, type ParamGroupSpec, type ParamState } from './optimizer.js';
+import { getBackend } from '@tensorkit/core';
+import { checkNumber, describeValue, NON_NEGATIVE } from './check-number.js';
+import { Optimizer, type BaseHyperparams, type BufferSpec, type FloatArray, type OptimizerParams, type ParamGroup, type ParamState } from './optimizer.js';
 import type { CoalescedRows } from './sparse-rows.js';
 
 export interface AdamHyperparams extends BaseHyperparams {
@@ -33,7 +34,9 @@ interface StepConstants {
   bc2Sqrt: number;
 }
 
-type Params = readonly Tensor[] | readonly ParamGroupSpec<AdamHyperparams>[];
+type Params = OptimizerParams<AdamHyperparams>;
+
+const BETA = { min: 0, max: 1, maxOpen: true };
 
 /** The shared update; Adam and AdamW differ only in how weight decay is applied. */
 export abstract class AdamBase extends Optimizer<AdamHyperparams> {
@@ -47,11 +50,16 @@ export abstract class AdamBase extends Optimizer<AdamHyperparams> {
     super(type, params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: decoupled ? 1e-2 : 0 }, opts);
   }
 
-  protected override validateHyperparams(h: AdamHyperparams, group: number): void {
-    super.validateHyperparams(h, group);
-    const [b1, b2] = h.betas;
-    if (!(b1 >= 0 && b1 < 1 && b2 >= 0 && b2 < 1)) throw new Error(`${this.type}: group ${group}: betas must be in [0, 1), got [${h.betas}]`);
-    if (!(h.eps >= 0)) throw new Error(`${this.type}: group ${group}: eps must be ≥ 0, got ${h.eps}`);
+  protected override validateHyperparams(h: AdamHyperparams, where: string): void {
+    super.validateHyperparams(h, where);
+    if (!Array.isArray(h.betas) || h.betas.length !== 2) throw new Error(`${where}: betas must be an array of 2 numbers in [0, 1), got ${describeValue(h.betas)}`);
+    checkNumber(where, 'betas[0]', h.betas[0], BETA);
+    checkNumber(where, 'betas[1]', h.betas[1], BETA);
+    checkNumber(where, 'eps', h.eps, NON_NEGATIVE);
+  }
+
+  protected override stateBuffers(): Record<string, BufferSpec> {
+    return { m: { required: true, nonNegative: false }, v: { required: true, nonNegative: true } };
   }
 
   private constants(group: ParamGroup<AdamHyperparams>, t: number): StepConstants {

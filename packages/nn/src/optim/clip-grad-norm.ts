@@ -5,6 +5,7 @@
  */
 import { Tensor } from '@tensorkit/core';
 import { checkOptionKeys, type OptionKeys } from '../options.js';
+import { describeValue } from './check-number.js';
 import { coalesceRows } from './sparse-rows.js';
 
 export interface ClipGradNormOptions {
@@ -20,10 +21,11 @@ export interface ClipGradNormOptions {
  */
 const KEYS: OptionKeys<ClipGradNormOptions> = { errorIfNonfinite: true };
 
-export function clipGradNorm(params: Iterable<Tensor>, maxNorm: number, opts: ClipGradNormOptions = {}): number {
+export function clipGradNorm(params: Iterable<Tensor> | Tensor, maxNorm: number, opts: ClipGradNormOptions = {}): number {
   checkOptionKeys('clipGradNorm', opts, KEYS);
-  if (!(maxNorm >= 0)) throw new Error(`clipGradNorm: maxNorm must be ≥ 0, got ${maxNorm}`);
-  const list = [...params];
+  // Infinity is allowed: it measures the norm without clipping.
+  if (typeof maxNorm !== 'number' || !(maxNorm >= 0)) throw new Error(`clipGradNorm: maxNorm must be a number ≥ 0, got ${describeValue(maxNorm)}`);
+  const list = paramList(params);
   let sumSq = 0;
   for (const p of list) {
     if (p.grad) {
@@ -58,4 +60,17 @@ export function clipGradNorm(params: Iterable<Tensor>, maxNorm: number, opts: Cl
     }
   }
   return norm;
+}
+
+/** A single tensor (as PyTorch accepts) or an iterable of tensors, as an array. */
+function paramList(params: unknown): Tensor[] {
+  if (params instanceof Tensor) return [params];
+  if (typeof params !== 'object' || params === null || typeof (params as Iterable<unknown>)[Symbol.iterator] !== 'function') {
+    throw new Error(`clipGradNorm: params must be a Tensor or an iterable of tensors (e.g. model.parameters()), got ${describeValue(params)}`);
+  }
+  const list = [...(params as Iterable<unknown>)];
+  list.forEach((p, i) => {
+    if (!(p instanceof Tensor)) throw new Error(`clipGradNorm: params[${i}] must be a Tensor, got ${describeValue(p)}`);
+  });
+  return list as Tensor[];
 }

@@ -5,6 +5,7 @@
  * climbs back to base at 2·tMax); use CosineWarmupLR for a schedule that stays at its floor.
  */
 import { checkOptionKeys, type OptionKeys } from '../options.js';
+import { NON_NEGATIVE, optionalNumber } from './check-number.js';
 import { checkPositiveInt, ClosedFormScheduler, type SchedulableOptimizer } from './lr-scheduler.js';
 
 export interface CosineAnnealingLROptions {
@@ -24,8 +25,7 @@ export class CosineAnnealingLR extends ClosedFormScheduler {
     super('CosineAnnealingLR', optimizer);
     checkOptionKeys('CosineAnnealingLR', opts, KEYS);
     checkPositiveInt('CosineAnnealingLR', 'tMax', opts.tMax);
-    const etaMin = opts.etaMin ?? 0;
-    if (!(etaMin >= 0) || !Number.isFinite(etaMin)) throw new Error(`CosineAnnealingLR: etaMin must be a finite number ≥ 0, got ${etaMin}`);
+    const etaMin = optionalNumber('CosineAnnealingLR', 'etaMin', opts.etaMin, NON_NEGATIVE, 0);
     this.tMax = opts.tMax;
     this.etaMin = etaMin;
     this.apply();

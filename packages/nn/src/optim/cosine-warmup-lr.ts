@@ -5,6 +5,7 @@
  *   step ≥ total:           lr = minLr
  */
 import { checkOptionKeys, type OptionKeys } from '../options.js';
+import { NON_NEGATIVE, optionalNumber } from './check-number.js';
 import { ClosedFormScheduler, type SchedulableOptimizer } from './lr-scheduler.js';
 
 export interface CosineWarmupLROptions {
@@ -29,7 +30,7 @@ export class CosineWarmupLR extends ClosedFormScheduler {
     if (!Number.isInteger(totalSteps) || totalSteps <= warmupSteps) throw new Error(`CosineWarmupLR: totalSteps (${totalSteps}) must be an integer > warmupSteps (${warmupSteps})`);
     this.warmupSteps = warmupSteps;
     this.totalSteps = totalSteps;
-    this.minLr = opts.minLr ?? 0;
+    this.minLr = optionalNumber('CosineWarmupLR', 'minLr', opts.minLr, NON_NEGATIVE, 0);
     this.apply();
   }
 

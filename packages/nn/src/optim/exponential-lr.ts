@@ -1,5 +1,6 @@
 /** lr = base · gamma^step (PyTorch ExponentialLR). */
 import { checkOptionKeys, type OptionKeys } from '../options.js';
+import { checkNumber, POSITIVE } from './check-number.js';
 import { ClosedFormScheduler, type SchedulableOptimizer } from './lr-scheduler.js';
 
 export interface ExponentialLROptions {
@@ -15,8 +16,7 @@ export class ExponentialLR extends ClosedFormScheduler {
   constructor(optimizer: SchedulableOptimizer, opts: ExponentialLROptions) {
     super('ExponentialLR', optimizer);
     checkOptionKeys('ExponentialLR', opts, KEYS);
-    if (!(opts.gamma > 0)) throw new Error(`ExponentialLR: gamma must be > 0, got ${opts.gamma}`);
-    this.gamma = opts.gamma;
+    this.gamma = checkNumber('ExponentialLR', 'gamma', opts.gamma, POSITIVE);
     this.apply();
   }
 

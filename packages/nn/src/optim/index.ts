@@ -1,6 +1,6 @@
 /** Optimizers, gradient clipping and learning-rate schedules. */
 export {
-  Optimizer, type BaseHyperparams, type FloatArray, type ParamGroup, type ParamGroupSpec, type ParamState, type OptimizerStateDict,
+  Optimizer, type BaseHyperparams, type BufferSpec, type FloatArray, type OptimizerParams, type ParamGroup, type ParamGroupSpec, type ParamState, type OptimizerStateDict,
 } from './optimizer.js';
 export { SGD, type SgdHyperparams, type SgdOptions } from './sgd.js';
 export { Adam, AdamW, AdamBase, type AdamHyperparams, type AdamOptions } from './adam.js';

@@ -4,6 +4,7 @@
  * then constant at base · endFactor. The usual use is a linear warmup (startFactor < 1 = endFactor).
  */
 import { checkOptionKeys, type OptionKeys } from '../options.js';
+import { optionalNumber, UNIT } from './check-number.js';
 import { checkPositiveInt, ClosedFormScheduler, type SchedulableOptimizer } from './lr-scheduler.js';
 
 export interface LinearLROptions {
@@ -26,11 +27,9 @@ export class LinearLR extends ClosedFormScheduler {
   constructor(optimizer: SchedulableOptimizer, opts: LinearLROptions = {}) {
     super('LinearLR', optimizer);
     checkOptionKeys('LinearLR', opts, KEYS);
-    const startFactor = opts.startFactor ?? 1 / 3;
-    const endFactor = opts.endFactor ?? 1;
+    const startFactor = optionalNumber('LinearLR', 'startFactor', opts.startFactor, { ...UNIT, minOpen: true }, 1 / 3);
+    const endFactor = optionalNumber('LinearLR', 'endFactor', opts.endFactor, UNIT, 1);
     const totalIters = opts.totalIters ?? 5;
-    if (!(startFactor > 0 && startFactor <= 1)) throw new Error(`LinearLR: startFactor must be in (0, 1], got ${startFactor}`);
-    if (!(endFactor >= 0 && endFactor <= 1)) throw new Error(`LinearLR: endFactor must be in [0, 1], got ${endFactor}`);
     checkPositiveInt('LinearLR', 'totalIters', totalIters);
     this.startFactor = startFactor;
     this.endFactor = endFactor;

@@ -11,6 +11,10 @@
  * the old one first; it then refuses to step.
  */
 
+import { checkNumber, COUNT, describeValue, NON_NEGATIVE } from './check-number.js';
+
+export { describeValue } from './check-number.js';
+
 /** The part of an optimizer a scheduler drives. */
 export interface SchedulableGroup {
   lr: number;
@@ -69,6 +73,7 @@ function describeScheduler(v: unknown): string {
  * a new optimizer and a new scheduler (then loading their state dicts) is unaffected.
  */
 export function checkUnscheduled(type: string, optimizer: SchedulableOptimizer): void {
+  checkSchedulable(type, optimizer);
   if (composing.has(optimizer)) return;
   const other = attached.get(optimizer);
   if (!other) return;
@@ -86,6 +91,19 @@ export function checkUnscheduled(type: string, optimizer: SchedulableOptimizer):
     ? `; new ChainedScheduler(optimizer, [(o) => new ${otherType}(o, …), (o) => new ${type}(o, …)]) multiplies their factors`
     : '';
   throw new Error(head + `Both would set the lr on every step, the later overwriting the earlier. Combine them in one scheduler: ${sequential}${chained}; or, to replace it, call its detach() first.`);
+}
+
+/** Refuses anything but an optimizer (an object whose paramGroups each have an lr and initialLr) before a scheduler reads it. */
+function checkSchedulable(type: string, optimizer: unknown): void {
+  const groups = typeof optimizer === 'object' && optimizer !== null ? (optimizer as { paramGroups?: unknown }).paramGroups : undefined;
+  if (!Array.isArray(groups) || groups.length === 0) {
+    throw new Error(`${type}: optimizer must be an optimizer (SGD, Adam, …) whose paramGroups the schedule drives, got ${describeValue(optimizer)}`);
+  }
+  groups.forEach((g: unknown, i) => {
+    const { lr, initialLr } = (typeof g === 'object' && g !== null ? g : {}) as Partial<SchedulableGroup>;
+    checkNumber(`${type}: optimizer paramGroups[${i}]`, 'lr', lr, NON_NEGATIVE);
+    checkNumber(`${type}: optimizer paramGroups[${i}]`, 'initialLr', initialLr, NON_NEGATIVE);
+  });
 }
 
 /** The schedules whose lr is base lr · a factor of the step (their `multiplicative` is true): what ChainedScheduler combines. */
@@ -235,16 +253,11 @@ export abstract class ClosedFormScheduler implements LrScheduler {
   }
 }
 
-export function checkPositiveInt(op: string, name: string, v: number): void {
-  if (!Number.isInteger(v) || v < 1) throw new Error(`${op}: ${name} must be a positive integer, got ${v}`);
+export function checkPositiveInt(op: string, name: string, v: unknown): void {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) throw new Error(`${op}: ${name} must be a positive integer, got ${describeValue(v)}`);
 }
 
 /** A restored counter must be an integer ≥ 0. */
 export function checkStepCount(what: string, field: string, v: unknown): void {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new Error(`${what}: ${field} must be an integer ≥ 0, got ${describeValue(v)}`);
-}
-
-/** A restored value for an error message (NaN stays NaN, a string is quoted). */
-export function describeValue(v: unknown): string {
-  return typeof v === 'number' ? String(v) : (JSON.stringify(v) ?? String(v));
+  checkNumber(what, field, v, COUNT);
 }

@@ -6,6 +6,7 @@
  * cycles momentum (SGD momentum or Adam β1) inversely to the lr.
  */
 import { checkOptionKeys, type OptionKeys } from '../options.js';
+import { checkBoolean, checkNumber, describeValue, NON_NEGATIVE, optionalNumber, POSITIVE, UNIT } from './check-number.js';
 import { checkPositiveInt, ClosedFormScheduler, type SchedulableOptimizer } from './lr-scheduler.js';
 
 export interface OneCycleLROptions {
@@ -57,16 +58,16 @@ export class OneCycleLR extends ClosedFormScheduler {
     const total = opts.totalSteps ?? (opts.epochs !== undefined && opts.stepsPerEpoch !== undefined ? opts.epochs * opts.stepsPerEpoch : NaN);
     checkPositiveInt('OneCycleLR', 'totalSteps (or epochs·stepsPerEpoch)', total);
     this.totalSteps = total;
-    const pct = opts.pctStart ?? 0.3;
-    if (!(pct > 0 && pct < 1)) throw new Error(`OneCycleLR: pctStart must be in (0, 1), got ${pct}`);
+    const pct = optionalNumber('OneCycleLR', 'pctStart', opts.pctStart, { min: 0, minOpen: true, max: 1, maxOpen: true }, 0.3);
     const groups = optimizer.paramGroups;
+    if (!(typeof opts.maxLr === 'number' || Array.isArray(opts.maxLr))) throw new Error(`OneCycleLR: maxLr must be a number or an array of one per parameter group, got ${describeValue(opts.maxLr)}`);
     const maxLrs = typeof opts.maxLr === 'number' ? groups.map(() => opts.maxLr as number) : [...opts.maxLr];
     if (maxLrs.length !== groups.length) throw new Error(`OneCycleLR: maxLr has ${maxLrs.length} values for ${groups.length} parameter groups`);
-    if (!maxLrs.every((v) => Number.isFinite(v) && v >= 0)) throw new Error(`OneCycleLR: maxLr must be finite and ≥ 0, got ${JSON.stringify(opts.maxLr)}`);
-    const div = opts.divFactor ?? 25;
-    const finalDiv = opts.finalDivFactor ?? 1e4;
-    if (!(Number.isFinite(div) && div > 0)) throw new Error(`OneCycleLR: divFactor must be finite and > 0, got ${div}`);
-    if (!(Number.isFinite(finalDiv) && finalDiv > 0)) throw new Error(`OneCycleLR: finalDivFactor must be finite and > 0, got ${finalDiv}`);
+    maxLrs.forEach((v, i) => checkNumber('OneCycleLR', typeof opts.maxLr === 'number' ? 'maxLr' : `maxLr[${i}]`, v, NON_NEGATIVE));
+    const div = optionalNumber('OneCycleLR', 'divFactor', opts.divFactor, POSITIVE, 25);
+    const finalDiv = optionalNumber('OneCycleLR', 'finalDivFactor', opts.finalDivFactor, POSITIVE, 1e4);
+    const strategy = opts.annealStrategy ?? 'cos';
+    if (strategy !== 'cos' && strategy !== 'linear') throw new Error(`OneCycleLR: annealStrategy must be 'cos' or 'linear', got ${describeValue(strategy)}`);
     this.levels = maxLrs.map((max) => ({ initial: max / div, max, min: max / div / finalDiv }));
     this.phases = opts.threePhase
       ? [
@@ -78,10 +79,15 @@ export class OneCycleLR extends ClosedFormScheduler {
           { endStep: pct * total - 1, from: 'initial', to: 'max', momentumFrom: 'max', momentumTo: 'base' },
           { endStep: total - 1, from: 'max', to: 'min', momentumFrom: 'base', momentumTo: 'max' },
         ];
-    this.anneal = (opts.annealStrategy ?? 'cos') === 'cos'
+    this.anneal = strategy === 'cos'
       ? (start, end, p) => end + ((start - end) / 2) * (Math.cos(Math.PI * p) + 1)
       : (start, end, p) => (end - start) * p + start;
-    this.momentum = opts.cycleMomentum ? { base: opts.baseMomentum ?? 0.85, max: opts.maxMomentum ?? 0.95 } : null;
+    // A momentum is SGD's momentum or Adam's β1 (which must stay below 1: Adam refuses 1 at its next step).
+    const cycle = opts.cycleMomentum !== undefined && checkBoolean('OneCycleLR', 'cycleMomentum', opts.cycleMomentum);
+    const base = optionalNumber('OneCycleLR', 'baseMomentum', opts.baseMomentum, UNIT, 0.85);
+    const max = optionalNumber('OneCycleLR', 'maxMomentum', opts.maxMomentum, UNIT, 0.95);
+    if (opts.threePhase !== undefined) checkBoolean('OneCycleLR', 'threePhase', opts.threePhase);
+    this.momentum = cycle ? { base, max } : null;
     if (this.momentum && groups.some((g) => g.momentum === undefined && g.betas === undefined)) {
       throw new Error('OneCycleLR: cycleMomentum needs an optimizer with momentum (SGD) or betas (Adam)');
     }

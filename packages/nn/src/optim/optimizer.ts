@@ -4,8 +4,9 @@
  * dispatch, zeroGrad and a serialisable state dict. Updates run in place on
  * each parameter's typed-array storage.
  */
-import { markModifiedInPlace, type Tensor } from '@tensorkit/core';
+import { enableGrad, markModifiedInPlace, Tensor } from '@tensorkit/core';
 import { checkOptionKeys } from '../options.js';
+import { checkNumber, COUNT, describeValue, NON_NEGATIVE } from './check-number.js';
 import { coalesceRows, type CoalescedRows } from './sparse-rows.js';
 
 export type FloatArray = Float32Array | Float64Array;
@@ -20,7 +21,18 @@ export interface BaseHyperparams {
 export type ParamGroup<H extends BaseHyperparams> = H & { params: Tensor[]; initialLr: number };
 
 /** A group as passed to a constructor: unspecified hyperparameters take the optimizer's defaults. */
-export type ParamGroupSpec<H extends BaseHyperparams> = Partial<H> & { params: readonly Tensor[] };
+export type ParamGroupSpec<H extends BaseHyperparams> = Partial<H> & { params: Iterable<Tensor> };
+
+/** What an optimizer constructor takes: an array or any iterable (model.parameters(), a Map's values()) of tensors or of groups. */
+export type OptimizerParams<H extends BaseHyperparams> = Iterable<Tensor> | Iterable<ParamGroupSpec<H>>;
+
+/** A state buffer an optimizer keeps per parameter, for checking a restored one. */
+export interface BufferSpec {
+  /** Created at the parameter's first update whatever the hyperparameters: a restored state with step > 0 must have it. */
+  required: boolean;
+  /** A second moment: a negative value would make its square root NaN. */
+  nonNegative: boolean;
+}
 
 export interface ParamState {
   /** Number of updates this parameter has received. */
@@ -52,23 +64,26 @@ export abstract class Optimizer<H extends BaseHyperparams = BaseHyperparams> {
    */
   protected constructor(
     readonly type: string,
-    params: readonly Tensor[] | readonly ParamGroupSpec<H>[],
+    params: OptimizerParams<H>,
     defaults: H,
     opts: object = {},
   ) {
     const known = Object.keys(defaults);
     checkOptionKeys(type, opts, known);
     defaults = { ...defaults, ...opts };
-    const specs: readonly ParamGroupSpec<H>[] = params.length > 0 && !isGroupSpec(params[0])
-      ? [{ params: params as readonly Tensor[] } as ParamGroupSpec<H>]
-      : (params as readonly ParamGroupSpec<H>[]);
+    const list = toList(type, 'params', params) as readonly (Tensor | ParamGroupSpec<H>)[];
+    const specs: readonly ParamGroupSpec<H>[] = list.length > 0 && !isGroupSpec(list[0])
+      ? [{ params: list as readonly Tensor[] } as unknown as ParamGroupSpec<H>]
+      : (list as readonly ParamGroupSpec<H>[]);
     if (specs.length === 0) throw new Error(`${type}: got an empty parameter list`);
     const seen = new Set<Tensor>();
     this.paramGroups = specs.map((spec, gi) => {
+      if (!isGroupSpec(spec)) throw new Error(`${type}: params[${gi}] must be a parameter group { params, ... } like params[0], got ${describeEntry(spec)}`);
       checkOptionKeys(`${type}: parameter group ${gi}`, spec, ['params', ...known], 'key');
-      const { params: ps, ...overrides } = spec;
+      const { params: groupParams, ...overrides } = spec;
+      const ps = toList(type, `parameter group ${gi} params`, groupParams) as readonly Tensor[];
       const hyper = { ...defaults, ...overrides } as H;
-      this.validateHyperparams(hyper, gi);
+      this.validateHyperparams(hyper, `${type}: group ${gi}`);
       ps.forEach((p, pi) => {
         checkParam(type, p, `group ${gi} parameter ${pi}`);
         if (seen.has(p)) throw new Error(`${type}: a parameter appears more than once (group ${gi} parameter ${pi})`);
@@ -78,10 +93,22 @@ export abstract class Optimizer<H extends BaseHyperparams = BaseHyperparams> {
     });
   }
 
-  /** Throws on invalid hyperparameters (called per group). */
-  protected validateHyperparams(h: H, group: number): void {
-    if (!(h.lr >= 0) || !Number.isFinite(h.lr)) throw new Error(`${this.type}: group ${group}: lr must be a finite number ≥ 0, got ${h.lr}`);
-    if (!(h.weightDecay >= 0)) throw new Error(`${this.type}: group ${group}: weightDecay must be ≥ 0, got ${h.weightDecay}`);
+  /**
+   * Throws on invalid hyperparameters, the message starting with `where` ("Adam: group 0").
+   * Called per group by the constructor, loadStateDict and step (a group's values may be
+   * changed by hand or by a scheduler between steps).
+   */
+  protected validateHyperparams(h: H, where: string): void {
+    checkNumber(where, 'lr', h.lr, NON_NEGATIVE);
+    checkNumber(where, 'weightDecay', h.weightDecay, NON_NEGATIVE);
+  }
+
+  /**
+   * The buffers a parameter's state may hold, for loadStateDict's checks; null (the default,
+   * for optimizers defined elsewhere) accepts any names.
+   */
+  protected stateBuffers(): Readonly<Record<string, BufferSpec>> | null {
+    return null;
   }
 
   protected abstract updateDense(param: FloatArray, grad: FloatArray, group: ParamGroup<H>, state: ParamState): void;
@@ -93,12 +120,22 @@ export abstract class Optimizer<H extends BaseHyperparams = BaseHyperparams> {
    * Applies one update to every parameter that has a gradient. Every gradient is read and
    * checked before any parameter, state or step count changes, so a step that throws (a
    * gradient of the wrong shape, sparse rows out of range) leaves the optimizer as it was.
+   * Each group's hyperparameters are checked again first: an lr set to NaN by hand would
+   * otherwise turn every weight into NaN.
+   *
+   * As in PyTorch, a `closure` that re-evaluates the model and returns the loss is called
+   * first (with gradients enabled) and its result returned.
    */
-  step(): void {
+  step<L = undefined>(closure?: () => L): L | undefined {
+    if (closure !== undefined && typeof closure !== 'function') {
+      throw new Error(`${this.type}.step: closure must be a function that recomputes the loss, got ${describeEntry(closure)}`);
+    }
+    const loss = closure ? enableGrad(closure) : undefined;
     const updates: (() => void)[] = [];
     const updated: Tensor[] = [];
     let index = -1;
-    for (const group of this.paramGroups) {
+    for (const [gi, group] of this.paramGroups.entries()) {
+      this.validateHyperparams(group, `${this.type}.step: group ${gi}`);
       for (const p of group.params) {
         index++;
         if (!p.grad && !p.sparseGrad) continue;
@@ -122,6 +159,7 @@ export abstract class Optimizer<H extends BaseHyperparams = BaseHyperparams> {
     for (const update of updates) update();
     // The weights changed under any graph built from them: its backward must not run (core's version check).
     for (const p of updated) markModifiedInPlace(p);
+    return loss;
   }
 
   /**
@@ -172,9 +210,19 @@ export abstract class Optimizer<H extends BaseHyperparams = BaseHyperparams> {
     return { type: this.type, step: this.stepCount, state, groups };
   }
 
+  /**
+   * Restores a stateDict(), checking everything before changing anything: the step counts
+   * (integers ≥ 0: a negative or NaN one feeds Adam's bias correction NaN), the buffers (this
+   * optimizer's names, one value per element, finite, second moments ≥ 0, none of the ones
+   * every update creates missing) and the hyperparameters.
+   */
   loadStateDict(sd: OptimizerStateDict): void {
     const what = `${this.type}.loadStateDict`;
+    if (!isObject(sd) || !Array.isArray(sd.groups) || !isObject(sd.state) || !sd.groups.every((g) => isObject(g) && Array.isArray(g.params))) {
+      throw new Error(`${what}: state dict must be {type, step, state: {index: {step, buffers}}, groups: [{params: [...], hyperparams}]}, as stateDict() returns`);
+    }
     if (sd.type !== this.type) throw new Error(`${what}: state dict is for ${sd.type}, not ${this.type}`);
+    checkNumber(what, 'step', sd.step, COUNT);
     if (sd.groups.length !== this.paramGroups.length) throw new Error(`${what}: state dict has ${sd.groups.length} parameter groups, optimizer has ${this.paramGroups.length}`);
     sd.groups.forEach((g, gi) => {
       const n = this.paramGroups[gi].params.length;
@@ -183,11 +231,15 @@ export abstract class Optimizer<H extends BaseHyperparams = BaseHyperparams> {
     // Every group's hyperparameters are checked (keys, types, values) before anything changes.
     const restoredHyper = sd.groups.map((g, gi) => this.checkRestoredHyperparams(what, g.hyperparams, gi));
     const params = this.params();
+    const specs = this.stateBuffers();
     const restored = new Map<Tensor, ParamState>();
     for (const [key, st] of Object.entries(sd.state)) {
       const i = Number(key);
       const p = params[i];
       if (!Number.isInteger(i) || !p) throw new Error(`${what}: state for parameter ${key}, but there are only ${params.length} parameters`);
+      if (!isObject(st) || !isObject(st.buffers)) throw new Error(`${what}: parameter ${i} state must be {step, buffers: {name: values}}, got ${describeEntry(st)}`);
+      checkNumber(what, `parameter ${i} step`, st.step, COUNT);
+      if (specs) checkBufferNames(what, i, st as ParamState, specs);
       const buffers: Record<string, FloatArray> = {};
       for (const [name, buf] of Object.entries(st.buffers)) {
         // JSON.stringify turns a typed array into an object of numbered keys, which has no length.
@@ -196,7 +248,9 @@ export abstract class Optimizer<H extends BaseHyperparams = BaseHyperparams> {
         }
         if (buf.length !== p.size) throw new Error(`${what}: parameter ${i} buffer '${name}' has ${buf.length} values, parameter has ${p.size}`);
         if (Array.isArray(buf) && !buf.every((v) => typeof v === 'number')) throw new Error(`${what}: parameter ${i} buffer '${name}' must hold only numbers`);
-        buffers[name] = p.dtype === 'float64' ? Float64Array.from(buf) : Float32Array.from(buf);
+        const values = p.dtype === 'float64' ? Float64Array.from(buf) : Float32Array.from(buf);
+        checkBufferValues(what, i, name, values, specs?.[name]?.nonNegative ?? false);
+        buffers[name] = values;
       }
       restored.set(p, { step: st.step, buffers });
     }
@@ -233,11 +287,7 @@ export abstract class Optimizer<H extends BaseHyperparams = BaseHyperparams> {
     if (!(Number.isFinite(hyper.initialLr) && (hyper.initialLr as number) >= 0)) {
       throw new Error(`${what}: group ${gi}: initialLr must be a finite number ≥ 0, got ${String(hyper.initialLr)}`);
     }
-    try {
-      this.validateHyperparams(hyper as unknown as H, gi);
-    } catch (e) {
-      throw new Error(`${what}: ${(e as Error).message}`);
-    }
+    this.validateHyperparams(hyper as unknown as H, `${what}: group ${gi}`);
     return hyper;
   }
 
@@ -259,8 +309,53 @@ function describeJsonType(like: unknown): string {
   return Array.isArray(like) ? `an array of ${like.length} ${like.length ? typeof like[0] : ''}s` : `a ${typeof like}`;
 }
 
+function isObject(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
 function isGroupSpec(x: unknown): boolean {
-  return typeof x === 'object' && x !== null && 'params' in x && Array.isArray((x as { params: unknown }).params);
+  return isObject(x) && !(x instanceof Tensor) && 'params' in x;
+}
+
+/** A value for an error message: a tensor by its shape, anything else as describeValue shows it. */
+function describeEntry(x: unknown): string {
+  if (x instanceof Tensor) return `a Tensor of shape [${x.shape.join(', ')}]`;
+  return describeValue(x);
+}
+
+/**
+ * An array or iterable (a generator, a Map's values()) as an array. A single Tensor is refused,
+ * as PyTorch refuses one: `[t]` is what was meant, and accepting it would hide a missing spread.
+ */
+function toList(op: string, name: string, x: unknown): readonly unknown[] {
+  if (Array.isArray(x)) return x;
+  if (x instanceof Tensor) throw new Error(`${op}: ${name} must be an array or iterable of tensors or parameter groups, got a single Tensor of shape [${x.shape.join(', ')}]; wrap it: [t]`);
+  if (typeof x === 'object' && x !== null && typeof (x as Iterable<unknown>)[Symbol.iterator] === 'function') return Array.from(x as Iterable<unknown>);
+  if (isGroupSpec(x)) throw new Error(`${op}: ${name} must be an array or iterable of tensors or parameter groups, got a single parameter group; wrap it: [group]`);
+  throw new Error(`${op}: ${name} must be an array or iterable of tensors or parameter groups, got ${describeEntry(x)}`);
+}
+
+/** A restored state's buffers are this optimizer's, and none every update creates is missing once it has stepped. */
+function checkBufferNames(what: string, i: number, st: ParamState, specs: Readonly<Record<string, BufferSpec>>): void {
+  for (const name of Object.keys(st.buffers)) {
+    if (!Object.hasOwn(specs, name)) throw new Error(`${what}: parameter ${i} has a buffer '${name}', which this optimizer does not keep (it keeps ${Object.keys(specs).map((k) => `'${k}'`).join(', ')}; a state dict of another optimizer?)`);
+  }
+  if (st.step === 0) return;
+  for (const [name, spec] of Object.entries(specs)) {
+    if (spec.required && !Object.hasOwn(st.buffers, name)) {
+      throw new Error(`${what}: parameter ${i} has taken ${st.step} step(s) but its buffer '${name}' is missing (starting it from 0 would change the next update)`);
+    }
+  }
+}
+
+/** One pass over a restored buffer: finite values, and ≥ 0 for a second moment. */
+function checkBufferValues(what: string, i: number, name: string, values: FloatArray, nonNegative: boolean): void {
+  for (let k = 0; k < values.length; k++) {
+    const v = values[k];
+    if (!Number.isFinite(v) || (nonNegative && v < 0)) {
+      throw new Error(`${what}: parameter ${i} buffer '${name}' must hold finite numbers${nonNegative ? ' ≥ 0 (a second moment)' : ''}, got ${v} at index ${k}`);
+    }
+  }
 }
 
 function checkParam(op: string, p: Tensor, where: string): void {

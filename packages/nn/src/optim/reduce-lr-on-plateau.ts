@@ -4,6 +4,7 @@
  * relative/absolute thresholds and cooldown).
  */
 import { checkOptionKeys, type OptionKeys } from '../options.js';
+import { checkNumber, COUNT, NON_NEGATIVE, optionalNumber } from './check-number.js';
 import { attachScheduler, checkAttached, checkStepCount, checkUnscheduled, describeValue, detachScheduler, type LrScheduler, type SchedulableOptimizer, type SchedulerStateDict } from './lr-scheduler.js';
 
 export interface ReduceLROnPlateauOptions {
@@ -49,17 +50,18 @@ export class ReduceLROnPlateau implements LrScheduler {
     checkOptionKeys('ReduceLROnPlateau', opts, KEYS);
     this.mode = opts.mode ?? 'min';
     if (this.mode !== 'min' && this.mode !== 'max') throw new Error(`ReduceLROnPlateau: mode must be 'min' or 'max', got '${String(this.mode)}'`);
-    this.factor = opts.factor ?? 0.1;
-    if (!(this.factor < 1 && this.factor >= 0)) throw new Error(`ReduceLROnPlateau: factor must be in [0, 1), got ${this.factor}`);
-    this.patience = opts.patience ?? 10;
-    this.threshold = opts.threshold ?? 1e-4;
+    this.factor = optionalNumber('ReduceLROnPlateau', 'factor', opts.factor, { min: 0, max: 1, maxOpen: true }, 0.1);
+    this.patience = optionalNumber('ReduceLROnPlateau', 'patience', opts.patience, COUNT, 10);
+    this.threshold = optionalNumber('ReduceLROnPlateau', 'threshold', opts.threshold, NON_NEGATIVE, 1e-4);
     this.thresholdMode = opts.thresholdMode ?? 'rel';
     if (this.thresholdMode !== 'rel' && this.thresholdMode !== 'abs') throw new Error(`ReduceLROnPlateau: thresholdMode must be 'rel' or 'abs', got '${String(this.thresholdMode)}'`);
-    this.cooldown = opts.cooldown ?? 0;
+    this.cooldown = optionalNumber('ReduceLROnPlateau', 'cooldown', opts.cooldown, COUNT, 0);
     const n = optimizer.paramGroups.length;
-    this.minLrs = typeof opts.minLr === 'object' ? [...opts.minLr] : new Array<number>(n).fill(opts.minLr ?? 0);
+    const perGroup = Array.isArray(opts.minLr);
+    this.minLrs = perGroup ? [...(opts.minLr as readonly number[])] : new Array<number>(n).fill(optionalNumber('ReduceLROnPlateau', 'minLr', opts.minLr, NON_NEGATIVE, 0));
     if (this.minLrs.length !== n) throw new Error(`ReduceLROnPlateau: minLr has ${this.minLrs.length} values for ${n} parameter groups`);
-    this.eps = opts.eps ?? 1e-8;
+    if (perGroup) this.minLrs.forEach((v, i) => checkNumber('ReduceLROnPlateau', `minLr[${i}]`, v, NON_NEGATIVE));
+    this.eps = optionalNumber('ReduceLROnPlateau', 'eps', opts.eps, NON_NEGATIVE, 1e-8);
     this.best = this.worst();
     attachScheduler(optimizer, this);
   }

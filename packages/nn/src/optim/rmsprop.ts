@@ -10,7 +10,8 @@
  * Row-sparse gradients are refused, as in PyTorch.
  */
 import type { Tensor } from '@tensorkit/core';
-import { Optimizer, type BaseHyperparams, type FloatArray, type ParamGroup, type ParamGroupSpec, type ParamState } from './optimizer.js';
+import { checkBoolean, checkNumber, NON_NEGATIVE, UNIT } from './check-number.js';
+import { Optimizer, type BaseHyperparams, type BufferSpec, type FloatArray, type OptimizerParams, type ParamGroup, type ParamState } from './optimizer.js';
 
 export interface RmspropHyperparams extends BaseHyperparams {
   /** Smoothing constant of the squared-gradient average (default 0.99). */
@@ -26,15 +27,25 @@ export interface RmspropHyperparams extends BaseHyperparams {
 export type RmspropOptions = Partial<RmspropHyperparams>;
 
 export class RMSprop extends Optimizer<RmspropHyperparams> {
-  constructor(params: readonly Tensor[] | readonly ParamGroupSpec<RmspropHyperparams>[], opts: RmspropOptions = {}) {
+  constructor(params: OptimizerParams<RmspropHyperparams>, opts: RmspropOptions = {}) {
     super('RMSprop', params, { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false }, opts);
   }
 
-  protected override validateHyperparams(h: RmspropHyperparams, group: number): void {
-    super.validateHyperparams(h, group);
-    if (!(h.alpha >= 0 && h.alpha <= 1)) throw new Error(`RMSprop: group ${group}: alpha must be in [0, 1], got ${h.alpha}`);
-    if (!(h.eps >= 0)) throw new Error(`RMSprop: group ${group}: eps must be ≥ 0, got ${h.eps}`);
-    if (!(h.momentum >= 0)) throw new Error(`RMSprop: group ${group}: momentum must be ≥ 0, got ${h.momentum}`);
+  protected override validateHyperparams(h: RmspropHyperparams, where: string): void {
+    super.validateHyperparams(h, where);
+    checkNumber(where, 'alpha', h.alpha, UNIT);
+    checkNumber(where, 'eps', h.eps, NON_NEGATIVE);
+    checkNumber(where, 'momentum', h.momentum, NON_NEGATIVE);
+    checkBoolean(where, 'centered', h.centered);
+  }
+
+  /** Only squareAvg is made at every first update; the others follow centered / momentum, which may be switched on later. */
+  protected override stateBuffers(): Record<string, BufferSpec> {
+    return {
+      squareAvg: { required: true, nonNegative: true },
+      gradAvg: { required: false, nonNegative: false },
+      momentum: { required: false, nonNegative: false },
+    };
   }
 
   /** Row-sparse-only gradients are refused, as in PyTorch (a sparse part beside a dense grad is folded into it). */

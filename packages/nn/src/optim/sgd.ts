@@ -7,8 +7,8 @@
  * Row-sparse gradients update only the touched rows (and their momentum
  * rows); a row's momentum decays only on steps that touch it.
  */
-import type { Tensor } from '@tensorkit/core';
-import { Optimizer, type BaseHyperparams, type FloatArray, type ParamGroup, type ParamGroupSpec, type ParamState } from './optimizer.js';
+import { checkBoolean, checkNumber, NON_NEGATIVE, UNIT } from './check-number.js';
+import { Optimizer, type BaseHyperparams, type BufferSpec, type FloatArray, type OptimizerParams, type ParamGroup, type ParamState } from './optimizer.js';
 import type { CoalescedRows } from './sparse-rows.js';
 
 export interface SgdHyperparams extends BaseHyperparams {
@@ -20,15 +20,21 @@ export interface SgdHyperparams extends BaseHyperparams {
 export type SgdOptions = Partial<SgdHyperparams> & { lr: number };
 
 export class SGD extends Optimizer<SgdHyperparams> {
-  constructor(params: readonly Tensor[] | readonly ParamGroupSpec<SgdHyperparams>[], opts: SgdOptions) {
+  constructor(params: OptimizerParams<SgdHyperparams>, opts: SgdOptions) {
     // lr has no default: a missing one stays undefined and is refused by validateHyperparams.
     super('SGD', params, { lr: undefined as unknown as number, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0 }, opts);
   }
 
-  protected override validateHyperparams(h: SgdHyperparams, group: number): void {
-    super.validateHyperparams(h, group);
-    if (!(h.momentum >= 0)) throw new Error(`SGD: group ${group}: momentum must be ≥ 0, got ${h.momentum}`);
-    if (h.nesterov && (h.momentum <= 0 || h.dampening !== 0)) throw new Error(`SGD: group ${group}: nesterov needs momentum > 0 and dampening = 0`);
+  protected override validateHyperparams(h: SgdHyperparams, where: string): void {
+    super.validateHyperparams(h, where);
+    checkNumber(where, 'momentum', h.momentum, NON_NEGATIVE);
+    checkNumber(where, 'dampening', h.dampening, UNIT);
+    if (checkBoolean(where, 'nesterov', h.nesterov) && (h.momentum <= 0 || h.dampening !== 0)) throw new Error(`${where}: nesterov needs momentum > 0 and dampening = 0`);
+  }
+
+  /** No buffer is required: one whose momentum was switched on after its last update has none yet. */
+  protected override stateBuffers(): Record<string, BufferSpec> {
+    return { momentum: { required: false, nonNegative: false } };
   }
 
   protected updateDense(p: FloatArray, g: FloatArray, group: ParamGroup<SgdHyperparams>, st: ParamState): void {

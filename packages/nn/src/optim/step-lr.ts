@@ -1,5 +1,6 @@
 /** lr = base · gamma^floor(step / stepSize) (PyTorch StepLR). */
 import { checkOptionKeys, type OptionKeys } from '../options.js';
+import { optionalNumber, POSITIVE } from './check-number.js';
 import { checkPositiveInt, ClosedFormScheduler, type SchedulableOptimizer } from './lr-scheduler.js';
 
 export interface StepLROptions {
@@ -20,7 +21,7 @@ export class StepLR extends ClosedFormScheduler {
     checkOptionKeys('StepLR', opts, KEYS);
     checkPositiveInt('StepLR', 'stepSize', opts.stepSize);
     this.stepSize = opts.stepSize;
-    this.gamma = opts.gamma ?? 0.1;
+    this.gamma = optionalNumber('StepLR', 'gamma', opts.gamma, POSITIVE, 0.1);
     this.apply();
   }
 
