@@ -7,6 +7,7 @@
  *   init.kaimingUniform(w, { nonlinearity: 'relu', generator: g });
  */
 import { getDefaultGenerator, markModifiedInPlace, type Generator, type Tensor } from '@tensorkit/core';
+import { NON_NEGATIVE, optionalNumber } from './optim/check-number.js';
 import { checkOptionKeys } from './options.js';
 
 /** PyTorch's snake_case spellings ('leaky_relu', 'conv_transpose2d', …) are accepted too, so names copied from PyTorch code work. */
@@ -30,8 +31,16 @@ export interface RandomInitOptions {
   generator?: Generator;
 }
 
+/** Any finite number: a slope or an orthogonal gain (NaN or Infinity would fill the weights with NaN). */
+const FINITE = {};
+
 /** Recommended gain for a nonlinearity (PyTorch's calculate_gain); `param` is leakyRelu's slope. */
 export function calculateGain(nonlinearity: Nonlinearity, param?: number): number {
+  return gainFor('calculateGain', 'param', nonlinearity, param);
+}
+
+/** calculateGain with errors naming the caller (`fn`) and its name for the slope. */
+function gainFor(fn: string, slopeName: string, nonlinearity: Nonlinearity, param: number | undefined): number {
   const name = typeof nonlinearity === 'string' && (NONLINEARITIES as readonly string[]).includes(nonlinearity) ? camelName(nonlinearity) : null;
   switch (name) {
     case 'linear':
@@ -49,13 +58,13 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number): numbe
     case 'relu':
       return Math.SQRT2;
     case 'leakyRelu': {
-      const slope = param ?? 0.01;
+      const slope = optionalNumber(fn, slopeName, param, FINITE, 0.01);
       return Math.sqrt(2 / (1 + slope * slope));
     }
     case 'selu':
       return 3 / 4;
     default:
-      throw new Error(`calculateGain: unknown nonlinearity '${String(nonlinearity)}' (accepted: ${NONLINEARITIES.join(', ')})`);
+      throw new Error(`${fn}: unknown nonlinearity '${String(nonlinearity)}' (accepted: ${NONLINEARITIES.join(', ')})`);
   }
 }
 
@@ -88,8 +97,8 @@ function gen(opts: RandomInitOptions): Generator {
 function uniform(t: Tensor, opts: RandomInitOptions & { low?: number; high?: number } = {}): Tensor {
   // Unknown keys would be ignored silently: PyTorch's uniform_(w, a=-0.1, b=0.1) spelled { a, b } filled U(0, 1).
   checkOptionKeys('init.uniform', opts, ['low', 'high', 'generator']);
-  const lo = opts.low ?? 0;
-  const hi = opts.high ?? 1;
+  const lo = optionalNumber('init.uniform', 'low', opts.low, FINITE, 0);
+  const hi = optionalNumber('init.uniform', 'high', opts.high, FINITE, 1);
   if (!(lo <= hi)) throw new Error(`init.uniform: low must be ≤ high, got low ${lo} and high ${hi}`);
   const g = gen(opts);
   return fillWith('uniform', t, () => lo + (hi - lo) * g.uniform());
@@ -97,9 +106,8 @@ function uniform(t: Tensor, opts: RandomInitOptions & { low?: number; high?: num
 
 function normal(t: Tensor, opts: RandomInitOptions & { mean?: number; std?: number } = {}): Tensor {
   checkOptionKeys('init.normal', opts, ['mean', 'std', 'generator']);
-  const mean = opts.mean ?? 0;
-  const std = opts.std ?? 1;
-  if (!(std >= 0)) throw new Error(`init.normal: std must be ≥ 0, got ${std}`);
+  const mean = optionalNumber('init.normal', 'mean', opts.mean, FINITE, 0);
+  const std = optionalNumber('init.normal', 'std', opts.std, NON_NEGATIVE, 1);
   const g = gen(opts);
   return fillWith('normal', t, () => g.normal(mean, std));
 }
@@ -120,7 +128,7 @@ function ones(t: Tensor): Tensor {
 function xavierUniform(t: Tensor, opts: RandomInitOptions & { gain?: number } = {}): Tensor {
   checkOptionKeys('init.xavierUniform', opts, ['gain', 'generator']);
   const { fanIn, fanOut } = computeFans(t.shape);
-  const a = (opts.gain ?? 1) * Math.sqrt(6 / (fanIn + fanOut));
+  const a = xavierGain('init.xavierUniform', opts.gain) * Math.sqrt(6 / (fanIn + fanOut));
   return uniform(t, { low: -a, high: a, generator: opts.generator });
 }
 
@@ -128,7 +136,12 @@ function xavierUniform(t: Tensor, opts: RandomInitOptions & { gain?: number } = 
 function xavierNormal(t: Tensor, opts: RandomInitOptions & { gain?: number } = {}): Tensor {
   checkOptionKeys('init.xavierNormal', opts, ['gain', 'generator']);
   const { fanIn, fanOut } = computeFans(t.shape);
-  return normal(t, { std: (opts.gain ?? 1) * Math.sqrt(2 / (fanIn + fanOut)), generator: opts.generator });
+  return normal(t, { std: xavierGain('init.xavierNormal', opts.gain) * Math.sqrt(2 / (fanIn + fanOut)), generator: opts.generator });
+}
+
+/** A xavier gain scales a bound or a std, so it must be ≥ 0 (PyTorch fails on a negative one too, inside uniform_ / normal_). */
+function xavierGain(fn: string, gain: number | undefined): number {
+  return optionalNumber(fn, 'gain', gain, NON_NEGATIVE, 1);
 }
 
 export interface KaimingOptions extends RandomInitOptions {
@@ -139,27 +152,27 @@ export interface KaimingOptions extends RandomInitOptions {
   nonlinearity?: Nonlinearity;
 }
 
-function kaimingStd(t: Tensor, opts: KaimingOptions): number {
+function kaimingStd(fn: string, t: Tensor, opts: KaimingOptions): number {
   const fans = computeFans(t.shape);
   const given = opts.mode ?? 'fanIn';
   const mode = given === 'fan_in' ? 'fanIn' : given === 'fan_out' ? 'fanOut' : given;
-  if (mode !== 'fanIn' && mode !== 'fanOut') throw new Error(`init.kaiming: mode must be 'fanIn' or 'fanOut' ('fan_in' / 'fan_out' as in PyTorch), got '${String(given)}'`);
+  if (mode !== 'fanIn' && mode !== 'fanOut') throw new Error(`${fn}: mode must be 'fanIn' or 'fanOut' ('fan_in' / 'fan_out' as in PyTorch), got '${String(given)}'`);
   const fan = mode === 'fanIn' ? fans.fanIn : fans.fanOut;
-  const gain = calculateGain(opts.nonlinearity ?? 'leakyRelu', opts.a ?? 0);
+  const gain = gainFor(fn, 'a', opts.nonlinearity ?? 'leakyRelu', opts.a ?? 0);
   return gain / Math.sqrt(fan);
 }
 
 /** He uniform: U(-b, b) with b = gain·√(3/fan). */
 function kaimingUniform(t: Tensor, opts: KaimingOptions = {}): Tensor {
   checkOptionKeys('init.kaimingUniform', opts, ['a', 'mode', 'nonlinearity', 'generator']);
-  const bound = Math.sqrt(3) * kaimingStd(t, opts);
+  const bound = Math.sqrt(3) * kaimingStd('init.kaimingUniform', t, opts);
   return uniform(t, { low: -bound, high: bound, generator: opts.generator });
 }
 
 /** He normal: N(0, gain²/fan). */
 function kaimingNormal(t: Tensor, opts: KaimingOptions = {}): Tensor {
   checkOptionKeys('init.kaimingNormal', opts, ['a', 'mode', 'nonlinearity', 'generator']);
-  return normal(t, { std: kaimingStd(t, opts), generator: opts.generator });
+  return normal(t, { std: kaimingStd('init.kaimingNormal', t, opts), generator: opts.generator });
 }
 
 /**
@@ -170,6 +183,7 @@ function kaimingNormal(t: Tensor, opts: KaimingOptions = {}): Tensor {
  */
 function orthogonal(t: Tensor, opts: RandomInitOptions & { gain?: number } = {}): Tensor {
   checkOptionKeys('init.orthogonal', opts, ['gain', 'generator']);
+  const gain = optionalNumber('init.orthogonal', 'gain', opts.gain, FINITE, 1);
   writable('orthogonal', t);
   if (t.rank < 2) throw new Error(`init.orthogonal: need at least 2 dimensions, got shape [${t.shape}]`);
   const rows = t.shape[0];
@@ -206,7 +220,6 @@ function orthogonal(t: Tensor, opts: RandomInitOptions & { gain?: number } = {})
     // Dividing by the (positive) norm is the sign correction: diag(R) > 0 by construction.
     for (let i = 0; i < m; i++) a[cj + i] /= rjj;
   }
-  const gain = opts.gain ?? 1;
   const s = t.storage;
   for (let i = 0; i < rows; i++) {
     for (let j = 0; j < cols; j++) s[t.offset + i * cols + j] = gain * (transpose ? a[i * m + j] : a[j * m + i]);

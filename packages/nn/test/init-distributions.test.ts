@@ -58,7 +58,7 @@ describe('init', () => {
     same(init.kaimingNormal(zeros([4, 3]), { mode: 'fan_out', generator: g() }), init.kaimingNormal(zeros([4, 3]), { mode: 'fanOut', generator: g() }));
     // fan_out of [4, 3] is 4: the bound is gain·√(3/4) with gain √2 (leakyRelu, a = 0).
     expect(stats(init.kaimingUniform(zeros([400, 3]), { mode: 'fan_out', generator: g() })).max).toBeLessThanOrEqual(Math.SQRT2 * Math.sqrt(3 / 400));
-    expect(() => init.kaimingNormal(zeros([4, 3]), { mode: 'fanin' as 'fanIn' })).toThrow("init.kaiming: mode must be 'fanIn' or 'fanOut' ('fan_in' / 'fan_out' as in PyTorch), got 'fanin'");
+    expect(() => init.kaimingNormal(zeros([4, 3]), { mode: 'fanin' as 'fanIn' })).toThrow("init.kaimingNormal: mode must be 'fanIn' or 'fanOut' ('fan_in' / 'fan_out' as in PyTorch), got 'fanin'");
   });
 
   it('calculateGain takes PyTorch\'s snake_case names and lists the accepted names for an unknown one', () => {
@@ -101,7 +101,27 @@ describe('init', () => {
     expect(() => init.kaimingNormal(zeros([2, 2]), { negative_slope: 0.1 } as never)).toThrow(/init.kaimingNormal: unknown option 'negative_slope'/);
     expect(() => init.orthogonal(zeros([2, 2]), { gain: 1, seed: 3 } as never)).toThrow(/init.orthogonal: unknown option 'seed'/);
     expect(() => init.uniform(zeros([2]), { low: 1, high: 0 })).toThrow('init.uniform: low must be ≤ high, got low 1 and high 0');
-    expect(() => init.normal(zeros([2]), { std: -1 })).toThrow('init.normal: std must be ≥ 0, got -1');
+    expect(() => init.normal(zeros([2]), { std: -1 })).toThrow('init.normal: std must be a finite number ≥ 0, got -1');
+  });
+
+  it('refuses NaN, Infinity and strings for gains, slopes and bounds, naming the initialiser and the option', () => {
+    const w = (): ReturnType<typeof zeros> => zeros([3, 2]);
+    const cases: [() => unknown, string][] = [
+      [() => init.xavierUniform(w(), { gain: NaN }), 'init.xavierUniform: gain must be a finite number ≥ 0, got NaN'],
+      [() => init.xavierUniform(w(), { gain: Infinity }), 'init.xavierUniform: gain must be a finite number ≥ 0, got Infinity'],
+      [() => init.xavierNormal(w(), { gain: -1 }), 'init.xavierNormal: gain must be a finite number ≥ 0, got -1'],
+      [() => init.orthogonal(w(), { gain: NaN }), 'init.orthogonal: gain must be a finite number, got NaN'],
+      [() => init.kaimingUniform(w(), { a: NaN }), 'init.kaimingUniform: a must be a finite number, got NaN'],
+      [() => init.kaimingNormal(w(), { nonlinearity: 'swish' as 'relu' }), "init.kaimingNormal: unknown nonlinearity 'swish'"],
+      [() => calculateGain('leaky_relu', NaN), 'calculateGain: param must be a finite number, got NaN'],
+      [() => calculateGain('leaky_relu', 'x' as unknown as number), 'calculateGain: param must be a finite number, got "x"'],
+      [() => init.uniform(w(), { low: -Infinity }), 'init.uniform: low must be a finite number, got -Infinity'],
+      [() => init.normal(w(), { mean: NaN }), 'init.normal: mean must be a finite number, got NaN'],
+      [() => init.normal(w(), { std: Infinity }), 'init.normal: std must be a finite number ≥ 0, got Infinity'],
+    ];
+    for (const [run, message] of cases) expect(run).toThrow(message);
+    // Gain 0 is allowed (all zeros), as in PyTorch.
+    expect(Array.from(init.xavierUniform(w(), { gain: 0 }).storage).every((v) => v === 0)).toBe(true);
   });
 
   it('constant, zeros, ones fill in place and the same seed gives the same draws', () => {
