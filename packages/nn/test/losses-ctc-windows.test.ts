@@ -36,7 +36,7 @@ describe('ctcLoss with label windows (constrained alignment)', () => {
     const lp = randomLogProbs(6, 2, 4, 3);
     const targets = tensor([[1, 3], [2, 2]], { dtype: 'int32' });
     const free = ctcLoss(lp, targets, [6, 6], [2, 2], { reduction: 'none' }).toTypedArray();
-    const wide = ctcLoss(lp, targets, [6, 6], [2, 2], { reduction: 'none', labelWindows: [[0, 5, 0, 99], null] }).toTypedArray();
+    const wide = ctcLoss(lp, targets, [6, 6], [2, 2], { reduction: 'none', labelWindows: [[0, 5, 0, 5], null] }).toTypedArray();
     expect(wide[0]).toBeCloseTo(free[0], 12);
     expect(wide[1]).toBe(free[1]);
   });
@@ -53,7 +53,9 @@ describe('ctcLoss with label windows (constrained alignment)', () => {
     for (let t = 0; t < 3; t++) expect(gr[(t * 2 + 0) * 3 + 2]).toBe(0);
     // Every frame's occupation still sums to one.
     for (let t = 0; t < 7; t++) expect(gr[t * 6] + gr[t * 6 + 1] + gr[t * 6 + 2]).toBeCloseTo(-1, 12);
-    const r = gradcheck((x) => ctcLoss(x.logSoftmax(-1), targets, [7, 6], [2, 2], { reduction: 'mean', labelWindows }), [logits]);
+    // Sample 1 is one frame shorter here, so its last window ends a frame earlier.
+    const shorter = [[0, 2, 3, 6], [1, 3, 3, 5]];
+    const r = gradcheck((x) => ctcLoss(x.logSoftmax(-1), targets, [7, 6], [2, 2], { reduction: 'mean', labelWindows: shorter }), [logits]);
     expect(r.ok).toBe(true);
   });
 
@@ -70,11 +72,26 @@ describe('ctcLoss with label windows (constrained alignment)', () => {
 
   it.each([
     ['wrong count', [[0, 3]], 'sample 0: labelWindows needs 2 × 2 frame indices (first, last per label), got 2'],
-    ['last before first', [[0, 3, 4, 2]], 'sample 0: label 1 window [4, 2] must be integers with 0 <= first <= last'],
+    ['last before first', [[0, 3, 4, 2]], "sample 0: label 1 window [4, 2] must be integer frame indices with 0 <= first <= last < 5 (the sample's input length)"],
+    // Before: a window past the input gave +Infinity even with checkLengths, and 2**32 wrapped to 0 in an Int32Array.
+    ['past the input', [[0, 1, 6, 7]], 'sample 0: label 1 window [6, 7] must be integer frame indices with 0 <= first <= last < 5'],
+    ['ending past the input', [[0, 5, 2, 4]], 'sample 0: label 0 window [0, 5] must be integer frame indices with 0 <= first <= last < 5'],
+    ['2 ** 32', [[0, 2 ** 32, 2, 4]], 'sample 0: label 0 window [0, 4294967296]'],
+    ['NaN', [[0, NaN, 2, 4]], 'sample 0: label 0 window [0, NaN]'],
     ['negative', [[-1, 3, 0, 4]], 'sample 0: label 0 window [-1, 3]'],
     ['fractional', [[0, 1.5, 2, 4]], 'sample 0: label 0 window [0, 1.5]'],
   ])('refuses malformed windows: %s', (_name, labelWindows, message) => {
     expect(() => ctcLoss(randomLogProbs(5, 1, 3, 1), [1, 2], [5], [2], { labelWindows })).toThrow(message);
+  });
+
+  it("checks windows against each sample's own input length, and refuses entries that are not arrays", () => {
+    const lp = randomLogProbs(5, 2, 3, 1);
+    expect(() => ctcLoss(lp, [1, 2], [5, 3], [1, 1], { labelWindows: [[0, 4], [0, 3]] })).toThrow(
+      "ctcLoss: sample 1: label 0 window [0, 3] must be integer frame indices with 0 <= first <= last < 3 (the sample's input length)",
+    );
+    expect(() => ctcLoss(lp, [1, 2], [5, 3], [1, 1], { labelWindows: [[0, 4], 7 as unknown as number[]] })).toThrow(
+      'ctcLoss: sample 1: labelWindows entry must be an array of frame indices or null, got number',
+    );
   });
 
   it('refuses a windows list of the wrong batch size', () => {

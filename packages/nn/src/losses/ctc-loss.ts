@@ -73,7 +73,7 @@ export function ctcLoss(
   const wantGrad = isGradEnabled() && logProbs.requiresGrad;
   const grad = wantGrad ? new Float64Array(lp.length) : null;
   const losses = new Float64Array(B);
-  const windows = readLabelWindows(opts.labelWindows, batch.targetLengths);
+  const windows = readLabelWindows(opts.labelWindows, batch.targetLengths, batch.inputLengths);
   const ws = new CtcWorkspace();
   for (let b = 0; b < B; b++) {
     const T = batch.inputLengths[b];
@@ -136,10 +136,17 @@ function unbatchedCtcLoss(
   return loss.rank === 1 ? loss.reshape([]) : loss;
 }
 
-/** Flattens per-sample label windows (start = -1 for an unconstrained sample), checking each. */
-function readLabelWindows(arg: CtcLossOptions['labelWindows'], targetLengths: Int32Array): { data: Int32Array; start: Int32Array } | null {
+/**
+ * Flattens per-sample label windows (start = -1 for an unconstrained sample), checking each:
+ * frame indices must lie in the sample's input. Beyond it a window admits no alignment (a
+ * silent +Infinity), and past 2³¹ it would wrap in the Int32Array.
+ */
+function readLabelWindows(
+  arg: CtcLossOptions['labelWindows'], targetLengths: Int32Array, inputLengths: Int32Array,
+): { data: Int32Array; start: Int32Array } | null {
   if (arg === undefined) return null;
   const B = targetLengths.length;
+  if (!Array.isArray(arg)) throw new Error(`${OP}: labelWindows must be an array with one entry (frame indices or null) per sample, got ${typeof arg}`);
   if (arg.length !== B) throw new Error(`${OP}: labelWindows has ${arg.length} entries but the batch has ${B} samples`);
   const start = new Int32Array(B).fill(-1);
   let total = 0;
@@ -150,12 +157,16 @@ function readLabelWindows(arg: CtcLossOptions['labelWindows'], targetLengths: In
     const w = arg[b];
     if (w == null) continue;
     const S = targetLengths[b];
+    const T = inputLengths[b];
+    if (typeof w !== 'object' || typeof w.length !== 'number') throw new Error(`${OP}: sample ${b}: labelWindows entry must be an array of frame indices or null, got ${typeof w}`);
     if (w.length !== 2 * S) throw new Error(`${OP}: sample ${b}: labelWindows needs 2 × ${S} frame indices (first, last per label), got ${w.length}`);
     for (let j = 0; j < S; j++) {
       const lo = w[2 * j];
       const hi = w[2 * j + 1];
-      if (!Number.isInteger(lo) || !Number.isInteger(hi) || lo < 0 || hi < lo) {
-        throw new Error(`${OP}: sample ${b}: label ${j} window [${lo}, ${hi}] must be integers with 0 <= first <= last`);
+      if (!Number.isInteger(lo) || !Number.isInteger(hi) || lo < 0 || hi < lo || hi >= T) {
+        throw new Error(
+          `${OP}: sample ${b}: label ${j} window [${String(lo)}, ${String(hi)}] must be integer frame indices with 0 <= first <= last < ${T} (the sample's input length)`,
+        );
       }
       data[off + 2 * j] = lo;
       data[off + 2 * j + 1] = hi;
