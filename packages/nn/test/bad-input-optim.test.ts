@@ -115,6 +115,7 @@ describe('scheduler options', () => {
     ['OneCycleLR baseMomentum NaN', () => new OneCycleLR(sgd(), { maxLr: 1, totalSteps: 10, cycleMomentum: true, baseMomentum: NaN }), 'OneCycleLR: baseMomentum must be in [0, 1], got NaN'],
     ['OneCycleLR baseMomentum 2', () => new OneCycleLR(adam(), { maxLr: 1, totalSteps: 10, cycleMomentum: true, baseMomentum: 2 }), 'OneCycleLR: baseMomentum must be in [0, 1], got 2'],
     ['OneCycleLR maxMomentum -1', () => new OneCycleLR(adam(), { maxLr: 1, totalSteps: 10, cycleMomentum: true, maxMomentum: -1 }), 'OneCycleLR: maxMomentum must be in [0, 1], got -1'],
+    ['OneCycleLR Adam maxMomentum 1', () => new OneCycleLR(adam(), { maxLr: 1, totalSteps: 10, cycleMomentum: true, maxMomentum: 1 }), 'OneCycleLR: with Adam the momentum is β1, which must be < 1; got baseMomentum 0.85 and maxMomentum 1'],
     ['OneCycleLR maxLr NaN', () => new OneCycleLR(sgd(), { maxLr: NaN, totalSteps: 10 }), 'OneCycleLR: maxLr must be a finite number ≥ 0, got NaN'],
     ['OneCycleLR maxLr[1] Infinity', () => new OneCycleLR(new SGD([{ params: [param()] }, { params: [param()] }], { lr: 0.1 }), { maxLr: [1, Infinity], totalSteps: 10 }), 'OneCycleLR: maxLr[1] must be a finite number ≥ 0, got Infinity'],
     ['ReduceLROnPlateau patience -1', () => new ReduceLROnPlateau(sgd(), { patience: -1 }), 'ReduceLROnPlateau: patience must be an integer ≥ 0, got -1'],

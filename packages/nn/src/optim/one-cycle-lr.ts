@@ -91,6 +91,9 @@ export class OneCycleLR extends ClosedFormScheduler {
     if (this.momentum && groups.some((g) => g.momentum === undefined && g.betas === undefined)) {
       throw new Error('OneCycleLR: cycleMomentum needs an optimizer with momentum (SGD) or betas (Adam)');
     }
+    if (this.momentum && groups.some((g) => g.betas !== undefined) && Math.max(base, max) >= 1) {
+      throw new Error(`OneCycleLR: with Adam the momentum is β1, which must be < 1; got baseMomentum ${base} and maxMomentum ${max}`);
+    }
     this.apply();
   }
 
