@@ -6,7 +6,8 @@
  * registry at forward time, which is what lets `to()`, `functionalCall()` and
  * `loadStateDict()` swap or refill them safely.
  */
-import { isFloatDType, markModifiedInPlace, noGrad, Tensor, type FloatDType } from '@tensorkit/core';
+import { Generator, isFloatDType, markModifiedInPlace, noGrad, Tensor, type FloatDType } from '@tensorkit/core';
+import { checkBoolean, checkTensor, kindOf, showValue } from './checks.js';
 import type { ModuleConfig } from './config.js';
 import { checkOptionKeys, isBuildingFromConfig } from './options.js';
 
@@ -66,6 +67,9 @@ export abstract class Module {
    * Layers call it once their config is set.
    */
   protected checkOptions(opts: object): void {
+    const g = (opts as { generator?: unknown }).generator;
+    // Otherwise it fails at the first draw as 'g.uniform is not a function'.
+    if (g !== undefined && !(g instanceof Generator)) throw new Error(`${this.constructor.name}: generator must be a Generator (new Generator(seed)), got ${kindOf(g)}`);
     // buildModule checks a config itself, naming the config path (`TransformerEncoder config.norm`).
     if (isBuildingFromConfig()) return;
     const { type: _type, ...given } = opts as Record<string, unknown>;
@@ -74,6 +78,14 @@ export abstract class Module {
 
   /** The computation. Subclasses narrow the signature (e.g. `forward(x: Tensor): Tensor`). */
   abstract forward(...args: any[]): unknown;
+
+  /**
+   * `x` as a Tensor, or an error naming this layer: a nested array or null passed to forward would
+   * otherwise fail deep inside as "Cannot read properties of undefined". Layers call it on their inputs.
+   */
+  protected tensorInput(x: unknown, name = 'input'): Tensor {
+    return checkTensor(`${this.constructor.name}.forward`, name, x);
+  }
 
   // ---- registration ----
 
@@ -216,6 +228,7 @@ export abstract class Module {
 
   /** Sets training mode on this module and all descendants. */
   train(mode = true): this {
+    checkBoolean(`${this.constructor.name}.train`, 'mode', mode);
     for (const m of this.modules()) m.training = mode;
     return this;
   }
@@ -254,7 +267,7 @@ export abstract class Module {
    */
   to(dtype: FloatDType): this {
     if (!isFloatDType(dtype)) {
-      throw new Error(`${this.constructor.name}.to: dtype must be a floating-point dtype ('float32' or 'float64'), got ${JSON.stringify(dtype)}; parameters are always floating point, and integer or bool buffers are never converted`);
+      throw new Error(`${this.constructor.name}.to: dtype must be a floating-point dtype ('float32' or 'float64'), got ${showValue(dtype)}; parameters are always floating point, and integer or bool buffers are never converted`);
     }
     for (const m of this.modules()) {
       for (const [k, p] of m._parameters) {
@@ -286,7 +299,12 @@ export abstract class Module {
    * are collected and reported in one error before anything is written.
    */
   loadStateDict(stateDict: StateDict | ReadonlyMap<string, Tensor>, opts: LoadStateDictOptions = {}): LoadStateDictResult {
-    const strict = opts.strict ?? true;
+    const fn = `${this.constructor.name}.loadStateDict`;
+    checkOptionKeys(fn, opts, ['strict']);
+    const strict = checkBoolean(fn, 'strict', opts.strict ?? true);
+    if (typeof stateDict !== 'object' || stateDict === null || Array.isArray(stateDict) || stateDict instanceof Tensor) {
+      throw new Error(`${fn}: expected a state dict (an object or Map of name → Tensor), got ${kindOf(stateDict)}`);
+    }
     const given = stateDict instanceof Map ? new Map(stateDict) : new Map(Object.entries(stateDict as StateDict));
     const own = this.stateDict();
     const missingKeys = Object.keys(own).filter((k) => !given.has(k));

@@ -40,7 +40,7 @@ describe('Conv', () => {
     expect(() => new Conv2d({ inChannels: 1, outChannels: 1, kernelSize: 3, padding: 'same', stride: 2 })).toThrow(
       "Conv2d: padding 'same' needs stride 1, got stride 2; give the padding as a number of zeros instead",
     );
-    expect(() => new Conv2d({ inChannels: 1, outChannels: 1, kernelSize: 3, padding: 'same', stride: [1, 2] })).toThrow("Conv2d: padding 'same' needs stride 1, got stride [1,2]");
+    expect(() => new Conv2d({ inChannels: 1, outChannels: 1, kernelSize: 3, padding: 'same', stride: [1, 2] })).toThrow("Conv2d: padding 'same' needs stride 1, got stride [1, 2]");
     expect(() => new Conv1d({ inChannels: 1, outChannels: 1, kernelSize: 3, padding: 'same', stride: 3 })).toThrow("Conv1d: padding 'same' needs stride 1, got stride 3");
     expect(new Conv2d({ inChannels: 1, outChannels: 1, kernelSize: 3, padding: 'same', stride: [1, 1] }).forward(randn([1, 1, 5, 4])).shape).toEqual([1, 1, 5, 4]);
   });
@@ -93,7 +93,7 @@ describe('pooling', () => {
     checkModuleGrad(new AdaptiveAvgPool2d({ outputSize: [null, 3] }), [1, 2, 5, 4]);
     const m = new AdaptiveAvgPool2d({ outputSize: [null, 2] });
     expect(JSON.parse(JSON.stringify(m.config)).outputSize).toEqual([null, 2]);
-    expect(() => adaptiveAvgPool2d(x, [0, null])).toThrow('adaptiveAvgPool2d: outputSize must be positive integers (or null to keep a side), got [0,null] for input [1,1,2,4]');
+    expect(() => adaptiveAvgPool2d(x, [0, null])).toThrow('adaptiveAvgPool2d: outputSize must be a positive integer or a pair [height, width] of them (null keeps that side of the input), got [0, null]');
   });
 
   it('GlobalAvgPool averages every spatial dimension', () => {

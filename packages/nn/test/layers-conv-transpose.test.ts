@@ -58,7 +58,7 @@ describe('ConvTranspose2d', () => {
     expect(copy.forward(x).toArray()).toEqual(m.forward(x).toArray());
     expect(() => m.forward(randn([1, 3, 4, 4]))).toThrow('ConvTranspose2d: expected input [N, C, H, W] with C = 2, got [1,3,4,4]');
     expect(() => new ConvTranspose2d({ inChannels: 3, outChannels: 4, kernelSize: 1, groups: 2 })).toThrow('ConvTranspose2d: groups=2 must divide inChannels=3 and outChannels=4');
-    expect(() => new ConvTranspose2d({ inChannels: 1, outChannels: 1, kernelSize: [2, 0] })).toThrow('ConvTranspose2d: kernelSize must be a positive integer, got 0');
+    expect(() => new ConvTranspose2d({ inChannels: 1, outChannels: 1, kernelSize: [2, 0] })).toThrow('ConvTranspose2d: kernelSize must be a positive integer or a pair of them [height, width], got [2, 0]');
     expect(() => new ConvTranspose2d({ inChannels: 1, outChannels: 1, kernelSize: 2, stride: 2, outputPadding: 2 }).forward(randn([1, 1, 2, 2])))
       .toThrow('convTranspose2d: outputPadding (2,2) must be smaller than either stride (2,2) or dilation (1,1)');
   });

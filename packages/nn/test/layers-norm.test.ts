@@ -9,7 +9,7 @@ describe('BatchNorm', () => {
   const x = tensor([[1, 0], [2, 0], [3, 4], [6, 4]]);
 
   it('training normalises with batch mean and biased variance', () => {
-    const bn = new BatchNorm1d({ numFeatures: 2, eps: 0 });
+    const bn = new BatchNorm1d({ numFeatures: 2, eps: 1e-12 });
     const y = bn.forward(x).toTypedArray();
     const expected = [(1 - 3) / Math.sqrt(3.5), -1, (2 - 3) / Math.sqrt(3.5), -1, 0, 1, 3 / Math.sqrt(3.5), 1];
     expected.forEach((v, i) => expect(y[i]).toBeCloseTo(v, 5));
@@ -48,7 +48,7 @@ describe('BatchNorm', () => {
   });
 
   it('BatchNorm2d by hand: one channel [1, 3 | 5, 7] over N and W has mean 4 and biased variance 5', () => {
-    const bn = new BatchNorm2d({ numFeatures: 1, eps: 0 });
+    const bn = new BatchNorm2d({ numFeatures: 1, eps: 1e-12 });
     bn.loadStateDict({ ...bn.stateDict(), weight: tensor([2]), bias: tensor([1]) });
     const y = bn.forward(tensor([[[[1, 3]]], [[[5, 7]]]], { dtype: 'float64' }));
     expectClose(y, [[[[-3, -1]]], [[[1, 3]]]].map((n) => n.map((c) => c.map((r) => r.map((v) => (2 * v) / Math.sqrt(5) + 1)))), 1e-6);
@@ -91,7 +91,7 @@ describe('BatchNorm', () => {
 
 describe('LayerNorm', () => {
   it('normalises the trailing dimensions with biased variance', () => {
-    const ln = new LayerNorm({ normalizedShape: 4, eps: 0 });
+    const ln = new LayerNorm({ normalizedShape: 4, eps: 1e-12 });
     const y = ln.forward(tensor([[1, 2, 3, 6]])).toTypedArray();
     [-2, -1, 0, 3].forEach((d, i) => expect(y[i]).toBeCloseTo(d / Math.sqrt(3.5), 5));
   });
@@ -123,7 +123,7 @@ describe('GroupNorm', () => {
   });
 
   it('GroupNorm layer: [C] parameters initialised to 1 and 0, [N, C] and [N, C, H, W] inputs, checks', () => {
-    const gn = new GroupNorm({ numGroups: 2, numChannels: 4, eps: 0 });
+    const gn = new GroupNorm({ numGroups: 2, numChannels: 4, eps: 1e-12 });
     expect(gn.weight!.toArray()).toEqual([1, 1, 1, 1]);
     expect(gn.bias!.toArray()).toEqual([0, 0, 0, 0]);
     expectClose(gn.forward(tensor(X)), [[[-2 / s, -1 / s], [0, 3 / s], [-1, -1], [1, 1]]], 1e-6);
@@ -202,7 +202,7 @@ describe('Dropout', () => {
 describe('normalisation and dropout: functional forms and gradient edges', () => {
   it('layerNorm by hand with a weight and no bias', () => {
     // [1, 2, 3, 6]: mean 3, biased variance 3.5
-    const y = layerNorm(tensor([[1, 2, 3, 6]], { dtype: 'float64' }), [4], tensor([1, 2, 1, -1], { dtype: 'float64' }), null, 0);
+    const y = layerNorm(tensor([[1, 2, 3, 6]], { dtype: 'float64' }), [4], tensor([1, 2, 1, -1], { dtype: 'float64' }), null, 1e-30);
     expectClose(y, [[-2, -2, 0, -3].map((v) => v / Math.sqrt(3.5))], 1e-12);
   });
 

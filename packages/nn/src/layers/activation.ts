@@ -1,6 +1,7 @@
 /** Activation functions as modules, so they can sit in a Sequential and in configs. */
 import { gelu, leakyRelu, logSoftmax, relu, sigmoid, silu, softmax, softplus, tanh, type Tensor } from '@tensorkit/core';
 import type { ModuleConfig, ModuleOptions } from '../config.js';
+import { checkFinite, checkPositiveFinite } from '../checks.js';
 import { Module } from '../module.js';
 
 export interface ReLUConfig extends ModuleConfig { type: 'ReLU' }
@@ -37,7 +38,7 @@ export class LeakyReLU extends Module {
   readonly config: Required<LeakyReLUConfig>;
   constructor(opts: ModuleOptions<LeakyReLUConfig> = {}) {
     super();
-    this.config = { type: 'LeakyReLU', negativeSlope: opts.negativeSlope ?? 0.01 };
+    this.config = { type: 'LeakyReLU', negativeSlope: checkFinite('LeakyReLU', 'negativeSlope', opts.negativeSlope ?? 0.01) };
     this.checkOptions(opts);
   }
   forward(x: Tensor): Tensor { return leakyRelu(x, this.config.negativeSlope); }
@@ -60,7 +61,8 @@ export class Softplus extends Module {
   readonly config: Required<SoftplusConfig>;
   constructor(opts: ModuleOptions<SoftplusConfig> = {}) {
     super();
-    this.config = { type: 'Softplus', beta: opts.beta ?? 1, threshold: opts.threshold ?? 20 };
+    // beta 0 divides by zero (an all-Infinity output); a NaN threshold never switches to the linear branch.
+    this.config = { type: 'Softplus', beta: checkPositiveFinite('Softplus', 'beta', opts.beta ?? 1), threshold: checkFinite('Softplus', 'threshold', opts.threshold ?? 20) };
     this.checkOptions(opts);
   }
   forward(x: Tensor): Tensor { return softplus(x, this.config.beta, this.config.threshold); }

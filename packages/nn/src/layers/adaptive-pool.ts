@@ -2,7 +2,8 @@
 import type { Tensor } from '@tensorkit/core';
 import type { ModuleConfig, ModuleOptions } from '../config.js';
 import { Module } from '../module.js';
-import { adaptiveAvgPool1d, adaptiveAvgPool2d, type AdaptiveSize2d } from './functional/adaptive-pool.js';
+import { adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveSize1d, adaptiveSize2d, type AdaptiveSize2d } from './functional/adaptive-pool.js';
+import { layerOptions } from './util.js';
 
 export interface AdaptiveAvgPool1dConfig extends ModuleConfig { type: 'AdaptiveAvgPool1d'; outputSize: number }
 export interface AdaptiveAvgPool2dConfig extends ModuleConfig {
@@ -20,11 +21,11 @@ export class AdaptiveAvgPool1d extends Module {
   readonly config: AdaptiveAvgPool1dConfig;
   constructor(opts: ModuleOptions<AdaptiveAvgPool1dConfig>) {
     super();
-    this.config = { type: 'AdaptiveAvgPool1d', outputSize: opts.outputSize };
+    this.config = { type: 'AdaptiveAvgPool1d', outputSize: adaptiveSize1d('AdaptiveAvgPool1d', layerOptions('AdaptiveAvgPool1d', opts).outputSize) };
     this.checkOptions(opts);
   }
   forward(x: Tensor): Tensor {
-    return adaptiveAvgPool1d(x, this.config.outputSize);
+    return adaptiveAvgPool1d(this.tensorInput(x), this.config.outputSize);
   }
 }
 
@@ -32,11 +33,12 @@ export class AdaptiveAvgPool2d extends Module {
   readonly config: AdaptiveAvgPool2dConfig;
   constructor(opts: ModuleOptions<AdaptiveAvgPool2dConfig>) {
     super();
+    adaptiveSize2d('AdaptiveAvgPool2d', layerOptions('AdaptiveAvgPool2d', opts).outputSize);
     this.config = { type: 'AdaptiveAvgPool2d', outputSize: opts.outputSize };
     this.checkOptions(opts);
   }
   forward(x: Tensor): Tensor {
-    return adaptiveAvgPool2d(x, this.config.outputSize);
+    return adaptiveAvgPool2d(this.tensorInput(x), this.config.outputSize);
   }
 }
 
@@ -49,6 +51,7 @@ export class GlobalAvgPool extends Module {
     this.checkOptions(opts);
   }
   forward(x: Tensor): Tensor {
+    this.tensorInput(x);
     if (x.rank < 3) throw new Error(`GlobalAvgPool: input must be [N, C, ...spatial], got shape [${x.shape}]`);
     if (x.shape.slice(2).includes(0)) throw new Error(`GlobalAvgPool: input [${x.shape}] has an empty spatial dimension (the mean would be NaN)`);
     const axes = Array.from({ length: x.rank - 2 }, (_, i) => i + 2);

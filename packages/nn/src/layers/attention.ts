@@ -6,7 +6,7 @@ import { Module } from '../module.js';
 import { orMasks, scaledDotProductAttention } from './functional/attention.js';
 import { checkOptionKeys } from '../options.js';
 import { linear, Linear } from './linear.js';
-import { checkPositiveInt, checkProbability, generatorOf, shapeStr } from './util.js';
+import { checkPositiveInt, checkProbability, generatorOf, layerOptions, shapeStr } from './util.js';
 import type { Generator } from '@tensorkit/core';
 
 export interface MultiheadAttentionConfig extends ModuleConfig {
@@ -49,6 +49,7 @@ export class MultiheadAttention extends Module {
 
   constructor(opts: ModuleOptions<MultiheadAttentionConfig>) {
     super();
+    layerOptions('MultiheadAttention', opts);
     const E = checkPositiveInt('MultiheadAttention', 'embedDim', opts.embedDim);
     const h = checkPositiveInt('MultiheadAttention', 'numHeads', opts.numHeads);
     if (E % h !== 0) throw new Error(`MultiheadAttention: embedDim ${E} must be divisible by numHeads ${h}`);
@@ -71,6 +72,7 @@ export class MultiheadAttention extends Module {
     checkOptionKeys('MultiheadAttention.forward', opts, ['keyPaddingMask', 'attnMask', 'needWeights', 'averageAttnWeights']);
     const { embedDim: E, numHeads: h, batchFirst } = this.config;
     for (const [nm, t] of [['query', query], ['key', key], ['value', value]] as const) {
+      this.tensorInput(t, nm);
       if (t.rank !== 3 || t.shape[2] !== E) throw new Error(`MultiheadAttention: ${nm} must be ${batchFirst ? '[N, L, E]' : '[L, N, E]'} with E = ${E}, got ${shapeStr(t)}`);
     }
     const toBatchFirst = (t: Tensor) => (batchFirst ? t : t.transpose(0, 1));

@@ -7,7 +7,8 @@
 import { markModifiedInPlace, noGrad, ones, scalar, zeros, type Tensor } from '@tensorkit/core';
 import type { ModuleConfig, ModuleOptions } from '../config.js';
 import { Module } from '../module.js';
-import { checkPositiveInt, shapeStr } from './util.js';
+import { checkInRange, checkPositiveFinite } from '../checks.js';
+import { checkPositiveInt, layerOptions, shapeStr } from './util.js';
 
 interface BatchNormFields {
   numFeatures: number;
@@ -50,6 +51,7 @@ abstract class BatchNormBase extends Module {
   get numBatchesTracked(): number { return this.buffer('num_batches_tracked')?.item() ?? 0; }
 
   forward(x: Tensor): Tensor {
+    this.tensorInput(x);
     const cfg = this.config;
     const C = cfg.numFeatures;
     if (!this.ranks.includes(x.rank) || x.shape[1] !== C) {
@@ -112,11 +114,13 @@ abstract class BatchNormBase extends Module {
 }
 
 function fill(type: 'BatchNorm1d' | 'BatchNorm2d', opts: BatchNormFields) {
+  layerOptions(type, opts);
   return {
     type,
     numFeatures: checkPositiveInt(type, 'numFeatures', opts.numFeatures),
-    eps: opts.eps ?? 1e-5,
-    momentum: opts.momentum === undefined ? 0.1 : opts.momentum,
+    // eps ≤ 0 or NaN makes a constant channel NaN; a momentum outside [0, 1] (or NaN) poisons the running stats.
+    eps: checkPositiveFinite(type, 'eps', opts.eps ?? 1e-5),
+    momentum: opts.momentum === undefined ? 0.1 : opts.momentum === null ? null : checkInRange(type, 'momentum', opts.momentum, 0, 1),
     affine: opts.affine ?? true,
     trackRunningStats: opts.trackRunningStats ?? true,
   };

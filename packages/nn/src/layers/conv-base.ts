@@ -6,7 +6,8 @@ import type { Pair, Tensor } from '@tensorkit/core';
 import type { InitOptions } from '../config.js';
 import { Module } from '../module.js';
 import { computeFans } from '../init.js';
-import { checkPositiveInt, defaultBias, defaultWeight, generatorOf, shapeStr } from './util.js';
+import { showValue } from '../checks.js';
+import { checkPositiveInt, checkSizes, defaultBias, defaultWeight, generatorOf, shapeStr } from './util.js';
 
 export function checkGroups(layer: string, inC: number, outC: number, groups: number): void {
   checkPositiveInt(layer, 'groups', groups);
@@ -17,7 +18,25 @@ export function checkGroups(layer: string, inC: number, outC: number, groups: nu
 export function checkSamePadding(layer: string, padding: unknown, stride: Pair): void {
   if (padding !== 'same') return;
   const [sh, sw] = pairOf(stride);
-  if (sh !== 1 || sw !== 1) throw new Error(`${layer}: padding 'same' needs stride 1, got stride ${JSON.stringify(stride)}; give the padding as a number of zeros instead`);
+  if (sh !== 1 || sw !== 1) throw new Error(`${layer}: padding 'same' needs stride 1, got stride ${showValue(stride)}; give the padding as a number of zeros instead`);
+}
+
+/**
+ * Checks a convolution's or pool's sizes when it is built: one number each, or (2-D) pairs of
+ * exactly two; kernel, stride and dilation positive, padding and outputPadding non-negative (or
+ * 'same'/'valid' where `samePadding`). Returns the kernel's entries.
+ */
+export function checkConvSizes(
+  layer: string, dims: 1 | 2,
+  o: { kernelSize: unknown; stride?: unknown; padding?: unknown; dilation?: unknown; outputPadding?: unknown },
+  samePadding = false,
+): number[] {
+  const kernel = checkSizes(layer, 'kernelSize', o.kernelSize, dims);
+  for (const key of ['stride', 'dilation'] as const) if (o[key] !== undefined) checkSizes(layer, key, o[key], dims);
+  if (o.outputPadding !== undefined) checkSizes(layer, 'outputPadding', o.outputPadding, dims, 0);
+  const p = o.padding;
+  if (p !== undefined && !(samePadding && (p === 'same' || p === 'valid'))) checkSizes(layer, 'padding', p, dims, 0);
+  return kernel;
 }
 
 export function pairOf(v: Pair): [number, number] {

@@ -1,8 +1,8 @@
 /** Transposed convolution layers over core's convTranspose1d/convTranspose2d (PyTorch's ConvTranspose1d/2d). */
 import { convTranspose1d, convTranspose2d, type Pair, type Tensor } from '@tensorkit/core';
 import type { ModuleConfig, ModuleOptions } from '../config.js';
-import { checkGroups, checkInput, ConvBase, pairOf } from './conv-base.js';
-import { checkPositiveInt } from './util.js';
+import { checkConvSizes, checkGroups, checkInput, ConvBase } from './conv-base.js';
+import { checkPositiveInt, layerOptions } from './util.js';
 
 export interface ConvTranspose1dConfig extends ModuleConfig {
   type: 'ConvTranspose1d';
@@ -44,9 +44,10 @@ export class ConvTranspose1d extends ConvBase {
 
   constructor(opts: ModuleOptions<ConvTranspose1dConfig>) {
     super();
+    layerOptions('ConvTranspose1d', opts);
     const inC = checkPositiveInt('ConvTranspose1d', 'inChannels', opts.inChannels);
     const outC = checkPositiveInt('ConvTranspose1d', 'outChannels', opts.outChannels);
-    const k = checkPositiveInt('ConvTranspose1d', 'kernelSize', opts.kernelSize);
+    const [k] = checkConvSizes('ConvTranspose1d', 1, opts);
     this.config = {
       type: 'ConvTranspose1d', inChannels: inC, outChannels: outC, kernelSize: k, stride: opts.stride ?? 1, padding: opts.padding ?? 0,
       outputPadding: opts.outputPadding ?? 0, dilation: opts.dilation ?? 1, groups: opts.groups ?? 1, bias: opts.bias ?? true,
@@ -59,7 +60,7 @@ export class ConvTranspose1d extends ConvBase {
   /** x [N, C, L] → [N, outChannels, (L−1)·stride − 2·padding + dilation·(k−1) + outputPadding + 1]. */
   forward(x: Tensor): Tensor {
     const c = this.config;
-    checkInput('ConvTranspose1d', x, c.inChannels);
+    checkInput('ConvTranspose1d', this.tensorInput(x), c.inChannels);
     return convTranspose1d(x, this.weight, this.bias, { stride: c.stride, padding: c.padding, outputPadding: c.outputPadding, dilation: c.dilation, groups: c.groups });
   }
 }
@@ -69,6 +70,8 @@ export class ConvTranspose2d extends ConvBase {
 
   constructor(opts: ModuleOptions<ConvTranspose2dConfig>) {
     super();
+    layerOptions('ConvTranspose2d', opts);
+    const [kh, kw] = checkConvSizes('ConvTranspose2d', 2, opts);
     const inC = checkPositiveInt('ConvTranspose2d', 'inChannels', opts.inChannels);
     const outC = checkPositiveInt('ConvTranspose2d', 'outChannels', opts.outChannels);
     this.config = {
@@ -77,16 +80,13 @@ export class ConvTranspose2d extends ConvBase {
     };
     this.checkOptions(opts);
     checkGroups('ConvTranspose2d', inC, outC, this.config.groups);
-    const [kh, kw] = pairOf(opts.kernelSize);
-    checkPositiveInt('ConvTranspose2d', 'kernelSize', kh);
-    checkPositiveInt('ConvTranspose2d', 'kernelSize', kw);
     this.initParams([inC, outC / this.config.groups, kh, kw], outC, this.config.bias, opts);
   }
 
   /** x [N, C, H, W] → [N, outChannels, H', W'] with H' = (H−1)·stride − 2·padding + dilation·(kH−1) + outputPadding + 1. */
   forward(x: Tensor): Tensor {
     const c = this.config;
-    checkInput('ConvTranspose2d', x, c.inChannels);
+    checkInput('ConvTranspose2d', this.tensorInput(x), c.inChannels);
     return convTranspose2d(x, this.weight, this.bias, { stride: c.stride, padding: c.padding, outputPadding: c.outputPadding, dilation: c.dilation, groups: c.groups });
   }
 }

@@ -1,8 +1,8 @@
 /** Convolution layers over core's im2col conv1d/conv2d (stride, padding incl. 'same', dilation, groups). */
 import { conv1d, conv2d, conv2dMaxPool, type Pair, type Pool2dOptions, type Tensor } from '@tensorkit/core';
 import type { ModuleConfig, ModuleOptions } from '../config.js';
-import { checkGroups, checkInput, checkSamePadding, ConvBase, pairOf } from './conv-base.js';
-import { checkPositiveInt } from './util.js';
+import { checkConvSizes, checkGroups, checkInput, checkSamePadding, ConvBase } from './conv-base.js';
+import { checkPositiveInt, layerOptions } from './util.js';
 
 export interface Conv1dConfig extends ModuleConfig {
   type: 'Conv1d';
@@ -38,9 +38,10 @@ export class Conv1d extends ConvBase {
 
   constructor(opts: ModuleOptions<Conv1dConfig>) {
     super();
+    layerOptions('Conv1d', opts);
     const inC = checkPositiveInt('Conv1d', 'inChannels', opts.inChannels);
     const outC = checkPositiveInt('Conv1d', 'outChannels', opts.outChannels);
-    const k = checkPositiveInt('Conv1d', 'kernelSize', opts.kernelSize);
+    const [k] = checkConvSizes('Conv1d', 1, opts, true);
     const groups = opts.groups ?? 1;
     checkGroups('Conv1d', inC, outC, groups);
     checkSamePadding('Conv1d', opts.padding, opts.stride ?? 1);
@@ -55,7 +56,7 @@ export class Conv1d extends ConvBase {
   /** x [N, C, L] → [N, outChannels, L']. */
   forward(x: Tensor): Tensor {
     const c = this.config;
-    checkInput('Conv1d', x, c.inChannels);
+    checkInput('Conv1d', this.tensorInput(x), c.inChannels);
     return conv1d(x, this.weight, this.bias, { stride: c.stride, padding: c.padding, dilation: c.dilation, groups: c.groups });
   }
 }
@@ -65,11 +66,10 @@ export class Conv2d extends ConvBase {
 
   constructor(opts: ModuleOptions<Conv2dConfig>) {
     super();
+    layerOptions('Conv2d', opts);
     const inC = checkPositiveInt('Conv2d', 'inChannels', opts.inChannels);
     const outC = checkPositiveInt('Conv2d', 'outChannels', opts.outChannels);
-    const [kh, kw] = pairOf(opts.kernelSize);
-    checkPositiveInt('Conv2d', 'kernelSize', kh);
-    checkPositiveInt('Conv2d', 'kernelSize', kw);
+    const [kh, kw] = checkConvSizes('Conv2d', 2, opts, true);
     const groups = opts.groups ?? 1;
     checkGroups('Conv2d', inC, outC, groups);
     checkSamePadding('Conv2d', opts.padding, opts.stride ?? 1);
@@ -84,7 +84,7 @@ export class Conv2d extends ConvBase {
   /** x [N, C, H, W] → [N, outChannels, H', W']. */
   forward(x: Tensor): Tensor {
     const c = this.config;
-    checkInput('Conv2d', x, c.inChannels);
+    checkInput('Conv2d', this.tensorInput(x), c.inChannels);
     return conv2d(x, this.weight, this.bias, { stride: c.stride, padding: c.padding, dilation: c.dilation, groups: c.groups });
   }
 

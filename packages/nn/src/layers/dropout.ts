@@ -7,6 +7,7 @@
 import { getDefaultGenerator, Tensor, type Generator } from '@tensorkit/core';
 import type { ModuleConfig, ModuleOptions } from '../config.js';
 import { Module } from '../module.js';
+import { showValue } from '../checks.js';
 
 export interface DropoutConfig extends ModuleConfig {
   type: 'Dropout';
@@ -19,7 +20,7 @@ let uniforms = new Float64Array(0);
 
 /** p may be 1, as in PyTorch: every element is dropped (an all-zero output with a zero gradient). */
 function checkP(op: string, p: unknown): number {
-  if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new Error(`${op}: p must be a probability in [0, 1], got ${JSON.stringify(p)}`);
+  if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new Error(`${op}: p must be a probability in [0, 1], got ${showValue(p)}`);
   return p;
 }
 
@@ -53,6 +54,6 @@ export class Dropout extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    return dropout(x, this.config.p, this.training, this.generator ?? undefined);
+    return dropout(this.tensorInput(x), this.config.p, this.training, this.generator ?? undefined);
   }
 }

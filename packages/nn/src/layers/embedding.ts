@@ -2,8 +2,8 @@
 import { getBackend, randn, Tensor } from '@tensorkit/core';
 import type { ModuleConfig, ModuleOptions } from '../config.js';
 import { Module } from '../module.js';
-import { embedding, embeddingBag, type BagMode, type Ids } from './functional/embedding.js';
-import { checkPositiveInt, generatorOf, shapeStr } from './util.js';
+import { embedding, embeddingBag, paddingRow, type BagMode, type Ids } from './functional/embedding.js';
+import { checkPositiveInt, generatorOf, layerOptions, shapeStr } from './util.js';
 
 export interface EmbeddingConfig extends ModuleConfig {
   type: 'Embedding';
@@ -31,13 +31,6 @@ export interface EmbeddingBagConfig extends ModuleConfig {
   sparse?: boolean;
 }
 
-function normPadding(layer: string, idx: number | null | undefined, n: number): number | null {
-  if (idx === null || idx === undefined) return null;
-  const i = idx < 0 ? idx + n : idx;
-  if (!Number.isInteger(i) || i < 0 || i >= n) throw new Error(`${layer}: paddingIdx ${idx} is out of range for ${n} embeddings`);
-  return i;
-}
-
 /** N(0, 1) table (PyTorch's default) with the padding row zeroed. */
 function makeTable(n: number, dim: number, pad: number | null, opts: ModuleOptions<ModuleConfig>, sparse: boolean): Tensor {
   const w = randn([n, dim], { generator: generatorOf(opts) });
@@ -55,9 +48,10 @@ export class Embedding extends Module {
 
   constructor(opts: ModuleOptions<EmbeddingConfig>) {
     super();
+    layerOptions('Embedding', opts);
     const n = checkPositiveInt('Embedding', 'numEmbeddings', opts.numEmbeddings);
     const dim = checkPositiveInt('Embedding', 'embeddingDim', opts.embeddingDim);
-    const pad = normPadding('Embedding', opts.paddingIdx, n);
+    const pad = paddingRow('Embedding', opts.paddingIdx, n);
     this.config = { type: 'Embedding', numEmbeddings: n, embeddingDim: dim, paddingIdx: pad, sparse: opts.sparse ?? false };
     this.checkOptions(opts);
     this.registerParameter('weight', makeTable(n, dim, pad, opts, this.config.sparse));
@@ -78,9 +72,10 @@ export class EmbeddingBag extends Module {
 
   constructor(opts: ModuleOptions<EmbeddingBagConfig>) {
     super();
+    layerOptions('EmbeddingBag', opts);
     const n = checkPositiveInt('EmbeddingBag', 'numEmbeddings', opts.numEmbeddings);
     const dim = checkPositiveInt('EmbeddingBag', 'embeddingDim', opts.embeddingDim);
-    const pad = normPadding('EmbeddingBag', opts.paddingIdx, n);
+    const pad = paddingRow('EmbeddingBag', opts.paddingIdx, n);
     this.config = { type: 'EmbeddingBag', numEmbeddings: n, embeddingDim: dim, mode: opts.mode ?? 'mean', paddingIdx: pad, sparse: opts.sparse ?? true };
     this.checkOptions(opts);
     this.registerParameter('weight', makeTable(n, dim, pad, opts, this.config.sparse));

@@ -7,7 +7,8 @@
 import { ones, zeros, type Tensor } from '@tensorkit/core';
 import type { ModuleConfig, ModuleOptions } from '../config.js';
 import { Module } from '../module.js';
-import { checkPositiveInt, shapeStr } from './util.js';
+import { checkPositiveFinite } from '../checks.js';
+import { checkPositiveInt, layerOptions, shapeStr } from './util.js';
 
 export interface GroupNormConfig extends ModuleConfig {
   type: 'GroupNorm';
@@ -46,11 +47,11 @@ export class GroupNorm extends Module {
 
   constructor(opts: ModuleOptions<GroupNormConfig>) {
     super();
+    layerOptions('GroupNorm', opts);
     const numGroups = checkPositiveInt('GroupNorm', 'numGroups', opts.numGroups);
     const numChannels = checkPositiveInt('GroupNorm', 'numChannels', opts.numChannels);
     if (numChannels % numGroups !== 0) throw new Error(`GroupNorm: numChannels (${numChannels}) must be divisible by numGroups (${numGroups})`);
-    const eps = opts.eps ?? 1e-5;
-    if (!(eps >= 0)) throw new Error(`GroupNorm: eps must be ≥ 0, got ${eps}`);
+    const eps = checkPositiveFinite('GroupNorm', 'eps', opts.eps ?? 1e-5);
     this.config = { type: 'GroupNorm', numGroups, numChannels, eps, affine: opts.affine ?? true };
     this.checkOptions(opts);
     if (this.config.affine) {
@@ -63,6 +64,7 @@ export class GroupNorm extends Module {
   get bias(): Tensor | null { return this.optionalParam('bias'); }
 
   forward(x: Tensor): Tensor {
+    this.tensorInput(x);
     if (x.rank < 2 || x.shape[1] !== this.config.numChannels) {
       throw new Error(`GroupNorm: input ${shapeStr(x)} must be [N, ${this.config.numChannels}, *]`);
     }

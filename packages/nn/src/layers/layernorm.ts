@@ -2,7 +2,8 @@
 import { ones, zeros, type Tensor } from '@tensorkit/core';
 import type { ModuleConfig, ModuleOptions } from '../config.js';
 import { Module } from '../module.js';
-import { checkPositiveInt, shapeStr } from './util.js';
+import { checkPositiveFinite, checkTensor, showValue } from '../checks.js';
+import { checkPositiveInt, layerOptions, shapeStr } from './util.js';
 
 export interface LayerNormConfig extends ModuleConfig {
   type: 'LayerNorm';
@@ -16,9 +17,17 @@ export interface LayerNormConfig extends ModuleConfig {
 }
 
 export function layerNorm(x: Tensor, normalizedShape: readonly number[], weight: Tensor | null, bias: Tensor | null, eps = 1e-5): Tensor {
+  checkTensor('layerNorm', 'input', x);
+  // eps ≤ 0 or NaN turns every constant row into NaN (0/0).
+  checkPositiveFinite('layerNorm', 'eps', eps);
   const k = normalizedShape.length;
   const tail = x.shape.slice(x.rank - k);
   if (x.rank < k || tail.some((d, i) => d !== normalizedShape[i])) throw new Error(`layerNorm: input ${shapeStr(x)} must end in [${normalizedShape}]`);
+  for (const [name, t] of [['weight', weight], ['bias', bias]] as const) {
+    if (t && (checkTensor('layerNorm', name, t).rank !== k || t.shape.some((d, i) => d !== normalizedShape[i]))) {
+      throw new Error(`layerNorm: ${name} must have the normalized shape [${normalizedShape}], got ${shapeStr(t)}`);
+    }
+  }
   const axes = Array.from({ length: k }, (_, i) => x.rank - k + i);
   const xc = x.sub(x.mean(axes, true));
   let y = xc.mul(xc.square().mean(axes, true).add(eps).rsqrt());
@@ -33,9 +42,12 @@ export class LayerNorm extends Module {
 
   constructor(opts: ModuleOptions<LayerNormConfig>) {
     super();
-    this.shape = typeof opts.normalizedShape === 'number' ? [opts.normalizedShape] : [...opts.normalizedShape];
+    layerOptions('LayerNorm', opts);
+    const given: unknown = opts.normalizedShape;
+    if (typeof given !== 'number' && !Array.isArray(given)) throw new Error(`LayerNorm: normalizedShape must be a positive integer or an array of them, got ${showValue(given)}`);
+    this.shape = typeof given === 'number' ? [given] : [...(given as number[])];
     this.shape.forEach((d) => checkPositiveInt('LayerNorm', 'normalizedShape', d));
-    this.config = { type: 'LayerNorm', normalizedShape: opts.normalizedShape, eps: opts.eps ?? 1e-5, elementwiseAffine: opts.elementwiseAffine ?? true, bias: opts.bias ?? true };
+    this.config = { type: 'LayerNorm', normalizedShape: opts.normalizedShape, eps: checkPositiveFinite('LayerNorm', 'eps', opts.eps ?? 1e-5), elementwiseAffine: opts.elementwiseAffine ?? true, bias: opts.bias ?? true };
     this.checkOptions(opts);
     if (this.config.elementwiseAffine) {
       this.registerParameter('weight', ones(this.shape));
@@ -47,6 +59,6 @@ export class LayerNorm extends Module {
   get bias(): Tensor | null { return this.optionalParam('bias'); }
 
   forward(x: Tensor): Tensor {
-    return layerNorm(x, this.shape, this.weight, this.bias, this.config.eps);
+    return layerNorm(this.tensorInput(x), this.shape, this.weight, this.bias, this.config.eps);
   }
 }

@@ -2,7 +2,8 @@
 import type { Tensor } from '@tensorkit/core';
 import type { ModuleConfig, ModuleOptions } from '../config.js';
 import { Module } from '../module.js';
-import { checkPositiveInt, defaultBias, defaultWeight, generatorOf, shapeStr } from './util.js';
+import { checkTensor } from '../checks.js';
+import { checkPositiveInt, defaultBias, defaultWeight, generatorOf, layerOptions, shapeStr } from './util.js';
 
 export interface LinearConfig extends ModuleConfig {
   type: 'Linear';
@@ -17,6 +18,12 @@ export interface LinearConfig extends ModuleConfig {
  * flattened first so the product is one GEMM rather than one per batch entry.
  */
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  checkTensor('linear', 'input', x);
+  checkTensor('linear', 'weight', weight);
+  if (weight.rank !== 2) throw new Error(`linear: weight must be 2-D [outFeatures, inFeatures], got ${shapeStr(weight)}`);
+  if (bias !== undefined && bias !== null && (checkTensor('linear', 'bias', bias).rank !== 1 || bias.shape[0] !== weight.shape[0])) {
+    throw new Error(`linear: bias must be [${weight.shape[0]}] to match weight ${shapeStr(weight)}, got ${shapeStr(bias)}`);
+  }
   const inF = weight.shape[1];
   if (x.rank === 0 || x.shape[x.rank - 1] !== inF) throw new Error(`linear: input ${shapeStr(x)} must end in ${inF} features (weight ${shapeStr(weight)})`);
   const flat = x.rank === 2 ? x : x.reshape([-1, inF]);
@@ -30,6 +37,7 @@ export class Linear extends Module {
 
   constructor(opts: ModuleOptions<LinearConfig>) {
     super();
+    layerOptions('Linear', opts);
     const inFeatures = checkPositiveInt('Linear', 'inFeatures', opts.inFeatures);
     const outFeatures = checkPositiveInt('Linear', 'outFeatures', opts.outFeatures);
     this.config = { type: 'Linear', inFeatures, outFeatures, bias: opts.bias ?? true };
@@ -48,6 +56,6 @@ export class Linear extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    return linear(x, this.weight, this.bias);
+    return linear(this.tensorInput(x), this.weight, this.bias);
   }
 }

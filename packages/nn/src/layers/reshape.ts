@@ -2,6 +2,12 @@
 import type { Tensor } from '@tensorkit/core';
 import type { ModuleConfig, ModuleOptions } from '../config.js';
 import { Module } from '../module.js';
+import { showValue } from '../checks.js';
+
+function checkDim(name: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isInteger(v)) throw new Error(`Flatten: ${name} must be an integer (negative counts from the end), got ${showValue(v)}`);
+  return v;
+}
 
 export interface FlattenConfig extends ModuleConfig {
   type: 'Flatten';
@@ -16,12 +22,12 @@ export class Flatten extends Module {
 
   constructor(opts: ModuleOptions<FlattenConfig> = {}) {
     super();
-    this.config = { type: 'Flatten', startDim: opts.startDim ?? 1, endDim: opts.endDim ?? -1 };
+    this.config = { type: 'Flatten', startDim: checkDim('startDim', opts.startDim ?? 1), endDim: checkDim('endDim', opts.endDim ?? -1) };
     this.checkOptions(opts);
   }
 
   forward(x: Tensor): Tensor {
-    return x.flatten(this.config.startDim, this.config.endDim);
+    return this.tensorInput(x).flatten(this.config.startDim, this.config.endDim);
   }
 }
 

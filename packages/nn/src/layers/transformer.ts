@@ -8,7 +8,8 @@ import { LayerNorm, type LayerNormConfig } from './layernorm.js';
 import { Linear } from './linear.js';
 import { ModuleList } from './sequential.js';
 import { checkOptionKeys } from '../options.js';
-import { checkPositiveInt } from './util.js';
+import { showValue } from '../checks.js';
+import { checkPositiveInt, layerOptions } from './util.js';
 
 export interface TransformerEncoderLayerConfig extends ModuleConfig {
   type: 'TransformerEncoderLayer';
@@ -44,6 +45,7 @@ export class TransformerEncoderLayer extends Module {
 
   constructor(opts: ModuleOptions<TransformerEncoderLayerConfig>) {
     super();
+    layerOptions('TransformerEncoderLayer', opts);
     const c: Required<TransformerEncoderLayerConfig> = {
       type: 'TransformerEncoderLayer',
       dModel: checkPositiveInt('TransformerEncoderLayer', 'dModel', opts.dModel),
@@ -92,7 +94,7 @@ export class TransformerEncoderLayer extends Module {
     checkOptionKeys('TransformerEncoderLayer.forward', opts, ENCODER_FORWARD_KEYS);
     const norm1 = this.child<LayerNorm>('norm1');
     const norm2 = this.child<LayerNorm>('norm2');
-    let x = src;
+    let x = this.tensorInput(src, 'src');
     if (this.config.normFirst) {
       x = x.add(this.selfAttention(norm1.forward(x), opts));
       return x.add(this.feedForward(norm2.forward(x)));
@@ -116,7 +118,10 @@ export class TransformerEncoder extends Module {
 
   constructor(opts: ModuleOptions<TransformerEncoderConfig>) {
     super();
+    layerOptions('TransformerEncoder', opts);
     const n = checkPositiveInt('TransformerEncoder', 'numLayers', opts.numLayers);
+    const normType: unknown = opts.norm?.type;
+    if (normType !== undefined && normType !== 'LayerNorm') throw new Error(`TransformerEncoder: norm must be a LayerNorm config ({type: 'LayerNorm', normalizedShape, …}) or null, got type ${showValue(normType)}`);
     const layers = Array.from({ length: n }, () => new TransformerEncoderLayer({ ...opts.layer, generator: opts.generator }));
     this.addModule('layers', new ModuleList(layers));
     const norm = opts.norm ? this.addModule('norm', new LayerNorm(opts.norm)) : null;
@@ -128,7 +133,7 @@ export class TransformerEncoder extends Module {
 
   forward(src: Tensor, opts: EncoderForwardOptions = {}): Tensor {
     checkOptionKeys('TransformerEncoder.forward', opts, ENCODER_FORWARD_KEYS);
-    let x = src;
+    let x = this.tensorInput(src, 'src');
     for (const layer of this.getSubmodule('layers') as ModuleList<TransformerEncoderLayer>) x = layer.forward(x, opts);
     const norm = this.config.norm ? (this.getSubmodule('norm') as LayerNorm) : null;
     return norm ? norm.forward(x) : x;

@@ -2,6 +2,7 @@
 import { interpolate, type InterpolateMode, type Tensor } from '@tensorkit/core';
 import type { ModuleConfig, ModuleOptions } from '../config.js';
 import { Module } from '../module.js';
+import { showValue } from '../checks.js';
 
 export interface UpsampleConfig extends ModuleConfig {
   type: 'Upsample';
@@ -22,7 +23,7 @@ export class Upsample extends Module {
     super();
     const size = opts.size ?? null;
     const scaleFactor = opts.scaleFactor ?? null;
-    if ((size === null) === (scaleFactor === null)) throw new Error(`Upsample: give exactly one of size and scaleFactor, got size ${JSON.stringify(size)} and scaleFactor ${JSON.stringify(scaleFactor)}`);
+    if ((size === null) === (scaleFactor === null)) throw new Error(`Upsample: give exactly one of size and scaleFactor, got size ${showValue(size)} and scaleFactor ${showValue(scaleFactor)}`);
     const mode = opts.mode ?? 'nearest';
     if (mode !== 'nearest' && mode !== 'linear' && mode !== 'bilinear' && mode !== 'bicubic') throw new Error(`Upsample: mode must be 'nearest', 'linear', 'bilinear' or 'bicubic', got '${String(mode)}'`);
     if (opts.alignCorners && mode === 'nearest') throw new Error("Upsample: alignCorners can only be set with the interpolating modes 'linear', 'bilinear' and 'bicubic'");
@@ -33,6 +34,6 @@ export class Upsample extends Module {
   /** x [N, C, L] or [N, C, H, W] → the same with resized spatial dimensions. */
   forward(x: Tensor): Tensor {
     const c = this.config;
-    return interpolate(x, { size: c.size ?? undefined, scaleFactor: c.scaleFactor ?? undefined, mode: c.mode, alignCorners: c.alignCorners ?? false });
+    return interpolate(this.tensorInput(x), { size: c.size ?? undefined, scaleFactor: c.scaleFactor ?? undefined, mode: c.mode, alignCorners: c.alignCorners ?? false });
   }
 }

@@ -1,20 +1,40 @@
 /** Small helpers shared by the layer files: argument checks and parameter creation. */
 import { getBackend, getDefaultGenerator, Tensor, zeros, type Generator } from '@tensorkit/core';
+import { kindOf, showValue } from '../checks.js';
 import { init } from '../init.js';
 
 export function checkPositiveInt(layer: string, name: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) throw new Error(`${layer}: ${name} must be a positive integer, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) throw new Error(`${layer}: ${name} must be a positive integer, got ${showValue(v)}`);
   return v;
 }
 
 export function checkNonNegativeInt(layer: string, name: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new Error(`${layer}: ${name} must be a non-negative integer, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new Error(`${layer}: ${name} must be a non-negative integer, got ${showValue(v)}`);
   return v;
 }
 
 export function checkProbability(layer: string, name: string, v: unknown): number {
-  if (typeof v !== 'number' || !(v >= 0 && v < 1)) throw new Error(`${layer}: ${name} must be a probability in [0, 1), got ${JSON.stringify(v)}`);
+  if (typeof v !== 'number' || !(v >= 0 && v < 1)) throw new Error(`${layer}: ${name} must be a probability in [0, 1), got ${showValue(v)}`);
   return v;
+}
+
+/**
+ * A size given as one number or as a tuple of exactly `n` (core would read the first n entries of a
+ * longer one and build, say, a 3×3 kernel from [3, 3, 3]); each entry a positive (or, with
+ * `minimum` 0, non-negative) integer. Returns the entries.
+ */
+export function checkSizes(layer: string, name: string, v: unknown, n: 1 | 2, minimum: 0 | 1 = 1): number[] {
+  const what = minimum === 1 ? 'a positive integer' : 'a non-negative integer';
+  const ok = (x: unknown) => typeof x === 'number' && Number.isInteger(x) && x >= minimum;
+  if (typeof v === 'number' && ok(v)) return Array<number>(n).fill(v);
+  if (n === 2 && Array.isArray(v) && v.length === 2 && v.every(ok)) return v as number[];
+  throw new Error(`${layer}: ${name} must be ${what}${n === 2 ? ` or a pair of them [height, width]` : ''}, got ${showValue(v)}`);
+}
+
+/** A layer's required options object (`new Linear()` would otherwise fail reading a field of undefined). */
+export function layerOptions<T>(layer: string, opts: T): T {
+  if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) throw new Error(`${layer}: expected an options object, got ${kindOf(opts)}`);
+  return opts;
 }
 
 export function generatorOf(opts: { generator?: Generator }): Generator {

@@ -4,6 +4,7 @@
  * length maps onto a fixed output size.
  */
 import { record, Tensor } from '@tensorkit/core';
+import { checkTensor, showValue } from '../../checks.js';
 
 function windows(len: number, out: number): { start: Int32Array; end: Int32Array } {
   const start = new Int32Array(out);
@@ -18,19 +19,34 @@ function windows(len: number, out: number): { start: Int32Array; end: Int32Array
 /** An adaptive pool's output size: one number for both sides, or [height, width] where null keeps the input's size (as PyTorch's None). */
 export type AdaptiveSize2d = number | readonly [number | null, number | null];
 
+/**
+ * [height, width] of an adaptive 2-D output size: one positive integer, or a pair of them (or null)
+ * — exactly two: [2] used to pool as [2, null] and [2, 2, 2] as [2, 2].
+ */
+export function adaptiveSize2d(fn: string, outputSize: unknown): [number | null, number | null] {
+  const ok = (v: unknown, nullable: boolean) => (nullable && v === null) || (typeof v === 'number' && Number.isInteger(v) && v > 0);
+  if (ok(outputSize, false)) return [outputSize as number, outputSize as number];
+  if (Array.isArray(outputSize) && outputSize.length === 2 && ok(outputSize[0], true) && ok(outputSize[1], true)) return [outputSize[0], outputSize[1]];
+  throw new Error(`${fn}: outputSize must be a positive integer or a pair [height, width] of them (null keeps that side of the input), got ${showValue(outputSize)}`);
+}
+
+/** A 1-D adaptive output size: one positive integer. */
+export function adaptiveSize1d(fn: string, outputSize: unknown): number {
+  if (typeof outputSize !== 'number' || !Number.isInteger(outputSize) || outputSize <= 0) throw new Error(`${fn}: outputSize must be a positive integer, got ${showValue(outputSize)}`);
+  return outputSize;
+}
+
 /** x [N, C, H, W] → [N, C, oh, ow]. */
 export function adaptiveAvgPool2d(x: Tensor, outputSize: AdaptiveSize2d): Tensor {
+  checkTensor('adaptiveAvgPool2d', 'input', x);
+  const [askH, askW] = adaptiveSize2d('adaptiveAvgPool2d', outputSize);
   if (x.rank !== 4) throw new Error(`adaptiveAvgPool2d: input must be 4-D [N,C,H,W], got shape [${x.shape}]`);
   if (x.dtype !== 'float32' && x.dtype !== 'float64') throw new Error(`adaptiveAvgPool2d: input must be float, got ${x.dtype}`);
   const [n, c, h, w] = x.shape;
   // An empty window would average nothing (0/0 = NaN), as PyTorch refuses too.
   if (h === 0 || w === 0) throw new Error(`adaptiveAvgPool2d: input [${x.shape}] has an empty spatial dimension (H and W must be > 0)`);
-  const [askH, askW] = typeof outputSize === 'number' ? [outputSize, outputSize] : outputSize;
   const oh = askH ?? h;
   const ow = askW ?? w;
-  if (!(Number.isInteger(oh) && oh > 0 && Number.isInteger(ow) && ow > 0)) {
-    throw new Error(`adaptiveAvgPool2d: outputSize must be positive integers (or null to keep a side), got ${JSON.stringify(outputSize)}${askH === null || askW === null ? ` for input [${x.shape}]` : ''}`);
-  }
   const rows = windows(h, oh);
   const cols = windows(w, ow);
   const src = x.contiguous().toTypedArray();
@@ -65,6 +81,8 @@ export function adaptiveAvgPool2d(x: Tensor, outputSize: AdaptiveSize2d): Tensor
 
 /** x [N, C, L] → [N, C, out]. */
 export function adaptiveAvgPool1d(x: Tensor, outputSize: number): Tensor {
+  checkTensor('adaptiveAvgPool1d', 'input', x);
+  adaptiveSize1d('adaptiveAvgPool1d', outputSize);
   if (x.rank !== 3) throw new Error(`adaptiveAvgPool1d: input must be 3-D [N,C,L], got shape [${x.shape}]`);
   if (x.shape[2] === 0) throw new Error(`adaptiveAvgPool1d: input [${x.shape}] has length 0 (L must be > 0)`);
   return adaptiveAvgPool2d(x.unsqueeze(2), [1, outputSize]).squeeze(2);

@@ -1,5 +1,7 @@
 /** Scaled dot-product attention with boolean masks (true = masked out). */
 import { Tensor, type Generator } from '@tensorkit/core';
+import { checkBoolean, checkFinite, checkTensor } from '../../checks.js';
+import { checkOptionKeys, type OptionKeys } from '../../options.js';
 import { dropout } from '../dropout.js';
 
 /** Large enough to zero a key's softmax weight, finite so a fully masked row stays NaN-free. */
@@ -10,9 +12,25 @@ export interface AttentionMaskOptions {
   mask?: Tensor | null;
   /** Float mask added to the scores (e.g. relative-position biases). */
   additiveMask?: Tensor | null;
+  /** Mask every key after the query's own position (query i sees keys 0..i), as PyTorch's is_causal. */
+  isCausal?: boolean;
+  /** Multiplier of q·kᵀ (default 1/√d). */
+  scale?: number | null;
   dropoutP?: number;
   training?: boolean;
   generator?: Generator;
+}
+
+// A misspelt key (PyTorch's attn_mask, or attnMask) would otherwise run attention without the mask.
+const SDPA_KEYS: OptionKeys<AttentionMaskOptions> = { mask: true, additiveMask: true, isCausal: true, scale: true, dropoutP: true, training: true, generator: true };
+
+const shapeOf = (t: Tensor) => `[${t.shape.join(', ')}]`;
+
+/** [L, S] bool mask, true above the diagonal (keys after the query's position). */
+function causalMask(L: number, S: number): Tensor {
+  const m = new Uint8Array(L * S);
+  for (let i = 0; i < L; i++) m.fill(1, i * S + i + 1, (i + 1) * S);
+  return new Tensor(m, [L, S], 'bool');
 }
 
 /** True when some query row has every key masked (its softmax would be uniform over masked keys). */
@@ -33,10 +51,21 @@ function hasFullyMaskedRow(mask: Tensor, shape: readonly number[]): boolean {
  * all-zero weight row (and a zero output) instead of NaN.
  */
 export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, opts: AttentionMaskOptions = {}): { output: Tensor; weights: Tensor } {
+  const fn = 'scaledDotProductAttention';
+  checkOptionKeys(fn, opts, SDPA_KEYS);
+  for (const [name, t] of [['query', q], ['key', k], ['value', v]] as const) {
+    if (checkTensor(fn, name, t).rank < 2) throw new Error(`${fn}: ${name} must be at least 2-D [..., length, features], got ${shapeOf(t)}`);
+  }
   const d = q.shape[q.rank - 1];
-  let scores = q.mul(1 / Math.sqrt(d)).matmul(k.transpose(-2, -1));
-  if (opts.additiveMask) scores = scores.add(opts.additiveMask);
-  const mask = opts.mask ?? null;
+  const S = k.shape[k.rank - 2];
+  if (k.shape[k.rank - 1] !== d || v.shape[v.rank - 2] !== S) {
+    throw new Error(`${fn}: expected query [..., L, d], key [..., S, d] and value [..., S, dv] (same d, same S), got query ${shapeOf(q)}, key ${shapeOf(k)}, value ${shapeOf(v)}`);
+  }
+  const scale = opts.scale === undefined || opts.scale === null ? 1 / Math.sqrt(d) : checkFinite(fn, 'scale', opts.scale);
+  let scores = q.mul(scale).matmul(k.transpose(-2, -1));
+  if (opts.additiveMask) scores = scores.add(checkTensor(fn, 'additiveMask', opts.additiveMask));
+  let mask = opts.mask ? checkTensor(fn, 'mask', opts.mask) : null;
+  if (checkBoolean(fn, 'isCausal', opts.isCausal ?? false)) mask = orMasks(mask, causalMask(q.shape[q.rank - 2], S));
   if (mask) scores = scores.maskedFill(mask, MASKED);
   let weights = scores.softmax(-1);
   if (mask && hasFullyMaskedRow(mask, scores.shape)) weights = weights.mul(mask.eq(0).to(weights.dtype));

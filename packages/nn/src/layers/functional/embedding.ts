@@ -6,7 +6,9 @@
  * for non-leaf tables.
  */
 import { getBackend, record, Tensor } from '@tensorkit/core';
-import { accumulateSparseGrad, bagRowGradF32, MAX_INDEXED_ROWS, RowAccumulator } from './sparse-grad.js';
+import { checkBoolean, checkTensor, kindOf, showValue } from '../../checks.js';
+import { checkOptionKeys, type OptionKeys } from '../../options.js';
+import { appendSparseGrad, bagRowGradF32, MAX_INDEXED_ROWS, RowAccumulator } from './sparse-grad.js';
 
 export type Ids = Tensor | Int32Array | readonly number[];
 
@@ -22,6 +24,9 @@ export function readIds(op: string, ids: Ids, numRows: number): { data: Int32Arr
   } else if (ids instanceof Int32Array) {
     data = ids;
     shape = [data.length];
+  } else if (!Array.isArray(ids)) {
+    // A bare number has no length: it used to look up nothing and return an empty [0, D] tensor.
+    throw new Error(`${op}: ids must be an int32 Tensor, an Int32Array or an array of integers, got ${kindOf(ids)}`);
   } else {
     // Int32Array.from would truncate 1.5 to 1, NaN to 0 and wrap 2^32 + 1 to 1: check first.
     for (let i = 0; i < ids.length; i++) {
@@ -38,7 +43,20 @@ export function readIds(op: string, ids: Ids, numRows: number): { data: Int32Arr
   return { data, shape };
 }
 
+/**
+ * The table row `paddingIdx` names, as PyTorch reads it: -1 is the last row, and anything outside
+ * [-numRows, numRows) or not an integer is refused (it used to match no id and pad nothing).
+ */
+export function paddingRow(op: string, idx: unknown, numRows: number): number | null {
+  if (idx === null || idx === undefined) return null;
+  if (typeof idx !== 'number' || !Number.isInteger(idx) || idx < -numRows || idx >= numRows) {
+    throw new Error(`${op}: paddingIdx must be an integer in [${-numRows}, ${numRows}) (negative counts from the end) for ${numRows} embeddings, got ${showValue(idx)}`);
+  }
+  return idx < 0 ? idx + numRows : idx;
+}
+
 function checkTable(op: string, weight: Tensor): void {
+  checkTensor(op, 'weight', weight);
   if (weight.rank !== 2) throw new Error(`${op}: weight must be 2-D [numEmbeddings, dim], got shape [${weight.shape}]`);
   if (weight.dtype !== 'float32' && weight.dtype !== 'float64') throw new Error(`${op}: weight must be float, got ${weight.dtype}`);
 }
@@ -47,34 +65,38 @@ function checkTable(op: string, weight: Tensor): void {
 function finishTableGrad(weight: Tensor, acc: RowAccumulator, sparse: boolean, sorted = false): Tensor | null {
   const dtype = weight.dtype as 'float32' | 'float64';
   if (sparse && weight.isLeaf) {
-    if (acc.size > 0) accumulateSparseGrad(weight, acc.result(dtype, sorted));
+    if (acc.size > 0) appendSparseGrad(weight, acc.result(dtype, sorted));
     return null;
   }
   return acc.dense(weight.shape[0], dtype);
 }
 
 export interface EmbeddingOptions {
-  /** This row's lookups produce no gradient. */
+  /** This row's lookups produce no gradient (negative counts from the end, as in PyTorch). */
   paddingIdx?: number | null;
   /** Row-sparse gradient into weight.sparseGrad (default false). */
   sparse?: boolean;
 }
 
+const EMBEDDING_KEYS: OptionKeys<EmbeddingOptions> = { paddingIdx: true, sparse: true };
+
 /** weight [V, D] looked up at ids (any shape) → [...ids.shape, D]. */
 export function embedding(weight: Tensor, ids: Ids, opts: EmbeddingOptions = {}): Tensor {
+  checkOptionKeys('embedding', opts, EMBEDDING_KEYS);
   checkTable('embedding', weight);
   const [V, D] = weight.shape;
+  const pad = paddingRow('embedding', opts.paddingIdx, V) ?? -1;
+  const sparse = checkBoolean('embedding', 'sparse', opts.sparse ?? false);
   const { data, shape } = readIds('embedding', ids, V);
   const w = weight.contiguous().toTypedArray();
   const out = weight.dtype === 'float64' ? new Float64Array(data.length * D) : new Float32Array(data.length * D);
   for (let i = 0; i < data.length; i++) out.set(w.subarray(data[i] * D, data[i] * D + D), i * D);
   const y = new Tensor(out, [...shape, D], weight.dtype);
-  const pad = opts.paddingIdx ?? -1;
   return record(y, 'embedding', [weight], (g) => {
     const gd = g.contiguous().toTypedArray();
     const acc = new RowAccumulator(D, Math.min(data.length, V), V);
     for (let i = 0; i < data.length; i++) if (data[i] !== pad) acc.add(data[i], gd, i * D, 1);
-    return [finishTableGrad(weight, acc, opts.sparse ?? false)];
+    return [finishTableGrad(weight, acc, sparse)];
   });
 }
 
@@ -123,6 +145,18 @@ export interface EmbeddingBagOptions {
   sparse?: boolean;
 }
 
+const BAG_KEYS: OptionKeys<EmbeddingBagOptions> = { mode: true, perSampleWeights: true, paddingIdx: true, sparse: true };
+
+/** Bag starts as numbers: an int32 tensor must be 1-D (a float one would be read as if it held integers). */
+function readOffsets(offsets: Ids): ArrayLike<number> {
+  if (offsets instanceof Tensor) {
+    if (offsets.rank !== 1 || offsets.dtype !== 'int32') throw new Error(`embeddingBag: offsets must be a 1-D int32 tensor, got ${offsets.dtype} [${offsets.shape}]`);
+    return offsets.toTypedArray();
+  }
+  if (!(offsets instanceof Int32Array) && !Array.isArray(offsets)) throw new Error(`embeddingBag: offsets must be an int32 Tensor, an Int32Array or an array of integers, got ${kindOf(offsets)}`);
+  return offsets;
+}
+
 /**
  * Sums or averages the rows of each bag without materialising the
  * [numIds, D] lookups. Bags are given PyTorch-style: flat `ids` and the start
@@ -130,12 +164,15 @@ export interface EmbeddingBagOptions {
  * zeros. Returns [numBags, D].
  */
 export function embeddingBag(weight: Tensor, ids: Ids, offsets: Ids, opts: EmbeddingBagOptions = {}): Tensor {
+  checkOptionKeys('embeddingBag', opts, BAG_KEYS);
   checkTable('embeddingBag', weight);
   const [V, D] = weight.shape;
   const mode = opts.mode ?? 'mean';
-  if (mode !== 'sum' && mode !== 'mean') throw new Error(`embeddingBag: mode must be 'sum' or 'mean', got '${String(mode)}'`);
+  if (mode !== 'sum' && mode !== 'mean') throw new Error(`embeddingBag: mode must be 'sum' or 'mean', got ${showValue(mode)}`);
+  const pad = paddingRow('embeddingBag', opts.paddingIdx, V) ?? -1;
+  const sparse = checkBoolean('embeddingBag', 'sparse', opts.sparse ?? true);
   const { data } = readIds('embeddingBag', ids instanceof Tensor ? ids.reshape([-1]) : ids, V);
-  const offs = offsets instanceof Tensor ? offsets.toTypedArray() : offsets;
+  const offs = readOffsets(offsets);
   const B = offs.length;
   const n = data.length;
   for (let b = 0; b < B; b++) {
@@ -147,11 +184,14 @@ export function embeddingBag(weight: Tensor, ids: Ids, offsets: Ids, opts: Embed
   }
   const psw = opts.perSampleWeights ?? null;
   if (psw) {
+    checkTensor('embeddingBag', 'perSampleWeights', psw);
     if (mode !== 'sum') throw new Error("embeddingBag: perSampleWeights need mode 'sum' (as in PyTorch)");
-    if (psw.size !== n) throw new Error(`embeddingBag: perSampleWeights has ${psw.size} entries for ${n} ids`);
+    // PyTorch: the same shape as the ids (a [n, 1] or int tensor would be read flat, or truncated).
+    const idsShape = ids instanceof Tensor ? ids.shape : [n];
+    if (psw.rank !== idsShape.length || psw.shape.some((d, i) => d !== idsShape[i])) throw new Error(`embeddingBag: perSampleWeights must have the ids' shape [${idsShape}], got [${psw.shape}]`);
+    if (psw.dtype !== weight.dtype) throw new Error(`embeddingBag: perSampleWeights must be ${weight.dtype} like the weight, got ${psw.dtype}`);
   }
   const pw = psw ? psw.contiguous().toTypedArray() : null;
-  const pad = opts.paddingIdx ?? -1;
   const w = weight.contiguous().toTypedArray();
   // scale[i]: the factor id i contributes with (its weight, 1/count for mean, 0 for padding).
   const scale = new Float64Array(n);
@@ -179,10 +219,9 @@ export function embeddingBag(weight: Tensor, ids: Ids, offsets: Ids, opts: Embed
     const gd = g.contiguous().toTypedArray();
     let tableGrad: Tensor | null = null;
     if (weight.requiresGrad) {
-      const sparse = opts.sparse ?? true;
       if (sparse && weight.isLeaf && weight.dtype === 'float32' && V <= MAX_INDEXED_ROWS) {
         const grad = bagRowGradF32(V, D, data, offs, scale, pad, gd);
-        if (grad.rows.length > 0) accumulateSparseGrad(weight, grad);
+        if (grad.rows.length > 0) appendSparseGrad(weight, grad);
         return psw ? [null, bagWeightGrad()] : [null];
       }
       const acc = new RowAccumulator(D, Math.min(n, V), V);
@@ -191,7 +230,7 @@ export function embeddingBag(weight: Tensor, ids: Ids, offsets: Ids, opts: Embed
         for (let i = offs[b]; i < e; i++) if (data[i] !== pad) acc.add(data[i], gd, b * D, scale[i]);
       }
       // Sorted rows let the optimizer use them as they are (no coalescing copy).
-      tableGrad = finishTableGrad(weight, acc, opts.sparse ?? true, true);
+      tableGrad = finishTableGrad(weight, acc, sparse, true);
     }
     if (!psw) return [tableGrad];
     return [tableGrad, bagWeightGrad()];

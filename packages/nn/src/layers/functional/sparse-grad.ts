@@ -4,6 +4,7 @@
  * neither the gradient nor the optimizer step costs O(table size).
  */
 import { getBackend, Tensor, type FloatArray, type SparseRowGrad } from '@tensorkit/core';
+import { checkTensor, kindOf, showValue } from '../../checks.js';
 
 /** Tables up to this many rows get a direct row → slot index instead of a Map. */
 const MAX_DIRECT_ROWS = 1 << 22;
@@ -212,8 +213,33 @@ function gatherRowsF64(dst: Float64Array, src: Float64Array, slots: Int32Array, 
   }
 }
 
-/** Appends rows to `weight.sparseGrad` (creating it when absent); rows may then repeat across calls. */
+/**
+ * Appends rows to `weight.sparseGrad` (creating it when absent); rows may then repeat across calls.
+ * For gradients built outside the embedding ops: the rows must be integers in [0, weight.shape[0])
+ * and values rows·rowSize long with rowSize the width of a weight row. Optimizers trust a stored
+ * sparseGrad, so a row 2.5 or 9 would update the wrong rows (or none) without a word.
+ */
 export function accumulateSparseGrad(weight: Tensor, grad: SparseRowGrad): void {
+  const fn = 'accumulateSparseGrad';
+  checkTensor(fn, 'weight', weight);
+  if (weight.rank < 1 || (weight.dtype !== 'float32' && weight.dtype !== 'float64')) throw new Error(`${fn}: weight must be a float tensor with rows, got ${weight.dtype} [${weight.shape}]`);
+  const numRows = weight.shape[0];
+  const rowSize = weight.size / Math.max(numRows, 1);
+  if (typeof grad !== 'object' || grad === null) throw new Error(`${fn}: grad must be {rows, values, rowSize}, got ${kindOf(grad)}`);
+  const { rows, values } = grad;
+  if (!(rows instanceof Int32Array) && !Array.isArray(rows)) throw new Error(`${fn}: grad.rows must be an Int32Array or an array of row indices, got ${kindOf(rows)}`);
+  if (!(values instanceof Float32Array) && !(values instanceof Float64Array)) throw new Error(`${fn}: grad.values must be a Float32Array or Float64Array, got ${kindOf(values)}`);
+  if (grad.rowSize !== rowSize) throw new Error(`${fn}: grad.rowSize must be ${rowSize} (the width of a row of weight [${weight.shape}]), got ${showValue(grad.rowSize)}`);
+  if (values.length !== rows.length * rowSize) throw new Error(`${fn}: grad.values has ${values.length} entries for ${rows.length} rows of ${rowSize}`);
+  for (let k = 0; k < rows.length; k++) {
+    const r: unknown = rows[k];
+    if (typeof r !== 'number' || !Number.isInteger(r) || r < 0 || r >= numRows) throw new Error(`${fn}: grad.rows[${k}] must be an integer in [0, ${numRows}), got ${showValue(r)}`);
+  }
+  appendSparseGrad(weight, rows instanceof Int32Array ? grad : { rows: Int32Array.from(rows), values, rowSize });
+}
+
+/** accumulateSparseGrad without the checks, for the embedding ops' own (valid by construction) gradients. */
+export function appendSparseGrad(weight: Tensor, grad: SparseRowGrad): void {
   const prev = weight.sparseGrad;
   if (!prev) {
     weight.sparseGrad = grad;

@@ -9,7 +9,7 @@ import { concat, stack, Tensor, zeros, type Generator } from '@tensorkit/core';
 import type { ModuleConfig, ModuleOptions } from '../../config.js';
 import { Module } from '../../module.js';
 import { dropout } from '../dropout.js';
-import { checkPositiveInt, checkProbability, generatorOf, shapeStr, uniformTensor } from '../util.js';
+import { checkPositiveInt, checkProbability, generatorOf, layerOptions, shapeStr, uniformTensor } from '../util.js';
 
 export interface RNNFields {
   inputSize: number;
@@ -55,6 +55,7 @@ export abstract class RNNBase extends Module {
   generator: Generator | null = null;
 
   protected static fill<T extends string>(type: T, opts: ModuleOptions<RNNFields & ModuleConfig>) {
+    layerOptions(type, opts);
     return {
       type,
       inputSize: checkPositiveInt(type, 'inputSize', opts.inputSize),
@@ -117,6 +118,7 @@ export abstract class RNNBase extends Module {
   protected run(input: Tensor, initial: (Tensor | null | undefined)[], opts: RNNForwardOptions): { output: Tensor; finals: Tensor[] } {
     const c = this.config;
     const name = c.type;
+    this.tensorInput(input);
     if (input.rank !== 3 || input.shape[2] !== c.inputSize) {
       throw new Error(`${name}: input must be ${c.batchFirst ? '[B, T' : '[T, B'}, ${c.inputSize}], got ${shapeStr(input)}`);
     }
