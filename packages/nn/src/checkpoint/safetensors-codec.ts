@@ -13,10 +13,12 @@
 import { Tensor, type TypedArray, zeros } from '@tensorkit/core';
 import { checkStorable, DEFAULT_STORAGE, DTYPE_INFO, isSafetensorsDType, readElements, writeElements, type SafetensorsDType } from './safetensors-dtypes.js';
 import { parseHeader } from './safetensors-header.js';
+import { kindOf } from '../checks.js';
+import { checkOptionKeys, type OptionKeys } from '../options.js';
 
 export interface EncodeOptions {
-  /** String key/value pairs stored under `__metadata__`. */
-  metadata?: Record<string, string>;
+  /** String key/value pairs stored under `__metadata__` (an object or a Map). */
+  metadata?: Record<string, string> | ReadonlyMap<string, string>;
   /** Stored element type for every tensor, or per tensor name (e.g. 'F16' to halve the file). */
   storeAs?: SafetensorsDType | Record<string, SafetensorsDType>;
 }
@@ -74,21 +76,44 @@ function compareCodePoints(a: string, b: string): number {
   return x.length - y.length;
 }
 
-export function encodeSafetensors(tensors: Record<string, Tensor>, opts: EncodeOptions = {}): Uint8Array {
+const ENCODE_KEYS: OptionKeys<EncodeOptions> = { metadata: true, storeAs: true };
+
+/**
+ * `v` (a record or a Map, as loadStateDict takes) as a prototype-free record. A Map read with
+ * Object.keys has no keys: it used to be written as an empty file without a word.
+ */
+function asRecord<T>(fn: string, what: string, v: unknown): Record<string, T> {
+  if (v instanceof Map) {
+    const out = emptyRecord<T>();
+    for (const [k, x] of v) {
+      if (typeof k !== 'string') throw new Error(`${fn}: ${what} keys must be strings, got ${kindOf(k)}`);
+      out[k] = x as T;
+    }
+    return out;
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v) || v instanceof Tensor) throw new Error(`${fn}: ${what} must be an object or a Map of name → value, got ${kindOf(v)}`);
+  return v as Record<string, T>;
+}
+
+export function encodeSafetensors(tensorsIn: Record<string, Tensor> | ReadonlyMap<string, Tensor>, opts: EncodeOptions = {}): Uint8Array {
+  checkOptionKeys('encodeSafetensors', opts, ENCODE_KEYS);
+  const tensors = asRecord<Tensor>('encodeSafetensors', 'tensors', tensorsIn);
+  const storeAs = opts.storeAs === undefined || typeof opts.storeAs === 'string' ? opts.storeAs : asRecord<SafetensorsDType>('encodeSafetensors', 'storeAs', opts.storeAs);
   const entries = Object.keys(tensors).map((name) => {
     const t = tensors[name];
     if (!(t instanceof Tensor)) throw new Error(`safetensors: '${name}' is not a Tensor`);
     if (name === '' || name === '__metadata__') throw new Error(`safetensors: invalid tensor name '${name}'`);
-    return { name, t, dtype: storedType(name, t, opts.storeAs) };
+    return { name, t, dtype: storedType(name, t, storeAs) };
   });
   entries.sort(referenceOrder);
   const plan: { name: string; data: TypedArray; dtype: SafetensorsDType; begin: number }[] = [];
   let offset = 0;
   const parts: string[] = [];
   if (opts.metadata !== undefined) {
+    const given = asRecord<unknown>('encodeSafetensors', 'metadata', opts.metadata);
     const meta = emptyRecord<string>();
-    for (const k of Object.keys(opts.metadata).sort()) {
-      const v = opts.metadata[k];
+    for (const k of Object.keys(given).sort()) {
+      const v = given[k];
       if (typeof v !== 'string') throw new Error(`safetensors: metadata value for '${k}' must be a string, got ${typeof v}`);
       meta[k] = v;
     }
@@ -112,7 +137,10 @@ export function encodeSafetensors(tensors: Record<string, Tensor>, opts: EncodeO
 }
 
 /** Decodes and validates a whole safetensors buffer; `source` (e.g. the file path) is named in errors. */
-export function decodeSafetensors(bytes: Uint8Array, source = '<buffer>'): SafetensorsContents {
+export function decodeSafetensors(input: Uint8Array | ArrayBuffer, source = '<buffer>'): SafetensorsContents {
+  // A Buffer is a Uint8Array; an ArrayBuffer (fetch's arrayBuffer()) is wrapped without copying.
+  const bytes = input instanceof ArrayBuffer ? new Uint8Array(input) : input;
+  if (!(bytes instanceof Uint8Array)) throw new Error(`decodeSafetensors: expected the file's bytes as a Uint8Array, Buffer or ArrayBuffer, got ${kindOf(input)}`);
   const { entries, metadata, dataStart } = parseHeader(bytes, source);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const tensors = emptyRecord<Tensor>();

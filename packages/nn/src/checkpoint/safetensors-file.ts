@@ -5,11 +5,11 @@ import type { Tensor } from '@tensorkit/core';
 import { writeFileAtomic, writeFileAtomicSync } from './atomic-write.js';
 import { decodeSafetensors, encodeSafetensors, type EncodeOptions, type SafetensorsContents } from './safetensors-codec.js';
 
-export async function saveSafetensors(path: string, tensors: Record<string, Tensor>, opts: EncodeOptions = {}): Promise<void> {
+export async function saveSafetensors(path: string, tensors: Record<string, Tensor> | ReadonlyMap<string, Tensor>, opts: EncodeOptions = {}): Promise<void> {
   await writeFileAtomic(path, encodeSafetensors(tensors, opts));
 }
 
-export function saveSafetensorsSync(path: string, tensors: Record<string, Tensor>, opts: EncodeOptions = {}): void {
+export function saveSafetensorsSync(path: string, tensors: Record<string, Tensor> | ReadonlyMap<string, Tensor>, opts: EncodeOptions = {}): void {
   writeFileAtomicSync(path, encodeSafetensors(tensors, opts));
 }
 

@@ -16,6 +16,8 @@ import { readFile } from 'node:fs/promises';
 import { writeFileAtomic } from './atomic-write.js';
 import { decodeSafetensors, emptyRecord, encodeSafetensors, type SafetensorsContents } from './safetensors-codec.js';
 import type { StateDictSource } from './state-dict-source.js';
+import { checkBoolean, kindOf } from '../checks.js';
+import { checkOptionKeys, type OptionKeys } from '../options.js';
 
 export const CHECKPOINT_FORMAT = 'tensorkit.checkpoint';
 export const CHECKPOINT_VERSION = 1;
@@ -64,8 +66,27 @@ export interface RestoreTargets {
 const MODEL = 'model.';
 const OPTIM = /^optim\.(\d+)\.(.+)$/;
 
+// A misspelt part (optimiser, schedular) would be left out of the checkpoint, or out of the restore, without a word.
+const PART_KEYS: OptionKeys<CheckpointParts> = { model: true, modelConfig: true, optimizer: true, scheduler: true, rng: true, epoch: true, step: true, cursor: true, extra: true };
+const TARGET_KEYS: OptionKeys<RestoreTargets> = { model: true, optimizer: true, scheduler: true, rng: true, strict: true, checkConfig: true };
+
+/** Refuses a part that is not an object with the named methods (it would fail later as 'x.stateDict is not a function'). */
+function checkHasMethods(fn: string, name: string, v: unknown, methods: readonly string[]): void {
+  if (v === undefined) return;
+  if (typeof v !== 'object' || v === null || methods.some((m) => typeof (v as Record<string, unknown>)[m] !== 'function')) {
+    throw new Error(`${fn}: ${name} must be an object with ${methods.map((m) => `${m}()`).join(' and ')}, got ${kindOf(v)}`);
+  }
+}
+
 /** The tensors and metadata strings of a checkpoint (the in-memory half of saveCheckpoint). */
 export function encodeCheckpoint(parts: CheckpointParts): { tensors: Record<string, Tensor>; metadata: Record<string, string> } {
+  if (typeof parts !== 'object' || parts === null) throw new Error(`encodeCheckpoint: expected {model, epoch, step, …}, got ${kindOf(parts)}`);
+  checkOptionKeys('encodeCheckpoint', parts, PART_KEYS, 'part');
+  if (parts.model === undefined) throw new Error('encodeCheckpoint: model is required');
+  for (const name of ['model', 'optimizer', 'scheduler'] as const) checkHasMethods('encodeCheckpoint', name, parts[name], ['stateDict']);
+  if (parts.rng !== undefined && !(parts.rng instanceof Generator) && (typeof parts.rng !== 'object' || parts.rng === null)) {
+    throw new Error(`encodeCheckpoint: rng must be a Generator or its getState(), got ${kindOf(parts.rng)}`);
+  }
   // decodeCheckpoint refuses these, so a bad one must fail the save, not the resume.
   checkCount(parts.epoch, 'encodeCheckpoint: epoch');
   checkCount(parts.step, 'encodeCheckpoint: step');
@@ -100,12 +121,17 @@ function bufferTensor(buf: Float32Array | Float64Array): Tensor {
 
 /** Interprets decoded safetensors contents as a checkpoint; `source` is named in errors. */
 export function decodeCheckpoint(contents: SafetensorsContents, source = '<buffer>'): LoadedCheckpoint {
-  const { tensors, metadata } = contents;
   const what = `checkpoint ${source}`;
+  const isRecord = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!isRecord(contents) || !isRecord(contents.tensors) || !isRecord(contents.metadata)) {
+    throw new Error(`decodeCheckpoint: expected decodeSafetensors' result {tensors, metadata}, got ${kindOf(contents)}${isRecord(contents) ? ` with keys [${Object.keys(contents).join(', ')}]` : ''}`);
+  }
+  const { tensors, metadata } = contents;
   if (metadata.format !== CHECKPOINT_FORMAT) {
     throw new Error(`${what}: not a tensorkit training checkpoint (__metadata__.format is ${metadata.format === undefined ? 'missing' : `'${metadata.format}'`})`);
   }
-  const version = Number(metadata.format_version);
+  // Written as String(CHECKPOINT_VERSION): '1.0', ' 1 ' or '0x1' is not a version this code wrote.
+  const version = /^[1-9]\d*$/.test(metadata.format_version ?? '') ? Number(metadata.format_version) : NaN;
   if (!Number.isInteger(version) || version < 1 || version > CHECKPOINT_VERSION) {
     throw new Error(`${what}: format version ${metadata.format_version} is not supported (this tensorkit reads up to ${CHECKPOINT_VERSION})`);
   }
@@ -192,12 +218,22 @@ export async function loadCheckpoint(path: string): Promise<LoadedCheckpoint> {
  * returns where training stopped.
  */
 export function restoreCheckpoint(ckpt: LoadedCheckpoint, targets: RestoreTargets): { epoch: number; step: number; cursor: unknown; extra: unknown; modelConfig: unknown } {
+  const fn = 'restoreCheckpoint';
+  if (typeof ckpt !== 'object' || ckpt === null || typeof ckpt.modelState !== 'object' || ckpt.modelState === null) {
+    throw new Error(`${fn}: expected a loaded checkpoint (from loadCheckpoint or decodeCheckpoint), got ${kindOf(ckpt)}`);
+  }
+  if (targets === undefined) throw new Error(`${fn}: targets are required ({model, optimizer, scheduler, rng, …})`);
+  checkOptionKeys(fn, targets, TARGET_KEYS, 'target');
+  for (const name of ['model', 'optimizer', 'scheduler'] as const) checkHasMethods(fn, name, targets[name], ['loadStateDict']);
+  if (targets.rng !== undefined && !(targets.rng instanceof Generator)) throw new Error(`${fn}: rng must be a Generator, got ${kindOf(targets.rng)}`);
+  const strict = checkBoolean(fn, 'strict', targets.strict ?? true);
+  const checkConfig = checkBoolean(fn, 'checkConfig', targets.checkConfig ?? true);
   const { model, optimizer, scheduler, rng } = targets;
   if (model) {
-    if ((targets.checkConfig ?? true) && model.config !== undefined && ckpt.modelConfig !== null && canonicalJson(model.config) !== canonicalJson(ckpt.modelConfig)) {
+    if (checkConfig && model.config !== undefined && ckpt.modelConfig !== null && canonicalJson(model.config) !== canonicalJson(ckpt.modelConfig)) {
       throw new Error(`restoreCheckpoint: the checkpoint's model config ${canonicalJson(ckpt.modelConfig)} differs from the model's ${canonicalJson(model.config)} (pass checkConfig: false to load anyway)`);
     }
-    model.loadStateDict(ckpt.modelState, { strict: targets.strict ?? true });
+    model.loadStateDict(ckpt.modelState, { strict });
   }
   if (optimizer) {
     if (!ckpt.optimizer) throw new Error('restoreCheckpoint: the checkpoint has no optimizer state');
