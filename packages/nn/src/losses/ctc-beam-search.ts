@@ -14,6 +14,7 @@
  * (Wav2Vec2_PyCTCDecode#6); beam search is only worth its cost at width > 1.
  */
 import { rowArgmax } from './ctc-decode.js';
+import { kindOf } from '../checks.js';
 import { checkOptionKeys, type OptionKeys } from '../options.js';
 import { checkLogProbMatrix, type LogProbMatrix } from './log-prob-matrix.js';
 
@@ -97,6 +98,9 @@ export function ctcPrefixBeamSearch(lp: LogProbMatrix, opts: CtcPrefixBeamSearch
   // slice(0, -1) would silently drop the last hypothesis; NaN would prune every label but the argmax.
   if (opts.nBest !== undefined && !(Number.isInteger(opts.nBest) && opts.nBest >= 1)) throw new Error(`ctcPrefixBeamSearch: nBest must be a positive integer, got ${opts.nBest}`);
   if (Number.isNaN(prune)) throw new Error('ctcPrefixBeamSearch: pruneLogProb must be a number (-Infinity disables pruning), got NaN');
+  if (opts.allowToken !== undefined && opts.allowToken !== null && typeof opts.allowToken !== 'function') {
+    throw new Error(`ctcPrefixBeamSearch: allowToken must be a function (prefix, token) => boolean, got ${kindOf(opts.allowToken)}`);
+  }
 
   const trie = new PrefixTrie(C);
   // Per node, one byte per label: 0 not asked yet, 1 allowed, 2 forbidden.

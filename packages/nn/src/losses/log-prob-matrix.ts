@@ -6,6 +6,8 @@
  * and double-logged inputs at runtime too.
  */
 import { Tensor } from '@tensorkit/core';
+import { kindOf, showValue } from '../checks.js';
+import { checkOptionKeys } from '../options.js';
 
 export type FloatMatrixData = Float32Array | Float64Array;
 
@@ -28,7 +30,7 @@ export class LogProbMatrix {
   /** Wraps data that already holds log-probabilities (e.g. log_softmax output); verifies each row. */
   static fromLogProbs(data: FloatMatrixData, T: number, C: number, check: LogProbCheck = {}): LogProbMatrix {
     checkDims(data, T, C);
-    const tol = check.tolerance ?? 1e-3;
+    const tol = checkTolerance(check);
     for (let t = 0; t < T; t++) {
       const lse = rowLogSumExp(data, t * C, C);
       if (!(Math.abs(lse) <= tol)) {
@@ -57,6 +59,7 @@ export class LogProbMatrix {
   /** Takes the log of probabilities (rows must sum to 1). */
   static fromProbs(probs: FloatMatrixData, T: number, C: number, check: LogProbCheck = {}): LogProbMatrix {
     checkDims(probs, T, C);
+    checkTolerance(check);
     const out = new Float64Array(T * C);
     for (let i = 0; i < out.length; i++) out[i] = Math.log(probs[i]);
     return LogProbMatrix.fromLogProbs(out, T, C, check);
@@ -90,7 +93,17 @@ export function checkLogProbMatrix(fn: string, lp: unknown): asserts lp is LogPr
   throw new Error(`${fn}: expected a LogProbMatrix ([T, C] log-probabilities), got ${got}; make one with LogProbMatrix.fromTensor(logProbs) for a [T, C] tensor of log-probabilities, or fromLogits / fromProbs for raw or softmax outputs`);
 }
 
+/** The row tolerance, refused when it is not a non-negative number (NaN would blame every frame of good data). */
+function checkTolerance(check: LogProbCheck): number {
+  checkOptionKeys('LogProbMatrix', check, ['tolerance'], 'check option');
+  const tol = check?.tolerance ?? 1e-3;
+  if (typeof tol !== 'number' || !(tol >= 0)) throw new Error(`LogProbMatrix: tolerance must be a non-negative number, got ${showValue(tol)}`);
+  return tol;
+}
+
 function checkDims(data: FloatMatrixData, T: number, C: number): void {
+  // A plain array would be accepted here and refused by every decoder (checkLogProbMatrix).
+  if (!(data instanceof Float32Array) && !(data instanceof Float64Array)) throw new Error(`LogProbMatrix: data must be a Float32Array or Float64Array, got ${kindOf(data)}; for a tensor use LogProbMatrix.fromTensor`);
   if (!Number.isInteger(T) || !Number.isInteger(C) || T < 0 || C < 1) throw new Error(`LogProbMatrix: invalid dimensions T=${T}, C=${C}`);
   if (data.length !== T * C) throw new Error(`LogProbMatrix: data has ${data.length} values but T·C = ${T}·${C} = ${T * C}`);
 }
