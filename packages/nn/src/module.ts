@@ -117,6 +117,8 @@ export abstract class Module {
   addModule<M extends Module>(name: string, module: M): M {
     this.checkName('module', name, this._modules);
     if (!(module instanceof Module)) throw new Error(`${this.constructor.name}.addModule('${name}'): expected a Module`);
+    // A module inside its own subtree makes forward, config and toString recurse until the stack overflows.
+    if (module.modules().includes(this)) throw new Error(`${this.constructor.name}.addModule('${name}'): the module contains this ${this.constructor.name} (a module cannot be its own descendant)`);
     this._modules.set(name, module);
     return module;
   }

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { Generator, ones, randn, tensor, zeros, type Tensor } from '@tensorkit/core';
 import {
-  accumulateSparseGrad, adaptiveAvgPool2d, AdaptiveAvgPool2d, BatchNorm1d, BatchNorm2d, Conv1d, Conv2d, ConvTranspose2d, Embedding, embedding,
+  accumulateSparseGrad, adaptiveAvgPool2d, MultiheadAttention, Sequential, AdaptiveAvgPool2d, BatchNorm1d, BatchNorm2d, Conv1d, Conv2d, ConvTranspose2d, Embedding, embedding,
   embeddingBag, Flatten, GRU, LayerNorm, layerNorm, LeakyReLU, Linear, linear, MaxPool2d, scaledDotProductAttention, Softplus, TransformerEncoder,
 } from '../src/layers/index.js';
 import { decodeCheckpoint, decodeSafetensors, encodeCheckpoint, encodeSafetensors, restoreCheckpoint } from '../src/checkpoint/index.js';
@@ -157,6 +157,16 @@ describe('layer inputs and constructor options', () => {
     expect(() => new TransformerEncoder({ layer: { dModel: 4, nHead: 2 } as never, numLayers: 1, norm: { type: 'ReLU' } as never })).toThrow(
       "TransformerEncoder: norm must be a LayerNorm config ({type: 'LayerNorm', normalizedShape, …}) or null, got type \"ReLU\"",
     );
+  });
+
+  it('MultiheadAttention names a dtype mismatch; a module cannot be added inside itself', () => {
+    const mha = new MultiheadAttention({ embedDim: 4, numHeads: 2 });
+    const x = zeros([2, 1, 4], { dtype: 'float64' });
+    expect(() => mha.forward(x, x, x)).toThrow("MultiheadAttention: query/key/value are float64/float64/float64 but the parameters are float32 (convert the inputs, or the module with .to('float64'))");
+    const seq = new Sequential(new Linear({ inFeatures: 2, outFeatures: 2 }));
+    expect(() => seq.addModule('self', seq)).toThrow("Sequential.addModule('self'): the module contains this Sequential (a module cannot be its own descendant)");
+    const outer = new Sequential(seq);
+    expect(() => seq.append(outer)).toThrow("Sequential.addModule('1'): the module contains this Sequential");
   });
 
   it('loadStateDict and train refuse non-objects and non-booleans', () => {

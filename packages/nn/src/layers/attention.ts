@@ -83,6 +83,10 @@ export class MultiheadAttention extends Module {
     const S = k.shape[1];
     if (k.shape[0] !== N || v.shape[0] !== N || v.shape[1] !== S) throw new Error(`MultiheadAttention: query/key/value batch or key/value lengths disagree: ${shapeStr(query)}, ${shapeStr(key)}, ${shapeStr(value)}`);
     const W = this.param('in_proj_weight');
+    // Checked here so the error names the layer and the fix, as the recurrent layers do.
+    if (query.dtype !== W.dtype || key.dtype !== W.dtype || value.dtype !== W.dtype) {
+      throw new Error(`MultiheadAttention: query/key/value are ${query.dtype}/${key.dtype}/${value.dtype} but the parameters are ${W.dtype} (convert the inputs, or the module with .to('${query.dtype}'))`);
+    }
     const b = this.optionalParam('in_proj_bias');
     let qp: Tensor, kp: Tensor, vp: Tensor;
     if (query === key && key === value) {
