@@ -85,7 +85,8 @@ export function tensor(data: NestedArray | TypedArray | ConvertibleArray | reado
     return finish(new Tensor(storage, shape, dtype), opts);
   }
   const nested = data as NestedArray;
-  const isBoolData = typeof (Array.isArray(nested) ? deepFirst(nested) : nested) === 'boolean';
+  // Booleans mixed with numbers are numbers (tensor([true, 2]) is [1, 2], as PyTorch), not all true.
+  const isBoolData = typeof (Array.isArray(nested) ? deepFirst(nested) : nested) === 'boolean' && allBoolean(nested);
   const dtype = opts.dtype ? checkDType('tensor', opts.dtype) : isBoolData ? 'bool' : 'float32';
   const inferred = inferShape(nested);
   const storage = allocate(dtype, numel(inferred));
@@ -104,6 +105,10 @@ function convertInto(src: ArrayLike<number>, out: TypedArray, dtype: DType): voi
     if (!fitsDType(v, dtype)) throw overflowError('tensor', `the value ${v} at flat index ${i}`, dtype);
     out[i] = castScalar(v, dtype);
   }
+}
+
+function allBoolean(x: NestedArray): boolean {
+  return Array.isArray(x) ? x.every(allBoolean) : typeof x === 'boolean';
 }
 
 function deepFirst(x: NestedArray): NestedArray {
@@ -156,6 +161,8 @@ export function arange(start: number, end?: number, step = 1, opts: CreateOption
   if (step === 0 || !Number.isFinite(step)) throw new Error(`arange: step must be a non-zero finite number, got ${step}`);
   // NaN would give a tensor of shape [NaN], an infinite end a RangeError from the typed array.
   if (!Number.isFinite(start) || !Number.isFinite(end)) throw new Error(`arange: start and end must be finite numbers, got ${start} and ${end}`);
+  // As torch.arange: a step pointing away from end is a mistake, not an empty range.
+  if ((end - start) * step < 0) throw new Error(`arange: step ${step} points away from end: start ${start}, end ${end} (the range would be empty)`);
   const n = Math.max(0, Math.ceil((end - start) / step));
   const inferred = Number.isInteger(start) && Number.isInteger(end) && Number.isInteger(step) ? 'int32' : 'float32';
   const dtype = checkDType('arange', opts.dtype, inferred);
@@ -230,6 +237,8 @@ export function randn(shape: readonly number[], opts: RandomOptions & { mean?: n
 export function randint(low: number, high: number, shape: readonly number[], opts: RandomOptions = NO_OPTIONS): Tensor {
   assertValidShape('randint', shape);
   checkOptions('randint', opts, RANDINT_KEYS);
+  // Checked here, not only by the generator's first draw: an empty shape draws nothing, and the error names randint.
+  if (!(Number.isInteger(low) && Number.isInteger(high) && low < high)) throw new Error(`randint: need integers low < high, got [${low}, ${high})`);
   const g = opts.generator ?? getDefaultGenerator();
   const t = zeros(shape, { dtype: opts.dtype ?? 'int32' });
   // Refused before drawing, so a failed call leaves the generator where it was.
@@ -237,7 +246,7 @@ export function randint(low: number, high: number, shape: readonly number[], opt
   // The typed array would wrap draws it cannot hold (randint(0, 2**32) gave negative int32s).
   // bool storage would keep draws past 1 as bytes 2, 3, … that ops read as such.
   const holds = (v: number) => (t.dtype === 'bool' ? v === 0 || v === 1 : fitsDType(v, t.dtype));
-  if (Number.isInteger(low) && Number.isInteger(high) && !(holds(low) && holds(high - 1))) {
+  if (!(holds(low) && holds(high - 1))) {
     throw new Error(`randint: range [${low}, ${high}) does not fit dtype ${t.dtype}${t.dtype === 'bool' ? ' (bool draws need a range within [0, 2))' : ''}`);
   }
   for (let i = 0; i < t.storage.length; i++) t.storage[i] = g.randint(low, high);

@@ -84,7 +84,9 @@ const RANK: Record<DType, number> = { bool: 0, uint8: 1, int32: 2, float32: 3, f
 
 /** The result type of a binary op, as in NumPy/PyTorch type promotion (bool < uint8 < int32 < float32 < float64). */
 export function promoteTypes(a: DType, b: DType): DType {
-  return RANK[a] >= RANK[b] ? a : b;
+  const ra = RANK[a] ?? RANK[checkDType('promoteTypes', a)];
+  const rb = RANK[b] ?? RANK[checkDType('promoteTypes', b)];
+  return ra >= rb ? a : b;
 }
 
 /**

@@ -175,8 +175,9 @@ export class Generator {
   }
 
   setState(state: GeneratorState): this {
-    if (!state || !Array.isArray(state.s) || state.s.length !== 4 || state.s.some((w) => !Number.isInteger(w))) {
-      throw new Error('Generator.setState: expected {s: [four 32-bit integers], spareNormal}');
+    // A word past 32 bits would be cut to its low bits (2**40 became 0, then read as an all-zero state).
+    if (!state || !Array.isArray(state.s) || state.s.length !== 4 || state.s.some((w) => !(Number.isInteger(w) && w >= -0x80000000 && w <= 0xffffffff))) {
+      throw new Error(`Generator.setState: expected {s: [four 32-bit integers], spareNormal}, got s = ${Array.isArray(state?.s) ? `[${state.s.join(',')}]` : String(state?.s)}`);
     }
     checkOptions('Generator.setState', state, STATE_KEYS, 'key');
     // xoshiro's all-zero state is a fixed point: every draw would be 0, and normal() would loop forever.

@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  concat, conv2d, createWasmBackend, gradcheck, interpolate, jsBackend, listBackends, noGrad, ones, oneHot, registerBackend,
-  scalar, scatterAdd, stack, tensor, withBackend, zeros, type Backend, type Tensor,
+  concat, conv2d, createWasmBackend, Generator, gradcheck, interpolate, jsBackend, listBackends, noGrad, ones, oneHot, registerBackend,
+  promoteTypes, scalar, scatterAdd, softmax, stack, tensor, withBackend, zeros, type Backend, type DType, type Tensor,
 } from '@tensorkit/core';
 
 const DTYPES = '(expected float32, float64, int32, bool or uint8)';
@@ -123,5 +123,19 @@ describe('backend registration', () => {
   it('createWasmBackend refuses a thread count that is not a positive integer (it became 1)', () => {
     expect(() => createWasmBackend({ threads: 0 })).toThrow('createWasmBackend: threads must be a positive integer (1 = no workers), got 0');
     expect(() => createWasmBackend({ threads: 1.5 })).toThrow('createWasmBackend: threads must be a positive integer (1 = no workers), got 1.5');
+  });
+});
+
+describe('minor wording', () => {
+  it('softmax of a scalar reports rank 0, setState a word past 32 bits, promoteTypes an unknown dtype', () => {
+    expect(() => softmax(scalar(3), 1)).toThrow('softmax: axis 1 is out of range for a tensor of rank 0');
+    expect(softmax(scalar(3), 0).item()).toBe(1);
+    expect(() => new Generator().setState({ s: [2 ** 40, 0, 0, 0], spareNormal: null })).toThrow(
+      'Generator.setState: expected {s: [four 32-bit integers], spareNormal}, got s = [1099511627776,0,0,0]',
+    );
+    const g = new Generator(5);
+    expect(new Generator().setState(g.getState()).nextUint32()).toBe(g.nextUint32());
+    expect(() => promoteTypes('float32', 'int64' as DType)).toThrow("promoteTypes: unknown dtype 'int64'");
+    expect(promoteTypes('uint8', 'int32')).toBe('int32');
   });
 });

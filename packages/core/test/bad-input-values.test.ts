@@ -160,3 +160,28 @@ describe('autograd with malformed gradients', () => {
     expect(a.grad).toBeNull();
   });
 });
+
+describe('minor wrong results', () => {
+  it('booleans mixed with numbers are numbers, as PyTorch (tensor([true, 2]) was [true, true])', () => {
+    const t = tensor([true, 2] as unknown as number[]);
+    expect(t.dtype).toBe('float32');
+    expect(t.toArray()).toEqual([1, 2]);
+    expect(tensor([[true], [false]]).dtype).toBe('bool');
+  });
+
+  it('arange refuses a step pointing away from end (it returned an empty tensor)', () => {
+    expect(() => arange(0, 10, -1)).toThrow('arange: step -1 points away from end: start 0, end 10 (the range would be empty)');
+    expect(arange(3, 3).shape).toEqual([0]);
+    expect(arange(10, 0, -4).toArray()).toEqual([10, 6, 2]);
+  });
+
+  it('randint refuses an empty range even for an empty shape (no draw used to check it)', () => {
+    expect(() => randint(5, 2, [0])).toThrow('randint: need integers low < high, got [5, 2)');
+    expect(() => randint(0, 1.5, [2])).toThrow('randint: need integers low < high, got [0, 1.5)');
+  });
+
+  it('transpose of a 1-D tensor still checks the second dim', () => {
+    expect(() => arange(1, 3).transpose(-1, 5)).toThrow('transpose: axis 5 is out of range for a tensor of rank 1');
+    expect(arange(1, 3).transpose(-1, 0).toArray()).toEqual([1, 2]);
+  });
+});

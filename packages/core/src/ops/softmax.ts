@@ -1,11 +1,12 @@
 /** Numerically stable softmax and log-softmax along one dimension. */
 import { record } from '../autograd.js';
 import { allocate, isFloatDType } from '../dtype.js';
-import { normAxis } from '../shape.js';
+import { normAxes, normAxis } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { transpose } from './view.js';
 
 function rowwise(op: string, x: Tensor, dim: number, log: boolean): Tensor {
+  if (x.rank === 0) normAxes(op, dim, 0); // a scalar accepts dim 0 or -1; other dims are reported against rank 0, not 1
   const d = normAxis(op, dim, Math.max(1, x.rank));
   const xf = isFloatDType(x.dtype) ? x : x.to('float32');
   const last = x.rank === 0 ? xf : transpose(xf.detach(), d, -1);

@@ -140,7 +140,11 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
 }
 
 export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
-  if (x.rank < 2 && (dim0 === -2 || dim0 === -1)) return x;
+  if (x.rank < 2 && (dim0 === -2 || dim0 === -1)) {
+    // Nothing to swap, but a dim past the rank is still an error (transpose(-1, 5) returned x).
+    if (dim1 !== -2) normAxis('transpose', dim1, Math.max(1, x.rank));
+    return x;
+  }
   const a = normAxis('transpose', dim0, x.rank);
   const b = normAxis('transpose', dim1, x.rank);
   const dims = Array.from({ length: x.rank }, (_, i) => i);
