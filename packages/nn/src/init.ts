@@ -7,7 +7,7 @@
  *   init.kaimingUniform(w, { nonlinearity: 'relu', generator: g });
  */
 import { getDefaultGenerator, markModifiedInPlace, type Generator, type Tensor } from '@tensorkit/core';
-import { describeValue, NON_NEGATIVE, optionalNumber } from './optim/check-number.js';
+import { showValue, NON_NEGATIVE, optionalNumber } from './checks.js';
 import { checkOptionKeys } from './options.js';
 
 /** PyTorch's snake_case spellings ('leaky_relu', 'conv_transpose2d', …) are accepted too, so names copied from PyTorch code work. */
@@ -71,7 +71,7 @@ function gainFor(fn: string, slopeName: string, nonlinearity: Nonlinearity, para
 /** fan_in / fan_out of a weight [out, in, ...kernel] (PyTorch's convention). */
 export function computeFans(shape: readonly number[]): { fanIn: number; fanOut: number } {
   if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
-    throw new Error(`computeFans: shape must be an array of integers ≥ 0, got ${describeValue(shape)}`);
+    throw new Error(`computeFans: shape must be an array of integers ≥ 0, got ${showValue(shape)}`);
   }
   if (shape.length < 2) throw new Error(`computeFans: need a tensor with at least 2 dimensions, got shape [${shape}]`);
   let receptive = 1;
@@ -117,7 +117,7 @@ function normal(t: Tensor, opts: RandomInitOptions & { mean?: number; std?: numb
 
 function constant(t: Tensor, value: number): Tensor {
   // NaN and ±Infinity are kept, as PyTorch's constant_ fills them; a string '2' would be coerced.
-  if (typeof value !== 'number') throw new Error(`init.constant: value must be a number, got ${describeValue(value)}`);
+  if (typeof value !== 'number') throw new Error(`init.constant: value must be a number, got ${showValue(value)}`);
   return fillWith('constant', t, () => value);
 }
 

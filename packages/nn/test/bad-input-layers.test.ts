@@ -100,22 +100,22 @@ describe('tuple sizes of conv and pool layers', () => {
 describe('norm and activation constants', () => {
   it('refuses eps that is not a positive finite number', () => {
     for (const eps of [-1, NaN, 0]) {
-      expect(() => new LayerNorm({ normalizedShape: 4, eps })).toThrow(`LayerNorm: eps must be a positive finite number, got ${eps}`);
-      expect(() => new BatchNorm2d({ numFeatures: 2, eps })).toThrow(`BatchNorm2d: eps must be a positive finite number, got ${eps}`);
+      expect(() => new LayerNorm({ normalizedShape: 4, eps })).toThrow(`LayerNorm: eps must be a finite number > 0, got ${eps}`);
+      expect(() => new BatchNorm2d({ numFeatures: 2, eps })).toThrow(`BatchNorm2d: eps must be a finite number > 0, got ${eps}`);
     }
-    expect(() => new BatchNorm1d({ numFeatures: 2, eps: '3' as never })).toThrow('BatchNorm1d: eps must be a positive finite number, got "3"');
-    expect(() => layerNorm(ones([2, 4]), [4], null, null, -1)).toThrow('layerNorm: eps must be a positive finite number, got -1');
+    expect(() => new BatchNorm1d({ numFeatures: 2, eps: '3' as never })).toThrow('BatchNorm1d: eps must be a finite number > 0, got "3"');
+    expect(() => layerNorm(ones([2, 4]), [4], null, null, -1)).toThrow('layerNorm: eps must be a finite number > 0, got -1');
   });
 
   it('refuses a momentum outside [0, 1]; null (cumulative average) stays allowed', () => {
     for (const momentum of [NaN, Infinity, -1, 2.5]) {
-      expect(() => new BatchNorm1d({ numFeatures: 2, momentum })).toThrow(`BatchNorm1d: momentum must be a number in [0, 1], got ${momentum}`);
+      expect(() => new BatchNorm1d({ numFeatures: 2, momentum })).toThrow(`BatchNorm1d: momentum must be in [0, 1], got ${momentum}`);
     }
     expect(new BatchNorm1d({ numFeatures: 2, momentum: null }).config.momentum).toBeNull();
   });
 
   it('refuses Softplus beta 0 and a NaN LeakyReLU slope', () => {
-    expect(() => new Softplus({ beta: 0 })).toThrow('Softplus: beta must be a positive finite number, got 0');
+    expect(() => new Softplus({ beta: 0 })).toThrow('Softplus: beta must be a finite number > 0, got 0');
     expect(() => new LeakyReLU({ negativeSlope: NaN })).toThrow('LeakyReLU: negativeSlope must be a finite number, got NaN');
   });
 

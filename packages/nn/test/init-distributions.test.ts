@@ -119,7 +119,7 @@ describe('init', () => {
       [() => init.normal(w(), { mean: NaN }), 'init.normal: mean must be a finite number, got NaN'],
       [() => init.normal(w(), { std: Infinity }), 'init.normal: std must be a finite number ≥ 0, got Infinity'],
       [() => init.constant(w(), '2' as unknown as number), 'init.constant: value must be a number, got "2"'],
-      [() => computeFans([-1, 2]), 'computeFans: shape must be an array of integers ≥ 0, got [-1,2]'],
+      [() => computeFans([-1, 2]), 'computeFans: shape must be an array of integers ≥ 0, got [-1, 2]'],
     ];
     for (const [run, message] of cases) expect(run).toThrow(message);
     // Gain 0 is allowed (all zeros), as in PyTorch.

@@ -1,7 +1,7 @@
 /** Activation functions as modules, so they can sit in a Sequential and in configs. */
 import { gelu, leakyRelu, logSoftmax, relu, sigmoid, silu, softmax, softplus, tanh, type Tensor } from '@tensorkit/core';
 import type { ModuleConfig, ModuleOptions } from '../config.js';
-import { checkFinite, checkPositiveFinite } from '../checks.js';
+import { checkNumber, FINITE, POSITIVE } from '../checks.js';
 import { Module } from '../module.js';
 
 export interface ReLUConfig extends ModuleConfig { type: 'ReLU' }
@@ -38,7 +38,7 @@ export class LeakyReLU extends Module {
   readonly config: Required<LeakyReLUConfig>;
   constructor(opts: ModuleOptions<LeakyReLUConfig> = {}) {
     super();
-    this.config = { type: 'LeakyReLU', negativeSlope: checkFinite('LeakyReLU', 'negativeSlope', opts.negativeSlope ?? 0.01) };
+    this.config = { type: 'LeakyReLU', negativeSlope: checkNumber('LeakyReLU', 'negativeSlope', opts.negativeSlope ?? 0.01, FINITE) };
     this.checkOptions(opts);
   }
   forward(x: Tensor): Tensor { return leakyRelu(x, this.config.negativeSlope); }
@@ -62,7 +62,7 @@ export class Softplus extends Module {
   constructor(opts: ModuleOptions<SoftplusConfig> = {}) {
     super();
     // beta 0 divides by zero (an all-Infinity output); a NaN threshold never switches to the linear branch.
-    this.config = { type: 'Softplus', beta: checkPositiveFinite('Softplus', 'beta', opts.beta ?? 1), threshold: checkFinite('Softplus', 'threshold', opts.threshold ?? 20) };
+    this.config = { type: 'Softplus', beta: checkNumber('Softplus', 'beta', opts.beta ?? 1, POSITIVE), threshold: checkNumber('Softplus', 'threshold', opts.threshold ?? 20, FINITE) };
     this.checkOptions(opts);
   }
   forward(x: Tensor): Tensor { return softplus(x, this.config.beta, this.config.threshold); }

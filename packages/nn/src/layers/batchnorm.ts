@@ -7,7 +7,7 @@
 import { markModifiedInPlace, noGrad, ones, scalar, zeros, type Tensor } from '@tensorkit/core';
 import type { ModuleConfig, ModuleOptions } from '../config.js';
 import { Module } from '../module.js';
-import { checkInRange, checkPositiveFinite } from '../checks.js';
+import { checkNumber, POSITIVE, UNIT } from '../checks.js';
 import { checkPositiveInt, layerOptions, shapeStr } from './util.js';
 
 interface BatchNormFields {
@@ -119,8 +119,8 @@ function fill(type: 'BatchNorm1d' | 'BatchNorm2d', opts: BatchNormFields) {
     type,
     numFeatures: checkPositiveInt(type, 'numFeatures', opts.numFeatures),
     // eps ≤ 0 or NaN makes a constant channel NaN; a momentum outside [0, 1] (or NaN) poisons the running stats.
-    eps: checkPositiveFinite(type, 'eps', opts.eps ?? 1e-5),
-    momentum: opts.momentum === undefined ? 0.1 : opts.momentum === null ? null : checkInRange(type, 'momentum', opts.momentum, 0, 1),
+    eps: checkNumber(type, 'eps', opts.eps ?? 1e-5, POSITIVE),
+    momentum: opts.momentum === undefined ? 0.1 : opts.momentum === null ? null : checkNumber(type, 'momentum', opts.momentum, UNIT),
     affine: opts.affine ?? true,
     trackRunningStats: opts.trackRunningStats ?? true,
   };

@@ -7,7 +7,7 @@
 import { ones, zeros, type Tensor } from '@tensorkit/core';
 import type { ModuleConfig, ModuleOptions } from '../config.js';
 import { Module } from '../module.js';
-import { checkPositiveFinite } from '../checks.js';
+import { checkNumber, POSITIVE } from '../checks.js';
 import { checkPositiveInt, layerOptions, shapeStr } from './util.js';
 
 export interface GroupNormConfig extends ModuleConfig {
@@ -51,7 +51,7 @@ export class GroupNorm extends Module {
     const numGroups = checkPositiveInt('GroupNorm', 'numGroups', opts.numGroups);
     const numChannels = checkPositiveInt('GroupNorm', 'numChannels', opts.numChannels);
     if (numChannels % numGroups !== 0) throw new Error(`GroupNorm: numChannels (${numChannels}) must be divisible by numGroups (${numGroups})`);
-    const eps = checkPositiveFinite('GroupNorm', 'eps', opts.eps ?? 1e-5);
+    const eps = checkNumber('GroupNorm', 'eps', opts.eps ?? 1e-5, POSITIVE);
     this.config = { type: 'GroupNorm', numGroups, numChannels, eps, affine: opts.affine ?? true };
     this.checkOptions(opts);
     if (this.config.affine) {

@@ -2,7 +2,7 @@
 import { ones, zeros, type Tensor } from '@tensorkit/core';
 import type { ModuleConfig, ModuleOptions } from '../config.js';
 import { Module } from '../module.js';
-import { checkPositiveFinite, checkTensor, showValue } from '../checks.js';
+import { checkNumber, checkTensor, POSITIVE, showValue } from '../checks.js';
 import { checkPositiveInt, layerOptions, shapeStr } from './util.js';
 
 export interface LayerNormConfig extends ModuleConfig {
@@ -19,7 +19,7 @@ export interface LayerNormConfig extends ModuleConfig {
 export function layerNorm(x: Tensor, normalizedShape: readonly number[], weight: Tensor | null, bias: Tensor | null, eps = 1e-5): Tensor {
   checkTensor('layerNorm', 'input', x);
   // eps ≤ 0 or NaN turns every constant row into NaN (0/0).
-  checkPositiveFinite('layerNorm', 'eps', eps);
+  checkNumber('layerNorm', 'eps', eps, POSITIVE);
   const k = normalizedShape.length;
   const tail = x.shape.slice(x.rank - k);
   if (x.rank < k || tail.some((d, i) => d !== normalizedShape[i])) throw new Error(`layerNorm: input ${shapeStr(x)} must end in [${normalizedShape}]`);
@@ -47,7 +47,7 @@ export class LayerNorm extends Module {
     if (typeof given !== 'number' && !Array.isArray(given)) throw new Error(`LayerNorm: normalizedShape must be a positive integer or an array of them, got ${showValue(given)}`);
     this.shape = typeof given === 'number' ? [given] : [...(given as number[])];
     this.shape.forEach((d) => checkPositiveInt('LayerNorm', 'normalizedShape', d));
-    this.config = { type: 'LayerNorm', normalizedShape: opts.normalizedShape, eps: checkPositiveFinite('LayerNorm', 'eps', opts.eps ?? 1e-5), elementwiseAffine: opts.elementwiseAffine ?? true, bias: opts.bias ?? true };
+    this.config = { type: 'LayerNorm', normalizedShape: opts.normalizedShape, eps: checkNumber('LayerNorm', 'eps', opts.eps ?? 1e-5, POSITIVE), elementwiseAffine: opts.elementwiseAffine ?? true, bias: opts.bias ?? true };
     this.checkOptions(opts);
     if (this.config.elementwiseAffine) {
       this.registerParameter('weight', ones(this.shape));

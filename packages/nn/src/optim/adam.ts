@@ -12,7 +12,7 @@
  * instead of decaying them, and t counts the parameter's updates.
  */
 import { getBackend } from '@tensorkit/core';
-import { checkNumber, describeValue, NON_NEGATIVE } from './check-number.js';
+import { checkNumber, showValue, NON_NEGATIVE } from '../checks.js';
 import { Optimizer, type BaseHyperparams, type BufferSpec, type FloatArray, type OptimizerParams, type ParamGroup, type ParamState } from './optimizer.js';
 import type { CoalescedRows } from './sparse-rows.js';
 
@@ -52,7 +52,7 @@ export abstract class AdamBase extends Optimizer<AdamHyperparams> {
 
   protected override validateHyperparams(h: AdamHyperparams, where: string): void {
     super.validateHyperparams(h, where);
-    if (!Array.isArray(h.betas) || h.betas.length !== 2) throw new Error(`${where}: betas must be an array of 2 numbers in [0, 1), got ${describeValue(h.betas)}`);
+    if (!Array.isArray(h.betas) || h.betas.length !== 2) throw new Error(`${where}: betas must be an array of 2 numbers in [0, 1), got ${showValue(h.betas)}`);
     checkNumber(where, 'betas[0]', h.betas[0], BETA);
     checkNumber(where, 'betas[1]', h.betas[1], BETA);
     checkNumber(where, 'eps', h.eps, NON_NEGATIVE);

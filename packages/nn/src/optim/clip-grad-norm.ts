@@ -5,7 +5,7 @@
  */
 import { Tensor } from '@tensorkit/core';
 import { checkOptionKeys, type OptionKeys } from '../options.js';
-import { describeValue } from './check-number.js';
+import { showValue } from '../checks.js';
 import { coalesceRows } from './sparse-rows.js';
 
 export interface ClipGradNormOptions {
@@ -24,7 +24,7 @@ const KEYS: OptionKeys<ClipGradNormOptions> = { errorIfNonfinite: true };
 export function clipGradNorm(params: Iterable<Tensor> | Tensor, maxNorm: number, opts: ClipGradNormOptions = {}): number {
   checkOptionKeys('clipGradNorm', opts, KEYS);
   // Infinity is allowed: it measures the norm without clipping.
-  if (typeof maxNorm !== 'number' || !(maxNorm >= 0)) throw new Error(`clipGradNorm: maxNorm must be a number ≥ 0, got ${describeValue(maxNorm)}`);
+  if (typeof maxNorm !== 'number' || !(maxNorm >= 0)) throw new Error(`clipGradNorm: maxNorm must be a number ≥ 0, got ${showValue(maxNorm)}`);
   const list = paramList(params);
   let sumSq = 0;
   for (const p of list) {
@@ -66,11 +66,11 @@ export function clipGradNorm(params: Iterable<Tensor> | Tensor, maxNorm: number,
 function paramList(params: unknown): Tensor[] {
   if (params instanceof Tensor) return [params];
   if (typeof params !== 'object' || params === null || typeof (params as Iterable<unknown>)[Symbol.iterator] !== 'function') {
-    throw new Error(`clipGradNorm: params must be a Tensor or an iterable of tensors (e.g. model.parameters()), got ${describeValue(params)}`);
+    throw new Error(`clipGradNorm: params must be a Tensor or an iterable of tensors (e.g. model.parameters()), got ${showValue(params)}`);
   }
   const list = [...(params as Iterable<unknown>)];
   list.forEach((p, i) => {
-    if (!(p instanceof Tensor)) throw new Error(`clipGradNorm: params[${i}] must be a Tensor, got ${describeValue(p)}`);
+    if (!(p instanceof Tensor)) throw new Error(`clipGradNorm: params[${i}] must be a Tensor, got ${showValue(p)}`);
   });
   return list as Tensor[];
 }

@@ -5,7 +5,7 @@
  *   step ≥ total:           lr = minLr
  */
 import { checkOptionKeys, type OptionKeys } from '../options.js';
-import { NON_NEGATIVE, optionalNumber } from './check-number.js';
+import { NON_NEGATIVE, optionalNumber } from '../checks.js';
 import { ClosedFormScheduler, type SchedulableOptimizer } from './lr-scheduler.js';
 
 export interface CosineWarmupLROptions {

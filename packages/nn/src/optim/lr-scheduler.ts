@@ -11,9 +11,7 @@
  * the old one first; it then refuses to step.
  */
 
-import { checkNumber, COUNT, describeValue, NON_NEGATIVE } from './check-number.js';
-
-export { describeValue } from './check-number.js';
+import { checkNumber, COUNT, showValue, NON_NEGATIVE } from '../checks.js';
 
 /** The part of an optimizer a scheduler drives. */
 export interface SchedulableGroup {
@@ -64,7 +62,7 @@ function schedulerName(s: LrScheduler): string {
 
 /** A value given where a schedule factory or schedule was expected, for an error message. */
 function describeScheduler(v: unknown): string {
-  return typeof v === 'object' && v !== null && 'step' in v ? `a ${schedulerName(v as LrScheduler)} (already built)` : describeValue(v);
+  return typeof v === 'object' && v !== null && 'step' in v ? `a ${schedulerName(v as LrScheduler)} (already built)` : showValue(v);
 }
 
 /**
@@ -97,7 +95,7 @@ export function checkUnscheduled(type: string, optimizer: SchedulableOptimizer):
 function checkSchedulable(type: string, optimizer: unknown): void {
   const groups = typeof optimizer === 'object' && optimizer !== null ? (optimizer as { paramGroups?: unknown }).paramGroups : undefined;
   if (!Array.isArray(groups) || groups.length === 0) {
-    throw new Error(`${type}: optimizer must be an optimizer (SGD, Adam, …) whose paramGroups the schedule drives, got ${describeValue(optimizer)}`);
+    throw new Error(`${type}: optimizer must be an optimizer (SGD, Adam, …) whose paramGroups the schedule drives, got ${showValue(optimizer)}`);
   }
   groups.forEach((g: unknown, i) => {
     const { lr, initialLr } = (typeof g === 'object' && g !== null ? g : {}) as Partial<SchedulableGroup>;
@@ -160,7 +158,7 @@ export abstract class ClosedFormScheduler implements LrScheduler {
    */
   protected static buildMembers(type: string, optimizer: SchedulableOptimizer, factories: unknown, multiplicativeOnly = false): ClosedFormScheduler[] {
     if (!Array.isArray(factories) || factories.length === 0) {
-      throw new Error(`${type}: schedulers must be a non-empty array of functions (optimizer) => scheduler, got ${describeValue(factories)}`);
+      throw new Error(`${type}: schedulers must be a non-empty array of functions (optimizer) => scheduler, got ${showValue(factories)}`);
     }
     // Only the fields a group has: an Adam group must not gain a `momentum: undefined`.
     const saved = optimizer.paramGroups.map((g) => (['lr', 'momentum', 'betas'] as const).filter((k) => k in g).map((k) => [k, g[k]] as const));
@@ -254,7 +252,7 @@ export abstract class ClosedFormScheduler implements LrScheduler {
 }
 
 export function checkPositiveInt(op: string, name: string, v: unknown): void {
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) throw new Error(`${op}: ${name} must be a positive integer, got ${describeValue(v)}`);
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) throw new Error(`${op}: ${name} must be a positive integer, got ${showValue(v)}`);
 }
 
 /** A restored counter must be an integer ≥ 0. */

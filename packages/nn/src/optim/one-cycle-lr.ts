@@ -6,7 +6,7 @@
  * cycles momentum (SGD momentum or Adam β1) inversely to the lr.
  */
 import { checkOptionKeys, type OptionKeys } from '../options.js';
-import { checkBoolean, checkNumber, describeValue, NON_NEGATIVE, optionalNumber, POSITIVE, UNIT } from './check-number.js';
+import { checkBoolean, checkNumber, showValue, NON_NEGATIVE, optionalNumber, POSITIVE, UNIT } from '../checks.js';
 import { checkPositiveInt, ClosedFormScheduler, type SchedulableOptimizer } from './lr-scheduler.js';
 
 export interface OneCycleLROptions {
@@ -60,14 +60,14 @@ export class OneCycleLR extends ClosedFormScheduler {
     this.totalSteps = total;
     const pct = optionalNumber('OneCycleLR', 'pctStart', opts.pctStart, { min: 0, minOpen: true, max: 1, maxOpen: true }, 0.3);
     const groups = optimizer.paramGroups;
-    if (!(typeof opts.maxLr === 'number' || Array.isArray(opts.maxLr))) throw new Error(`OneCycleLR: maxLr must be a number or an array of one per parameter group, got ${describeValue(opts.maxLr)}`);
+    if (!(typeof opts.maxLr === 'number' || Array.isArray(opts.maxLr))) throw new Error(`OneCycleLR: maxLr must be a number or an array of one per parameter group, got ${showValue(opts.maxLr)}`);
     const maxLrs = typeof opts.maxLr === 'number' ? groups.map(() => opts.maxLr as number) : [...opts.maxLr];
     if (maxLrs.length !== groups.length) throw new Error(`OneCycleLR: maxLr has ${maxLrs.length} values for ${groups.length} parameter groups`);
     maxLrs.forEach((v, i) => checkNumber('OneCycleLR', typeof opts.maxLr === 'number' ? 'maxLr' : `maxLr[${i}]`, v, NON_NEGATIVE));
     const div = optionalNumber('OneCycleLR', 'divFactor', opts.divFactor, POSITIVE, 25);
     const finalDiv = optionalNumber('OneCycleLR', 'finalDivFactor', opts.finalDivFactor, POSITIVE, 1e4);
     const strategy = opts.annealStrategy ?? 'cos';
-    if (strategy !== 'cos' && strategy !== 'linear') throw new Error(`OneCycleLR: annealStrategy must be 'cos' or 'linear', got ${describeValue(strategy)}`);
+    if (strategy !== 'cos' && strategy !== 'linear') throw new Error(`OneCycleLR: annealStrategy must be 'cos' or 'linear', got ${showValue(strategy)}`);
     this.levels = maxLrs.map((max) => ({ initial: max / div, max, min: max / div / finalDiv }));
     this.phases = opts.threePhase
       ? [

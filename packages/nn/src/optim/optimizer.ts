@@ -6,7 +6,7 @@
  */
 import { enableGrad, markModifiedInPlace, Tensor } from '@tensorkit/core';
 import { checkOptionKeys } from '../options.js';
-import { checkNumber, COUNT, describeValue, NON_NEGATIVE } from './check-number.js';
+import { checkNumber, COUNT, showValue, NON_NEGATIVE } from '../checks.js';
 import { coalesceRows, type CoalescedRows } from './sparse-rows.js';
 
 export type FloatArray = Float32Array | Float64Array;
@@ -317,10 +317,10 @@ function isGroupSpec(x: unknown): boolean {
   return isObject(x) && !(x instanceof Tensor) && 'params' in x;
 }
 
-/** A value for an error message: a tensor by its shape, anything else as describeValue shows it. */
+/** A value for an error message: a tensor by its shape, anything else as showValue shows it. */
 function describeEntry(x: unknown): string {
   if (x instanceof Tensor) return `a Tensor of shape [${x.shape.join(', ')}]`;
-  return describeValue(x);
+  return showValue(x);
 }
 
 /**

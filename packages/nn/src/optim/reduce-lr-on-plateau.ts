@@ -4,8 +4,8 @@
  * relative/absolute thresholds and cooldown).
  */
 import { checkOptionKeys, type OptionKeys } from '../options.js';
-import { checkNumber, COUNT, NON_NEGATIVE, optionalNumber } from './check-number.js';
-import { attachScheduler, checkAttached, checkStepCount, checkUnscheduled, describeValue, detachScheduler, type LrScheduler, type SchedulableOptimizer, type SchedulerStateDict } from './lr-scheduler.js';
+import { checkNumber, COUNT, NON_NEGATIVE, optionalNumber, showValue } from '../checks.js';
+import { attachScheduler, checkAttached, checkStepCount, checkUnscheduled, detachScheduler, type LrScheduler, type SchedulableOptimizer, type SchedulerStateDict } from './lr-scheduler.js';
 
 export interface ReduceLROnPlateauOptions {
   /** 'min' (default): lower is better, e.g. a loss; 'max' for accuracy. */
@@ -126,7 +126,7 @@ export class ReduceLROnPlateau implements LrScheduler {
     checkAttached(what, this);
     if (sd.type !== this.type) throw new Error(`${what}: state dict is for ${sd.type}`);
     if (sd.best !== null && sd.best !== undefined && (typeof sd.best !== 'number' || Number.isNaN(sd.best))) {
-      throw new Error(`${what}: best must be a number or null (not yet set), got ${describeValue(sd.best)}`);
+      throw new Error(`${what}: best must be a number or null (not yet set), got ${showValue(sd.best)}`);
     }
     for (const field of ['numBadSteps', 'cooldownCounter', 'lastStep']) checkStepCount(what, field, sd[field]);
     this.best = typeof sd.best === 'number' ? sd.best : this.worst();

@@ -10,7 +10,7 @@
  * Row-sparse gradients are refused, as in PyTorch.
  */
 import type { Tensor } from '@tensorkit/core';
-import { checkBoolean, checkNumber, NON_NEGATIVE, UNIT } from './check-number.js';
+import { checkBoolean, checkNumber, NON_NEGATIVE, UNIT } from '../checks.js';
 import { Optimizer, type BaseHyperparams, type BufferSpec, type FloatArray, type OptimizerParams, type ParamGroup, type ParamState } from './optimizer.js';
 
 export interface RmspropHyperparams extends BaseHyperparams {

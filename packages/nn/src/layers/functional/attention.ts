@@ -1,6 +1,6 @@
 /** Scaled dot-product attention with boolean masks (true = masked out). */
 import { Tensor, type Generator } from '@tensorkit/core';
-import { checkBoolean, checkFinite, checkTensor } from '../../checks.js';
+import { checkBoolean, checkNumber, checkTensor, FINITE } from '../../checks.js';
 import { checkOptionKeys, type OptionKeys } from '../../options.js';
 import { dropout } from '../dropout.js';
 
@@ -61,7 +61,7 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, opts:
   if (k.shape[k.rank - 1] !== d || v.shape[v.rank - 2] !== S) {
     throw new Error(`${fn}: expected query [..., L, d], key [..., S, d] and value [..., S, dv] (same d, same S), got query ${shapeOf(q)}, key ${shapeOf(k)}, value ${shapeOf(v)}`);
   }
-  const scale = opts.scale === undefined || opts.scale === null ? 1 / Math.sqrt(d) : checkFinite(fn, 'scale', opts.scale);
+  const scale = opts.scale === undefined || opts.scale === null ? 1 / Math.sqrt(d) : checkNumber(fn, 'scale', opts.scale, FINITE);
   let scores = q.mul(scale).matmul(k.transpose(-2, -1));
   if (opts.additiveMask) scores = scores.add(checkTensor(fn, 'additiveMask', opts.additiveMask));
   let mask = opts.mask ? checkTensor(fn, 'mask', opts.mask) : null;
