@@ -1,4 +1,5 @@
 import type { IterableDataset } from './dataset.js';
+import { checkBoolean, checkFunction, checkNumber, checkOptionKeys, type OptionKeys } from '../options.js';
 import { prefetch } from './prefetch.js';
 
 export interface BatchStreamOptions<T, B> {
@@ -9,9 +10,15 @@ export interface BatchStreamOptions<T, B> {
   prefetch?: number;
 }
 
+const STREAM_KEYS: OptionKeys<BatchStreamOptions<unknown, unknown>> = { batchSize: true, dropLast: true, collate: true, prefetch: true };
+
 /** Groups a stream (e.g. records of a huge CSV) into batches, in stream order. */
 export function batchStream<T, B = T[]>(source: IterableDataset<T>, opts: BatchStreamOptions<T, B>): AsyncGenerator<B> {
-  if (!Number.isInteger(opts.batchSize) || opts.batchSize < 1) throw new Error(`batchStream: batchSize must be a positive integer, got ${opts.batchSize}`);
+  if (opts === undefined) throw new Error('batchStream: options with a batchSize are required, e.g. batchStream(source, { batchSize: 32 })');
+  checkOptionKeys('batchStream', opts, STREAM_KEYS);
+  checkNumber('batchStream', 'batchSize', opts.batchSize, 'positive integer');
+  checkBoolean('batchStream', 'dropLast', opts.dropLast);
+  checkFunction('batchStream', 'collate', opts.collate);
   const collate = opts.collate ?? ((items: T[]) => items as unknown as B);
   async function* batches(): AsyncGenerator<B> {
     let buf: T[] = [];

@@ -1,3 +1,5 @@
+import { checkOptionKeys, fmtValue, type OptionKeys } from '../options.js';
+
 export type NumericArray = Float32Array | Float64Array | Int8Array | Int16Array | Int32Array | Uint8Array | Uint16Array | Uint32Array;
 
 type ArrayConstructorOf<A extends NumericArray> = { new (length: number): A };
@@ -55,7 +57,12 @@ export function stackArrays<A extends NumericArray>(items: readonly A[], itemSha
  * Pads variable-length sequences to the longest one, returning lengths so
  * that masks and CTC losses can ignore the padding.
  */
+const PAD_KEYS: OptionKeys<PadOptions> = { featDim: true, padValue: true, minLength: true };
+const COLLATE_KEYS: OptionKeys<CollateArraysOptions<unknown>> = { pad: true };
+
 export function padSequences<A extends NumericArray>(items: readonly A[], opts: PadOptions = {}): PaddedArray<A> {
+  checkOptionKeys('padSequences', opts, PAD_KEYS);
+  if (opts.padValue !== undefined && typeof opts.padValue !== 'number') throw new Error(`padSequences: padValue must be a number, got ${fmtValue(opts.padValue)}`);
   if (items.length === 0) throw new Error('padSequences: cannot pad an empty batch');
   checkSameType(items, 'padSequences');
   const featDim = opts.featDim ?? 1;
@@ -195,11 +202,15 @@ function numberLists(key: string, lists: readonly unknown[][]): (Int32Array | Fl
  */
 export function collateArrays<T extends { [key: string]: CollateField }>(items: readonly T[], opts: CollateArraysOptions<T> = {}): CollatedBatch<T> {
   if (items.length === 0) throw new Error('collateArrays: cannot collate an empty batch');
+  checkOptionKeys('collateArrays', opts, COLLATE_KEYS);
   items.forEach((it, b) => {
     if (typeof it !== 'object' || it === null || Array.isArray(it) || ArrayBuffer.isView(it)) {
       throw new Error(`collateArrays: item ${b} is ${describeValue(it)}, expected a record of fields such as { x: Float32Array, y: number }`);
     }
   });
+  // A pad entry naming no field (a typo, or a field the items lack) would leave the meant field
+  // stacked, or failing with advice to pad it.
+  if (opts.pad) checkOptionKeys('collateArrays', opts.pad, Object.fromEntries(Object.keys(items[0]).map((k) => [k, true as const])), 'pad field');
   const out: Record<string, StackedArray | PaddedArray | BoolArray | string[]> = {};
   for (const key of Object.keys(items[0])) {
     const values = items.map((it, b) => {

@@ -1,6 +1,7 @@
 import { getDefaultGenerator } from '@tensorkit/core';
 import { mapLimit } from '../io/concurrency.js';
-import type { Dataset } from './dataset.js';
+import { checkBoolean, checkFunction, checkNumber, checkOptionKeys, type OptionKeys } from '../options.js';
+import { checkDataset, type Dataset } from './dataset.js';
 import { prefetch } from './prefetch.js';
 import { epochPermutation } from './shuffle.js';
 
@@ -34,12 +35,18 @@ export interface DataLoaderOptions<T, B> {
   concurrency?: number;
 }
 
+const LOADER_KEYS: OptionKeys<DataLoaderOptions<unknown, unknown>> = {
+  batchSize: true, shuffle: true, seed: true, dropLast: true, collate: true, prefetch: true, concurrency: true,
+};
+
 export interface IterateOptions {
   /** Run this epoch instead of the loader's current one. */
   epoch?: number;
   /** Continue from a cursor returned by state(). */
   fromCursor?: LoaderCursor;
 }
+
+const ITERATE_KEYS: OptionKeys<IterateOptions> = { epoch: true, fromCursor: true };
 
 /**
  * Batches a map-style dataset. Batch composition depends only on the seed and
@@ -63,7 +70,13 @@ export class DataLoader<T, B = T[]> implements AsyncIterable<B> {
     readonly dataset: Dataset<T>,
     opts: DataLoaderOptions<T, B>,
   ) {
-    if (!Number.isInteger(opts.batchSize) || opts.batchSize < 1) throw new Error(`DataLoader: batchSize must be a positive integer, got ${opts.batchSize}`);
+    checkDataset('DataLoader', dataset);
+    if (opts === undefined) throw new Error('DataLoader: options with a batchSize are required, e.g. new DataLoader(dataset, { batchSize: 32 })');
+    checkOptionKeys('DataLoader', opts, LOADER_KEYS);
+    checkNumber('DataLoader', 'batchSize', opts.batchSize, 'positive integer');
+    checkBoolean('DataLoader', 'shuffle', opts.shuffle);
+    checkBoolean('DataLoader', 'dropLast', opts.dropLast);
+    checkFunction('DataLoader', 'collate', opts.collate);
     this.batchSize = opts.batchSize;
     this.shuffle = opts.shuffle ?? false;
     if (opts.seed !== undefined && !Number.isFinite(opts.seed)) throw new Error(`DataLoader: seed must be a finite number, got ${opts.seed}`);
@@ -136,6 +149,7 @@ export class DataLoader<T, B = T[]> implements AsyncIterable<B> {
 
   /** One epoch's remaining batches; completing it advances the loader to the next epoch. */
   iterate(opts: IterateOptions = {}): AsyncGenerator<B> {
+    checkOptionKeys('DataLoader.iterate', opts, ITERATE_KEYS);
     if (opts.fromCursor) this.setState(opts.fromCursor);
     else if (opts.epoch !== undefined) this.setState({ epoch: opts.epoch });
     else if (this.epochHandedOut()) this.setState({ epoch: this.epoch + 1 });

@@ -1,3 +1,5 @@
+import { describe, fmtValue } from '../options.js';
+
 /** Random-access dataset: the DataLoader asks for items by index, in any order. */
 export interface Dataset<T> {
   readonly length: number;
@@ -15,8 +17,22 @@ export function checkIndex(index: number, length: number, what: string): void {
   }
 }
 
+/**
+ * Throws unless `dataset` has a non-negative integer length and a get method: a plain array has
+ * no get, and a NaN or fractional length would yield no batches or batches with holes.
+ */
+export function checkDataset(fn: string, dataset: unknown): void {
+  const d = dataset as Partial<Dataset<unknown>> | null;
+  if (d === null || typeof d !== 'object' || typeof d.get !== 'function') {
+    const hint = Array.isArray(dataset) ? ' (wrap an array with arrayDataset(items))' : '';
+    throw new Error(`${fn}: dataset must be an object with length and get(index), got ${describe(dataset)}${hint}`);
+  }
+  if (!Number.isSafeInteger(d.length) || (d.length as number) < 0) throw new Error(`${fn}: dataset.length must be a non-negative integer, got ${fmtValue(d.length)}`);
+}
+
 /** Wraps an in-memory array (a copy of the reference, not of the items). */
 export function arrayDataset<T>(items: readonly T[]): Dataset<T> {
+  if (!Array.isArray(items)) throw new Error(`arrayDataset: items must be an array, got ${describe(items)}`);
   return {
     length: items.length,
     get(index: number): T {
@@ -28,6 +44,8 @@ export function arrayDataset<T>(items: readonly T[]): Dataset<T> {
 
 /** A dataset whose items are `fn(base.get(i), i)`, computed lazily on each access. */
 export function mapDataset<A, B>(base: Dataset<A>, fn: Transform<A, B>): Dataset<B> {
+  checkDataset('mapDataset', base);
+  if (typeof fn !== 'function') throw new Error(`mapDataset: fn must be a function, got ${describe(fn)}`);
   return {
     get length() {
       return base.length;
@@ -62,6 +80,7 @@ export class Subset<T> implements Dataset<T> {
     readonly dataset: Dataset<T>,
     indices: ArrayLike<number>,
   ) {
+    checkDataset('Subset', dataset);
     // Checked before the Int32Array conversion, which would truncate 2.5 to 2 and wrap 2^32 to 0.
     for (let k = 0; k < indices.length; k++) checkIndex(indices[k], dataset.length, 'Subset');
     this.indices = Int32Array.from(indices);
