@@ -1,3 +1,5 @@
+import { checkBoolean, checkNumber, checkOptionKeys, type OptionKeys } from '../options.js';
+
 export interface CmvnOptions {
   /** Also divide by the standard deviation. Default true. */
   variance?: boolean;
@@ -5,13 +7,19 @@ export interface CmvnOptions {
   eps?: number;
 }
 
+const CMVN_KEYS: OptionKeys<CmvnOptions> = { variance: true, eps: true };
+
 /**
  * Per-utterance cepstral mean (and variance) normalisation over frames, per feature
  * dimension: removes channel/microphone offsets that are constant within a recording.
  * `data` is frames × dim row-major; returns a new array.
  */
 export function cmvn(data: Float32Array, frames: number, dim: number, options: CmvnOptions = {}): Float32Array {
+  checkOptionKeys('cmvn', options, CMVN_KEYS);
   const { variance = true, eps = 1e-10 } = options;
+  checkBoolean('cmvn', 'variance', variance);
+  // NaN or a negative eps turned every value of a constant dimension into NaN.
+  checkNumber('cmvn', 'eps', eps, 'non-negative');
   if (data.length !== frames * dim) throw new Error(`cmvn: expected ${frames}×${dim} values, got ${data.length}`);
   const out = new Float32Array(data.length);
   if (frames === 0) return out;

@@ -1,3 +1,5 @@
+import { checkNumber, checkOneOf, checkOptionKeys, type OptionKeys } from '../options.js';
+
 export type PadMode = 'reflect' | 'constant';
 
 /** y[0] = x[0], y[n] = x[n] - coef·x[n-1]: boosts high frequencies that speech spectra lose with ~6 dB/octave. */
@@ -15,7 +17,11 @@ export function preEmphasis(samples: Float32Array, coef = 0.97): Float32Array {
  * (numpy/torch 'reflect'); signals shorter than the pad are mirrored back and forth
  * instead of throwing as torch does.
  */
+export const PAD_MODES: readonly PadMode[] = ['reflect', 'constant'];
+
 export function padSignal(samples: Float32Array, pad: number, mode: PadMode = 'reflect'): Float32Array {
+  checkNumber('padSignal', 'pad', pad, 'non-negative integer');
+  checkOneOf('padSignal', 'mode', mode, PAD_MODES);
   const n = samples.length;
   const out = new Float32Array(n + 2 * pad);
   out.set(samples, pad);
@@ -52,8 +58,11 @@ export interface FrameOptions {
   padMode?: PadMode;
 }
 
+const FRAME_KEYS: OptionKeys<FrameOptions> = { frameLength: true, hopLength: true, center: true, padMode: true };
+
 /** Slices a signal into overlapping frames: frames × frameLength, row-major. */
 export function frameSignal(samples: Float32Array, options: FrameOptions): { data: Float32Array; frames: number } {
+  checkOptionKeys('frameSignal', options, FRAME_KEYS);
   const { frameLength, hopLength, center = true, padMode = 'reflect' } = options;
   if (!Number.isInteger(frameLength) || frameLength < 1) throw new Error(`frameSignal: frameLength must be a positive integer, got ${frameLength}`);
   if (!Number.isInteger(hopLength) || hopLength < 1) throw new Error(`frameSignal: hopLength must be a positive integer, got ${hopLength}`);

@@ -41,10 +41,12 @@ function planFor(cfg: FeatureConfig): FeaturePlan {
     plans.set(key, plan);
     return plan;
   }
-  const stft = new StftPlan(cfg);
+  // Only their own fields: both refuse unknown option keys.
+  const { nFft, hopLength, winLength, window, periodicWindow, center, padMode, sampleRate, nMels, fMin, fMax, melScale, melNorm } = cfg;
+  const stft = new StftPlan({ nFft, hopLength, winLength, window, periodicWindow, center, padMode });
   plan = {
     stft,
-    filterbank: melFilterbank({ ...cfg, norm: cfg.melNorm }),
+    filterbank: melFilterbank({ sampleRate, nFft, nMels, fMin, fMax, melScale, norm: melNorm }),
     power: new Float64Array(stft.bins),
   };
   if (plans.size >= MAX_PLANS) plans.delete(plans.keys().next().value!);

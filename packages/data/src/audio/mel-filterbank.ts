@@ -1,3 +1,4 @@
+import { checkOptionKeys, type OptionKeys } from '../options.js';
 import { hzToMel, melToHz, type MelScale } from './mel-scale.js';
 
 export type MelNorm = 'none' | 'slaney';
@@ -35,7 +36,10 @@ export interface MelFilterbank {
  * torchaudio.functional.melscale_fbanks: nMels + 2 points equally spaced in mel between
  * fMin and fMax, triangles evaluated at the FFT bin frequencies k·sr/nFft.
  */
+const MEL_KEYS: OptionKeys<MelFilterbankOptions> = { sampleRate: true, nFft: true, nMels: true, fMin: true, fMax: true, melScale: true, norm: true };
+
 export function melFilterbank(options: MelFilterbankOptions): MelFilterbank {
+  checkOptionKeys('melFilterbank', options, MEL_KEYS);
   const { sampleRate, nFft, nMels, fMin = 0, fMax = sampleRate / 2, melScale = 'htk', norm = 'none' } = options;
   if (!(sampleRate > 0)) throw new Error(`melFilterbank: sampleRate must be positive, got ${sampleRate}`);
   if (!Number.isInteger(nMels) || nMels < 1) throw new Error(`melFilterbank: nMels must be a positive integer, got ${nMels}`);

@@ -1,3 +1,4 @@
+import { checkFloat32, checkNumber, checkOptionKeys, checkRandomSource, checkRange, type OptionKeys } from '../options.js';
 import { randomUniform, type RandomSource } from './random.js';
 import { resampleByRatio, type RatioResampleOptions } from './resample.js';
 
@@ -23,6 +24,7 @@ export function randomSpeedPerturb(
 
 /** Scales by 10^(dB/20); returns a new array. */
 export function applyGain(samples: Float32Array, db: number): Float32Array {
+  checkNumber('applyGain', 'db', db, 'finite');
   const g = Math.pow(10, db / 20);
   const out = new Float32Array(samples.length);
   for (let i = 0; i < samples.length; i++) out[i] = samples[i] * g;
@@ -31,6 +33,7 @@ export function applyGain(samples: Float32Array, db: number): Float32Array {
 
 /** Gain drawn uniformly in [minDb, maxDb). */
 export function randomGain(samples: Float32Array, rng: RandomSource, minDb = -6, maxDb = 6): { samples: Float32Array; db: number } {
+  checkRange('randomGain', 'minDb', minDb, 'maxDb', maxDb);
   const db = randomUniform(rng, minDb, maxDb);
   return { samples: applyGain(samples, db), db };
 }
@@ -46,12 +49,17 @@ export interface AddNoiseOptions {
   noise?: Float32Array;
 }
 
+const ADD_NOISE_KEYS: OptionKeys<AddNoiseOptions> = { noise: true };
+
 /**
  * Adds noise scaled so that 10·log10(P_signal / P_noise) = snrDb over the clip.
  * A silent clip is returned unchanged, since no noise level gives it a finite SNR.
  */
 export function addNoise(samples: Float32Array, snrDb: number, rng: RandomSource, options: AddNoiseOptions = {}): Float32Array {
-  if (!Number.isFinite(snrDb)) throw new Error(`addNoise: snrDb must be finite, got ${snrDb}`);
+  checkNumber('addNoise', 'snrDb', snrDb, 'finite');
+  checkOptionKeys('addNoise', options, ADD_NOISE_KEYS);
+  checkRandomSource('addNoise', rng);
+  if (options.noise !== undefined) checkFloat32('addNoise', 'options.noise', options.noise);
   const n = samples.length;
   const noise = new Float64Array(n);
   const src = options.noise;
@@ -80,6 +88,7 @@ export function randomNoise(
   maxDb: number,
   options: AddNoiseOptions = {},
 ): { samples: Float32Array; snrDb: number } {
+  checkRange('randomNoise', 'minDb', minDb, 'maxDb', maxDb);
   const snrDb = randomUniform(rng, minDb, maxDb);
   return { samples: addNoise(samples, snrDb, rng, options), snrDb };
 }

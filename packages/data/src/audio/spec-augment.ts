@@ -1,3 +1,4 @@
+import { checkOptionKeys, checkRandomSource, fmtValue, type OptionKeys } from '../options.js';
 import { randomIntInclusive, type RandomSource } from './random.js';
 
 export interface SpecAugmentOptions {
@@ -27,7 +28,15 @@ export interface SpecAugmentMasks {
 }
 
 /** Draws SpecAugment mask positions (Park et al. 2019): width ~ U{0..max}, start ~ U{0..size−width}. */
+const SPEC_AUGMENT_KEYS: OptionKeys<SpecAugmentOptions> = {
+  freqMasks: true, maxFreqWidth: true, timeMasks: true, maxTimeWidth: true, maxTimeFraction: true, maskValue: true,
+};
+
 export function sampleSpecAugmentMasks(frames: number, nMels: number, rng: RandomSource, options: SpecAugmentOptions = {}): SpecAugmentMasks {
+  checkOptionKeys('specAugment', options, SPEC_AUGMENT_KEYS);
+  checkRandomSource('specAugment', rng);
+  const mv = options.maskValue;
+  if (mv !== undefined && mv !== 'mean' && !Number.isFinite(mv)) throw new Error(`specAugment: maskValue must be a finite number or 'mean', got ${fmtValue(mv)}`);
   const { freqMasks = 2, maxFreqWidth = 10, timeMasks = 2, maxTimeWidth = 20, maxTimeFraction = 1 } = options;
   for (const [name, v] of Object.entries({ freqMasks, maxFreqWidth, timeMasks, maxTimeWidth })) {
     if (!Number.isInteger(v) || v < 0) throw new Error(`specAugment: ${name} must be a non-negative integer, got ${v}`);

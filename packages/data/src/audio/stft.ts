@@ -1,6 +1,7 @@
 import { RealFFT } from './fft.js';
-import { numFrames, padSignal, type PadMode } from './framing.js';
+import { numFrames, PAD_MODES, padSignal, type PadMode } from './framing.js';
 import { makeWindow, padWindow, type WindowType } from './window.js';
+import { checkFloat32, checkNumber, checkOneOf, checkOptionKeys, type OptionKeys } from '../options.js';
 
 export interface StftOptions {
   nFft: number;
@@ -33,6 +34,8 @@ export interface ComplexSpectrogram {
   bins: number;
 }
 
+const STFT_KEYS: OptionKeys<StftOptions> = { nFft: true, hopLength: true, winLength: true, window: true, periodicWindow: true, center: true, padMode: true };
+
 /** Reusable per-settings state: the FFT plan, the nFft-long window and scratch buffers. */
 export class StftPlan {
   readonly nFft: number;
@@ -47,6 +50,9 @@ export class StftPlan {
   private readonly im: Float64Array;
 
   constructor(options: StftOptions) {
+    checkOptionKeys('STFT', options, STFT_KEYS);
+    checkNumber('STFT', 'nFft', options.nFft, 'positive integer');
+    checkOneOf('STFT', 'padMode', options.padMode ?? 'reflect', PAD_MODES);
     const { nFft, window = 'hann', periodicWindow = true, center = true, padMode = 'reflect' } = options;
     const winLength = options.winLength ?? nFft;
     const hopLength = options.hopLength ?? Math.floor(nFft / 4);
@@ -75,6 +81,7 @@ export class StftPlan {
    * can reduce each frame (power, mel) without materialising the complex spectrogram.
    */
   forEachFrame(samples: Float32Array, visit: (t: number, re: Float64Array, im: Float64Array) => void): number {
+    checkFloat32('STFT', 'samples', samples);
     const src = this.center ? padSignal(samples, this.nFft >> 1, this.padMode) : samples;
     const frames = this.numFrames(samples.length);
     const { nFft, window: win, frame, re, im, hopLength } = this;

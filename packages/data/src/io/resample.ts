@@ -1,3 +1,5 @@
+import { checkOptionKeys, type OptionKeys } from '../options.js';
+
 export interface ResampleOptions {
   /** Zero crossings of the sinc on each side; more = sharper cutoff, slower. Default 24. */
   zeroCrossings?: number;
@@ -6,6 +8,8 @@ export interface ResampleOptions {
   /** Kaiser window β; 8.6 gives roughly 90 dB stopband attenuation. Default 8.6. */
   kaiserBeta?: number;
 }
+
+const RESAMPLE_KEYS: OptionKeys<ResampleOptions> = { zeroCrossings: true, rolloff: true, kaiserBeta: true };
 
 const TABLE_STEPS = 512; // kernel samples per zero crossing, linearly interpolated
 
@@ -19,6 +23,7 @@ export function resample(input: Float32Array, fromRate: number, toRate: number, 
   if (!(fromRate > 0 && toRate > 0 && Number.isFinite(fromRate) && Number.isFinite(toRate))) {
     throw new Error(`resample: rates must be positive and finite, got ${fromRate} → ${toRate}`);
   }
+  checkOptionKeys('resample', opts, RESAMPLE_KEYS);
   const { zeroCrossings: zeros = 24, rolloff = 0.92, kaiserBeta = 8.6 } = opts;
   // Out of range, these gave NaN (0 zero crossings), silence (rolloff 0) or a kernel table read past its end.
   if (!Number.isInteger(zeros) || zeros < 1) throw new Error(`resample: zeroCrossings must be a positive integer, got ${zeros}`);
