@@ -1,7 +1,8 @@
+import { checkNumber, checkOptionKeys, checkRandomSource, type OptionKeys } from '../options.js';
 import { type RandomSource } from '../audio/random.js';
 import { gaussianBlur } from './morphology.js';
 import { sampleBilinear } from './sample.js';
-import { type GrayImage } from './types.js';
+import { assertImage, type GrayImage } from './types.js';
 
 export interface ElasticOptions {
   /** Displacement scale in pixels. Default 34 (Simard et al. 2003, for 28×28 digits). */
@@ -11,13 +12,22 @@ export interface ElasticOptions {
   fill?: number;
 }
 
+const ELASTIC_KEYS: OptionKeys<ElasticOptions> = { alpha: true, sigma: true, fill: true };
+
 /**
  * Elastic distortion (Simard, Steinkraus & Platt 2003): per-pixel displacements drawn
  * uniformly from [−1, 1], smoothed by a Gaussian of width sigma, scaled by alpha, then
  * the image is resampled bilinearly at the displaced positions.
  */
 export function elasticDistort(img: GrayImage, rng: RandomSource, options: ElasticOptions = {}): GrayImage {
+  checkOptionKeys('elasticDistort', options, ELASTIC_KEYS);
+  checkRandomSource('elasticDistort', rng);
+  assertImage(img, 'elasticDistort');
   const { alpha = 34, sigma = 4, fill = 0 } = options;
+  // NaN alpha or fill made every pixel NaN; a negative sigma was read as 0 (no smoothing).
+  checkNumber('elasticDistort', 'alpha', alpha, 'non-negative');
+  checkNumber('elasticDistort', 'sigma', sigma, 'non-negative');
+  checkNumber('elasticDistort', 'fill', fill, 'finite');
   const { data, width, height } = img;
   const n = width * height;
   const rx = new Float64Array(n);

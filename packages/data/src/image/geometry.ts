@@ -1,3 +1,4 @@
+import { checkNumber } from '../options.js';
 import { type GrayImage } from './types.js';
 
 export interface BoundingBox {
@@ -28,6 +29,16 @@ export function boundingBox(img: GrayImage, threshold = 0): BoundingBox | null {
 }
 
 export function crop(img: GrayImage, box: BoundingBox): GrayImage {
+  // Outside the image, rows were read from the neighbouring row or past the end (zeros), and a
+  // fractional x was truncated by subarray: a shifted crop instead of an error.
+  const { x, y, width, height } = box;
+  checkNumber('crop', 'box.x', x, 'non-negative integer');
+  checkNumber('crop', 'box.y', y, 'non-negative integer');
+  checkNumber('crop', 'box.width', width, 'positive integer');
+  checkNumber('crop', 'box.height', height, 'positive integer');
+  if (x + width > img.width || y + height > img.height) {
+    throw new Error(`crop: box ${width}×${height} at (${x}, ${y}) does not fit in the ${img.width}×${img.height} image`);
+  }
   const out = new Float32Array(box.width * box.height);
   for (let y = 0; y < box.height; y++) {
     const from = (box.y + y) * img.width + box.x;
@@ -55,6 +66,10 @@ export function centerOfMass(img: GrayImage): { x: number; y: number } | null {
 
 /** Copies `img` onto a zero canvas with its top-left corner at (left, top); parts outside are clipped. */
 export function placeOnCanvas(img: GrayImage, canvasWidth: number, canvasHeight: number, left: number, top: number): GrayImage {
+  checkNumber('placeOnCanvas', 'canvasWidth', canvasWidth, 'positive integer');
+  checkNumber('placeOnCanvas', 'canvasHeight', canvasHeight, 'positive integer');
+  // A NaN or fractional offset matched no canvas index: a blank canvas instead of the image.
+  if (!Number.isSafeInteger(left) || !Number.isSafeInteger(top)) throw new Error(`placeOnCanvas: left and top must be integers, got ${left}, ${top}`);
   const out = new Float32Array(canvasWidth * canvasHeight);
   for (let y = 0; y < img.height; y++) {
     const cy = top + y;

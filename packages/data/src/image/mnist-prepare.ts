@@ -1,3 +1,4 @@
+import { checkOptionKeys, type OptionKeys } from '../options.js';
 import { connectedComponents } from './components.js';
 import { boundingBox, centerOfMass, crop, placeOnCanvas, type BoundingBox } from './geometry.js';
 import { dilate, whiteTopHat } from './morphology.js';
@@ -50,7 +51,12 @@ const MIN_CONTRAST = 0.08;
  * 20×20 with aspect ratio kept, and placed so its centre of mass sits at (14, 14) —
  * the preparation LeCun et al. describe for MNIST itself.
  */
+const MNIST_PREPARE_KEYS: OptionKeys<MnistPrepareOptions> = {
+  polarity: true, boxSize: true, canvasSize: true, workingSize: true, minComponentFraction: true, minStrokeWidth: true, separateDigits: true,
+};
+
 export function prepareMnistDigitDetailed(input: GrayInput, options: MnistPrepareOptions = {}): PreparedDigit {
+  checkOptionKeys('prepareMnistDigit', options, MNIST_PREPARE_KEYS);
   const {
     polarity: polarityOpt = 'auto', boxSize = 20, canvasSize = 28, workingSize = 256, minComponentFraction = 0.05, minStrokeWidth = 2, separateDigits: separateOpts,
   } = options;

@@ -1,3 +1,5 @@
+import { checkOptionKeys, type OptionKeys } from '../options.js';
+
 /** Mean and standard deviation of the MNIST training pixels in [0, 1] (the usual torchvision constants). */
 export const MNIST_MEAN = 0.1307;
 export const MNIST_STD = 0.3081;
@@ -10,6 +12,8 @@ export interface NormalizeImageOptions {
   layout?: ImageLayout;
 }
 
+const NORMALIZE_KEYS: OptionKeys<NormalizeImageOptions> = { layout: true };
+
 /**
  * (x − mean) / std, like torchvision's `Normalize`. Scalars (or one-element arrays) apply to every
  * value; longer arrays give one mean/std per channel, and then `options.layout` must say whether
@@ -21,6 +25,7 @@ export function normalizeImage(
   std: number | readonly number[],
   options: NormalizeImageOptions = {},
 ): Float32Array {
+  checkOptionKeys('normalizeImage', options, NORMALIZE_KEYS);
   const means = typeof mean === 'number' ? [mean] : mean;
   const stds = typeof std === 'number' ? [std] : std;
   if (means.length === 0 || stds.length === 0) throw new Error('normalizeImage: mean and std need at least one value each');

@@ -1,4 +1,4 @@
-import { type GrayImage } from './types.js';
+import { assertImage, type GrayImage } from './types.js';
 
 interface AxisWeights {
   /** For each output pixel, index of the first contributing input pixel. */
@@ -46,6 +46,7 @@ export function resizeGray(img: GrayImage, width: number, height: number): GrayI
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
     throw new Error(`resizeGray: target size must be positive integers, got ${width}×${height}`);
   }
+  assertImage(img, 'resizeGray');
   const { data: src, width: sw, height: sh } = img;
   const ax = axisWeights(sw, width);
   const ay = axisWeights(sh, height);
