@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { parse, type CsvError } from 'csv-parse';
 import { DataFormatError, errorCode } from './errors.js';
 import { fsError } from './fs-utils.js';
+import { checkBoolean, checkOptionKeys, fmtValue, type OptionKeys } from '../options.js';
 
 export interface CsvRecord {
   fields: string[];
@@ -22,6 +23,17 @@ interface ParsedRecord {
   info: { lines: number };
 }
 
+const CSV_KEYS: OptionKeys<CsvOptions> = { delimiter: true, relaxQuotes: true };
+
+/** Checked when called, not at the first record: a misspelt `delimeter` parsed with ',' and failed on quotes. */
+function checkCsvOptions(opts: CsvOptions): void {
+  checkOptionKeys('readCsv', opts, CSV_KEYS);
+  if (opts.delimiter !== undefined && (typeof opts.delimiter !== 'string' || opts.delimiter === '')) {
+    throw new Error(`readCsv: delimiter must be a non-empty string, got ${fmtValue(opts.delimiter)}`);
+  }
+  checkBoolean('readCsv', 'relaxQuotes', opts.relaxQuotes);
+}
+
 /**
  * Streams RFC 4180 records (quoted fields, "" escapes, newlines inside quotes)
  * from a file, tagging each with its starting line so callers can report
@@ -29,11 +41,13 @@ interface ParsedRecord {
  * differing field counts (callers check what they need).
  */
 export function iterateCsv(path: string, opts: CsvOptions = {}): AsyncGenerator<CsvRecord> {
+  checkCsvOptions(opts);
   return csvRecords(createReadStream(path), path, opts);
 }
 
 /** Parses CSV text held in memory; `name` is used in errors. */
 export function parseCsv(text: string, name: string, opts: CsvOptions = {}): AsyncGenerator<CsvRecord> {
+  checkCsvOptions(opts);
   return csvRecords(Readable.from([text]), name, opts);
 }
 

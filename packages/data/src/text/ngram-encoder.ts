@@ -1,3 +1,4 @@
+import { checkOptionKeys, type OptionKeys } from '../options.js';
 import { fnv1a32, fnvByte } from './hash.js';
 import type { Vocabulary } from './vocabulary.js';
 
@@ -11,6 +12,8 @@ export interface HashingNgramEncoderOptions {
   /** With a vocabulary: drop out-of-vocabulary unigrams instead of mapping them to `<unk>`. Default false. */
   dropUnknown?: boolean;
 }
+
+const NGRAM_KEYS: OptionKeys<HashingNgramEncoderOptions> = { buckets: true, ngrams: true, vocabulary: true, dropUnknown: true };
 
 export interface HashingNgramEncoderJSON {
   format: 'tensorkit.hashing-ngram-encoder';
@@ -35,6 +38,7 @@ export class HashingNgramEncoder {
   readonly dropUnknown: boolean;
 
   constructor(options: HashingNgramEncoderOptions) {
+    checkOptionKeys('HashingNgramEncoder', options, NGRAM_KEYS);
     const { buckets, ngrams = 2, vocabulary, dropUnknown = false } = options;
     if (!Number.isInteger(buckets) || buckets < 1 || buckets > 2 ** 31 - 1 - (vocabulary?.size ?? 0)) {
       throw new Error(`HashingNgramEncoder: buckets must be a positive integer that fits in int32, got ${buckets}`);

@@ -1,9 +1,13 @@
+import { checkBoolean, checkOneOf, checkOptionKeys, type OptionKeys } from '../options.js';
+
 export interface TfidfOptions {
   /** Use 1 + ln(tf) instead of the raw count. Default false. */
   sublinearTf?: boolean;
   /** Scale each document's tf-idf vector to unit L2 norm. Default 'l2'. */
   norm?: 'l2' | 'none';
 }
+
+const TFIDF_KEYS: OptionKeys<TfidfOptions> = { sublinearTf: true, norm: true };
 
 export interface TfidfJSON {
   format: 'tensorkit.tfidf';
@@ -28,6 +32,10 @@ export class TfidfWeighter {
   private readonly df = new Map<number, number>();
 
   constructor(options: TfidfOptions = {}) {
+    checkOptionKeys('TfidfWeighter', options, TFIDF_KEYS);
+    checkBoolean('TfidfWeighter', 'sublinearTf', options.sublinearTf);
+    // Any other norm (say 'l1') was stored and then applied as no normalisation.
+    checkOneOf('TfidfWeighter', 'norm', options.norm ?? 'l2', ['l2', 'none']);
     this.sublinearTf = options.sublinearTf ?? false;
     this.norm = options.norm ?? 'l2';
   }

@@ -1,3 +1,4 @@
+import { checkOptionKeys, type OptionKeys } from '../options.js';
 import { cleanNewsgroupPost, type NewsgroupCleanOptions } from './newsgroup.js';
 import { normalizeText } from './normalize.js';
 
@@ -28,8 +29,11 @@ const TOKEN = new RegExp(
   'gu',
 );
 
+const TOKENIZE_KEYS: OptionKeys<TokenizeOptions> = { lowercase: true, normalize: true, punctuation: true, numbers: true, numberToken: true, newsgroup: true };
+
 /** Splits text into word, number and (optionally) punctuation tokens. */
 export function tokenize(text: string, options: TokenizeOptions = {}): string[] {
+  checkOptionKeys('tokenize', options, TOKENIZE_KEYS);
   const { lowercase = true, normalize = true, punctuation = false, numbers = true, numberToken, newsgroup = false } = options;
   let src = text;
   if (newsgroup) src = cleanNewsgroupPost(src, newsgroup === true ? {} : newsgroup);

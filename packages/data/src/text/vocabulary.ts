@@ -1,3 +1,5 @@
+import { checkNumber, checkOptionKeys, describe, type OptionKeys } from '../options.js';
+
 export interface VocabularyOptions {
   /** Tokens seen fewer times are left out (mapped to `<unk>`). Default 1. */
   minFreq?: number;
@@ -8,6 +10,8 @@ export interface VocabularyOptions {
   /** Default '<pad>'; null for none. */
   padToken?: string | null;
 }
+
+const VOCABULARY_KEYS: OptionKeys<VocabularyOptions> = { minFreq: true, maxSize: true, unkToken: true, padToken: true };
 
 export interface VocabularyJSON {
   format: 'tensorkit.vocabulary';
@@ -46,12 +50,21 @@ export class Vocabulary {
   /** Counts tokens over documents and keeps the frequent ones. */
   static build(documents: Iterable<readonly string[]>, options: VocabularyOptions = {}): Vocabulary {
     const counts = new Map<string, number>();
-    for (const doc of documents) for (const t of doc) counts.set(t, (counts.get(t) ?? 0) + 1);
+    checkOptionKeys('Vocabulary.build', options, VOCABULARY_KEYS);
+    for (const doc of documents) {
+      // A string document would be counted character by character.
+      if (!Array.isArray(doc)) throw new Error(`Vocabulary.build: each document must be an array of tokens (tokenize(text) gives one), got ${describe(doc)}`);
+      for (const t of doc) counts.set(t, (counts.get(t) ?? 0) + 1);
+    }
     return Vocabulary.fromCounts(counts, options);
   }
 
   static fromCounts(counts: ReadonlyMap<string, number>, options: VocabularyOptions = {}): Vocabulary {
+    checkOptionKeys('Vocabulary', options, VOCABULARY_KEYS);
     const { minFreq = 1, maxSize = Infinity, unkToken = '<unk>', padToken = '<pad>' } = options;
+    // NaN kept no token at all: every comparison with it is false.
+    checkNumber('Vocabulary', 'minFreq', minFreq, 'non-negative');
+    if (maxSize !== Infinity) checkNumber('Vocabulary', 'maxSize', maxSize, 'non-negative integer');
     const specials = padToken === null ? [unkToken] : [padToken, unkToken];
     if (maxSize < specials.length) throw new Error(`Vocabulary: maxSize ${maxSize} leaves no room for ${specials.join(', ')}`);
     const entries = [...counts].filter(([t, c]) => c >= minFreq && !specials.includes(t));
