@@ -42,7 +42,8 @@ export function describe(v: unknown): string {
   if (v === null || v === undefined) return String(v);
   if (Array.isArray(v)) return 'an array';
   if (typeof v === 'number') return `a number (${v})`;
-  const word = typeof v === 'object' ? ((v as object).constructor?.name ?? 'object') : typeof v;
+  const ctor = typeof v === 'object' ? (v as object).constructor?.name : undefined;
+  const word = ctor && ctor !== 'Object' ? ctor : typeof v;
   return `${/^[aeiou]/i.test(word) ? 'an' : 'a'} ${word}`;
 }
 
@@ -104,6 +105,17 @@ export function checkRandomSource(fn: string, rng: unknown): void {
   const r = rng as { uniform?: unknown; normal?: unknown } | null;
   if (r === null || typeof r !== 'object' || typeof r.uniform !== 'function' || typeof r.normal !== 'function') {
     throw new Error(`${fn}: rng must be a random source with uniform() and normal() (e.g. new Generator(seed) from @tensorkit/core), got ${describe(rng)}`);
+  }
+}
+
+/**
+ * Throws unless `v` is a Buffer or Uint8Array. A string would be taken for a path by sharp, and
+ * an ArrayBuffer read as an empty or zero-filled file: errors that blame the file, not the call.
+ */
+export function checkBytes(fn: string, v: unknown): void {
+  if (!(v instanceof Uint8Array)) {
+    const hint = v instanceof ArrayBuffer ? ' (wrap it: Buffer.from(arrayBuffer))' : typeof v === 'string' ? ` (to read a file, use ${fn.replace(/^(decode|parse)/, 'read')}(path))` : '';
+    throw new Error(`${fn}: bytes must be a Buffer or Uint8Array, got ${describe(v)}${hint}`);
   }
 }
 

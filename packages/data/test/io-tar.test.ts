@@ -76,6 +76,17 @@ describe('iterateTarGz / readTarGzTextFiles', () => {
     const empty = await put('empty.tar.gz', gzipSync(Buffer.alloc(0)));
     await expect(drain(empty)).rejects.toThrow(/empty\.tar\.gz: archive contains no entries/);
   });
+  it('refuses entries that point outside the archive folder (tar-slip), and a filter that is not a function', async () => {
+    const slip = await put('slip.tar.gz', gzipSync(await makeTar([['ok.txt', 'x'], ['../../evil.txt', 'x']])));
+    await expect(drain(slip)).rejects.toThrow(/slip\.tar\.gz: entry '\.\.\/\.\.\/evil\.txt' has an absolute path or a '\.\.' component/);
+    const abs = await put('abs.tar.gz', gzipSync(await makeTar([['/etc/evil', 'x']])));
+    await expect(drain(abs)).rejects.toThrow(/abs\.tar\.gz: entry '\/etc\/evil' has an absolute path/);
+    // Dots inside a name are not a '..' component.
+    const dots = await put('dots.tar.gz', gzipSync(await makeTar([['a..b/c..txt', 'x']])));
+    expect(await drain(dots)).toBe(1);
+    const bad = iterateTarGz(dots, 5 as never);
+    await expect(bad.next()).rejects.toThrow('iterateTarGz: filter must be a function, got a number (5)');
+  });
 });
 
 async function drain(path: string): Promise<number> {

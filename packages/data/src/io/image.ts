@@ -1,3 +1,4 @@
+import { checkBytes, checkOptionKeys, type OptionKeys } from '../options.js';
 import { DataFormatError } from './errors.js';
 import { readFileOrThrow } from './fs-utils.js';
 import { loadSharp } from './sharp-lazy.js';
@@ -21,6 +22,8 @@ export interface ImageReadOptions {
   maxPixels?: number;
 }
 
+const IMAGE_KEYS: OptionKeys<ImageReadOptions> = { mode: true, dtype: true, resize: true, invert: true, background: true, maxPixels: true };
+
 /** 64 megapixels: above any phone photo (12–50 MP); 256 MB as gray floats. */
 export const DEFAULT_MAX_PIXELS = 2 ** 26;
 
@@ -42,6 +45,8 @@ export function decodeImage(bytes: Buffer, name: string, opts: ImageReadOptions 
 export function decodeImage(bytes: Buffer, name: string, opts?: ImageReadOptions & { dtype?: 'float32' }): Promise<DecodedImage<Float32Array>>;
 export function decodeImage(bytes: Buffer, name: string, opts?: ImageReadOptions): Promise<DecodedImage>;
 export async function decodeImage(bytes: Buffer, name: string, opts: ImageReadOptions = {}): Promise<DecodedImage> {
+  checkBytes('decodeImage', bytes);
+  checkOptionKeys('decodeImage', opts, IMAGE_KEYS);
   const mode = opts.mode ?? 'gray';
   const dtype = opts.dtype ?? 'float32';
   const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
@@ -104,5 +109,7 @@ export function readImage(path: string, opts: ImageReadOptions & { dtype: 'uint8
 export function readImage(path: string, opts?: ImageReadOptions & { dtype?: 'float32' }): Promise<DecodedImage<Float32Array>>;
 export function readImage(path: string, opts?: ImageReadOptions): Promise<DecodedImage>;
 export async function readImage(path: string, opts: ImageReadOptions = {}): Promise<DecodedImage> {
+  // Before the file is read, so a misspelt key is named rather than a decode error blamed on the file.
+  checkOptionKeys('readImage', opts, IMAGE_KEYS);
   return decodeImage(await readFileOrThrow(path), path, opts);
 }

@@ -4,6 +4,7 @@ import { mapLimit } from './concurrency.js';
 import { DataFormatError } from './errors.js';
 import { fsError } from './fs-utils.js';
 import { decodeText } from './text-decode.js';
+import { checkBoolean, checkOptionKeys } from '../options.js';
 
 export interface ManifestEntry {
   /** Absolute path of the audio file. */
@@ -34,6 +35,8 @@ export interface ManifestOptions {
  * `offset … offset + duration` of its file. Problems are reported as `manifest: line N: …`.
  */
 export async function readManifest(path: string, opts: ManifestOptions = {}): Promise<ManifestEntry[]> {
+  checkOptionKeys('readManifest', opts, { checkAudio: true });
+  checkBoolean('readManifest', 'checkAudio', opts.checkAudio);
   let content: string;
   try {
     // Decoded like other text files: manifests saved by Windows tools start with a byte-order

@@ -1,3 +1,4 @@
+import { checkFunction } from '../options.js';
 import { pipeline } from 'node:stream';
 import * as tar from 'tar-stream';
 import { DataFormatError, errorCode } from './errors.js';
@@ -24,6 +25,8 @@ export type ArchivePathFilter = (path: string) => boolean;
  * filter accepts are buffered, one at a time.
  */
 export async function* iterateTarGz(path: string, filter?: ArchivePathFilter): AsyncGenerator<ArchiveFile> {
+  // Checked before reading: inside the loop the TypeError was reported as a corrupt archive.
+  checkFunction('iterateTarGz', 'filter', filter);
   const { stream } = await openMaybeGzip(path);
   const extract = tar.extract();
   pipeline(stream, extract, () => {});
@@ -32,6 +35,11 @@ export async function* iterateTarGz(path: string, filter?: ArchivePathFilter): A
     for await (const entry of extract) {
       entries++;
       const name = entry.header.name.replace(/^\.\//, '');
+      // A consumer that writes files under a folder would write outside it (tar-slip); Python's
+      // tarfile 'data' filter refuses such members too.
+      if (name.startsWith('/') || name.split('/').includes('..')) {
+        throw new DataFormatError(path, `entry '${name}' has an absolute path or a '..' component, which would point outside the archive's folder`);
+      }
       const type = entry.header.type ?? 'file';
       if ((type !== 'file' && type !== 'contiguous-file') || (filter && !filter(name))) {
         entry.resume();

@@ -3,6 +3,7 @@ import { hasExtension, listClassFolders } from './class-folders.js';
 import { mapLimit } from './concurrency.js';
 import { fsError } from './fs-utils.js';
 import { decodeText, type TextEncodingName } from './text-decode.js';
+import { checkFunction, checkOptionKeys, type OptionKeys } from '../options.js';
 
 export interface TextItem {
   text: string;
@@ -24,11 +25,15 @@ export interface TextFolderOptions {
   accept?: (fileName: string) => boolean;
 }
 
+const TEXT_FOLDER_KEYS: OptionKeys<TextFolderOptions> = { extensions: true, accept: true };
+
 /**
  * Reads the BBC layout: one folder per class of `.txt` files. Bytes that are
  * not valid UTF-8 are read as Latin-1 (BBC's sport/199.txt has a lone 0xA3 '£').
  */
 export async function readTextFolder(dir: string, opts: TextFolderOptions = {}): Promise<TextFolder> {
+  checkOptionKeys('readTextFolder', opts, TEXT_FOLDER_KEYS);
+  checkFunction('readTextFolder', 'accept', opts.accept);
   const accept = opts.accept ?? hasExtension(opts.extensions ?? ['.txt']);
   const listing = await listClassFolders(dir, accept, 'text');
   const items = await mapLimit(listing.items, 32, async (f) => {

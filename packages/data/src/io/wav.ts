@@ -5,6 +5,7 @@ import { DataFormatError } from './errors.js';
 import { readFileOrThrow } from './fs-utils.js';
 import { resample, type ResampleOptions } from './resample.js';
 import { canonicalWav, parseWavLayout, type WavFormat } from './wav-header.js';
+import { checkBytes, checkNumber, checkOptionKeys, type OptionKeys } from '../options.js';
 
 export interface WavReadOptions {
   /** Resample (windowed sinc) to this rate after mixing down to mono. */
@@ -39,7 +40,11 @@ const MAX_UPSAMPLE = 32;
 const MAX_UPSAMPLED_LENGTH = 2 ** 24;
 
 /** Decodes WAV bytes; `name` (usually the path) appears in every error. */
+const WAV_KEYS: OptionKeys<WavReadOptions> = { targetRate: true, resample: true };
+
 export function decodeWav(bytes: Buffer, name: string, opts: WavReadOptions = {}): WavAudio {
+  checkBytes('decodeWav', bytes);
+  checkWavOptions('decodeWav', opts);
   const layout = parseWavLayout(bytes, name);
   const { format } = layout;
   let channelData: Float32Array[];
@@ -67,7 +72,14 @@ export function decodeWav(bytes: Buffer, name: string, opts: WavReadOptions = {}
   return { samples, sampleRate, channels: format.channels, duration: samples.length / sampleRate, format, ...(mixdownDb !== undefined ? { mixdownDb } : {}) };
 }
 
+/** Before the file is read: a misspelt `target_rate` kept the file's rate without a word. */
+function checkWavOptions(fn: string, opts: WavReadOptions): void {
+  checkOptionKeys(fn, opts, WAV_KEYS);
+  if (opts.targetRate !== undefined) checkNumber(fn, 'targetRate', opts.targetRate, 'positive');
+}
+
 export async function readWav(path: string, opts: WavReadOptions = {}): Promise<WavAudio> {
+  checkWavOptions('readWav', opts);
   return decodeWav(await readFileOrThrow(path), path, opts);
 }
 

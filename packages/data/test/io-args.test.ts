@@ -1,0 +1,43 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeImage, decodeWav, parseIdx, readImage, readImageFolder, readManifest, readTextFolder, readWav } from '../src/io/index.js';
+import { buildWav, makeTmpDir, pcmBytes } from './fixtures/io/helpers.js';
+
+let dir: string;
+let cleanup: () => Promise<void>;
+let wav: string;
+beforeAll(async () => {
+  ({ dir, cleanup } = await makeTmpDir('io-args'));
+  wav = join(dir, 'a.wav');
+  await writeFile(wav, buildWav({ formatTag: 1, channels: 1, sampleRate: 16000, bitsPerSample: 16, data: pcmBytes([1000, -1000], 16) }));
+  await mkdir(join(dir, 'cls', 'a'), { recursive: true });
+  await writeFile(join(dir, 'cls', 'a', 'x.txt'), 'hello');
+});
+afterAll(() => cleanup());
+
+const bad = (v: unknown): never => v as never;
+
+describe('readers: misspelt option keys are named before the file is read', () => {
+  it('readWav, readImage, readImageFolder, readTextFolder, readManifest', async () => {
+    await expect(readWav(wav, bad({ target_rate: 8000 }))).rejects.toThrow(/readWav: unknown option 'target_rate' \(did you mean 'targetRate'\?\)/);
+    await expect(readImage(join(dir, 'none.png'), bad({ grayscale: true }))).rejects.toThrow(/readImage: unknown option 'grayscale'; known options: mode, dtype/);
+    await expect(readImageFolder(join(dir, 'cls'), bad({ extension: ['.txt'] }))).rejects.toThrow(/readImageFolder: unknown option 'extension' \(did you mean 'extensions'\?\)/);
+    await expect(readTextFolder(join(dir, 'cls'), bad({ extension: ['.txt'] }))).rejects.toThrow(/readTextFolder: unknown option 'extension' \(did you mean 'extensions'\?\)/);
+    await expect(readManifest(join(dir, 'm.jsonl'), bad({ check_audio: false }))).rejects.toThrow(/readManifest: unknown option 'check_audio' \(did you mean 'checkAudio'\?\)/);
+  });
+
+  it('readWav: a NaN target rate is named as readWav’s argument', async () => {
+    await expect(readWav(wav, { targetRate: NaN })).rejects.toThrow('readWav: targetRate must be a finite number > 0, got NaN');
+  });
+});
+
+describe('decoders: bytes that are not a Buffer/Uint8Array are named, not blamed on the file', () => {
+  it('an ArrayBuffer or a path string', async () => {
+    const ab = new ArrayBuffer(16);
+    expect(() => decodeWav(bad(ab), 'x.wav')).toThrow('decodeWav: bytes must be a Buffer or Uint8Array, got an ArrayBuffer (wrap it: Buffer.from(arrayBuffer))');
+    expect(() => decodeWav(bad(wav), 'x.wav')).toThrow('decodeWav: bytes must be a Buffer or Uint8Array, got a string (to read a file, use readWav(path))');
+    expect(() => parseIdx(bad(ab), 'x.idx')).toThrow('parseIdx: bytes must be a Buffer or Uint8Array, got an ArrayBuffer');
+    await expect(decodeImage(bad('photo.png'), 'x')).rejects.toThrow('decodeImage: bytes must be a Buffer or Uint8Array, got a string (to read a file, use readImage(path))');
+  });
+});
