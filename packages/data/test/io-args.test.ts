@@ -1,7 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeImage, decodeWav, parseIdx, readImage, readImageFolder, readManifest, readTextFolder, readWav } from '../src/io/index.js';
+import { download, downloadDataset, downloadFiles } from '../src/download/index.js';
+import { decodeImage, decodeWav, parseIdx, readAgNews, readImage, readImageFolder, readManifest, readNewsgroups, readTextFolder, readWav } from '../src/io/index.js';
 import { buildWav, makeTmpDir, pcmBytes } from './fixtures/io/helpers.js';
 
 let dir: string;
@@ -39,5 +40,37 @@ describe('decoders: bytes that are not a Buffer/Uint8Array are named, not blamed
     expect(() => decodeWav(bad(wav), 'x.wav')).toThrow('decodeWav: bytes must be a Buffer or Uint8Array, got a string (to read a file, use readWav(path))');
     expect(() => parseIdx(bad(ab), 'x.idx')).toThrow('parseIdx: bytes must be a Buffer or Uint8Array, got an ArrayBuffer');
     await expect(decodeImage(bad('photo.png'), 'x')).rejects.toThrow('decodeImage: bytes must be a Buffer or Uint8Array, got a string (to read a file, use readImage(path))');
+  });
+});
+
+describe('download: options that skipped verification or retried forever', () => {
+  const dest = () => join(dir, 'dl', 'x.bin');
+  // Port 9 (discard) refuses connections: without the checks, retries NaN looped on ECONNREFUSED forever.
+  const url = 'http://127.0.0.1:9/x';
+
+  it('names a misspelt checksum key and refuses digests that can never match', async () => {
+    await expect(download(bad({ url, dest: dest(), sha_256: 'ab' }))).rejects.toThrow(/download: unknown option 'sha_256' \(did you mean 'sha256'\?\)/);
+    await expect(download({ url, dest: dest(), sha256: 'xyz' })).rejects.toThrow("download: sha256 must be 64 hex digits, got 'xyz'");
+    await expect(download({ url, dest: dest(), md5: 'a'.repeat(31) })).rejects.toThrow('download: md5 must be 32 hex digits');
+  });
+
+  it('refuses NaN or negative retries, a NaN timeout and a fractional size', async () => {
+    await expect(download({ url, dest: dest(), retries: NaN })).rejects.toThrow('download: retries must be a non-negative integer, got NaN');
+    await expect(download({ url, dest: dest(), retries: -1 })).rejects.toThrow('download: retries must be a non-negative integer, got -1');
+    await expect(download({ url, dest: dest(), timeoutMs: NaN })).rejects.toThrow('download: timeoutMs must be a finite number > 0, got NaN');
+    await expect(download({ url, dest: dest(), size: 1.5 })).rejects.toThrow('download: size must be a non-negative integer, got 1.5');
+  });
+
+  it('downloadFiles / downloadDataset: unknown option keys and dataset names', async () => {
+    await expect(downloadFiles({}, dir, bad({ retry: 5 }))).rejects.toThrow(/downloadFiles: unknown option 'retry'/);
+    await expect(downloadDataset(bad('mnistt'), dir)).rejects.toThrow(/downloadDataset: unknown dataset 'mnistt' \(did you mean 'mnist'\?\); known datasets: mnist,/);
+  });
+});
+
+describe('dataset readers: misspelt keys and unknown splits', () => {
+  it('readAgNews and readNewsgroups', async () => {
+    await expect(readAgNews(join(dir, 'none.csv'), bad({ line_break: ' ' }))).rejects.toThrow(/readAgNews: unknown option 'line_break' \(did you mean 'lineBreak'\?\)/);
+    await expect(readNewsgroups(dir, bad({ splitt: 'train' }))).rejects.toThrow(/readNewsgroups: unknown option 'splitt' \(did you mean 'split'\?\)/);
+    await expect(readNewsgroups(dir, bad({ split: 'val' }))).rejects.toThrow("readNewsgroups: split must be one of 'train', 'test', got 'val'");
   });
 });

@@ -8,6 +8,7 @@ import type { IncomingMessage } from 'node:http';
 import { hashFileInto, newDigests } from './hash.js';
 import { BadRequestError, request } from './http.js';
 import { terminalProgress, type ProgressCallback } from './progress.js';
+import { checkBoolean, checkFunction, checkNumber, checkOptionKeys, fmtValue, type OptionKeys } from '../options.js';
 
 export interface DownloadOptions {
   url: string;
@@ -41,6 +42,31 @@ export interface DownloadResult {
   cached: boolean;
 }
 
+const DOWNLOAD_KEYS: OptionKeys<DownloadOptions> = {
+  url: true, dest: true, sha256: true, md5: true, size: true, onProgress: true, progress: true, retries: true, retryDelayMs: true, timeoutMs: true,
+};
+
+/**
+ * The options download and downloadDataset share. A misspelt checksum key (sha_256) would skip
+ * verification, and retries NaN retried a refused connection forever (attempt >= NaN is false).
+ */
+export function checkDownloadOptions(fn: string, opts: Partial<DownloadOptions>, known: Readonly<Record<string, true>>): void {
+  checkOptionKeys(fn, opts, known);
+  if (opts.retries !== undefined) checkNumber(fn, 'retries', opts.retries, 'non-negative integer');
+  if (opts.retryDelayMs !== undefined) checkNumber(fn, 'retryDelayMs', opts.retryDelayMs, 'non-negative');
+  if (opts.timeoutMs !== undefined) checkNumber(fn, 'timeoutMs', opts.timeoutMs, 'positive');
+  checkBoolean(fn, 'progress', opts.progress);
+  checkFunction(fn, 'onProgress', opts.onProgress);
+}
+
+/** A digest that can never match (wrong length, not hex) would fail only after the whole download. */
+function checkDigest(name: string, v: string | null | undefined, hexLength: number): void {
+  if (v == null) return;
+  if (typeof v !== 'string' || v.length !== hexLength || !/^[0-9a-f]+$/i.test(v)) {
+    throw new Error(`download: ${name} must be ${hexLength} hex digits, got ${fmtValue(v)}`);
+  }
+}
+
 /** A failure worth retrying by resuming: the partial file is good, the connection was not. */
 class TransientError extends Error {}
 
@@ -50,6 +76,11 @@ class TransientError extends Error {}
  * only once verified — `dest` is either absent or complete and correct.
  */
 export async function download(opts: DownloadOptions): Promise<DownloadResult> {
+  checkDownloadOptions('download', opts, DOWNLOAD_KEYS);
+  if (typeof opts.dest !== 'string' || opts.dest === '') throw new Error(`download: dest must be a file path, got ${fmtValue(opts.dest)}`);
+  checkDigest('sha256', opts.sha256, 64);
+  checkDigest('md5', opts.md5, 32);
+  if (opts.size != null) checkNumber('download', 'size', opts.size, 'non-negative integer');
   const { url, dest } = opts;
   const part = `${dest}.part`;
   const expectedSha = opts.sha256?.toLowerCase() ?? null;

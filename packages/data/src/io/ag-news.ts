@@ -4,6 +4,7 @@ import { iterateCsv } from './csv.js';
 import { DataFormatError } from './errors.js';
 import { fsError } from './fs-utils.js';
 import { normalizeAgNewsText } from './ag-news-normalize.js';
+import { checkOptionKeys, type OptionKeys } from '../options.js';
 
 export interface AgNewsItem {
   /** 0-based class index (the file's 1-based id minus one). */
@@ -30,6 +31,8 @@ export interface AgNewsOptions {
   lineBreak?: string;
 }
 
+const AG_NEWS_KEYS: OptionKeys<AgNewsOptions> = { classes: true, normalize: true, lineBreak: true };
+
 export const AG_NEWS_CLASSES = ['World', 'Sports', 'Business', 'Sci/Tech'] as const;
 
 /** The header row of the widespread Kaggle copy of AG News: `Class Index,Title,Description`. */
@@ -43,6 +46,7 @@ function isHeaderRow(fields: readonly string[]): boolean {
  * a first line `Class Index,Title,Description`, as in the Kaggle copy, is skipped as a header).
  */
 export async function readAgNews(csvPath: string, opts: AgNewsOptions = {}): Promise<AgNewsData> {
+  checkOptionKeys('readAgNews', opts, AG_NEWS_KEYS);
   const classes = opts.classes ?? (await readClassesBeside(csvPath)) ?? [...AG_NEWS_CLASSES];
   const normalize = opts.normalize ?? true;
   const clean = (s: string): string => (normalize ? normalizeAgNewsText(s, { lineBreak: opts.lineBreak }) : s);

@@ -4,6 +4,7 @@ import { compareNames, isDirectory, listDir } from './fs-utils.js';
 import { readTarGzTextFiles } from './tar.js';
 import { readTextFolder } from './text-folder.js';
 import type { TextEncodingName } from './text-decode.js';
+import { checkOneOf, checkOptionKeys } from '../options.js';
 
 export interface NewsgroupsItem {
   /** The raw message, headers included. */
@@ -32,6 +33,9 @@ export interface NewsgroupsOptions {
  * so the result does not depend on the archive's entry order.
  */
 export async function readNewsgroups(path: string, opts: NewsgroupsOptions = {}): Promise<NewsgroupsData> {
+  checkOptionKeys('readNewsgroups', opts, { split: true });
+  // Any other split matched no part and was reported as a folder or archive without messages.
+  if (opts.split !== undefined) checkOneOf('readNewsgroups', 'split', opts.split, ['train', 'test']);
   const raw = (await isDirectory(path)) ? await fromFolder(path, opts) : await fromArchive(path, opts);
   if (raw.length === 0) throw new DataFormatError(path, 'no messages found: expected <group>/<id> files, e.g. 20news-bydate-train/alt.atheism/49960');
   raw.sort((a, b) => compareNames(a.group, b.group) || compareIds(a.id, b.id));
