@@ -1,7 +1,7 @@
 import { Generator } from '@tensorkit/core';
 import { describe, expect, it } from 'vitest';
 import {
-  addNoise, applyGain, cmvn, frameSignal, melFilterbank, padSignal, randomGain, randomNoise, resample, resampleByRatio, sampleSpecAugmentMasks,
+  addNoise, applyGain, cmvn, frameSignal, makeWindow, melFilterbank, padSignal, randomGain, randomNoise, resample, resampleByRatio, sampleSpecAugmentMasks,
   specAugment, stft,
 } from '../src/index.js';
 
@@ -34,6 +34,13 @@ describe('audio arguments that gave NaN, a TypeError or a silently wrong result'
     expect(() => padSignal(sig, -1)).toThrow('padSignal: pad must be a non-negative integer, got -1');
     expect(() => padSignal(sig, 1.5)).toThrow('padSignal: pad must be a non-negative integer, got 1.5');
     expect(() => padSignal(sig, 2, bad('edge'))).toThrow("padSignal: mode must be one of 'reflect', 'constant', got 'edge'");
+  });
+
+  it("string booleans: makeWindow periodic 'false', frameSignal/stft center 'no' were truthy", () => {
+    expect(() => makeWindow('hann', 4, bad('false'))).toThrow("makeWindow: periodic must be a boolean, got 'false'");
+    expect(() => frameSignal(sig, { frameLength: 4, hopLength: 2, center: bad('no') })).toThrow("frameSignal: center must be a boolean, got 'no'");
+    expect(() => stft(sig, { nFft: 256, center: bad('no') })).toThrow("STFT: center must be a boolean, got 'no'");
+    expect(() => stft(sig, { nFft: 256, periodicWindow: bad(0) })).toThrow('STFT: periodicWindow must be a boolean, got 0');
   });
 
   it('cmvn: NaN or negative eps, a non-boolean variance', () => {

@@ -25,6 +25,12 @@ describe('DataLoader refuses what it used to ignore or crash on', () => {
     expect(() => new DataLoader({ length: NaN, get: (i: number) => i }, { batchSize: 2 })).toThrow('DataLoader: dataset.length must be a non-negative integer, got NaN');
     expect(() => new DataLoader({ length: 2.5, get: (i: number) => i }, { batchSize: 2 })).toThrow(/got 2.5/);
   });
+
+  it('setState names a misspelt cursor field (batch_index restarted the epoch)', () => {
+    const loader = new DataLoader(ds, { batchSize: 1 });
+    expect(() => loader.setState(bad({ epoch: 0, batch_index: 3 }))).toThrow(/DataLoader.setState: unknown cursor field 'batch_index' \(did you mean 'batchIndex'\?\)/);
+    loader.setState(loader.state());
+  });
 });
 
 describe('datasets, splits and batching helpers', () => {

@@ -1,4 +1,4 @@
-import { checkNumber, checkOneOf, checkOptionKeys, type OptionKeys } from '../options.js';
+import { checkBoolean, checkNumber, checkOneOf, checkOptionKeys, type OptionKeys } from '../options.js';
 
 export type PadMode = 'reflect' | 'constant';
 
@@ -64,6 +64,7 @@ const FRAME_KEYS: OptionKeys<FrameOptions> = { frameLength: true, hopLength: tru
 export function frameSignal(samples: Float32Array, options: FrameOptions): { data: Float32Array; frames: number } {
   checkOptionKeys('frameSignal', options, FRAME_KEYS);
   const { frameLength, hopLength, center = true, padMode = 'reflect' } = options;
+  checkBoolean('frameSignal', 'center', center);
   if (!Number.isInteger(frameLength) || frameLength < 1) throw new Error(`frameSignal: frameLength must be a positive integer, got ${frameLength}`);
   if (!Number.isInteger(hopLength) || hopLength < 1) throw new Error(`frameSignal: hopLength must be a positive integer, got ${hopLength}`);
   const src = center ? padSignal(samples, frameLength >> 1, padMode) : samples;

@@ -1,7 +1,7 @@
 import { RealFFT } from './fft.js';
 import { numFrames, PAD_MODES, padSignal, type PadMode } from './framing.js';
 import { makeWindow, padWindow, type WindowType } from './window.js';
-import { checkFloat32, checkNumber, checkOneOf, checkOptionKeys, type OptionKeys } from '../options.js';
+import { checkBoolean, checkFloat32, checkNumber, checkOneOf, checkOptionKeys, type OptionKeys } from '../options.js';
 
 export interface StftOptions {
   nFft: number;
@@ -53,6 +53,8 @@ export class StftPlan {
     checkOptionKeys('STFT', options, STFT_KEYS);
     checkNumber('STFT', 'nFft', options.nFft, 'positive integer');
     checkOneOf('STFT', 'padMode', options.padMode ?? 'reflect', PAD_MODES);
+    checkBoolean('STFT', 'center', options.center);
+    checkBoolean('STFT', 'periodicWindow', options.periodicWindow);
     const { nFft, window = 'hann', periodicWindow = true, center = true, padMode = 'reflect' } = options;
     const winLength = options.winLength ?? nFft;
     const hopLength = options.hopLength ?? Math.floor(nFft / 4);

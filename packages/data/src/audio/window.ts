@@ -1,3 +1,4 @@
+import { checkBoolean } from '../options.js';
 export type WindowType = 'hann' | 'hamming' | 'povey' | 'rectangular';
 
 /**
@@ -7,6 +8,8 @@ export type WindowType = 'hann' | 'hamming' | 'povey' | 'rectangular';
  */
 export function makeWindow(type: WindowType, length: number, periodic = true): Float64Array {
   if (!Number.isInteger(length) || length < 1) throw new Error(`makeWindow: length must be a positive integer, got ${length}`);
+  // 'false' is truthy: it gave the periodic window.
+  checkBoolean('makeWindow', 'periodic', periodic);
   const w = new Float64Array(length);
   if (length === 1) {
     w[0] = 1;

@@ -1,10 +1,10 @@
-import { checkOptionKeys, type OptionKeys } from '../options.js';
+import { checkNumber, checkOneOf, checkOptionKeys, type OptionKeys } from '../options.js';
 import { connectedComponents } from './components.js';
 import { boundingBox, centerOfMass, crop, placeOnCanvas, type BoundingBox } from './geometry.js';
 import { dilate, whiteTopHat } from './morphology.js';
 import { detectPolarity, toInkOnBlack, type Polarity } from './polarity.js';
 import { resizeGray } from './resize.js';
-import { countSeparateDigits, type SeparateDigitsOptions } from './separate-digits.js';
+import { checkSeparateDigitsOptions, countSeparateDigits, type SeparateDigitsOptions } from './separate-digits.js';
 import { borderPixels, otsuThreshold, quantile } from './stats.js';
 import { estimateStrokeWidth } from './stroke.js';
 import { toUnitGray, type GrayImage, type GrayInput } from './types.js';
@@ -63,6 +63,12 @@ export function prepareMnistDigitDetailed(input: GrayInput, options: MnistPrepar
   if (!Number.isInteger(boxSize) || !Number.isInteger(canvasSize) || boxSize < 1 || boxSize > canvasSize) {
     throw new Error(`prepareMnistDigit: need integer 1 ≤ boxSize ≤ canvasSize, got ${boxSize}, ${canvasSize}`);
   }
+  // Out of range, each of these gave a blank canvas (every blob dropped, or the image shrunk to nothing).
+  checkOneOf('prepareMnistDigit', 'polarity', polarityOpt, ['auto', 'dark-on-light', 'light-on-dark']);
+  checkNumber('prepareMnistDigit', 'workingSize', workingSize, 'positive integer');
+  checkNumber('prepareMnistDigit', 'minComponentFraction', minComponentFraction, 'probability');
+  checkNumber('prepareMnistDigit', 'minStrokeWidth', minStrokeWidth, 'non-negative');
+  checkSeparateDigitsOptions('prepareMnistDigit', separateOpts);
   let img = toUnitGray(input);
   const longest = Math.max(img.width, img.height);
   if (longest > workingSize) {

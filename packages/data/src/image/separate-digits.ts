@@ -1,3 +1,4 @@
+import { checkNumber, checkOptionKeys, type OptionKeys } from '../options.js';
 import type { Components } from './components.js';
 
 export interface SeparateDigitsOptions {
@@ -30,7 +31,19 @@ interface Extent {
  * column. Digits that touch form one blob and are counted as one. One pass over the labels
  * plus a sort of the few kept blobs; deterministic.
  */
+const SEPARATE_KEYS: OptionKeys<SeparateDigitsOptions> = { inkLevel: true, minAreaFraction: true, minHeightFraction: true, maxOverlap: true };
+
+/** Every threshold is a fraction: NaN failed every comparison and counted no digit at all. */
+export function checkSeparateDigitsOptions(fn: string, options: SeparateDigitsOptions | undefined): void {
+  checkOptionKeys(fn, options, SEPARATE_KEYS, 'separateDigits option');
+  if (options === undefined) return;
+  for (const k of Object.keys(SEPARATE_KEYS) as (keyof SeparateDigitsOptions)[]) {
+    if (options[k] !== undefined) checkNumber(fn, `separateDigits.${k}`, options[k], 'probability');
+  }
+}
+
 export function countSeparateDigits(components: Components, width: number, height: number, options: SeparateDigitsOptions = {}): number {
+  checkSeparateDigitsOptions('countSeparateDigits', options);
   const { minAreaFraction = 0.2, minHeightFraction = 0.5, maxOverlap = 0.25 } = options;
   const { labels, areas } = components;
   if (areas.length === 0) return 0;

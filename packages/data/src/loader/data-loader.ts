@@ -46,6 +46,7 @@ export interface IterateOptions {
   fromCursor?: LoaderCursor;
 }
 
+const CURSOR_KEYS: OptionKeys<LoaderCursor> = { epoch: true, batchIndex: true, seed: true, batchSize: true };
 const ITERATE_KEYS: OptionKeys<IterateOptions> = { epoch: true, fromCursor: true };
 
 /**
@@ -118,6 +119,8 @@ export class DataLoader<T, B = T[]> implements AsyncIterable<B> {
 
   /** Moves to the start of `epoch` (or a cursor) without producing batches. */
   setState(cursor: LoaderCursor | { epoch: number; batchIndex?: number }): void {
+    // A misspelt batch_index restarted the epoch from its first batch.
+    checkOptionKeys('DataLoader.setState', cursor, CURSOR_KEYS, 'cursor field');
     if ('seed' in cursor && cursor.seed !== this.seed) {
       throw new Error(`DataLoader: cursor was taken with seed ${cursor.seed}, this loader uses seed ${this.seed}; the batch order would differ`);
     }
