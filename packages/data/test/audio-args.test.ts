@@ -1,7 +1,7 @@
 import { Generator } from '@tensorkit/core';
 import { describe, expect, it } from 'vitest';
 import {
-  addNoise, applyGain, cmvn, frameSignal, makeWindow, melFilterbank, padSignal, randomGain, randomNoise, resample, resampleByRatio, sampleSpecAugmentMasks,
+  addNoise, applyGain, applyMelFilterbank, cmvn, frameSignal, makeWindow, melFilterbank, padSignal, randomGain, randomNoise, resample, resampleByRatio, sampleSpecAugmentMasks,
   specAugment, stft,
 } from '../src/index.js';
 
@@ -28,6 +28,20 @@ describe('audio arguments that gave NaN, a TypeError or a silently wrong result'
     expect(() => stft(sig, { nFft: 256, padMode: bad('edge') })).toThrow("STFT: padMode must be one of 'reflect', 'constant', got 'edge'");
     expect(() => stft(bad(5), { nFft: 256 })).toThrow('STFT: samples must be a Float32Array, got a number (5)');
     expect(() => stft(bad([1, 2, 3, 4]), { nFft: 4 })).toThrow('STFT: samples must be a Float32Array, got an array');
+  });
+
+  it('melFilterbank: NaN, negative or fractional nFft, an infinite rate; applyMelFilterbank on a short spectrum', () => {
+    expect(() => melFilterbank({ sampleRate: 16000, nFft: NaN, nMels: 4 })).toThrow('melFilterbank: nFft must be a positive integer, got NaN');
+    expect(() => melFilterbank({ sampleRate: 16000, nFft: -4, nMels: 4 })).toThrow('melFilterbank: nFft must be a positive integer, got -4');
+    expect(() => melFilterbank({ sampleRate: Infinity, nFft: 512, nMels: 4 })).toThrow('melFilterbank: sampleRate must be a finite number > 0, got Infinity');
+    const fb = melFilterbank({ sampleRate: 16000, nFft: 512, nMels: 4 });
+    expect(() => applyMelFilterbank(fb, new Float64Array(3), new Float32Array(4))).toThrow('applyMelFilterbank: spectrum has 3 values, the filterbank needs 257 (nFft/2 + 1)');
+    expect(() => applyMelFilterbank(fb, new Float64Array(257), new Float32Array(4), 2)).toThrow('applyMelFilterbank: out has room for 2 values at offset 2, need 4');
+  });
+
+  it('sampleSpecAugmentMasks: NaN frames and a negative nMels drew NaN or negative spans', () => {
+    expect(() => sampleSpecAugmentMasks(NaN, 40, rng())).toThrow('specAugment: frames must be a non-negative integer, got NaN');
+    expect(() => sampleSpecAugmentMasks(10, -1, rng())).toThrow('specAugment: nMels must be a non-negative integer, got -1');
   });
 
   it('padSignal: negative or fractional pad, unknown mode', () => {

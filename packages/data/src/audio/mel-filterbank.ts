@@ -1,4 +1,4 @@
-import { checkOptionKeys, type OptionKeys } from '../options.js';
+import { checkNumber, checkOptionKeys, type OptionKeys } from '../options.js';
 import { hzToMel, melToHz, type MelScale } from './mel-scale.js';
 
 export type MelNorm = 'none' | 'slaney';
@@ -41,7 +41,9 @@ const MEL_KEYS: OptionKeys<MelFilterbankOptions> = { sampleRate: true, nFft: tru
 export function melFilterbank(options: MelFilterbankOptions): MelFilterbank {
   checkOptionKeys('melFilterbank', options, MEL_KEYS);
   const { sampleRate, nFft, nMels, fMin = 0, fMax = sampleRate / 2, melScale = 'htk', norm = 'none' } = options;
-  if (!(sampleRate > 0)) throw new Error(`melFilterbank: sampleRate must be positive, got ${sampleRate}`);
+  // Infinity built filters at no real frequency; NaN, -4 or 2.5 for nFft gave 1 bin, a RangeError or 2 bins.
+  checkNumber('melFilterbank', 'sampleRate', sampleRate, 'positive');
+  checkNumber('melFilterbank', 'nFft', nFft, 'positive integer');
   if (!Number.isInteger(nMels) || nMels < 1) throw new Error(`melFilterbank: nMels must be a positive integer, got ${nMels}`);
   if (!(fMin >= 0 && fMin < fMax && fMax <= sampleRate / 2)) {
     throw new Error(`melFilterbank: need 0 ≤ fMin < fMax ≤ sampleRate/2 (${sampleRate / 2}), got fMin=${fMin}, fMax=${fMax}`);
@@ -80,6 +82,9 @@ export function melFilterbank(options: MelFilterbankOptions): MelFilterbank {
 /** Applies the filterbank to one power spectrum (length bins), writing nMels energies. */
 export function applyMelFilterbank(fb: MelFilterbank, spectrum: ArrayLike<number>, out: Float32Array | Float64Array, outOffset = 0): void {
   const { weights, bins, start, end } = fb;
+  // Once per frame, not per bin: a short spectrum read undefined and wrote NaN energies.
+  if (spectrum.length < bins) throw new Error(`applyMelFilterbank: spectrum has ${spectrum.length} values, the filterbank needs ${bins} (nFft/2 + 1)`);
+  if (out.length < outOffset + fb.nMels) throw new Error(`applyMelFilterbank: out has room for ${out.length - outOffset} values at offset ${outOffset}, need ${fb.nMels}`);
   for (let m = 0; m < fb.nMels; m++) {
     let acc = 0;
     const row = m * bins;

@@ -1,4 +1,4 @@
-import { checkOptionKeys, checkRandomSource, fmtValue, type OptionKeys } from '../options.js';
+import { checkNumber, checkOptionKeys, checkRandomSource, fmtValue, type OptionKeys } from '../options.js';
 import { randomIntInclusive, type RandomSource } from './random.js';
 
 export interface SpecAugmentOptions {
@@ -35,6 +35,9 @@ const SPEC_AUGMENT_KEYS: OptionKeys<SpecAugmentOptions> = {
 export function sampleSpecAugmentMasks(frames: number, nMels: number, rng: RandomSource, options: SpecAugmentOptions = {}): SpecAugmentMasks {
   checkOptionKeys('specAugment', options, SPEC_AUGMENT_KEYS);
   checkRandomSource('specAugment', rng);
+  // NaN frames drew NaN spans; a negative nMels drew spans of width -1.
+  checkNumber('specAugment', 'frames', frames, 'non-negative integer');
+  checkNumber('specAugment', 'nMels', nMels, 'non-negative integer');
   const mv = options.maskValue;
   if (mv !== undefined && mv !== 'mean' && !Number.isFinite(mv)) throw new Error(`specAugment: maskValue must be a finite number or 'mean', got ${fmtValue(mv)}`);
   const { freqMasks = 2, maxFreqWidth = 10, timeMasks = 2, maxTimeWidth = 20, maxTimeFraction = 1 } = options;
