@@ -44,6 +44,10 @@ describe('audio arguments that gave NaN, a TypeError or a silently wrong result'
     expect(() => sampleSpecAugmentMasks(10, -1, rng())).toThrow('specAugment: nMels must be a non-negative integer, got -1');
   });
 
+  it('resampleByRatio: a tiny ratio asking for trillions of samples is named, not an Invalid typed array length', () => {
+    expect(() => resampleByRatio(sig, 1e-9)).toThrow(/resample: 1024 samples from 1e-9 to 1 would give 1024000000000 samples, more than 1073741824; check the rates/);
+  });
+
   it('padSignal: negative or fractional pad, unknown mode', () => {
     expect(() => padSignal(sig, -1)).toThrow('padSignal: pad must be a non-negative integer, got -1');
     expect(() => padSignal(sig, 1.5)).toThrow('padSignal: pad must be a non-negative integer, got 1.5');

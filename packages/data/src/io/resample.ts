@@ -11,6 +11,9 @@ export interface ResampleOptions {
 
 const RESAMPLE_KEYS: OptionKeys<ResampleOptions> = { zeroCrossings: true, rolloff: true, kaiserBeta: true };
 
+/** 2^30 samples: 18 hours at 16 kHz, 4 GiB as float32. */
+const MAX_OUTPUT_LENGTH = 2 ** 30;
+
 const TABLE_STEPS = 512; // kernel samples per zero crossing, linearly interpolated
 
 /**
@@ -36,6 +39,11 @@ export function resample(input: Float32Array, fromRate: number, toRate: number, 
   const halfWidth = zeros / (2 * fc); // in input samples
   const table = kernelTable(zeros, kaiserBeta);
   const outLength = Math.round(input.length * ratio);
+  // A ratio like 1e-9 (resampleByRatio, or a rate in Hz passed where kHz was meant) asked for
+  // trillions of samples and failed as "Invalid typed array length".
+  if (outLength > MAX_OUTPUT_LENGTH) {
+    throw new Error(`resample: ${input.length} samples from ${fromRate} to ${toRate} would give ${outLength} samples, more than ${MAX_OUTPUT_LENGTH}; check the rates`);
+  }
   const out = new Float32Array(outLength);
   const last = input.length - 1;
   const unitsPerSample = 2 * fc * TABLE_STEPS;
