@@ -6,7 +6,8 @@
  * reverse topological order. Temporaries are ordinary garbage-collected
  * objects: there is no tidy/dispose.
  */
-import { checkOptions, describeValue, NO_OPTIONS, optionKeys } from './options.js';
+import { checkFunction, describeValue } from './args.js';
+import { checkOptions, NO_OPTIONS, optionKeys } from './options.js';
 import type { Tensor } from './tensor.js';
 
 export interface GradNode {
@@ -51,7 +52,7 @@ export function isGradEnabled(): boolean {
  * concurrent code would run) with the restored mode. Such a call is refused.
  */
 function withGradMode<T>(op: string, enabled: boolean, fn: () => T): T {
-  checkFunction(op, fn);
+  checkFunction(op, 'the argument', fn);
   const prev = gradEnabled;
   gradEnabled = enabled;
   let result: T;
@@ -66,11 +67,6 @@ function withGradMode<T>(op: string, enabled: boolean, fn: () => T): T {
     throw new Error(`${op}: the function returned a Promise, but the gradient mode is global and is restored when ${op} returns, so the code after the function's first await would run outside it (and code running meanwhile, inside it); call ${op} around the synchronous part instead, e.g. \`const y = ${op}(() => model.forward(x)); await use(y)\``);
   }
   return result;
-}
-
-/** Throws unless `fn` is a function, naming `op` (noGrad(5) said only "fn is not a function"). */
-export function checkFunction(op: string, fn: unknown, name = 'the argument'): void {
-  if (typeof fn !== 'function') throw new Error(`${op}: ${name} must be a function, got ${describeValue(fn)}`);
 }
 
 function isThenable(x: unknown): boolean {

@@ -4,8 +4,9 @@
  * every input's gradient; each element is then compared with a central
  * difference in float64.
  */
-import { backward, checkFunction } from './autograd.js';
-import { checkOptions, describeValue, NO_OPTIONS, optionKeys } from './options.js';
+import { checkFunction, describeValue, NON_NEGATIVE, optionalNumber, POSITIVE } from './args.js';
+import { backward } from './autograd.js';
+import { checkOptions, NO_OPTIONS, optionKeys } from './options.js';
 import { Generator } from './rng.js';
 import { Tensor } from './tensor.js';
 import { allocate } from './dtype.js';
@@ -40,17 +41,13 @@ function asOutputs(y: Tensor | readonly Tensor[]): Tensor[] {
 
 /** A tolerance option: finite, and positive (eps: a zero step divides by zero) or non-negative (atol, rtol). */
 function tolerance(name: string, v: number | undefined, dflt: number, positive: boolean): number {
-  if (v === undefined) return dflt;
-  if (!(typeof v === 'number' && Number.isFinite(v) && (positive ? v > 0 : v >= 0))) {
-    throw new Error(`gradcheck: ${name} must be a ${positive ? 'positive' : 'non-negative'} finite number, got ${typeof v === 'number' ? v : describeValue(v)}`);
-  }
-  return v;
+  return optionalNumber('gradcheck', name, v, positive ? POSITIVE : NON_NEGATIVE, dflt);
 }
 
 /** Checks fn's gradients with respect to the inputs that require grad (a single Tensor may stand for a list of one, as in PyTorch). */
 export function gradcheck(fn: (...inputs: Tensor[]) => Tensor | readonly Tensor[], inputsArg: Tensor | readonly Tensor[], opts: GradcheckOptions = NO_OPTIONS): GradcheckResult {
   checkOptions('gradcheck', opts, GRADCHECK_KEYS);
-  checkFunction('gradcheck', fn, 'fn (the first argument)');
+  checkFunction('gradcheck', 'fn (the first argument)', fn);
   const eps = tolerance('eps', opts.eps, 1e-6, true);
   const atol = tolerance('atol', opts.atol, 1e-5, false);
   const rtol = tolerance('rtol', opts.rtol, 1e-3, false);

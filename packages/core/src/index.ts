@@ -22,3 +22,7 @@ export { assignInto } from './ops/view.js';
 export * from './ops/index.js';
 export { erf } from './kernels/special.js';
 export { closestKey, unknownOptionsError } from './options.js';
+export {
+  showValue, describeValue, inRange, checkNumber, optionalNumber, checkBoolean, checkFunction, checkOneOf, checkOptionKeys,
+  FINITE, NON_NEGATIVE, POSITIVE, UNIT, COUNT, SIZE, type NumberRange,
+} from './args.js';

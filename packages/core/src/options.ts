@@ -91,22 +91,3 @@ function editDistance(a: string, b: string): number {
   }
   return d[a.length][b.length];
 }
-
-/** How an error names a value that is not what an argument takes: "a number (5)", "an array", "undefined". */
-export function describeValue(v: unknown): string {
-  if (v === null || v === undefined) return String(v);
-  if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'number') return `a number (${v})`;
-  if (typeof v === 'object') return withArticleWord((v as object).constructor?.name ?? 'object');
-  return withArticleWord(typeof v);
-}
-
-function withArticleWord(w: string): string {
-  return `${/^[aeiou]/i.test(w) ? 'an' : 'a'} ${w}`;
-}
-
-/** A number or list of numbers as an error shows it: NaN and Infinity as such (JSON.stringify says null). */
-export function fmtArg(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map((x) => fmtArg(x)).join(',')}]`;
-  return typeof v === 'string' ? `'${v}'` : String(v);
-}

@@ -73,10 +73,10 @@ describe('gradcheck misuse', () => {
 
   it('refuses a zero or non-finite step and non-finite tolerances', () => {
     const f = (t: Tensor) => t.square();
-    expect(() => gradcheck(f, [a()], { eps: 0 })).toThrow('gradcheck: eps must be a positive finite number, got 0');
-    expect(() => gradcheck(f, [a()], { eps: NaN })).toThrow('gradcheck: eps must be a positive finite number, got NaN');
-    expect(() => gradcheck(f, [a()], { atol: NaN })).toThrow('gradcheck: atol must be a non-negative finite number, got NaN');
-    expect(() => gradcheck(f, [a()], { rtol: -1 })).toThrow('gradcheck: rtol must be a non-negative finite number, got -1');
+    expect(() => gradcheck(f, [a()], { eps: 0 })).toThrow('gradcheck: eps must be a finite number > 0, got 0');
+    expect(() => gradcheck(f, [a()], { eps: NaN })).toThrow('gradcheck: eps must be a finite number > 0, got NaN');
+    expect(() => gradcheck(f, [a()], { atol: NaN })).toThrow('gradcheck: atol must be a finite number ≥ 0, got NaN');
+    expect(() => gradcheck(f, [a()], { rtol: -1 })).toThrow('gradcheck: rtol must be a finite number ≥ 0, got -1');
     expect(gradcheck(f, [a()], { atol: 0, rtol: 1e-3 }).ok).toBe(true);
   });
 });

@@ -104,10 +104,10 @@ describe('pooling padding', () => {
   const x4 = () => arange(16, undefined, 1, { dtype: 'float32' }).reshape(1, 1, 4, 4);
   it('refuses fractional, negative and NaN padding (all-NaN output, a cropped result)', () => {
     expect(() => maxPool2d(x4(), 2, { padding: 0.5 })).toThrow('maxPool2d: padding must be non-negative integers, got 0.5');
-    expect(() => avgPool2d(x4(), 2, { padding: [0, 0.5] })).toThrow('avgPool2d: padding must be non-negative integers, got [0,0.5]');
+    expect(() => avgPool2d(x4(), 2, { padding: [0, 0.5] })).toThrow('avgPool2d: padding must be non-negative integers, got [0, 0.5]');
     expect(() => maxPool2d(x4(), 2, { padding: -1 })).toThrow('maxPool2d: padding must be non-negative integers, got -1');
     expect(() => maxPool2d(x4(), 2, { padding: NaN })).toThrow('maxPool2d: padding must be non-negative integers, got NaN');
-    expect(() => maxPool1d(x4().reshape(1, 4, 4), 2, { padding: 0.5 })).toThrow(/^maxPool1d: padding must be non-negative integers, got \[0,0.5\]/);
+    expect(() => maxPool1d(x4().reshape(1, 4, 4), 2, { padding: 0.5 })).toThrow(/^maxPool1d: padding must be non-negative integers, got \[0, 0.5\]/);
     const w = ones([1, 1, 1, 1]);
     expect(() => conv2dMaxPool(x4(), w, null, {}, 2, { padding: 0.5 })).toThrow('maxPool2d: padding must be non-negative integers, got 0.5');
     expect(maxPool2d(x4(), 2, { padding: 1 }).shape).toEqual([1, 1, 3, 3]);

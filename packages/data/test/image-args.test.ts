@@ -54,11 +54,11 @@ describe('image arguments that gave NaN, a blank or shifted image, or a RangeErr
   it('prepareMnistDigit: options that gave a blank canvas', () => {
     const digit = { width: 28, height: 28, data: new Uint8Array(784).map((_, i) => (i % 28 > 10 && i % 28 < 16 && i > 100 && i < 650 ? 255 : 0)) };
     expect(() => prepareMnistDigit(digit, { workingSize: NaN })).toThrow('prepareMnistDigit: workingSize must be a positive integer, got NaN');
-    expect(() => prepareMnistDigit(digit, { minComponentFraction: 2 })).toThrow('prepareMnistDigit: minComponentFraction must be a number in [0, 1], got 2');
+    expect(() => prepareMnistDigit(digit, { minComponentFraction: 2 })).toThrow('prepareMnistDigit: minComponentFraction must be in [0, 1], got 2');
     expect(() => prepareMnistDigit(digit, { minStrokeWidth: -1 })).toThrow('prepareMnistDigit: minStrokeWidth must be a finite number ≥ 0, got -1');
-    expect(() => prepareMnistDigit(digit, { polarity: bad('black') })).toThrow("prepareMnistDigit: polarity must be one of 'auto', 'dark-on-light', 'light-on-dark', got 'black'");
+    expect(() => prepareMnistDigit(digit, { polarity: bad('black') })).toThrow(`prepareMnistDigit: polarity must be one of 'auto', 'dark-on-light', 'light-on-dark', got "black"`);
     expect(() => prepareMnistDigit(digit, { separateDigits: bad({ max_overlap: 1 }) })).toThrow(/prepareMnistDigit: unknown separateDigits option 'max_overlap' \(did you mean 'maxOverlap'\?\)/);
-    expect(() => prepareMnistDigit(digit, { separateDigits: { maxOverlap: NaN } })).toThrow('prepareMnistDigit: separateDigits.maxOverlap must be a number in [0, 1], got NaN');
+    expect(() => prepareMnistDigit(digit, { separateDigits: { maxOverlap: NaN } })).toThrow('prepareMnistDigit: separateDigits.maxOverlap must be in [0, 1], got NaN');
     expect(prepareMnistDigit(digit).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
   });
 });

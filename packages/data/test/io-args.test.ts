@@ -37,9 +37,9 @@ describe('decoders: bytes that are not a Buffer/Uint8Array are named, not blamed
   it('an ArrayBuffer or a path string', async () => {
     const ab = new ArrayBuffer(16);
     expect(() => decodeWav(bad(ab), 'x.wav')).toThrow('decodeWav: bytes must be a Buffer or Uint8Array, got an ArrayBuffer (wrap it: Buffer.from(arrayBuffer))');
-    expect(() => decodeWav(bad(wav), 'x.wav')).toThrow('decodeWav: bytes must be a Buffer or Uint8Array, got a string (to read a file, use readWav(path))');
+    expect(() => decodeWav(bad(wav), 'x.wav')).toThrow(`decodeWav: bytes must be a Buffer or Uint8Array, got a string ("${wav}") (to read a file, use readWav(path))`);
     expect(() => parseIdx(bad(ab), 'x.idx')).toThrow('parseIdx: bytes must be a Buffer or Uint8Array, got an ArrayBuffer');
-    await expect(decodeImage(bad('photo.png'), 'x')).rejects.toThrow('decodeImage: bytes must be a Buffer or Uint8Array, got a string (to read a file, use readImage(path))');
+    await expect(decodeImage(bad('photo.png'), 'x')).rejects.toThrow('decodeImage: bytes must be a Buffer or Uint8Array, got a string ("photo.png") (to read a file, use readImage(path))');
   });
 });
 
@@ -50,7 +50,7 @@ describe('download: options that skipped verification or retried forever', () =>
 
   it('names a misspelt checksum key and refuses digests that can never match', async () => {
     await expect(download(bad({ url, dest: dest(), sha_256: 'ab' }))).rejects.toThrow(/download: unknown option 'sha_256' \(did you mean 'sha256'\?\)/);
-    await expect(download({ url, dest: dest(), sha256: 'xyz' })).rejects.toThrow("download: sha256 must be 64 hex digits, got 'xyz'");
+    await expect(download({ url, dest: dest(), sha256: 'xyz' })).rejects.toThrow(`download: sha256 must be 64 hex digits, got "xyz"`);
     await expect(download({ url, dest: dest(), md5: 'a'.repeat(31) })).rejects.toThrow('download: md5 must be 32 hex digits');
   });
 
@@ -71,6 +71,6 @@ describe('dataset readers: misspelt keys and unknown splits', () => {
   it('readAgNews and readNewsgroups', async () => {
     await expect(readAgNews(join(dir, 'none.csv'), bad({ line_break: ' ' }))).rejects.toThrow(/readAgNews: unknown option 'line_break' \(did you mean 'lineBreak'\?\)/);
     await expect(readNewsgroups(dir, bad({ splitt: 'train' }))).rejects.toThrow(/readNewsgroups: unknown option 'splitt' \(did you mean 'split'\?\)/);
-    await expect(readNewsgroups(dir, bad({ split: 'val' }))).rejects.toThrow("readNewsgroups: split must be one of 'train', 'test', got 'val'");
+    await expect(readNewsgroups(dir, bad({ split: 'val' }))).rejects.toThrow(`readNewsgroups: split must be one of 'train', 'test', got "val"`);
   });
 });

@@ -12,10 +12,10 @@ describe('DataLoader refuses what it used to ignore or crash on', () => {
   });
 
   it('checks the types of shuffle, dropLast, collate and batchSize', () => {
-    expect(() => new DataLoader(ds, bad({ batchSize: 2, shuffle: 'false' }))).toThrow("DataLoader: shuffle must be a boolean, got 'false'");
-    expect(() => new DataLoader(ds, bad({ batchSize: 2, dropLast: 1 }))).toThrow('DataLoader: dropLast must be a boolean, got 1');
+    expect(() => new DataLoader(ds, bad({ batchSize: 2, shuffle: 'false' }))).toThrow(`DataLoader: shuffle must be true or false, got "false"`);
+    expect(() => new DataLoader(ds, bad({ batchSize: 2, dropLast: 1 }))).toThrow('DataLoader: dropLast must be true or false, got 1');
     expect(() => new DataLoader(ds, bad({ batchSize: 2, collate: 5 }))).toThrow('DataLoader: collate must be a function, got a number (5)');
-    expect(() => new DataLoader(ds, bad({ batchSize: '2' }))).toThrow("DataLoader: batchSize must be a positive integer, got '2'");
+    expect(() => new DataLoader(ds, bad({ batchSize: '2' }))).toThrow(`DataLoader: batchSize must be a positive integer, got "2"`);
     expect(() => new DataLoader(ds, bad(undefined))).toThrow(/DataLoader: options with a batchSize are required/);
   });
 
@@ -46,13 +46,13 @@ describe('datasets, splits and batching helpers', () => {
 
   it('batchStream refuses unknown keys and a non-boolean dropLast', () => {
     expect(() => batchStream([1, 2, 3], bad({ batchSize: 2, drop_last: true }))).toThrow(/batchStream: unknown option 'drop_last' \(did you mean 'dropLast'\?\)/);
-    expect(() => batchStream([1, 2, 3], bad({ batchSize: 2, dropLast: 'yes' }))).toThrow("batchStream: dropLast must be a boolean, got 'yes'");
+    expect(() => batchStream([1, 2, 3], bad({ batchSize: 2, dropLast: 'yes' }))).toThrow(`batchStream: dropLast must be true or false, got "yes"`);
   });
 
   it('padSequences and collateArrays refuse unknown keys and pad fields the items lack', () => {
     const a = new Float32Array(2);
     expect(() => padSequences([a], bad({ pad_value: 1 }))).toThrow(/padSequences: unknown option 'pad_value' \(did you mean 'padValue'\?\)/);
-    expect(() => padSequences([a], bad({ padValue: '1' }))).toThrow("padSequences: padValue must be a number, got '1'");
+    expect(() => padSequences([a], bad({ padValue: '1' }))).toThrow(`padSequences: padValue must be a number, got "1"`);
     expect(() => collateArrays([{ x: a }], bad({ padd: {} }))).toThrow(/collateArrays: unknown option 'padd'/);
     expect(() => collateArrays([{ x: a, y: 1 }], bad({ pad: { X: true } }))).toThrow(/collateArrays: unknown pad field 'X' \(did you mean 'x'\?\); known pad fields: x, y/);
   });

@@ -286,11 +286,11 @@ describe('collation helpers', () => {
       "collateArrays: field 'meta' of item 0 is an object; fields must be numbers, booleans, strings, typed arrays or arrays of numbers",
     );
     expect(() => collateArrays([{ when: new Date(0) }] as never[])).toThrow("field 'when' of item 0 is a Date;");
-    expect(() => collateArrays([{ y: 1 }, { y: '1' }] as never[])).toThrow("collateArrays: field 'y' is a number in item 0 but a string in item 1");
-    expect(() => collateArrays([{ x: [1, 'a'] }] as never[])).toThrow("collateArrays: field 'x' of item 0 holds a string at index 1; arrays must hold only numbers");
+    expect(() => collateArrays([{ y: 1 }, { y: '1' }] as never[])).toThrow(`collateArrays: field 'y' is a number (1) in item 0 but a string ("1") in item 1`);
+    expect(() => collateArrays([{ x: [1, 'a'] }] as never[])).toThrow(`collateArrays: field 'x' of item 0 holds a string ("a") at index 1; arrays must hold only numbers`);
     expect(() => collateArrays([{ s: 'a' }], { pad: { s: true } })).toThrow("pad lists field 's', whose values are strings; only arrays can be padded");
     expect(() => collateArrays([{ id: 3e9 }])).toThrow("field 'id' holds the integer 3000000000, outside the int32 range");
-    expect(() => collateTensors([1, 2] as never[])).toThrow('collateArrays: item 0 is a number, expected a record of fields');
+    expect(() => collateTensors([1, 2] as never[])).toThrow('collateArrays: item 0 is a number (1), expected a record of fields');
   });
 
   it('refuses typed arrays of different types in one field rather than truncating them into item 0 type', () => {

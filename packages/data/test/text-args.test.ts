@@ -34,6 +34,6 @@ describe('text arguments that gave an empty or character-level vocabulary, or an
   });
 
   it("TfidfWeighter: norm 'l1' was kept and applied as no normalisation", () => {
-    expect(() => new TfidfWeighter({ norm: bad('l1') })).toThrow("TfidfWeighter: norm must be one of 'l2', 'none', got 'l1'");
+    expect(() => new TfidfWeighter({ norm: bad('l1') })).toThrow(`TfidfWeighter: norm must be one of 'l2', 'none', got "l1"`);
   });
 });

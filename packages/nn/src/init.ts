@@ -6,8 +6,7 @@
  *   import { init } from '@tensorkit/nn';
  *   init.kaimingUniform(w, { nonlinearity: 'relu', generator: g });
  */
-import { getDefaultGenerator, markModifiedInPlace, type Generator, type Tensor } from '@tensorkit/core';
-import { showValue, NON_NEGATIVE, optionalNumber } from './checks.js';
+import { type Generator, getDefaultGenerator, markModifiedInPlace, NON_NEGATIVE, optionalNumber, showValue, type Tensor } from '@tensorkit/core';
 import { checkOptionKeys } from './options.js';
 
 /** PyTorch's snake_case spellings ('leaky_relu', 'conv_transpose2d', …) are accepted too, so names copied from PyTorch code work. */

@@ -6,8 +6,8 @@
  * registry at forward time, which is what lets `to()`, `functionalCall()` and
  * `loadStateDict()` swap or refill them safely.
  */
-import { Generator, isFloatDType, markModifiedInPlace, noGrad, Tensor, type FloatDType } from '@tensorkit/core';
-import { checkBoolean, checkTensor, kindOf, showValue } from './checks.js';
+import { checkBoolean, describeValue, type FloatDType, Generator, isFloatDType, markModifiedInPlace, noGrad, showValue, Tensor } from '@tensorkit/core';
+import { checkTensor } from './checks.js';
 import type { ModuleConfig } from './config.js';
 import { checkOptionKeys, isBuildingFromConfig } from './options.js';
 
@@ -69,7 +69,7 @@ export abstract class Module {
   protected checkOptions(opts: object): void {
     const g = (opts as { generator?: unknown }).generator;
     // Otherwise it fails at the first draw as 'g.uniform is not a function'.
-    if (g !== undefined && !(g instanceof Generator)) throw new Error(`${this.constructor.name}: generator must be a Generator (new Generator(seed)), got ${kindOf(g)}`);
+    if (g !== undefined && !(g instanceof Generator)) throw new Error(`${this.constructor.name}: generator must be a Generator (new Generator(seed)), got ${describeValue(g)}`);
     // buildModule checks a config itself, naming the config path (`TransformerEncoder config.norm`).
     if (isBuildingFromConfig()) return;
     const { type: _type, ...given } = opts as Record<string, unknown>;
@@ -305,7 +305,7 @@ export abstract class Module {
     checkOptionKeys(fn, opts, ['strict']);
     const strict = checkBoolean(fn, 'strict', opts.strict ?? true);
     if (typeof stateDict !== 'object' || stateDict === null || Array.isArray(stateDict) || stateDict instanceof Tensor) {
-      throw new Error(`${fn}: expected a state dict (an object or Map of name → Tensor), got ${kindOf(stateDict)}`);
+      throw new Error(`${fn}: expected a state dict (an object or Map of name → Tensor), got ${describeValue(stateDict)}`);
     }
     const given = stateDict instanceof Map ? new Map(stateDict) : new Map(Object.entries(stateDict as StateDict));
     const own = this.stateDict();

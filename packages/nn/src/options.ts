@@ -6,27 +6,14 @@
  * mean" are core's, so core ops and nn layers answer alike.
  */
 
-import { unknownOptionsError } from '@tensorkit/core';
-
 /** The known key a mistyped one most likely stands for (weight_decay → weightDecay): core's, for option checks and CLIs. */
 export { closestKey } from '@tensorkit/core';
 
 /** Every key of an options type, spelled out so the compiler keeps the runtime list in step with the type. */
 export type OptionKeys<T> = { readonly [K in keyof Required<T>]: true };
 
-/**
- * Throws when `opts` is not an object (undefined is allowed: all defaults) or has a key outside
- * `known`, naming `fn`, the key, the closest known key and the known keys.
- */
-export function checkOptionKeys(fn: string, opts: unknown, known: Readonly<Record<string, true>> | readonly string[], what = 'option'): void {
-  if (opts === undefined) return;
-  if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) {
-    throw new Error(`${fn}: ${what}s must be an object, got ${opts === null ? 'null' : Array.isArray(opts) ? 'an array' : typeof opts}`);
-  }
-  const keys = Array.isArray(known) ? (known as readonly string[]) : Object.keys(known);
-  const unknown = Object.keys(opts).filter((k) => !keys.includes(k));
-  if (unknown.length) throw unknownOptionsError(fn, unknown, keys, what);
-}
+/** Throws on a key outside the known ones, naming the function, the key and the closest known key: core's, shared with data. */
+export { checkOptionKeys } from '@tensorkit/core';
 
 /** How many buildModule calls are running: they check a config's keys themselves, naming the config's path. */
 let buildingFromConfig = 0;

@@ -118,13 +118,13 @@ describe('scheduler options', () => {
     ['OneCycleLR Adam maxMomentum 1', () => new OneCycleLR(adam(), { maxLr: 1, totalSteps: 10, cycleMomentum: true, maxMomentum: 1 }), 'OneCycleLR: with Adam the momentum is β1, which must be < 1; got baseMomentum 0.85 and maxMomentum 1'],
     ['OneCycleLR maxLr NaN', () => new OneCycleLR(sgd(), { maxLr: NaN, totalSteps: 10 }), 'OneCycleLR: maxLr must be a finite number ≥ 0, got NaN'],
     ['OneCycleLR maxLr[1] Infinity', () => new OneCycleLR(new SGD([{ params: [param()] }, { params: [param()] }], { lr: 0.1 }), { maxLr: [1, Infinity], totalSteps: 10 }), 'OneCycleLR: maxLr[1] must be a finite number ≥ 0, got Infinity'],
-    ['ReduceLROnPlateau patience -1', () => new ReduceLROnPlateau(sgd(), { patience: -1 }), 'ReduceLROnPlateau: patience must be an integer ≥ 0, got -1'],
-    ['ReduceLROnPlateau patience NaN', () => new ReduceLROnPlateau(sgd(), { patience: NaN }), 'ReduceLROnPlateau: patience must be an integer ≥ 0, got NaN'],
-    ['ReduceLROnPlateau patience 2.5', () => new ReduceLROnPlateau(sgd(), { patience: 2.5 }), 'ReduceLROnPlateau: patience must be an integer ≥ 0, got 2.5'],
+    ['ReduceLROnPlateau patience -1', () => new ReduceLROnPlateau(sgd(), { patience: -1 }), 'ReduceLROnPlateau: patience must be a non-negative integer, got -1'],
+    ['ReduceLROnPlateau patience NaN', () => new ReduceLROnPlateau(sgd(), { patience: NaN }), 'ReduceLROnPlateau: patience must be a non-negative integer, got NaN'],
+    ['ReduceLROnPlateau patience 2.5', () => new ReduceLROnPlateau(sgd(), { patience: 2.5 }), 'ReduceLROnPlateau: patience must be a non-negative integer, got 2.5'],
     ['ReduceLROnPlateau minLr NaN', () => new ReduceLROnPlateau(sgd(), { minLr: NaN }), 'ReduceLROnPlateau: minLr must be a finite number ≥ 0, got NaN'],
     ['ReduceLROnPlateau minLr -1', () => new ReduceLROnPlateau(sgd(), { minLr: -1 }), 'ReduceLROnPlateau: minLr must be a finite number ≥ 0, got -1'],
     ['ReduceLROnPlateau minLr Infinity', () => new ReduceLROnPlateau(sgd(), { minLr: [Infinity] }), 'ReduceLROnPlateau: minLr[0] must be a finite number ≥ 0, got Infinity'],
-    ['ReduceLROnPlateau cooldown -1', () => new ReduceLROnPlateau(sgd(), { cooldown: -1 }), 'ReduceLROnPlateau: cooldown must be an integer ≥ 0, got -1'],
+    ['ReduceLROnPlateau cooldown -1', () => new ReduceLROnPlateau(sgd(), { cooldown: -1 }), 'ReduceLROnPlateau: cooldown must be a non-negative integer, got -1'],
     ['ReduceLROnPlateau eps NaN', () => new ReduceLROnPlateau(sgd(), { eps: NaN }), 'ReduceLROnPlateau: eps must be a finite number ≥ 0, got NaN'],
     ['ReduceLROnPlateau threshold NaN', () => new ReduceLROnPlateau(sgd(), { threshold: NaN }), 'ReduceLROnPlateau: threshold must be a finite number ≥ 0, got NaN'],
   ])('%s', (_name, make, message) => {
@@ -147,15 +147,15 @@ describe('Optimizer.loadStateDict checks per-parameter state as the checkpoint d
   };
 
   it.each([
-    ['step NaN', withState((st) => { st.step = NaN; }), 'Adam.loadStateDict: parameter 0 step must be an integer ≥ 0, got NaN'],
-    ['step -3', withState((st) => { st.step = -3; }), 'Adam.loadStateDict: parameter 0 step must be an integer ≥ 0, got -3'],
+    ['step NaN', withState((st) => { st.step = NaN; }), 'Adam.loadStateDict: parameter 0 step must be a non-negative integer, got NaN'],
+    ['step -3', withState((st) => { st.step = -3; }), 'Adam.loadStateDict: parameter 0 step must be a non-negative integer, got -3'],
     ['buffer v deleted', withState((st) => { delete st.buffers.v; }), "Adam.loadStateDict: parameter 0 has taken 1 step(s) but its buffer 'v' is missing"],
     ['negative v', withState((st) => { st.buffers.v = [0.1, -1]; }), "Adam.loadStateDict: parameter 0 buffer 'v' must hold finite numbers ≥ 0 (a second moment), got -1 at index 1"],
     ['NaN m', withState((st) => { st.buffers.m = [NaN, 0]; }), "Adam.loadStateDict: parameter 0 buffer 'm' must hold finite numbers, got NaN at index 0"],
     ['foreign buffer', withState((st) => { st.buffers.momentum = [0, 0]; }), "Adam.loadStateDict: parameter 0 has a buffer 'momentum', which this optimizer does not keep (it keeps 'm', 'v'"],
     ['state not an object', { ...saved(), state: { 0: 5 } } as unknown as OptimizerStateDict, 'Adam.loadStateDict: parameter 0 state must be {step, buffers: {name: values}}, got 5'],
-    ['top-level step -1', { ...saved(), step: -1 }, 'Adam.loadStateDict: step must be an integer ≥ 0, got -1'],
-    ['top-level step 1.5', { ...saved(), step: 1.5 }, 'Adam.loadStateDict: step must be an integer ≥ 0, got 1.5'],
+    ['top-level step -1', { ...saved(), step: -1 }, 'Adam.loadStateDict: step must be a non-negative integer, got -1'],
+    ['top-level step 1.5', { ...saved(), step: 1.5 }, 'Adam.loadStateDict: step must be a non-negative integer, got 1.5'],
     ['no groups', { type: 'Adam', step: 0, state: {} } as unknown as OptimizerStateDict, 'Adam.loadStateDict: state dict must be {type, step, state'],
   ])('%s', (_name, sd, message) => {
     const opt = new Adam([param()], { lr: 0.01 });

@@ -232,6 +232,6 @@ describe('loss option keys', () => {
     expect(() => nllLoss(logits, [0], { ignore_index: -100 } as never)).toThrow("nllLoss: unknown option 'ignore_index' (did you mean 'ignoreIndex'?)");
     expect(() => mseLoss(logits, logits, { reduce: 'sum' } as never)).toThrow("mseLoss: unknown option 'reduce'; known options: reduction");
     expect(() => bceWithLogits(logits, logits, { pos_weight: logits } as never)).toThrow("bceWithLogits: unknown option 'pos_weight' (did you mean 'posWeight'?)");
-    expect(() => crossEntropy(logits, [0], 'sum' as never)).toThrow('crossEntropy: options must be an object, got string');
+    expect(() => crossEntropy(logits, [0], 'sum' as never)).toThrow('crossEntropy: options must be an object, got a string ("sum")');
   });
 });

@@ -247,7 +247,7 @@ describe('unknown option keys', () => {
     expect(() => new AdamW([p()], { betas1: 0.9 } as never)).toThrow("AdamW: unknown option 'betas1' (did you mean 'betas'?)");
     expect(() => new RMSprop([p()], { lr: 1, Momentum: 0.9 } as never)).toThrow("RMSprop: unknown option 'Momentum' (did you mean 'momentum'?)");
     expect(() => new Adagrad([p()], { lr_decay: 0.1 } as never)).toThrow("Adagrad: unknown option 'lr_decay' (did you mean 'lrDecay'?)");
-    expect(() => new SGD([p()], 0.1 as never)).toThrow('SGD: options must be an object, got number');
+    expect(() => new SGD([p()], 0.1 as never)).toThrow('SGD: options must be an object, got a number (0.1)');
   });
 
   it('are refused in a parameter group, naming the group', () => {

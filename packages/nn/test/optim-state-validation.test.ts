@@ -102,10 +102,10 @@ describe('scheduler loadStateDict validates restored state', () => {
     s.step();
     const good = s.stateDict();
     const cases: [Record<string, unknown>, string][] = [
-      [{ lastStep: -1 }, 'CosineWarmupLR.loadStateDict: lastStep must be an integer ≥ 0, got -1'],
-      [{ lastStep: 1.5 }, 'CosineWarmupLR.loadStateDict: lastStep must be an integer ≥ 0, got 1.5'],
-      [{ lastStep: '3' }, 'CosineWarmupLR.loadStateDict: lastStep must be an integer ≥ 0, got "3"'],
-      [{ lastStep: NaN }, 'CosineWarmupLR.loadStateDict: lastStep must be an integer ≥ 0, got NaN'],
+      [{ lastStep: -1 }, 'CosineWarmupLR.loadStateDict: lastStep must be a non-negative integer, got -1'],
+      [{ lastStep: 1.5 }, 'CosineWarmupLR.loadStateDict: lastStep must be a non-negative integer, got 1.5'],
+      [{ lastStep: '3' }, 'CosineWarmupLR.loadStateDict: lastStep must be a non-negative integer, got "3"'],
+      [{ lastStep: NaN }, 'CosineWarmupLR.loadStateDict: lastStep must be a non-negative integer, got NaN'],
       [{ baseLrs: [0.1] }, 'CosineWarmupLR.loadStateDict: baseLrs must be an array of 2 lr(s), one per parameter group, got [0.1]'],
       [{ baseLrs: [0.1, NaN] }, 'CosineWarmupLR.loadStateDict: baseLrs[1] must be a finite number ≥ 0, got NaN'],
       [{ baseLrs: [Infinity, 0.1] }, 'CosineWarmupLR.loadStateDict: baseLrs[0] must be a finite number ≥ 0, got Infinity'],
@@ -130,9 +130,9 @@ describe('scheduler loadStateDict validates restored state', () => {
     const s = new ReduceLROnPlateau(sgd());
     const good = s.stateDict();
     const cases: [Record<string, unknown>, string][] = [
-      [{ numBadSteps: -2 }, 'ReduceLROnPlateau.loadStateDict: numBadSteps must be an integer ≥ 0, got -2'],
-      [{ cooldownCounter: 0.5 }, 'ReduceLROnPlateau.loadStateDict: cooldownCounter must be an integer ≥ 0, got 0.5'],
-      [{ lastStep: undefined }, 'ReduceLROnPlateau.loadStateDict: lastStep must be an integer ≥ 0, got undefined'],
+      [{ numBadSteps: -2 }, 'ReduceLROnPlateau.loadStateDict: numBadSteps must be a non-negative integer, got -2'],
+      [{ cooldownCounter: 0.5 }, 'ReduceLROnPlateau.loadStateDict: cooldownCounter must be a non-negative integer, got 0.5'],
+      [{ lastStep: undefined }, 'ReduceLROnPlateau.loadStateDict: lastStep must be a non-negative integer, got undefined'],
       [{ best: NaN }, 'ReduceLROnPlateau.loadStateDict: best must be a number or null (not yet set), got NaN'],
       [{ best: 'low' }, 'ReduceLROnPlateau.loadStateDict: best must be a number or null (not yet set), got "low"'],
     ];

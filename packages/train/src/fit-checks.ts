@@ -1,5 +1,5 @@
 /** fit()'s checks of what the caller gives it: the options, each step's output and validation's result. */
-import { isTensor } from '@tensorkit/core';
+import { showValue } from '@tensorkit/core';
 import { ReduceLROnPlateau } from '@tensorkit/nn';
 import type { FitOptions, FitStepOutput } from './fit.js';
 
@@ -46,12 +46,6 @@ export function checkFitOptions<T, B>(o: FitOptions<T, B>): void {
   }
 }
 
-/** A value for an error message (a tensor is named, not dumped). */
-export function describe(v: unknown): string {
-  if (isTensor(v)) return `a tensor of shape [${v.shape}]`;
-  return JSON.stringify(v) ?? String(v);
-}
-
 /** A step's return value, checked before anything is done with it; `where` names the epoch and batch. */
 export function checkStepOutput(out: FitStepOutput | undefined, where: string): asserts out is FitStepOutput {
   if (!out || typeof out.loss?.item !== 'function' || out.loss.size !== 1) throw new Error(`fit: step must return { loss } with a scalar loss tensor (${where})`);
@@ -63,13 +57,13 @@ export function checkStepOutput(out: FitStepOutput | undefined, where: string): 
   }
   for (const [k, v] of Object.entries(out.metrics ?? {})) {
     if (RESERVED.has(k) || k.startsWith('val_')) throw new Error(`fit: step metric '${k}' clashes with the record's own fields (${[...RESERVED].join(', ')}, val_*)`);
-    if (typeof v !== 'number') throw new Error(`fit: step metrics must be numbers (call .item() on a tensor), got ${k}: ${describe(v)} at ${where}`);
+    if (typeof v !== 'number') throw new Error(`fit: step metrics must be numbers (call .item() on a tensor), got ${k}: ${showValue(v)} at ${where}`);
   }
 }
 
 /** What `validate` returned: an object of numbers. */
 export function checkValidation(val: unknown): Record<string, number> {
-  if (typeof val !== 'object' || val === null || Array.isArray(val)) throw new Error(`fit: validate must return an object of numbers, got ${describe(val)}`);
-  for (const [k, v] of Object.entries(val)) if (typeof v !== 'number') throw new Error(`fit: validate must return numbers, got ${k}: ${describe(v)}`);
+  if (typeof val !== 'object' || val === null || Array.isArray(val)) throw new Error(`fit: validate must return an object of numbers, got ${showValue(val)}`);
+  for (const [k, v] of Object.entries(val)) if (typeof v !== 'number') throw new Error(`fit: validate must return numbers, got ${k}: ${showValue(v)}`);
   return val as Record<string, number>;
 }

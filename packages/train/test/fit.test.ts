@@ -219,7 +219,7 @@ describe('fit', () => {
     await expect(fit({ ...o, step: (b) => ({ loss: noGrad(() => crossEntropy(run.model.forward(b.x), b.y)) }) }))
       .rejects.toThrow(`fit: step's loss does not require grad ${at}`);
     await expect(fit({ ...o, step: (b) => { const loss = crossEntropy(run.model.forward(b.x), b.y); return { loss, metrics: { acc: loss as unknown as number } }; } }))
-      .rejects.toThrow(`fit: step metrics must be numbers (call .item() on a tensor), got acc: a tensor of shape [] ${at}`);
+      .rejects.toThrow(`fit: step metrics must be numbers (call .item() on a tensor), got acc: a Tensor of shape [] ${at}`);
     await expect(fit({ ...o, step: (b, info) => ({ ...(o.step(b, info) as { loss: Tensor }), samples: 0 }) }))
       .rejects.toThrow(`fit: step's samples must be a positive number, got 0 ${at}`);
     expect(run.optimizer.stepCount).toBe(0); // all refused before the first update

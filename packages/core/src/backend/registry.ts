@@ -5,8 +5,7 @@
  */
 import type { Backend } from './backend.js';
 import { jsBackend } from './js-backend.js';
-import { checkFunction } from '../autograd.js';
-import { describeValue } from '../options.js';
+import { checkFunction, describeValue } from '../args.js';
 
 const available = new Map<string, Backend>([['js', jsBackend]]);
 /** Other names setBackend accepts: 'wasm' for the WebAssembly backend chosen at import (as TENSORKIT_BACKEND=wasm). */
@@ -66,7 +65,7 @@ export function setBackend(name: string): Backend {
 
 /** Runs fn with a given backend active, restoring the previous one afterwards. */
 export function withBackend<T>(name: string, fn: () => T): T {
-  checkFunction('withBackend', fn, 'fn (the second argument)');
+  checkFunction('withBackend', 'fn (the second argument)', fn);
   const prev = active;
   const prevError = pendingError;
   setBackend(name);

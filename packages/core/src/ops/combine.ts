@@ -4,7 +4,7 @@ import { allocate, checkedScalar, promoteTypes } from '../dtype.js';
 import { fmtShape, normAxes, normAxis } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { expectTensor } from './operand.js';
-import { describeValue } from '../options.js';
+import { describeValue } from '../args.js';
 import { assignInto, clone, expand, reshape, slice, unsqueeze } from './view.js';
 
 /** The list concat and stack take: an array of Tensors (a lone Tensor would be read as its fields). */

@@ -9,7 +9,8 @@ import { allocate, isFloatDType } from '../dtype.js';
 import { getBackend } from '../backend/registry.js';
 import { jsBackend } from '../backend/js-backend.js';
 import type { Backend, FloatArray } from '../backend/backend.js';
-import { checkOptions, fmtArg, NO_OPTIONS, optionKeys } from '../options.js';
+import { showValue } from '../args.js';
+import { checkOptions, NO_OPTIONS, optionKeys } from '../options.js';
 import { as1d, fmtShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { expectTensor } from './operand.js';
@@ -41,7 +42,7 @@ const CONV1D_KEYS = optionKeys<Conv1dOptions>({ stride: true, padding: true, dil
 export function pair(op: string, name: string, v: Pair | undefined, dflt: number, min = 0): [number, number] {
   const p: [number, number] = v === undefined ? [dflt, dflt] : typeof v === 'number' ? [v, v] : [v[0], v[1]];
   if (!p.every((x) => Number.isInteger(x) && x >= min)) {
-    throw new Error(`${op}: ${name} must be ${min === 0 ? 'non-negative' : 'positive'} integers, got ${fmtArg(v)}`);
+    throw new Error(`${op}: ${name} must be ${min === 0 ? 'non-negative' : 'positive'} integers, got ${showValue(v)}`);
   }
   return p;
 }

@@ -17,7 +17,8 @@
 import { record } from '../autograd.js';
 import { allocate, isFloatDType } from '../dtype.js';
 import type { FloatArray } from '../backend/backend.js';
-import { checkOptions, fmtArg, NO_OPTIONS, optionKeys } from '../options.js';
+import { showValue } from '../args.js';
+import { checkOptions, NO_OPTIONS, optionKeys } from '../options.js';
 import { fmtShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 
@@ -110,11 +111,11 @@ export function interpolate(x: Tensor, opts: InterpolateOptions = NO_OPTIONS): T
   let factors: (number | null)[];
   if (hasSize) {
     outSizes = perAxis('size', opts.size!, k);
-    if (!outSizes.every((s) => Number.isInteger(s) && s > 0)) throw new Error(`interpolate: size must be positive integers, got ${fmtArg(opts.size)}`);
+    if (!outSizes.every((s) => Number.isInteger(s) && s > 0)) throw new Error(`interpolate: size must be positive integers, got ${showValue(opts.size)}`);
     factors = outSizes.map(() => null);
   } else {
     factors = perAxis('scaleFactor', opts.scaleFactor!, k);
-    if (!factors.every((f) => f !== null && Number.isFinite(f) && f > 0)) throw new Error(`interpolate: scaleFactor must be positive and finite, got ${fmtArg(opts.scaleFactor)}`);
+    if (!factors.every((f) => f !== null && Number.isFinite(f) && f > 0)) throw new Error(`interpolate: scaleFactor must be positive and finite, got ${showValue(opts.scaleFactor)}`);
     outSizes = inSizes.map((s, i) => Math.floor(s * factors[i]!));
   }
   if (inSizes.some((s) => s <= 0) || outSizes.some((s) => s <= 0)) {

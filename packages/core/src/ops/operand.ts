@@ -1,7 +1,7 @@
 /** Turns mixed tensor/number operands into tensors of a common dtype. */
 import { castScalar, isFloatDType, promoteTypes, type DType } from '../dtype.js';
 import { allocate } from '../dtype.js';
-import { describeValue } from '../options.js';
+import { describeValue } from '../args.js';
 import { Tensor, type TensorLike } from '../tensor.js';
 
 export function resultDType(a: TensorLike, b: TensorLike): DType {

@@ -1,4 +1,4 @@
-import { checkBoolean, checkNumber, checkOptionKeys, type OptionKeys } from '../options.js';
+import { checkNumber, checkOptionalBoolean, checkOptionKeys, NON_NEGATIVE, type OptionKeys } from '../options.js';
 
 export interface CmvnOptions {
   /** Also divide by the standard deviation. Default true. */
@@ -17,9 +17,9 @@ const CMVN_KEYS: OptionKeys<CmvnOptions> = { variance: true, eps: true };
 export function cmvn(data: Float32Array, frames: number, dim: number, options: CmvnOptions = {}): Float32Array {
   checkOptionKeys('cmvn', options, CMVN_KEYS);
   const { variance = true, eps = 1e-10 } = options;
-  checkBoolean('cmvn', 'variance', variance);
+  checkOptionalBoolean('cmvn', 'variance', variance);
   // NaN or a negative eps turned every value of a constant dimension into NaN.
-  checkNumber('cmvn', 'eps', eps, 'non-negative');
+  checkNumber('cmvn', 'eps', eps, NON_NEGATIVE);
   if (data.length !== frames * dim) throw new Error(`cmvn: expected ${frames}×${dim} values, got ${data.length}`);
   const out = new Float32Array(data.length);
   if (frames === 0) return out;

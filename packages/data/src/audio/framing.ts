@@ -1,4 +1,4 @@
-import { checkBoolean, checkNumber, checkOneOf, checkOptionKeys, type OptionKeys } from '../options.js';
+import { checkNumber, checkOneOf, checkOptionalBoolean, checkOptionKeys, COUNT, type OptionKeys } from '../options.js';
 
 export type PadMode = 'reflect' | 'constant';
 
@@ -20,7 +20,7 @@ export function preEmphasis(samples: Float32Array, coef = 0.97): Float32Array {
 export const PAD_MODES: readonly PadMode[] = ['reflect', 'constant'];
 
 export function padSignal(samples: Float32Array, pad: number, mode: PadMode = 'reflect'): Float32Array {
-  checkNumber('padSignal', 'pad', pad, 'non-negative integer');
+  checkNumber('padSignal', 'pad', pad, COUNT);
   checkOneOf('padSignal', 'mode', mode, PAD_MODES);
   const n = samples.length;
   const out = new Float32Array(n + 2 * pad);
@@ -64,7 +64,7 @@ const FRAME_KEYS: OptionKeys<FrameOptions> = { frameLength: true, hopLength: tru
 export function frameSignal(samples: Float32Array, options: FrameOptions): { data: Float32Array; frames: number } {
   checkOptionKeys('frameSignal', options, FRAME_KEYS);
   const { frameLength, hopLength, center = true, padMode = 'reflect' } = options;
-  checkBoolean('frameSignal', 'center', center);
+  checkOptionalBoolean('frameSignal', 'center', center);
   if (!Number.isInteger(frameLength) || frameLength < 1) throw new Error(`frameSignal: frameLength must be a positive integer, got ${frameLength}`);
   if (!Number.isInteger(hopLength) || hopLength < 1) throw new Error(`frameSignal: hopLength must be a positive integer, got ${hopLength}`);
   const src = center ? padSignal(samples, frameLength >> 1, padMode) : samples;

@@ -1,4 +1,4 @@
-import { checkNumber, checkOptionKeys, type OptionKeys } from '../options.js';
+import { checkNumber, checkOptionKeys, type OptionKeys, POSITIVE, SIZE } from '../options.js';
 import { hzToMel, melToHz, type MelScale } from './mel-scale.js';
 
 export type MelNorm = 'none' | 'slaney';
@@ -42,8 +42,8 @@ export function melFilterbank(options: MelFilterbankOptions): MelFilterbank {
   checkOptionKeys('melFilterbank', options, MEL_KEYS);
   const { sampleRate, nFft, nMels, fMin = 0, fMax = sampleRate / 2, melScale = 'htk', norm = 'none' } = options;
   // Infinity built filters at no real frequency; NaN, -4 or 2.5 for nFft gave 1 bin, a RangeError or 2 bins.
-  checkNumber('melFilterbank', 'sampleRate', sampleRate, 'positive');
-  checkNumber('melFilterbank', 'nFft', nFft, 'positive integer');
+  checkNumber('melFilterbank', 'sampleRate', sampleRate, POSITIVE);
+  checkNumber('melFilterbank', 'nFft', nFft, SIZE);
   if (!Number.isInteger(nMels) || nMels < 1) throw new Error(`melFilterbank: nMels must be a positive integer, got ${nMels}`);
   if (!(fMin >= 0 && fMin < fMax && fMax <= sampleRate / 2)) {
     throw new Error(`melFilterbank: need 0 ≤ fMin < fMax ≤ sampleRate/2 (${sampleRate / 2}), got fMin=${fMin}, fMax=${fMax}`);

@@ -1,4 +1,4 @@
-import { checkFloat32, checkNumber, checkOptionKeys, checkRandomSource, checkRange, type OptionKeys } from '../options.js';
+import { checkFloat32, checkNumber, checkOptionKeys, checkRandomSource, checkRange, FINITE, type OptionKeys } from '../options.js';
 import { randomUniform, type RandomSource } from './random.js';
 import { resampleByRatio, type RatioResampleOptions } from './resample.js';
 
@@ -24,7 +24,7 @@ export function randomSpeedPerturb(
 
 /** Scales by 10^(dB/20); returns a new array. */
 export function applyGain(samples: Float32Array, db: number): Float32Array {
-  checkNumber('applyGain', 'db', db, 'finite');
+  checkNumber('applyGain', 'db', db, FINITE);
   const g = Math.pow(10, db / 20);
   const out = new Float32Array(samples.length);
   for (let i = 0; i < samples.length; i++) out[i] = samples[i] * g;
@@ -56,7 +56,7 @@ const ADD_NOISE_KEYS: OptionKeys<AddNoiseOptions> = { noise: true };
  * A silent clip is returned unchanged, since no noise level gives it a finite SNR.
  */
 export function addNoise(samples: Float32Array, snrDb: number, rng: RandomSource, options: AddNoiseOptions = {}): Float32Array {
-  checkNumber('addNoise', 'snrDb', snrDb, 'finite');
+  checkNumber('addNoise', 'snrDb', snrDb, FINITE);
   checkOptionKeys('addNoise', options, ADD_NOISE_KEYS);
   checkRandomSource('addNoise', rng);
   if (options.noise !== undefined) checkFloat32('addNoise', 'options.noise', options.noise);

@@ -1,4 +1,4 @@
-import { checkNumber, checkOptionKeys, checkRandomSource, fmtValue, type OptionKeys } from '../options.js';
+import { checkNumber, checkOptionKeys, checkRandomSource, COUNT, type OptionKeys, showValue } from '../options.js';
 import { randomIntInclusive, type RandomSource } from './random.js';
 
 export interface SpecAugmentOptions {
@@ -36,10 +36,10 @@ export function sampleSpecAugmentMasks(frames: number, nMels: number, rng: Rando
   checkOptionKeys('specAugment', options, SPEC_AUGMENT_KEYS);
   checkRandomSource('specAugment', rng);
   // NaN frames drew NaN spans; a negative nMels drew spans of width -1.
-  checkNumber('specAugment', 'frames', frames, 'non-negative integer');
-  checkNumber('specAugment', 'nMels', nMels, 'non-negative integer');
+  checkNumber('specAugment', 'frames', frames, COUNT);
+  checkNumber('specAugment', 'nMels', nMels, COUNT);
   const mv = options.maskValue;
-  if (mv !== undefined && mv !== 'mean' && !Number.isFinite(mv)) throw new Error(`specAugment: maskValue must be a finite number or 'mean', got ${fmtValue(mv)}`);
+  if (mv !== undefined && mv !== 'mean' && !Number.isFinite(mv)) throw new Error(`specAugment: maskValue must be a finite number or 'mean', got ${showValue(mv)}`);
   const { freqMasks = 2, maxFreqWidth = 10, timeMasks = 2, maxTimeWidth = 20, maxTimeFraction = 1 } = options;
   for (const [name, v] of Object.entries({ freqMasks, maxFreqWidth, timeMasks, maxTimeWidth })) {
     if (!Number.isInteger(v) || v < 0) throw new Error(`specAugment: ${name} must be a non-negative integer, got ${v}`);

@@ -1,7 +1,7 @@
 import { RealFFT } from './fft.js';
 import { numFrames, PAD_MODES, padSignal, type PadMode } from './framing.js';
 import { makeWindow, padWindow, type WindowType } from './window.js';
-import { checkBoolean, checkFloat32, checkNumber, checkOneOf, checkOptionKeys, type OptionKeys } from '../options.js';
+import { checkFloat32, checkNumber, checkOneOf, checkOptionalBoolean, checkOptionKeys, type OptionKeys, SIZE } from '../options.js';
 
 export interface StftOptions {
   nFft: number;
@@ -51,10 +51,10 @@ export class StftPlan {
 
   constructor(options: StftOptions) {
     checkOptionKeys('STFT', options, STFT_KEYS);
-    checkNumber('STFT', 'nFft', options.nFft, 'positive integer');
+    checkNumber('STFT', 'nFft', options.nFft, SIZE);
     checkOneOf('STFT', 'padMode', options.padMode ?? 'reflect', PAD_MODES);
-    checkBoolean('STFT', 'center', options.center);
-    checkBoolean('STFT', 'periodicWindow', options.periodicWindow);
+    checkOptionalBoolean('STFT', 'center', options.center);
+    checkOptionalBoolean('STFT', 'periodicWindow', options.periodicWindow);
     const { nFft, window = 'hann', periodicWindow = true, center = true, padMode = 'reflect' } = options;
     const winLength = options.winLength ?? nFft;
     const hopLength = options.hopLength ?? Math.floor(nFft / 4);

@@ -1,4 +1,4 @@
-import { checkBoolean } from '../options.js';
+import { checkOptionalBoolean } from '../options.js';
 export type WindowType = 'hann' | 'hamming' | 'povey' | 'rectangular';
 
 /**
@@ -9,7 +9,7 @@ export type WindowType = 'hann' | 'hamming' | 'povey' | 'rectangular';
 export function makeWindow(type: WindowType, length: number, periodic = true): Float64Array {
   if (!Number.isInteger(length) || length < 1) throw new Error(`makeWindow: length must be a positive integer, got ${length}`);
   // 'false' is truthy: it gave the periodic window.
-  checkBoolean('makeWindow', 'periodic', periodic);
+  checkOptionalBoolean('makeWindow', 'periodic', periodic);
   const w = new Float64Array(length);
   if (length === 1) {
     w[0] = 1;

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { closestKey } from '@tensorkit/core';
-import { fmtValue, type OptionKeys } from '../options.js';
+import { type OptionKeys, showValue } from '../options.js';
 import { checkDownloadOptions, download, type DownloadOptions, type DownloadResult } from './download.js';
 import { DATASETS, type DatasetName, type RemoteFile } from './registry.js';
 
@@ -24,7 +24,7 @@ export async function downloadFiles(files: Readonly<Record<string, RemoteFile>>,
 export async function downloadDataset<N extends DatasetName>(name: N, dir: string, opts: FetchOptions = {}): Promise<Record<FileKey<N>, DownloadResult>> {
   if (!Object.hasOwn(DATASETS, name)) {
     const near = closestKey(String(name), Object.keys(DATASETS));
-    throw new Error(`downloadDataset: unknown dataset ${fmtValue(name)}${near ? ` (did you mean '${near}'?)` : ''}; known datasets: ${Object.keys(DATASETS).join(', ')}`);
+    throw new Error(`downloadDataset: unknown dataset ${typeof name === 'string' ? `'${name}'` : showValue(name)}${near ? ` (did you mean '${near}'?)` : ''}; known datasets: ${Object.keys(DATASETS).join(', ')}`);
   }
   return (await downloadFiles(DATASETS[name].files, dir, opts)) as Record<FileKey<N>, DownloadResult>;
 }

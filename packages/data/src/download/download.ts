@@ -8,7 +8,7 @@ import type { IncomingMessage } from 'node:http';
 import { hashFileInto, newDigests } from './hash.js';
 import { BadRequestError, request } from './http.js';
 import { terminalProgress, type ProgressCallback } from './progress.js';
-import { checkBoolean, checkFunction, checkNumber, checkOptionKeys, fmtValue, type OptionKeys } from '../options.js';
+import { checkNumber, checkOptionalBoolean, checkOptionalFunction, checkOptionKeys, COUNT, NON_NEGATIVE, type OptionKeys, POSITIVE, showValue } from '../options.js';
 
 export interface DownloadOptions {
   url: string;
@@ -52,18 +52,18 @@ const DOWNLOAD_KEYS: OptionKeys<DownloadOptions> = {
  */
 export function checkDownloadOptions(fn: string, opts: Partial<DownloadOptions>, known: Readonly<Record<string, true>>): void {
   checkOptionKeys(fn, opts, known);
-  if (opts.retries !== undefined) checkNumber(fn, 'retries', opts.retries, 'non-negative integer');
-  if (opts.retryDelayMs !== undefined) checkNumber(fn, 'retryDelayMs', opts.retryDelayMs, 'non-negative');
-  if (opts.timeoutMs !== undefined) checkNumber(fn, 'timeoutMs', opts.timeoutMs, 'positive');
-  checkBoolean(fn, 'progress', opts.progress);
-  checkFunction(fn, 'onProgress', opts.onProgress);
+  if (opts.retries !== undefined) checkNumber(fn, 'retries', opts.retries, COUNT);
+  if (opts.retryDelayMs !== undefined) checkNumber(fn, 'retryDelayMs', opts.retryDelayMs, NON_NEGATIVE);
+  if (opts.timeoutMs !== undefined) checkNumber(fn, 'timeoutMs', opts.timeoutMs, POSITIVE);
+  checkOptionalBoolean(fn, 'progress', opts.progress);
+  checkOptionalFunction(fn, 'onProgress', opts.onProgress);
 }
 
 /** A digest that can never match (wrong length, not hex) would fail only after the whole download. */
 function checkDigest(name: string, v: string | null | undefined, hexLength: number): void {
   if (v == null) return;
   if (typeof v !== 'string' || v.length !== hexLength || !/^[0-9a-f]+$/i.test(v)) {
-    throw new Error(`download: ${name} must be ${hexLength} hex digits, got ${fmtValue(v)}`);
+    throw new Error(`download: ${name} must be ${hexLength} hex digits, got ${showValue(v)}`);
   }
 }
 
@@ -77,10 +77,10 @@ class TransientError extends Error {}
  */
 export async function download(opts: DownloadOptions): Promise<DownloadResult> {
   checkDownloadOptions('download', opts, DOWNLOAD_KEYS);
-  if (typeof opts.dest !== 'string' || opts.dest === '') throw new Error(`download: dest must be a file path, got ${fmtValue(opts.dest)}`);
+  if (typeof opts.dest !== 'string' || opts.dest === '') throw new Error(`download: dest must be a file path, got ${showValue(opts.dest)}`);
   checkDigest('sha256', opts.sha256, 64);
   checkDigest('md5', opts.md5, 32);
-  if (opts.size != null) checkNumber('download', 'size', opts.size, 'non-negative integer');
+  if (opts.size != null) checkNumber('download', 'size', opts.size, COUNT);
   const { url, dest } = opts;
   const part = `${dest}.part`;
   const expectedSha = opts.sha256?.toLowerCase() ?? null;

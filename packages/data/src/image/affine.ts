@@ -1,4 +1,4 @@
-import { checkNumber, checkOptionKeys, checkRandomSource, checkRange, fmtValue, type OptionKeys } from '../options.js';
+import { checkNumber, checkOptionKeys, checkRandomSource, checkRange, FINITE, NON_NEGATIVE, type OptionKeys, POSITIVE, showValue } from '../options.js';
 import { randomUniform, type RandomSource } from '../audio/random.js';
 import { sampleBilinear } from './sample.js';
 import { type GrayImage } from './types.js';
@@ -83,12 +83,12 @@ export function sampleAffineParams(width: number, height: number, rng: RandomSou
   checkOptionKeys('randomAffine', options, AFFINE_KEYS);
   checkRandomSource('randomAffine', rng);
   const { maxRotation = 10, scale = [0.9, 1.1], maxTranslate = 0.1, maxShear = 10 } = options;
-  checkNumber('randomAffine', 'maxRotation', maxRotation, 'non-negative');
-  checkNumber('randomAffine', 'maxTranslate', maxTranslate, 'non-negative');
-  checkNumber('randomAffine', 'maxShear', maxShear, 'non-negative');
+  checkNumber('randomAffine', 'maxRotation', maxRotation, NON_NEGATIVE);
+  checkNumber('randomAffine', 'maxTranslate', maxTranslate, NON_NEGATIVE);
+  checkNumber('randomAffine', 'maxShear', maxShear, NON_NEGATIVE);
   // A scale of 1.1 gave NaN parameters, [1.2, 0.8] drew from a reversed range, and a scale ≤ 0 flips or collapses the image.
-  if (!Array.isArray(scale) || scale.length !== 2) throw new Error(`randomAffine: scale must be a [min, max] pair, got ${fmtValue(scale)}`);
-  checkNumber('randomAffine', 'scale[0]', scale[0], 'positive');
+  if (!Array.isArray(scale) || scale.length !== 2) throw new Error(`randomAffine: scale must be a [min, max] pair, got ${showValue(scale)}`);
+  checkNumber('randomAffine', 'scale[0]', scale[0], POSITIVE);
   checkRange('randomAffine', 'scale[0]', scale[0], 'scale[1]', scale[1]);
   return {
     rotation: randomUniform(rng, -maxRotation, maxRotation),
@@ -102,6 +102,6 @@ export function sampleAffineParams(width: number, height: number, rng: RandomSou
 /** Random rotation, scale, shear and translation (seeded by `rng`). */
 export function randomAffine(img: GrayImage, rng: RandomSource, options: RandomAffineOptions = {}): GrayImage {
   const params = sampleAffineParams(img.width, img.height, rng, options);
-  if (options.fill !== undefined) checkNumber('randomAffine', 'fill', options.fill, 'finite');
+  if (options.fill !== undefined) checkNumber('randomAffine', 'fill', options.fill, FINITE);
   return warpAffine(img, affineMatrix(img.width, img.height, params), options.fill ?? 0);
 }

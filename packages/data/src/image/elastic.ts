@@ -1,4 +1,4 @@
-import { checkNumber, checkOptionKeys, checkRandomSource, type OptionKeys } from '../options.js';
+import { checkNumber, checkOptionKeys, checkRandomSource, FINITE, NON_NEGATIVE, type OptionKeys } from '../options.js';
 import { type RandomSource } from '../audio/random.js';
 import { gaussianBlur } from './morphology.js';
 import { sampleBilinear } from './sample.js';
@@ -25,9 +25,9 @@ export function elasticDistort(img: GrayImage, rng: RandomSource, options: Elast
   assertImage(img, 'elasticDistort');
   const { alpha = 34, sigma = 4, fill = 0 } = options;
   // NaN alpha or fill made every pixel NaN; a negative sigma was read as 0 (no smoothing).
-  checkNumber('elasticDistort', 'alpha', alpha, 'non-negative');
-  checkNumber('elasticDistort', 'sigma', sigma, 'non-negative');
-  checkNumber('elasticDistort', 'fill', fill, 'finite');
+  checkNumber('elasticDistort', 'alpha', alpha, NON_NEGATIVE);
+  checkNumber('elasticDistort', 'sigma', sigma, NON_NEGATIVE);
+  checkNumber('elasticDistort', 'fill', fill, FINITE);
   const { data, width, height } = img;
   const n = width * height;
   const rx = new Float64Array(n);

@@ -1,4 +1,4 @@
-import { checkNumber } from '../options.js';
+import { checkNumber, COUNT, SIZE } from '../options.js';
 import { type GrayImage } from './types.js';
 
 export interface BoundingBox {
@@ -32,10 +32,10 @@ export function crop(img: GrayImage, box: BoundingBox): GrayImage {
   // Outside the image, rows were read from the neighbouring row or past the end (zeros), and a
   // fractional x was truncated by subarray: a shifted crop instead of an error.
   const { x, y, width, height } = box;
-  checkNumber('crop', 'box.x', x, 'non-negative integer');
-  checkNumber('crop', 'box.y', y, 'non-negative integer');
-  checkNumber('crop', 'box.width', width, 'positive integer');
-  checkNumber('crop', 'box.height', height, 'positive integer');
+  checkNumber('crop', 'box.x', x, COUNT);
+  checkNumber('crop', 'box.y', y, COUNT);
+  checkNumber('crop', 'box.width', width, SIZE);
+  checkNumber('crop', 'box.height', height, SIZE);
   if (x + width > img.width || y + height > img.height) {
     throw new Error(`crop: box ${width}×${height} at (${x}, ${y}) does not fit in the ${img.width}×${img.height} image`);
   }
@@ -66,8 +66,8 @@ export function centerOfMass(img: GrayImage): { x: number; y: number } | null {
 
 /** Copies `img` onto a zero canvas with its top-left corner at (left, top); parts outside are clipped. */
 export function placeOnCanvas(img: GrayImage, canvasWidth: number, canvasHeight: number, left: number, top: number): GrayImage {
-  checkNumber('placeOnCanvas', 'canvasWidth', canvasWidth, 'positive integer');
-  checkNumber('placeOnCanvas', 'canvasHeight', canvasHeight, 'positive integer');
+  checkNumber('placeOnCanvas', 'canvasWidth', canvasWidth, SIZE);
+  checkNumber('placeOnCanvas', 'canvasHeight', canvasHeight, SIZE);
   // A NaN or fractional offset matched no canvas index: a blank canvas instead of the image.
   if (!Number.isSafeInteger(left) || !Number.isSafeInteger(top)) throw new Error(`placeOnCanvas: left and top must be integers, got ${left}, ${top}`);
   const out = new Float32Array(canvasWidth * canvasHeight);

@@ -1,4 +1,4 @@
-import { checkNumber, checkOneOf, checkOptionKeys, type OptionKeys } from '../options.js';
+import { checkNumber, checkOneOf, checkOptionKeys, NON_NEGATIVE, type OptionKeys, SIZE, UNIT } from '../options.js';
 import { connectedComponents } from './components.js';
 import { boundingBox, centerOfMass, crop, placeOnCanvas, type BoundingBox } from './geometry.js';
 import { dilate, whiteTopHat } from './morphology.js';
@@ -65,9 +65,9 @@ export function prepareMnistDigitDetailed(input: GrayInput, options: MnistPrepar
   }
   // Out of range, each of these gave a blank canvas (every blob dropped, or the image shrunk to nothing).
   checkOneOf('prepareMnistDigit', 'polarity', polarityOpt, ['auto', 'dark-on-light', 'light-on-dark']);
-  checkNumber('prepareMnistDigit', 'workingSize', workingSize, 'positive integer');
-  checkNumber('prepareMnistDigit', 'minComponentFraction', minComponentFraction, 'probability');
-  checkNumber('prepareMnistDigit', 'minStrokeWidth', minStrokeWidth, 'non-negative');
+  checkNumber('prepareMnistDigit', 'workingSize', workingSize, SIZE);
+  checkNumber('prepareMnistDigit', 'minComponentFraction', minComponentFraction, UNIT);
+  checkNumber('prepareMnistDigit', 'minStrokeWidth', minStrokeWidth, NON_NEGATIVE);
   checkSeparateDigitsOptions('prepareMnistDigit', separateOpts);
   let img = toUnitGray(input);
   const longest = Math.max(img.width, img.height);

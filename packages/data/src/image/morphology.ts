@@ -1,4 +1,4 @@
-import { checkNumber } from '../options.js';
+import { checkNumber, NON_NEGATIVE, SIZE } from '../options.js';
 import { type GrayImage } from './types.js';
 
 /** Sliding min or max over a window of `size` along one line (monotonic deque, O(n)); edges use the partial window. */
@@ -20,7 +20,7 @@ function slide(src: Float32Array, dst: Float32Array, start: number, stride: numb
 }
 
 function filter2d(img: GrayImage, size: number, max: boolean): GrayImage {
-  checkNumber(max ? 'dilate' : 'erode', 'size', size, 'positive integer');
+  checkNumber(max ? 'dilate' : 'erode', 'size', size, SIZE);
   const { data, width, height } = img;
   if (size <= 1) return { data: Float32Array.from(data), width, height };
   const tmp = new Float32Array(data.length);
@@ -77,7 +77,7 @@ export function median3x3(img: GrayImage): GrayImage {
 
 /** Separable Gaussian blur; out-of-image samples are zero (matches an image on a black background). */
 export function gaussianBlur(data: Float32Array | Float64Array, width: number, height: number, sigma: number): Float64Array {
-  checkNumber('gaussianBlur', 'sigma', sigma, 'non-negative');
+  checkNumber('gaussianBlur', 'sigma', sigma, NON_NEGATIVE);
   const out = new Float64Array(data.length);
   if (!(sigma > 0)) {
     out.set(data);

@@ -1,4 +1,4 @@
-import { checkNumber, checkOptionKeys, type OptionKeys } from '../options.js';
+import { checkNumber, checkOptionKeys, type OptionKeys, UNIT } from '../options.js';
 import type { Components } from './components.js';
 
 export interface SeparateDigitsOptions {
@@ -38,7 +38,7 @@ export function checkSeparateDigitsOptions(fn: string, options: SeparateDigitsOp
   checkOptionKeys(fn, options, SEPARATE_KEYS, 'separateDigits option');
   if (options === undefined) return;
   for (const k of Object.keys(SEPARATE_KEYS) as (keyof SeparateDigitsOptions)[]) {
-    if (options[k] !== undefined) checkNumber(fn, `separateDigits.${k}`, options[k], 'probability');
+    if (options[k] !== undefined) checkNumber(fn, `separateDigits.${k}`, options[k], UNIT);
   }
 }
 

@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { parse, type CsvError } from 'csv-parse';
 import { DataFormatError, errorCode } from './errors.js';
 import { fsError } from './fs-utils.js';
-import { checkBoolean, checkOptionKeys, fmtValue, type OptionKeys } from '../options.js';
+import { checkOptionalBoolean, checkOptionKeys, type OptionKeys, showValue } from '../options.js';
 
 export interface CsvRecord {
   fields: string[];
@@ -29,9 +29,9 @@ const CSV_KEYS: OptionKeys<CsvOptions> = { delimiter: true, relaxQuotes: true };
 function checkCsvOptions(opts: CsvOptions): void {
   checkOptionKeys('readCsv', opts, CSV_KEYS);
   if (opts.delimiter !== undefined && (typeof opts.delimiter !== 'string' || opts.delimiter === '')) {
-    throw new Error(`readCsv: delimiter must be a non-empty string, got ${fmtValue(opts.delimiter)}`);
+    throw new Error(`readCsv: delimiter must be a non-empty string, got ${showValue(opts.delimiter)}`);
   }
-  checkBoolean('readCsv', 'relaxQuotes', opts.relaxQuotes);
+  checkOptionalBoolean('readCsv', 'relaxQuotes', opts.relaxQuotes);
 }
 
 /**

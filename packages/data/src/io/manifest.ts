@@ -4,7 +4,7 @@ import { mapLimit } from './concurrency.js';
 import { DataFormatError } from './errors.js';
 import { fsError } from './fs-utils.js';
 import { decodeText } from './text-decode.js';
-import { checkBoolean, checkOptionKeys } from '../options.js';
+import { checkOptionalBoolean, checkOptionKeys } from '../options.js';
 
 export interface ManifestEntry {
   /** Absolute path of the audio file. */
@@ -36,7 +36,7 @@ export interface ManifestOptions {
  */
 export async function readManifest(path: string, opts: ManifestOptions = {}): Promise<ManifestEntry[]> {
   checkOptionKeys('readManifest', opts, { checkAudio: true });
-  checkBoolean('readManifest', 'checkAudio', opts.checkAudio);
+  checkOptionalBoolean('readManifest', 'checkAudio', opts.checkAudio);
   let content: string;
   try {
     // Decoded like other text files: manifests saved by Windows tools start with a byte-order

@@ -1,4 +1,4 @@
-import { checkFunction } from '../options.js';
+import { checkOptionalFunction } from '../options.js';
 import { pipeline } from 'node:stream';
 import * as tar from 'tar-stream';
 import { DataFormatError, errorCode } from './errors.js';
@@ -26,7 +26,7 @@ export type ArchivePathFilter = (path: string) => boolean;
  */
 export async function* iterateTarGz(path: string, filter?: ArchivePathFilter): AsyncGenerator<ArchiveFile> {
   // Checked before reading: inside the loop the TypeError was reported as a corrupt archive.
-  checkFunction('iterateTarGz', 'filter', filter);
+  checkOptionalFunction('iterateTarGz', 'filter', filter);
   const { stream } = await openMaybeGzip(path);
   const extract = tar.extract();
   pipeline(stream, extract, () => {});

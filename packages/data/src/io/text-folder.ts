@@ -3,7 +3,7 @@ import { hasExtension, listClassFolders } from './class-folders.js';
 import { mapLimit } from './concurrency.js';
 import { fsError } from './fs-utils.js';
 import { decodeText, type TextEncodingName } from './text-decode.js';
-import { checkFunction, checkOptionKeys, type OptionKeys } from '../options.js';
+import { checkOptionalFunction, checkOptionKeys, type OptionKeys } from '../options.js';
 
 export interface TextItem {
   text: string;
@@ -33,7 +33,7 @@ const TEXT_FOLDER_KEYS: OptionKeys<TextFolderOptions> = { extensions: true, acce
  */
 export async function readTextFolder(dir: string, opts: TextFolderOptions = {}): Promise<TextFolder> {
   checkOptionKeys('readTextFolder', opts, TEXT_FOLDER_KEYS);
-  checkFunction('readTextFolder', 'accept', opts.accept);
+  checkOptionalFunction('readTextFolder', 'accept', opts.accept);
   const accept = opts.accept ?? hasExtension(opts.extensions ?? ['.txt']);
   const listing = await listClassFolders(dir, accept, 'text');
   const items = await mapLimit(listing.items, 32, async (f) => {

@@ -5,7 +5,7 @@ import { DataFormatError } from './errors.js';
 import { readFileOrThrow } from './fs-utils.js';
 import { resample, type ResampleOptions } from './resample.js';
 import { canonicalWav, parseWavLayout, type WavFormat } from './wav-header.js';
-import { checkBytes, checkNumber, checkOptionKeys, type OptionKeys } from '../options.js';
+import { checkBytes, checkNumber, checkOptionKeys, type OptionKeys, POSITIVE } from '../options.js';
 
 export interface WavReadOptions {
   /** Resample (windowed sinc) to this rate after mixing down to mono. */
@@ -75,7 +75,7 @@ export function decodeWav(bytes: Buffer, name: string, opts: WavReadOptions = {}
 /** Before the file is read: a misspelt `target_rate` kept the file's rate without a word. */
 function checkWavOptions(fn: string, opts: WavReadOptions): void {
   checkOptionKeys(fn, opts, WAV_KEYS);
-  if (opts.targetRate !== undefined) checkNumber(fn, 'targetRate', opts.targetRate, 'positive');
+  if (opts.targetRate !== undefined) checkNumber(fn, 'targetRate', opts.targetRate, POSITIVE);
 }
 
 export async function readWav(path: string, opts: WavReadOptions = {}): Promise<WavAudio> {

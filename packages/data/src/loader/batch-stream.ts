@@ -1,5 +1,5 @@
 import type { IterableDataset } from './dataset.js';
-import { checkBoolean, checkFunction, checkNumber, checkOptionKeys, type OptionKeys } from '../options.js';
+import { checkNumber, checkOptionalBoolean, checkOptionalFunction, checkOptionKeys, type OptionKeys, SIZE } from '../options.js';
 import { prefetch } from './prefetch.js';
 
 export interface BatchStreamOptions<T, B> {
@@ -16,9 +16,9 @@ const STREAM_KEYS: OptionKeys<BatchStreamOptions<unknown, unknown>> = { batchSiz
 export function batchStream<T, B = T[]>(source: IterableDataset<T>, opts: BatchStreamOptions<T, B>): AsyncGenerator<B> {
   if (opts === undefined) throw new Error('batchStream: options with a batchSize are required, e.g. batchStream(source, { batchSize: 32 })');
   checkOptionKeys('batchStream', opts, STREAM_KEYS);
-  checkNumber('batchStream', 'batchSize', opts.batchSize, 'positive integer');
-  checkBoolean('batchStream', 'dropLast', opts.dropLast);
-  checkFunction('batchStream', 'collate', opts.collate);
+  checkNumber('batchStream', 'batchSize', opts.batchSize, SIZE);
+  checkOptionalBoolean('batchStream', 'dropLast', opts.dropLast);
+  checkOptionalFunction('batchStream', 'collate', opts.collate);
   const collate = opts.collate ?? ((items: T[]) => items as unknown as B);
   async function* batches(): AsyncGenerator<B> {
     let buf: T[] = [];

@@ -1,4 +1,4 @@
-import { checkOptionKeys, fmtValue, type OptionKeys } from '../options.js';
+import { checkOptionKeys, describeValue, type OptionKeys, showValue } from '../options.js';
 
 export type NumericArray = Float32Array | Float64Array | Int8Array | Int16Array | Int32Array | Uint8Array | Uint16Array | Uint32Array;
 
@@ -62,7 +62,7 @@ const COLLATE_KEYS: OptionKeys<CollateArraysOptions<unknown>> = { pad: true };
 
 export function padSequences<A extends NumericArray>(items: readonly A[], opts: PadOptions = {}): PaddedArray<A> {
   checkOptionKeys('padSequences', opts, PAD_KEYS);
-  if (opts.padValue !== undefined && typeof opts.padValue !== 'number') throw new Error(`padSequences: padValue must be a number, got ${fmtValue(opts.padValue)}`);
+  if (opts.padValue !== undefined && typeof opts.padValue !== 'number') throw new Error(`padSequences: padValue must be a number, got ${showValue(opts.padValue)}`);
   if (items.length === 0) throw new Error('padSequences: cannot pad an empty batch');
   checkSameType(items, 'padSequences');
   const featDim = opts.featDim ?? 1;
@@ -116,16 +116,6 @@ function fieldKind(v: unknown): FieldKind | undefined {
   if (Array.isArray(v)) return 'number array';
   if (ArrayBuffer.isView(v) && !(v instanceof DataView) && !(v instanceof BigInt64Array) && !(v instanceof BigUint64Array)) return 'typed array';
   return undefined;
-}
-
-function describeValue(v: unknown): string {
-  if (v === null || v === undefined) return String(v);
-  if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'object') {
-    const name = (v as object).constructor?.name;
-    return name && name !== 'Object' ? `a ${name}` : 'an object';
-  }
-  return `a ${typeof v}`;
 }
 
 /** Labels are int32 tensors downstream; a larger integer would wrap around silently in an Int32Array. */

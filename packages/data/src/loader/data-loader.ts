@@ -1,6 +1,6 @@
 import { getDefaultGenerator } from '@tensorkit/core';
 import { mapLimit } from '../io/concurrency.js';
-import { checkBoolean, checkFunction, checkNumber, checkOptionKeys, type OptionKeys } from '../options.js';
+import { checkNumber, checkOptionalBoolean, checkOptionalFunction, checkOptionKeys, type OptionKeys, SIZE } from '../options.js';
 import { checkDataset, type Dataset } from './dataset.js';
 import { prefetch } from './prefetch.js';
 import { epochPermutation } from './shuffle.js';
@@ -74,10 +74,10 @@ export class DataLoader<T, B = T[]> implements AsyncIterable<B> {
     checkDataset('DataLoader', dataset);
     if (opts === undefined) throw new Error('DataLoader: options with a batchSize are required, e.g. new DataLoader(dataset, { batchSize: 32 })');
     checkOptionKeys('DataLoader', opts, LOADER_KEYS);
-    checkNumber('DataLoader', 'batchSize', opts.batchSize, 'positive integer');
-    checkBoolean('DataLoader', 'shuffle', opts.shuffle);
-    checkBoolean('DataLoader', 'dropLast', opts.dropLast);
-    checkFunction('DataLoader', 'collate', opts.collate);
+    checkNumber('DataLoader', 'batchSize', opts.batchSize, SIZE);
+    checkOptionalBoolean('DataLoader', 'shuffle', opts.shuffle);
+    checkOptionalBoolean('DataLoader', 'dropLast', opts.dropLast);
+    checkOptionalFunction('DataLoader', 'collate', opts.collate);
     this.batchSize = opts.batchSize;
     this.shuffle = opts.shuffle ?? false;
     if (opts.seed !== undefined && !Number.isFinite(opts.seed)) throw new Error(`DataLoader: seed must be a finite number, got ${opts.seed}`);

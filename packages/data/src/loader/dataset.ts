@@ -1,4 +1,4 @@
-import { describe, fmtValue } from '../options.js';
+import { describeValue, showValue } from '../options.js';
 
 /** Random-access dataset: the DataLoader asks for items by index, in any order. */
 export interface Dataset<T> {
@@ -25,14 +25,14 @@ export function checkDataset(fn: string, dataset: unknown): void {
   const d = dataset as Partial<Dataset<unknown>> | null;
   if (d === null || typeof d !== 'object' || typeof d.get !== 'function') {
     const hint = Array.isArray(dataset) ? ' (wrap an array with arrayDataset(items))' : '';
-    throw new Error(`${fn}: dataset must be an object with length and get(index), got ${describe(dataset)}${hint}`);
+    throw new Error(`${fn}: dataset must be an object with length and get(index), got ${describeValue(dataset)}${hint}`);
   }
-  if (!Number.isSafeInteger(d.length) || (d.length as number) < 0) throw new Error(`${fn}: dataset.length must be a non-negative integer, got ${fmtValue(d.length)}`);
+  if (!Number.isSafeInteger(d.length) || (d.length as number) < 0) throw new Error(`${fn}: dataset.length must be a non-negative integer, got ${showValue(d.length)}`);
 }
 
 /** Wraps an in-memory array (a copy of the reference, not of the items). */
 export function arrayDataset<T>(items: readonly T[]): Dataset<T> {
-  if (!Array.isArray(items)) throw new Error(`arrayDataset: items must be an array, got ${describe(items)}`);
+  if (!Array.isArray(items)) throw new Error(`arrayDataset: items must be an array, got ${describeValue(items)}`);
   return {
     length: items.length,
     get(index: number): T {
@@ -45,7 +45,7 @@ export function arrayDataset<T>(items: readonly T[]): Dataset<T> {
 /** A dataset whose items are `fn(base.get(i), i)`, computed lazily on each access. */
 export function mapDataset<A, B>(base: Dataset<A>, fn: Transform<A, B>): Dataset<B> {
   checkDataset('mapDataset', base);
-  if (typeof fn !== 'function') throw new Error(`mapDataset: fn must be a function, got ${describe(fn)}`);
+  if (typeof fn !== 'function') throw new Error(`mapDataset: fn must be a function, got ${describeValue(fn)}`);
   return {
     get length() {
       return base.length;

@@ -1,5 +1,5 @@
 import { Generator } from '@tensorkit/core';
-import { describe } from '../options.js';
+import { describeValue } from '../options.js';
 import { Subset, type Dataset } from './dataset.js';
 
 /**
@@ -8,7 +8,7 @@ import { Subset, type Dataset } from './dataset.js';
  * from the first part (as torch.utils.data.random_split does).
  */
 export function splitSizes(n: number, fractions: readonly number[]): number[] {
-  if (!Array.isArray(fractions)) throw new Error(`randomSplit: fractions must be an array of numbers, got ${describe(fractions)}`);
+  if (!Array.isArray(fractions)) throw new Error(`randomSplit: fractions must be an array of numbers, got ${describeValue(fractions)}`);
   if (fractions.length === 0 || fractions.some((f) => !(f >= 0) || !Number.isFinite(f))) {
     throw new Error(`randomSplit: fractions must be non-negative numbers, got [${fractions.join(', ')}]`);
   }

@@ -1,4 +1,4 @@
-import { checkBoolean, checkOneOf, checkOptionKeys, type OptionKeys } from '../options.js';
+import { checkOneOf, checkOptionalBoolean, checkOptionKeys, type OptionKeys } from '../options.js';
 
 export interface TfidfOptions {
   /** Use 1 + ln(tf) instead of the raw count. Default false. */
@@ -33,7 +33,7 @@ export class TfidfWeighter {
 
   constructor(options: TfidfOptions = {}) {
     checkOptionKeys('TfidfWeighter', options, TFIDF_KEYS);
-    checkBoolean('TfidfWeighter', 'sublinearTf', options.sublinearTf);
+    checkOptionalBoolean('TfidfWeighter', 'sublinearTf', options.sublinearTf);
     // Any other norm (say 'l1') was stored and then applied as no normalisation.
     checkOneOf('TfidfWeighter', 'norm', options.norm ?? 'l2', ['l2', 'none']);
     this.sublinearTf = options.sublinearTf ?? false;

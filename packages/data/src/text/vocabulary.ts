@@ -1,4 +1,4 @@
-import { checkNumber, checkOptionKeys, describe, type OptionKeys } from '../options.js';
+import { checkNumber, checkOptionKeys, COUNT, describeValue, NON_NEGATIVE, type OptionKeys } from '../options.js';
 
 export interface VocabularyOptions {
   /** Tokens seen fewer times are left out (mapped to `<unk>`). Default 1. */
@@ -53,7 +53,7 @@ export class Vocabulary {
     checkOptionKeys('Vocabulary.build', options, VOCABULARY_KEYS);
     for (const doc of documents) {
       // A string document would be counted character by character.
-      if (!Array.isArray(doc)) throw new Error(`Vocabulary.build: each document must be an array of tokens (tokenize(text) gives one), got ${describe(doc)}`);
+      if (!Array.isArray(doc)) throw new Error(`Vocabulary.build: each document must be an array of tokens (tokenize(text) gives one), got ${describeValue(doc)}`);
       for (const t of doc) counts.set(t, (counts.get(t) ?? 0) + 1);
     }
     return Vocabulary.fromCounts(counts, options);
@@ -63,8 +63,8 @@ export class Vocabulary {
     checkOptionKeys('Vocabulary', options, VOCABULARY_KEYS);
     const { minFreq = 1, maxSize = Infinity, unkToken = '<unk>', padToken = '<pad>' } = options;
     // NaN kept no token at all: every comparison with it is false.
-    checkNumber('Vocabulary', 'minFreq', minFreq, 'non-negative');
-    if (maxSize !== Infinity) checkNumber('Vocabulary', 'maxSize', maxSize, 'non-negative integer');
+    checkNumber('Vocabulary', 'minFreq', minFreq, NON_NEGATIVE);
+    if (maxSize !== Infinity) checkNumber('Vocabulary', 'maxSize', maxSize, COUNT);
     const specials = padToken === null ? [unkToken] : [padToken, unkToken];
     if (maxSize < specials.length) throw new Error(`Vocabulary: maxSize ${maxSize} leaves no room for ${specials.join(', ')}`);
     const entries = [...counts].filter(([t, c]) => c >= minFreq && !specials.includes(t));

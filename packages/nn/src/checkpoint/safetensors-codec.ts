@@ -10,10 +10,9 @@
  * tensor's data is aligned to its element size. The reference keeps `__metadata__` in a hash map (no fixed key order);
  * ours is sorted by key.
  */
-import { Tensor, type TypedArray, zeros } from '@tensorkit/core';
+import { describeValue, Tensor, type TypedArray, zeros } from '@tensorkit/core';
 import { checkStorable, DEFAULT_STORAGE, DTYPE_INFO, isSafetensorsDType, readElements, writeElements, type SafetensorsDType } from './safetensors-dtypes.js';
 import { parseHeader } from './safetensors-header.js';
-import { kindOf } from '../checks.js';
 import { checkOptionKeys, type OptionKeys } from '../options.js';
 
 export interface EncodeOptions {
@@ -86,12 +85,12 @@ function asRecord<T>(fn: string, what: string, v: unknown): Record<string, T> {
   if (v instanceof Map) {
     const out = emptyRecord<T>();
     for (const [k, x] of v) {
-      if (typeof k !== 'string') throw new Error(`${fn}: ${what} keys must be strings, got ${kindOf(k)}`);
+      if (typeof k !== 'string') throw new Error(`${fn}: ${what} keys must be strings, got ${describeValue(k)}`);
       out[k] = x as T;
     }
     return out;
   }
-  if (typeof v !== 'object' || v === null || Array.isArray(v) || v instanceof Tensor) throw new Error(`${fn}: ${what} must be an object or a Map of name → value, got ${kindOf(v)}`);
+  if (typeof v !== 'object' || v === null || Array.isArray(v) || v instanceof Tensor) throw new Error(`${fn}: ${what} must be an object or a Map of name → value, got ${describeValue(v)}`);
   return v as Record<string, T>;
 }
 
@@ -140,7 +139,7 @@ export function encodeSafetensors(tensorsIn: Record<string, Tensor> | ReadonlyMa
 export function decodeSafetensors(input: Uint8Array | ArrayBuffer, source = '<buffer>'): SafetensorsContents {
   // A Buffer is a Uint8Array; an ArrayBuffer (fetch's arrayBuffer()) is wrapped without copying.
   const bytes = input instanceof ArrayBuffer ? new Uint8Array(input) : input;
-  if (!(bytes instanceof Uint8Array)) throw new Error(`decodeSafetensors: expected the file's bytes as a Uint8Array, Buffer or ArrayBuffer, got ${kindOf(input)}`);
+  if (!(bytes instanceof Uint8Array)) throw new Error(`decodeSafetensors: expected the file's bytes as a Uint8Array, Buffer or ArrayBuffer, got ${describeValue(input)}`);
   const { entries, metadata, dataStart } = parseHeader(bytes, source);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const tensors = emptyRecord<Tensor>();

@@ -8,7 +8,7 @@
  * Restoring everything into fresh objects and continuing reproduces an
  * uninterrupted run bit for bit.
  */
-import { Generator, Tensor, type GeneratorState } from '@tensorkit/core';
+import { checkBoolean, describeValue, Generator, type GeneratorState, Tensor } from '@tensorkit/core';
 import type { OptimizerStateDict, ParamState } from '../optim/optimizer.js';
 import type { SchedulerStateDict } from '../optim/lr-scheduler.js';
 import { canonicalJson, parseJson, stringifyJson } from './json-value.js';
@@ -16,7 +16,6 @@ import { readFile } from 'node:fs/promises';
 import { writeFileAtomic } from './atomic-write.js';
 import { decodeSafetensors, emptyRecord, encodeSafetensors, type SafetensorsContents } from './safetensors-codec.js';
 import type { StateDictSource } from './state-dict-source.js';
-import { checkBoolean, kindOf } from '../checks.js';
 import { checkOptionKeys, type OptionKeys } from '../options.js';
 
 export const CHECKPOINT_FORMAT = 'tensorkit.checkpoint';
@@ -74,18 +73,18 @@ const TARGET_KEYS: OptionKeys<RestoreTargets> = { model: true, optimizer: true, 
 function checkHasMethods(fn: string, name: string, v: unknown, methods: readonly string[]): void {
   if (v === undefined) return;
   if (typeof v !== 'object' || v === null || methods.some((m) => typeof (v as Record<string, unknown>)[m] !== 'function')) {
-    throw new Error(`${fn}: ${name} must be an object with ${methods.map((m) => `${m}()`).join(' and ')}, got ${kindOf(v)}`);
+    throw new Error(`${fn}: ${name} must be an object with ${methods.map((m) => `${m}()`).join(' and ')}, got ${describeValue(v)}`);
   }
 }
 
 /** The tensors and metadata strings of a checkpoint (the in-memory half of saveCheckpoint). */
 export function encodeCheckpoint(parts: CheckpointParts): { tensors: Record<string, Tensor>; metadata: Record<string, string> } {
-  if (typeof parts !== 'object' || parts === null) throw new Error(`encodeCheckpoint: expected {model, epoch, step, …}, got ${kindOf(parts)}`);
+  if (typeof parts !== 'object' || parts === null) throw new Error(`encodeCheckpoint: expected {model, epoch, step, …}, got ${describeValue(parts)}`);
   checkOptionKeys('encodeCheckpoint', parts, PART_KEYS, 'part');
   if (parts.model === undefined) throw new Error('encodeCheckpoint: model is required');
   for (const name of ['model', 'optimizer', 'scheduler'] as const) checkHasMethods('encodeCheckpoint', name, parts[name], ['stateDict']);
   if (parts.rng !== undefined && !(parts.rng instanceof Generator) && (typeof parts.rng !== 'object' || parts.rng === null)) {
-    throw new Error(`encodeCheckpoint: rng must be a Generator or its getState(), got ${kindOf(parts.rng)}`);
+    throw new Error(`encodeCheckpoint: rng must be a Generator or its getState(), got ${describeValue(parts.rng)}`);
   }
   // decodeCheckpoint refuses these, so a bad one must fail the save, not the resume.
   checkCount(parts.epoch, 'encodeCheckpoint: epoch');
@@ -124,7 +123,7 @@ export function decodeCheckpoint(contents: SafetensorsContents, source = '<buffe
   const what = `checkpoint ${source}`;
   const isRecord = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
   if (!isRecord(contents) || !isRecord(contents.tensors) || !isRecord(contents.metadata)) {
-    throw new Error(`decodeCheckpoint: expected decodeSafetensors' result {tensors, metadata}, got ${kindOf(contents)}${isRecord(contents) ? ` with keys [${Object.keys(contents).join(', ')}]` : ''}`);
+    throw new Error(`decodeCheckpoint: expected decodeSafetensors' result {tensors, metadata}, got ${describeValue(contents)}${isRecord(contents) ? ` with keys [${Object.keys(contents).join(', ')}]` : ''}`);
   }
   const { tensors, metadata } = contents;
   if (metadata.format !== CHECKPOINT_FORMAT) {
@@ -220,12 +219,12 @@ export async function loadCheckpoint(path: string): Promise<LoadedCheckpoint> {
 export function restoreCheckpoint(ckpt: LoadedCheckpoint, targets: RestoreTargets): { epoch: number; step: number; cursor: unknown; extra: unknown; modelConfig: unknown } {
   const fn = 'restoreCheckpoint';
   if (typeof ckpt !== 'object' || ckpt === null || typeof ckpt.modelState !== 'object' || ckpt.modelState === null) {
-    throw new Error(`${fn}: expected a loaded checkpoint (from loadCheckpoint or decodeCheckpoint), got ${kindOf(ckpt)}`);
+    throw new Error(`${fn}: expected a loaded checkpoint (from loadCheckpoint or decodeCheckpoint), got ${describeValue(ckpt)}`);
   }
   if (targets === undefined) throw new Error(`${fn}: targets are required ({model, optimizer, scheduler, rng, …})`);
   checkOptionKeys(fn, targets, TARGET_KEYS, 'target');
   for (const name of ['model', 'optimizer', 'scheduler'] as const) checkHasMethods(fn, name, targets[name], ['loadStateDict']);
-  if (targets.rng !== undefined && !(targets.rng instanceof Generator)) throw new Error(`${fn}: rng must be a Generator, got ${kindOf(targets.rng)}`);
+  if (targets.rng !== undefined && !(targets.rng instanceof Generator)) throw new Error(`${fn}: rng must be a Generator, got ${describeValue(targets.rng)}`);
   const strict = checkBoolean(fn, 'strict', targets.strict ?? true);
   const checkConfig = checkBoolean(fn, 'checkConfig', targets.checkConfig ?? true);
   const { model, optimizer, scheduler, rng } = targets;

@@ -1,7 +1,6 @@
 /** Activation functions as modules, so they can sit in a Sequential and in configs. */
-import { gelu, leakyRelu, logSoftmax, relu, sigmoid, silu, softmax, softplus, tanh, type Tensor } from '@tensorkit/core';
+import { checkNumber, FINITE, gelu, leakyRelu, logSoftmax, POSITIVE, relu, sigmoid, silu, softmax, softplus, tanh, type Tensor } from '@tensorkit/core';
 import type { ModuleConfig, ModuleOptions } from '../config.js';
-import { checkNumber, FINITE, POSITIVE } from '../checks.js';
 import { Module } from '../module.js';
 
 export interface ReLUConfig extends ModuleConfig { type: 'ReLU' }

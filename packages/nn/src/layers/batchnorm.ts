@@ -4,10 +4,9 @@
  * the running estimate (momentum, or a cumulative average when momentum is
  * null); eval mode normalises with the running estimates.
  */
-import { markModifiedInPlace, noGrad, ones, scalar, zeros, type Tensor } from '@tensorkit/core';
+import { checkNumber, markModifiedInPlace, noGrad, ones, POSITIVE, scalar, type Tensor, UNIT, zeros } from '@tensorkit/core';
 import type { ModuleConfig, ModuleOptions } from '../config.js';
 import { Module } from '../module.js';
-import { checkNumber, POSITIVE, UNIT } from '../checks.js';
 import { checkPositiveInt, layerOptions, shapeStr } from './util.js';
 
 interface BatchNormFields {

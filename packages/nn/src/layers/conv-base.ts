@@ -6,7 +6,7 @@ import type { Pair, Tensor } from '@tensorkit/core';
 import type { InitOptions } from '../config.js';
 import { Module } from '../module.js';
 import { computeFans } from '../init.js';
-import { showValue } from '../checks.js';
+import { showValue } from '@tensorkit/core';
 import { checkPositiveInt, checkSizes, defaultBias, defaultWeight, generatorOf, shapeStr } from './util.js';
 
 export function checkGroups(layer: string, inC: number, outC: number, groups: number): void {

@@ -4,10 +4,9 @@
  * generator given at construction, else from the default generator at call
  * time, so a seed makes training runs reproducible.
  */
-import { getDefaultGenerator, Tensor, type Generator } from '@tensorkit/core';
+import { type Generator, getDefaultGenerator, showValue, Tensor } from '@tensorkit/core';
 import type { ModuleConfig, ModuleOptions } from '../config.js';
 import { Module } from '../module.js';
-import { showValue } from '../checks.js';
 
 export interface DropoutConfig extends ModuleConfig {
   type: 'Dropout';

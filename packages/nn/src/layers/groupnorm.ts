@@ -4,10 +4,9 @@
  * the biased variance, then scaled and shifted per channel. No running statistics, so train
  * and eval behave the same.
  */
-import { ones, zeros, type Tensor } from '@tensorkit/core';
+import { checkNumber, ones, POSITIVE, type Tensor, zeros } from '@tensorkit/core';
 import type { ModuleConfig, ModuleOptions } from '../config.js';
 import { Module } from '../module.js';
-import { checkNumber, POSITIVE } from '../checks.js';
 import { checkPositiveInt, layerOptions, shapeStr } from './util.js';
 
 export interface GroupNormConfig extends ModuleConfig {

@@ -1,8 +1,8 @@
 /** Layer normalisation over the trailing `normalizedShape` dimensions (biased variance, as PyTorch). */
-import { ones, zeros, type Tensor } from '@tensorkit/core';
+import { checkNumber, ones, POSITIVE, showValue, type Tensor, zeros } from '@tensorkit/core';
 import type { ModuleConfig, ModuleOptions } from '../config.js';
 import { Module } from '../module.js';
-import { checkNumber, checkTensor, POSITIVE, showValue } from '../checks.js';
+import { checkTensor } from '../checks.js';
 import { checkPositiveInt, layerOptions, shapeStr } from './util.js';
 
 export interface LayerNormConfig extends ModuleConfig {

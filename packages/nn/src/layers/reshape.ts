@@ -2,7 +2,7 @@
 import type { Tensor } from '@tensorkit/core';
 import type { ModuleConfig, ModuleOptions } from '../config.js';
 import { Module } from '../module.js';
-import { showValue } from '../checks.js';
+import { showValue } from '@tensorkit/core';
 
 function checkDim(name: string, v: unknown): number {
   if (typeof v !== 'number' || !Number.isInteger(v)) throw new Error(`Flatten: ${name} must be an integer (negative counts from the end), got ${showValue(v)}`);

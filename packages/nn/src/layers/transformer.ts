@@ -1,5 +1,5 @@
 /** Transformer encoder layer (post-norm by default, pre-norm with normFirst) and encoder stack. */
-import { gelu, relu, type Tensor } from '@tensorkit/core';
+import { gelu, relu, showValue, type Tensor } from '@tensorkit/core';
 import type { ModuleConfig, ModuleOptions } from '../config.js';
 import { Module } from '../module.js';
 import { MultiheadAttention } from './attention.js';
@@ -8,7 +8,6 @@ import { LayerNorm, type LayerNormConfig } from './layernorm.js';
 import { Linear } from './linear.js';
 import { ModuleList } from './sequential.js';
 import { checkOptionKeys } from '../options.js';
-import { showValue } from '../checks.js';
 import { checkPositiveInt, layerOptions } from './util.js';
 
 export interface TransformerEncoderLayerConfig extends ModuleConfig {

@@ -1,8 +1,7 @@
 /** Upsample: core's interpolate as a layer (PyTorch's nn.Upsample). */
-import { interpolate, type InterpolateMode, type Tensor } from '@tensorkit/core';
+import { interpolate, type InterpolateMode, showValue, type Tensor } from '@tensorkit/core';
 import type { ModuleConfig, ModuleOptions } from '../config.js';
 import { Module } from '../module.js';
-import { showValue } from '../checks.js';
 
 export interface UpsampleConfig extends ModuleConfig {
   type: 'Upsample';

@@ -1,6 +1,5 @@
 /** Small helpers shared by the layer files: argument checks and parameter creation. */
-import { getBackend, getDefaultGenerator, Tensor, zeros, type Generator } from '@tensorkit/core';
-import { kindOf, showValue } from '../checks.js';
+import { describeValue, type Generator, getBackend, getDefaultGenerator, showValue, Tensor, zeros } from '@tensorkit/core';
 import { init } from '../init.js';
 
 export function checkPositiveInt(layer: string, name: string, v: unknown): number {
@@ -33,7 +32,7 @@ export function checkSizes(layer: string, name: string, v: unknown, n: 1 | 2, mi
 
 /** A layer's required options object (`new Linear()` would otherwise fail reading a field of undefined). */
 export function layerOptions<T>(layer: string, opts: T): T {
-  if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) throw new Error(`${layer}: expected an options object, got ${kindOf(opts)}`);
+  if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) throw new Error(`${layer}: expected an options object, got ${describeValue(opts)}`);
   return opts;
 }
 

@@ -13,8 +13,8 @@
  * extensions and can disagree with greedy, which users read as a bug
  * (Wav2Vec2_PyCTCDecode#6); beam search is only worth its cost at width > 1.
  */
+import { describeValue } from '@tensorkit/core';
 import { rowArgmax } from './ctc-decode.js';
-import { kindOf } from '../checks.js';
 import { checkOptionKeys, type OptionKeys } from '../options.js';
 import { checkLogProbMatrix, type LogProbMatrix } from './log-prob-matrix.js';
 
@@ -99,7 +99,7 @@ export function ctcPrefixBeamSearch(lp: LogProbMatrix, opts: CtcPrefixBeamSearch
   if (opts.nBest !== undefined && !(Number.isInteger(opts.nBest) && opts.nBest >= 1)) throw new Error(`ctcPrefixBeamSearch: nBest must be a positive integer, got ${opts.nBest}`);
   if (Number.isNaN(prune)) throw new Error('ctcPrefixBeamSearch: pruneLogProb must be a number (-Infinity disables pruning), got NaN');
   if (opts.allowToken !== undefined && opts.allowToken !== null && typeof opts.allowToken !== 'function') {
-    throw new Error(`ctcPrefixBeamSearch: allowToken must be a function (prefix, token) => boolean, got ${kindOf(opts.allowToken)}`);
+    throw new Error(`ctcPrefixBeamSearch: allowToken must be a function (prefix, token) => boolean, got ${describeValue(opts.allowToken)}`);
   }
 
   const trie = new PrefixTrie(C);

@@ -5,8 +5,7 @@
  * The constructors check every row's normalisation, which catches logits
  * and double-logged inputs at runtime too.
  */
-import { Tensor } from '@tensorkit/core';
-import { kindOf, showValue } from '../checks.js';
+import { describeValue, showValue, Tensor } from '@tensorkit/core';
 import { checkOptionKeys } from '../options.js';
 
 export type FloatMatrixData = Float32Array | Float64Array;
@@ -103,7 +102,7 @@ function checkTolerance(check: LogProbCheck): number {
 
 function checkDims(data: FloatMatrixData, T: number, C: number): void {
   // A plain array would be accepted here and refused by every decoder (checkLogProbMatrix).
-  if (!(data instanceof Float32Array) && !(data instanceof Float64Array)) throw new Error(`LogProbMatrix: data must be a Float32Array or Float64Array, got ${kindOf(data)}; for a tensor use LogProbMatrix.fromTensor`);
+  if (!(data instanceof Float32Array) && !(data instanceof Float64Array)) throw new Error(`LogProbMatrix: data must be a Float32Array or Float64Array, got ${describeValue(data)}; for a tensor use LogProbMatrix.fromTensor`);
   if (!Number.isInteger(T) || !Number.isInteger(C) || T < 0 || C < 1) throw new Error(`LogProbMatrix: invalid dimensions T=${T}, C=${C}`);
   if (data.length !== T * C) throw new Error(`LogProbMatrix: data has ${data.length} values but T·C = ${T}·${C} = ${T * C}`);
 }

@@ -7,8 +7,8 @@
  * Buffer (checkpointed): 'sum'. Row-sparse gradients update only the touched rows
  * (as PyTorch's sparse Adagrad), and like PyTorch refuse weight decay.
  */
+import { checkNumber, NON_NEGATIVE } from '@tensorkit/core';
 import type { Tensor } from '@tensorkit/core';
-import { checkNumber, NON_NEGATIVE } from '../checks.js';
 import { Optimizer, type BaseHyperparams, type BufferSpec, type FloatArray, type OptimizerParams, type ParamGroup, type ParamState } from './optimizer.js';
 import type { CoalescedRows } from './sparse-rows.js';
 

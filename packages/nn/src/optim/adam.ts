@@ -11,8 +11,7 @@
  * (and, for AdamW, decay) are updated; untouched rows keep stale moments
  * instead of decaying them, and t counts the parameter's updates.
  */
-import { getBackend } from '@tensorkit/core';
-import { checkNumber, showValue, NON_NEGATIVE } from '../checks.js';
+import { checkNumber, getBackend, NON_NEGATIVE, showValue } from '@tensorkit/core';
 import { Optimizer, type BaseHyperparams, type BufferSpec, type FloatArray, type OptimizerParams, type ParamGroup, type ParamState } from './optimizer.js';
 import type { CoalescedRows } from './sparse-rows.js';
 

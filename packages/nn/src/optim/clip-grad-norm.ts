@@ -3,9 +3,8 @@
  * Gradients are replaced by scaled copies rather than scaled in place: a
  * leaf's .grad may share storage with another tensor's gradient.
  */
-import { Tensor } from '@tensorkit/core';
+import { showValue, Tensor } from '@tensorkit/core';
 import { checkOptionKeys, type OptionKeys } from '../options.js';
-import { showValue } from '../checks.js';
 import { coalesceRows } from './sparse-rows.js';
 
 export interface ClipGradNormOptions {

@@ -5,7 +5,7 @@
  * climbs back to base at 2·tMax); use CosineWarmupLR for a schedule that stays at its floor.
  */
 import { checkOptionKeys, type OptionKeys } from '../options.js';
-import { NON_NEGATIVE, optionalNumber } from '../checks.js';
+import { NON_NEGATIVE, optionalNumber } from '@tensorkit/core';
 import { checkPositiveInt, ClosedFormScheduler, type SchedulableOptimizer } from './lr-scheduler.js';
 
 export interface CosineAnnealingLROptions {

@@ -4,8 +4,8 @@
  *   warmup ≤ step < total:  lr = minLr + (base - minLr) · ½(1 + cos(π·(step - warmup)/(total - warmup)))
  *   step ≥ total:           lr = minLr
  */
+import { NON_NEGATIVE, optionalNumber } from '@tensorkit/core';
 import { checkOptionKeys, type OptionKeys } from '../options.js';
-import { NON_NEGATIVE, optionalNumber } from '../checks.js';
 import { ClosedFormScheduler, type SchedulableOptimizer } from './lr-scheduler.js';
 
 export interface CosineWarmupLROptions {

@@ -1,6 +1,6 @@
 /** lr = base · gamma^step (PyTorch ExponentialLR). */
 import { checkOptionKeys, type OptionKeys } from '../options.js';
-import { checkNumber, POSITIVE } from '../checks.js';
+import { checkNumber, POSITIVE } from '@tensorkit/core';
 import { ClosedFormScheduler, type SchedulableOptimizer } from './lr-scheduler.js';
 
 export interface ExponentialLROptions {

@@ -4,7 +4,7 @@
  * then constant at base · endFactor. The usual use is a linear warmup (startFactor < 1 = endFactor).
  */
 import { checkOptionKeys, type OptionKeys } from '../options.js';
-import { optionalNumber, UNIT } from '../checks.js';
+import { optionalNumber, UNIT } from '@tensorkit/core';
 import { checkPositiveInt, ClosedFormScheduler, type SchedulableOptimizer } from './lr-scheduler.js';
 
 export interface LinearLROptions {

@@ -11,7 +11,7 @@
  * the old one first; it then refuses to step.
  */
 
-import { checkNumber, COUNT, showValue, NON_NEGATIVE } from '../checks.js';
+import { checkNumber, COUNT, NON_NEGATIVE, showValue } from '@tensorkit/core';
 
 /** The part of an optimizer a scheduler drives. */
 export interface SchedulableGroup {

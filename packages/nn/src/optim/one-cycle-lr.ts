@@ -6,7 +6,7 @@
  * cycles momentum (SGD momentum or Adam β1) inversely to the lr.
  */
 import { checkOptionKeys, type OptionKeys } from '../options.js';
-import { checkBoolean, checkNumber, showValue, NON_NEGATIVE, optionalNumber, POSITIVE, UNIT } from '../checks.js';
+import { checkBoolean, checkNumber, NON_NEGATIVE, optionalNumber, POSITIVE, showValue, UNIT } from '@tensorkit/core';
 import { checkPositiveInt, ClosedFormScheduler, type SchedulableOptimizer } from './lr-scheduler.js';
 
 export interface OneCycleLROptions {

@@ -4,9 +4,8 @@
  * dispatch, zeroGrad and a serialisable state dict. Updates run in place on
  * each parameter's typed-array storage.
  */
-import { enableGrad, markModifiedInPlace, Tensor } from '@tensorkit/core';
+import { checkNumber, COUNT, enableGrad, markModifiedInPlace, NON_NEGATIVE, showValue, Tensor } from '@tensorkit/core';
 import { checkOptionKeys } from '../options.js';
-import { checkNumber, COUNT, showValue, NON_NEGATIVE } from '../checks.js';
 import { coalesceRows, type CoalescedRows } from './sparse-rows.js';
 
 export type FloatArray = Float32Array | Float64Array;

@@ -4,7 +4,7 @@
  * relative/absolute thresholds and cooldown).
  */
 import { checkOptionKeys, type OptionKeys } from '../options.js';
-import { checkNumber, COUNT, NON_NEGATIVE, optionalNumber, showValue } from '../checks.js';
+import { checkNumber, COUNT, NON_NEGATIVE, optionalNumber, showValue } from '@tensorkit/core';
 import { attachScheduler, checkAttached, checkStepCount, checkUnscheduled, detachScheduler, type LrScheduler, type SchedulableOptimizer, type SchedulerStateDict } from './lr-scheduler.js';
 
 export interface ReduceLROnPlateauOptions {

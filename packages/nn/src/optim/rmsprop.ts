@@ -9,8 +9,8 @@
  * Buffers (checkpointed): 'squareAvg', 'gradAvg' (centered), 'momentum' (momentum > 0).
  * Row-sparse gradients are refused, as in PyTorch.
  */
+import { checkBoolean, checkNumber, NON_NEGATIVE, UNIT } from '@tensorkit/core';
 import type { Tensor } from '@tensorkit/core';
-import { checkBoolean, checkNumber, NON_NEGATIVE, UNIT } from '../checks.js';
 import { Optimizer, type BaseHyperparams, type BufferSpec, type FloatArray, type OptimizerParams, type ParamGroup, type ParamState } from './optimizer.js';
 
 export interface RmspropHyperparams extends BaseHyperparams {

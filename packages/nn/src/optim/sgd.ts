@@ -7,7 +7,7 @@
  * Row-sparse gradients update only the touched rows (and their momentum
  * rows); a row's momentum decays only on steps that touch it.
  */
-import { checkBoolean, checkNumber, NON_NEGATIVE, UNIT } from '../checks.js';
+import { checkBoolean, checkNumber, NON_NEGATIVE, UNIT } from '@tensorkit/core';
 import { Optimizer, type BaseHyperparams, type BufferSpec, type FloatArray, type OptimizerParams, type ParamGroup, type ParamState } from './optimizer.js';
 import type { CoalescedRows } from './sparse-rows.js';
 

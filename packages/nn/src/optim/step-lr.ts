@@ -1,6 +1,6 @@
 /** lr = base · gamma^floor(step / stepSize) (PyTorch StepLR). */
+import { optionalNumber, POSITIVE } from '@tensorkit/core';
 import { checkOptionKeys, type OptionKeys } from '../options.js';
-import { optionalNumber, POSITIVE } from '../checks.js';
 import { checkPositiveInt, ClosedFormScheduler, type SchedulableOptimizer } from './lr-scheduler.js';
 
 export interface StepLROptions {

@@ -3,8 +3,8 @@
  * [floor(i·L/out), ceil((i+1)·L/out)), PyTorch's window rule, so any input
  * length maps onto a fixed output size.
  */
-import { record, Tensor } from '@tensorkit/core';
-import { checkTensor, showValue } from '../../checks.js';
+import { record, showValue, Tensor } from '@tensorkit/core';
+import { checkTensor } from '../../checks.js';
 
 function windows(len: number, out: number): { start: Int32Array; end: Int32Array } {
   const start = new Int32Array(out);

@@ -1,6 +1,6 @@
 /** Scaled dot-product attention with boolean masks (true = masked out). */
-import { Tensor, type Generator } from '@tensorkit/core';
-import { checkBoolean, checkNumber, checkTensor, FINITE } from '../../checks.js';
+import { checkBoolean, checkNumber, FINITE, type Generator, Tensor } from '@tensorkit/core';
+import { checkTensor } from '../../checks.js';
 import { checkOptionKeys, type OptionKeys } from '../../options.js';
 import { dropout } from '../dropout.js';
 

@@ -5,8 +5,8 @@
  * allocates or scans the whole table. Dense mode exists for gradcheck and
  * for non-leaf tables.
  */
-import { getBackend, record, Tensor } from '@tensorkit/core';
-import { checkBoolean, checkTensor, kindOf, showValue } from '../../checks.js';
+import { checkBoolean, describeValue, getBackend, record, showValue, Tensor } from '@tensorkit/core';
+import { checkTensor } from '../../checks.js';
 import { checkOptionKeys, type OptionKeys } from '../../options.js';
 import { appendSparseGrad, bagRowGradF32, MAX_INDEXED_ROWS, RowAccumulator } from './sparse-grad.js';
 
@@ -26,7 +26,7 @@ export function readIds(op: string, ids: Ids, numRows: number): { data: Int32Arr
     shape = [data.length];
   } else if (!Array.isArray(ids)) {
     // A bare number has no length: it used to look up nothing and return an empty [0, D] tensor.
-    throw new Error(`${op}: ids must be an int32 Tensor, an Int32Array or an array of integers, got ${kindOf(ids)}`);
+    throw new Error(`${op}: ids must be an int32 Tensor, an Int32Array or an array of integers, got ${describeValue(ids)}`);
   } else {
     // Int32Array.from would truncate 1.5 to 1, NaN to 0 and wrap 2^32 + 1 to 1: check first.
     for (let i = 0; i < ids.length; i++) {
@@ -153,7 +153,7 @@ function readOffsets(offsets: Ids): ArrayLike<number> {
     if (offsets.rank !== 1 || offsets.dtype !== 'int32') throw new Error(`embeddingBag: offsets must be a 1-D int32 tensor, got ${offsets.dtype} [${offsets.shape}]`);
     return offsets.toTypedArray();
   }
-  if (!(offsets instanceof Int32Array) && !Array.isArray(offsets)) throw new Error(`embeddingBag: offsets must be an int32 Tensor, an Int32Array or an array of integers, got ${kindOf(offsets)}`);
+  if (!(offsets instanceof Int32Array) && !Array.isArray(offsets)) throw new Error(`embeddingBag: offsets must be an int32 Tensor, an Int32Array or an array of integers, got ${describeValue(offsets)}`);
   return offsets;
 }
 

@@ -3,8 +3,8 @@
  * rows of a huge table records only those rows in `weight.sparseGrad`, so
  * neither the gradient nor the optimizer step costs O(table size).
  */
-import { getBackend, Tensor, type FloatArray, type SparseRowGrad } from '@tensorkit/core';
-import { checkTensor, kindOf, showValue } from '../../checks.js';
+import { describeValue, type FloatArray, getBackend, showValue, type SparseRowGrad, Tensor } from '@tensorkit/core';
+import { checkTensor } from '../../checks.js';
 
 /** Tables up to this many rows get a direct row → slot index instead of a Map. */
 const MAX_DIRECT_ROWS = 1 << 22;
@@ -225,10 +225,10 @@ export function accumulateSparseGrad(weight: Tensor, grad: SparseRowGrad): void 
   if (weight.rank < 1 || (weight.dtype !== 'float32' && weight.dtype !== 'float64')) throw new Error(`${fn}: weight must be a float tensor with rows, got ${weight.dtype} [${weight.shape}]`);
   const numRows = weight.shape[0];
   const rowSize = weight.size / Math.max(numRows, 1);
-  if (typeof grad !== 'object' || grad === null) throw new Error(`${fn}: grad must be {rows, values, rowSize}, got ${kindOf(grad)}`);
+  if (typeof grad !== 'object' || grad === null) throw new Error(`${fn}: grad must be {rows, values, rowSize}, got ${describeValue(grad)}`);
   const { rows, values } = grad;
-  if (!(rows instanceof Int32Array) && !Array.isArray(rows)) throw new Error(`${fn}: grad.rows must be an Int32Array or an array of row indices, got ${kindOf(rows)}`);
-  if (!(values instanceof Float32Array) && !(values instanceof Float64Array)) throw new Error(`${fn}: grad.values must be a Float32Array or Float64Array, got ${kindOf(values)}`);
+  if (!(rows instanceof Int32Array) && !Array.isArray(rows)) throw new Error(`${fn}: grad.rows must be an Int32Array or an array of row indices, got ${describeValue(rows)}`);
+  if (!(values instanceof Float32Array) && !(values instanceof Float64Array)) throw new Error(`${fn}: grad.values must be a Float32Array or Float64Array, got ${describeValue(values)}`);
   if (grad.rowSize !== rowSize) throw new Error(`${fn}: grad.rowSize must be ${rowSize} (the width of a row of weight [${weight.shape}]), got ${showValue(grad.rowSize)}`);
   if (values.length !== rows.length * rowSize) throw new Error(`${fn}: grad.values has ${values.length} entries for ${rows.length} rows of ${rowSize}`);
   for (let k = 0; k < rows.length; k++) {
