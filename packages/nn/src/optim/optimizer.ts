@@ -77,7 +77,7 @@ export abstract class Optimizer<H extends BaseHyperparams = BaseHyperparams> {
     if (specs.length === 0) throw new Error(`${type}: got an empty parameter list`);
     const seen = new Set<Tensor>();
     this.paramGroups = specs.map((spec, gi) => {
-      if (!isGroupSpec(spec)) throw new Error(`${type}: params[${gi}] must be a parameter group { params, ... } like params[0], got ${describeEntry(spec)}`);
+      if (!isGroupSpec(spec)) throw new Error(`${type}: params[${gi}] must be a parameter group { params, ... } like params[0], got ${showValue(spec)}`);
       checkOptionKeys(`${type}: parameter group ${gi}`, spec, ['params', ...known], 'key');
       const { params: groupParams, ...overrides } = spec;
       const ps = toList(type, `parameter group ${gi} params`, groupParams) as readonly Tensor[];
@@ -127,7 +127,7 @@ export abstract class Optimizer<H extends BaseHyperparams = BaseHyperparams> {
    */
   step<L = undefined>(closure?: () => L): L | undefined {
     if (closure !== undefined && typeof closure !== 'function') {
-      throw new Error(`${this.type}.step: closure must be a function that recomputes the loss, got ${describeEntry(closure)}`);
+      throw new Error(`${this.type}.step: closure must be a function that recomputes the loss, got ${showValue(closure)}`);
     }
     const loss = closure ? enableGrad(closure) : undefined;
     const updates: (() => void)[] = [];
@@ -236,7 +236,7 @@ export abstract class Optimizer<H extends BaseHyperparams = BaseHyperparams> {
       const i = Number(key);
       const p = params[i];
       if (!Number.isInteger(i) || !p) throw new Error(`${what}: state for parameter ${key}, but there are only ${params.length} parameters`);
-      if (!isObject(st) || !isObject(st.buffers)) throw new Error(`${what}: parameter ${i} state must be {step, buffers: {name: values}}, got ${describeEntry(st)}`);
+      if (!isObject(st) || !isObject(st.buffers)) throw new Error(`${what}: parameter ${i} state must be {step, buffers: {name: values}}, got ${showValue(st)}`);
       checkNumber(what, `parameter ${i} step`, st.step, COUNT);
       if (specs) checkBufferNames(what, i, st as ParamState, specs);
       const buffers: Record<string, FloatArray> = {};
@@ -316,12 +316,6 @@ function isGroupSpec(x: unknown): boolean {
   return isObject(x) && !(x instanceof Tensor) && 'params' in x;
 }
 
-/** A value for an error message: a tensor by its shape, anything else as showValue shows it. */
-function describeEntry(x: unknown): string {
-  if (x instanceof Tensor) return `a Tensor of shape [${x.shape.join(', ')}]`;
-  return showValue(x);
-}
-
 /**
  * An array or iterable (a generator, a Map's values()) as an array. A single Tensor is refused,
  * as PyTorch refuses one: `[t]` is what was meant, and accepting it would hide a missing spread.
@@ -331,7 +325,7 @@ function toList(op: string, name: string, x: unknown): readonly unknown[] {
   if (x instanceof Tensor) throw new Error(`${op}: ${name} must be an array or iterable of tensors or parameter groups, got a single Tensor of shape [${x.shape.join(', ')}]; wrap it: [t]`);
   if (typeof x === 'object' && x !== null && typeof (x as Iterable<unknown>)[Symbol.iterator] === 'function') return Array.from(x as Iterable<unknown>);
   if (isGroupSpec(x)) throw new Error(`${op}: ${name} must be an array or iterable of tensors or parameter groups, got a single parameter group; wrap it: [group]`);
-  throw new Error(`${op}: ${name} must be an array or iterable of tensors or parameter groups, got ${describeEntry(x)}`);
+  throw new Error(`${op}: ${name} must be an array or iterable of tensors or parameter groups, got ${showValue(x)}`);
 }
 
 /** A restored state's buffers are this optimizer's, and none every update creates is missing once it has stepped. */
