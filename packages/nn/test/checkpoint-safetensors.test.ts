@@ -209,6 +209,17 @@ describe('safetensors round trips', () => {
     expect(readdirSync(join(sub, 'real'))).toEqual(['model.safetensors']);
   });
 
+  it('refuses a value the narrower stored type would turn into Infinity, naming the tensor and element', () => {
+    // F16 holds ±65504 (65519.9 rounds down to it); 70000 used to be written and load as Infinity.
+    const ok = decodeSafetensors(encodeSafetensors({ w: tensor([65504, 65519.9, -65504, Infinity]) }, { storeAs: 'F16' })).tensors.w;
+    expect(Array.from(ok.toTypedArray())).toEqual([65504, 65504, -65504, Infinity]);
+    expect(() => encodeSafetensors({ a: tensor([1]), w: tensor([0, -70000]) }, { storeAs: 'F16' })).toThrow(
+      "safetensors: tensor 'w': element 1 is -70000, beyond what F16 holds (it would load as -Infinity); store this tensor as F32",
+    );
+    expect(() => encodeSafetensors({ w: tensor([3.4e38]) }, { storeAs: 'BF16' })).toThrow("tensor 'w': element 0 is 3.3999999521443642e+38, beyond what BF16 holds");
+    expect(() => encodeSafetensors({ w: tensor([1e300], { dtype: 'float64' }) }, { storeAs: 'F32' })).toThrow('beyond what F32 holds (it would load as Infinity); store this tensor as F64');
+  });
+
   it('F16 / BF16 storage: float32 on load, within half an ulp of the stored format', () => {
     const x = randn([1000], { generator: g, std: 10 });
     const half = decodeSafetensors(encodeSafetensors({ x, n: tensors.i32 }, { storeAs: 'F16' }));

@@ -131,7 +131,7 @@ export function encodeSafetensors(tensorsIn: Record<string, Tensor> | ReadonlyMa
   view.setBigUint64(0, BigInt(padded), true);
   out.set(header, 8);
   out.fill(0x20, 8 + header.length, 8 + padded);
-  for (const p of plan) writeElements(view, 8 + padded + p.begin, p.data, p.dtype);
+  for (const p of plan) writeElements(view, 8 + padded + p.begin, p.data, p.dtype, `safetensors: tensor '${p.name}'`);
   return out;
 }
 

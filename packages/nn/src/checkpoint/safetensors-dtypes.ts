@@ -83,8 +83,29 @@ export function readElements(view: DataView, byteOffset: number, n: number, dtyp
   }
 }
 
-export function writeElements(view: DataView, byteOffset: number, src: TypedArray, dtype: SafetensorsDType): void {
+/**
+ * The smallest magnitude each narrower float type rounds to Infinity: (2 − 2^−(p+1)) · 2^emax, its
+ * largest value plus half an ulp. F16 holds ±65504, so a weight of 70000 stored as F16 would load
+ * as Infinity; the float32 source of an F16/BF16 store, or a float64 one stored as F32, is checked.
+ */
+const OVERFLOWS_AT: Partial<Record<SafetensorsDType, number>> = {
+  F16: (2 - 2 ** -11) * 2 ** 15,
+  BF16: (2 - 2 ** -8) * 2 ** 127,
+  F32: (2 - 2 ** -24) * 2 ** 127,
+};
+
+/** Writes `src` as `dtype`; a finite value the narrower type would turn into ±Infinity is refused, naming `what`. */
+export function writeElements(view: DataView, byteOffset: number, src: TypedArray, dtype: SafetensorsDType, what = 'safetensors'): void {
   const { size, set } = DTYPE_INFO[dtype];
   if (!set) throw new Error(`safetensors: writing ${dtype} is not supported`);
+  const limit = OVERFLOWS_AT[dtype];
+  if (limit !== undefined) {
+    for (let i = 0; i < src.length; i++) {
+      const x = src[i];
+      if (Math.abs(x) >= limit && Number.isFinite(x)) {
+        throw new Error(`${what}: element ${i} is ${x}, beyond what ${dtype} holds (it would load as ${x > 0 ? '' : '-'}Infinity); store this tensor as ${dtype === 'F32' ? 'F64' : 'F32'}`);
+      }
+    }
+  }
   for (let i = 0; i < src.length; i++) set(view, byteOffset + i * size, src[i]);
 }
