@@ -328,9 +328,17 @@ function trainBatch(model: Sequential, optimizer: AdamW, scheduler: OneCycleLR, 
  * 'auto': F16 unless storing the weights in half precision changes more than one validation
  * image's prediction (then F32); otherwise the storage asked for.
  */
-function storageFor(model: Sequential, meta: Omit<ModelMeta, 'config' | 'storedAs'>, valSet: DigitSet, bestAccuracy: number, option: 'auto' | 'F16' | 'F32', log: (line: string) => void): 'F16' | 'F32' {
+export function storageFor(model: Sequential, meta: Omit<ModelMeta, 'config' | 'storedAs'>, valSet: DigitSet, bestAccuracy: number, option: 'auto' | 'F16' | 'F32', log: (line: string) => void): 'F16' | 'F32' {
   if (option !== 'auto') return option;
-  const half = decodeModel(encodeModel(model, meta, 'F16'), 'F16 model');
+  let bytes: Uint8Array;
+  try {
+    bytes = encodeModel(model, meta, 'F16');
+  } catch (err) {
+    // nn refuses a weight beyond float16's ±65504 (it would load as Infinity): auto means F32 then.
+    log(`F16 weights: ${(err as Error).message}; storing F32`);
+    return 'F32';
+  }
+  const half = decodeModel(bytes, 'F16 model');
   const accHalf = predictSet(half.model, valSet).accuracy;
   const storeAs = accHalf < bestAccuracy - 1 / valSet.n - 1e-12 ? 'F32' : 'F16';
   log(`F16 weights: val acc ${(100 * accHalf).toFixed(2)}% vs ${(100 * bestAccuracy).toFixed(2)}% in F32; storing ${storeAs}`);
