@@ -235,7 +235,7 @@ describe('end to end on a synthetic fixture', () => {
 
 describe('model file decoding', () => {
   it('decodes F16 files exactly like nn (fast path), including specials', () => {
-    const vals = [0, -0, 1, -2.5, 65504, 6e-8, 1e-5, 3.14159, -1e9, Infinity, 0.1];
+    const vals = [0, -0, 1, -2.5, 65504, 6e-8, 1e-5, 3.14159, -Infinity, Infinity, NaN, 0.1];
     const bytes = encodeSafetensors({ a: tensor(vals), b: tensor([[1, 2], [3, 4]]) }, { metadata: { app: 'x' }, storeAs: 'F16' });
     const fast = decodeModelFile(bytes, 'mem');
     const ref = decodeSafetensors(bytes, 'mem');
