@@ -22,7 +22,7 @@ export function showValue(v: unknown): string {
   if (Array.isArray(v)) return v.length <= 8 && v.every((x) => typeof x !== 'object' || x === null) ? `[${v.map(showValue).join(', ')}]` : `an array of ${v.length} values`;
   const name = (v as object).constructor?.name;
   if (name === 'Tensor' && Array.isArray((v as { shape?: unknown }).shape)) return `a Tensor of shape [${(v as { shape: number[] }).shape.join(', ')}]`;
-  if (name && name !== 'Object') return `a ${name}`;
+  if (name && name !== 'Object') return withArticle(name);
   return `an object with keys ${Object.keys(v as object).map((k) => `'${k}'`).join(', ') || '(none)'}`;
 }
 
@@ -32,10 +32,19 @@ export function describeValue(v: unknown): string {
   if (Array.isArray(v)) return 'an array';
   if (typeof v === 'object') {
     const name = (v as object).constructor?.name;
-    // "an ArrayBuffer", "an Int32Array", but "a Uint8Array" (said "you-int").
-    return name && name !== 'Object' ? `${/^([aeio]|u(?!int))/i.test(name) ? 'an' : 'a'} ${name}` : 'an object';
+    return name && name !== 'Object' ? withArticle(name) : 'an object';
   }
   return `a ${typeof v} (${showValue(v)})`;
+}
+
+/** "an ArrayBuffer", "an Int32Array", but "a Uint8Array" (said "you-int") and "a Map". */
+function withArticle(className: string): string {
+  return `${/^([aeio]|u(?!int))/i.test(className) ? 'an' : 'a'} ${className}`;
+}
+
+/** A plain record: an object that is neither null nor an array (options, state dicts, parsed JSON). */
+export function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** The accepted interval of a number; bounds are inclusive unless marked open, missing ones unbounded. */
@@ -116,7 +125,7 @@ export function checkOneOf<T extends string>(where: string, name: string, v: unk
  */
 export function checkOptionKeys(fn: string, opts: unknown, known: Readonly<Record<string, true>> | readonly string[], what = 'option'): void {
   if (opts === undefined) return;
-  if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) throw new Error(`${fn}: ${what}s must be an object, got ${describeValue(opts)}`);
+  if (!isRecord(opts)) throw new Error(`${fn}: ${what}s must be an object, got ${describeValue(opts)}`);
   const keys = Array.isArray(known) ? (known as readonly string[]) : Object.keys(known);
   const unknown = Object.keys(opts).filter((k) => !keys.includes(k));
   if (unknown.length) throw unknownOptionsError(fn, unknown, keys, what);

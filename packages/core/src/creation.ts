@@ -100,9 +100,11 @@ export function tensor(data: NestedArray | TypedArray | ConvertibleArray | reado
 
 /** Copies tensor data into another dtype's storage, refusing elements an integer dtype would wrap. */
 function convertInto(src: ArrayLike<number>, out: TypedArray, dtype: DType): void {
+  // Only integer dtypes can wrap; a float or bool target skips the per-element range test.
+  const checked = dtype === 'int32' || dtype === 'uint8';
   for (let i = 0; i < src.length; i++) {
     const v = src[i];
-    if (!fitsDType(v, dtype)) throw overflowError('tensor', `the value ${v} at flat index ${i}`, dtype);
+    if (checked && !fitsDType(v, dtype)) throw overflowError('tensor', `the value ${v} at flat index ${i}`, dtype);
     out[i] = castScalar(v, dtype);
   }
 }

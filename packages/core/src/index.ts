@@ -23,6 +23,7 @@ export * from './ops/index.js';
 export { erf } from './kernels/special.js';
 export { closestKey, unknownOptionsError } from './options.js';
 export {
-  showValue, describeValue, inRange, checkNumber, optionalNumber, checkBoolean, checkFunction, checkOneOf, checkOptionKeys,
+  showValue, describeValue, isRecord, inRange, checkNumber, optionalNumber, checkBoolean, checkFunction, checkOneOf, checkOptionKeys,
   FINITE, NON_NEGATIVE, POSITIVE, UNIT, COUNT, SIZE, type NumberRange,
 } from './args.js';
+export { checkTensor } from './ops/operand.js';

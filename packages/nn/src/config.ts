@@ -4,6 +4,7 @@
  * `model.config` next to the state dict, so `buildModule(config)` +
  * `loadStateDict` rebuilds the trained model without the code that made it.
  */
+import { isRecord } from '@tensorkit/core';
 import type { Generator } from '@tensorkit/core';
 import type { Module } from './module.js';
 import { checkOptionKeys, whileBuildingFromConfig } from './options.js';
@@ -73,10 +74,7 @@ function checkConfigKeys(what: string, given: object, built: object): void {
   checkOptionKeys(what, given, Object.keys(built), 'key');
   for (const [k, v] of Object.entries(given)) {
     const b = (built as Record<string, unknown>)[k];
-    if (isPlainObject(v) && isPlainObject(b)) checkConfigKeys(`${what}.${k}`, v, b);
+    if (isRecord(v) && isRecord(b)) checkConfigKeys(`${what}.${k}`, v, b);
   }
 }
 
-function isPlainObject(v: unknown): v is object {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}

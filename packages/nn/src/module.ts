@@ -6,8 +6,7 @@
  * registry at forward time, which is what lets `to()`, `functionalCall()` and
  * `loadStateDict()` swap or refill them safely.
  */
-import { checkBoolean, describeValue, type FloatDType, Generator, isFloatDType, markModifiedInPlace, noGrad, showValue, Tensor } from '@tensorkit/core';
-import { checkTensor } from './checks.js';
+import { checkBoolean, checkTensor, describeValue, type FloatDType, Generator, isFloatDType, markModifiedInPlace, noGrad, showValue, Tensor } from '@tensorkit/core';
 import type { ModuleConfig } from './config.js';
 import { checkOptionKeys, isBuildingFromConfig } from './options.js';
 

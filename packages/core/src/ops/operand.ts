@@ -40,3 +40,9 @@ export function checkScalarFits(op: string, x: number, dtype: DType): number {
 export function expectTensor(op: string, name: string, v: unknown): asserts v is Tensor {
   if (!(v instanceof Tensor)) throw new Error(`${op}: ${name} must be a Tensor, got ${describeValue(v)}`);
 }
+
+/** expectTensor that returns the tensor, for use inside an expression (nn's layers and functional ops). */
+export function checkTensor(op: string, name: string, v: unknown): Tensor {
+  expectTensor(op, name, v);
+  return v;
+}

@@ -8,7 +8,7 @@
  * Restoring everything into fresh objects and continuing reproduces an
  * uninterrupted run bit for bit.
  */
-import { checkBoolean, describeValue, Generator, type GeneratorState, Tensor } from '@tensorkit/core';
+import { checkBoolean, describeValue, Generator, type GeneratorState, isRecord, Tensor } from '@tensorkit/core';
 import type { OptimizerStateDict, ParamState } from '../optim/optimizer.js';
 import type { SchedulerStateDict } from '../optim/lr-scheduler.js';
 import { canonicalJson, parseJson, stringifyJson } from './json-value.js';
@@ -121,7 +121,6 @@ function bufferTensor(buf: Float32Array | Float64Array): Tensor {
 /** Interprets decoded safetensors contents as a checkpoint; `source` is named in errors. */
 export function decodeCheckpoint(contents: SafetensorsContents, source = '<buffer>'): LoadedCheckpoint {
   const what = `checkpoint ${source}`;
-  const isRecord = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
   if (!isRecord(contents) || !isRecord(contents.tensors) || !isRecord(contents.metadata)) {
     throw new Error(`decodeCheckpoint: expected decodeSafetensors' result {tensors, metadata}, got ${describeValue(contents)}${isRecord(contents) ? ` with keys [${Object.keys(contents).join(', ')}]` : ''}`);
   }
@@ -155,10 +154,9 @@ export function decodeCheckpoint(contents: SafetensorsContents, source = '<buffe
   const rawOpt = field('optimizer') as (Omit<OptimizerStateDict, 'state'> & { state: Record<string, { step: number; buffers: string[] }> }) | undefined;
   if (rawOpt) {
     // A hand-edited or foreign 'optimizer' entry must fail here, not as a TypeError further on.
-    const isObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
-    if (!isObject(rawOpt) || typeof rawOpt.type !== 'string' || !isObject(rawOpt.state) || !Array.isArray(rawOpt.groups) ||
-      !rawOpt.groups.every((g: unknown) => isObject(g) && Array.isArray((g as { params?: unknown }).params)) ||
-      !Object.values(rawOpt.state).every((st) => isObject(st) && Array.isArray(st.buffers))) {
+    if (!isRecord(rawOpt) || typeof rawOpt.type !== 'string' || !isRecord(rawOpt.state) || !Array.isArray(rawOpt.groups) ||
+      !rawOpt.groups.every((g: unknown) => isRecord(g) && Array.isArray((g as { params?: unknown }).params)) ||
+      !Object.values(rawOpt.state).every((st) => isRecord(st) && Array.isArray(st.buffers))) {
       throw new Error(`${what}: metadata 'optimizer' must be {type, step, groups: [{params: [...], hyperparams}], state: {index: {step, buffers: [...]}}}`);
     }
     // A per-parameter step feeds Adam's bias correction (a negative or non-numeric one makes the next step's weights NaN),

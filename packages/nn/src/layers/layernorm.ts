@@ -1,8 +1,7 @@
 /** Layer normalisation over the trailing `normalizedShape` dimensions (biased variance, as PyTorch). */
-import { checkNumber, ones, POSITIVE, showValue, type Tensor, zeros } from '@tensorkit/core';
+import { checkNumber, checkTensor, ones, POSITIVE, showValue, type Tensor, zeros } from '@tensorkit/core';
 import type { ModuleConfig, ModuleOptions } from '../config.js';
 import { Module } from '../module.js';
-import { checkTensor } from '../checks.js';
 import { checkPositiveInt, layerOptions, shapeStr } from './util.js';
 
 export interface LayerNormConfig extends ModuleConfig {

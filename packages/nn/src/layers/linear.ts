@@ -1,8 +1,7 @@
 /** Fully connected layer: y = x·Wᵀ + b over the last dimension. */
-import type { Tensor } from '@tensorkit/core';
+import { checkTensor, type Tensor } from '@tensorkit/core';
 import type { ModuleConfig, ModuleOptions } from '../config.js';
 import { Module } from '../module.js';
-import { checkTensor } from '../checks.js';
 import { checkPositiveInt, defaultBias, defaultWeight, generatorOf, layerOptions, shapeStr } from './util.js';
 
 export interface LinearConfig extends ModuleConfig {

@@ -4,7 +4,7 @@
  * dispatch, zeroGrad and a serialisable state dict. Updates run in place on
  * each parameter's typed-array storage.
  */
-import { checkNumber, COUNT, enableGrad, markModifiedInPlace, NON_NEGATIVE, showValue, Tensor } from '@tensorkit/core';
+import { checkNumber, COUNT, enableGrad, isRecord, markModifiedInPlace, NON_NEGATIVE, showValue, Tensor } from '@tensorkit/core';
 import { checkOptionKeys } from '../options.js';
 import { coalesceRows, type CoalescedRows } from './sparse-rows.js';
 
@@ -217,7 +217,7 @@ export abstract class Optimizer<H extends BaseHyperparams = BaseHyperparams> {
    */
   loadStateDict(sd: OptimizerStateDict): void {
     const what = `${this.type}.loadStateDict`;
-    if (!isObject(sd) || !Array.isArray(sd.groups) || !isObject(sd.state) || !sd.groups.every((g) => isObject(g) && Array.isArray(g.params))) {
+    if (!isRecord(sd) || !Array.isArray(sd.groups) || !isRecord(sd.state) || !sd.groups.every((g) => isRecord(g) && Array.isArray(g.params))) {
       throw new Error(`${what}: state dict must be {type, step, state: {index: {step, buffers}}, groups: [{params: [...], hyperparams}]}, as stateDict() returns`);
     }
     if (sd.type !== this.type) throw new Error(`${what}: state dict is for ${sd.type}, not ${this.type}`);
@@ -236,7 +236,7 @@ export abstract class Optimizer<H extends BaseHyperparams = BaseHyperparams> {
       const i = Number(key);
       const p = params[i];
       if (!Number.isInteger(i) || !p) throw new Error(`${what}: state for parameter ${key}, but there are only ${params.length} parameters`);
-      if (!isObject(st) || !isObject(st.buffers)) throw new Error(`${what}: parameter ${i} state must be {step, buffers: {name: values}}, got ${showValue(st)}`);
+      if (!isRecord(st) || !isRecord(st.buffers)) throw new Error(`${what}: parameter ${i} state must be {step, buffers: {name: values}}, got ${showValue(st)}`);
       checkNumber(what, `parameter ${i} step`, st.step, COUNT);
       if (specs) checkBufferNames(what, i, st as ParamState, specs);
       const buffers: Record<string, FloatArray> = {};
@@ -308,12 +308,8 @@ function describeJsonType(like: unknown): string {
   return Array.isArray(like) ? `an array of ${like.length} ${like.length ? typeof like[0] : ''}s` : `a ${typeof like}`;
 }
 
-function isObject(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
-
 function isGroupSpec(x: unknown): boolean {
-  return isObject(x) && !(x instanceof Tensor) && 'params' in x;
+  return isRecord(x) && !(x instanceof Tensor) && 'params' in x;
 }
 
 /**

@@ -3,8 +3,7 @@
  * [floor(i·L/out), ceil((i+1)·L/out)), PyTorch's window rule, so any input
  * length maps onto a fixed output size.
  */
-import { record, showValue, Tensor } from '@tensorkit/core';
-import { checkTensor } from '../../checks.js';
+import { checkTensor, record, showValue, Tensor } from '@tensorkit/core';
 
 function windows(len: number, out: number): { start: Int32Array; end: Int32Array } {
   const start = new Int32Array(out);

@@ -1,6 +1,5 @@
 /** Scaled dot-product attention with boolean masks (true = masked out). */
-import { checkBoolean, checkNumber, FINITE, type Generator, Tensor } from '@tensorkit/core';
-import { checkTensor } from '../../checks.js';
+import { checkBoolean, checkNumber, checkTensor, FINITE, type Generator, Tensor } from '@tensorkit/core';
 import { checkOptionKeys, type OptionKeys } from '../../options.js';
 import { dropout } from '../dropout.js';
 

@@ -5,8 +5,7 @@
  * allocates or scans the whole table. Dense mode exists for gradcheck and
  * for non-leaf tables.
  */
-import { checkBoolean, describeValue, getBackend, record, showValue, Tensor } from '@tensorkit/core';
-import { checkTensor } from '../../checks.js';
+import { checkBoolean, checkTensor, describeValue, getBackend, record, showValue, Tensor } from '@tensorkit/core';
 import { checkOptionKeys, type OptionKeys } from '../../options.js';
 import { appendSparseGrad, bagRowGradF32, MAX_INDEXED_ROWS, RowAccumulator } from './sparse-grad.js';
 

@@ -3,8 +3,7 @@
  * rows of a huge table records only those rows in `weight.sparseGrad`, so
  * neither the gradient nor the optimizer step costs O(table size).
  */
-import { describeValue, type FloatArray, getBackend, showValue, type SparseRowGrad, Tensor } from '@tensorkit/core';
-import { checkTensor } from '../../checks.js';
+import { checkTensor, describeValue, type FloatArray, getBackend, showValue, type SparseRowGrad, Tensor } from '@tensorkit/core';
 
 /** Tables up to this many rows get a direct row → slot index instead of a Map. */
 const MAX_DIRECT_ROWS = 1 << 22;
