@@ -57,7 +57,7 @@ describe('FeatureConfig', () => {
   it('refuses mel filters narrower than the FFT bin spacing, which would be constant bands', () => {
     // 8 kHz, nFft 256: bins 31.25 Hz apart; the lowest of 128 HTK mel filters span under 30 Hz.
     expect(() => createFeatureConfig({ sampleRate: 8000, nMels: 128 })).toThrow(
-      /6 of the 128 mel filters \(0, 3, 6, 9, 14, 23\) fall between the FFT bins \(8000 Hz \/ nFft 256 = 31\.25 Hz apart\) and would always be empty: use a larger nFft, fewer nMels or a higher fMin/,
+      /nMels 128 with nFft 256 at 8000 Hz: 6 of the 128 mel filters \(0, 3, 6, 9, 14, 23\) fall between the FFT bins \(31\.25 Hz apart\) and would always be empty: use a larger nFft, fewer nMels or a higher fMin/,
     );
     expect(() => logMelSpectrogram(new Float32Array(800), { sampleRate: 8000, nMels: 128 })).toThrow(/would always be empty/);
     // Every filter catches a bin with a finer FFT, or with the default 40 bands.

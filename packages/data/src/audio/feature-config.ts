@@ -1,6 +1,6 @@
 import { isPowerOfTwo } from './fft.js';
 import type { PadMode } from './framing.js';
-import { melFilterbank, type MelNorm } from './mel-filterbank.js';
+import { buildMelFilterbank, emptyMelFilterProblem, type MelNorm } from './mel-filterbank.js';
 import type { MelScale } from './mel-scale.js';
 import type { WindowType } from './window.js';
 
@@ -125,15 +125,9 @@ export function validateFeatureConfig(value: unknown): FeatureConfig {
   }
   oneOf('cmvn', ['none', 'utterance']);
   if (!problems.length) {
-    // A filter narrower than the FFT bin spacing catches no bin: its band is the log floor in every
-    // frame, a constant feature that looks like data (librosa and torchaudio only warn).
-    const fb = melFilterbank({ sampleRate: c.sampleRate as number, nFft: c.nFft as number, nMels: c.nMels as number, fMin: c.fMin as number, fMax: c.fMax as number, melScale: c.melScale as MelScale });
-    const empty: number[] = [];
-    for (let m = 0; m < fb.nMels; m++) if (fb.end[m] <= fb.start[m]) empty.push(m);
-    if (empty.length) {
-      problems.push(`${empty.length} of the ${c.nMels} mel filters (${rangeText(empty)}) fall between the FFT bins (${c.sampleRate} Hz / nFft ${c.nFft} = ` +
-        `${+((c.sampleRate as number) / (c.nFft as number)).toFixed(2)} Hz apart) and would always be empty: use a larger nFft, fewer nMels or a higher fMin`);
-    }
+    const fb = buildMelFilterbank({ sampleRate: c.sampleRate as number, nFft: c.nFft as number, nMels: c.nMels as number, fMin: c.fMin as number, fMax: c.fMax as number, melScale: c.melScale as MelScale });
+    const empty = emptyMelFilterProblem(fb, c.sampleRate as number, c.nFft as number);
+    if (empty) problems.push(empty);
   }
   if (problems.length) throw new Error(`Invalid feature config:\n  ${problems.join('\n  ')}`);
   return value as FeatureConfig;
@@ -183,16 +177,4 @@ export function assertFeatureConfigMatches(expected: FeatureConfig, actual: Feat
 
 function fmt(v: unknown): string {
   return v === undefined ? 'undefined' : JSON.stringify(v);
-}
-
-/** "0–3, 7" for [0, 1, 2, 3, 7]; the first six runs only. */
-function rangeText(xs: readonly number[]): string {
-  const parts: string[] = [];
-  for (let i = 0; i < xs.length; ) {
-    let j = i;
-    while (j + 1 < xs.length && xs[j + 1] === xs[j] + 1) j++;
-    parts.push(j > i ? `${xs[i]}–${xs[j]}` : `${xs[i]}`);
-    i = j + 1;
-  }
-  return parts.length > 6 ? `${parts.slice(0, 6).join(', ')}, …` : parts.join(', ');
 }

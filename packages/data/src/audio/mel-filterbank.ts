@@ -39,6 +39,18 @@ export interface MelFilterbank {
 const MEL_KEYS: OptionKeys<MelFilterbankOptions> = { sampleRate: true, nFft: true, nMels: true, fMin: true, fMax: true, melScale: true, norm: true };
 
 export function melFilterbank(options: MelFilterbankOptions): MelFilterbank {
+  const fb = buildMelFilterbank(options);
+  // torchaudio only warns; an all-zero filter is a constant feature that looks like data.
+  const problem = emptyMelFilterProblem(fb, options.sampleRate, options.nFft);
+  if (problem) throw new Error(`melFilterbank: ${problem}`);
+  return fb;
+}
+
+/**
+ * The filters, empty ones included: validateFeatureConfig lists their problem among the
+ * config's others instead of stopping at it.
+ */
+export function buildMelFilterbank(options: MelFilterbankOptions): MelFilterbank {
   checkOptionKeys('melFilterbank', options, MEL_KEYS);
   const { sampleRate, nFft, nMels, fMin = 0, fMax = sampleRate / 2, melScale = 'htk', norm = 'none' } = options;
   // Infinity built filters at no real frequency; NaN, -4 or 2.5 for nFft gave 1 bin, a RangeError or 2 bins.
@@ -91,4 +103,28 @@ export function applyMelFilterbank(fb: MelFilterbank, spectrum: ArrayLike<number
     for (let k = start[m]; k < end[m]; k++) acc += weights[row + k] * spectrum[k];
     out[outOffset + m] = acc;
   }
+}
+
+/**
+ * Why some filters of `fb` are empty, or undefined when none is: a filter narrower than the FFT
+ * bin spacing catches no bin, so its band is zero (the log floor) in every frame.
+ */
+export function emptyMelFilterProblem(fb: MelFilterbank, sampleRate: number, nFft: number): string | undefined {
+  const empty: number[] = [];
+  for (let m = 0; m < fb.nMels; m++) if (fb.end[m] <= fb.start[m]) empty.push(m);
+  if (!empty.length) return undefined;
+  return `nMels ${fb.nMels} with nFft ${nFft} at ${sampleRate} Hz: ${empty.length} of the ${fb.nMels} mel filters (${rangeText(empty)}) fall between ` +
+    `the FFT bins (${+(sampleRate / nFft).toFixed(2)} Hz apart) and would always be empty: use a larger nFft, fewer nMels or a higher fMin`;
+}
+
+/** "0–3, 7" for [0, 1, 2, 3, 7]; the first six runs only. */
+function rangeText(xs: readonly number[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < xs.length; ) {
+    let j = i;
+    while (j + 1 < xs.length && xs[j + 1] === xs[j] + 1) j++;
+    parts.push(j > i ? `${xs[i]}–${xs[j]}` : `${xs[i]}`);
+    i = j + 1;
+  }
+  return parts.length > 6 ? `${parts.slice(0, 6).join(', ')}, …` : parts.join(', ');
 }
