@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createFeatureConfig, encodeBagBatch, melFilterbank } from '../src/index.js';
+import { createFeatureConfig, encodeBagBatch, FFT, hzToMel, melFilterbank, melToHz, RealFFT, rfft } from '../src/index.js';
 
 const bad = (v: unknown): never => v as never;
 
@@ -23,5 +23,32 @@ describe('encodeBagBatch: ids that are not embedding rows', () => {
     expect(() => encodeBagBatch([bad(7)])).toThrow('encodeBagBatch: document 0 must be an array of ids, got a number (7)');
     expect(() => encodeBagBatch(bad('abc'))).toThrow('encodeBagBatch: documents must be an array of id arrays, got a string ("abc")');
     expect(Array.from(encodeBagBatch([Uint16Array.of(0, 65535), [2 ** 31 - 1]]).ids)).toEqual([0, 65535, 2 ** 31 - 1]);
+  });
+});
+
+describe('FFT and mel-scale functions: input that gave NaN', () => {
+  it('rfft, RealFFT.forward and FFT.transform refuse a string or other non-numeric container', () => {
+    expect(() => rfft(bad('abcd'))).toThrow('rfft: input must be a numeric array (Float32Array, Float64Array or an array of numbers), got a string ("abcd")');
+    expect(() => rfft(bad(['a', 'b', 'c', 'd']))).toThrow('rfft: input must be a numeric array (Float32Array, Float64Array or an array of numbers), got an array starting with "a"');
+    expect(() => rfft(bad(new BigInt64Array(4)))).toThrow('rfft: input must be a numeric array');
+    const plan = new RealFFT(4);
+    const out = (): Float64Array => new Float64Array(3);
+    expect(() => plan.forward(bad('abcd'), out(), out())).toThrow('RealFFT: input must be a numeric array');
+    expect(() => plan.forward([1, 2, 3], out(), out())).toThrow('RealFFT: input has 3 values, need 4 from offset 0');
+    expect(() => plan.forward([1, 2, 3, 4], out(), out(), 1)).toThrow('RealFFT: input has 4 values, need 4 from offset 1');
+    expect(() => plan.forward([1, 2, 3, 4], new Float64Array(2), out())).toThrow('RealFFT: outRe and outIm need 3 values (size/2 + 1), got 2 and 3');
+    expect(() => plan.forward([1, 2, 3, 4], bad([0, 0, 0]), out())).toThrow('RealFFT: outRe must be a Float64Array or Float32Array, got an array');
+    expect(() => new FFT(4).transform(bad('abcd'), new Float64Array(4))).toThrow('FFT: re must be a Float64Array or Float32Array, got a string ("abcd")');
+    expect(Array.from(rfft([1, 1, 1, 1]).re)).toEqual([4, 0, 0]);
+    expect(Array.from(rfft(Int16Array.of(1, 1, 1, 1)).re)).toEqual([4, 0, 0]);
+  });
+
+  it('hzToMel / melToHz refuse NaN, Infinity and negative input', () => {
+    expect(() => hzToMel(NaN)).toThrow('hzToMel: hz must be a finite number ≥ 0, got NaN');
+    expect(() => hzToMel(-100, 'slaney')).toThrow('hzToMel: hz must be a finite number ≥ 0, got -100');
+    expect(() => melToHz(NaN)).toThrow('melToHz: mel must be a finite number ≥ 0, got NaN');
+    expect(() => melToHz(Infinity, 'slaney')).toThrow('melToHz: mel must be a finite number ≥ 0, got Infinity');
+    expect(() => melToHz(bad('1000'))).toThrow('melToHz: mel must be a finite number ≥ 0, got "1000"');
+    expect(melToHz(hzToMel(0))).toBe(0);
   });
 });

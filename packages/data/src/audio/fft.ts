@@ -1,3 +1,5 @@
+import { checkNumber, COUNT, describeValue, showValue } from '../options.js';
+
 /** True for 1, 2, 4, 8, ... */
 export function isPowerOfTwo(n: number): boolean {
   return Number.isInteger(n) && n > 0 && (n & (n - 1)) === 0;
@@ -7,6 +9,23 @@ function assertPowerOfTwo(n: number, what: string): void {
   if (!isPowerOfTwo(n) || n > 2 ** 30) {
     throw new Error(`${what}: size must be a power of two (got ${n}); pad the frame to the next power of two (e.g. nFft = 2^k ≥ winLength)`);
   }
+}
+
+/**
+ * Throws unless `v` is a numeric typed array or an array of numbers (judged by its first element):
+ * a string also has a length and indexes, and its characters read as NaN. Looks at the container
+ * once per call, never at every sample.
+ */
+function checkSignal(fn: string, name: string, v: unknown): void {
+  if (ArrayBuffer.isView(v) && !(v instanceof DataView) && !(v instanceof BigInt64Array) && !(v instanceof BigUint64Array)) return;
+  if (Array.isArray(v) && (v.length === 0 || typeof v[0] === 'number')) return;
+  const got = Array.isArray(v) ? `an array starting with ${showValue(v[0])}` : describeValue(v);
+  throw new Error(`${fn}: ${name} must be a numeric array (Float32Array, Float64Array or an array of numbers), got ${got}`);
+}
+
+/** Throws unless `v` is a Float32Array or Float64Array: the FFT writes its result into it. */
+function checkFloatBuffer(fn: string, name: string, v: unknown): void {
+  if (!(v instanceof Float64Array || v instanceof Float32Array)) throw new Error(`${fn}: ${name} must be a Float64Array or Float32Array, got ${describeValue(v)}`);
 }
 
 /**
@@ -41,6 +60,8 @@ export class FFT {
   /** Forward DFT X[k] = Σ x[n]·e^{-2πikn/N}, in place; `inverse` computes Σ X[k]·e^{+2πikn/N} / N. */
   transform(re: Float64Array | Float32Array, im: Float64Array | Float32Array, inverse = false): void {
     const n = this.size;
+    checkFloatBuffer('FFT', 're', re);
+    checkFloatBuffer('FFT', 'im', im);
     if (re.length < n || im.length < n) throw new Error(`FFT: buffers shorter than size ${n}`);
     const rev = this.rev;
     for (let i = 0; i < n; i++) {
@@ -128,6 +149,13 @@ export class RealFFT {
   /** Writes Re/Im of bins 0..N/2 of `input[offset .. offset+N)` into outRe/outIm (length ≥ N/2+1). */
   forward(input: ArrayLike<number>, outRe: Float64Array | Float32Array, outIm: Float64Array | Float32Array, offset = 0): void {
     const m = this.size >> 1;
+    checkSignal('RealFFT', 'input', input);
+    checkFloatBuffer('RealFFT', 'outRe', outRe);
+    checkFloatBuffer('RealFFT', 'outIm', outIm);
+    checkNumber('RealFFT', 'offset', offset, COUNT);
+    // A short input or output read undefined (NaN) or dropped the top bins without a word.
+    if (input.length < offset + this.size) throw new Error(`RealFFT: input has ${input.length} values, need ${this.size} from offset ${offset}`);
+    if (outRe.length < this.bins || outIm.length < this.bins) throw new Error(`RealFFT: outRe and outIm need ${this.bins} values (size/2 + 1), got ${outRe.length} and ${outIm.length}`);
     const zr = this.zr;
     const zi = this.zi;
     for (let k = 0; k < m; k++) {
@@ -159,6 +187,7 @@ export class RealFFT {
 
 /** Convenience: full complex spectrum (bins 0..N/2) of a real power-of-two-length signal. */
 export function rfft(input: ArrayLike<number>): { re: Float64Array; im: Float64Array } {
+  checkSignal('rfft', 'input', input);
   const plan = new RealFFT(input.length);
   const re = new Float64Array(plan.bins);
   const im = new Float64Array(plan.bins);
