@@ -4,7 +4,7 @@ import { allocate, castScalar, isFloatDType } from '../dtype.js';
 import { broadcastShapes } from '../shape.js';
 import { Tensor, type TensorLike } from '../tensor.js';
 import { broadcastKernel } from './binary.js';
-import { asTensor, checkScalarFits, resultDType } from './operand.js';
+import { asTensor, checkScalarFits, expectBoolMask, resultDType } from './operand.js';
 import { sumToShape } from './reduce.js';
 import { expand } from './view.js';
 import type { BinaryRowKernel } from '../kernels/strided.js';
@@ -35,7 +35,7 @@ export const ge = (x: TensorLike, y: TensorLike) => compare('ge', x, y, (a, b) =
 
 /** Elementwise choice: cond ? a : b, broadcasting all three. */
 export function where(cond: Tensor, x: TensorLike, y: TensorLike): Tensor {
-  if (!(cond instanceof Tensor)) throw new Error('where: condition must be a Tensor');
+  expectBoolMask('where', 'condition', cond);
   const dtype = resultDType(x, y);
   const a = asTensor('where', x, dtype);
   const b = asTensor('where', y, dtype);

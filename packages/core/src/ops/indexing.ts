@@ -3,7 +3,7 @@ import { record } from '../autograd.js';
 import { allocate, checkDType, checkedScalar, type DType } from '../dtype.js';
 import { broadcastShapes, fmtShape, normAxis, numel } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { expectTensor } from './operand.js';
+import { expectBoolMask, expectTensor } from './operand.js';
 import { assignInto, expand, slice } from './view.js';
 
 function checkIndex(op: string, index: Tensor): Int32Array | Uint8Array | Float32Array | Float64Array {
@@ -151,7 +151,8 @@ export function oneHot(indices: Tensor, numClasses = -1, dtype: DType = 'float32
 
 /** Replaces elements where mask is true by `value` (a number or a one-element tensor, as PyTorch); mask broadcasts to x. */
 export function maskedFill(x: Tensor, mask: Tensor, value: number | Tensor): Tensor {
-  expectTensor('maskedFill', 'mask', mask);
+  expectTensor('maskedFill', 'input', x);
+  expectBoolMask('maskedFill', 'mask', mask);
   if (value instanceof Tensor) {
     if (value.rank !== 0) throw new Error(`maskedFill: a tensor value must be 0-dimensional, got shape ${fmtShape(value.shape)}`);
     value = value.item();

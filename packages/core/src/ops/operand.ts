@@ -46,3 +46,13 @@ export function checkTensor(op: string, name: string, v: unknown): Tensor {
   expectTensor(op, name, v);
   return v;
 }
+
+/**
+ * Throws unless `v` is a bool Tensor: a float or integer mask would be read as "nonzero is true",
+ * so a float mask of probabilities or a 0/1 mask meant as weights would select silently. PyTorch
+ * refuses both ("masked_fill_ only supports boolean masks").
+ */
+export function expectBoolMask(op: string, name: string, v: unknown): asserts v is Tensor {
+  expectTensor(op, name, v);
+  if (v.dtype !== 'bool') throw new Error(`${op}: ${name} must be a bool tensor, got dtype ${v.dtype}; make one with a comparison such as ${name}.ne(0) or ${name}.gt(0), or ${name}.to('bool')`);
+}
