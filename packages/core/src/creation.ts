@@ -1,7 +1,7 @@
 /** Tensor construction: from data, constants, ranges and seeded random draws. */
 import { allocate, castScalar, checkDType, checkedScalar, dtypeOfArray, fitsDType, overflowError, isFloatDType, isStorageOf, type DType, type TypedArray } from './dtype.js';
 import { checkOptions, NO_OPTIONS, optionKeys } from './options.js';
-import { Generator, getDefaultGenerator } from './rng.js';
+import { Generator, checkNormalParams, checkUniformRange, getDefaultGenerator } from './rng.js';
 import { assertValidShape, fmtShape, numel } from './shape.js';
 import { Tensor, type NestedArray } from './tensor.js';
 
@@ -214,8 +214,7 @@ export function rand(shape: readonly number[], opts: RandomOptions & { low?: num
   const t = zeros(shape, { dtype: opts.dtype ?? 'float32' });
   const lo = opts.low ?? 0;
   const hi = opts.high ?? 1;
-  // As torch's uniform_: an empty or reversed range is an error, not values outside [low, high).
-  if (!(Number.isFinite(lo) && Number.isFinite(hi) && lo <= hi)) throw new Error(`rand: need finite low ≤ high, got low ${lo} and high ${hi}`);
+  checkUniformRange('rand', lo, hi);
   for (let i = 0; i < t.storage.length; i++) t.storage[i] = lo + (hi - lo) * g.uniform();
   return finish(t, opts);
 }
@@ -229,8 +228,7 @@ export function randn(shape: readonly number[], opts: RandomOptions & { mean?: n
   const t = zeros(shape, { dtype: opts.dtype ?? 'float32' });
   const mean = opts.mean ?? 0;
   const std = opts.std ?? 1;
-  // As torch's normal_: a negative std would silently mirror the draws.
-  if (!(Number.isFinite(mean) && std >= 0 && std < Infinity)) throw new Error(`randn: need a finite mean and a finite std ≥ 0, got mean ${mean} and std ${std}`);
+  checkNormalParams('randn', mean, std);
   for (let i = 0; i < t.storage.length; i++) t.storage[i] = g.normal(mean, std);
   return finish(t, opts);
 }

@@ -4,6 +4,7 @@
  * dropout, shuffling, augmentation — draws from a Generator, so one seed fixes
  * a whole run and `getState()`/`setState()` let checkpoints resume exactly.
  */
+import { showValue } from './args.js';
 import { checkOptions, optionKeys } from './options.js';
 
 export interface GeneratorState {
@@ -31,6 +32,29 @@ function hashSeed(seed: number, stream: number): number {
   // Mix two 32-bit words so that nearby (seed, stream) pairs give unrelated seeds.
   const a = splitmix32(seed ^ Math.imul(stream + 1, 0x27d4eb2d))();
   return splitmix32(a ^ stream)();
+}
+
+/**
+ * Throws unless [low, high) is a range of finite bounds, low ≤ high, whose width is finite too:
+ * as torch's uniform_, a reversed range is an error, not draws outside it, and a NaN, an Infinity
+ * or a width past the float64 range (-1e308 to 1e308) would draw NaN or Infinity. A few
+ * comparisons and no allocation: Generator.uniformRange runs it on every draw.
+ */
+export function checkUniformRange(where: string, low: number, high: number): void {
+  if (!(Number.isFinite(low) && Number.isFinite(high) && low <= high && Number.isFinite(high - low))) {
+    const overflow = Number.isFinite(low) && Number.isFinite(high) && low <= high ? ' (their difference overflows to Infinity)' : '';
+    throw new Error(`${where}: need finite low ≤ high, got low ${showValue(low)} and high ${showValue(high)}${overflow}`);
+  }
+}
+
+/**
+ * Throws unless mean is finite and std finite and ≥ 0: as torch's normal_, a negative std would
+ * silently mirror the draws, a NaN one make every draw NaN. Run on every Generator.normal draw.
+ */
+export function checkNormalParams(where: string, mean: number, std: number): void {
+  if (!(Number.isFinite(mean) && Number.isFinite(std) && std >= 0)) {
+    throw new Error(`${where}: need a finite mean and a finite std ≥ 0, got mean ${showValue(mean)} and std ${showValue(std)}`);
+  }
 }
 
 export class Generator {
@@ -112,11 +136,13 @@ export class Generator {
 
   /** Uniform in [low, high). */
   uniformRange(low: number, high: number): number {
+    checkUniformRange('Generator.uniformRange', low, high);
     return low + (high - low) * this.uniform();
   }
 
-  /** Standard normal deviate (Box–Muller, both deviates used). */
+  /** Normal deviate with the given mean and std ≥ 0 (Box–Muller, both deviates used). */
   normal(mean = 0, std = 1): number {
+    checkNormalParams('Generator.normal', mean, std);
     if (this.spare !== null) {
       const z = this.spare;
       this.spare = null;

@@ -1,8 +1,9 @@
 /**
- * Bad input that the last probe found still accepted: numeric masks read as "nonzero is true".
+ * Bad input that the last probe found still accepted: numeric masks read as "nonzero is true",
+ * generator draws from a reversed range or a negative std.
  */
 import { describe, expect, it } from 'vitest';
-import { maskedFill, tensor, where } from '@tensorkit/core';
+import { Generator, maskedFill, rand, randn, tensor, where } from '@tensorkit/core';
 
 describe('maskedFill and where take bool masks only, as PyTorch', () => {
   const x = tensor([1, 2, 3]);
@@ -24,5 +25,38 @@ describe('maskedFill and where take bool masks only, as PyTorch', () => {
     expect(() => where(tensor([0, 1, 1], { dtype: 'uint8' }), x, 0)).toThrow('where: condition must be a bool tensor, got dtype uint8');
     expect(() => where(null as never, x, 0)).toThrow('where: condition must be a Tensor, got null');
     expect(where(tensor([0.5, 0, 1]).gt(0), x, 0).toArray()).toEqual([1, 0, 3]);
+  });
+});
+
+describe('Generator.uniformRange and Generator.normal check their parameters', () => {
+  it('uniformRange refuses a reversed range and non-finite bounds (it drew outside the range, or NaN)', () => {
+    const g = new Generator(1);
+    expect(() => g.uniformRange(2, 1)).toThrow('Generator.uniformRange: need finite low ≤ high, got low 2 and high 1');
+    expect(() => g.uniformRange(NaN, 1)).toThrow('Generator.uniformRange: need finite low ≤ high, got low NaN and high 1');
+    expect(() => g.uniformRange(0, Infinity)).toThrow('Generator.uniformRange: need finite low ≤ high, got low 0 and high Infinity');
+    expect(() => g.uniformRange(-1e308, 1e308)).toThrow('got low -1e+308 and high 1e+308 (their difference overflows to Infinity)');
+    expect(() => g.uniformRange('0' as never, 1)).toThrow('Generator.uniformRange: need finite low ≤ high, got low "0" and high 1');
+    // A refused call draws nothing: the sequence continues as if it had not been made.
+    expect(g.uniformRange(3, 3)).toBe(3);
+    const ref = new Generator(1);
+    ref.uniform();
+    expect(g.uniform()).toBe(ref.uniform());
+  });
+
+  it('normal refuses a negative, NaN or infinite std and a non-finite mean (draws were mirrored or NaN)', () => {
+    const g = new Generator(2);
+    expect(() => g.normal(0, -1)).toThrow('Generator.normal: need a finite mean and a finite std ≥ 0, got mean 0 and std -1');
+    expect(() => g.normal(0, NaN)).toThrow('Generator.normal: need a finite mean and a finite std ≥ 0, got mean 0 and std NaN');
+    expect(() => g.normal(0, Infinity)).toThrow('got mean 0 and std Infinity');
+    expect(() => g.normal(-Infinity, 1)).toThrow('got mean -Infinity and std 1');
+    // Also when a cached second deviate would have been returned without drawing.
+    g.normal();
+    expect(() => g.normal(0, -2)).toThrow('Generator.normal: need a finite mean and a finite std ≥ 0, got mean 0 and std -2');
+    expect(g.normal(5, 0)).toBe(5);
+  });
+
+  it('rand refuses a range whose width overflows (it filled Infinity and NaN)', () => {
+    expect(() => rand([2], { low: -1e308, high: 1e308 })).toThrow('rand: need finite low ≤ high, got low -1e+308 and high 1e+308 (their difference overflows to Infinity)');
+    expect(() => randn([2], { std: NaN })).toThrow('randn: need a finite mean and a finite std ≥ 0, got mean 0 and std NaN');
   });
 });
