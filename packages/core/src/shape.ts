@@ -7,6 +7,16 @@ export function numel(shape: Shape): number {
   return n;
 }
 
+/**
+ * numel as the package exports it: callers outside core hand it shapes nothing has checked, and a
+ * negative or fractional dimension gave a negative or fractional count (numel([-1, 2]) was -2).
+ * Core's own callers use the unchecked numel on shapes already validated.
+ */
+export function checkedNumel(shape: Shape): number {
+  assertValidShape('numel', shape);
+  return numel(shape);
+}
+
 export function contiguousStrides(shape: Shape): number[] {
   const strides = new Array<number>(shape.length);
   let s = 1;

@@ -1,9 +1,9 @@
 /**
  * Bad input that the last probe found still accepted: numeric masks read as "nonzero is true",
- * generator draws from a reversed range or a negative std.
+ * generator draws from a reversed range or a negative std, numel of a negative shape.
  */
 import { describe, expect, it } from 'vitest';
-import { Generator, maskedFill, rand, randn, tensor, where } from '@tensorkit/core';
+import { Generator, maskedFill, numel, rand, randn, tensor, where } from '@tensorkit/core';
 
 describe('maskedFill and where take bool masks only, as PyTorch', () => {
   const x = tensor([1, 2, 3]);
@@ -58,5 +58,17 @@ describe('Generator.uniformRange and Generator.normal check their parameters', (
   it('rand refuses a range whose width overflows (it filled Infinity and NaN)', () => {
     expect(() => rand([2], { low: -1e308, high: 1e308 })).toThrow('rand: need finite low ≤ high, got low -1e+308 and high 1e+308 (their difference overflows to Infinity)');
     expect(() => randn([2], { std: NaN })).toThrow('randn: need a finite mean and a finite std ≥ 0, got mean 0 and std NaN');
+  });
+});
+
+describe('numel', () => {
+  it('refuses negative and fractional dimensions (numel([-1, 2]) was -2)', () => {
+    expect(() => numel([-1, 2])).toThrow('numel: invalid shape [-1,2] (dimensions must be non-negative integers)');
+    expect(() => numel([1.5])).toThrow('numel: invalid shape [1.5]');
+    expect(() => numel([NaN])).toThrow('numel: invalid shape [NaN]');
+    expect(() => numel(3 as never)).toThrow('numel: shape must be an array of non-negative integers, got 3 (write [3] for a 1-D shape)');
+    expect(numel([2, 3])).toBe(6);
+    expect(numel([])).toBe(1);
+    expect(numel([0, 4])).toBe(0);
   });
 });
