@@ -42,14 +42,17 @@ export function checkRandomSource(fn: string, rng: unknown): void {
 }
 
 /**
- * Throws unless `v` is a Buffer or Uint8Array. A string would be taken for a path by sharp, and
- * an ArrayBuffer read as an empty or zero-filled file: errors that blame the file, not the call.
+ * The bytes a decoder was given, as a Buffer over the same memory (no copy): a Buffer, any
+ * Uint8Array view, or an ArrayBuffer (fetch's arrayBuffer(), as nn's decodeSafetensors takes).
+ * Anything else is refused here, pointing a string at `reader` when there is one: a string would be taken for a path by sharp, and another typed
+ * array or a plain array read as bytes it does not hold — errors that blame the file, not the call.
  */
-export function checkBytes(fn: string, v: unknown): void {
-  if (!(v instanceof Uint8Array)) {
-    const hint = v instanceof ArrayBuffer ? ' (wrap it: Buffer.from(arrayBuffer))' : typeof v === 'string' ? ` (to read a file, use ${fn.replace(/^(decode|parse)/, 'read')}(path))` : '';
-    throw new Error(`${fn}: bytes must be a Buffer or Uint8Array, got ${describeValue(v)}${hint}`);
-  }
+export function toBytes(fn: string, v: unknown, reader?: string): Buffer {
+  if (Buffer.isBuffer(v)) return v;
+  if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+  if (v instanceof ArrayBuffer) return Buffer.from(v);
+  const hint = typeof v === 'string' && reader ? ` (to read a file, use ${reader}(path))` : '';
+  throw new Error(`${fn}: bytes must be a Buffer, Uint8Array or ArrayBuffer, got ${describeValue(v)}${hint}`);
 }
 
 /** Throws unless `v` is a Float32Array (the sample / feature buffers the audio functions take). */

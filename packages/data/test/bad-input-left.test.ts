@@ -1,5 +1,9 @@
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { createFeatureConfig, encodeBagBatch, FFT, hzToMel, melFilterbank, melToHz, RealFFT, rfft } from '../src/index.js';
+import {
+  createFeatureConfig, decodeImage, decodeText, decodeWav, encodeBagBatch, encodeIdx, encodePng, encodeWav, FFT, hzToMel, imageInfo, melFilterbank, melToHz, parseIdx,
+  parseWavLayout, RealFFT, rfft,
+} from '../src/index.js';
 
 const bad = (v: unknown): never => v as never;
 
@@ -50,5 +54,36 @@ describe('FFT and mel-scale functions: input that gave NaN', () => {
     expect(() => melToHz(Infinity, 'slaney')).toThrow('melToHz: mel must be a finite number ≥ 0, got Infinity');
     expect(() => melToHz(bad('1000'))).toThrow('melToHz: mel must be a finite number ≥ 0, got "1000"');
     expect(melToHz(hzToMel(0))).toBe(0);
+  });
+});
+
+describe('decoders take an ArrayBuffer or any Uint8Array view, as nn’s decodeSafetensors does', () => {
+  /** `bytes` copied into the middle of a bigger buffer: a view with a non-zero byteOffset. */
+  const inMiddle = (bytes: Uint8Array): Uint8Array => {
+    const big = new Uint8Array(bytes.length + 16).fill(0xee);
+    big.set(bytes, 7);
+    return big.subarray(7, 7 + bytes.length);
+  };
+  const arrayBuffer = (bytes: Uint8Array): ArrayBuffer => inMiddle(bytes).slice().buffer;
+
+  it('decodeWav, parseWavLayout, parseIdx, decodeText, decodeImage, imageInfo', async () => {
+    const wav = encodeWav(Float32Array.of(0, 0.5, -0.5, 0.25), 8000);
+    const expected = Array.from(decodeWav(wav, 'a.wav').samples);
+    expect(Array.from(decodeWav(arrayBuffer(wav), 'a.wav').samples)).toEqual(expected);
+    expect(Array.from(decodeWav(inMiddle(wav), 'a.wav').samples)).toEqual(expected);
+    expect(parseWavLayout(arrayBuffer(wav), 'a.wav').dataLength).toBe(8);
+    const idx = encodeIdx('int16', [2, 2], [1, -2, 300, 4]);
+    for (const input of [arrayBuffer(idx), inMiddle(idx), arrayBuffer(gzipSync(idx))]) {
+      expect(Array.from(parseIdx(input, 'x.idx').data)).toEqual([1, -2, 300, 4]);
+    }
+    expect(decodeText(arrayBuffer(Buffer.from('caf\xe9', 'latin1')))).toEqual({ text: 'café', encoding: 'latin1' });
+    const png = await encodePng(new Uint8Array([0, 255, 255, 0]), 2, 2);
+    expect((await decodeImage(arrayBuffer(png), 'x.png', { dtype: 'uint8' })).data).toEqual(Uint8Array.of(0, 255, 255, 0));
+    expect((await imageInfo(arrayBuffer(png))).width).toBe(2);
+  });
+
+  it('other types are still refused, naming the function and what it got', () => {
+    expect(() => decodeText(bad('café'))).toThrow('decodeText: bytes must be a Buffer, Uint8Array or ArrayBuffer, got a string ("café")');
+    expect(() => parseWavLayout(bad([82, 73, 70, 70]), 'a.wav')).toThrow('parseWavLayout: bytes must be a Buffer, Uint8Array or ArrayBuffer, got an array');
   });
 });

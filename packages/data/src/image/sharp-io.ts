@@ -3,6 +3,7 @@ import { DataFormatError } from '../io/errors.js';
 import { decodeImage } from '../io/image.js';
 import { loadSharp } from '../io/sharp-lazy.js';
 import { assertImage, type GrayInput } from './types.js';
+import { toBytes } from '../options.js';
 
 /**
  * Decodes any image sharp reads (PNG, JPEG, WebP, ...) to 8-bit grayscale (ITU-R 601 luma, as PIL's
@@ -51,7 +52,8 @@ async function encodeInterleaved(op: string, bytes: Uint8Array, width: number, h
 }
 
 /** Width, height and channel count of an encoded image (to check rendered output). */
-export async function imageInfo(bytes: Uint8Array): Promise<{ width: number; height: number; channels: number; format: string }> {
+export async function imageInfo(input: Uint8Array | ArrayBuffer): Promise<{ width: number; height: number; channels: number; format: string }> {
+  const bytes = toBytes('imageInfo', input);
   const sharp = await loadSharp();
   const m = await sharp(bytes).metadata();
   return { width: m.width ?? 0, height: m.height ?? 0, channels: m.channels ?? 0, format: m.format ?? 'unknown' };

@@ -1,7 +1,7 @@
 import { DataFormatError } from './errors.js';
 import { gunzipIfNeeded, gzipError, openMaybeGzip } from './gzip.js';
 import { checkIdxFinite, idxElements, idxHeaderLength, parseIdxHeader, type IdxArray, type IdxExpectation, type IdxHeader } from './idx-format.js';
-import { checkBytes } from '../options.js';
+import { toBytes } from '../options.js';
 
 // The body buffer starts at most this big and doubles as data arrives, up to the declared size:
 // a corrupt header declaring gigabytes must not allocate them before the file runs out.
@@ -57,9 +57,8 @@ export async function readIdx(path: string, expect: IdxExpectation = {}): Promis
 }
 
 /** Parses IDX bytes already in memory (gzipped or not); `name` is used in errors. */
-export function parseIdx(bytes: Buffer, name: string, expect: IdxExpectation = {}): IdxArray {
-  checkBytes('parseIdx', bytes);
-  const raw = gunzipIfNeeded(bytes, name);
+export function parseIdx(input: Uint8Array | ArrayBuffer, name: string, expect: IdxExpectation = {}): IdxArray {
+  const raw = gunzipIfNeeded(toBytes('parseIdx', input, 'readIdx'), name);
   const header = parseIdxHeader(raw, name, expect);
   const available = raw.length - header.headerBytes;
   if (available !== header.dataBytes) {

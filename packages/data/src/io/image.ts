@@ -1,4 +1,4 @@
-import { checkBytes, checkOptionKeys, type OptionKeys } from '../options.js';
+import { checkOptionKeys, type OptionKeys, toBytes } from '../options.js';
 import { DataFormatError } from './errors.js';
 import { readFileOrThrow } from './fs-utils.js';
 import { loadSharp } from './sharp-lazy.js';
@@ -41,11 +41,11 @@ export interface DecodedImage<D extends Float32Array | Uint8Array = Float32Array
  * raw pixels. Transparency is flattened onto white (or `background`), so a
  * transparent-background PNG drawing reads like ink on paper rather than as black.
  */
-export function decodeImage(bytes: Buffer, name: string, opts: ImageReadOptions & { dtype: 'uint8' }): Promise<DecodedImage<Uint8Array>>;
-export function decodeImage(bytes: Buffer, name: string, opts?: ImageReadOptions & { dtype?: 'float32' }): Promise<DecodedImage<Float32Array>>;
-export function decodeImage(bytes: Buffer, name: string, opts?: ImageReadOptions): Promise<DecodedImage>;
-export async function decodeImage(bytes: Buffer, name: string, opts: ImageReadOptions = {}): Promise<DecodedImage> {
-  checkBytes('decodeImage', bytes);
+export function decodeImage(bytes: Uint8Array | ArrayBuffer, name: string, opts: ImageReadOptions & { dtype: 'uint8' }): Promise<DecodedImage<Uint8Array>>;
+export function decodeImage(bytes: Uint8Array | ArrayBuffer, name: string, opts?: ImageReadOptions & { dtype?: 'float32' }): Promise<DecodedImage<Float32Array>>;
+export function decodeImage(bytes: Uint8Array | ArrayBuffer, name: string, opts?: ImageReadOptions): Promise<DecodedImage>;
+export async function decodeImage(input: Uint8Array | ArrayBuffer, name: string, opts: ImageReadOptions = {}): Promise<DecodedImage> {
+  const bytes = toBytes('decodeImage', input, 'readImage');
   checkOptionKeys('decodeImage', opts, IMAGE_KEYS);
   const mode = opts.mode ?? 'gray';
   const dtype = opts.dtype ?? 'float32';

@@ -1,3 +1,5 @@
+import { toBytes } from '../options.js';
+
 export type TextEncodingName = 'utf-8' | 'utf-16le' | 'utf-16be' | 'latin1';
 
 export interface DecodedText {
@@ -39,7 +41,8 @@ function utf16Kind(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | null {
  * byte to a character, so nothing is lost or replaced by U+FFFD. A leading byte-order mark is
  * dropped. (Read as Latin-1, a UTF-16 file would become letters separated by NUL characters.)
  */
-export function decodeText(bytes: Uint8Array): DecodedText {
+export function decodeText(input: Uint8Array | ArrayBuffer): DecodedText {
+  const bytes = toBytes('decodeText', input);
   const utf16 = utf16Kind(bytes);
   if (utf16) {
     const decoded = new TextDecoder(utf16).decode(bytes);

@@ -1,4 +1,5 @@
 import { DataFormatError } from './errors.js';
+import { toBytes } from '../options.js';
 
 export type WavEncoding = 'pcm' | 'float';
 
@@ -71,7 +72,8 @@ function otherAudioFormat(bytes: Uint8Array): string | null {
  * chunks, which wav-decoder ignores), validates the format and locates the
  * sample data. Every way a file can be unusable becomes an error naming it.
  */
-export function parseWavLayout(bytes: Uint8Array, name: string): WavLayout {
+export function parseWavLayout(input: Uint8Array | ArrayBuffer, name: string): WavLayout {
+  const bytes = toBytes('parseWavLayout', input);
   if (bytes.length < 12) throw new DataFormatError(name, `not a WAV file: ${bytes.length} bytes, too short for a RIFF header`);
   const riff = fourcc(bytes, 0);
   if (riff === 'RIFX' || riff === 'RF64') throw new DataFormatError(name, `unsupported WAV container ${printable(riff)}, expected "RIFF" (little-endian, < 4 GB)`);

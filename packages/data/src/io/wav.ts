@@ -5,7 +5,7 @@ import { DataFormatError } from './errors.js';
 import { readFileOrThrow } from './fs-utils.js';
 import { resample, type ResampleOptions } from './resample.js';
 import { canonicalWav, parseWavLayout, type WavFormat } from './wav-header.js';
-import { checkBytes, checkNumber, checkOptionKeys, type OptionKeys, POSITIVE } from '../options.js';
+import { checkNumber, checkOptionKeys, type OptionKeys, POSITIVE, toBytes } from '../options.js';
 
 export interface WavReadOptions {
   /** Resample (windowed sinc) to this rate after mixing down to mono. */
@@ -39,11 +39,11 @@ export interface WavAudio {
 const MAX_UPSAMPLE = 32;
 const MAX_UPSAMPLED_LENGTH = 2 ** 24;
 
-/** Decodes WAV bytes; `name` (usually the path) appears in every error. */
 const WAV_KEYS: OptionKeys<WavReadOptions> = { targetRate: true, resample: true };
 
-export function decodeWav(bytes: Buffer, name: string, opts: WavReadOptions = {}): WavAudio {
-  checkBytes('decodeWav', bytes);
+/** Decodes WAV bytes; `name` (usually the path) appears in every error. */
+export function decodeWav(input: Uint8Array | ArrayBuffer, name: string, opts: WavReadOptions = {}): WavAudio {
+  const bytes = toBytes('decodeWav', input, 'readWav');
   checkWavOptions('decodeWav', opts);
   const layout = parseWavLayout(bytes, name);
   const { format } = layout;
