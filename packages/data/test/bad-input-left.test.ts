@@ -87,3 +87,12 @@ describe('decoders take an ArrayBuffer or any Uint8Array view, as nn’s decodeS
     expect(() => parseWavLayout(bad([82, 73, 70, 70]), 'a.wav')).toThrow('parseWavLayout: bytes must be a Buffer, Uint8Array or ArrayBuffer, got an array');
   });
 });
+
+describe('parseIdx: the result does not alias the caller’s bytes', () => {
+  it('writing to uint8 data leaves the input untouched (Buffer.slice was a view, not the copy meant)', () => {
+    const bytes = encodeIdx('uint8', [3], [1, 2, 3]);
+    const { data } = parseIdx(bytes, 'x.idx');
+    (data as Uint8Array)[0] = 99;
+    expect(Array.from(bytes.subarray(bytes.length - 3))).toEqual([1, 2, 3]);
+  });
+});

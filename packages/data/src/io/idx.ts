@@ -58,15 +58,18 @@ export async function readIdx(path: string, expect: IdxExpectation = {}): Promis
 
 /** Parses IDX bytes already in memory (gzipped or not); `name` is used in errors. */
 export function parseIdx(input: Uint8Array | ArrayBuffer, name: string, expect: IdxExpectation = {}): IdxArray {
-  const raw = gunzipIfNeeded(toBytes('parseIdx', input, 'readIdx'), name);
+  const bytes = toBytes('parseIdx', input, 'readIdx');
+  const raw = gunzipIfNeeded(bytes, name);
   const header = parseIdxHeader(raw, name, expect);
   const available = raw.length - header.headerBytes;
   if (available !== header.dataBytes) {
     const how = available < header.dataBytes ? 'truncated' : 'trailing data';
     throw new DataFormatError(name, `size mismatch: shape [${header.shape.join(', ')}] declares ${header.dataBytes} data bytes, file has ${available} (${how})`);
   }
-  // Copy so the result never aliases the caller's (possibly pooled) buffer.
-  const data = idxElements(header.dtype, raw.slice(header.headerBytes));
+  // Copy so the result never aliases the caller's (possibly pooled) buffer: Buffer's slice() is a
+  // view, not a copy. Gunzipped bytes are already our own.
+  const body = raw.subarray(header.headerBytes);
+  const data = idxElements(header.dtype, raw === bytes ? new Uint8Array(body) : body);
   checkIdxFinite(name, header, data);
   return { dtype: header.dtype, shape: header.shape, data };
 }
