@@ -1,8 +1,11 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import {
-  createFeatureConfig, decodeImage, decodeText, decodeWav, encodeBagBatch, encodeIdx, encodePng, encodeWav, FFT, hzToMel, imageInfo, melFilterbank, melToHz, parseIdx,
-  parseWavLayout, RealFFT, rfft,
+  createFeatureConfig, decodeImage, decodeText, decodeWav, encodeBagBatch, encodeIdx, encodePng, encodeWav, FFT, hzToMel, imageInfo, iterateTarGz, melFilterbank, melToHz,
+  parseIdx, parseWavLayout, readIdx, RealFFT, rfft,
 } from '../src/index.js';
 
 const bad = (v: unknown): never => v as never;
@@ -94,5 +97,60 @@ describe('parseIdx: the result does not alias the caller’s bytes', () => {
     const { data } = parseIdx(bytes, 'x.idx');
     (data as Uint8Array)[0] = 99;
     expect(Array.from(bytes.subarray(bytes.length - 3))).toEqual([1, 2, 3]);
+  });
+});
+
+describe('gzip readers: trailing data after a complete gzip stream', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gz-trailing-'));
+  const put = (name: string, bytes: Uint8Array): string => {
+    const path = join(dir, name);
+    writeFileSync(path, bytes);
+    return path;
+  };
+  const idx = encodeIdx('uint8', [2, 3], [1, 2, 3, 4, 5, 6]);
+  const garbage = Buffer.from('<html>not found</html>');
+
+  it('parseIdx and readIdx name the byte where the gzip data ends (zlib said only "incorrect header check")', async () => {
+    const gz = gzipSync(idx);
+    const bytes = Buffer.concat([gz, garbage]);
+    const message = `x.idx.gz: trailing data after the gzip stream at byte ${gz.length} (${garbage.length} of the file's ${bytes.length} bytes`;
+    expect(() => parseIdx(bytes, 'x.idx.gz')).toThrow(message);
+    const path = put('x.idx.gz', bytes);
+    await expect(readIdx(path)).rejects.toThrow(`${path}: trailing data after the gzip stream at byte ${gz.length} (`);
+  });
+
+  it('finds the end after several members, a header with a file name, and a large member read in chunks', async () => {
+    let seed = 1;
+    const noise = Array.from({ length: 300_000 }, () => { // xorshift32: incompressible, so read in many chunks
+      seed ^= seed << 13;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
+      return seed & 255;
+    });
+    const large = encodeIdx('uint8', [300_000], noise);
+    const named = gzipSync(large.subarray(0, 5));
+    named[3] |= 0x08; // FNAME: insert a zero-terminated name after the 10-byte header
+    const withName = Buffer.concat([named.subarray(0, 10), Buffer.from('x.idx\0'), named.subarray(10)]);
+    const members = Buffer.concat([withName, gzipSync(large.subarray(5, 20)), gzipSync(large.subarray(20))]);
+    const bytes = Buffer.concat([members, garbage]);
+    expect(members.length).toBeGreaterThan(200_000);
+    expect(() => parseIdx(bytes, 'm.gz')).toThrow(`m.gz: trailing data after the gzip stream at byte ${members.length} (`);
+    const path = put('m.gz', bytes);
+    await expect(readIdx(path)).rejects.toThrow(`trailing data after the gzip stream at byte ${members.length} (`);
+  });
+
+  it('iterateTarGz says the same for a .tar.gz', async () => {
+    const gz = gzipSync(Buffer.alloc(1024)); // two zero blocks: an empty tar
+    const path = put('a.tar.gz', Buffer.concat([gz, garbage]));
+    await expect((async () => {
+      for await (const f of iterateTarGz(path)) void f;
+    })()).rejects.toThrow(`${path}: trailing data after the gzip stream at byte ${gz.length} (`);
+  });
+
+  it('zero padding after the stream is still accepted, and a corrupt first member is not called trailing data', async () => {
+    expect(Array.from(parseIdx(Buffer.concat([gzipSync(idx), Buffer.alloc(16)]), 'p.gz').data)).toEqual([1, 2, 3, 4, 5, 6]);
+    const corrupt = gzipSync(idx);
+    corrupt[12] ^= 0xff;
+    expect(() => parseIdx(corrupt, 'c.gz')).toThrow(/c\.gz: corrupt gzip data/);
   });
 });

@@ -1,5 +1,5 @@
 import { DataFormatError } from './errors.js';
-import { gunzipIfNeeded, gzipError, openMaybeGzip } from './gzip.js';
+import { gunzipIfNeeded, gzipFileError, openMaybeGzip } from './gzip.js';
 import { checkIdxFinite, idxElements, idxHeaderLength, parseIdxHeader, type IdxArray, type IdxExpectation, type IdxHeader } from './idx-format.js';
 import { toBytes } from '../options.js';
 
@@ -41,7 +41,7 @@ export async function readIdx(path: string, expect: IdxExpectation = {}): Promis
     }
   } catch (err) {
     stream.destroy();
-    throw gzipError(path, err);
+    throw await gzipFileError(path, err);
   }
   if (header === null) {
     // Too short to even finish the header: let the parser name the problem.

@@ -2,7 +2,7 @@ import { checkOptionalFunction } from '../options.js';
 import { pipeline } from 'node:stream';
 import * as tar from 'tar-stream';
 import { DataFormatError, errorCode } from './errors.js';
-import { gzipError, openMaybeGzip } from './gzip.js';
+import { gzipFileError, openMaybeGzip } from './gzip.js';
 import { decodeText, type TextEncodingName } from './text-decode.js';
 
 export interface ArchiveFile {
@@ -50,7 +50,7 @@ export async function* iterateTarGz(path: string, filter?: ArchivePathFilter): A
       yield { path: name, bytes: Buffer.concat(chunks) };
     }
   } catch (err) {
-    throw tarError(path, err);
+    throw await tarError(path, err);
   } finally {
     // Also runs when the consumer stops early; closes the file descriptor.
     stream.destroy();
@@ -67,9 +67,9 @@ export async function* readTarGzTextFiles(path: string, filter?: ArchivePathFilt
   }
 }
 
-function tarError(path: string, err: unknown): DataFormatError {
+async function tarError(path: string, err: unknown): Promise<DataFormatError> {
   const code = errorCode(err);
-  if (err instanceof DataFormatError || code !== undefined) return gzipError(path, err);
+  if (err instanceof DataFormatError || code !== undefined) return gzipFileError(path, err);
   const detail = err instanceof Error ? err.message : String(err);
   return new DataFormatError(path, `not a valid tar archive, or the archive is truncated (${detail})`, { cause: err });
 }
