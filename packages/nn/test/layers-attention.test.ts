@@ -32,6 +32,20 @@ describe('MultiheadAttention', () => {
     });
   });
 
+  it('an integer 0/1 key-padding or attention mask (PyTorch’s older uint8 masks) masks like a bool one', () => {
+    const mha = new MultiheadAttention({ embedDim: 4, numHeads: 2, generator: new Generator(1) });
+    const x = randn([3, 2, 4], { generator: new Generator(2) });
+    const rows = [[0, 0, 1], [0, 1, 0]];
+    const causal = [[0, 1, 1], [0, 0, 1], [0, 0, 0]];
+    const run = (keyPaddingMask?: Tensor, attnMask?: Tensor) => mha.forward(x, x, x, { keyPaddingMask, attnMask }).output.toArray();
+    for (const dtype of ['uint8', 'int32'] as const) {
+      const [kpm, am] = [tensor(rows, { dtype }), tensor(causal, { dtype })];
+      expect(run(kpm)).toEqual(run(boolMask(rows)));
+      expect(run(undefined, am)).toEqual(run(undefined, boolMask(causal)));
+      expect(run(kpm, am)).toEqual(run(boolMask(rows), boolMask(causal)));
+    }
+  });
+
   it('masked keys get exactly zero weight; a fully masked query gets zeros, not NaN', () => {
     const mha = new MultiheadAttention({ embedDim: 4, numHeads: 2, generator: new Generator(1) });
     const x = randn([3, 2, 4], { generator: new Generator(2) }); // [L, N, E]
@@ -178,6 +192,10 @@ describe('scaledDotProductAttention', () => {
     expect([none.weights.toArray(), none.output.toArray()]).toEqual([[[[0, 0]]], [[[0, 0]]]]);
     // an additive -1/√2 on key 0 makes the scores equal: the mean of the values
     expectClose(scaledDotProductAttention(q(), k(), v(), { additiveMask: tensor([[-Math.SQRT1_2, 0]], { dtype: 'float64' }) }).output, [[[2, 3]]], 1e-12);
+  });
+
+  it('a float mask is refused by name, pointing at additiveMask (core’s maskedFill would only say "mask")', () => {
+    expect(() => scaledDotProductAttention(q(), k(), v(), { mask: tensor([[0, 1]]) })).toThrow(/scaledDotProductAttention: mask must be a bool tensor .*got dtype float32; pass a float mask as additiveMask/);
   });
 
   it('gradcheck for q, k (a transposed view) and v with a broadcast mask holding a fully masked row and an additive mask', () => {

@@ -42,6 +42,11 @@ function isBoolMask(t: Tensor): boolean {
   return t.dtype === 'bool' || t.dtype === 'uint8' || t.dtype === 'int32';
 }
 
+/** An integer 0/1 mask (PyTorch's older uint8 masks) as the bool mask attention takes. */
+function asBoolMask(t: Tensor): Tensor {
+  return t.dtype === 'bool' ? t : t.ne(0);
+}
+
 export class MultiheadAttention extends Module {
   readonly config: Required<MultiheadAttentionConfig>;
   /** Stream for attention-weight dropout (null: the default generator at call time). */
@@ -105,7 +110,7 @@ export class MultiheadAttention extends Module {
       const m = opts.keyPaddingMask;
       if (m.rank !== 2 || m.shape[0] !== N || m.shape[1] !== S) throw new Error(`MultiheadAttention: keyPaddingMask must be [${N}, ${S}], got ${shapeStr(m)}`);
       // A float mask is added to the scores, as PyTorch's: reading it as boolean would mask every key with a nonzero bias.
-      if (isBoolMask(m)) mask = m.reshape([N, 1, 1, S]);
+      if (isBoolMask(m)) mask = asBoolMask(m).reshape([N, 1, 1, S]);
       else additive = m.reshape([N, 1, 1, S]);
     }
     if (opts.attnMask) {
@@ -114,7 +119,7 @@ export class MultiheadAttention extends Module {
       const okShape = a.rank === 2 ? a.shape[0] === L && a.shape[1] === S : a.rank === 3 && a.shape[0] === N * h && a.shape[1] === L && a.shape[2] === S;
       if (!okShape) throw new Error(`MultiheadAttention: attnMask must be [${L}, ${S}] or [${N * h}, ${L}, ${S}] (N·numHeads, L, S), got ${shapeStr(a)}`);
       const shaped = a.rank === 2 ? a.reshape([1, 1, L, S]) : a.reshape([N, h, L, S]);
-      if (isBoolMask(a)) mask = orMasks(mask, shaped);
+      if (isBoolMask(a)) mask = orMasks(mask, asBoolMask(shaped));
       else additive = additive ? additive.add(shaped) : shaped;
     }
     const att = scaledDotProductAttention(heads(qp, L), heads(kp, S), heads(vp, S), {

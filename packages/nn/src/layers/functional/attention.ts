@@ -32,6 +32,13 @@ function causalMask(L: number, S: number): Tensor {
   return new Tensor(m, [L, S], 'bool');
 }
 
+/** The `mask` option as a bool tensor; a float one is most likely meant to be added to the scores. */
+function checkBoolMask(fn: string, mask: unknown): Tensor {
+  const m = checkTensor(fn, 'mask', mask);
+  if (m.dtype !== 'bool') throw new Error(`${fn}: mask must be a bool tensor (true = masked), got dtype ${m.dtype}; pass a float mask as additiveMask (added to the scores), or make a bool one with mask.ne(0)`);
+  return m;
+}
+
 /** True when some query row has every key masked (its softmax would be uniform over masked keys). */
 function hasFullyMaskedRow(mask: Tensor, shape: readonly number[]): boolean {
   const m = mask.expand(shape).toTypedArray();
@@ -63,7 +70,7 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, opts:
   const scale = opts.scale === undefined || opts.scale === null ? 1 / Math.sqrt(d) : checkNumber(fn, 'scale', opts.scale, FINITE);
   let scores = q.mul(scale).matmul(k.transpose(-2, -1));
   if (opts.additiveMask) scores = scores.add(checkTensor(fn, 'additiveMask', opts.additiveMask));
-  let mask = opts.mask ? checkTensor(fn, 'mask', opts.mask) : null;
+  let mask = opts.mask ? checkBoolMask(fn, opts.mask) : null;
   if (checkBoolean(fn, 'isCausal', opts.isCausal ?? false)) mask = orMasks(mask, causalMask(q.shape[q.rank - 2], S));
   if (mask) scores = scores.maskedFill(mask, MASKED);
   let weights = scores.softmax(-1);
