@@ -154,3 +154,13 @@ describe('gzip readers: trailing data after a complete gzip stream', () => {
     expect(() => parseIdx(corrupt, 'c.gz')).toThrow(/c\.gz: corrupt gzip data/);
   });
 });
+
+describe('decodeWav: a data chunk that is not a whole number of frames', () => {
+  it('drops the incomplete last frame (an odd byte count at 16 bits), as soundfile and scipy do (documented)', () => {
+    const wav = encodeWav(Float32Array.of(0.5, -0.5, 0.25), 8000);
+    const odd = Buffer.from(wav.subarray(0, wav.length - 1));
+    odd.writeUInt32LE(odd.length - 8, 4);
+    odd.writeUInt32LE(5, 40);
+    expect(Array.from(decodeWav(odd, 'odd.wav').samples)).toEqual(Array.from(decodeWav(wav, 'a.wav').samples.subarray(0, 2)));
+  });
+});
