@@ -1,0 +1,59 @@
+/**
+ * Retrains the shipped digits model from its recipe (src/shipped-recipe.ts): the three members'
+ * `speech train` runs — two lanes side by side by default, one per core — then their ensemble.
+ *   tsx --conditions=@tensorkit/source apps/speech-to-text/scripts/train-shipped.ts --data ../shared/data/fsdd/recordings --out digits.safetensors [--work DIR] [--lanes 1|2]
+ * The members and their run folders go to --work (default: <out without .safetensors>-members/).
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { runCli, UserError } from '@tensorkit/train';
+import { makeEnsemble } from '../src/ensemble.js';
+import { saveModel } from '../src/model-file.js';
+import { recipeLanes, shippedDigitsMembers, type RecipeMember } from '../src/shipped-recipe.js';
+
+const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
+const running = new Set<ReturnType<typeof spawn>>();
+
+/** Runs one member's training in a child process (the same loader flags as this one), its lines prefixed. */
+function trainMember(m: RecipeMember): Promise<number> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...process.execArgv, CLI, 'train', ...m.args, '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    running.add(child);
+    const prefix = (chunk: Buffer, to: NodeJS.WriteStream) => {
+      for (const line of chunk.toString().split('\n')) if (line.trim()) to.write(`[${m.name}] ${line}\n`);
+    };
+    child.stdout.on('data', (c: Buffer) => prefix(c, process.stdout));
+    child.stderr.on('data', (c: Buffer) => prefix(c, process.stderr));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      running.delete(child);
+      if (code === 0) resolve((Date.now() - started) / 60_000);
+      else reject(new UserError(`the ${m.name} member's training failed (exit code ${code}); its output is above, prefixed [${m.name}]`));
+    });
+  });
+}
+
+await runCli(async () => {
+  const { values } = parseArgs({ options: { data: { type: 'string' }, out: { type: 'string' }, work: { type: 'string' }, lanes: { type: 'string', default: '2' } } });
+  const { data, out } = values;
+  if (!data || !out) throw new UserError('usage: train-shipped.ts --data FSDD_DIR --out FILE.safetensors [--work DIR] [--lanes 1|2]');
+  if (values.lanes !== '1' && values.lanes !== '2') throw new UserError(`--lanes must be 1 or 2, got ${values.lanes}`);
+  const work = values.work ?? `${out.replace(/\.safetensors$/, '')}-members`;
+  mkdirSync(work, { recursive: true });
+  const members = shippedDigitsMembers(data, work);
+  const started = Date.now();
+  try {
+    const lanes = recipeLanes(members, values.lanes === '1' ? 1 : 2);
+    await Promise.all(lanes.map(async (lane) => {
+      for (const m of lane) console.log(`[${m.name}] done in ${(await trainMember(m)).toFixed(1)} min: ${m.out}`);
+    }));
+  } catch (e) {
+    for (const child of running) child.kill();
+    throw e;
+  }
+  await saveModel(out, await makeEnsemble(members.map((m) => m.out)), { half: false });
+  console.log(`wrote ${out}: the ensemble of ${members.map((m) => m.name).join(', ')} in ${((Date.now() - started) / 60_000).toFixed(1)} min`);
+});
