@@ -8,7 +8,7 @@
  */
 export { Tensor, isTensor, type NestedArray, type TensorLike, type SparseRowGrad } from './tensor.js';
 export { type DType, type TypedArray, type FloatDType, DTYPES, isFloatDType, promoteTypes } from './dtype.js';
-export { type Shape, checkedNumel as numel, broadcastShapes, contiguousStrides } from './shape.js';
+export { type Shape, checkedNumel as numel, checkedBroadcastShapes as broadcastShapes, checkedContiguousStrides as contiguousStrides } from './shape.js';
 export { noGrad, enableGrad, isGradEnabled, backward, record, markModifiedInPlace, type GradNode, type BackwardOptions } from './autograd.js';
 export { tensor, scalar, zeros, ones, full, arange, linspace, eye, rand, randn, randint, type CreateOptions, type TensorOptions, type RandomOptions, type ConvertibleArray } from './creation.js';
 export { Generator, manualSeed, getDefaultGenerator, type GeneratorState } from './rng.js';

@@ -17,6 +17,19 @@ export function checkedNumel(shape: Shape): number {
   return numel(shape);
 }
 
+/** broadcastShapes as the package exports it: both shapes checked first, as checkedNumel. */
+export function checkedBroadcastShapes(op: string, a: Shape, b: Shape): number[] {
+  assertValidShape(op, a);
+  assertValidShape(op, b);
+  return broadcastShapes(op, a, b);
+}
+
+/** contiguousStrides as the package exports it: a fractional dimension gave fractional strides. */
+export function checkedContiguousStrides(shape: Shape): number[] {
+  assertValidShape('contiguousStrides', shape);
+  return contiguousStrides(shape);
+}
+
 export function contiguousStrides(shape: Shape): number[] {
   const strides = new Array<number>(shape.length);
   let s = 1;

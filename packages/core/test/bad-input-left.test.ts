@@ -3,7 +3,7 @@
  * generator draws from a reversed range or a negative std, numel of a negative shape.
  */
 import { describe, expect, it } from 'vitest';
-import { Generator, maskedFill, numel, rand, randn, tensor, where } from '@tensorkit/core';
+import { broadcastShapes, contiguousStrides, Generator, maskedFill, numel, rand, randn, tensor, where } from '@tensorkit/core';
 
 describe('maskedFill and where take bool masks only, as PyTorch', () => {
   const x = tensor([1, 2, 3]);
@@ -70,5 +70,15 @@ describe('numel', () => {
     expect(numel([2, 3])).toBe(6);
     expect(numel([])).toBe(1);
     expect(numel([0, 4])).toBe(0);
+  });
+});
+
+describe('broadcastShapes and contiguousStrides (exported)', () => {
+  it('refuse negative and fractional dimensions ([2.5] broadcast with [1] was [2.5]; strides of [2, 1.5] were fractional)', () => {
+    expect(() => broadcastShapes('myOp', [2.5], [1])).toThrow('myOp: invalid shape [2.5]');
+    expect(() => broadcastShapes('myOp', [3], [-1])).toThrow('myOp: invalid shape [-1]');
+    expect(() => contiguousStrides([2, 1.5])).toThrow('contiguousStrides: invalid shape [2,1.5]');
+    expect(broadcastShapes('myOp', [2, 1], [3])).toEqual([2, 3]);
+    expect(contiguousStrides([2, 3, 4])).toEqual([12, 4, 1]);
   });
 });
