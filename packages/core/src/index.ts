@@ -26,4 +26,4 @@ export {
   showValue, describeValue, isRecord, inRange, checkNumber, optionalNumber, checkBoolean, checkFunction, checkOneOf, checkOptionKeys,
   FINITE, NON_NEGATIVE, POSITIVE, UNIT, COUNT, SIZE, type NumberRange,
 } from './args.js';
-export { checkTensor } from './ops/operand.js';
+export { checkTensor, checkBoolMask, type BoolMaskHint } from './ops/operand.js';

@@ -52,7 +52,7 @@ const NON_DIFFERENTIABLE: CoverageLists['nonDifferentiable'] = {
   'backends and their kernels (the ops above run on them)': ['createWasmBackend', 'getBackend', 'setBackend', 'registerBackend', 'listBackends', 'withBackend', 'jsBackend'],
   'dtype and shape utilities': ['DTYPES', 'isFloatDType', 'promoteTypes', 'numel', 'broadcastShapes', 'contiguousStrides'],
   'option checking (unknown keys, "did you mean")': ['closestKey', 'unknownOptionsError', 'checkOptionKeys'],
-  'argument checks and value formatting shared with nn and data': ['checkTensor', 'isRecord', 'showValue', 'describeValue', 'inRange', 'checkNumber', 'optionalNumber', 'checkBoolean', 'checkFunction', 'checkOneOf', 'FINITE', 'NON_NEGATIVE', 'POSITIVE', 'UNIT', 'COUNT', 'SIZE'],
+  'argument checks and value formatting shared with nn and data': ['checkTensor', 'checkBoolMask', 'isRecord', 'showValue', 'describeValue', 'inRange', 'checkNumber', 'optionalNumber', 'checkBoolean', 'checkFunction', 'checkOneOf', 'FINITE', 'NON_NEGATIVE', 'POSITIVE', 'UNIT', 'COUNT', 'SIZE'],
   'the tensor class and its type guard (its methods are checked one by one below)': ['Tensor', 'isTensor'],
 };
 

@@ -52,7 +52,22 @@ export function checkTensor(op: string, name: string, v: unknown): Tensor {
  * so a float mask of probabilities or a 0/1 mask meant as weights would select silently. PyTorch
  * refuses both ("masked_fill_ only supports boolean masks").
  */
-export function expectBoolMask(op: string, name: string, v: unknown): asserts v is Tensor {
+export function expectBoolMask(op: string, name: string, v: unknown, hint: BoolMaskHint = {}): asserts v is Tensor {
   expectTensor(op, name, v);
-  if (v.dtype !== 'bool') throw new Error(`${op}: ${name} must be a bool tensor, got dtype ${v.dtype}; make one with a comparison such as ${name}.ne(0) or ${name}.gt(0), or ${name}.to('bool')`);
+  if (v.dtype !== 'bool') {
+    const advice = hint.advice ?? `make one with a comparison such as ${name}.ne(0) or ${name}.gt(0), or ${name}.to('bool')`;
+    throw new Error(`${op}: ${name} must be a bool tensor${hint.meaning ? ` (${hint.meaning})` : ''}, got dtype ${v.dtype}; ${advice}`);
+  }
+}
+
+/** What a caller's refusal adds: what true means for its mask, and advice in place of the default. */
+export interface BoolMaskHint {
+  meaning?: string;
+  advice?: string;
+}
+
+/** expectBoolMask that returns the mask, for use inside an expression (nn's attention). */
+export function checkBoolMask(op: string, name: string, v: unknown, hint: BoolMaskHint = {}): Tensor {
+  expectBoolMask(op, name, v, hint);
+  return v;
 }

@@ -1,5 +1,5 @@
 /** Scaled dot-product attention with boolean masks (true = masked out). */
-import { checkBoolean, checkNumber, checkTensor, FINITE, type Generator, Tensor } from '@tensorkit/core';
+import { checkBoolean, checkBoolMask, checkNumber, checkTensor, FINITE, type Generator, Tensor } from '@tensorkit/core';
 import { checkOptionKeys, type OptionKeys } from '../../options.js';
 import { dropout } from '../dropout.js';
 
@@ -23,6 +23,8 @@ export interface AttentionMaskOptions {
 // A misspelt key (PyTorch's attn_mask, or attnMask) would otherwise run attention without the mask.
 const SDPA_KEYS: OptionKeys<AttentionMaskOptions> = { mask: true, additiveMask: true, isCausal: true, scale: true, dropoutP: true, training: true, generator: true };
 
+const SDPA_MASK_HINT = { meaning: 'true = masked', advice: 'pass a float mask as additiveMask (added to the scores), or make a bool one with mask.ne(0)' };
+
 const shapeOf = (t: Tensor) => `[${t.shape.join(', ')}]`;
 
 /** [L, S] bool mask, true above the diagonal (keys after the query's position). */
@@ -30,13 +32,6 @@ function causalMask(L: number, S: number): Tensor {
   const m = new Uint8Array(L * S);
   for (let i = 0; i < L; i++) m.fill(1, i * S + i + 1, (i + 1) * S);
   return new Tensor(m, [L, S], 'bool');
-}
-
-/** The `mask` option as a bool tensor; a float one is most likely meant to be added to the scores. */
-function checkBoolMask(fn: string, mask: unknown): Tensor {
-  const m = checkTensor(fn, 'mask', mask);
-  if (m.dtype !== 'bool') throw new Error(`${fn}: mask must be a bool tensor (true = masked), got dtype ${m.dtype}; pass a float mask as additiveMask (added to the scores), or make a bool one with mask.ne(0)`);
-  return m;
 }
 
 /** True when some query row has every key masked (its softmax would be uniform over masked keys). */
@@ -70,7 +65,8 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, opts:
   const scale = opts.scale === undefined || opts.scale === null ? 1 / Math.sqrt(d) : checkNumber(fn, 'scale', opts.scale, FINITE);
   let scores = q.mul(scale).matmul(k.transpose(-2, -1));
   if (opts.additiveMask) scores = scores.add(checkTensor(fn, 'additiveMask', opts.additiveMask));
-  let mask = opts.mask ? checkBoolMask(fn, opts.mask) : null;
+  // A float mask is most likely meant to be added to the scores.
+  let mask = opts.mask ? checkBoolMask(fn, 'mask', opts.mask, SDPA_MASK_HINT) : null;
   if (checkBoolean(fn, 'isCausal', opts.isCausal ?? false)) mask = orMasks(mask, causalMask(q.shape[q.rank - 2], S));
   if (mask) scores = scores.maskedFill(mask, MASKED);
   let weights = scores.softmax(-1);
