@@ -30,8 +30,9 @@ function trainMember(m: RecipeMember, threads: number, lanes: number): Promise<n
   const env = { ...process.env, TENSORKIT_THREADS: process.env.TENSORKIT_THREADS ?? String(threads) };
   // V8's parallel garbage collector runs helper threads beside the training thread (about a quarter
   // of a core more per process): with a lane per core they take time from the other lane. Collected
-  // on the training thread instead, a 1-epoch run took 38 s with a second lane running, against 45 s
-  // with parallel collection (38–39 s either way when alone); the GC does not touch the numbers.
+  // on the training thread instead, two 4-epoch runs side by side took 2 min 35 s against 3 min 1 s
+  // (epochs 22/38/42/44 s against 27/46/50/49 s), for about 200 MB more peak RSS each (0.87–0.93 GB
+  // against 0.67–0.72). The GC does not touch the numbers.
   const gc = lanes > 1 ? ['--single-threaded-gc'] : [];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...process.execArgv, ...gc, CLI, 'train', ...m.args, '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'], env });
