@@ -220,6 +220,17 @@ describe('safetensors round trips', () => {
     expect(() => encodeSafetensors({ w: tensor([1e300], { dtype: 'float64' }) }, { storeAs: 'F32' })).toThrow('beyond what F32 holds (it would load as Infinity); store this tensor as F64');
   });
 
+  it('refuses an int32 that F32 storage would round, naming the tensor and element', () => {
+    const exact = tensor([16777216, -16777216, 2 ** 30, 7], { dtype: 'int32' });
+    expect(Array.from(decodeSafetensors(encodeSafetensors({ n: exact }, { storeAs: { n: 'F32' } })).tensors.n.toTypedArray())).toEqual([16777216, -16777216, 2 ** 30, 7]);
+    expect(() => encodeSafetensors({ n: tensor([0, 2147483647], { dtype: 'int32' }) }, { storeAs: { n: 'F32' } })).toThrow(
+      "safetensors: tensor 'n': element 1 is 2147483647, which F32 cannot hold exactly (it would load as 2147483648; integers are exact up to 2^24 = 16777216); store this tensor as I32 or F64",
+    );
+    expect(() => encodeSafetensors({ n: tensor([16777217], { dtype: 'int32' }) }, { storeAs: { n: 'F32' } })).toThrow('element 0 is 16777217, which F32 cannot hold exactly');
+    const wide = decodeSafetensors(encodeSafetensors({ n: tensor([2147483647], { dtype: 'int32' }) }, { storeAs: { n: 'F64' } })).tensors.n;
+    expect(wide.item()).toBe(2147483647);
+  });
+
   it('F16 / BF16 storage: float32 on load, within half an ulp of the stored format', () => {
     const x = randn([1000], { generator: g, std: 10 });
     const half = decodeSafetensors(encodeSafetensors({ x, n: tensors.i32 }, { storeAs: 'F16' }));

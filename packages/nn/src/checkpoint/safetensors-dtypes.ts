@@ -107,5 +107,15 @@ export function writeElements(view: DataView, byteOffset: number, src: TypedArra
       }
     }
   }
+  // int32 → F32 (an explicit per-tensor storeAs) rounds integers beyond 2^24: 2147483647 loaded as
+  // 2147483648. F64 holds every int32, so only F32 is checked.
+  if (dtype === 'F32' && src instanceof Int32Array) {
+    for (let i = 0; i < src.length; i++) {
+      const x = src[i];
+      if (Math.fround(x) !== x) {
+        throw new Error(`${what}: element ${i} is ${x}, which F32 cannot hold exactly (it would load as ${Math.fround(x)}; integers are exact up to 2^24 = 16777216); store this tensor as I32 or F64`);
+      }
+    }
+  }
   for (let i = 0; i < src.length; i++) set(view, byteOffset + i * size, src[i]);
 }
