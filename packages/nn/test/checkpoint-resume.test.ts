@@ -164,6 +164,13 @@ describe('training checkpoint', () => {
     expect(back.optimizer!.groups[1].hyperparams.lr).toBe(run.opt.paramGroups[1].lr);
   });
 
+  it('restores extra objects whose only key is the codec’s own tag as they were', () => {
+    const run = new Run(3);
+    const extra = { a: { $float: 'x' }, b: { $object: [1, 2] }, c: [{ $float: NaN }, { $float: 1, other: 2 }], d: { $object: { $float: -Infinity } } };
+    const { tensors, metadata } = encodeCheckpoint({ model: run.model, optimizer: run.opt, epoch: 0, step: 0, extra });
+    expect(decodeCheckpoint(decodeSafetensors(encodeSafetensors(tensors, { metadata }))).extra).toEqual(extra);
+  });
+
   it('rejects files that are not checkpoints, newer versions, config mismatches and missing parts', async () => {
     const plain = join(dir, 'plain.safetensors');
     await saveSafetensors(plain, { w: tensor([1]) });

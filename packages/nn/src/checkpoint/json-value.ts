@@ -5,19 +5,39 @@
  */
 
 const TAG = '$float';
+/**
+ * A caller's own object whose only key is one of the two tags (`extra: { $float: 'x' }`) would read
+ * back as a number (NaN) or as entries; it is written as its entries under ESCAPE instead.
+ */
+const ESCAPE = '$object';
+
+function soleKey(v: unknown): string | undefined {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return undefined;
+  const keys = Object.keys(v);
+  return keys.length === 1 ? keys[0] : undefined;
+}
 
 export function stringifyJson(value: unknown): string {
-  const text = JSON.stringify(value, (_key, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? { [TAG]: String(v) } : v));
+  const text = JSON.stringify(value, (_key, v: unknown) => {
+    if (typeof v === 'number' && !Number.isFinite(v)) return { [TAG]: String(v) };
+    const key = soleKey(v);
+    // An array of entries: arrays are never tagged, so the replacer does not wrap it again.
+    if (key === TAG || key === ESCAPE) return { [ESCAPE]: Object.entries(v as object) };
+    return v;
+  });
   // JSON.stringify returns undefined for undefined/functions; store null so parsing round-trips.
   return text ?? 'null';
 }
 
 export function parseJson(text: string, what: string): unknown {
   try {
+    // The reviver runs on the innermost values first, so escaped entries arrive already revived.
     return JSON.parse(text, (_key, v: unknown) => {
-      if (v && typeof v === 'object' && !Array.isArray(v)) {
-        const keys = Object.keys(v);
-        if (keys.length === 1 && keys[0] === TAG) return Number((v as Record<string, string>)[TAG]);
+      const key = soleKey(v);
+      if (key === TAG) return Number((v as Record<string, string>)[TAG]);
+      if (key === ESCAPE) {
+        const entries = (v as Record<string, unknown>)[ESCAPE];
+        if (Array.isArray(entries)) return Object.fromEntries(entries as [string, unknown][]);
       }
       return v;
     });
