@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Generator, randn, Tensor, tensor } from '@tensorkit/core';
+import { Generator, type GeneratorState, randn, Tensor, tensor } from '@tensorkit/core';
 import {
   decodeCheckpoint, decodeSafetensors, encodeCheckpoint, encodeSafetensors, loadCheckpoint, restoreCheckpoint, saveCheckpoint,
   saveSafetensors, type StateDictSource,
@@ -162,6 +162,17 @@ describe('training checkpoint', () => {
     expect(back.extra).toEqual({ best: Infinity, worst: -Infinity, nan: NaN });
     expect(back.optimizer!.state[0].buffers.m).toEqual(run.opt.stateDict().state[0].buffers.m);
     expect(back.optimizer!.groups[1].hyperparams.lr).toBe(run.opt.paramGroups[1].lr);
+  });
+
+  it('refuses a hand-made RNG state at the save, not at the resume', () => {
+    const run = new Run(3);
+    const save = (rng: unknown) => encodeCheckpoint({ model: run.model, epoch: 0, step: 0, rng: rng as GeneratorState });
+    expect(() => save({ s: [0, 0, 0, 0], spareNormal: null })).toThrow('encodeCheckpoint: rng: Generator.setState: the state words must not all be 0');
+    expect(() => save({ s: [1, 2, 3], spareNormal: null })).toThrow('encodeCheckpoint: rng: Generator.setState: expected {s: [four 32-bit integers], spareNormal}, got s = [1,2,3]');
+    expect(() => save({ s: [1, 2, 3, 4], spareNormal: NaN })).toThrow('encodeCheckpoint: rng: Generator.setState: spareNormal must be a finite number or null');
+    const state = new Generator(5).getState();
+    const { tensors, metadata } = save(state);
+    expect(decodeCheckpoint(decodeSafetensors(encodeSafetensors(tensors, { metadata }))).rng).toEqual(state);
   });
 
   it('restores extra objects whose only key is the codec’s own tag as they were', () => {

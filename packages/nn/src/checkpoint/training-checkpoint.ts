@@ -86,6 +86,14 @@ export function encodeCheckpoint(parts: CheckpointParts): { tensors: Record<stri
   if (parts.rng !== undefined && !(parts.rng instanceof Generator) && (typeof parts.rng !== 'object' || parts.rng === null)) {
     throw new Error(`encodeCheckpoint: rng must be a Generator or its getState(), got ${describeValue(parts.rng)}`);
   }
+  // A hand-made state is checked as restoreCheckpoint's setState will check it, so it fails the save, not the resume.
+  if (parts.rng !== undefined && !(parts.rng instanceof Generator)) {
+    try {
+      new Generator().setState(parts.rng);
+    } catch (e) {
+      throw new Error(`encodeCheckpoint: rng: ${(e as Error).message}`);
+    }
+  }
   // decodeCheckpoint refuses these, so a bad one must fail the save, not the resume.
   checkCount(parts.epoch, 'encodeCheckpoint: epoch');
   checkCount(parts.step, 'encodeCheckpoint: step');
