@@ -115,7 +115,11 @@ export abstract class Module {
   /** Adds (or replaces) a child module (PyTorch's add_module). */
   addModule<M extends Module>(name: string, module: M): M {
     this.checkName('module', name, this._modules);
-    if (!(module instanceof Module)) throw new Error(`${this.constructor.name}.addModule('${name}'): expected a Module`);
+    if (!(module instanceof Module)) {
+      // new Sequential([a, b]) — PyTorch's nn.Sequential(*layers) spread — arrives here as one array.
+      const hint = Array.isArray(module) ? ' (an array of modules: pass them as separate arguments, e.g. new Sequential(...layers))' : '';
+      throw new Error(`${this.constructor.name}.addModule('${name}'): expected a Module, got ${describeValue(module)}${hint}`);
+    }
     // A module inside its own subtree makes forward, config and toString recurse until the stack overflows.
     if (module.modules().includes(this)) throw new Error(`${this.constructor.name}.addModule('${name}'): the module contains this ${this.constructor.name} (a module cannot be its own descendant)`);
     this._modules.set(name, module);

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { Generator, ones, randn, tensor, zeros, type Tensor } from '@tensorkit/core';
 import {
   accumulateSparseGrad, adaptiveAvgPool2d, MultiheadAttention, Sequential, AdaptiveAvgPool2d, BatchNorm1d, BatchNorm2d, Conv1d, Conv2d, ConvTranspose2d, Embedding, embedding,
-  embeddingBag, Flatten, GRU, LayerNorm, layerNorm, LeakyReLU, Linear, linear, MaxPool2d, scaledDotProductAttention, Softplus, TransformerEncoder,
+  embeddingBag, Flatten, GRU, LayerNorm, layerNorm, LeakyReLU, Linear, ReLU, linear, MaxPool2d, scaledDotProductAttention, Softplus, TransformerEncoder,
 } from '../src/layers/index.js';
 import { decodeCheckpoint, decodeSafetensors, encodeCheckpoint, encodeSafetensors, restoreCheckpoint } from '../src/checkpoint/index.js';
 import { Adam } from '../src/optim/index.js';
@@ -167,6 +167,12 @@ describe('layer inputs and constructor options', () => {
     expect(() => seq.addModule('self', seq)).toThrow("Sequential.addModule('self'): the module contains this Sequential (a module cannot be its own descendant)");
     const outer = new Sequential(seq);
     expect(() => seq.append(outer)).toThrow("Sequential.addModule('1'): the module contains this Sequential");
+    const layers = [new Linear({ inFeatures: 2, outFeatures: 2 }), new ReLU()];
+    expect(() => new Sequential(layers as never)).toThrow(
+      "Sequential.addModule('0'): expected a Module, got an array (an array of modules: pass them as separate arguments, e.g. new Sequential(...layers))",
+    );
+    expect(() => seq.addModule('x', 'relu' as never)).toThrow("Sequential.addModule('x'): expected a Module, got a string (\"relu\")");
+    expect(new Sequential(...layers).length).toBe(2);
   });
 
   it('loadStateDict and train refuse non-objects and non-booleans', () => {
