@@ -3,7 +3,8 @@
  * `speech train` runs — two lanes side by side by default, one per core — then their ensemble.
  *   tsx --conditions=@tensorkit/source apps/speech-to-text/scripts/train-shipped.ts --data ../shared/data/fsdd/recordings --out digits.safetensors [--work DIR] [--lanes 1|2]
  * The members and their run folders go to --work (default: <out without .safetensors>-members/). Each
- * lane's kernels get their share of the cores (TENSORKIT_THREADS, unless it is set).
+ * lane's kernels get their share of the cores (TENSORKIT_THREADS, unless it is set), and with two
+ * lanes each child collects garbage on its own thread (--single-threaded-gc; see trainMember).
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
