@@ -94,26 +94,25 @@ const OVERFLOWS_AT: Partial<Record<SafetensorsDType, number>> = {
   F32: (2 - 2 ** -24) * 2 ** 127,
 };
 
-/** Writes `src` as `dtype`; a finite value the narrower type would turn into ±Infinity is refused, naming `what`. */
+/** Writes `src` as `dtype`; a finite value the narrower type would turn into ±Infinity, or an int32 F32 would round, is refused, naming `what`. */
 export function writeElements(view: DataView, byteOffset: number, src: TypedArray, dtype: SafetensorsDType, what = 'safetensors'): void {
   const { size, set } = DTYPE_INFO[dtype];
   if (!set) throw new Error(`safetensors: writing ${dtype} is not supported`);
   const limit = OVERFLOWS_AT[dtype];
-  if (limit !== undefined) {
-    for (let i = 0; i < src.length; i++) {
-      const x = src[i];
-      if (Math.abs(x) >= limit && Number.isFinite(x)) {
-        throw new Error(`${what}: element ${i} is ${x}, beyond what ${dtype} holds (it would load as ${x > 0 ? '' : '-'}Infinity); store this tensor as ${dtype === 'F32' ? 'F64' : 'F32'}`);
-      }
-    }
-  }
-  // int32 → F32 (an explicit per-tensor storeAs) rounds integers beyond 2^24: 2147483647 loaded as
-  // 2147483648. F64 holds every int32, so only F32 is checked.
   if (dtype === 'F32' && src instanceof Int32Array) {
+    // int32 → F32 (an explicit per-tensor storeAs) cannot overflow but rounds integers beyond 2^24:
+    // 2147483647 loaded as 2147483648. F64 holds every int32.
     for (let i = 0; i < src.length; i++) {
       const x = src[i];
       if (Math.fround(x) !== x) {
         throw new Error(`${what}: element ${i} is ${x}, which F32 cannot hold exactly (it would load as ${Math.fround(x)}; integers are exact up to 2^24 = 16777216); store this tensor as I32 or F64`);
+      }
+    }
+  } else if (limit !== undefined) {
+    for (let i = 0; i < src.length; i++) {
+      const x = src[i];
+      if (Math.abs(x) >= limit && Number.isFinite(x)) {
+        throw new Error(`${what}: element ${i} is ${x}, beyond what ${dtype} holds (it would load as ${x > 0 ? '' : '-'}Infinity); store this tensor as ${dtype === 'F32' ? 'F64' : 'F32'}`);
       }
     }
   }

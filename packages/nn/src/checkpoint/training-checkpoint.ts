@@ -83,11 +83,11 @@ export function encodeCheckpoint(parts: CheckpointParts): { tensors: Record<stri
   checkOptionKeys('encodeCheckpoint', parts, PART_KEYS, 'part');
   if (parts.model === undefined) throw new Error('encodeCheckpoint: model is required');
   for (const name of ['model', 'optimizer', 'scheduler'] as const) checkHasMethods('encodeCheckpoint', name, parts[name], ['stateDict']);
-  if (parts.rng !== undefined && !(parts.rng instanceof Generator) && (typeof parts.rng !== 'object' || parts.rng === null)) {
-    throw new Error(`encodeCheckpoint: rng must be a Generator or its getState(), got ${describeValue(parts.rng)}`);
-  }
-  // A hand-made state is checked as restoreCheckpoint's setState will check it, so it fails the save, not the resume.
   if (parts.rng !== undefined && !(parts.rng instanceof Generator)) {
+    if (typeof parts.rng !== 'object' || parts.rng === null) {
+      throw new Error(`encodeCheckpoint: rng must be a Generator or its getState(), got ${describeValue(parts.rng)}`);
+    }
+    // A hand-made state is checked as restoreCheckpoint's setState will check it, so it fails the save, not the resume.
     try {
       new Generator().setState(parts.rng);
     } catch (e) {
