@@ -194,8 +194,33 @@ describe('scaledDotProductAttention', () => {
     expectClose(scaledDotProductAttention(q(), k(), v(), { additiveMask: tensor([[-Math.SQRT1_2, 0]], { dtype: 'float64' }) }).output, [[[2, 3]]], 1e-12);
   });
 
+  it('−∞ in a float mask masks as true does: beside a bool mask, and for a whole row (zeros, not NaN)', () => {
+    const inf = -Infinity;
+    // key 0 taken out by the bool mask, key 1 by −∞: nothing is left, as with a bool mask on both
+    const mixed = scaledDotProductAttention(q(), k(), v(), { mask: tensor([[true, false]]), additiveMask: tensor([[0, inf]], { dtype: 'float64' }) });
+    expect([mixed.weights.toArray(), mixed.output.toArray()]).toEqual([[[[0, 0]]], [[[0, 0]]]]);
+    const row = scaledDotProductAttention(q(), k(), v(), { additiveMask: tensor([[inf, inf]], { dtype: 'float64' }) });
+    expect([row.weights.toArray(), row.output.toArray()]).toEqual([[[[0, 0]]], [[[0, 0]]]]);
+    expectClose(scaledDotProductAttention(q(), k(), v(), { additiveMask: tensor([[inf, 0]], { dtype: 'float64' }) }).output, [[[3, 4]]], 1e-12);
+  });
+
+  it('MultiheadAttention: a float causal mask with a bool padding mask leaves no weight on a padded key', () => {
+    const mha = new MultiheadAttention({ embedDim: 4, numHeads: 1, batchFirst: true, generator: new Generator(1) });
+    const x = randn([1, 2, 4], { generator: new Generator(2) });
+    const { weights } = mha.forward(x, x, x, { attnMask: tensor([[0, -Infinity], [0, 0]]), keyPaddingMask: tensor([[true, false]]) });
+    expect(weights!.toArray()).toEqual([[[0, 0], [0, 1]]]);
+  });
+
   it('a float mask is refused by name, pointing at additiveMask (core’s maskedFill would only say "mask")', () => {
     expect(() => scaledDotProductAttention(q(), k(), v(), { mask: tensor([[0, 1]]) })).toThrow(/scaledDotProductAttention: mask must be a bool tensor .*got dtype float32; pass a float mask as additiveMask/);
+  });
+
+  it('gradcheck with −∞ in the additive mask, one row fully masked by it', () => {
+    const additive = tensor([[0, -Infinity, 0.3], [-Infinity, -Infinity, -Infinity]], { dtype: 'float64' });
+    expectGrad((qq, kk, vv) => {
+      const o = scaledDotProductAttention(qq, kk, vv, { additiveMask: additive });
+      return [o.output, o.weights];
+    }, [f64([2, 2, 2], 34), f64([2, 3, 2], 35), f64([2, 3, 2], 36)]);
   });
 
   it('gradcheck for q, k (a transposed view) and v with a broadcast mask holding a fully masked row and an additive mask', () => {

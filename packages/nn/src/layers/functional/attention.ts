@@ -48,8 +48,8 @@ function hasFullyMaskedRow(mask: Tensor, shape: readonly number[]): boolean {
 
 /**
  * softmax(q·kᵀ/√d + masks)·v for q [..., L, d], k [..., S, d], v [..., S, dv].
- * Masked keys get exactly zero weight; a query with every key masked gets an
- * all-zero weight row (and a zero output) instead of NaN.
+ * Masked keys (true in `mask`, or −∞ in `additiveMask`) get exactly zero weight; a query
+ * with every key masked gets an all-zero weight row (and a zero output) instead of NaN.
  */
 export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, opts: AttentionMaskOptions = {}): { output: Tensor; weights: Tensor } {
   const fn = 'scaledDotProductAttention';
@@ -64,15 +64,25 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, opts:
   }
   const scale = opts.scale === undefined || opts.scale === null ? 1 / Math.sqrt(d) : checkNumber(fn, 'scale', opts.scale, FINITE);
   let scores = q.mul(scale).matmul(k.transpose(-2, -1));
-  if (opts.additiveMask) scores = scores.add(checkTensor(fn, 'additiveMask', opts.additiveMask));
+  const additive = opts.additiveMask ? checkTensor(fn, 'additiveMask', opts.additiveMask) : null;
+  if (additive) scores = scores.add(additive);
   // A float mask is most likely meant to be added to the scores.
   let mask = opts.mask ? checkBoolMask(fn, 'mask', opts.mask, SDPA_MASK_HINT) : null;
   if (checkBoolean(fn, 'isCausal', opts.isCausal ?? false)) mask = orMasks(mask, causalMask(q.shape[q.rank - 2], S));
+  // −∞ in a float mask (PyTorch's way to build one) masks as true does: else beside the finite
+  // MASKED of a bool mask it would hand a row's weight to a key the bool mask took out, and alone
+  // a row of −∞ would be NaN.
+  if (additive) mask = orMasks(mask, negativeInfinityMask(additive));
   if (mask) scores = scores.maskedFill(mask, MASKED);
   let weights = scores.softmax(-1);
   if (mask && hasFullyMaskedRow(mask, scores.shape)) weights = weights.mul(mask.eq(0).to(weights.dtype));
   weights = dropout(weights, opts.dropoutP ?? 0, opts.training ?? false, opts.generator);
   return { output: weights.matmul(v), weights };
+}
+
+/** Bool mask of a float mask's −∞ entries, or null when it has none (the usual bias-only mask). */
+function negativeInfinityMask(additive: Tensor): Tensor | null {
+  return additive.toTypedArray().includes(-Infinity) ? additive.eq(-Infinity) : null;
 }
 
 /** Logical OR of two boolean masks (null-tolerant), broadcasting. */
