@@ -364,6 +364,7 @@ export abstract class Module {
   /** Implementation of `functionalCall` (a static member so it may swap private registry entries). */
   static functionalCall<T>(module: Module, tensors: Record<string, Tensor>, fn: () => T): T {
     const restore: [Module, string, Tensor][] = [];
+    let result: T;
     try {
       for (const [path, t] of Object.entries(tensors)) {
         const dot = path.lastIndexOf('.');
@@ -371,11 +372,21 @@ export abstract class Module {
         const name = path.slice(dot + 1);
         restore.push([owner, name, owner.swapLocal(name, t)]);
       }
-      return fn();
+      result = fn();
     } finally {
       for (const [owner, name, old] of restore.reverse()) owner.swapLocal(name, old);
     }
+    if (isThenable(result)) {
+      // The async work keeps running; its failure would only add an unhandled rejection to this error.
+      void Promise.resolve(result).catch(() => undefined);
+      throw new Error('functionalCall: the function returned a Promise, but the original tensors are put back when functionalCall returns, so the code after its first await would run with them, not the ones passed; call functionalCall around the synchronous part instead, e.g. `const y = functionalCall(model, tensors, () => model.forward(x)); await use(y)`');
+    }
+    return result;
   }
+}
+
+function isThenable(x: unknown): boolean {
+  return (typeof x === 'object' || typeof x === 'function') && x !== null && typeof (x as { then?: unknown }).then === 'function';
 }
 
 /**

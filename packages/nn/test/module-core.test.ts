@@ -281,6 +281,14 @@ describe('to() and functionalCall', () => {
     expect(y.toArray()).toEqual([[5]]);
     expect(lin.weight).toBe(original);
   });
+
+  it('functionalCall refuses an async function, whose awaited part would run with the original tensors', () => {
+    const lin = new Linear({ inFeatures: 2, outFeatures: 1, bias: false });
+    const original = lin.weight;
+    const call = () => functionalCall(lin, { weight: tensor([[2, 3]]) }, async () => { await null; return lin.forward(tensor([[1, 1]])); });
+    expect(call).toThrow(/functionalCall: the function returned a Promise.*call functionalCall around the synchronous part/);
+    expect(lin.weight).toBe(original);
+  });
 });
 
 const SAMPLE_CONFIGS: Record<string, AnyModuleConfig> = {
