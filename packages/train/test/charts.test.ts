@@ -79,6 +79,19 @@ describe('charts', () => {
     }
   });
 
+  it('a yRange narrower than its values’ precision or an x far beyond 2^53 step by step draws, not hangs; a bad yRange is refused', () => {
+    const panel = (points: [number, number][], yRange?: [number, number]) => curvesSvg([{ title: 't', series: [{ name: 'a', color: '#000', points }], yRange }]);
+    for (const svg of [panel([[1, 1], [2, 2]], [70, 70.00000000000001]), panel([[1e17, 1], [1e17 + 16, 2]])]) {
+      assertWellFormed(svg);
+      const ticks = [...svg.matchAll(/<line x1="\d+(?:\.\d+)?" x2="[\d.]+" y1="([-\d.]+)"/g)];
+      expect(ticks.length).toBeGreaterThan(0);
+      expect(ticks.length).toBeLessThan(12);
+    }
+    for (const bad of [[1, 1], [2, 1], [0, NaN], [0, Infinity]] as [number, number][]) {
+      expect(() => panel([[1, 1]], bad)).toThrow(/linePanel: yRange must be \[low, high\], two finite numbers with low < high/);
+    }
+  });
+
   it('renders labels holding control characters, which XML cannot carry', async () => {
     const { svg } = confusionHeatmapSvg([[1]], ['tab\tbell\u0007']);
     expect(svg).toContain('tab\tbell\ufffd');

@@ -36,17 +36,41 @@ export function niceStep(span: number, n: number): number {
 
 const MARGIN = { left: 62, right: 12, top: 30, bottom: 42 };
 
+/** True when hi − lo is within rounding error of the values (70 vs 70.00000000000001). */
+function isFlat(lo: number, hi: number): boolean {
+  return !(hi - lo > Math.max(Math.abs(lo), Math.abs(hi)) * 1e-9);
+}
+
 function yBounds(o: LinePanelOptions, ys: number[]): [number, number] {
-  if (o.yRange) return o.yRange;
+  if (o.yRange) {
+    const [lo, hi] = o.yRange;
+    if (!(Number.isFinite(lo) && Number.isFinite(hi) && lo < hi)) throw new Error(`linePanel: yRange must be [low, high], two finite numbers with low < high, got [${o.yRange.join(', ')}]`);
+    // A range finer than its values' precision is drawn as flat data would be.
+    if (!isFlat(lo, hi)) return [lo, hi];
+    ys = [lo, hi];
+  }
   let lo = ys.length ? Math.min(...ys) : 0;
   let hi = ys.length ? Math.max(...ys) : 1;
-  // A spread within rounding error of the values (70 vs 70.00000000000001) counts as flat: ticks
-  // finer than the values' precision would never advance `v += step` and the tick loop would hang.
-  const spread = hi - lo > Math.max(Math.abs(lo), Math.abs(hi)) * 1e-9 ? hi - lo : 0;
+  const spread = isFlat(lo, hi) ? 0 : hi - lo;
   const pad = spread * 0.08 || Math.abs(hi) * 0.05 || 0.5;
   lo = o.yMin ?? lo - pad;
   hi += pad;
   return [lo, hi > lo ? hi : lo + 1];
+}
+
+/**
+ * Multiples of `step` from min to max (plus `slack` for rounding). Counted, not accumulated: a step
+ * below the values' precision (epoch 1e17 + 1) would never advance `v += step`; at most 100 ticks.
+ */
+function ticks(min: number, max: number, step: number, slack: number): number[] {
+  const first = Math.ceil(min / step);
+  const out: number[] = [];
+  for (let i = 0; i < 100; i++) {
+    const v = (first + i) * step;
+    if (v > max + slack) break;
+    if (out[out.length - 1] !== v) out.push(v);
+  }
+  return out;
 }
 
 export function linePanel(o: LinePanelOptions): string {
@@ -67,15 +91,15 @@ export function linePanel(o: LinePanelOptions): string {
   parts.push(`<text x="${left}" y="18" font-size="14" font-weight="bold">${escapeXml(o.title)}</text>`);
   const yStep = niceStep(yMax - yMin, 5);
   // The rounding allowance scales with the step: a fixed 1e-12 would add ticks far past the top
-  // (and loop ~forever) for values like 1e-20.
-  for (let v = Math.ceil(yMin / yStep) * yStep; v <= yMax + yStep * 1e-6; v += yStep) {
+  // for values like 1e-20.
+  for (const v of ticks(yMin, yMax, yStep, yStep * 1e-6)) {
     const y = sy(v).toFixed(1);
     parts.push(`<line x1="${left}" x2="${left + pw}" y1="${y}" y2="${y}" stroke="#ddd"/>`);
     parts.push(`<text x="${left - 6}" y="${y}" font-size="11" text-anchor="end" dominant-baseline="middle">${escapeXml(fmt(v))}</text>`);
   }
   // Epochs are integers: never put ticks between them.
   const xStep = Math.max(1, niceStep(xSpan, 8));
-  for (let v = Math.ceil(xMin / xStep) * xStep; v <= xMax + 1e-12; v += xStep) {
+  for (const v of ticks(xMin, xMax, xStep, 1e-12)) {
     const x = sx(v).toFixed(1);
     parts.push(`<line x1="${x}" x2="${x}" y1="${top + ph}" y2="${top + ph + 4}" stroke="#888"/>`);
     parts.push(`<text x="${x}" y="${top + ph + 16}" font-size="11" text-anchor="middle">${Number(v.toPrecision(4))}</text>`);
