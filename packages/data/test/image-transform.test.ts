@@ -72,6 +72,13 @@ describe('affine warps', () => {
     for (let i = 0; i < 36; i++) expect(four.data[i]).toBeCloseTo(img.data[i], 6);
   });
 
+  it('affineMatrix refuses torchvision’s names and values that are not finite numbers, naming the field', () => {
+    expect(() => affineMatrix(3, 3, { angle: 90 } as never)).toThrow(/affineMatrix: unknown option 'angle'.*rotation/);
+    expect(() => affineMatrix(3, 3, { translate: [1, 0] } as never)).toThrow(/affineMatrix: unknown option 'translate'/);
+    expect(() => affineMatrix(3, 3, { rotation: NaN })).toThrow(/affineMatrix: rotation must be a finite number, got NaN/);
+    expect(() => affineMatrix(3, 3, { scale: '2' as never })).toThrow(/affineMatrix: scale must be a finite number/);
+  });
+
   it('translation, scale and shear move mass as expected', () => {
     const img: GrayImage = { data: new Float32Array(21 * 21), width: 21, height: 21 };
     for (let y = 8; y <= 12; y++) for (let x = 8; x <= 12; x++) img.data[y * 21 + x] = 1;

@@ -18,12 +18,17 @@ export interface AffineParams {
   translateY?: number;
 }
 
+const AFFINE_PARAM_KEYS: OptionKeys<AffineParams> = { rotation: true, scale: true, shear: true, translateX: true, translateY: true };
+
 /**
  * Forward matrix for rotation·shear·scale about the image centre ((w−1)/2, (h−1)/2), then
  * translation. With that centre a 90° turn of a square image maps pixels exactly onto pixels.
  */
 export function affineMatrix(width: number, height: number, params: AffineParams): AffineMatrix {
+  // torchvision's names (angle, translate) would otherwise leave the image as it was, without a word.
+  checkOptionKeys('affineMatrix', params, AFFINE_PARAM_KEYS);
   const { rotation = 0, scale = 1, shear = 0, translateX = 0, translateY = 0 } = params;
+  for (const [name, v] of [['rotation', rotation], ['scale', scale], ['shear', shear], ['translateX', translateX], ['translateY', translateY]] as const) checkNumber('affineMatrix', name, v, FINITE);
   const th = (rotation * Math.PI) / 180;
   // Snap cos/sin at multiples of 90° so quarter turns are exact.
   const snap = (v: number): number => (Math.abs(v) < 1e-12 ? 0 : Math.abs(Math.abs(v) - 1) < 1e-12 ? Math.sign(v) : v);
