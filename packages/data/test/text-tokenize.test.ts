@@ -82,6 +82,12 @@ describe('cleanNewsgroupPost', () => {
     expect(cleanNewsgroupPost(post, { headers: false })).toContain('Subject: Re: Best GPU');
   });
 
+  it('refuses a misspelt step or a value that is not true/false, also through tokenize', () => {
+    expect(() => cleanNewsgroupPost(post, { header: false } as never)).toThrow(/cleanNewsgroupPost: unknown option 'header' \(did you mean 'headers'\?\)/);
+    expect(() => cleanNewsgroupPost(post, { headers: 'no' } as never)).toThrow(/cleanNewsgroupPost: headers must be true or false, got "no"/);
+    expect(() => tokenize(post, { newsgroup: { signatures: false } as never })).toThrow(/cleanNewsgroupPost: unknown option 'signatures'/);
+  });
+
   it('cuts at a bare "--" line and handles CRLF', () => {
     expect(cleanNewsgroupPost('H: x\r\n\r\nbody\r\n--\r\nsig', {})).toBe('body');
   });

@@ -1,3 +1,5 @@
+import { checkOptionalBoolean, checkOptionKeys, type OptionKeys } from '../options.js';
+
 export interface NewsgroupCleanOptions {
   /** Drop the e-mail header block (everything up to the first blank line). Default true. */
   headers?: boolean;
@@ -6,6 +8,8 @@ export interface NewsgroupCleanOptions {
   /** Drop the signature after the last `--` delimiter line. Default true. */
   signature?: boolean;
 }
+
+const CLEAN_KEYS: OptionKeys<NewsgroupCleanOptions> = { headers: true, quotes: true, signature: true };
 
 const QUOTED_LINE = /^\s*[>|]/;
 const ATTRIBUTION_END = /(writes|wrote|says|said)\s*:\s*$/i;
@@ -18,6 +22,9 @@ const SIGNATURE_DELIMITER = /^--\s?$/;
  * e-mail addresses instead of content, as in scikit-learn's 20 Newsgroups `remove=`.
  */
 export function cleanNewsgroupPost(text: string, options: NewsgroupCleanOptions = {}): string {
+  // A misspelt step (`header: false`) would otherwise run with its default, without a word.
+  checkOptionKeys('cleanNewsgroupPost', options, CLEAN_KEYS);
+  for (const name of ['headers', 'quotes', 'signature'] as const) checkOptionalBoolean('cleanNewsgroupPost', name, options[name]);
   const { headers = true, quotes = true, signature = true } = options;
   let lines = text.replace(/\r\n?/g, '\n').split('\n');
   if (headers) {
