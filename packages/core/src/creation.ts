@@ -215,8 +215,28 @@ export function rand(shape: readonly number[], opts: RandomOptions & { low?: num
   const lo = opts.low ?? 0;
   const hi = opts.high ?? 1;
   checkUniformRange('rand', lo, hi);
-  for (let i = 0; i < t.storage.length; i++) t.storage[i] = lo + (hi - lo) * g.uniform();
+  // A draw within rounding of `high` (u ≥ 1 − 2⁻²⁵ in float32: one in 33 million) would store
+  // `high` itself; it becomes the dtype's last value below it, keeping the range half-open.
+  // (low = high is the one-value range, as in PyTorch.)
+  const s = t.storage;
+  const top = lo < hi ? largestBelow(hi, s) : hi;
+  for (let i = 0; i < s.length; i++) {
+    s[i] = lo + (hi - lo) * g.uniform();
+    if (s[i] >= hi) s[i] = top;
+  }
   return finish(t, opts);
+}
+
+/** The largest value `storage` (Float32Array or Float64Array) can hold that is below x. */
+function largestBelow(x: number, storage: TypedArray): number {
+  const f = storage instanceof Float32Array ? new Float32Array(1) : new Float64Array(1);
+  f[0] = x;
+  if (f[0] < x) return f[0];
+  if (f[0] === 0) return f instanceof Float32Array ? -1.401298464324817e-45 : -Number.MIN_VALUE;
+  // One unit in the last place down: the magnitude's bits shrink for x > 0 and grow for x < 0.
+  if (f instanceof Float32Array) new Int32Array(f.buffer)[0] += f[0] > 0 ? -1 : 1;
+  else new BigInt64Array(f.buffer)[0] += f[0] > 0 ? -1n : 1n;
+  return f[0];
 }
 
 /** Normal(mean, std) from the given (or default) seeded generator. */

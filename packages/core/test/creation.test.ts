@@ -212,6 +212,21 @@ describe('random creators', () => {
     expect(Math.max(...rv)).toBeLessThan(-1);
   });
 
+  it('rand never returns high, even for a draw within rounding of it', () => {
+    /** A generator whose every draw is the largest uniform() can return, 1 − 2⁻⁵³. */
+    class Topmost extends Generator {
+      override uniform(): number { return 1 - 2 ** -53; }
+    }
+    const one = (opts: Parameters<typeof rand>[1]) => rand([1], { generator: new Topmost(0), ...opts }).toTypedArray()[0];
+    expect(one({})).toBe(Math.fround(1 - 2 ** -24)); // the last float32 below 1, not 1
+    expect(one({ low: -1, high: 0.1 })).toBe(0.10000000149011612 - 2 ** -27); // 0.1 rounds up in float32: one step below that
+    expect(one({ low: -2, high: -1 })).toBe(Math.fround(-1 - 2 ** -23));
+    expect(one({ low: -1, high: 0 })).toBe(-(2 ** -53)); // below 0 already
+    expect(one({ low: -(2 ** -149), high: 0 })).toBe(-1.401298464324817e-45); // −0 would be high
+    expect(one({ low: 1, high: 1 + 2 ** -52, dtype: 'float64' })).toBe(1);
+    expect(one({ low: 0, high: 1, dtype: 'float64' })).toBe(1 - 2 ** -53);
+  });
+
   it('randn has the requested mean and std', () => {
     const t = randn([4000], { generator: new Generator(7), mean: 3, std: 2, dtype: 'float64' });
     const v = Array.from(t.toTypedArray());
