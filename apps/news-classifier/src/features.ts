@@ -46,15 +46,20 @@ const HEADER_LINE = /^[A-Za-z][A-Za-z0-9-]*:/;
  * Keeps what a newsgroup post says about its topic: the Subject line and the
  * body (quotes stay — on validation they help: replies quote their thread).
  * Text without a header block (a user's own sentence) passes through unchanged.
+ * A header block is `Name: value` lines holding a From or Subject line and ending
+ * at a blank line, as every post of 20 Newsgroups has: a headline such as
+ * "Re: shuttle launch delayed" or "Update: …" looked like one and lost every word.
  */
 export function prepareNewsgroupText(raw: string): string {
   const text = raw.replace(/\r\n?/g, '\n');
   const lines = text.split('\n');
   if (lines.length === 0 || !HEADER_LINE.test(lines[0])) return text;
-  const blank = lines.findIndex((l) => l.trim() === '');
-  const headerEnd = blank < 0 ? lines.length : blank;
+  const headerEnd = lines.findIndex((l) => l.trim() === '');
+  if (headerEnd < 0) return text;
   for (let i = 0; i < headerEnd; i++) if (!HEADER_LINE.test(lines[i]) && !/^\s/.test(lines[i])) return text;
-  const subject = lines.slice(0, headerEnd).find((l) => /^subject:/i.test(l));
+  const header = lines.slice(0, headerEnd);
+  if (!header.some((l) => /^(from|subject):/i.test(l))) return text;
+  const subject = header.find((l) => /^subject:/i.test(l));
   const body = lines.slice(headerEnd + 1).join('\n');
   return subject ? `${subject.replace(/^subject:\s*/i, '')}\n${body}` : body;
 }

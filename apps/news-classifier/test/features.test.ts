@@ -25,6 +25,15 @@ describe('tokenizer', () => {
     expect(prepareNewsgroupText('Note: this is a sentence.\nAnother line')).toBe('Note: this is a sentence.\nAnother line');
     expect(prepareNewsgroupText('Just a headline')).toBe('Just a headline');
   });
+
+  it('a headline that starts with "Word:" is text, not a header block (it used to lose every word)', () => {
+    for (const t of ['Re: Space shuttle launch delayed by NASA', 'Update: NASA launches the shuttle\n\nMore at 11', 'Q: which GPU?\nA: the new one\n\nthanks']) {
+      expect(prepareNewsgroupText(t)).toBe(t);
+    }
+    // a header block without its closing blank line is a header-only post's text as given
+    expect(prepareNewsgroupText('From: a@b.c\nSubject: hi')).toBe('From: a@b.c\nSubject: hi');
+    expect(prepareNewsgroupText('Subject: hi\n\nbody')).toBe('hi\nbody');
+  });
 });
 
 describe('hashing', () => {
